@@ -1,0 +1,3 @@
+//! ddbgen: YAML table definitions into typed Rust repositories for Amazon DynamoDB.
+pub mod diagnostic;
+pub mod schema;

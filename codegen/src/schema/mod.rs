@@ -1,0 +1,119 @@
+//! The front end: YAML text into the serde [`model`], with [`positions`] for every key and value.
+//!
+//! YAML layer: `serde-saphyr` (maintained, panic-free, reports `line:column` for syntax and type
+//! errors). Semantic checks need positions after parsing, which serde cannot give; the
+//! [`positions::Positions`] index supplies them. See `docs/design.md` for the spike behind this.
+
+pub mod model;
+pub mod positions;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Pos, did_you_mean};
+pub use model::Document;
+pub use positions::{Positions, YamlPath};
+
+/// One schema file, parsed.
+#[derive(Debug, Clone)]
+pub struct SchemaFile {
+    /// The file's name as given to the generator, used in diagnostics.
+    pub name: String,
+    /// The parsed document.
+    pub document: Document,
+    /// Where each key and value stands.
+    pub positions: Positions,
+}
+
+impl SchemaFile {
+    /// A diagnostic pointing at the value at `path`.
+    pub fn error_at(&self, path: &YamlPath, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&self.name, self.positions.value(path), message)
+    }
+
+    /// A diagnostic pointing at the key of the entry at `path`.
+    pub fn error_at_key(&self, path: &YamlPath, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&self.name, self.positions.key(path), message)
+    }
+}
+
+/// Parses one schema file. YAML syntax errors, wrong value types and unknown keys stop the
+/// parse of that file (serde reads no further), and come back as a diagnostic with a hint.
+pub fn parse(name: &str, text: &str) -> Result<SchemaFile, Diagnostics> {
+    match serde_saphyr::from_str::<Document>(text) {
+        Ok(document) => Ok(SchemaFile {
+            name: name.to_owned(),
+            document,
+            positions: Positions::read(text),
+        }),
+        Err(error) => Err(Diagnostics(vec![yaml_diagnostic(name, &error)])),
+    }
+}
+
+fn yaml_diagnostic(name: &str, error: &serde_saphyr::Error) -> Diagnostic {
+    use serde_saphyr::MessageFormatter;
+    let pos = error
+        .location()
+        .map(|l| Pos { line: l.line().max(1), column: l.column().max(1) })
+        .unwrap_or(Pos { line: 1, column: 1 });
+    let message = serde_saphyr::DefaultMessageFormatter.format_message(error.without_snippet()).into_owned();
+    let help = hint_for(&message);
+    let diagnostic = Diagnostic::new(name, pos, message);
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+/// A hint for serde's messages, which say what is wrong but not what to do.
+fn hint_for(message: &str) -> Option<String> {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (unknown, rest) = rest.split_once('`')?;
+        let expected: Vec<&str> = rest
+            .strip_prefix(", expected one of ")
+            .or_else(|| rest.strip_prefix(", expected "))
+            .map(|list| list.split(", ").map(|s| s.trim_matches('`')).collect())
+            .unwrap_or_default();
+        return Some(match did_you_mean(unknown, expected.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None if expected.is_empty() => "remove this key".to_owned(),
+            None => format!("remove it, or use one of: {}", expected.join(", ")),
+        });
+    }
+    if message.starts_with("missing field `") {
+        return Some("add the missing key here".to_owned());
+    }
+    if message.contains("untagged enum RangeKeyDef") {
+        return Some(
+            "`range_key` is a field name, or `{ attribute, parts: [..], separator }`".to_owned(),
+        );
+    }
+    if message.contains("untagged enum AuditDef") {
+        return Some("`audit` is `true`, `false`, or `{ created: NAME, updated: NAME }`".to_owned());
+    }
+    if message.contains("invalid type") || message.contains("invalid value") {
+        return Some("see `ddbgen schema` for the type this key takes".to_owned());
+    }
+    Some("fix the YAML at this position".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_points_at_it_with_a_suggestion() {
+        let err = parse("s.yaml", "version: 1\ntabels: {}\n").unwrap_err();
+        let text = err.to_string();
+        println!("{text}");
+        assert!(text.starts_with("s.yaml:2:1: error: unknown field `tabels`"), "{text}");
+        assert!(text.contains("did you mean `tables`?"), "{text}");
+    }
+
+    #[test]
+    fn type_mismatch_and_syntax_errors_have_positions() {
+        let err = parse("s.yaml", "version: 1\ntables:\n  Book:\n    fields: [1]\n").unwrap_err();
+        println!("{err}");
+        let err = parse("s.yaml", "version: 1\ntables: {\n").unwrap_err();
+        println!("{err}");
+        let err = parse("s.yaml", "version: 1\ntables:\n  B:\n    fields: {}\n    range_key: {attribute: a, parts: [x], sep: 1}\n").unwrap_err();
+        println!("{err}");
+    }
+}

@@ -1,0 +1,238 @@
+//! The serde model of the YAML format, version 1.
+//!
+//! These structs mirror the YAML one to one and carry no meaning of their own: the checks that
+//! turn them into something emit-ready live in [`crate::ir`]. The same structs derive
+//! [`schemars::JsonSchema`], so `ddbgen schema` prints a JSON Schema whose descriptions are the
+//! doc comments below.
+
+use indexmap::IndexMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// A ddbgen schema file: the DynamoDB tables of one application and the types they share.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "ddbgen schema")]
+pub struct Document {
+    /// Version of the YAML format. Only `1` exists.
+    pub version: u32,
+    /// The tables, by Rust type name (`Book` generates module `book`).
+    #[serde(default)]
+    pub tables: IndexMap<String, TableDef>,
+    /// Named types shared by tables: nested objects (stored as maps) and string enums.
+    #[serde(default)]
+    pub types: IndexMap<String, TypeDef>,
+}
+
+/// One DynamoDB table.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TableDef {
+    /// DynamoDB table name. Default: the snake_case of the type name.
+    #[serde(default)]
+    pub table_name: Option<String>,
+    /// Documentation, copied onto the generated item type.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// The field that is the partition (hash) key. Omitted: a field `id` of type `uuid`,
+    /// generated on create.
+    #[serde(default)]
+    pub hash_key: Option<String>,
+    /// The sort (range) key: one field, or a composite of parts. Only when one hash key holds
+    /// many items.
+    #[serde(default)]
+    pub range_key: Option<RangeKeyDef>,
+    /// The attributes of an item, by Rust field name.
+    pub fields: IndexMap<String, FieldDef>,
+    /// Secondary indexes, by name.
+    #[serde(default)]
+    pub indexes: IndexMap<String, IndexDef>,
+    /// Audit columns `created` and `updated`: `true` (default), `false`, or their names.
+    #[serde(default)]
+    pub audit: Option<AuditDef>,
+    /// Name of an optional optimistic-locking counter field (u64, managed by ddbgen).
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Field holding the item's expiry time (DynamoDB TTL); a `datetime` with
+    /// `format: epoch_seconds`.
+    #[serde(default)]
+    pub ttl: Option<String>,
+}
+
+/// The sort key: a field name, or a composite of parts.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RangeKeyDef {
+    /// One field is the sort key.
+    Field(String),
+    /// A composite key stored in its own attribute, encoded so that string order equals the
+    /// natural order of the parts.
+    Composite(CompositeRangeKeyDef),
+}
+
+/// A composite sort key, such as `published_year#isbn`.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompositeRangeKeyDef {
+    /// Name of the stored sort-key attribute.
+    pub attribute: String,
+    /// The fields it is built from, most significant first. `begins_with` finds any prefix.
+    pub parts: Vec<String>,
+    /// Separator between encoded parts. Default `#`.
+    #[serde(default)]
+    pub separator: Option<String>,
+}
+
+/// One field of a table or a nested type.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    /// The type: `string`, `bool`, `i8`…`i64`, `u8`…`u64`, `f64`, `decimal`, `uuid`,
+    /// `datetime`, `date`, `bytes`, `set<string|integer|decimal|bytes>`, `list<T>`,
+    /// `map<string, T>`, or the name of an entry of `types:`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Documentation, copied onto the generated field.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// An absent attribute is `None` (never stored as NULL).
+    #[serde(default)]
+    pub optional: bool,
+    /// Value used by `New…::default()`. Decimals are written as strings, to stay exact.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub default: Option<serde_json::Value>,
+    /// Validation rules, checked before every write.
+    #[serde(default)]
+    pub validate: Option<RulesDef>,
+    /// Stored attribute name, when it differs from the field name.
+    #[serde(default)]
+    pub attribute: Option<String>,
+    /// Encoding of a `datetime`: `rfc3339` (default), `epoch_seconds` or `epoch_millis`.
+    #[serde(default)]
+    pub format: Option<DateTimeFormat>,
+}
+
+/// How a `datetime` is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DateTimeFormat {
+    /// A fixed-width RFC 3339 string in UTC (`2024-01-31T09:30:00.000000Z`), sortable.
+    Rfc3339,
+    /// Whole seconds since the Unix epoch, as a number.
+    EpochSeconds,
+    /// Milliseconds since the Unix epoch, as a number.
+    EpochMillis,
+}
+
+/// Validation rules of a field.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RulesDef {
+    /// Smallest allowed number.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Number>")]
+    pub min: Option<serde_json::Value>,
+    /// Largest allowed number.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Number>")]
+    pub max: Option<serde_json::Value>,
+    /// Shortest allowed length (characters of a string, elements of a collection).
+    #[serde(default)]
+    pub min_length: Option<u64>,
+    /// Longest allowed length (characters of a string, elements of a collection).
+    #[serde(default)]
+    pub max_length: Option<u64>,
+    /// A regular expression (Rust `regex` syntax) the string must match.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// The only allowed values.
+    #[serde(default)]
+    pub one_of: Option<Vec<serde_json::Value>>,
+    /// The string or collection may not be empty.
+    #[serde(default)]
+    pub non_empty: bool,
+    /// Path of a user function `fn(&T) -> Result<(), String>`.
+    #[serde(default)]
+    pub custom: Option<String>,
+}
+
+/// A secondary index.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndexDef {
+    /// `global` (own hash key) or `local` (the table's hash key, another sort key).
+    pub kind: IndexKind,
+    /// Hash key field of a global index.
+    #[serde(default)]
+    pub hash_key: Option<String>,
+    /// Sort key field of the index.
+    #[serde(default)]
+    pub range_key: Option<String>,
+    /// Which attributes the index holds: `all` (default), `keys_only`, or `include`.
+    #[serde(default)]
+    pub projection: Option<ProjectionKind>,
+    /// With `projection: include`, the non-key fields the index holds.
+    #[serde(default)]
+    pub include: Vec<String>,
+}
+
+/// The kind of a secondary index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexKind {
+    /// A global secondary index.
+    Global,
+    /// A local secondary index.
+    Local,
+}
+
+/// The projection of a secondary index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectionKind {
+    /// Every attribute.
+    All,
+    /// Only the key attributes of the table and the index.
+    KeysOnly,
+    /// The keys and the fields listed under `include`.
+    Include,
+}
+
+/// Audit columns: on or off, or their names.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum AuditDef {
+    /// `true` for `created` and `updated`, `false` for none.
+    Enabled(bool),
+    /// Custom names of the two columns.
+    Named(AuditNamesDef),
+}
+
+/// Custom names of the audit columns.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditNamesDef {
+    /// Name of the creation-time field. Default `created`.
+    #[serde(default)]
+    pub created: Option<String>,
+    /// Name of the last-write-time field. Default `updated`.
+    #[serde(default)]
+    pub updated: Option<String>,
+}
+
+/// A named type: a nested object (`fields:`) or a string enum (`enum:`), exactly one of them.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    /// The stored values of a string enum, in order; the Rust variants are their UpperCamelCase.
+    #[serde(default, rename = "enum")]
+    pub variants: Option<Vec<String>>,
+    /// The fields of a nested object, by Rust field name.
+    #[serde(default)]
+    pub fields: Option<IndexMap<String, FieldDef>>,
+    /// Documentation, copied onto the generated type.
+    #[serde(default)]
+    pub doc: Option<String>,
+}
