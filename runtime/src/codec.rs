@@ -1,0 +1,510 @@
+//! Exact conversion between Rust values and DynamoDB `AttributeValue`s.
+//!
+//! One impl of [`AttributeCodec`] per type of the schema format. Numbers are parsed as the
+//! declared type and never rounded, wrapped or clamped: a value that does not fit is a
+//! [`DecodeError`]. The stored encodings are listed in `docs/encoding.md`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+use aws_sdk_dynamodb::primitives::Blob;
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+/// A DynamoDB item or map: attribute name to value.
+pub type AttributeMap = HashMap<String, AttributeValue>;
+
+/// A value that does not match the type the schema expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Path below the attribute being decoded (`[2].name`), empty at the attribute itself.
+    pub path: String,
+    /// What the schema expects.
+    pub expected: String,
+    /// What was found.
+    pub found: String,
+}
+
+impl DecodeError {
+    /// An error at the value being decoded.
+    pub fn new(expected: impl Into<String>, value: &AttributeValue) -> Self {
+        Self { path: String::new(), expected: expected.into(), found: describe(value) }
+    }
+
+    /// The same error seen from the map that holds it under `name`.
+    pub fn at_field(mut self, name: &str) -> Self {
+        self.path = if self.path.is_empty() || self.path.starts_with('[') {
+            format!("{name}{}", self.path)
+        } else {
+            format!("{name}.{}", self.path)
+        };
+        self
+    }
+
+    /// The same error seen from the list that holds it at `index`.
+    pub fn at_index(mut self, index: usize) -> Self {
+        self.path = if self.path.is_empty() || self.path.starts_with('[') {
+            format!("[{index}]{}", self.path)
+        } else {
+            format!("[{index}].{}", self.path)
+        };
+        self
+    }
+
+    /// Into the crate's [`Error`](crate::Error), naming the table the item came from.
+    pub fn in_table(self, table: &str) -> crate::Error {
+        crate::Error::Conversion { table: table.to_owned(), attribute: self.path, expected: self.expected, found: self.found }
+    }
+}
+
+/// A short description of a stored value for error messages: its type, and scalars' text.
+pub fn describe(value: &AttributeValue) -> String {
+    fn clip(text: &str) -> String {
+        let mut out: String = text.chars().take(40).collect();
+        if out.len() < text.len() {
+            out.push('…');
+        }
+        out
+    }
+    match value {
+        AttributeValue::S(s) => format!("S {:?}", clip(s)),
+        AttributeValue::N(n) => format!("N {}", clip(n)),
+        AttributeValue::Bool(b) => format!("BOOL {b}"),
+        AttributeValue::Null(_) => "NULL".to_owned(),
+        AttributeValue::B(b) => format!("B ({} bytes)", b.as_ref().len()),
+        AttributeValue::Ss(_) => "SS".to_owned(),
+        AttributeValue::Ns(_) => "NS".to_owned(),
+        AttributeValue::Bs(_) => "BS".to_owned(),
+        AttributeValue::L(_) => "L".to_owned(),
+        AttributeValue::M(_) => "M".to_owned(),
+        _ => "an unknown attribute type".to_owned(),
+    }
+}
+
+/// A Rust value with one stored DynamoDB encoding.
+pub trait AttributeCodec: Sized {
+    /// What the encoding looks like, for error messages (`N (u16)`).
+    const EXPECTED: &'static str;
+
+    /// The stored value, or `None` when nothing is stored (`None`, an empty set).
+    fn encode(&self) -> Option<AttributeValue>;
+
+    /// Reads a stored value, exactly.
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError>;
+
+    /// The value of an absent attribute, for types where absence means something (`None`, an
+    /// empty set); `None` when absence is an error.
+    fn decode_missing() -> Option<Self> {
+        None
+    }
+}
+
+impl AttributeCodec for String {
+    const EXPECTED: &'static str = "S (string)";
+    fn encode(&self) -> Option<AttributeValue> {
+        Some(AttributeValue::S(self.clone()))
+    }
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::S(s) => Ok(s.clone()),
+            other => Err(DecodeError::new(Self::EXPECTED, other)),
+        }
+    }
+}
+
+impl AttributeCodec for bool {
+    const EXPECTED: &'static str = "BOOL";
+    fn encode(&self) -> Option<AttributeValue> {
+        Some(AttributeValue::Bool(*self))
+    }
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::Bool(b) => Ok(*b),
+            other => Err(DecodeError::new(Self::EXPECTED, other)),
+        }
+    }
+}
+
+macro_rules! integer_codec {
+    ($($ty:ty => $expected:literal),* $(,)?) => {$(
+        impl AttributeCodec for $ty {
+            const EXPECTED: &'static str = $expected;
+            fn encode(&self) -> Option<AttributeValue> {
+                Some(AttributeValue::N(self.to_string()))
+            }
+            fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+                match value {
+                    AttributeValue::N(n) => n.parse().map_err(|_| DecodeError::new(Self::EXPECTED, value)),
+                    other => Err(DecodeError::new(Self::EXPECTED, other)),
+                }
+            }
+        }
+    )*};
+}
+
+integer_codec! {
+    i8 => "N (a whole number that fits in i8)",
+    i16 => "N (a whole number that fits in i16)",
+    i32 => "N (a whole number that fits in i32)",
+    i64 => "N (a whole number that fits in i64)",
+    u8 => "N (a whole number that fits in u8)",
+    u16 => "N (a whole number that fits in u16)",
+    u32 => "N (a whole number that fits in u32)",
+    u64 => "N (a whole number that fits in u64)",
+}
+
+impl AttributeCodec for f64 {
+    const EXPECTED: &'static str = "N (f64)";
+    fn encode(&self) -> Option<AttributeValue> {
+        // `{:?}` prints the shortest text that reads back to the same f64.
+        Some(AttributeValue::N(format!("{self:?}")))
+    }
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::N(n) => n.parse().map_err(|_| DecodeError::new(Self::EXPECTED, value)),
+            other => Err(DecodeError::new(Self::EXPECTED, other)),
+        }
+    }
+}
+
+impl AttributeCodec for Decimal {
+    const EXPECTED: &'static str = "N (a decimal of at most 28 significant digits)";
+    fn encode(&self) -> Option<AttributeValue> {
+        Some(AttributeValue::N(self.to_string()))
+    }
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            // `from_str_exact` refuses what it would have to round.
+            AttributeValue::N(n) => Decimal::from_str_exact(n).map_err(|_| DecodeError::new(Self::EXPECTED, value)),
+            other => Err(DecodeError::new(Self::EXPECTED, other)),
+        }
+    }
+}
+
+impl AttributeCodec for Uuid {
+    const EXPECTED: &'static str = "S (a UUID)";
+    fn encode(&self) -> Option<AttributeValue> {
+        Some(AttributeValue::S(self.hyphenated().to_string()))
+    }
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::S(s) => Uuid::try_parse(s).map_err(|_| DecodeError::new(Self::EXPECTED, value)),
+            other => Err(DecodeError::new(Self::EXPECTED, other)),
+        }
+    }
+}
+
+/// The fixed-width, sortable RFC 3339 text of a UTC time (nanosecond precision).
+pub(crate) fn rfc3339(time: &DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+impl AttributeCodec for DateTime<Utc> {
+    const EXPECTED: &'static str = "S (an RFC 3339 time)";
+    fn encode(&self) -> Option<AttributeValue> {
+        Some(AttributeValue::S(rfc3339(self)))
+    }
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::S(s) => DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| DecodeError::new(Self::EXPECTED, value)),
+            other => Err(DecodeError::new(Self::EXPECTED, other)),
+        }
+    }
+}
+
+impl AttributeCodec for NaiveDate {
+    const EXPECTED: &'static str = "S (a date YYYY-MM-DD)";
+    fn encode(&self) -> Option<AttributeValue> {
+        Some(AttributeValue::S(self.format("%Y-%m-%d").to_string()))
+    }
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::S(s) => {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| DecodeError::new(Self::EXPECTED, value))
+            }
+            other => Err(DecodeError::new(Self::EXPECTED, other)),
+        }
+    }
+}
+
+/// The value of a `bytes` field, stored as B.
+///
+/// A newtype rather than `Vec<u8>`, so that `list<u8>` (a list of numbers) and `bytes` (one
+/// binary value) stay different types.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Bytes(pub Vec<u8>);
+
+impl From<Vec<u8>> for Bytes {
+    fn from(bytes: Vec<u8>) -> Self {
+        Bytes(bytes)
+    }
+}
+
+impl From<&[u8]> for Bytes {
+    fn from(bytes: &[u8]) -> Self {
+        Bytes(bytes.to_vec())
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AttributeCodec for Bytes {
+    const EXPECTED: &'static str = "B (bytes)";
+    fn encode(&self) -> Option<AttributeValue> {
+        Some(AttributeValue::B(Blob::new(self.0.clone())))
+    }
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::B(b) => Ok(Bytes(b.as_ref().to_vec())),
+            other => Err(DecodeError::new(Self::EXPECTED, other)),
+        }
+    }
+}
+
+/// Epoch-seconds storage of a `datetime` (`format: epoch_seconds`), as DynamoDB TTL wants it.
+pub mod epoch_seconds {
+    use super::*;
+
+    const EXPECTED: &str = "N (whole seconds since the Unix epoch)";
+
+    /// The stored number. Sub-second precision is not stored.
+    pub fn encode(time: &DateTime<Utc>) -> AttributeValue {
+        AttributeValue::N(time.timestamp().to_string())
+    }
+
+    /// Reads whole seconds since the epoch.
+    pub fn decode(value: &AttributeValue) -> Result<DateTime<Utc>, DecodeError> {
+        match value {
+            AttributeValue::N(n) => n
+                .parse::<i64>()
+                .ok()
+                .and_then(|s| DateTime::from_timestamp(s, 0))
+                .ok_or_else(|| DecodeError::new(EXPECTED, value)),
+            other => Err(DecodeError::new(EXPECTED, other)),
+        }
+    }
+}
+
+/// Epoch-milliseconds storage of a `datetime` (`format: epoch_millis`).
+pub mod epoch_millis {
+    use super::*;
+
+    const EXPECTED: &str = "N (whole milliseconds since the Unix epoch)";
+
+    /// The stored number. Sub-millisecond precision is not stored.
+    pub fn encode(time: &DateTime<Utc>) -> AttributeValue {
+        AttributeValue::N(time.timestamp_millis().to_string())
+    }
+
+    /// Reads whole milliseconds since the epoch.
+    pub fn decode(value: &AttributeValue) -> Result<DateTime<Utc>, DecodeError> {
+        match value {
+            AttributeValue::N(n) => n
+                .parse::<i64>()
+                .ok()
+                .and_then(DateTime::from_timestamp_millis)
+                .ok_or_else(|| DecodeError::new(EXPECTED, value)),
+            other => Err(DecodeError::new(EXPECTED, other)),
+        }
+    }
+}
+
+/// Element types of DynamoDB sets.
+trait SetElement: AttributeCodec + Ord {
+    const SET_EXPECTED: &'static str;
+    fn encode_set(set: &BTreeSet<Self>) -> AttributeValue;
+    fn decode_set(value: &AttributeValue) -> Option<Result<BTreeSet<Self>, DecodeError>>;
+}
+
+impl SetElement for String {
+    const SET_EXPECTED: &'static str = "SS (a string set)";
+    fn encode_set(set: &BTreeSet<Self>) -> AttributeValue {
+        AttributeValue::Ss(set.iter().cloned().collect())
+    }
+    fn decode_set(value: &AttributeValue) -> Option<Result<BTreeSet<Self>, DecodeError>> {
+        match value {
+            AttributeValue::Ss(items) => Some(Ok(items.iter().cloned().collect())),
+            _ => None,
+        }
+    }
+}
+
+impl SetElement for Bytes {
+    const SET_EXPECTED: &'static str = "BS (a binary set)";
+    fn encode_set(set: &BTreeSet<Self>) -> AttributeValue {
+        AttributeValue::Bs(set.iter().map(|b| Blob::new(b.0.clone())).collect())
+    }
+    fn decode_set(value: &AttributeValue) -> Option<Result<BTreeSet<Self>, DecodeError>> {
+        match value {
+            AttributeValue::Bs(items) => Some(Ok(items.iter().map(|b| Bytes(b.as_ref().to_vec())).collect())),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! number_set {
+    ($($ty:ty),*) => {$(
+        impl SetElement for $ty {
+            const SET_EXPECTED: &'static str = "NS (a number set)";
+            fn encode_set(set: &BTreeSet<Self>) -> AttributeValue {
+                AttributeValue::Ns(set.iter().map(|n| n.to_string()).collect())
+            }
+            fn decode_set(value: &AttributeValue) -> Option<Result<BTreeSet<Self>, DecodeError>> {
+                match value {
+                    AttributeValue::Ns(items) => Some(
+                        items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, n)| {
+                                <$ty as AttributeCodec>::decode(&AttributeValue::N(n.clone())).map_err(|e| e.at_index(i))
+                            })
+                            .collect(),
+                    ),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+
+number_set!(i8, i16, i32, i64, u8, u16, u32, u64, Decimal);
+
+/// Sets are SS, NS or BS. DynamoDB refuses empty sets, so an empty set is not stored, and an
+/// absent attribute reads back as an empty set.
+#[allow(private_bounds)]
+impl<T: SetElement> AttributeCodec for BTreeSet<T> {
+    const EXPECTED: &'static str = T::SET_EXPECTED;
+    fn encode(&self) -> Option<AttributeValue> {
+        (!self.is_empty()).then(|| T::encode_set(self))
+    }
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+        T::decode_set(value).unwrap_or_else(|| Err(DecodeError::new(Self::EXPECTED, value)))
+    }
+    fn decode_missing() -> Option<Self> {
+        Some(BTreeSet::new())
+    }
+}
+
+/// A value inside a list or map: what is not stored on its own (an empty set) is NULL there.
+fn encode_element<T: AttributeCodec>(value: &T) -> AttributeValue {
+    value.encode().unwrap_or(AttributeValue::Null(true))
+}
+
+fn decode_element<T: AttributeCodec>(value: &AttributeValue) -> Result<T, DecodeError> {
+    match (value, T::decode_missing()) {
+        (AttributeValue::Null(_), Some(missing)) => Ok(missing),
+        _ => T::decode(value),
+    }
+}
+
+impl<T: AttributeCodec> AttributeCodec for Vec<T> {
+    const EXPECTED: &'static str = "L (a list)";
+    fn encode(&self) -> Option<AttributeValue> {
+        Some(AttributeValue::L(self.iter().map(encode_element).collect()))
+    }
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::L(items) => {
+                items.iter().enumerate().map(|(i, v)| decode_element(v).map_err(|e| e.at_index(i))).collect()
+            }
+            other => Err(DecodeError::new(Self::EXPECTED, other)),
+        }
+    }
+}
+
+impl<T: AttributeCodec> AttributeCodec for BTreeMap<String, T> {
+    const EXPECTED: &'static str = "M (a map)";
+    fn encode(&self) -> Option<AttributeValue> {
+        Some(AttributeValue::M(self.iter().map(|(k, v)| (k.clone(), encode_element(v))).collect()))
+    }
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::M(entries) => entries
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), decode_element(v).map_err(|e| e.at_field(&map_key(k)))?)))
+                .collect(),
+            other => Err(DecodeError::new(Self::EXPECTED, other)),
+        }
+    }
+}
+
+/// A map key as it appears in an error path.
+fn map_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    let _ = write!(out, "[{key:?}]");
+    out
+}
+
+/// `None` is not stored (never NULL); NULL and absence both read back as `None`.
+impl<T: AttributeCodec> AttributeCodec for Option<T> {
+    const EXPECTED: &'static str = T::EXPECTED;
+    fn encode(&self) -> Option<AttributeValue> {
+        self.as_ref().and_then(T::encode)
+    }
+    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::Null(_) => Ok(None),
+            other => T::decode(other).map(Some),
+        }
+    }
+    fn decode_missing() -> Option<Self> {
+        Some(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_are_exact_and_never_wrap() {
+        assert_eq!(u16::decode(&AttributeValue::N("65535".into())), Ok(65535));
+        let err = u16::decode(&AttributeValue::N("65536".into())).unwrap_err();
+        assert_eq!(err.found, "N 65536");
+        assert!(u8::decode(&AttributeValue::N("1.5".into())).is_err());
+        assert!(i64::decode(&AttributeValue::S("1".into())).is_err());
+    }
+
+    #[test]
+    fn decimals_are_never_rounded() {
+        let d = Decimal::decode(&AttributeValue::N("12345.678900".into())).unwrap();
+        assert_eq!(d.encode(), Some(AttributeValue::N("12345.678900".into())));
+        assert!(Decimal::decode(&AttributeValue::N("1.00000000000000000000000000000001".into())).is_err());
+    }
+
+    #[test]
+    fn empty_sets_are_not_stored_and_read_back_empty() {
+        assert_eq!(BTreeSet::<String>::new().encode(), None);
+        assert_eq!(BTreeSet::<String>::decode_missing(), Some(BTreeSet::new()));
+    }
+
+    #[test]
+    fn nested_errors_carry_their_path() {
+        let value = AttributeValue::L(vec![
+            AttributeValue::M([("n".to_owned(), AttributeValue::N("1".into()))].into()),
+            AttributeValue::M([("n".to_owned(), AttributeValue::S("x".into()))].into()),
+        ]);
+        let err = Vec::<BTreeMap<String, u8>>::decode(&value).unwrap_err().at_field("items");
+        assert_eq!(err.path, "items[1][\"n\"]");
+        assert_eq!(err.found, "S \"x\"");
+    }
+
+    #[test]
+    fn datetimes_are_fixed_width_and_lossless() {
+        let t = DateTime::from_timestamp(1_700_000_000, 123).unwrap();
+        let stored = t.encode().unwrap();
+        assert_eq!(stored, AttributeValue::S("2023-11-14T22:13:20.000000123Z".into()));
+        assert_eq!(DateTime::<Utc>::decode(&stored), Ok(t));
+        assert_eq!(epoch_seconds::decode(&epoch_seconds::encode(&t)), Ok(DateTime::from_timestamp(1_700_000_000, 0).unwrap()));
+    }
+}

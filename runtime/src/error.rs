@@ -1,0 +1,94 @@
+//! The one error type of generated code.
+
+use std::fmt;
+
+use crate::validate::ValidationErrors;
+
+/// Everything a generated repository or conversion can fail with.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The item breaks its schema's rules; every failing field is listed.
+    Validation(ValidationErrors),
+    /// A stored item does not match the schema.
+    Conversion {
+        /// The DynamoDB table the item came from.
+        table: String,
+        /// Path of the attribute (`authors[2].name`).
+        attribute: String,
+        /// What the schema expects there.
+        expected: String,
+        /// What was found.
+        found: String,
+    },
+    /// `create` found an item with the same key; nothing was written.
+    AlreadyExists {
+        /// The DynamoDB table.
+        table: String,
+        /// The key, for people.
+        key: String,
+    },
+    /// The item to replace, update or delete does not exist; nothing was written.
+    NotFound {
+        /// The DynamoDB table.
+        table: String,
+        /// The key, for people.
+        key: String,
+    },
+    /// The item's `version` changed since it was read; nothing was written.
+    VersionConflict {
+        /// The DynamoDB table.
+        table: String,
+        /// The version the write expected.
+        expected: u64,
+    },
+    /// A pagination cursor was tampered with, or belongs to another table or query.
+    InvalidCursor {
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The DynamoDB call failed.
+    Sdk {
+        /// The operation, such as `PutItem`.
+        operation: &'static str,
+        /// The DynamoDB table.
+        table: String,
+        /// The SDK's error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Validation(errors) => write!(f, "validation failed: {errors}"),
+            Error::Conversion { table, attribute, expected, found } => write!(
+                f,
+                "item of table `{table}` does not match its schema: attribute `{attribute}`: expected {expected}, found {found}"
+            ),
+            Error::AlreadyExists { table, key } => write!(f, "an item with key {key} already exists in table `{table}`"),
+            Error::NotFound { table, key } => write!(f, "no item with key {key} in table `{table}`"),
+            Error::VersionConflict { table, expected } => {
+                write!(f, "item of table `{table}` is no longer at version {expected}: read it again")
+            }
+            Error::InvalidCursor { reason } => write!(f, "invalid cursor: {reason}"),
+            Error::Sdk { operation, table, source } => write!(f, "{operation} on table `{table}` failed: {source}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Validation(errors) => Some(errors),
+            Error::Sdk { source, .. } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<ValidationErrors> for Error {
+    fn from(errors: ValidationErrors) -> Self {
+        Error::Validation(errors)
+    }
+}

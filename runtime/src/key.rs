@@ -1,0 +1,224 @@
+//! Composite sort keys whose string order equals the natural order of their parts.
+//!
+//! Each part type has one fixed encoding ([`KeyPart`]): unsigned integers zero-padded to their
+//! type's width, signed integers offset by their type's minimum and then padded (so `-1` sorts
+//! before `0`), dates and times in fixed-width UTC, UUIDs lowercase hyphenated, enums by name.
+//! Strings are copied as they are; a string part may not contain the separator (a validation
+//! rule the generator adds). Parts are joined by the separator.
+
+use std::fmt;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+/// A composite key part that cannot be read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPartError {
+    /// The text of the part.
+    pub text: String,
+    /// What was expected.
+    pub expected: &'static str,
+}
+
+impl fmt::Display for KeyPartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "key part {:?} is not {}", self.text, self.expected)
+    }
+}
+
+impl std::error::Error for KeyPartError {}
+
+/// A value that can be one part of a composite sort key.
+pub trait KeyPart: Sized {
+    /// Appends the order-preserving encoding of `self`.
+    fn write_key_part(&self, out: &mut String);
+    /// Reads a part back.
+    fn read_key_part(text: &str) -> Result<Self, KeyPartError>;
+}
+
+macro_rules! unsigned_part {
+    ($($ty:ty => $width:literal),*) => {$(
+        impl KeyPart for $ty {
+            fn write_key_part(&self, out: &mut String) {
+                let _ = write!(out, "{:0width$}", self, width = $width);
+            }
+            fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
+                if text.len() != $width || !text.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(KeyPartError { text: text.to_owned(), expected: concat!($width, " digits") });
+                }
+                text.parse().map_err(|_| KeyPartError { text: text.to_owned(), expected: stringify!($ty) })
+            }
+        }
+    )*};
+}
+
+unsigned_part!(u8 => 3, u16 => 5, u32 => 10, u64 => 20);
+
+macro_rules! signed_part {
+    ($($ty:ty as $unsigned:ty),*) => {$(
+        impl KeyPart for $ty {
+            fn write_key_part(&self, out: &mut String) {
+                // Shift into the unsigned range: MIN becomes 0, so order is kept.
+                let shifted = (*self as $unsigned) ^ (1 << (<$unsigned>::BITS - 1));
+                shifted.write_key_part(out);
+            }
+            fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
+                let shifted = <$unsigned>::read_key_part(text)?;
+                Ok((shifted ^ (1 << (<$unsigned>::BITS - 1))) as $ty)
+            }
+        }
+    )*};
+}
+
+signed_part!(i8 as u8, i16 as u16, i32 as u32, i64 as u64);
+
+impl KeyPart for String {
+    fn write_key_part(&self, out: &mut String) {
+        out.push_str(self);
+    }
+    fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
+        Ok(text.to_owned())
+    }
+}
+
+impl KeyPart for bool {
+    fn write_key_part(&self, out: &mut String) {
+        out.push(if *self { '1' } else { '0' });
+    }
+    fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
+        match text {
+            "0" => Ok(false),
+            "1" => Ok(true),
+            _ => Err(KeyPartError { text: text.to_owned(), expected: "0 or 1" }),
+        }
+    }
+}
+
+impl KeyPart for Uuid {
+    fn write_key_part(&self, out: &mut String) {
+        let _ = write!(out, "{}", self.hyphenated());
+    }
+    fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
+        Uuid::try_parse(text).map_err(|_| KeyPartError { text: text.to_owned(), expected: "a UUID" })
+    }
+}
+
+impl KeyPart for NaiveDate {
+    fn write_key_part(&self, out: &mut String) {
+        let _ = write!(out, "{}", self.format("%Y-%m-%d"));
+    }
+    fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| KeyPartError { text: text.to_owned(), expected: "a date YYYY-MM-DD" })
+    }
+}
+
+impl KeyPart for DateTime<Utc> {
+    fn write_key_part(&self, out: &mut String) {
+        out.push_str(&crate::codec::rfc3339(self));
+    }
+    fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| KeyPartError { text: text.to_owned(), expected: "an RFC 3339 time" })
+    }
+}
+
+/// Builds the stored text of a composite key, part by part.
+#[derive(Debug)]
+pub struct CompositeKey<'a> {
+    separator: &'a str,
+    text: String,
+    empty: bool,
+}
+
+impl<'a> CompositeKey<'a> {
+    /// An empty key whose parts are joined by `separator`.
+    pub fn new(separator: &'a str) -> Self {
+        Self { separator, text: String::new(), empty: true }
+    }
+
+    /// Appends one part.
+    pub fn part<P: KeyPart>(mut self, part: &P) -> Self {
+        if !self.empty {
+            self.text.push_str(self.separator);
+        }
+        part.write_key_part(&mut self.text);
+        self.empty = false;
+        self
+    }
+
+    /// The key text.
+    pub fn finish(self) -> String {
+        self.text
+    }
+
+    /// The key text followed by the separator: the `begins_with` prefix that matches exactly
+    /// the keys whose leading parts are these (`2021#` never matches `20210#…`).
+    pub fn prefix(mut self) -> String {
+        self.text.push_str(self.separator);
+        self.text
+    }
+
+    /// Splits a stored key into its `parts` texts.
+    pub fn split(text: &'a str, separator: &str, parts: usize) -> Result<Vec<&'a str>, KeyPartError> {
+        let split: Vec<&str> = text.splitn(parts, separator).collect();
+        if split.len() == parts {
+            Ok(split)
+        } else {
+            Err(KeyPartError { text: text.to_owned(), expected: "a composite key with every part" })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn encode<P: KeyPart>(p: &P) -> String {
+        let mut s = String::new();
+        p.write_key_part(&mut s);
+        s
+    }
+
+    proptest! {
+        #[test]
+        fn signed_order_is_kept(a: i64, b: i64) {
+            prop_assert_eq!(a.cmp(&b), encode(&a).cmp(&encode(&b)));
+            prop_assert_eq!(i64::read_key_part(&encode(&a)), Ok(a));
+        }
+
+        #[test]
+        fn unsigned_order_is_kept(a: u16, b: u16) {
+            prop_assert_eq!(a.cmp(&b), encode(&a).cmp(&encode(&b)));
+            prop_assert_eq!(u16::read_key_part(&encode(&a)), Ok(a));
+        }
+
+        #[test]
+        fn small_signed_order_is_kept(a: i8, b: i8) {
+            prop_assert_eq!(a.cmp(&b), encode(&a).cmp(&encode(&b)));
+            prop_assert_eq!(i8::read_key_part(&encode(&a)), Ok(a));
+        }
+
+        #[test]
+        fn composite_order_is_tuple_order(a in (0u16..3000, "[0-9]{1,4}"), b in (0u16..3000, "[0-9]{1,4}")) {
+            let ka = CompositeKey::new("#").part(&a.0).part(&a.1).finish();
+            let kb = CompositeKey::new("#").part(&b.0).part(&b.1).finish();
+            prop_assert_eq!(a.cmp(&b), ka.cmp(&kb));
+            let parts = CompositeKey::split(&ka, "#", 2).unwrap();
+            prop_assert_eq!(u16::read_key_part(parts[0]), Ok(a.0));
+        }
+    }
+
+    #[test]
+    fn prefix_does_not_match_longer_siblings() {
+        let prefix = CompositeKey::new("#").part(&"2021".to_owned()).prefix();
+        assert!(CompositeKey::new("#").part(&"2021".to_owned()).part(&"97".to_owned()).finish().starts_with(&prefix));
+        assert!(!"20210#97".starts_with(&prefix));
+        assert_eq!(encode(&1995u16), "01995");
+        assert_eq!(encode(&-1i8), "127");
+        assert_eq!(encode(&0i8), "128");
+    }
+}
