@@ -27,7 +27,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic with a message and no hint yet.
     pub fn new(file: impl Into<String>, pos: Pos, message: impl Into<String>) -> Self {
-        Self { file: file.into(), pos, message: message.into(), help: None }
+        Self {
+            file: file.into(),
+            pos,
+            message: message.into(),
+            help: None,
+        }
     }
 
     /// Adds the one-line hint.
@@ -39,7 +44,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: error: {}", self.file, self.pos.line, self.pos.column, self.message)?;
+        write!(
+            f,
+            "{}:{}:{}: error: {}",
+            self.file, self.pos.line, self.pos.column, self.message
+        )?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }

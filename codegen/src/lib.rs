@@ -1,4 +1,133 @@
 //! ddbgen: YAML table definitions into typed Rust repositories for Amazon DynamoDB.
+//!
+//! The pipeline: YAML → [`schema`] (serde model, positions) → [`ir`] (checked model) →
+//! [`emit`] (Rust tokens, formatted) → [`Output`] (written or checked). Three front doors use
+//! it: the `ddbgen` CLI ([`cli`]), [`Builder`] for `build.rs`, and [`generate_crate`] for
+//! committed crates.
+
+pub mod builder;
+pub mod cli;
 pub mod diagnostic;
-pub mod schema;
+pub mod emit;
 pub mod ir;
+mod krate;
+pub mod output;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+pub use builder::Builder;
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use krate::CrateSettings;
+pub use output::{Output, Staleness};
+
+use heck::ToSnakeCase;
+
+/// The text of one schema file and the name diagnostics call it by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaSource {
+    /// The file's name as the user gave it (`schemas/library.yaml`).
+    pub name: String,
+    /// Its contents.
+    pub text: String,
+}
+
+impl SchemaSource {
+    /// Reads a schema file.
+    pub fn read(path: &Path) -> std::io::Result<Self> {
+        Ok(Self {
+            name: path.display().to_string(),
+            text: std::fs::read_to_string(path)?,
+        })
+    }
+
+    /// The Rust module the file generates: the snake_case of its file stem.
+    pub fn module_name(&self) -> String {
+        let stem = Path::new(&self.name)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("schema");
+        stem.to_snake_case()
+    }
+}
+
+/// Where diagnostics about a whole file point.
+const FILE_START: diagnostic::Pos = diagnostic::Pos { line: 1, column: 1 };
+
+/// Parses and checks schema files; every problem of every file comes back at once.
+/// Returns (module name, source name, model) per file.
+pub fn compile(sources: &[SchemaSource]) -> Result<Vec<(String, String, ir::Model)>, Diagnostics> {
+    let mut modules = Vec::new();
+    let mut errors = Vec::new();
+    for source in sources {
+        let module = source.module_name();
+        if syn::parse_str::<syn::Ident>(&module).is_err() {
+            errors.push(
+                Diagnostic::new(
+                    &source.name,
+                    FILE_START,
+                    format!("file name gives module `{module}`, which is not a Rust identifier"),
+                )
+                .with_help("rename the file, such as `library.yaml`"),
+            );
+            continue;
+        }
+        if modules.iter().any(|(m, _, _)| *m == module) {
+            errors.push(
+                Diagnostic::new(
+                    &source.name,
+                    FILE_START,
+                    format!("another schema file also generates module `{module}`"),
+                )
+                .with_help("give schema files different names"),
+            );
+            continue;
+        }
+        match schema::parse(&source.name, &source.text).and_then(|file| ir::lower(&file)) {
+            Ok(model) => modules.push((module, source.name.clone(), model)),
+            Err(diagnostics) => errors.extend(diagnostics.0),
+        }
+    }
+    if errors.is_empty() {
+        Ok(modules)
+    } else {
+        Err(Diagnostics(errors).sorted())
+    }
+}
+
+/// One Rust file per schema (`library.yaml` → `library.rs`), as `build.rs` includes them.
+pub fn generate_modules(sources: &[SchemaSource]) -> Result<Output, Diagnostics> {
+    let mut output = Output::default();
+    for (module, source, model) in compile(sources)? {
+        output.files.insert(
+            PathBuf::from(format!("{module}.rs")),
+            emit::emit_module(&model, &source),
+        );
+    }
+    Ok(output)
+}
+
+/// A whole crate: `Cargo.toml`, `README.md`, `src/lib.rs` and one `src/<module>.rs` per schema.
+pub fn generate_crate(sources: &[SchemaSource], settings: &CrateSettings) -> Result<Output, Diagnostics> {
+    let modules = compile(sources)?;
+    let mut output = Output::default();
+    for (path, text) in krate::crate_files(settings, &modules) {
+        output.files.insert(path, text);
+    }
+    for (module, source, model) in &modules {
+        output.files.insert(
+            PathBuf::from(format!("src/{module}.rs")),
+            emit::emit_module(model, source),
+        );
+    }
+    Ok(output)
+}
+
+/// The JSON Schema (draft-07) of the YAML format, pretty-printed, with a trailing newline.
+pub fn json_schema() -> String {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let schema = generator.into_root_schema_for::<schema::Document>();
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -30,7 +30,11 @@ pub struct DecodeError {
 impl DecodeError {
     /// An error at the value being decoded.
     pub fn new(expected: impl Into<String>, value: &AttributeValue) -> Self {
-        Self { path: String::new(), expected: expected.into(), found: describe(value) }
+        Self {
+            path: String::new(),
+            expected: expected.into(),
+            found: describe(value),
+        }
     }
 
     /// The same error seen from the map that holds it under `name`.
@@ -55,7 +59,12 @@ impl DecodeError {
 
     /// Into the crate's [`Error`](crate::Error), naming the table the item came from.
     pub fn in_table(self, table: &str) -> crate::Error {
-        crate::Error::Conversion { table: table.to_owned(), attribute: self.path, expected: self.expected, found: self.found }
+        crate::Error::Conversion {
+            table: table.to_owned(),
+            attribute: self.path,
+            expected: self.expected,
+            found: self.found,
+        }
     }
 }
 
@@ -414,9 +423,11 @@ impl<T: AttributeCodec> AttributeCodec for Vec<T> {
     }
     fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
         match value {
-            AttributeValue::L(items) => {
-                items.iter().enumerate().map(|(i, v)| decode_element(v).map_err(|e| e.at_index(i))).collect()
-            }
+            AttributeValue::L(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| decode_element(v).map_err(|e| e.at_index(i)))
+                .collect(),
             other => Err(DecodeError::new(Self::EXPECTED, other)),
         }
     }
@@ -425,7 +436,9 @@ impl<T: AttributeCodec> AttributeCodec for Vec<T> {
 impl<T: AttributeCodec> AttributeCodec for BTreeMap<String, T> {
     const EXPECTED: &'static str = "M (a map)";
     fn encode(&self) -> Option<AttributeValue> {
-        Some(AttributeValue::M(self.iter().map(|(k, v)| (k.clone(), encode_element(v))).collect()))
+        Some(AttributeValue::M(
+            self.iter().map(|(k, v)| (k.clone(), encode_element(v))).collect(),
+        ))
     }
     fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
         match value {
@@ -494,7 +507,9 @@ mod tests {
             AttributeValue::M([("n".to_owned(), AttributeValue::N("1".into()))].into()),
             AttributeValue::M([("n".to_owned(), AttributeValue::S("x".into()))].into()),
         ]);
-        let err = Vec::<BTreeMap<String, u8>>::decode(&value).unwrap_err().at_field("items");
+        let err = Vec::<BTreeMap<String, u8>>::decode(&value)
+            .unwrap_err()
+            .at_field("items");
         assert_eq!(err.path, "items[1][\"n\"]");
         assert_eq!(err.found, "S \"x\"");
     }
@@ -505,6 +520,9 @@ mod tests {
         let stored = t.encode().unwrap();
         assert_eq!(stored, AttributeValue::S("2023-11-14T22:13:20.000000123Z".into()));
         assert_eq!(DateTime::<Utc>::decode(&stored), Ok(t));
-        assert_eq!(epoch_seconds::decode(&epoch_seconds::encode(&t)), Ok(DateTime::from_timestamp(1_700_000_000, 0).unwrap()));
+        assert_eq!(
+            epoch_seconds::decode(&epoch_seconds::encode(&t)),
+            Ok(DateTime::from_timestamp(1_700_000_000, 0).unwrap())
+        );
     }
 }

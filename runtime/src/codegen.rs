@@ -42,7 +42,11 @@ pub fn read_with<T>(
 ) -> Result<T, DecodeError> {
     match map.get(name) {
         Some(value) => decode(value).map_err(|e| e.at_field(name)),
-        None => Err(DecodeError { path: name.to_owned(), expected: "a value".to_owned(), found: "no attribute".to_owned() }),
+        None => Err(DecodeError {
+            path: name.to_owned(),
+            expected: "a value".to_owned(),
+            found: "no attribute".to_owned(),
+        }),
     }
 }
 
@@ -74,7 +78,11 @@ pub fn as_map<'a>(value: &'a AttributeValue, type_name: &str) -> Result<&'a Attr
 }
 
 /// Reads a string enum by its stored name.
-pub fn decode_enum<T>(value: &AttributeValue, type_name: &str, from_name: fn(&str) -> Option<T>) -> Result<T, DecodeError> {
+pub fn decode_enum<T>(
+    value: &AttributeValue,
+    type_name: &str,
+    from_name: fn(&str) -> Option<T>,
+) -> Result<T, DecodeError> {
     match value {
         AttributeValue::S(name) => {
             from_name(name).ok_or_else(|| DecodeError::new(format!("S (a value of enum {type_name})"), value))

@@ -62,17 +62,31 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Validation(errors) => write!(f, "validation failed: {errors}"),
-            Error::Conversion { table, attribute, expected, found } => write!(
+            Error::Conversion {
+                table,
+                attribute,
+                expected,
+                found,
+            } => write!(
                 f,
                 "item of table `{table}` does not match its schema: attribute `{attribute}`: expected {expected}, found {found}"
             ),
-            Error::AlreadyExists { table, key } => write!(f, "an item with key {key} already exists in table `{table}`"),
+            Error::AlreadyExists { table, key } => {
+                write!(f, "an item with key {key} already exists in table `{table}`")
+            }
             Error::NotFound { table, key } => write!(f, "no item with key {key} in table `{table}`"),
             Error::VersionConflict { table, expected } => {
-                write!(f, "item of table `{table}` is no longer at version {expected}: read it again")
+                write!(
+                    f,
+                    "item of table `{table}` is no longer at version {expected}: read it again"
+                )
             }
             Error::InvalidCursor { reason } => write!(f, "invalid cursor: {reason}"),
-            Error::Sdk { operation, table, source } => write!(f, "{operation} on table `{table}` failed: {source}"),
+            Error::Sdk {
+                operation,
+                table,
+                source,
+            } => write!(f, "{operation} on table `{table}` failed: {source}"),
         }
     }
 }

@@ -90,7 +90,10 @@ impl KeyPart for bool {
         match text {
             "0" => Ok(false),
             "1" => Ok(true),
-            _ => Err(KeyPartError { text: text.to_owned(), expected: "0 or 1" }),
+            _ => Err(KeyPartError {
+                text: text.to_owned(),
+                expected: "0 or 1",
+            }),
         }
     }
 }
@@ -100,7 +103,10 @@ impl KeyPart for Uuid {
         let _ = write!(out, "{}", self.hyphenated());
     }
     fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
-        Uuid::try_parse(text).map_err(|_| KeyPartError { text: text.to_owned(), expected: "a UUID" })
+        Uuid::try_parse(text).map_err(|_| KeyPartError {
+            text: text.to_owned(),
+            expected: "a UUID",
+        })
     }
 }
 
@@ -109,8 +115,10 @@ impl KeyPart for NaiveDate {
         let _ = write!(out, "{}", self.format("%Y-%m-%d"));
     }
     fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| KeyPartError { text: text.to_owned(), expected: "a date YYYY-MM-DD" })
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| KeyPartError {
+            text: text.to_owned(),
+            expected: "a date YYYY-MM-DD",
+        })
     }
 }
 
@@ -121,7 +129,10 @@ impl KeyPart for DateTime<Utc> {
     fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
         DateTime::parse_from_rfc3339(text)
             .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| KeyPartError { text: text.to_owned(), expected: "an RFC 3339 time" })
+            .map_err(|_| KeyPartError {
+                text: text.to_owned(),
+                expected: "an RFC 3339 time",
+            })
     }
 }
 
@@ -136,7 +147,11 @@ pub struct CompositeKey<'a> {
 impl<'a> CompositeKey<'a> {
     /// An empty key whose parts are joined by `separator`.
     pub fn new(separator: &'a str) -> Self {
-        Self { separator, text: String::new(), empty: true }
+        Self {
+            separator,
+            text: String::new(),
+            empty: true,
+        }
     }
 
     /// Appends one part.
@@ -145,6 +160,16 @@ impl<'a> CompositeKey<'a> {
             self.text.push_str(self.separator);
         }
         part.write_key_part(&mut self.text);
+        self.empty = false;
+        self
+    }
+
+    /// Appends a string part without copying it first.
+    pub fn part_str(mut self, part: &str) -> Self {
+        if !self.empty {
+            self.text.push_str(self.separator);
+        }
+        self.text.push_str(part);
         self.empty = false;
         self
     }
@@ -167,7 +192,10 @@ impl<'a> CompositeKey<'a> {
         if split.len() == parts {
             Ok(split)
         } else {
-            Err(KeyPartError { text: text.to_owned(), expected: "a composite key with every part" })
+            Err(KeyPartError {
+                text: text.to_owned(),
+                expected: "a composite key with every part",
+            })
         }
     }
 }
@@ -215,7 +243,13 @@ mod tests {
     #[test]
     fn prefix_does_not_match_longer_siblings() {
         let prefix = CompositeKey::new("#").part(&"2021".to_owned()).prefix();
-        assert!(CompositeKey::new("#").part(&"2021".to_owned()).part(&"97".to_owned()).finish().starts_with(&prefix));
+        assert!(
+            CompositeKey::new("#")
+                .part(&"2021".to_owned())
+                .part(&"97".to_owned())
+                .finish()
+                .starts_with(&prefix)
+        );
         assert!(!"20210#97".starts_with(&prefix));
         assert_eq!(encode(&1995u16), "01995");
         assert_eq!(encode(&-1i8), "127");

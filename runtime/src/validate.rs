@@ -70,7 +70,10 @@ impl ValidationErrors {
 
     /// Records a failed rule at `path`.
     pub fn push(&mut self, path: &FieldPath<'_>, message: impl Into<String>) {
-        self.errors.push(FieldError { path: path.to_string(), message: message.into() });
+        self.errors.push(FieldError {
+            path: path.to_string(),
+            message: message.into(),
+        });
     }
 
     /// The failures, in the order the fields are declared.
@@ -212,7 +215,12 @@ pub mod rules {
     }
 
     /// `one_of`: the value is one of `allowed`.
-    pub fn one_of<T: PartialEq + fmt::Debug + ?Sized>(path: &FieldPath<'_>, value: &T, allowed: &[&T], errors: &mut ValidationErrors) {
+    pub fn one_of<T: PartialEq + fmt::Debug + ?Sized>(
+        path: &FieldPath<'_>,
+        value: &T,
+        allowed: &[&T],
+        errors: &mut ValidationErrors,
+    ) {
         if !allowed.contains(&value) {
             errors.push(path, format!("{value:?} is not one of {allowed:?}"));
         }
@@ -248,6 +256,9 @@ mod tests {
         let mut errors = ValidationErrors::new();
         rules::min_length(&name, &String::new(), 1, &mut errors);
         rules::max(&root.field("year"), &2200u16, 2100, &mut errors);
-        assert_eq!(errors.to_string(), "authors[2].name: length 0 is below min_length 1; year: 2200 is above max 2100");
+        assert_eq!(
+            errors.to_string(),
+            "authors[2].name: length 0 is below min_length 1; year: 2200 is above max 2100"
+        );
     }
 }

@@ -16,9 +16,16 @@ const MAX_LOCAL_INDEXES: usize = 5;
 
 /// Checks one parsed file and lowers it into the IR.
 pub fn lower(file: &SchemaFile) -> Result<Model, Diagnostics> {
-    let mut cx = Lowering { file, errors: Vec::new() };
+    let mut cx = Lowering {
+        file,
+        errors: Vec::new(),
+    };
     let model = cx.model();
-    if cx.errors.is_empty() { Ok(model) } else { Err(Diagnostics(cx.errors).sorted()) }
+    if cx.errors.is_empty() {
+        Ok(model)
+    } else {
+        Err(Diagnostics(cx.errors).sorted())
+    }
 }
 
 struct Lowering<'a> {
@@ -40,20 +47,35 @@ impl Lowering<'_> {
         let doc = &file.document;
         let root = YamlPath::root();
         if doc.version != 1 {
-            self.error(&root.child("version"), format!("unsupported version {}", doc.version), "this ddbgen reads version 1: write `version: 1`");
+            self.error(
+                &root.child("version"),
+                format!("unsupported version {}", doc.version),
+                "this ddbgen reads version 1: write `version: 1`",
+            );
         }
         let types = self.named_types(&root.child("types"));
-        let mut model = Model { tables: Vec::new(), types };
+        let mut model = Model {
+            tables: Vec::new(),
+            types,
+        };
         let mut modules: Vec<String> = Vec::new();
         for (name, def) in &doc.tables {
             let path = root.child("tables").child(name);
             if let Some(table) = self.table(name, def, &path, &model) {
                 if modules.contains(&table.module) {
-                    self.error_key(&path, format!("table `{name}` generates module `{}` twice", table.module), "rename one of the tables");
+                    self.error_key(
+                        &path,
+                        format!("table `{name}` generates module `{}` twice", table.module),
+                        "rename one of the tables",
+                    );
                     continue;
                 }
                 if model.named(name).is_some() {
-                    self.error_key(&path, format!("`{name}` is both a table and an entry of `types:`"), "rename one of them");
+                    self.error_key(
+                        &path,
+                        format!("`{name}` is both a table and an entry of `types:`"),
+                        "rename one of them",
+                    );
                 }
                 modules.push(table.module.clone());
                 model.tables.push(table);
@@ -70,7 +92,19 @@ impl Lowering<'_> {
         for (name, def) in defs {
             let path = path.child(name);
             if !is_upper_camel(name) {
-                self.error_key(&path, format!("type name `{name}` is not UpperCamelCase"), format!("write `{}`", name.to_upper_camel_case()));
+                self.error_key(
+                    &path,
+                    format!("type name `{name}` is not UpperCamelCase"),
+                    format!("write `{}`", name.to_upper_camel_case()),
+                );
+                continue;
+            }
+            if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                self.error_key(
+                    &path,
+                    format!("type name `{name}` would shadow a Rust standard name in generated code"),
+                    format!("choose another name, such as `{name}Value`"),
+                );
                 continue;
             }
             let kind = match (&def.variants, &def.fields) {
@@ -87,26 +121,46 @@ impl Lowering<'_> {
                     NamedKind::Object(lowered)
                 }
                 _ => {
-                    self.error_key(&path, format!("type `{name}` needs exactly one of `enum:` and `fields:`"), "an enum lists `enum: [a, b]`; an object lists `fields: { .. }`");
+                    self.error_key(
+                        &path,
+                        format!("type `{name}` needs exactly one of `enum:` and `fields:`"),
+                        "an enum lists `enum: [a, b]`; an object lists `fields: { .. }`",
+                    );
                     continue;
                 }
             };
-            out.push(NamedType { name: name.clone(), doc: def.doc.clone(), kind });
+            out.push(NamedType {
+                name: name.clone(),
+                doc: def.doc.clone(),
+                kind,
+            });
         }
         out
     }
 
     fn enum_variants(&mut self, variants: &[String], path: &YamlPath) -> Vec<String> {
         if variants.is_empty() {
-            self.error(path, "an enum needs at least one value", "list its values: `enum: [draft, published]`");
+            self.error(
+                path,
+                "an enum needs at least one value",
+                "list its values: `enum: [draft, published]`",
+            );
         }
         let mut seen: Vec<String> = Vec::new();
         for (i, v) in variants.iter().enumerate() {
             let ident = v.to_upper_camel_case();
             if ident.is_empty() || !ident.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                self.error(&path.child(i), format!("enum value `{v}` has no Rust name"), "start each value with a letter");
+                self.error(
+                    &path.child(i),
+                    format!("enum value `{v}` has no Rust name"),
+                    "start each value with a letter",
+                );
             } else if seen.contains(&ident) {
-                self.error(&path.child(i), format!("enum value `{v}` collides with another as Rust variant `{ident}`"), "rename one of them");
+                self.error(
+                    &path.child(i),
+                    format!("enum value `{v}` collides with another as Rust variant `{ident}`"),
+                    "rename one of them",
+                );
             }
             seen.push(ident);
         }
@@ -115,13 +169,29 @@ impl Lowering<'_> {
 
     fn table(&mut self, name: &str, def: &TableDef, path: &YamlPath, model: &Model) -> Option<Table> {
         if !is_upper_camel(name) {
-            self.error_key(path, format!("table type name `{name}` is not UpperCamelCase"), format!("write `{}`", name.to_upper_camel_case()));
+            self.error_key(
+                path,
+                format!("table type name `{name}` is not UpperCamelCase"),
+                format!("write `{}`", name.to_upper_camel_case()),
+            );
+            return None;
+        }
+        if RESERVED_TYPE_NAMES.contains(&name) || name == "Types" {
+            self.error_key(
+                path,
+                format!("table type name `{name}` would clash with a name in generated code"),
+                format!("choose another name, such as `{name}Item`, and keep the DynamoDB name with `table_name:`"),
+            );
             return None;
         }
         let module = name.to_snake_case();
         let table_name = def.table_name.clone().unwrap_or_else(|| module.clone());
         if let Err(why) = check_dynamo_name(&table_name) {
-            self.error(&path.child("table_name"), format!("table name `{table_name}` {why}"), "DynamoDB table names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`");
+            self.error(
+                &path.child("table_name"),
+                format!("table name `{table_name}` {why}"),
+                "DynamoDB table names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`",
+            );
         }
         let file = self.file;
         let type_names: Vec<&str> = file.document.types.keys().map(String::as_str).collect();
@@ -129,7 +199,14 @@ impl Lowering<'_> {
         let mut fields = Vec::new();
         for (field_name, field) in &def.fields {
             let field_path = path.child("fields").child(field_name);
-            if let Some(f) = self.field(field_name, field, &field_path, &type_names, &file.document.types, &mut idents) {
+            if let Some(f) = self.field(
+                field_name,
+                field,
+                &field_path,
+                &type_names,
+                &file.document.types,
+                &mut idents,
+            ) {
                 fields.push(f);
             }
         }
@@ -140,10 +217,22 @@ impl Lowering<'_> {
             Some(key) => self.key_field(key, &fields, &field_names, &path.child("hash_key"), model, "hash key")?,
             None => {
                 if field_names.iter().any(|f| f == "id") {
-                    self.error_key(&path.child("fields").child("id"), "a field `id` is declared but `hash_key` is omitted, which generates `id: uuid`", "set `hash_key: id` to key the table by this field, or rename it");
+                    self.error_key(
+                        &path.child("fields").child("id"),
+                        "a field `id` is declared but `hash_key` is omitted, which generates `id: uuid`",
+                        "set `hash_key: id` to key the table by this field, or rename it",
+                    );
                     return None;
                 }
-                fields.insert(0, managed("id", FieldType::Scalar(Scalar::Uuid), FieldOrigin::GeneratedId, "Unique id of the item, generated on create."));
+                fields.insert(
+                    0,
+                    managed(
+                        "id",
+                        FieldType::Scalar(Scalar::Uuid),
+                        FieldOrigin::GeneratedId,
+                        "Unique id of the item, generated on create.",
+                    ),
+                );
                 0
             }
         };
@@ -153,7 +242,11 @@ impl Lowering<'_> {
             Some(RangeKeyDef::Field(key)) => {
                 let i = self.key_field(key, &fields, &field_names, &path.child("range_key"), model, "range key")?;
                 if i == hash_key {
-                    self.error(&path.child("range_key"), format!("`{key}` is already the hash key"), "a range key is a different field; omit it when one hash key holds one item");
+                    self.error(
+                        &path.child("range_key"),
+                        format!("`{key}` is already the hash key"),
+                        "a range key is a different field; omit it when one hash key holds one item",
+                    );
                 }
                 Some(RangeKey::Field(i))
             }
@@ -161,10 +254,18 @@ impl Lowering<'_> {
                 let rk_path = path.child("range_key");
                 let separator = composite.separator.clone().unwrap_or_else(|| "#".to_owned());
                 if separator.is_empty() {
-                    self.error(&rk_path.child("separator"), "the separator is empty", "use a character such as `#`");
+                    self.error(
+                        &rk_path.child("separator"),
+                        "the separator is empty",
+                        "use a character such as `#`",
+                    );
                 }
                 if composite.parts.is_empty() {
-                    self.error(&rk_path.child("parts"), "a composite range key needs at least one part", "list the fields it is built from: `parts: [year, isbn]`");
+                    self.error(
+                        &rk_path.child("parts"),
+                        "a composite range key needs at least one part",
+                        "list the fields it is built from: `parts: [year, isbn]`",
+                    );
                 }
                 if fields.iter().any(|f| f.attribute == composite.attribute) {
                     self.error(&rk_path.child("attribute"), format!("attribute `{}` is already a field's attribute", composite.attribute), "the composite key is stored in an attribute of its own: choose another name, such as `year_isbn`");
@@ -172,9 +273,15 @@ impl Lowering<'_> {
                 let mut parts = Vec::new();
                 for (n, part) in composite.parts.iter().enumerate() {
                     let part_path = rk_path.child("parts").child(n);
-                    let Some(i) = self.find_field(part, &fields, &field_names, &part_path) else { continue };
+                    let Some(i) = self.find_field(part, &fields, &field_names, &part_path) else {
+                        continue;
+                    };
                     if parts.contains(&i) || i == hash_key {
-                        self.error(&part_path, format!("`{part}` is used twice in the primary key"), "each key field appears once");
+                        self.error(
+                            &part_path,
+                            format!("`{part}` is used twice in the primary key"),
+                            "each key field appears once",
+                        );
                         continue;
                     }
                     self.check_part(&fields[i], model, &part_path);
@@ -183,7 +290,11 @@ impl Lowering<'_> {
                     }
                     parts.push(i);
                 }
-                Some(RangeKey::Composite(CompositeKey { attribute: composite.attribute.clone(), parts, separator }))
+                Some(RangeKey::Composite(CompositeKey {
+                    attribute: composite.attribute.clone(),
+                    parts,
+                    separator,
+                }))
             }
         };
 
@@ -198,16 +309,43 @@ impl Lowering<'_> {
         };
         let datetime = FieldType::Scalar(Scalar::DateTime(DateTimeFormat::Rfc3339));
         for (column, origin, doc, yaml_key) in [
-            (created, FieldOrigin::Created, "When the item was created (UTC); set once by ddbgen.", "audit"),
-            (updated, FieldOrigin::Updated, "When the item was last written (UTC); set on every write by ddbgen.", "audit"),
-            (def.version.clone(), FieldOrigin::Version, "Optimistic-locking counter; starts at 1 and grows by one on every write.", "version"),
+            (
+                created,
+                FieldOrigin::Created,
+                "When the item was created (UTC); set once by ddbgen.",
+                "audit",
+            ),
+            (
+                updated,
+                FieldOrigin::Updated,
+                "When the item was last written (UTC); set on every write by ddbgen.",
+                "audit",
+            ),
+            (
+                def.version.clone(),
+                FieldOrigin::Version,
+                "Optimistic-locking counter; starts at 1 and grows by one on every write.",
+                "version",
+            ),
         ] {
             let Some(column) = column else { continue };
-            let ty = if origin == FieldOrigin::Version { FieldType::Scalar(Scalar::Int(IntType::U64)) } else { datetime.clone() };
+            let ty = if origin == FieldOrigin::Version {
+                FieldType::Scalar(Scalar::Int(IntType::U64))
+            } else {
+                datetime.clone()
+            };
             if !is_field_name(&column) {
-                self.error(&path.child(yaml_key), format!("`{column}` is not a valid field name"), "use snake_case letters, digits and `_`");
+                self.error(
+                    &path.child(yaml_key),
+                    format!("`{column}` is not a valid field name"),
+                    "use snake_case letters, digits and `_`",
+                );
             } else if fields.iter().any(|f| f.name == column || f.attribute == column) {
-                self.error(&path.child(yaml_key), format!("`{column}` is managed by ddbgen but is also declared under `fields:`"), format!("remove `{column}` from `fields:`, or give the {yaml_key} column another name"));
+                self.error(
+                    &path.child(yaml_key),
+                    format!("`{column}` is managed by ddbgen but is also declared under `fields:`"),
+                    format!("remove `{column}` from `fields:`, or give the {yaml_key} column another name"),
+                );
             } else {
                 fields.push(managed(&column, ty, origin, doc));
             }
@@ -225,25 +363,55 @@ impl Lowering<'_> {
             }
         };
 
-        let mut table = Table { name: name.to_owned(), module, table_name, doc: def.doc.clone(), fields, hash_key, range_key, indexes: Vec::new(), ttl };
+        let mut table = Table {
+            name: name.to_owned(),
+            module,
+            table_name,
+            doc: def.doc.clone(),
+            fields,
+            hash_key,
+            range_key,
+            indexes: Vec::new(),
+            ttl,
+        };
         table.indexes = self.indexes(def, &table, &field_names, &path.child("indexes"), model);
         Some(table)
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn field(&mut self, name: &str, def: &FieldDef, path: &YamlPath, type_names: &[&str], types: &IndexMap<String, crate::schema::model::TypeDef>, idents: &mut Vec<String>) -> Option<Field> {
+    fn field(
+        &mut self,
+        name: &str,
+        def: &FieldDef,
+        path: &YamlPath,
+        type_names: &[&str],
+        types: &IndexMap<String, crate::schema::model::TypeDef>,
+        idents: &mut Vec<String>,
+    ) -> Option<Field> {
         if !is_field_name(name) {
-            self.error_key(path, format!("`{name}` is not a valid field name"), "start with a letter or `_`, then letters, digits, `_` or `-`; store odd names with `attribute:`");
+            self.error_key(
+                path,
+                format!("`{name}` is not a valid field name"),
+                "start with a letter or `_`, then letters, digits, `_` or `-`; store odd names with `attribute:`",
+            );
             return None;
         }
         let ident = rust_field_ident(name);
         let bare = ident.trim_start_matches("r#").to_owned();
         if ["self", "super", "crate", "Self"].contains(&bare.as_str()) {
-            self.error_key(path, format!("`{name}` cannot be a Rust field name"), format!("name the field `{name}_` and store it with `attribute: {name}`"));
+            self.error_key(
+                path,
+                format!("`{name}` cannot be a Rust field name"),
+                format!("name the field `{name}_` and store it with `attribute: {name}`"),
+            );
             return None;
         }
         if idents.contains(&bare) {
-            self.error_key(path, format!("field `{name}` collides with another field as Rust field `{bare}`"), "rename one of the fields; keep the stored name with `attribute:`");
+            self.error_key(
+                path,
+                format!("field `{name}` collides with another field as Rust field `{bare}`"),
+                "rename one of the fields; keep the stored name with `attribute:`",
+            );
             return None;
         }
         idents.push(bare);
@@ -269,12 +437,20 @@ impl Lowering<'_> {
         if let Some(format) = def.format {
             match &mut ty {
                 FieldType::Scalar(Scalar::DateTime(f)) => *f = format,
-                _ => self.error(&path.child("format"), "`format` applies to `datetime` fields only", "remove `format`, or make the type `datetime`"),
+                _ => self.error(
+                    &path.child("format"),
+                    "`format` applies to `datetime` fields only",
+                    "remove `format`, or make the type `datetime`",
+                ),
             }
         }
         let attribute = def.attribute.clone().unwrap_or_else(|| name.to_owned());
         if attribute.is_empty() {
-            self.error(&path.child("attribute"), "the attribute name is empty", "omit `attribute:` to store the field under its own name");
+            self.error(
+                &path.child("attribute"),
+                "the attribute name is empty",
+                "omit `attribute:` to store the field under its own name",
+            );
         }
         let rules = match &def.validate {
             Some(rules) => self.rules(rules, &ty, &path.child("validate"), types),
@@ -287,58 +463,126 @@ impl Lowering<'_> {
                 if let Some(value) = &value
                     && let Some(why) = violates(value, &rules)
                 {
-                    self.error(&default_path, format!("default {} fails its own rule: {why}", display_literal(value)), "change the default or the rule so they agree");
+                    self.error(
+                        &default_path,
+                        format!("default {} fails its own rule: {why}", display_literal(value)),
+                        "change the default or the rule so they agree",
+                    );
                 }
                 value
             }
             None => None,
         };
-        Some(Field { name: name.to_owned(), ident, attribute, ty, optional: def.optional, default, rules, doc: def.doc.clone(), origin: FieldOrigin::Declared })
+        Some(Field {
+            name: name.to_owned(),
+            ident,
+            attribute,
+            ty,
+            optional: def.optional,
+            default,
+            rules,
+            doc: def.doc.clone(),
+            origin: FieldOrigin::Declared,
+        })
     }
 
-    fn rules(&mut self, def: &RulesDef, ty: &FieldType, path: &YamlPath, types: &IndexMap<String, crate::schema::model::TypeDef>) -> Rules {
-        let mut rules = Rules { min_length: def.min_length, max_length: def.max_length, non_empty: def.non_empty, custom: def.custom.clone(), ..Rules::default() };
+    fn rules(
+        &mut self,
+        def: &RulesDef,
+        ty: &FieldType,
+        path: &YamlPath,
+        types: &IndexMap<String, crate::schema::model::TypeDef>,
+    ) -> Rules {
+        let mut rules = Rules {
+            min_length: def.min_length,
+            max_length: def.max_length,
+            non_empty: def.non_empty,
+            custom: def.custom.clone(),
+            ..Rules::default()
+        };
         let numeric = matches!(ty, FieldType::Scalar(Scalar::Int(_) | Scalar::F64 | Scalar::Decimal));
-        let has_length = matches!(ty, FieldType::Scalar(Scalar::String | Scalar::Bytes) | FieldType::Set(_) | FieldType::List(_) | FieldType::Map(_));
+        let has_length = matches!(
+            ty,
+            FieldType::Scalar(Scalar::String | Scalar::Bytes)
+                | FieldType::Set(_)
+                | FieldType::List(_)
+                | FieldType::Map(_)
+        );
         for (key, value, slot) in [("min", &def.min, &mut rules.min), ("max", &def.max, &mut rules.max)] {
             let Some(value) = value else { continue };
             if !numeric {
-                self.error(&path.child(key), format!("`{key}` applies to numbers"), "use `min_length`/`max_length` for strings and collections");
+                self.error(
+                    &path.child(key),
+                    format!("`{key}` applies to numbers"),
+                    "use `min_length`/`max_length` for strings and collections",
+                );
                 continue;
             }
             match number_text(value) {
                 Some(text) if fits(&text, ty) => *slot = Some(text),
-                _ => self.error(&path.child(key), format!("`{key}` is not a number of the field's type"), "write a number the field's type can hold"),
+                _ => self.error(
+                    &path.child(key),
+                    format!("`{key}` is not a number of the field's type"),
+                    "write a number the field's type can hold",
+                ),
             }
         }
         if let (Some(min), Some(max)) = (&rules.min, &rules.max)
             && min.parse::<f64>().ok() > max.parse::<f64>().ok()
         {
-            self.error(&path.child("max"), format!("`max` {max} is below `min` {min}"), "swap them");
+            self.error(
+                &path.child("max"),
+                format!("`max` {max} is below `min` {min}"),
+                "swap them",
+            );
         }
-        for (key, set) in [("min_length", def.min_length.is_some()), ("max_length", def.max_length.is_some()), ("non_empty", def.non_empty)] {
+        for (key, set) in [
+            ("min_length", def.min_length.is_some()),
+            ("max_length", def.max_length.is_some()),
+            ("non_empty", def.non_empty),
+        ] {
             if set && !has_length {
-                self.error(&path.child(key), format!("`{key}` applies to strings, bytes and collections"), "use `min`/`max` for numbers");
+                self.error(
+                    &path.child(key),
+                    format!("`{key}` applies to strings, bytes and collections"),
+                    "use `min`/`max` for numbers",
+                );
             }
         }
         if let (Some(min), Some(max)) = (def.min_length, def.max_length)
             && min > max
         {
-            self.error(&path.child("max_length"), format!("`max_length` {max} is below `min_length` {min}"), "swap them");
+            self.error(
+                &path.child("max_length"),
+                format!("`max_length` {max} is below `min_length` {min}"),
+                "swap them",
+            );
         }
         if let Some(pattern) = &def.pattern {
             if ty != &FieldType::Scalar(Scalar::String) {
-                self.error(&path.child("pattern"), "`pattern` applies to strings", "remove it, or make the field a `string`");
+                self.error(
+                    &path.child("pattern"),
+                    "`pattern` applies to strings",
+                    "remove it, or make the field a `string`",
+                );
             } else if let Err(e) = regex::Regex::new(pattern) {
                 let first_line = e.to_string().lines().last().unwrap_or_default().trim().to_owned();
-                self.error(&path.child("pattern"), format!("invalid regular expression: {first_line}"), "patterns use Rust `regex` syntax");
+                self.error(
+                    &path.child("pattern"),
+                    format!("invalid regular expression: {first_line}"),
+                    "patterns use Rust `regex` syntax",
+                );
             } else {
                 rules.pattern = Some(pattern.clone());
             }
         }
         if let Some(values) = &def.one_of {
             if !matches!(ty, FieldType::Scalar(Scalar::String | Scalar::Int(_))) {
-                self.error(&path.child("one_of"), "`one_of` applies to strings and integers", "for a closed set of names declare an enum under `types:`");
+                self.error(
+                    &path.child("one_of"),
+                    "`one_of` applies to strings and integers",
+                    "for a closed set of names declare an enum under `types:`",
+                );
             } else {
                 for (i, value) in values.iter().enumerate() {
                     if let Some(v) = self.literal(value, ty, &path.child("one_of").child(i), types) {
@@ -350,13 +594,23 @@ impl Lowering<'_> {
         if let Some(custom) = &def.custom
             && syn::parse_str::<syn::Path>(custom).is_err()
         {
-            self.error(&path.child("custom"), format!("`{custom}` is not a Rust path"), "name a function: `crate::rules::check_isbn`");
+            self.error(
+                &path.child("custom"),
+                format!("`{custom}` is not a Rust path"),
+                "name a function: `crate::rules::check_isbn`",
+            );
         }
         rules
     }
 
     /// A literal (default or `one_of` value) checked against the field's type.
-    fn literal(&mut self, value: &serde_json::Value, ty: &FieldType, path: &YamlPath, types: &IndexMap<String, crate::schema::model::TypeDef>) -> Option<DefaultValue> {
+    fn literal(
+        &mut self,
+        value: &serde_json::Value,
+        ty: &FieldType,
+        path: &YamlPath,
+        types: &IndexMap<String, crate::schema::model::TypeDef>,
+    ) -> Option<DefaultValue> {
         use serde_json::Value;
         let literal = match (ty, value) {
             (FieldType::Scalar(Scalar::String), Value::String(s)) => DefaultValue::String(s.clone()),
@@ -366,7 +620,11 @@ impl Lowering<'_> {
                 match n.as_i128() {
                     Some(v) if (lo..=hi).contains(&v) => DefaultValue::Int(v),
                     _ => {
-                        self.error(path, format!("{n} does not fit in {}", int.rust_name()), format!("use a whole number from {lo} to {hi}"));
+                        self.error(
+                            path,
+                            format!("{n} does not fit in {}", int.rust_name()),
+                            format!("use a whole number from {lo} to {hi}"),
+                        );
                         return None;
                     }
                 }
@@ -374,7 +632,11 @@ impl Lowering<'_> {
             (FieldType::Scalar(Scalar::F64), Value::Number(n)) => DefaultValue::Float(n.as_f64()?),
             (FieldType::Scalar(Scalar::Decimal), Value::String(s)) if is_decimal(s) => DefaultValue::Decimal(s.clone()),
             (FieldType::Scalar(Scalar::Decimal), _) => {
-                self.error(path, "a decimal literal must be a quoted string", "write it in quotes, such as \"0.10\", so it stays exact");
+                self.error(
+                    path,
+                    "a decimal literal must be a quoted string",
+                    "write it in quotes, such as \"0.10\", so it stays exact",
+                );
                 return None;
             }
             (FieldType::Named(name), Value::String(s)) => match types.get(name).and_then(|t| t.variants.as_ref()) {
@@ -388,16 +650,28 @@ impl Lowering<'_> {
                     return None;
                 }
                 None => {
-                    self.error(path, format!("fields of type `{name}` take no default"), "remove `default:`");
+                    self.error(
+                        path,
+                        format!("fields of type `{name}` take no default"),
+                        "remove `default:`",
+                    );
                     return None;
                 }
             },
             (FieldType::Scalar(_), _) | (FieldType::Named(_), _) => {
-                self.error(path, format!("{value} is not a value of this field's type"), "write a literal of the field's type");
+                self.error(
+                    path,
+                    format!("{value} is not a value of this field's type"),
+                    "write a literal of the field's type",
+                );
                 return None;
             }
             _ => {
-                self.error(path, "defaults apply to scalar and enum fields", "remove `default:`; a collection starts empty");
+                self.error(
+                    path,
+                    "defaults apply to scalar and enum fields",
+                    "remove `default:`; a collection starts empty",
+                );
                 return None;
             }
         };
@@ -419,7 +693,15 @@ impl Lowering<'_> {
         None
     }
 
-    fn key_field(&mut self, name: &str, fields: &[Field], names: &[String], path: &YamlPath, model: &Model, what: &str) -> Option<usize> {
+    fn key_field(
+        &mut self,
+        name: &str,
+        fields: &[Field],
+        names: &[String],
+        path: &YamlPath,
+        model: &Model,
+        what: &str,
+    ) -> Option<usize> {
         let i = self.find_field(name, fields, names, path)?;
         let field = &fields[i];
         let key_type = match &field.ty {
@@ -428,71 +710,141 @@ impl Lowering<'_> {
             _ => None,
         };
         if key_type.is_none() {
-            self.error(path, format!("{what} `{name}` is not a string, number or bytes field"), "DynamoDB keys are S, N or B: key by a string, integer, uuid, date, enum or bytes field");
+            self.error(
+                path,
+                format!("{what} `{name}` is not a string, number or bytes field"),
+                "DynamoDB keys are S, N or B: key by a string, integer, uuid, date, enum or bytes field",
+            );
             return None;
         }
         if field.optional {
-            self.error(path, format!("{what} `{name}` is optional"), format!("every item has a {what}: remove `optional: true` from `{name}`"));
+            self.error(
+                path,
+                format!("{what} `{name}` is optional"),
+                format!("every item has a {what}: remove `optional: true` from `{name}`"),
+            );
         }
         Some(i)
     }
 
     fn check_part(&mut self, field: &Field, model: &Model, path: &YamlPath) {
         let sortable = match &field.ty {
-            FieldType::Scalar(Scalar::String | Scalar::Int(_) | Scalar::Uuid | Scalar::Date | Scalar::DateTime(_) | Scalar::Bool) => true,
+            FieldType::Scalar(
+                Scalar::String | Scalar::Int(_) | Scalar::Uuid | Scalar::Date | Scalar::DateTime(_) | Scalar::Bool,
+            ) => true,
             FieldType::Named(n) => matches!(model.named(n).map(|t| &t.kind), Some(NamedKind::Enum(_))),
             _ => false,
         };
         if !sortable {
-            self.error(path, format!("`{}` cannot be part of a composite range key: its encoding would not sort in value order", field.name), "use string, integer, uuid, date, datetime, bool or enum fields as parts");
+            self.error(
+                path,
+                format!(
+                    "`{}` cannot be part of a composite range key: its encoding would not sort in value order",
+                    field.name
+                ),
+                "use string, integer, uuid, date, datetime, bool or enum fields as parts",
+            );
         }
         if field.optional {
-            self.error(path, format!("key part `{}` is optional", field.name), format!("remove `optional: true` from `{}`", field.name));
+            self.error(
+                path,
+                format!("key part `{}` is optional", field.name),
+                format!("remove `optional: true` from `{}`", field.name),
+            );
         }
     }
 
-    fn indexes(&mut self, def: &TableDef, table: &Table, names: &[String], path: &YamlPath, model: &Model) -> Vec<Index> {
+    fn indexes(
+        &mut self,
+        def: &TableDef,
+        table: &Table,
+        names: &[String],
+        path: &YamlPath,
+        model: &Model,
+    ) -> Vec<Index> {
         let mut out = Vec::new();
         let (mut global, mut local) = (0, 0);
         for (name, index) in &def.indexes {
             let path = path.child(name);
             if let Err(why) = check_dynamo_name(name) {
-                self.error_key(&path, format!("index name `{name}` {why}"), "DynamoDB index names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`");
+                self.error_key(
+                    &path,
+                    format!("index name `{name}` {why}"),
+                    "DynamoDB index names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`",
+                );
             }
             let hash_key = match (index.kind, &index.hash_key) {
                 (IndexKind::Global, Some(key)) => {
                     global += 1;
                     if global == MAX_GLOBAL_INDEXES + 1 {
-                        self.error_key(&path, format!("more than {MAX_GLOBAL_INDEXES} global secondary indexes"), "DynamoDB allows 20 per table: remove one, or overload an index with a composite key");
+                        self.error_key(
+                            &path,
+                            format!("more than {MAX_GLOBAL_INDEXES} global secondary indexes"),
+                            "DynamoDB allows 20 per table: remove one, or overload an index with a composite key",
+                        );
                     }
-                    self.key_field(key, &table.fields, names, &path.child("hash_key"), model, "index hash key")
+                    self.key_field(
+                        key,
+                        &table.fields,
+                        names,
+                        &path.child("hash_key"),
+                        model,
+                        "index hash key",
+                    )
                 }
                 (IndexKind::Global, None) => {
-                    self.error(&path.child("kind"), format!("global index `{name}` has no `hash_key`"), "name the field the index is partitioned by");
+                    self.error(
+                        &path.child("kind"),
+                        format!("global index `{name}` has no `hash_key`"),
+                        "name the field the index is partitioned by",
+                    );
                     None
                 }
                 (IndexKind::Local, key) => {
                     local += 1;
                     if local == MAX_LOCAL_INDEXES + 1 {
-                        self.error_key(&path, format!("more than {MAX_LOCAL_INDEXES} local secondary indexes"), "DynamoDB allows 5 per table: remove one, or use a global index");
+                        self.error_key(
+                            &path,
+                            format!("more than {MAX_LOCAL_INDEXES} local secondary indexes"),
+                            "DynamoDB allows 5 per table: remove one, or use a global index",
+                        );
                     }
                     if key.as_deref().is_some_and(|k| k != table.hash_field().name) {
-                        self.error(&path.child("hash_key"), "a local index shares the table's hash key", "remove `hash_key`, or make the index `kind: global`");
+                        self.error(
+                            &path.child("hash_key"),
+                            "a local index shares the table's hash key",
+                            "remove `hash_key`, or make the index `kind: global`",
+                        );
                     }
                     if index.range_key.is_none() {
-                        self.error(&path.child("kind"), format!("local index `{name}` has no `range_key`"), "a local index sorts by another field: name it in `range_key`");
+                        self.error(
+                            &path.child("kind"),
+                            format!("local index `{name}` has no `range_key`"),
+                            "a local index sorts by another field: name it in `range_key`",
+                        );
                     }
                     Some(table.hash_key)
                 }
             };
             let range_key = match &index.range_key {
-                Some(key) => self.key_field(key, &table.fields, names, &path.child("range_key"), model, "index range key"),
+                Some(key) => self.key_field(
+                    key,
+                    &table.fields,
+                    names,
+                    &path.child("range_key"),
+                    model,
+                    "index range key",
+                ),
                 None => None,
             };
             let projection = index.projection.unwrap_or(ProjectionKind::All);
             let mut include = Vec::new();
             if projection != ProjectionKind::Include && !index.include.is_empty() {
-                self.error(&path.child("include"), "`include` lists fields only with `projection: include`", "set `projection: include`, or remove `include`");
+                self.error(
+                    &path.child("include"),
+                    "`include` lists fields only with `projection: include`",
+                    "set `projection: include`, or remove `include`",
+                );
             }
             for (i, field) in index.include.iter().enumerate() {
                 if let Some(f) = self.find_field(field, &table.fields, names, &path.child("include").child(i)) {
@@ -500,33 +852,70 @@ impl Lowering<'_> {
                 }
             }
             if let Some(hash_key) = hash_key {
-                out.push(Index { name: name.clone(), kind: index.kind, hash_key, range_key, projection, include });
+                out.push(Index {
+                    name: name.clone(),
+                    kind: index.kind,
+                    hash_key,
+                    range_key,
+                    projection,
+                    include,
+                });
             }
         }
         out
     }
 }
 
-const BUILTIN_TYPES: &[&str] = &["string", "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f64", "decimal", "uuid", "datetime", "date", "bytes"];
+/// Names generated code uses unqualified, which a schema's types may not shadow.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "String", "Option", "Result", "Vec", "Default", "Some", "None", "Ok", "Err", "Box", "Self",
+];
+
+const BUILTIN_TYPES: &[&str] = &[
+    "string", "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f64", "decimal", "uuid", "datetime",
+    "date", "bytes",
+];
 
 const RUST_KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+    "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
+    "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract",
+    "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 fn managed(name: &str, ty: FieldType, origin: FieldOrigin, doc: &str) -> Field {
-    Field { name: name.to_owned(), ident: rust_field_ident(name), attribute: name.to_owned(), ty, optional: false, default: None, rules: Rules::default(), doc: Some(doc.to_owned()), origin }
+    Field {
+        name: name.to_owned(),
+        ident: rust_field_ident(name),
+        attribute: name.to_owned(),
+        ty,
+        optional: false,
+        default: None,
+        rules: Rules::default(),
+        doc: Some(doc.to_owned()),
+        origin,
+    }
 }
 
 /// The Rust identifier of a field: snake_case, raw for keywords.
 pub fn rust_field_ident(name: &str) -> String {
     let snake = name.replace('-', "_").to_snake_case();
-    let snake = if name.starts_with('_') { format!("_{snake}") } else { snake };
-    if RUST_KEYWORDS.contains(&snake.as_str()) && !["self", "super", "crate", "Self"].contains(&snake.as_str()) { format!("r#{snake}") } else { snake }
+    let snake = if name.starts_with('_') {
+        format!("_{snake}")
+    } else {
+        snake
+    };
+    if RUST_KEYWORDS.contains(&snake.as_str()) && !["self", "super", "crate", "Self"].contains(&snake.as_str()) {
+        format!("r#{snake}")
+    } else {
+        snake
+    }
 }
 
 fn is_field_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 fn is_upper_camel(name: &str) -> bool {
@@ -537,7 +926,10 @@ fn check_dynamo_name(name: &str) -> Result<(), &'static str> {
     if name.len() < 3 || name.len() > 255 {
         return Err("must be 3 to 255 characters long");
     }
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
         return Err("has characters DynamoDB refuses");
     }
     Ok(())
@@ -600,10 +992,16 @@ fn violates(value: &DefaultValue, rules: &Rules) -> Option<String> {
     if let DefaultValue::String(s) = value {
         let len = s.chars().count() as u64;
         if rules.min_length.is_some_and(|m| len < m) || (rules.non_empty && len == 0) {
-            return Some(format!("length {len} is below min_length {}", rules.min_length.unwrap_or(1)));
+            return Some(format!(
+                "length {len} is below min_length {}",
+                rules.min_length.unwrap_or(1)
+            ));
         }
         if rules.max_length.is_some_and(|m| len > m) {
-            return Some(format!("length {len} is above max_length {}", rules.max_length.unwrap_or_default()));
+            return Some(format!(
+                "length {len} is above max_length {}",
+                rules.max_length.unwrap_or_default()
+            ));
         }
         if let Some(pattern) = &rules.pattern
             && regex::Regex::new(pattern).is_ok_and(|re| !re.is_match(s))

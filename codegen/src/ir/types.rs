@@ -132,7 +132,10 @@ impl FieldType {
                 .split_once(',')
                 .ok_or_else(|| format!("`{text}` needs a key and a value type: `map<string, T>`"))?;
             if key.trim() != "string" {
-                return Err(format!("map keys are strings in DynamoDB: write `map<string, {}>`", value.trim()));
+                return Err(format!(
+                    "map keys are strings in DynamoDB: write `map<string, {}>`",
+                    value.trim()
+                ));
             }
             return Ok(FieldType::Map(Box::new(FieldType::parse(value)?)));
         }
@@ -175,8 +178,12 @@ impl FieldType {
 
 /// `inner` of `name<inner>`, when `text` has that form.
 fn generic_argument<'a>(text: &'a str, name: &str) -> Result<Option<&'a str>, String> {
-    let Some(rest) = text.strip_prefix(name).map(str::trim_start) else { return Ok(None) };
-    let Some(rest) = rest.strip_prefix('<') else { return Ok(None) };
+    let Some(rest) = text.strip_prefix(name).map(str::trim_start) else {
+        return Ok(None);
+    };
+    let Some(rest) = rest.strip_prefix('<') else {
+        return Ok(None);
+    };
     match rest.strip_suffix('>') {
         Some(inner) => Ok(Some(inner)),
         None => Err(format!("`{text}` is missing its closing `>`")),
@@ -196,9 +203,14 @@ mod tests {
     fn parses_nested_generic_types() {
         assert_eq!(
             FieldType::parse("map<string, list<Author>>"),
-            Ok(FieldType::Map(Box::new(FieldType::List(Box::new(FieldType::Named("Author".into()))))))
+            Ok(FieldType::Map(Box::new(FieldType::List(Box::new(FieldType::Named(
+                "Author".into()
+            ))))))
         );
-        assert_eq!(FieldType::parse("set<integer>"), Ok(FieldType::Set(Scalar::Int(IntType::I64))));
+        assert_eq!(
+            FieldType::parse("set<integer>"),
+            Ok(FieldType::Set(Scalar::Int(IntType::I64)))
+        );
         assert!(FieldType::parse("set<bool>").is_err());
         assert!(FieldType::parse("map<u8, string>").is_err());
         assert!(FieldType::parse("list<string").is_err());

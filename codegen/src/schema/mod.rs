@@ -51,9 +51,14 @@ fn yaml_diagnostic(name: &str, error: &serde_saphyr::Error) -> Diagnostic {
     use serde_saphyr::MessageFormatter;
     let pos = error
         .location()
-        .map(|l| Pos { line: l.line().max(1), column: l.column().max(1) })
+        .map(|l| Pos {
+            line: l.line().max(1),
+            column: l.column().max(1),
+        })
         .unwrap_or(Pos { line: 1, column: 1 });
-    let message = serde_saphyr::DefaultMessageFormatter.format_message(error.without_snippet()).into_owned();
+    let message = serde_saphyr::DefaultMessageFormatter
+        .format_message(error.without_snippet())
+        .into_owned();
     let help = hint_for(&message);
     let diagnostic = Diagnostic::new(name, pos, message);
     match help {
@@ -81,9 +86,7 @@ fn hint_for(message: &str) -> Option<String> {
         return Some("add the missing key here".to_owned());
     }
     if message.contains("untagged enum RangeKeyDef") {
-        return Some(
-            "`range_key` is a field name, or `{ attribute, parts: [..], separator }`".to_owned(),
-        );
+        return Some("`range_key` is a field name, or `{ attribute, parts: [..], separator }`".to_owned());
     }
     if message.contains("untagged enum AuditDef") {
         return Some("`audit` is `true`, `false`, or `{ created: NAME, updated: NAME }`".to_owned());
@@ -113,7 +116,11 @@ mod tests {
         println!("{err}");
         let err = parse("s.yaml", "version: 1\ntables: {\n").unwrap_err();
         println!("{err}");
-        let err = parse("s.yaml", "version: 1\ntables:\n  B:\n    fields: {}\n    range_key: {attribute: a, parts: [x], sep: 1}\n").unwrap_err();
+        let err = parse(
+            "s.yaml",
+            "version: 1\ntables:\n  B:\n    fields: {}\n    range_key: {attribute: a, parts: [x], sep: 1}\n",
+        )
+        .unwrap_err();
         println!("{err}");
     }
 }

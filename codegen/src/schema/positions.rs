@@ -103,7 +103,10 @@ impl Positions {
 }
 
 fn to_pos<T>(spanned: &Spanned<T>) -> Pos {
-    Pos { line: spanned.referenced.line(), column: spanned.referenced.column() }
+    Pos {
+        line: spanned.referenced.line(),
+        column: spanned.referenced.column(),
+    }
 }
 
 /// Any YAML node, for its position only.
@@ -206,7 +209,11 @@ mod tests {
     fn finds_nested_keys_and_values() {
         let text = "version: 1\ntables:\n  Book:\n    fields:\n      isbn: { type: string }\n    parts: [a, b]\n";
         let positions = Positions::read(text);
-        let isbn = YamlPath::root().child("tables").child("Book").child("fields").child("isbn");
+        let isbn = YamlPath::root()
+            .child("tables")
+            .child("Book")
+            .child("fields")
+            .child("isbn");
         assert_eq!(positions.key(&isbn), Pos { line: 5, column: 7 });
         assert_eq!(positions.value(&isbn.child("type")), Pos { line: 5, column: 21 });
         let b = YamlPath::root().child("tables").child("Book").child("parts").child(1);

@@ -1,0 +1,144 @@
+//! The `ddbgen` command line, as a library type: `main` only parses and calls [`run`].
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::{CrateSettings, Output, SchemaSource};
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: `check` found stale output.
+pub const EXIT_STALE: u8 = 1;
+/// Exit code: a schema or usage error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// ddbgen: typed Rust for Amazon DynamoDB, generated from YAML table definitions.
+#[derive(Debug, Parser)]
+#[command(name = "ddbgen", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate Rust modules (or, with --crate, a whole crate) from schema files.
+    Generate(GenerateArgs),
+    /// Exit 1 with a diff when the files in --out differ from what the schemas generate.
+    Check(GenerateArgs),
+    /// Check schema files and report every error with file:line:column.
+    Validate {
+        /// Schema files.
+        #[arg(required = true)]
+        schemas: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of the YAML format (for editors' YAML language server).
+    Schema,
+}
+
+/// Arguments of `generate` and `check`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Schema files; each becomes a module named after its file stem.
+    #[arg(required = true)]
+    pub schemas: Vec<PathBuf>,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Generate a whole crate with this package name (Cargo.toml, README.md, src/).
+    #[arg(long = "crate", value_name = "NAME")]
+    pub crate_name: Option<String>,
+    /// With --crate: depend on ddbgen-runtime by this path (relative to the crate).
+    #[arg(long, requires = "crate_name")]
+    pub runtime_path: Option<String>,
+}
+
+/// Runs a parsed command line, writing to the given streams.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    match execute(cli, out) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            let _ = writeln!(err, "{message}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
+    match cli.command {
+        Command::Schema => {
+            out.write_all(crate::json_schema().as_bytes())
+                .map_err(|e| e.to_string())?;
+            Ok(EXIT_OK)
+        }
+        Command::Validate { schemas } => {
+            let sources = read_all(&schemas)?;
+            crate::compile(&sources).map_err(|d| d.to_string())?;
+            for source in &sources {
+                writeln!(out, "ok: {}", source.name).map_err(|e| e.to_string())?;
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Generate(args) => {
+            let output = generate(&args)?;
+            let written = output
+                .write(&args.out)
+                .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+            writeln!(
+                out,
+                "{} files generated in {}, {} changed",
+                output.files.len(),
+                args.out.display(),
+                written.len()
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(EXIT_OK)
+        }
+        Command::Check(args) => {
+            let output = generate(&args)?;
+            let staleness = output
+                .check(&args.out)
+                .map_err(|e| format!("cannot read {}: {e}", args.out.display()))?;
+            if staleness.is_clean() {
+                writeln!(out, "up to date: {}", args.out.display()).map_err(|e| e.to_string())?;
+                return Ok(EXIT_OK);
+            }
+            write!(out, "{}", staleness.report(&args.out)).map_err(|e| e.to_string())?;
+            writeln!(
+                out,
+                "{} is stale: run `ddbgen generate` with the same arguments",
+                args.out.display()
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(EXIT_STALE)
+        }
+    }
+}
+
+fn read_all(paths: &[PathBuf]) -> Result<Vec<SchemaSource>, String> {
+    paths
+        .iter()
+        .map(|p| SchemaSource::read(p).map_err(|e| format!("cannot read {}: {e}", p.display())))
+        .collect()
+}
+
+fn generate(args: &GenerateArgs) -> Result<Output, String> {
+    let sources = read_all(&args.schemas)?;
+    let result = match &args.crate_name {
+        Some(name) => crate::generate_crate(
+            &sources,
+            &CrateSettings {
+                name: name.clone(),
+                runtime_path: args.runtime_path.clone(),
+                out_dir: args.out.display().to_string(),
+            },
+        ),
+        None => crate::generate_modules(&sources),
+    };
+    result.map_err(|d| d.to_string())
+}

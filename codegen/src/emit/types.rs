@@ -1,0 +1,143 @@
+//! Named types: string enums and nested objects.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{convert, data_derives, doc, rt, validate};
+use crate::ir::{Model, NamedKind, NamedType};
+
+/// The Rust variant of an enum's stored name.
+pub(crate) fn variant_ident(name: &str) -> Ident {
+    format_ident!("{}", name.to_upper_camel_case())
+}
+
+pub(crate) fn named_type(ty: &NamedType, model: &Model) -> TokenStream {
+    match &ty.kind {
+        NamedKind::Enum(variants) => string_enum(ty, variants),
+        NamedKind::Object(fields) => object(ty, fields, model),
+    }
+}
+
+fn string_enum(ty: &NamedType, names: &[String]) -> TokenStream {
+    let rt = rt();
+    let name = format_ident!("{}", ty.name);
+    let type_name = &ty.name;
+    let docs = doc(Some(
+        ty.doc
+            .as_deref()
+            .unwrap_or("A string enum, stored as the name of its value."),
+    ));
+    let variants: Vec<Ident> = names.iter().map(|n| variant_ident(n)).collect();
+    let variant_items = names.iter().zip(&variants).enumerate().map(|(i, (stored, variant))| {
+        let variant_doc = format!(" Stored as `{stored}`.");
+        let default = if i == 0 { quote!(#[default]) } else { TokenStream::new() };
+        quote! {
+            #[doc = #variant_doc]
+            #[serde(rename = #stored)]
+            #default
+            #variant,
+        }
+    });
+    let stored_again = names.iter();
+    let variants_again = variants.iter();
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, #rt::serde::Serialize, #rt::serde::Deserialize)]
+        #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+        pub enum #name {
+            #(#variant_items)*
+        }
+
+        impl #name {
+            /// Every value, in schema order.
+            pub const ALL: &'static [Self] = &[#(Self::#variants),*];
+
+            /// The stored name of this value.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    #(Self::#variants_again => #stored_again,)*
+                }
+            }
+
+            /// The value with this stored name.
+            pub fn from_name(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|value| value.as_str() == name)
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl #rt::AttributeCodec for #name {
+            const EXPECTED: &'static str = concat!("S (a value of enum ", #type_name, ")");
+            fn encode(&self) -> Option<#rt::AttributeValue> {
+                Some(#rt::AttributeValue::S(self.as_str().to_owned()))
+            }
+            fn decode(value: &#rt::AttributeValue) -> Result<Self, #rt::DecodeError> {
+                #rt::decode_enum(value, #type_name, Self::from_name)
+            }
+        }
+
+        impl #rt::KeyPart for #name {
+            fn write_key_part(&self, out: &mut String) {
+                out.push_str(self.as_str());
+            }
+            fn read_key_part(text: &str) -> Result<Self, #rt::KeyPartError> {
+                Self::from_name(text).ok_or_else(|| #rt::KeyPartError {
+                    text: text.to_owned(),
+                    expected: concat!("a value of enum ", #type_name),
+                })
+            }
+        }
+    }
+}
+
+fn object(ty: &NamedType, fields: &[crate::ir::Field], model: &Model) -> TokenStream {
+    let rt = rt();
+    let name = format_ident!("{}", ty.name);
+    let type_name = &ty.name;
+    let docs = doc(Some(ty.doc.as_deref().unwrap_or("A nested object, stored as a map.")));
+    let derives = data_derives();
+    let struct_fields = fields.iter().map(super::item::struct_field);
+    let default = super::item::default_impl(&name, fields);
+    let encode = convert::encode_fields(fields);
+    let decode = convert::decode_fields(fields, &quote!(Self));
+    let checks = validate::field_checks(fields, model);
+    let (path, errors) = if checks.is_empty() {
+        (format_ident!("_path"), format_ident!("_errors"))
+    } else {
+        (format_ident!("path"), format_ident!("errors"))
+    };
+    quote! {
+        #docs
+        #derives
+        pub struct #name {
+            #(#struct_fields)*
+        }
+
+        #default
+
+        impl #rt::AttributeCodec for #name {
+            const EXPECTED: &'static str = concat!("M (a ", #type_name, ")");
+            fn encode(&self) -> Option<#rt::AttributeValue> {
+                let mut map = #rt::AttributeMap::new();
+                #encode
+                Some(#rt::AttributeValue::M(map))
+            }
+            fn decode(value: &#rt::AttributeValue) -> Result<Self, #rt::DecodeError> {
+                let map = #rt::as_map(value, #type_name)?;
+                Ok(#decode)
+            }
+        }
+
+        impl #rt::Validate for #name {
+            fn validate_at(&self, #path: &#rt::FieldPath<'_>, #errors: &mut #rt::ValidationErrors) {
+                #checks
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! A whole generated crate (`Cargo.toml`, `README.md`, `src/`), rendered from the minijinja
+//! templates in the repository's `templates/crate/`.
+
+use std::path::PathBuf;
+
+use minijinja::{Environment, Value, context};
+
+use crate::emit::GENERATED_MARKER;
+use crate::ir::{Model, RangeKey};
+
+/// Settings of a generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateSettings {
+    /// The crate's package name.
+    pub name: String,
+    /// A path dependency on `ddbgen-runtime` (relative to the crate), instead of the version.
+    pub runtime_path: Option<String>,
+    /// The output directory as the user named it, for the regenerate command in the README.
+    pub out_dir: String,
+}
+
+/// The crate's non-Rust files and `src/lib.rs`. `modules` are (module name, source, model).
+pub(crate) fn crate_files(settings: &CrateSettings, modules: &[(String, String, Model)]) -> Vec<(PathBuf, String)> {
+    let mut env = Environment::new();
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .trim_blocks(true)
+        .build();
+    if let Ok(syntax) = syntax {
+        env.set_syntax(syntax);
+    }
+    let templates = [
+        ("Cargo.toml", include_str!("../../templates/crate/Cargo.toml.j2")),
+        ("README.md", include_str!("../../templates/crate/README.md.j2")),
+        ("src/lib.rs", include_str!("../../templates/crate/lib.rs.j2")),
+    ];
+    let sources: Vec<String> = modules.iter().map(|(_, source, _)| source.clone()).collect();
+    let template_modules: Vec<Value> = modules
+        .iter()
+        .map(|(name, source, _)| context! { name => name.clone(), source => source.clone() })
+        .collect();
+    let tables: Vec<Value> = modules
+        .iter()
+        .flat_map(|(module, _, model)| {
+            model.tables.iter().map(move |t| {
+                context! {
+                    module_path => format!("{module}::{}", t.module),
+                    table_name => t.table_name.clone(),
+                    item => t.name.clone(),
+                    key => key_description(t),
+                }
+            })
+        })
+        .collect();
+    let ctx = context! {
+        marker => GENERATED_MARKER,
+        crate_name => settings.name.clone(),
+        runtime_path => settings.runtime_path.clone(),
+        runtime_version => env!("CARGO_PKG_VERSION"),
+        out_dir => settings.out_dir.clone(),
+        sources => sources,
+        modules => template_modules,
+        tables => tables,
+    };
+    templates
+        .into_iter()
+        .map(|(path, source)| {
+            // The templates ship with the generator and are tested: a failure here is a bug.
+            let text = env
+                .render_str(source, &ctx)
+                .unwrap_or_else(|e| panic!("template {path} of ddbgen failed to render: {e}"));
+            (PathBuf::from(path), text)
+        })
+        .collect()
+}
+
+fn key_description(table: &crate::ir::Table) -> String {
+    let hash = format!("`{}`", table.hash_field().name);
+    match &table.range_key {
+        None => hash,
+        Some(RangeKey::Field(i)) => format!("{hash}, `{}`", table.fields[*i].name),
+        Some(RangeKey::Composite(c)) => {
+            let parts: Vec<&str> = c.parts.iter().map(|i| table.fields[*i].name.as_str()).collect();
+            format!("{hash}, `{}` = `{}`", c.attribute, parts.join(&c.separator))
+        }
+    }
+}
