@@ -65,8 +65,6 @@ pub mod types {
         Copy,
         PartialEq,
         Eq,
-        PartialOrd,
-        Ord,
         Hash,
         Default,
         rt::serde::Serialize,
@@ -108,6 +106,19 @@ pub mod types {
         }
     }
 
+    /// Ordered by stored name, as DynamoDB orders it in a sort key.
+    impl Ord for BookStatus {
+        fn cmp(&self, other: &Self) -> ::core::cmp::Ordering {
+            self.as_str().cmp(other.as_str())
+        }
+    }
+
+    impl PartialOrd for BookStatus {
+        fn partial_cmp(&self, other: &Self) -> Option<::core::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+
     impl ::core::fmt::Display for BookStatus {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.write_str(self.as_str())
@@ -146,8 +157,6 @@ pub mod types {
         Copy,
         PartialEq,
         Eq,
-        PartialOrd,
-        Ord,
         Hash,
         Default,
         rt::serde::Serialize,
@@ -178,6 +187,19 @@ pub mod types {
         /// The value with this stored name.
         pub fn from_name(name: &str) -> Option<Self> {
             Self::ALL.iter().copied().find(|value| value.as_str() == name)
+        }
+    }
+
+    /// Ordered by stored name, as DynamoDB orders it in a sort key.
+    impl Ord for Tier {
+        fn cmp(&self, other: &Self) -> ::core::cmp::Ordering {
+            self.as_str().cmp(other.as_str())
+        }
+    }
+
+    impl PartialOrd for Tier {
+        fn partial_cmp(&self, other: &Self) -> Option<::core::cmp::Ordering> {
+            Some(self.cmp(other))
         }
     }
 

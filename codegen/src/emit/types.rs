@@ -43,7 +43,7 @@ fn string_enum(ty: &NamedType, names: &[String]) -> TokenStream {
     let variants_again = variants.iter();
     quote! {
         #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, #rt::serde::Serialize, #rt::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, #rt::serde::Serialize, #rt::serde::Deserialize)]
         #[serde(crate = "::ddbgen_runtime::codegen::serde")]
         pub enum #name {
             #(#variant_items)*
@@ -63,6 +63,19 @@ fn string_enum(ty: &NamedType, names: &[String]) -> TokenStream {
             /// The value with this stored name.
             pub fn from_name(name: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|value| value.as_str() == name)
+            }
+        }
+
+        /// Ordered by stored name, as DynamoDB orders it in a sort key.
+        impl Ord for #name {
+            fn cmp(&self, other: &Self) -> ::core::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
+        impl PartialOrd for #name {
+            fn partial_cmp(&self, other: &Self) -> Option<::core::cmp::Ordering> {
+                Some(self.cmp(other))
             }
         }
 

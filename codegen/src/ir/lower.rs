@@ -420,7 +420,14 @@ impl Lowering<'_> {
         let mut ty = match FieldType::parse(&def.ty) {
             Ok(ty) => ty,
             Err(why) => {
-                self.error(&type_path, why, "see `ddbgen schema` for the types");
+                let help = match did_you_mean(
+                    def.ty.trim(),
+                    BUILTIN_TYPES.iter().copied().chain(type_names.iter().copied()),
+                ) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => "see `ddbgen schema` for the types".to_owned(),
+                };
+                self.error(&type_path, why, help);
                 return None;
             }
         };
@@ -566,7 +573,8 @@ impl Lowering<'_> {
                     "remove it, or make the field a `string`",
                 );
             } else if let Err(e) = regex::Regex::new(pattern) {
-                let first_line = e.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                let last_line = e.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                let first_line = last_line.strip_prefix("error: ").unwrap_or(&last_line).to_owned();
                 self.error(
                     &path.child("pattern"),
                     format!("invalid regular expression: {first_line}"),

@@ -82,6 +82,9 @@ fn hint_for(message: &str) -> Option<String> {
             None => format!("remove it, or use one of: {}", expected.join(", ")),
         });
     }
+    if message.contains("boolean") {
+        return Some("write `true` or `false`".to_owned());
+    }
     if message.starts_with("missing field `") {
         return Some("add the missing key here".to_owned());
     }

@@ -1,0 +1,125 @@
+//! Every broken schema under `fixtures/broken/` fails with its exact `file:line:column`
+//! message and hint, kept next to it as `<name>.expected`. Run with `UPDATE_GOLDEN=1` to
+//! rewrite the expectations after a deliberate change, then review the diff.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use ddbgen::SchemaSource;
+use ddbgen::cli::Cli;
+
+fn fixtures(dir: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixture folder")
+        .map(|e| e.expect("fixture entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The schema as the CLI would be given it, relative to the workspace root.
+fn source(path: &Path) -> SchemaSource {
+    let text = std::fs::read_to_string(path).expect("fixture");
+    let name = path
+        .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace"))
+        .expect("inside");
+    SchemaSource {
+        name: name.display().to_string(),
+        text,
+    }
+}
+
+#[test]
+fn every_broken_schema_reports_its_exact_position_and_message() {
+    let broken = fixtures("broken");
+    assert!(broken.len() >= 25, "the corpus has {} broken schemas", broken.len());
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut mismatches = Vec::new();
+    for path in &broken {
+        let diagnostics = match ddbgen::compile(&[source(path)]) {
+            Ok(_) => panic!("{} was accepted", path.display()),
+            Err(d) => d,
+        };
+        let rendered = format!("{diagnostics}\n");
+        let expected_path = path.with_extension("expected");
+        if update {
+            std::fs::write(&expected_path, &rendered).expect("write expectation");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != rendered {
+            mismatches.push(format!(
+                "{}:\n--- expected\n{expected}--- got\n{rendered}",
+                path.display()
+            ));
+        }
+        for d in &diagnostics.0 {
+            assert!(d.help.is_some(), "{}: every error has a hint: {d}", path.display());
+            assert!(d.pos.line >= 1 && d.pos.column >= 1);
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn several_errors_of_one_file_are_reported_together() {
+    let path = fixtures("broken")
+        .into_iter()
+        .find(|p| p.ends_with("several_errors_at_once.yaml"))
+        .expect("fixture");
+    let diagnostics = ddbgen::compile(&[source(&path)]).expect_err("broken");
+    assert_eq!(diagnostics.0.len(), 3, "{diagnostics}");
+}
+
+fn run_cli(args: &[&str]) -> (ExitCode, String, String) {
+    use clap::Parser;
+    let cli = Cli::try_parse_from(std::iter::once("ddbgen").chain(args.iter().copied())).expect("arguments");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = ddbgen::cli::run(cli, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8(out).expect("utf-8"),
+        String::from_utf8(err).expect("utf-8"),
+    )
+}
+
+#[test]
+fn validate_exits_2_on_broken_and_0_on_good_schemas() {
+    for path in fixtures("broken") {
+        let (code, _, err) = run_cli(&["validate", path.to_str().expect("path")]);
+        assert_eq!(code, ExitCode::from(ddbgen::cli::EXIT_ERROR), "{}", path.display());
+        assert!(err.contains(".yaml:"), "{err}");
+    }
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace");
+    let mut good = fixtures("good");
+    good.push(workspace.join("schemas/library.yaml"));
+    for path in good {
+        let (code, out, err) = run_cli(&["validate", path.to_str().expect("path")]);
+        assert_eq!(code, ExitCode::from(ddbgen::cli::EXIT_OK), "{}: {err}", path.display());
+        assert!(out.starts_with("ok: "));
+    }
+}
+
+#[test]
+fn committed_json_schema_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/ddbgen.schema.json");
+    let generated = ddbgen::json_schema();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &generated).expect("write schema");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "schemas/ddbgen.schema.json is stale: run `cargo run -p ddbgen -- schema > schemas/ddbgen.schema.json`"
+    );
+    assert!(
+        generated.contains("\"$schema\": \"http://json-schema.org/draft-07/schema#\""),
+        "draft-07, for the YAML language server"
+    );
+    assert!(
+        generated.contains("The sort (range) key"),
+        "doc comments become descriptions"
+    );
+}
