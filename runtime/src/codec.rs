@@ -280,6 +280,22 @@ impl AttributeCodec for Bytes {
     }
 }
 
+/// Reads a whole number of epoch units as a time, refusing fractions and out-of-range values.
+fn decode_epoch(
+    value: &AttributeValue,
+    expected: &str,
+    from_units: fn(i64) -> Option<DateTime<Utc>>,
+) -> Result<DateTime<Utc>, DecodeError> {
+    match value {
+        AttributeValue::N(n) => n
+            .parse::<i64>()
+            .ok()
+            .and_then(from_units)
+            .ok_or_else(|| DecodeError::new(expected, value)),
+        other => Err(DecodeError::new(expected, other)),
+    }
+}
+
 /// Epoch-seconds storage of a `datetime` (`format: epoch_seconds`), as DynamoDB TTL wants it.
 pub mod epoch_seconds {
     use super::*;
@@ -293,14 +309,7 @@ pub mod epoch_seconds {
 
     /// Reads whole seconds since the epoch.
     pub fn decode(value: &AttributeValue) -> Result<DateTime<Utc>, DecodeError> {
-        match value {
-            AttributeValue::N(n) => n
-                .parse::<i64>()
-                .ok()
-                .and_then(|s| DateTime::from_timestamp(s, 0))
-                .ok_or_else(|| DecodeError::new(EXPECTED, value)),
-            other => Err(DecodeError::new(EXPECTED, other)),
-        }
+        decode_epoch(value, EXPECTED, |seconds| DateTime::from_timestamp(seconds, 0))
     }
 }
 
@@ -317,14 +326,7 @@ pub mod epoch_millis {
 
     /// Reads whole milliseconds since the epoch.
     pub fn decode(value: &AttributeValue) -> Result<DateTime<Utc>, DecodeError> {
-        match value {
-            AttributeValue::N(n) => n
-                .parse::<i64>()
-                .ok()
-                .and_then(DateTime::from_timestamp_millis)
-                .ok_or_else(|| DecodeError::new(EXPECTED, value)),
-            other => Err(DecodeError::new(EXPECTED, other)),
-        }
+        decode_epoch(value, EXPECTED, DateTime::from_timestamp_millis)
     }
 }
 

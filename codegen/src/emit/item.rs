@@ -38,7 +38,7 @@ pub(crate) fn table_module(table: &Table, model: &Model) -> TokenStream {
     let range_attribute = key::composite_attribute_write(table);
     let item_validate = validate_impls(&item, &table.fields, model);
     let new_validate = validate_impls(&new_item, &declared, model);
-    let key_items = key::key_items(table, model);
+    let key_items = key::key_items(table);
     let table_spec = key::table_spec(table, model);
     let runtime_import = super::runtime_import();
     quote! {
@@ -142,12 +142,7 @@ pub(crate) fn default_impl(ty: &Ident, fields: &[Field]) -> TokenStream {
 /// `validate()` and `impl Validate` for a type with these fields.
 fn validate_impls(ty: &Ident, fields: &[Field], model: &Model) -> TokenStream {
     let rt = rt();
-    let checks = validate::field_checks(fields, model);
-    let (path, errors) = if checks.is_empty() {
-        (format_ident!("_path"), format_ident!("_errors"))
-    } else {
-        (format_ident!("path"), format_ident!("errors"))
-    };
+    let validate_impl = validate::validate_impl(ty, fields, model);
     quote! {
         impl #ty {
             /// Checks every validation rule of the schema; all failures are returned together,
@@ -159,10 +154,6 @@ fn validate_impls(ty: &Ident, fields: &[Field], model: &Model) -> TokenStream {
             }
         }
 
-        impl #rt::Validate for #ty {
-            fn validate_at(&self, #path: &#rt::FieldPath<'_>, #errors: &mut #rt::ValidationErrors) {
-                #checks
-            }
-        }
+        #validate_impl
     }
 }

@@ -12,7 +12,7 @@ fn is_copy(ty: &FieldType) -> bool {
 }
 
 /// `BookKey`, `Book::key()` and the sort-key encoder.
-pub(crate) fn key_items(table: &Table, model: &Model) -> TokenStream {
+pub(crate) fn key_items(table: &Table) -> TokenStream {
     let rt = rt();
     let item = format_ident!("{}", table.name);
     let key = format_ident!("{}Key", table.name);
@@ -78,7 +78,6 @@ pub(crate) fn key_items(table: &Table, model: &Model) -> TokenStream {
                 .join(separator);
             let sort_doc =
                 format!(" The stored sort key `{attribute}`: the encoded `{example}`, ordered as its parts are.");
-            let _ = model;
             quote! {
                 #[doc = #sort_doc]
                 pub fn sort_key(&self) -> String {

@@ -119,12 +119,7 @@ fn object(ty: &NamedType, fields: &[crate::ir::Field], model: &Model) -> TokenSt
     let default = super::item::default_impl(&name, fields);
     let encode = convert::encode_fields(fields);
     let decode = convert::decode_fields(fields, &quote!(Self));
-    let checks = validate::field_checks(fields, model);
-    let (path, errors) = if checks.is_empty() {
-        (format_ident!("_path"), format_ident!("_errors"))
-    } else {
-        (format_ident!("path"), format_ident!("errors"))
-    };
+    let validate_impl = validate::validate_impl(&name, fields, model);
     quote! {
         #docs
         #derives
@@ -147,10 +142,6 @@ fn object(ty: &NamedType, fields: &[crate::ir::Field], model: &Model) -> TokenSt
             }
         }
 
-        impl #rt::Validate for #name {
-            fn validate_at(&self, #path: &#rt::FieldPath<'_>, #errors: &mut #rt::ValidationErrors) {
-                #checks
-            }
-        }
+        #validate_impl
     }
 }

@@ -6,8 +6,27 @@ use quote::{format_ident, quote};
 use super::{ident, literal, number_literal, rt};
 use crate::ir::{Field, FieldType, Model, NamedKind, Scalar};
 
+/// `impl Validate for ty`: the rules of `fields`, then a descent into nested objects.
+pub(crate) fn validate_impl(ty: &proc_macro2::Ident, fields: &[Field], model: &Model) -> TokenStream {
+    let rt = rt();
+    let checks = field_checks(fields, model);
+    // A type without rules leaves its parameters unused.
+    let (path, errors) = if checks.is_empty() {
+        (format_ident!("_path"), format_ident!("_errors"))
+    } else {
+        (format_ident!("path"), format_ident!("errors"))
+    };
+    quote! {
+        impl #rt::Validate for #ty {
+            fn validate_at(&self, #path: &#rt::FieldPath<'_>, #errors: &mut #rt::ValidationErrors) {
+                #checks
+            }
+        }
+    }
+}
+
 /// Statements checking the rules of `fields` of `self`, with `path` and `errors` in scope.
-pub(crate) fn field_checks(fields: &[Field], model: &Model) -> TokenStream {
+fn field_checks(fields: &[Field], model: &Model) -> TokenStream {
     fields.iter().map(|field| field_check(field, model)).collect()
 }
 
