@@ -5,6 +5,8 @@
 //! it: the `ddbgen` CLI ([`cli`]), [`Builder`] for `build.rs`, and [`generate_crate`] for
 //! committed crates.
 
+#![deny(missing_docs)]
+
 pub mod builder;
 pub mod cli;
 pub mod diagnostic;

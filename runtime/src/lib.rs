@@ -12,6 +12,8 @@
 //!
 //! Generated code reaches all of it through [`codegen`], never by other paths.
 
+#![deny(missing_docs)]
+
 mod codec;
 pub mod codegen;
 mod error;
