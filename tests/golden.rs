@@ -20,7 +20,11 @@ fn source(relative: &str) -> SchemaSource {
     }
 }
 
-const SCHEMAS: &[&str] = &["schemas/library.yaml", "tests/fixtures/good/keywords.yaml"];
+const SCHEMAS: &[&str] = &[
+    "schemas/library.yaml",
+    "tests/fixtures/good/keywords.yaml",
+    "tests/fixtures/good/minimal.yaml",
+];
 
 #[test]
 fn generated_modules_match_golden_files() {

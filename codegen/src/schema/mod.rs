@@ -56,9 +56,14 @@ fn yaml_diagnostic(name: &str, error: &serde_saphyr::Error) -> Diagnostic {
             column: l.column().max(1),
         })
         .unwrap_or(Pos { line: 1, column: 1 });
-    let message = serde_saphyr::DefaultMessageFormatter
+    let mut message = serde_saphyr::DefaultMessageFormatter
         .format_message(error.without_snippet())
         .into_owned();
+    // The library's wording names its own API; say it in the schema's terms.
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        message = format!("duplicate key `{key}`");
+    }
     let help = hint_for(&message);
     let diagnostic = Diagnostic::new(name, pos, message);
     match help {
@@ -81,6 +86,9 @@ fn hint_for(message: &str) -> Option<String> {
             None if expected.is_empty() => "remove this key".to_owned(),
             None => format!("remove it, or use one of: {}", expected.join(", ")),
         });
+    }
+    if message.starts_with("duplicate key") {
+        return Some("each name appears once in a mapping: rename or remove one of them".to_owned());
     }
     if message.contains("boolean") {
         return Some("write `true` or `false`".to_owned());
