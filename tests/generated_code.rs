@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ddbgen_runtime::codegen::{Bytes, DateTime, Decimal, NaiveDate, Utc, Uuid};
-use ddbgen_runtime::{AttributeValue, Error, Item};
+use ddbgen_runtime::{AttributeValue, Error, FromItem, Item};
 use ddbgen_tests::keywords::event::Event;
 use ddbgen_tests::keywords::reading::{Reading, ReadingKey};
 use ddbgen_tests::keywords::types::{Level, Note};

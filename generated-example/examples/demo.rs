@@ -4,7 +4,7 @@
 //! Run: `cargo run -p library-tables --example demo`
 
 use ddbgen_runtime::codegen::{DateTime, Decimal, NaiveDate};
-use ddbgen_runtime::{AttributeValue, Item};
+use ddbgen_runtime::{AttributeValue, FromItem, Item};
 use library_tables::library::book::{Book, NewBook};
 use library_tables::library::types::{Author, BookStatus};
 

@@ -460,9 +460,735 @@ pub mod book {
             );
             map
         }
+    }
 
+    impl rt::FromItem for Book {
         fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
             Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
+        }
+    }
+
+    /// Typed access to the `books` table: safe writes, reads, queries and table creation.
+    #[derive(Debug, Clone)]
+    pub struct BookRepository {
+        table: rt::Table<Book>,
+    }
+
+    impl BookRepository {
+        /// A repository for table `books`, with the system clock.
+        pub fn new(client: rt::Client) -> Self {
+            Self {
+                table: rt::Table::new(client),
+            }
+        }
+
+        /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
+        pub fn with_table_prefix(self, prefix: &str) -> Self {
+            Self {
+                table: self.table.with_table_prefix(prefix),
+            }
+        }
+
+        /// Uses another table name altogether.
+        pub fn with_table_name(self, name: impl Into<String>) -> Self {
+            Self {
+                table: self.table.with_table_name(name),
+            }
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
+        }
+
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
+        pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
+            Self {
+                table: self.table.with_cursor_key(key),
+            }
+        }
+
+        /// The underlying table: its name, client and clock.
+        pub fn table(&self) -> &rt::Table<Book> {
+            &self.table
+        }
+
+        /// Validates `new`, fills in what ddbgen manages (generated id, `created`,
+        /// `updated`, version 1) and stores it, never overwriting: an existing key is
+        /// [`AlreadyExists`](rt::Error::AlreadyExists) with the stored item.
+        pub async fn create(&self, new: NewBook) -> Result<Book, rt::Error> {
+            new.validate()?;
+            let now = self.table.now();
+            let item = Book {
+                publisher: new.publisher,
+                published_year: new.published_year,
+                isbn: new.isbn,
+                title: new.title,
+                subtitle: new.subtitle,
+                price: new.price,
+                tags: new.tags,
+                status: new.status,
+                authors: new.authors,
+                extra: new.extra,
+                cover: new.cover,
+                copies_sold: new.copies_sold,
+                expires_at: new.expires_at,
+                created: now,
+                updated: now,
+                version: 1,
+            };
+            self.table.put_new(&item).await?;
+            Ok(item)
+        }
+
+        /// The item with this key, if any (eventually consistent).
+        pub async fn get(&self, key: &BookKey) -> Result<Option<Book>, rt::Error> {
+            self.table.get(key.to_key(), false).await
+        }
+
+        /// The item with this key, if any, read with strong consistency.
+        pub async fn get_consistent(
+            &self,
+            key: &BookKey,
+        ) -> Result<Option<Book>, rt::Error> {
+            self.table.get(key.to_key(), true).await
+        }
+
+        /// Writes `item` over the stored one, which must exist and still be at `item`'s version:
+        /// a changed key is [`NotFound`](rt::Error::NotFound) (never a second item), a newer
+        /// stored version is [`VersionConflict`](rt::Error::VersionConflict). Returns what was
+        /// stored: `updated` set, version incremented.
+        pub async fn replace(&self, item: &Book) -> Result<Book, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.updated = self.table.now();
+            next.version += 1;
+            self.table.put_existing(&next, Some(("version", item.version))).await?;
+            Ok(next)
+        }
+
+        /// Stores `item` whether or not its key exists: the one explicit overwrite.
+        /// Returns what was stored, with `updated` set.
+        pub async fn upsert(&self, item: &Book) -> Result<Book, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.updated = self.table.now();
+            next.version += 1;
+            self.table.put(&next).await?;
+            Ok(next)
+        }
+
+        /// Starts an update of the existing item with this key; key fields cannot change.
+        pub fn update(&self, key: &BookKey) -> BookUpdate<'_> {
+            BookUpdate {
+                table: &self.table,
+                key: key.to_key(),
+                update: rt::UpdateExpression::new(),
+            }
+        }
+
+        /// Deletes the item with this key; returns it, or `None` when there was none.
+        pub async fn delete(&self, key: &BookKey) -> Result<Option<Book>, rt::Error> {
+            self.table.delete(key.to_key()).await
+        }
+
+        /// Items of table `books` whose `publisher` is the given value; narrow by the sort key, then read.
+        pub fn query(&self, publisher: impl Into<String>) -> BookQuery<'_> {
+            let publisher: String = publisher.into();
+            BookQuery {
+                table: &self.table,
+                condition: rt::KeyCondition::hash("publisher", rt::key_value(&publisher)),
+            }
+        }
+
+        /// Items of index `by_title` whose `title` is the given value; narrow by the sort key, then read.
+        pub fn query_by_title(&self, title: impl Into<String>) -> BookByTitleQuery<'_> {
+            let title: String = title.into();
+            BookByTitleQuery {
+                table: &self.table,
+                condition: rt::KeyCondition::hash("title", rt::key_value(&title)),
+            }
+        }
+
+        /// Every item of the table, lazily, page by page.
+        pub fn scan(&self) -> rt::Scan<Book> {
+            self.table.scan()
+        }
+
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
+        pub async fn create_table(&self) -> Result<(), rt::Error> {
+            self.table.create_table().await
+        }
+
+        /// Deletes the table and waits until it is gone.
+        pub async fn delete_table(&self) -> Result<(), rt::Error> {
+            self.table.delete_table().await
+        }
+    }
+
+    /// An update of one `books` item, built setter by setter; see [`BookRepository::update`].
+    #[derive(Debug)]
+    #[must_use = "an update does nothing until `send` is awaited"]
+    pub struct BookUpdate<'a> {
+        table: &'a rt::Table<Book>,
+        key: rt::AttributeMap,
+        update: rt::UpdateExpression,
+    }
+
+    impl BookUpdate<'_> {
+        /// Sets `title`, checked against its rules.
+        pub fn set_title(mut self, title: impl Into<String>) -> Self {
+            let title: String = title.into();
+            {
+                let root = rt::FieldPath::Root;
+                let path = root.field("title");
+                let value = &title;
+                let errors = &mut self.update.errors;
+                rt::rules::non_empty(&path, value, errors);
+            }
+            self.update.set("title", rt::AttributeCodec::encode(&title));
+            self
+        }
+
+        /// Sets `subtitle`, checked against its rules.
+        pub fn set_subtitle(mut self, subtitle: impl Into<String>) -> Self {
+            let subtitle: String = subtitle.into();
+            self.update.set("subtitle", rt::AttributeCodec::encode(&subtitle));
+            self
+        }
+
+        /// Removes `subtitle` (reads back as `None`).
+        pub fn remove_subtitle(mut self) -> Self {
+            self.update.remove("subtitle");
+            self
+        }
+
+        /// Sets `price`, checked against its rules.
+        pub fn set_price(mut self, price: rt::Decimal) -> Self {
+            {
+                let root = rt::FieldPath::Root;
+                let path = root.field("price");
+                let value = &price;
+                let errors = &mut self.update.errors;
+                rt::rules::min(
+                    &path,
+                    value,
+                    rt::Decimal::from_i128_with_scale(0, 0u32),
+                    errors,
+                );
+            }
+            self.update.set("price", rt::AttributeCodec::encode(&price));
+            self
+        }
+
+        /// Removes `price` (reads back as `None`).
+        pub fn remove_price(mut self) -> Self {
+            self.update.remove("price");
+            self
+        }
+
+        /// Adds `amount` to `price` atomically (starting from 0 when absent).
+        pub fn add_price(mut self, amount: rt::Decimal) -> Self {
+            self.update.add("price", rt::AttributeCodec::encode(&amount));
+            self
+        }
+
+        /// Sets `tags`, checked against its rules.
+        pub fn set_tags(mut self, tags: rt::BTreeSet<String>) -> Self {
+            self.update.set("tags", rt::AttributeCodec::encode(&tags));
+            self
+        }
+
+        /// Removes `tags` (reads back as `None`).
+        pub fn remove_tags(mut self) -> Self {
+            self.update.remove("tags");
+            self
+        }
+
+        /// Adds `values` to the set `tags`.
+        pub fn add_to_tags(mut self, values: rt::BTreeSet<String>) -> Self {
+            self.update.add("tags", rt::AttributeCodec::encode(&values));
+            self
+        }
+
+        /// Removes `values` from the set `tags`.
+        pub fn delete_from_tags(mut self, values: rt::BTreeSet<String>) -> Self {
+            self.update.delete("tags", rt::AttributeCodec::encode(&values));
+            self
+        }
+
+        /// Sets `status`, checked against its rules.
+        pub fn set_status(mut self, status: super::types::BookStatus) -> Self {
+            self.update.set("status", rt::AttributeCodec::encode(&status));
+            self
+        }
+
+        /// Sets `authors`, checked against its rules.
+        pub fn set_authors(mut self, authors: Vec<super::types::Author>) -> Self {
+            {
+                let root = rt::FieldPath::Root;
+                let path = root.field("authors");
+                let value = &authors;
+                let errors = &mut self.update.errors;
+                rt::Validate::validate_at(value, &path, errors);
+            }
+            self.update.set("authors", rt::AttributeCodec::encode(&authors));
+            self
+        }
+
+        /// Appends `values` to the list `authors`, checking their rules.
+        pub fn append_to_authors(mut self, values: Vec<super::types::Author>) -> Self {
+            let root = rt::FieldPath::Root;
+            rt::Validate::validate_at(
+                &values,
+                &root.field("authors"),
+                &mut self.update.errors,
+            );
+            if let Some(values) = rt::AttributeCodec::encode(&values) {
+                self.update.append("authors", values);
+            }
+            self
+        }
+
+        /// Sets `extra`, checked against its rules.
+        pub fn set_extra(mut self, extra: rt::BTreeMap<String, String>) -> Self {
+            self.update.set("extra", rt::AttributeCodec::encode(&extra));
+            self
+        }
+
+        /// Removes `extra` (reads back as `None`).
+        pub fn remove_extra(mut self) -> Self {
+            self.update.remove("extra");
+            self
+        }
+
+        /// Sets `cover`, checked against its rules.
+        pub fn set_cover(mut self, cover: rt::Bytes) -> Self {
+            self.update.set("cover", rt::AttributeCodec::encode(&cover));
+            self
+        }
+
+        /// Removes `cover` (reads back as `None`).
+        pub fn remove_cover(mut self) -> Self {
+            self.update.remove("cover");
+            self
+        }
+
+        /// Sets `copies_sold`, checked against its rules.
+        pub fn set_copies_sold(mut self, copies_sold: u64) -> Self {
+            self.update.set("copies_sold", rt::AttributeCodec::encode(&copies_sold));
+            self
+        }
+
+        /// Adds `amount` to `copies_sold` atomically (starting from 0 when absent).
+        pub fn add_copies_sold(mut self, amount: u64) -> Self {
+            self.update.add("copies_sold", rt::AttributeCodec::encode(&amount));
+            self
+        }
+
+        /// Sets `expires_at`, checked against its rules.
+        pub fn set_expires_at(mut self, expires_at: rt::DateTime<rt::Utc>) -> Self {
+            self.update.set("expires_at", Some(rt::epoch_seconds::encode(&expires_at)));
+            self
+        }
+
+        /// Removes `expires_at` (reads back as `None`).
+        pub fn remove_expires_at(mut self) -> Self {
+            self.update.remove("expires_at");
+            self
+        }
+
+        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// never an upsert); `updated` is set. Returns the item as stored afterwards.
+        pub async fn send(mut self) -> Result<Book, rt::Error> {
+            self.update.set("updated", rt::AttributeCodec::encode(&self.table.now()));
+            self.update.increment("version");
+            self.table.update(self.key, self.update).await
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it.
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct BookQuery<'a> {
+        table: &'a rt::Table<Book>,
+        condition: rt::KeyCondition,
+    }
+
+    impl<'a> BookQuery<'a> {
+        /// Items whose `published_year` is `value` (a `begins_with` on the sort key).
+        pub fn published_year(self, value: u16) -> BookQueryPublishedYear<'a> {
+            BookQueryPublishedYear {
+                table: self.table,
+                condition: self.condition,
+                key: rt::CompositeKey::new("#").part(&value),
+            }
+        }
+
+        /// Items whose `published_year` is from `low` to `high`, both included.
+        pub fn published_year_between(self, low: u16, high: u16) -> rt::Query<Book> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "year_isbn",
+                            rt::SortCondition::Between(
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("#").part(&low).finish(),
+                                ),
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("#").part(&high).after(),
+                                ),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `published_year` is greater than `value`.
+        pub fn published_year_gt(self, value: u16) -> rt::Query<Book> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "year_isbn",
+                            rt::SortCondition::Ge(
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("#").part(&value).after(),
+                                ),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `published_year` is at least `value`.
+        pub fn published_year_ge(self, value: u16) -> rt::Query<Book> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "year_isbn",
+                            rt::SortCondition::Ge(
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("#").part(&value).finish(),
+                                ),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `published_year` is less than `value`.
+        pub fn published_year_lt(self, value: u16) -> rt::Query<Book> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "year_isbn",
+                            rt::SortCondition::Lt(
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("#").part(&value).finish(),
+                                ),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `published_year` is at most `value`.
+        pub fn published_year_le(self, value: u16) -> rt::Query<Book> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "year_isbn",
+                            rt::SortCondition::Lt(
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("#").part(&value).after(),
+                                ),
+                            ),
+                        ),
+                )
+        }
+
+        fn into_query(self) -> rt::Query<Book> {
+            self.table.query(self.condition)
+        }
+
+        /// Returns at most `n` items (counted as returned, not as evaluated).
+        pub fn limit(self, n: usize) -> rt::Query<Book> {
+            self.into_query().limit(n)
+        }
+
+        /// Evaluates at most `n` items per request (DynamoDB's `Limit`).
+        pub fn page_size(self, n: i32) -> rt::Query<Book> {
+            self.into_query().page_size(n)
+        }
+
+        /// Reads in descending sort-key order.
+        pub fn reverse(self) -> rt::Query<Book> {
+            self.into_query().reverse()
+        }
+
+        /// Reads with strong consistency (not on global indexes).
+        pub fn consistent_read(self) -> rt::Query<Book> {
+            self.into_query().consistent_read()
+        }
+
+        /// Every matching item, lazily: the next page is requested when the consumer reaches it.
+        pub fn stream(
+            self,
+        ) -> impl rt::Stream<Item = Result<Book, rt::Error>> + Send + 'static {
+            self.into_query().stream()
+        }
+
+        /// One page of items and the cursor of the next.
+        pub async fn page(
+            self,
+            cursor: Option<&rt::Cursor>,
+        ) -> Result<rt::Page<Book>, rt::Error> {
+            self.into_query().page(cursor).await
+        }
+
+        /// Every matching item, collected.
+        pub async fn all(self) -> Result<Vec<Book>, rt::Error> {
+            self.into_query().all().await
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it.
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct BookQueryPublishedYear<'a> {
+        table: &'a rt::Table<Book>,
+        condition: rt::KeyCondition,
+        key: rt::CompositeKey<'static>,
+    }
+
+    impl<'a> BookQueryPublishedYear<'a> {
+        /// The item whose `isbn` is `value`: the whole sort key.
+        pub fn isbn(self, value: &str) -> rt::Query<Book> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "year_isbn",
+                            rt::SortCondition::Eq(
+                                rt::AttributeValue::S(self.key.part_str(value).finish()),
+                            ),
+                        ),
+                )
+        }
+
+        fn into_query(self) -> rt::Query<Book> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "year_isbn",
+                            rt::SortCondition::BeginsWith(self.key.prefix()),
+                        ),
+                )
+        }
+
+        /// Returns at most `n` items (counted as returned, not as evaluated).
+        pub fn limit(self, n: usize) -> rt::Query<Book> {
+            self.into_query().limit(n)
+        }
+
+        /// Evaluates at most `n` items per request (DynamoDB's `Limit`).
+        pub fn page_size(self, n: i32) -> rt::Query<Book> {
+            self.into_query().page_size(n)
+        }
+
+        /// Reads in descending sort-key order.
+        pub fn reverse(self) -> rt::Query<Book> {
+            self.into_query().reverse()
+        }
+
+        /// Reads with strong consistency (not on global indexes).
+        pub fn consistent_read(self) -> rt::Query<Book> {
+            self.into_query().consistent_read()
+        }
+
+        /// Every matching item, lazily: the next page is requested when the consumer reaches it.
+        pub fn stream(
+            self,
+        ) -> impl rt::Stream<Item = Result<Book, rt::Error>> + Send + 'static {
+            self.into_query().stream()
+        }
+
+        /// One page of items and the cursor of the next.
+        pub async fn page(
+            self,
+            cursor: Option<&rt::Cursor>,
+        ) -> Result<rt::Page<Book>, rt::Error> {
+            self.into_query().page(cursor).await
+        }
+
+        /// Every matching item, collected.
+        pub async fn all(self) -> Result<Vec<Book>, rt::Error> {
+            self.into_query().all().await
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it.
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct BookByTitleQuery<'a> {
+        table: &'a rt::Table<Book>,
+        condition: rt::KeyCondition,
+    }
+
+    impl<'a> BookByTitleQuery<'a> {
+        /// Items whose `published_year` is `value`.
+        pub fn published_year(self, value: u16) -> rt::Query<Book> {
+            self.table
+                .query_index::<
+                    Book,
+                >(
+                    "by_title",
+                    self
+                        .condition
+                        .sort(
+                            "published_year",
+                            rt::SortCondition::Eq(rt::key_value(&value)),
+                        ),
+                )
+        }
+
+        /// Items whose `published_year` is greater than `value`.
+        pub fn published_year_gt(self, value: u16) -> rt::Query<Book> {
+            self.table
+                .query_index::<
+                    Book,
+                >(
+                    "by_title",
+                    self
+                        .condition
+                        .sort(
+                            "published_year",
+                            rt::SortCondition::Gt(rt::key_value(&value)),
+                        ),
+                )
+        }
+
+        /// Items whose `published_year` is at least `value`.
+        pub fn published_year_ge(self, value: u16) -> rt::Query<Book> {
+            self.table
+                .query_index::<
+                    Book,
+                >(
+                    "by_title",
+                    self
+                        .condition
+                        .sort(
+                            "published_year",
+                            rt::SortCondition::Ge(rt::key_value(&value)),
+                        ),
+                )
+        }
+
+        /// Items whose `published_year` is less than `value`.
+        pub fn published_year_lt(self, value: u16) -> rt::Query<Book> {
+            self.table
+                .query_index::<
+                    Book,
+                >(
+                    "by_title",
+                    self
+                        .condition
+                        .sort(
+                            "published_year",
+                            rt::SortCondition::Lt(rt::key_value(&value)),
+                        ),
+                )
+        }
+
+        /// Items whose `published_year` is at most `value`.
+        pub fn published_year_le(self, value: u16) -> rt::Query<Book> {
+            self.table
+                .query_index::<
+                    Book,
+                >(
+                    "by_title",
+                    self
+                        .condition
+                        .sort(
+                            "published_year",
+                            rt::SortCondition::Le(rt::key_value(&value)),
+                        ),
+                )
+        }
+
+        /// Items whose `published_year` is from `low` to `high`, both included.
+        pub fn published_year_between(self, low: u16, high: u16) -> rt::Query<Book> {
+            self.table
+                .query_index::<
+                    Book,
+                >(
+                    "by_title",
+                    self
+                        .condition
+                        .sort(
+                            "published_year",
+                            rt::SortCondition::Between(
+                                rt::key_value(&low),
+                                rt::key_value(&high),
+                            ),
+                        ),
+                )
+        }
+
+        fn into_query(self) -> rt::Query<Book> {
+            self.table.query_index::<Book>("by_title", self.condition)
+        }
+
+        /// Returns at most `n` items (counted as returned, not as evaluated).
+        pub fn limit(self, n: usize) -> rt::Query<Book> {
+            self.into_query().limit(n)
+        }
+
+        /// Evaluates at most `n` items per request (DynamoDB's `Limit`).
+        pub fn page_size(self, n: i32) -> rt::Query<Book> {
+            self.into_query().page_size(n)
+        }
+
+        /// Reads in descending sort-key order.
+        pub fn reverse(self) -> rt::Query<Book> {
+            self.into_query().reverse()
+        }
+
+        /// Reads with strong consistency (not on global indexes).
+        pub fn consistent_read(self) -> rt::Query<Book> {
+            self.into_query().consistent_read()
+        }
+
+        /// Every matching item, lazily: the next page is requested when the consumer reaches it.
+        pub fn stream(
+            self,
+        ) -> impl rt::Stream<Item = Result<Book, rt::Error>> + Send + 'static {
+            self.into_query().stream()
+        }
+
+        /// One page of items and the cursor of the next.
+        pub async fn page(
+            self,
+            cursor: Option<&rt::Cursor>,
+        ) -> Result<rt::Page<Book>, rt::Error> {
+            self.into_query().page(cursor).await
+        }
+
+        /// Every matching item, collected.
+        pub async fn all(self) -> Result<Vec<Book>, rt::Error> {
+            self.into_query().all().await
         }
     }
 
@@ -719,9 +1445,263 @@ pub mod customer {
             rt::write(&mut map, "updated", &self.updated);
             map
         }
+    }
 
+    impl rt::FromItem for Customer {
         fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
             Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
+        }
+    }
+
+    /// Typed access to the `customers` table: safe writes, reads, queries and table creation.
+    #[derive(Debug, Clone)]
+    pub struct CustomerRepository {
+        table: rt::Table<Customer>,
+    }
+
+    impl CustomerRepository {
+        /// A repository for table `customers`, with the system clock.
+        pub fn new(client: rt::Client) -> Self {
+            Self {
+                table: rt::Table::new(client),
+            }
+        }
+
+        /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
+        pub fn with_table_prefix(self, prefix: &str) -> Self {
+            Self {
+                table: self.table.with_table_prefix(prefix),
+            }
+        }
+
+        /// Uses another table name altogether.
+        pub fn with_table_name(self, name: impl Into<String>) -> Self {
+            Self {
+                table: self.table.with_table_name(name),
+            }
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
+        }
+
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
+        pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
+            Self {
+                table: self.table.with_cursor_key(key),
+            }
+        }
+
+        /// The underlying table: its name, client and clock.
+        pub fn table(&self) -> &rt::Table<Customer> {
+            &self.table
+        }
+
+        /// Validates `new`, fills in what ddbgen manages (generated id, `created`,
+        /// `updated`, version 1) and stores it, never overwriting: an existing key is
+        /// [`AlreadyExists`](rt::Error::AlreadyExists) with the stored item.
+        pub async fn create(&self, new: NewCustomer) -> Result<Customer, rt::Error> {
+            new.validate()?;
+            let now = self.table.now();
+            let item = Customer {
+                id: rt::Uuid::new_v4(),
+                email: new.email,
+                name: new.name,
+                member_since: new.member_since,
+                tier: new.tier,
+                balance: new.balance,
+                created: now,
+                updated: now,
+            };
+            self.table.put_new(&item).await?;
+            Ok(item)
+        }
+
+        /// The item with this key, if any (eventually consistent).
+        pub async fn get(
+            &self,
+            key: &CustomerKey,
+        ) -> Result<Option<Customer>, rt::Error> {
+            self.table.get(key.to_key(), false).await
+        }
+
+        /// The item with this key, if any, read with strong consistency.
+        pub async fn get_consistent(
+            &self,
+            key: &CustomerKey,
+        ) -> Result<Option<Customer>, rt::Error> {
+            self.table.get(key.to_key(), true).await
+        }
+
+        /// Writes `item` over the stored one, which must exist: a changed key is
+        /// [`NotFound`](rt::Error::NotFound), never a second item. Returns what was stored, with
+        /// `updated` set.
+        pub async fn replace(&self, item: &Customer) -> Result<Customer, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.updated = self.table.now();
+            self.table.put_existing(&next, None).await?;
+            Ok(next)
+        }
+
+        /// Stores `item` whether or not its key exists: the one explicit overwrite.
+        /// Returns what was stored, with `updated` set.
+        pub async fn upsert(&self, item: &Customer) -> Result<Customer, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.updated = self.table.now();
+            self.table.put(&next).await?;
+            Ok(next)
+        }
+
+        /// Starts an update of the existing item with this key; key fields cannot change.
+        pub fn update(&self, key: &CustomerKey) -> CustomerUpdate<'_> {
+            CustomerUpdate {
+                table: &self.table,
+                key: key.to_key(),
+                update: rt::UpdateExpression::new(),
+            }
+        }
+
+        /// Deletes the item with this key; returns it, or `None` when there was none.
+        pub async fn delete(
+            &self,
+            key: &CustomerKey,
+        ) -> Result<Option<Customer>, rt::Error> {
+            self.table.delete(key.to_key()).await
+        }
+
+        /// Items of table `customers` whose `id` is the given value; narrow by the sort key, then read.
+        pub fn query(&self, id: rt::Uuid) -> rt::Query<Customer> {
+            self.table.query(rt::KeyCondition::hash("id", rt::key_value(&id)))
+        }
+
+        /// Items of index `by_email` whose `email` is the given value; narrow by the sort key, then read.
+        pub fn query_by_email(
+            &self,
+            email: impl Into<String>,
+        ) -> rt::Query<CustomerByEmail> {
+            let email: String = email.into();
+            self.table
+                .query_index::<
+                    CustomerByEmail,
+                >("by_email", rt::KeyCondition::hash("email", rt::key_value(&email)))
+        }
+
+        /// Every item of the table, lazily, page by page.
+        pub fn scan(&self) -> rt::Scan<Customer> {
+            self.table.scan()
+        }
+
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
+        pub async fn create_table(&self) -> Result<(), rt::Error> {
+            self.table.create_table().await
+        }
+
+        /// Deletes the table and waits until it is gone.
+        pub async fn delete_table(&self) -> Result<(), rt::Error> {
+            self.table.delete_table().await
+        }
+    }
+
+    /// An update of one `customers` item, built setter by setter; see [`CustomerRepository::update`].
+    #[derive(Debug)]
+    #[must_use = "an update does nothing until `send` is awaited"]
+    pub struct CustomerUpdate<'a> {
+        table: &'a rt::Table<Customer>,
+        key: rt::AttributeMap,
+        update: rt::UpdateExpression,
+    }
+
+    impl CustomerUpdate<'_> {
+        /// Sets `email`, checked against its rules.
+        pub fn set_email(mut self, email: impl Into<String>) -> Self {
+            let email: String = email.into();
+            {
+                let root = rt::FieldPath::Root;
+                let path = root.field("email");
+                let value = &email;
+                let errors = &mut self.update.errors;
+                rt::rules::max_length(&path, value, 254usize, errors);
+                static PATTERN: rt::LazyLock<rt::Regex> = rt::LazyLock::new(|| {
+                    rt::Regex::new("^[^@\\s]+@[^@\\s]+$")
+                        .expect("ddbgen checked this pattern when it generated the code")
+                });
+                rt::rules::pattern(&path, value, &PATTERN, errors);
+            }
+            self.update.set("email", rt::AttributeCodec::encode(&email));
+            self
+        }
+
+        /// Sets `name`, checked against its rules.
+        pub fn set_name(mut self, name: impl Into<String>) -> Self {
+            let name: String = name.into();
+            {
+                let root = rt::FieldPath::Root;
+                let path = root.field("name");
+                let value = &name;
+                let errors = &mut self.update.errors;
+                rt::rules::min_length(&path, value, 1usize, errors);
+            }
+            self.update.set("name", rt::AttributeCodec::encode(&name));
+            self
+        }
+
+        /// Sets `member_since`, checked against its rules.
+        pub fn set_member_since(mut self, member_since: rt::NaiveDate) -> Self {
+            self.update.set("member_since", rt::AttributeCodec::encode(&member_since));
+            self
+        }
+
+        /// Sets `tier`, checked against its rules.
+        pub fn set_tier(mut self, tier: super::types::Tier) -> Self {
+            self.update.set("tier", rt::AttributeCodec::encode(&tier));
+            self
+        }
+
+        /// Sets `balance`, checked against its rules.
+        pub fn set_balance(mut self, balance: rt::Decimal) -> Self {
+            self.update.set("balance", rt::AttributeCodec::encode(&balance));
+            self
+        }
+
+        /// Adds `amount` to `balance` atomically (starting from 0 when absent).
+        pub fn add_balance(mut self, amount: rt::Decimal) -> Self {
+            self.update.add("balance", rt::AttributeCodec::encode(&amount));
+            self
+        }
+
+        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// never an upsert); `updated` is set. Returns the item as stored afterwards.
+        pub async fn send(mut self) -> Result<Customer, rt::Error> {
+            self.update.set("updated", rt::AttributeCodec::encode(&self.table.now()));
+            self.table.update(self.key, self.update).await
+        }
+    }
+
+    /// What index `by_email` holds of an item: its keys.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct CustomerByEmail {
+        /// Unique id of the item, generated on create.
+        pub id: rt::Uuid,
+        /// Stored as attribute `email`.
+        pub email: String,
+    }
+
+    impl rt::FromItem for CustomerByEmail {
+        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
+            let decode = || -> Result<Self, rt::DecodeError> {
+                Ok(Self {
+                    id: rt::read(map, "id")?,
+                    email: rt::read(map, "email")?,
+                })
+            };
+            decode().map_err(|error| error.in_table("customers"))
         }
     }
 

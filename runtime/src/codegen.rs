@@ -12,10 +12,15 @@ pub use uuid::Uuid;
 
 pub use crate::codec::{AttributeCodec, AttributeMap, Bytes, DecodeError, epoch_millis, epoch_seconds};
 pub use crate::error::Error;
-pub use crate::item::{AttributeType, IndexSpec, Item, KeyAttribute, Projection, TableSpec};
+pub use crate::item::{AttributeType, FromItem, IndexSpec, Item, KeyAttribute, Projection, TableSpec};
 pub use crate::key::{CompositeKey, KeyPart, KeyPartError};
+pub use crate::repository::{
+    Clock, Cursor, CursorKey, KeyCondition, Page, ParallelScan, Query, Scan, SortCondition, Table, UpdateExpression,
+};
 pub use crate::validate::{FieldPath, Validate, ValidationErrors, rules};
+pub use aws_sdk_dynamodb::Client;
 pub use aws_sdk_dynamodb::types::AttributeValue;
+pub use futures_util::Stream;
 
 /// Generated code refers to this constant, so that code generated for another version of the
 /// runtime's generated-code API fails to compile with its name in the message. Regenerate the
@@ -75,6 +80,11 @@ pub fn as_map<'a>(value: &'a AttributeValue, type_name: &str) -> Result<&'a Attr
         AttributeValue::M(map) => Ok(map),
         other => Err(DecodeError::new(format!("M (a {type_name})"), other)),
     }
+}
+
+/// The stored value of a key field. Key types always store a value.
+pub fn key_value<T: AttributeCodec>(value: &T) -> AttributeValue {
+    value.encode().unwrap_or(AttributeValue::Null(true))
 }
 
 /// Reads a string enum by its stored name.

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::codec::AttributeMap;
 use crate::validate::ValidationErrors;
 
 /// Everything a generated repository or conversion can fail with.
@@ -27,6 +28,8 @@ pub enum Error {
         table: String,
         /// The key, for people.
         key: String,
+        /// The stored item, when it could be read (decode it with `Item::from_item`).
+        current: Option<AttributeMap>,
     },
     /// The item to replace, update or delete does not exist; nothing was written.
     NotFound {
@@ -41,6 +44,8 @@ pub enum Error {
         table: String,
         /// The version the write expected.
         expected: u64,
+        /// The stored item, when it could be read (decode it with `Item::from_item`).
+        current: Option<AttributeMap>,
     },
     /// A pagination cursor was tampered with, or belongs to another table or query.
     InvalidCursor {
@@ -71,11 +76,11 @@ impl fmt::Display for Error {
                 f,
                 "item of table `{table}` does not match its schema: attribute `{attribute}`: expected {expected}, found {found}"
             ),
-            Error::AlreadyExists { table, key } => {
+            Error::AlreadyExists { table, key, .. } => {
                 write!(f, "an item with key {key} already exists in table `{table}`")
             }
             Error::NotFound { table, key } => write!(f, "no item with key {key} in table `{table}`"),
-            Error::VersionConflict { table, expected } => {
+            Error::VersionConflict { table, expected, .. } => {
                 write!(
                     f,
                     "item of table `{table}` is no longer at version {expected}: read it again"
@@ -86,7 +91,11 @@ impl fmt::Display for Error {
                 operation,
                 table,
                 source,
-            } => write!(f, "{operation} on table `{table}` failed: {source}"),
+            } => write!(
+                f,
+                "{operation} on table `{table}` failed: {}",
+                aws_sdk_dynamodb::error::DisplayErrorContext(source.as_ref())
+            ),
         }
     }
 }
@@ -97,6 +106,21 @@ impl std::error::Error for Error {
             Error::Validation(errors) => Some(errors),
             Error::Sdk { source, .. } => Some(source.as_ref()),
             _ => None,
+        }
+    }
+}
+
+impl Error {
+    /// An SDK failure of `operation` on `table`.
+    pub(crate) fn sdk(
+        operation: &'static str,
+        table: &str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Sdk {
+            operation,
+            table: table.to_owned(),
+            source: Box::new(source),
         }
     }
 }

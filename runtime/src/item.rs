@@ -64,14 +64,17 @@ pub struct TableSpec {
     pub ttl_attribute: Option<&'static str>,
 }
 
+/// A type read from stored items: an item type, or the projection type of an index.
+pub trait FromItem: Sized {
+    /// Reads a stored item; a mismatch is [`Error::Conversion`] naming the attribute.
+    fn from_item(item: &AttributeMap) -> Result<Self, Error>;
+}
+
 /// An item type generated for a table.
-pub trait Item: Sized {
+pub trait Item: FromItem {
     /// The table's keys and indexes.
     const TABLE: &'static TableSpec;
 
     /// The stored attributes of this item, keys included.
     fn to_item(&self) -> AttributeMap;
-
-    /// Reads a stored item; a mismatch is [`Error::Conversion`] naming the attribute.
-    fn from_item(item: &AttributeMap) -> Result<Self, Error>;
 }

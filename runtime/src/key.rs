@@ -174,6 +174,18 @@ impl<'a> CompositeKey<'a> {
         self
     }
 
+    /// The smallest text above every key that starts with this text and the separator: the
+    /// key text followed by the separator's successor (`01995$` for `01995` and `#`). Keys of
+    /// the parts so far sort below it; keys of greater parts, above.
+    pub fn after(mut self) -> String {
+        let mut chars: Vec<char> = self.separator.chars().collect();
+        if let Some(last) = chars.last_mut() {
+            *last = char::from_u32(u32::from(*last) + 1).unwrap_or(char::MAX);
+        }
+        self.text.extend(chars);
+        self.text
+    }
+
     /// The key text.
     pub fn finish(self) -> String {
         self.text

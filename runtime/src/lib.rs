@@ -8,7 +8,11 @@
 //! - [`KeyPart`] and [`CompositeKey`]: order-preserving composite sort keys;
 //! - [`Validate`] and [`ValidationErrors`]: rules checked before writes, every failure at once,
 //!   each with its field path;
-//! - [`Error`]: the one error type of generated code.
+//! - [`Table`], [`Query`], [`Page`] and [`Cursor`]: safe writes, lazy pagination and signed
+//!   cursors, shared by every generated repository ([`repository`]);
+//! - [`Error`]: the one error type of generated code;
+//! - with feature `local`, [`local::LocalDynamo`]: an embedded DynamoDB-compatible server for
+//!   tests and demos, nothing to install.
 //!
 //! Generated code reaches all of it through [`codegen`], never by other paths.
 
@@ -19,12 +23,18 @@ pub mod codegen;
 mod error;
 mod item;
 mod key;
+#[cfg(feature = "local")]
+pub mod local;
+pub mod repository;
 mod validate;
 
 pub use aws_sdk_dynamodb;
 pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use codec::{AttributeCodec, AttributeMap, Bytes, DecodeError, epoch_millis, epoch_seconds};
 pub use error::Error;
-pub use item::{AttributeType, IndexSpec, Item, KeyAttribute, Projection, TableSpec};
+pub use item::{AttributeType, FromItem, IndexSpec, Item, KeyAttribute, Projection, TableSpec};
 pub use key::{CompositeKey, KeyPart, KeyPartError};
+pub use repository::{
+    Clock, Cursor, CursorKey, FixedClock, Page, ParallelScan, Query, Scan, StopReason, SystemClock, Table,
+};
 pub use validate::{FieldError, FieldPath, Validate, ValidationErrors, rules};

@@ -313,9 +313,421 @@ pub mod event {
             rt::write(&mut map, "last_seen", &self.last_seen);
             map
         }
+    }
 
+    impl rt::FromItem for Event {
         fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
             Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
+        }
+    }
+
+    /// Typed access to the `events` table: safe writes, reads, queries and table creation.
+    #[derive(Debug, Clone)]
+    pub struct EventRepository {
+        table: rt::Table<Event>,
+    }
+
+    impl EventRepository {
+        /// A repository for table `events`, with the system clock.
+        pub fn new(client: rt::Client) -> Self {
+            Self {
+                table: rt::Table::new(client),
+            }
+        }
+
+        /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
+        pub fn with_table_prefix(self, prefix: &str) -> Self {
+            Self {
+                table: self.table.with_table_prefix(prefix),
+            }
+        }
+
+        /// Uses another table name altogether.
+        pub fn with_table_name(self, name: impl Into<String>) -> Self {
+            Self {
+                table: self.table.with_table_name(name),
+            }
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
+        }
+
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
+        pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
+            Self {
+                table: self.table.with_cursor_key(key),
+            }
+        }
+
+        /// The underlying table: its name, client and clock.
+        pub fn table(&self) -> &rt::Table<Event> {
+            &self.table
+        }
+
+        /// Validates `new`, fills in what ddbgen manages (generated id, `created`,
+        /// `updated`, version 1) and stores it, never overwriting: an existing key is
+        /// [`AlreadyExists`](rt::Error::AlreadyExists) with the stored item.
+        pub async fn create(&self, new: NewEvent) -> Result<Event, rt::Error> {
+            new.validate()?;
+            let now = self.table.now();
+            let item = Event {
+                r#type: new.r#type,
+                at: new.at,
+                r#match: new.r#match,
+                from: new.from,
+                size: new.size,
+                ratio: new.ratio,
+                when: new.when,
+                labels: new.labels,
+                blobs: new.blobs,
+                notes: new.notes,
+                first_seen: now,
+                last_seen: now,
+            };
+            self.table.put_new(&item).await?;
+            Ok(item)
+        }
+
+        /// The item with this key, if any (eventually consistent).
+        pub async fn get(&self, key: &EventKey) -> Result<Option<Event>, rt::Error> {
+            self.table.get(key.to_key(), false).await
+        }
+
+        /// The item with this key, if any, read with strong consistency.
+        pub async fn get_consistent(
+            &self,
+            key: &EventKey,
+        ) -> Result<Option<Event>, rt::Error> {
+            self.table.get(key.to_key(), true).await
+        }
+
+        /// Writes `item` over the stored one, which must exist: a changed key is
+        /// [`NotFound`](rt::Error::NotFound), never a second item. Returns what was stored, with
+        /// `updated` set.
+        pub async fn replace(&self, item: &Event) -> Result<Event, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.last_seen = self.table.now();
+            self.table.put_existing(&next, None).await?;
+            Ok(next)
+        }
+
+        /// Stores `item` whether or not its key exists: the one explicit overwrite.
+        /// Returns what was stored, with `updated` set.
+        pub async fn upsert(&self, item: &Event) -> Result<Event, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.last_seen = self.table.now();
+            self.table.put(&next).await?;
+            Ok(next)
+        }
+
+        /// Starts an update of the existing item with this key; key fields cannot change.
+        pub fn update(&self, key: &EventKey) -> EventUpdate<'_> {
+            EventUpdate {
+                table: &self.table,
+                key: key.to_key(),
+                update: rt::UpdateExpression::new(),
+            }
+        }
+
+        /// Deletes the item with this key; returns it, or `None` when there was none.
+        pub async fn delete(&self, key: &EventKey) -> Result<Option<Event>, rt::Error> {
+            self.table.delete(key.to_key()).await
+        }
+
+        /// Items of table `events` whose `type` is the given value; narrow by the sort key, then read.
+        pub fn query(&self, r#type: impl Into<String>) -> EventQuery<'_> {
+            let r#type: String = r#type.into();
+            EventQuery {
+                table: &self.table,
+                condition: rt::KeyCondition::hash("type", rt::key_value(&r#type)),
+            }
+        }
+
+        /// Every item of the table, lazily, page by page.
+        pub fn scan(&self) -> rt::Scan<Event> {
+            self.table.scan()
+        }
+
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
+        pub async fn create_table(&self) -> Result<(), rt::Error> {
+            self.table.create_table().await
+        }
+
+        /// Deletes the table and waits until it is gone.
+        pub async fn delete_table(&self) -> Result<(), rt::Error> {
+            self.table.delete_table().await
+        }
+    }
+
+    /// An update of one `events` item, built setter by setter; see [`EventRepository::update`].
+    #[derive(Debug)]
+    #[must_use = "an update does nothing until `send` is awaited"]
+    pub struct EventUpdate<'a> {
+        table: &'a rt::Table<Event>,
+        key: rt::AttributeMap,
+        update: rt::UpdateExpression,
+    }
+
+    impl EventUpdate<'_> {
+        /// Sets `match`, checked against its rules.
+        pub fn set_match(mut self, r#match: bool) -> Self {
+            self.update.set("match", rt::AttributeCodec::encode(&r#match));
+            self
+        }
+
+        /// Sets `from`, checked against its rules.
+        pub fn set_from(mut self, from: impl Into<String>) -> Self {
+            let from: String = from.into();
+            self.update.set("from-address", rt::AttributeCodec::encode(&from));
+            self
+        }
+
+        /// Removes `from` (reads back as `None`).
+        pub fn remove_from(mut self) -> Self {
+            self.update.remove("from-address");
+            self
+        }
+
+        /// Sets `size`, checked against its rules.
+        pub fn set_size(mut self, size: i32) -> Self {
+            {
+                let root = rt::FieldPath::Root;
+                let path = root.field("size");
+                let value = &size;
+                let errors = &mut self.update.errors;
+                rt::rules::min(&path, value, -10i32, errors);
+                rt::rules::max(&path, value, 10i32, errors);
+            }
+            self.update.set("size", rt::AttributeCodec::encode(&size));
+            self
+        }
+
+        /// Adds `amount` to `size` atomically (starting from 0 when absent).
+        pub fn add_size(mut self, amount: i32) -> Self {
+            self.update.add("size", rt::AttributeCodec::encode(&amount));
+            self
+        }
+
+        /// Sets `ratio`, checked against its rules.
+        pub fn set_ratio(mut self, ratio: f64) -> Self {
+            self.update.set("ratio", rt::AttributeCodec::encode(&ratio));
+            self
+        }
+
+        /// Removes `ratio` (reads back as `None`).
+        pub fn remove_ratio(mut self) -> Self {
+            self.update.remove("ratio");
+            self
+        }
+
+        /// Adds `amount` to `ratio` atomically (starting from 0 when absent).
+        pub fn add_ratio(mut self, amount: f64) -> Self {
+            self.update.add("ratio", rt::AttributeCodec::encode(&amount));
+            self
+        }
+
+        /// Sets `when`, checked against its rules.
+        pub fn set_when(mut self, when: rt::DateTime<rt::Utc>) -> Self {
+            self.update.set("when", Some(rt::epoch_millis::encode(&when)));
+            self
+        }
+
+        /// Sets `labels`, checked against its rules.
+        pub fn set_labels(mut self, labels: rt::BTreeSet<i64>) -> Self {
+            self.update.set("labels", rt::AttributeCodec::encode(&labels));
+            self
+        }
+
+        /// Adds `values` to the set `labels`.
+        pub fn add_to_labels(mut self, values: rt::BTreeSet<i64>) -> Self {
+            self.update.add("labels", rt::AttributeCodec::encode(&values));
+            self
+        }
+
+        /// Removes `values` from the set `labels`.
+        pub fn delete_from_labels(mut self, values: rt::BTreeSet<i64>) -> Self {
+            self.update.delete("labels", rt::AttributeCodec::encode(&values));
+            self
+        }
+
+        /// Sets `blobs`, checked against its rules.
+        pub fn set_blobs(mut self, blobs: rt::BTreeSet<rt::Bytes>) -> Self {
+            self.update.set("blobs", rt::AttributeCodec::encode(&blobs));
+            self
+        }
+
+        /// Removes `blobs` (reads back as `None`).
+        pub fn remove_blobs(mut self) -> Self {
+            self.update.remove("blobs");
+            self
+        }
+
+        /// Adds `values` to the set `blobs`.
+        pub fn add_to_blobs(mut self, values: rt::BTreeSet<rt::Bytes>) -> Self {
+            self.update.add("blobs", rt::AttributeCodec::encode(&values));
+            self
+        }
+
+        /// Removes `values` from the set `blobs`.
+        pub fn delete_from_blobs(mut self, values: rt::BTreeSet<rt::Bytes>) -> Self {
+            self.update.delete("blobs", rt::AttributeCodec::encode(&values));
+            self
+        }
+
+        /// Sets `notes`, checked against its rules.
+        pub fn set_notes(
+            mut self,
+            notes: rt::BTreeMap<String, Vec<super::types::Note>>,
+        ) -> Self {
+            {
+                let root = rt::FieldPath::Root;
+                let path = root.field("notes");
+                let value = &notes;
+                let errors = &mut self.update.errors;
+                rt::Validate::validate_at(value, &path, errors);
+            }
+            self.update.set("notes", rt::AttributeCodec::encode(&notes));
+            self
+        }
+
+        /// Removes `notes` (reads back as `None`).
+        pub fn remove_notes(mut self) -> Self {
+            self.update.remove("notes");
+            self
+        }
+
+        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// never an upsert); `updated` is set. Returns the item as stored afterwards.
+        pub async fn send(mut self) -> Result<Event, rt::Error> {
+            self.update.set("last_seen", rt::AttributeCodec::encode(&self.table.now()));
+            self.table.update(self.key, self.update).await
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it.
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct EventQuery<'a> {
+        table: &'a rt::Table<Event>,
+        condition: rt::KeyCondition,
+    }
+
+    impl<'a> EventQuery<'a> {
+        /// Items whose `at` is `value`.
+        pub fn at(self, value: i64) -> rt::Query<Event> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("at", rt::SortCondition::Eq(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `at` is greater than `value`.
+        pub fn at_gt(self, value: i64) -> rt::Query<Event> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("at", rt::SortCondition::Gt(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `at` is at least `value`.
+        pub fn at_ge(self, value: i64) -> rt::Query<Event> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("at", rt::SortCondition::Ge(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `at` is less than `value`.
+        pub fn at_lt(self, value: i64) -> rt::Query<Event> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("at", rt::SortCondition::Lt(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `at` is at most `value`.
+        pub fn at_le(self, value: i64) -> rt::Query<Event> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("at", rt::SortCondition::Le(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `at` is from `low` to `high`, both included.
+        pub fn at_between(self, low: i64, high: i64) -> rt::Query<Event> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "at",
+                            rt::SortCondition::Between(
+                                rt::key_value(&low),
+                                rt::key_value(&high),
+                            ),
+                        ),
+                )
+        }
+
+        fn into_query(self) -> rt::Query<Event> {
+            self.table.query(self.condition)
+        }
+
+        /// Returns at most `n` items (counted as returned, not as evaluated).
+        pub fn limit(self, n: usize) -> rt::Query<Event> {
+            self.into_query().limit(n)
+        }
+
+        /// Evaluates at most `n` items per request (DynamoDB's `Limit`).
+        pub fn page_size(self, n: i32) -> rt::Query<Event> {
+            self.into_query().page_size(n)
+        }
+
+        /// Reads in descending sort-key order.
+        pub fn reverse(self) -> rt::Query<Event> {
+            self.into_query().reverse()
+        }
+
+        /// Reads with strong consistency (not on global indexes).
+        pub fn consistent_read(self) -> rt::Query<Event> {
+            self.into_query().consistent_read()
+        }
+
+        /// Every matching item, lazily: the next page is requested when the consumer reaches it.
+        pub fn stream(
+            self,
+        ) -> impl rt::Stream<Item = Result<Event, rt::Error>> + Send + 'static {
+            self.into_query().stream()
+        }
+
+        /// One page of items and the cursor of the next.
+        pub async fn page(
+            self,
+            cursor: Option<&rt::Cursor>,
+        ) -> Result<rt::Page<Event>, rt::Error> {
+            self.into_query().page(cursor).await
+        }
+
+        /// Every matching item, collected.
+        pub async fn all(self) -> Result<Vec<Event>, rt::Error> {
+            self.into_query().all().await
         }
     }
 
@@ -542,9 +954,494 @@ pub mod reading {
             );
             map
         }
+    }
 
+    impl rt::FromItem for Reading {
         fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
             Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
+        }
+    }
+
+    /// Typed access to the `sensor.readings` table: safe writes, reads, queries and table creation.
+    #[derive(Debug, Clone)]
+    pub struct ReadingRepository {
+        table: rt::Table<Reading>,
+    }
+
+    impl ReadingRepository {
+        /// A repository for table `sensor.readings`, with the system clock.
+        pub fn new(client: rt::Client) -> Self {
+            Self {
+                table: rt::Table::new(client),
+            }
+        }
+
+        /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
+        pub fn with_table_prefix(self, prefix: &str) -> Self {
+            Self {
+                table: self.table.with_table_prefix(prefix),
+            }
+        }
+
+        /// Uses another table name altogether.
+        pub fn with_table_name(self, name: impl Into<String>) -> Self {
+            Self {
+                table: self.table.with_table_name(name),
+            }
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
+        }
+
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
+        pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
+            Self {
+                table: self.table.with_cursor_key(key),
+            }
+        }
+
+        /// The underlying table: its name, client and clock.
+        pub fn table(&self) -> &rt::Table<Reading> {
+            &self.table
+        }
+
+        /// Validates `new`, fills in what ddbgen manages (generated id, `created`,
+        /// `updated`, version 1) and stores it, never overwriting: an existing key is
+        /// [`AlreadyExists`](rt::Error::AlreadyExists) with the stored item.
+        pub async fn create(&self, new: NewReading) -> Result<Reading, rt::Error> {
+            new.validate()?;
+            let item = Reading {
+                sensor: new.sensor,
+                day: new.day,
+                offset: new.offset,
+                level: new.level,
+                value: new.value,
+            };
+            self.table.put_new(&item).await?;
+            Ok(item)
+        }
+
+        /// The item with this key, if any (eventually consistent).
+        pub async fn get(&self, key: &ReadingKey) -> Result<Option<Reading>, rt::Error> {
+            self.table.get(key.to_key(), false).await
+        }
+
+        /// The item with this key, if any, read with strong consistency.
+        pub async fn get_consistent(
+            &self,
+            key: &ReadingKey,
+        ) -> Result<Option<Reading>, rt::Error> {
+            self.table.get(key.to_key(), true).await
+        }
+
+        /// Writes `item` over the stored one, which must exist: a changed key is
+        /// [`NotFound`](rt::Error::NotFound), never a second item. Returns what was stored, with
+        /// `updated` set.
+        pub async fn replace(&self, item: &Reading) -> Result<Reading, rt::Error> {
+            item.validate()?;
+            let next = item.clone();
+            self.table.put_existing(&next, None).await?;
+            Ok(next)
+        }
+
+        /// Stores `item` whether or not its key exists: the one explicit overwrite.
+        /// Returns what was stored, with `updated` set.
+        pub async fn upsert(&self, item: &Reading) -> Result<Reading, rt::Error> {
+            item.validate()?;
+            let next = item.clone();
+            self.table.put(&next).await?;
+            Ok(next)
+        }
+
+        /// Starts an update of the existing item with this key; key fields cannot change.
+        pub fn update(&self, key: &ReadingKey) -> ReadingUpdate<'_> {
+            ReadingUpdate {
+                table: &self.table,
+                key: key.to_key(),
+                update: rt::UpdateExpression::new(),
+            }
+        }
+
+        /// Deletes the item with this key; returns it, or `None` when there was none.
+        pub async fn delete(
+            &self,
+            key: &ReadingKey,
+        ) -> Result<Option<Reading>, rt::Error> {
+            self.table.delete(key.to_key()).await
+        }
+
+        /// Items of table `sensor.readings` whose `sensor` is the given value; narrow by the sort key, then read.
+        pub fn query(&self, sensor: rt::Uuid) -> ReadingQuery<'_> {
+            ReadingQuery {
+                table: &self.table,
+                condition: rt::KeyCondition::hash("sensor", rt::key_value(&sensor)),
+            }
+        }
+
+        /// Every item of the table, lazily, page by page.
+        pub fn scan(&self) -> rt::Scan<Reading> {
+            self.table.scan()
+        }
+
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
+        pub async fn create_table(&self) -> Result<(), rt::Error> {
+            self.table.create_table().await
+        }
+
+        /// Deletes the table and waits until it is gone.
+        pub async fn delete_table(&self) -> Result<(), rt::Error> {
+            self.table.delete_table().await
+        }
+    }
+
+    /// An update of one `sensor.readings` item, built setter by setter; see [`ReadingRepository::update`].
+    #[derive(Debug)]
+    #[must_use = "an update does nothing until `send` is awaited"]
+    pub struct ReadingUpdate<'a> {
+        table: &'a rt::Table<Reading>,
+        key: rt::AttributeMap,
+        update: rt::UpdateExpression,
+    }
+
+    impl ReadingUpdate<'_> {
+        /// Sets `value`, checked against its rules.
+        pub fn set_value(mut self, value: rt::Decimal) -> Self {
+            {
+                let root = rt::FieldPath::Root;
+                let path = root.field("value");
+                let value = &value;
+                let errors = &mut self.update.errors;
+                rt::rules::min(
+                    &path,
+                    value,
+                    rt::Decimal::from_i128_with_scale(-10005, 1u32),
+                    errors,
+                );
+                rt::rules::max(
+                    &path,
+                    value,
+                    rt::Decimal::from_i128_with_scale(10005, 1u32),
+                    errors,
+                );
+            }
+            self.update.set("value", rt::AttributeCodec::encode(&value));
+            self
+        }
+
+        /// Adds `amount` to `value` atomically (starting from 0 when absent).
+        pub fn add_value(mut self, amount: rt::Decimal) -> Self {
+            self.update.add("value", rt::AttributeCodec::encode(&amount));
+            self
+        }
+
+        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// never an upsert). Returns the item as stored afterwards.
+        pub async fn send(self) -> Result<Reading, rt::Error> {
+            self.table.update(self.key, self.update).await
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it.
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct ReadingQuery<'a> {
+        table: &'a rt::Table<Reading>,
+        condition: rt::KeyCondition,
+    }
+
+    impl<'a> ReadingQuery<'a> {
+        /// Items whose `day` is `value` (a `begins_with` on the sort key).
+        pub fn day(self, value: rt::NaiveDate) -> ReadingQueryDay<'a> {
+            ReadingQueryDay {
+                table: self.table,
+                condition: self.condition,
+                key: rt::CompositeKey::new("|").part(&value),
+            }
+        }
+
+        /// Items whose `day` is from `low` to `high`, both included.
+        pub fn day_between(
+            self,
+            low: rt::NaiveDate,
+            high: rt::NaiveDate,
+        ) -> rt::Query<Reading> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "sk",
+                            rt::SortCondition::Between(
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("|").part(&low).finish(),
+                                ),
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("|").part(&high).after(),
+                                ),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `day` is greater than `value`.
+        pub fn day_gt(self, value: rt::NaiveDate) -> rt::Query<Reading> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "sk",
+                            rt::SortCondition::Ge(
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("|").part(&value).after(),
+                                ),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `day` is at least `value`.
+        pub fn day_ge(self, value: rt::NaiveDate) -> rt::Query<Reading> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "sk",
+                            rt::SortCondition::Ge(
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("|").part(&value).finish(),
+                                ),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `day` is less than `value`.
+        pub fn day_lt(self, value: rt::NaiveDate) -> rt::Query<Reading> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "sk",
+                            rt::SortCondition::Lt(
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("|").part(&value).finish(),
+                                ),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `day` is at most `value`.
+        pub fn day_le(self, value: rt::NaiveDate) -> rt::Query<Reading> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "sk",
+                            rt::SortCondition::Lt(
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("|").part(&value).after(),
+                                ),
+                            ),
+                        ),
+                )
+        }
+
+        fn into_query(self) -> rt::Query<Reading> {
+            self.table.query(self.condition)
+        }
+
+        /// Returns at most `n` items (counted as returned, not as evaluated).
+        pub fn limit(self, n: usize) -> rt::Query<Reading> {
+            self.into_query().limit(n)
+        }
+
+        /// Evaluates at most `n` items per request (DynamoDB's `Limit`).
+        pub fn page_size(self, n: i32) -> rt::Query<Reading> {
+            self.into_query().page_size(n)
+        }
+
+        /// Reads in descending sort-key order.
+        pub fn reverse(self) -> rt::Query<Reading> {
+            self.into_query().reverse()
+        }
+
+        /// Reads with strong consistency (not on global indexes).
+        pub fn consistent_read(self) -> rt::Query<Reading> {
+            self.into_query().consistent_read()
+        }
+
+        /// Every matching item, lazily: the next page is requested when the consumer reaches it.
+        pub fn stream(
+            self,
+        ) -> impl rt::Stream<Item = Result<Reading, rt::Error>> + Send + 'static {
+            self.into_query().stream()
+        }
+
+        /// One page of items and the cursor of the next.
+        pub async fn page(
+            self,
+            cursor: Option<&rt::Cursor>,
+        ) -> Result<rt::Page<Reading>, rt::Error> {
+            self.into_query().page(cursor).await
+        }
+
+        /// Every matching item, collected.
+        pub async fn all(self) -> Result<Vec<Reading>, rt::Error> {
+            self.into_query().all().await
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it.
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct ReadingQueryDay<'a> {
+        table: &'a rt::Table<Reading>,
+        condition: rt::KeyCondition,
+        key: rt::CompositeKey<'static>,
+    }
+
+    impl<'a> ReadingQueryDay<'a> {
+        /// Items whose `offset` is `value` (a `begins_with` on the sort key).
+        pub fn offset(self, value: i16) -> ReadingQueryDayOffset<'a> {
+            ReadingQueryDayOffset {
+                table: self.table,
+                condition: self.condition,
+                key: self.key.part(&value),
+            }
+        }
+
+        fn into_query(self) -> rt::Query<Reading> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("sk", rt::SortCondition::BeginsWith(self.key.prefix())),
+                )
+        }
+
+        /// Returns at most `n` items (counted as returned, not as evaluated).
+        pub fn limit(self, n: usize) -> rt::Query<Reading> {
+            self.into_query().limit(n)
+        }
+
+        /// Evaluates at most `n` items per request (DynamoDB's `Limit`).
+        pub fn page_size(self, n: i32) -> rt::Query<Reading> {
+            self.into_query().page_size(n)
+        }
+
+        /// Reads in descending sort-key order.
+        pub fn reverse(self) -> rt::Query<Reading> {
+            self.into_query().reverse()
+        }
+
+        /// Reads with strong consistency (not on global indexes).
+        pub fn consistent_read(self) -> rt::Query<Reading> {
+            self.into_query().consistent_read()
+        }
+
+        /// Every matching item, lazily: the next page is requested when the consumer reaches it.
+        pub fn stream(
+            self,
+        ) -> impl rt::Stream<Item = Result<Reading, rt::Error>> + Send + 'static {
+            self.into_query().stream()
+        }
+
+        /// One page of items and the cursor of the next.
+        pub async fn page(
+            self,
+            cursor: Option<&rt::Cursor>,
+        ) -> Result<rt::Page<Reading>, rt::Error> {
+            self.into_query().page(cursor).await
+        }
+
+        /// Every matching item, collected.
+        pub async fn all(self) -> Result<Vec<Reading>, rt::Error> {
+            self.into_query().all().await
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it.
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct ReadingQueryDayOffset<'a> {
+        table: &'a rt::Table<Reading>,
+        condition: rt::KeyCondition,
+        key: rt::CompositeKey<'static>,
+    }
+
+    impl<'a> ReadingQueryDayOffset<'a> {
+        /// The item whose `level` is `value`: the whole sort key.
+        pub fn level(self, value: super::types::Level) -> rt::Query<Reading> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "sk",
+                            rt::SortCondition::Eq(
+                                rt::AttributeValue::S(self.key.part(&value).finish()),
+                            ),
+                        ),
+                )
+        }
+
+        fn into_query(self) -> rt::Query<Reading> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("sk", rt::SortCondition::BeginsWith(self.key.prefix())),
+                )
+        }
+
+        /// Returns at most `n` items (counted as returned, not as evaluated).
+        pub fn limit(self, n: usize) -> rt::Query<Reading> {
+            self.into_query().limit(n)
+        }
+
+        /// Evaluates at most `n` items per request (DynamoDB's `Limit`).
+        pub fn page_size(self, n: i32) -> rt::Query<Reading> {
+            self.into_query().page_size(n)
+        }
+
+        /// Reads in descending sort-key order.
+        pub fn reverse(self) -> rt::Query<Reading> {
+            self.into_query().reverse()
+        }
+
+        /// Reads with strong consistency (not on global indexes).
+        pub fn consistent_read(self) -> rt::Query<Reading> {
+            self.into_query().consistent_read()
+        }
+
+        /// Every matching item, lazily: the next page is requested when the consumer reaches it.
+        pub fn stream(
+            self,
+        ) -> impl rt::Stream<Item = Result<Reading, rt::Error>> + Send + 'static {
+            self.into_query().stream()
+        }
+
+        /// One page of items and the cursor of the next.
+        pub async fn page(
+            self,
+            cursor: Option<&rt::Cursor>,
+        ) -> Result<rt::Page<Reading>, rt::Error> {
+            self.into_query().page(cursor).await
+        }
+
+        /// Every matching item, collected.
+        pub async fn all(self) -> Result<Vec<Reading>, rt::Error> {
+            self.into_query().all().await
         }
     }
 

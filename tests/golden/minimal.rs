@@ -93,9 +93,169 @@ pub mod note {
             rt::write(&mut map, "updated", &self.updated);
             map
         }
+    }
 
+    impl rt::FromItem for Note {
         fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
             Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
+        }
+    }
+
+    /// Typed access to the `note` table: safe writes, reads, queries and table creation.
+    #[derive(Debug, Clone)]
+    pub struct NoteRepository {
+        table: rt::Table<Note>,
+    }
+
+    impl NoteRepository {
+        /// A repository for table `note`, with the system clock.
+        pub fn new(client: rt::Client) -> Self {
+            Self {
+                table: rt::Table::new(client),
+            }
+        }
+
+        /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
+        pub fn with_table_prefix(self, prefix: &str) -> Self {
+            Self {
+                table: self.table.with_table_prefix(prefix),
+            }
+        }
+
+        /// Uses another table name altogether.
+        pub fn with_table_name(self, name: impl Into<String>) -> Self {
+            Self {
+                table: self.table.with_table_name(name),
+            }
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
+        }
+
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
+        pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
+            Self {
+                table: self.table.with_cursor_key(key),
+            }
+        }
+
+        /// The underlying table: its name, client and clock.
+        pub fn table(&self) -> &rt::Table<Note> {
+            &self.table
+        }
+
+        /// Validates `new`, fills in what ddbgen manages (generated id, `created`,
+        /// `updated`, version 1) and stores it, never overwriting: an existing key is
+        /// [`AlreadyExists`](rt::Error::AlreadyExists) with the stored item.
+        pub async fn create(&self, new: NewNote) -> Result<Note, rt::Error> {
+            new.validate()?;
+            let now = self.table.now();
+            let item = Note {
+                id: rt::Uuid::new_v4(),
+                text: new.text,
+                created: now,
+                updated: now,
+            };
+            self.table.put_new(&item).await?;
+            Ok(item)
+        }
+
+        /// The item with this key, if any (eventually consistent).
+        pub async fn get(&self, key: &NoteKey) -> Result<Option<Note>, rt::Error> {
+            self.table.get(key.to_key(), false).await
+        }
+
+        /// The item with this key, if any, read with strong consistency.
+        pub async fn get_consistent(
+            &self,
+            key: &NoteKey,
+        ) -> Result<Option<Note>, rt::Error> {
+            self.table.get(key.to_key(), true).await
+        }
+
+        /// Writes `item` over the stored one, which must exist: a changed key is
+        /// [`NotFound`](rt::Error::NotFound), never a second item. Returns what was stored, with
+        /// `updated` set.
+        pub async fn replace(&self, item: &Note) -> Result<Note, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.updated = self.table.now();
+            self.table.put_existing(&next, None).await?;
+            Ok(next)
+        }
+
+        /// Stores `item` whether or not its key exists: the one explicit overwrite.
+        /// Returns what was stored, with `updated` set.
+        pub async fn upsert(&self, item: &Note) -> Result<Note, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.updated = self.table.now();
+            self.table.put(&next).await?;
+            Ok(next)
+        }
+
+        /// Starts an update of the existing item with this key; key fields cannot change.
+        pub fn update(&self, key: &NoteKey) -> NoteUpdate<'_> {
+            NoteUpdate {
+                table: &self.table,
+                key: key.to_key(),
+                update: rt::UpdateExpression::new(),
+            }
+        }
+
+        /// Deletes the item with this key; returns it, or `None` when there was none.
+        pub async fn delete(&self, key: &NoteKey) -> Result<Option<Note>, rt::Error> {
+            self.table.delete(key.to_key()).await
+        }
+
+        /// Items of table `note` whose `id` is the given value; narrow by the sort key, then read.
+        pub fn query(&self, id: rt::Uuid) -> rt::Query<Note> {
+            self.table.query(rt::KeyCondition::hash("id", rt::key_value(&id)))
+        }
+
+        /// Every item of the table, lazily, page by page.
+        pub fn scan(&self) -> rt::Scan<Note> {
+            self.table.scan()
+        }
+
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
+        pub async fn create_table(&self) -> Result<(), rt::Error> {
+            self.table.create_table().await
+        }
+
+        /// Deletes the table and waits until it is gone.
+        pub async fn delete_table(&self) -> Result<(), rt::Error> {
+            self.table.delete_table().await
+        }
+    }
+
+    /// An update of one `note` item, built setter by setter; see [`NoteRepository::update`].
+    #[derive(Debug)]
+    #[must_use = "an update does nothing until `send` is awaited"]
+    pub struct NoteUpdate<'a> {
+        table: &'a rt::Table<Note>,
+        key: rt::AttributeMap,
+        update: rt::UpdateExpression,
+    }
+
+    impl NoteUpdate<'_> {
+        /// Sets `text`, checked against its rules.
+        pub fn set_text(mut self, text: impl Into<String>) -> Self {
+            let text: String = text.into();
+            self.update.set("text", rt::AttributeCodec::encode(&text));
+            self
+        }
+
+        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// never an upsert); `updated` is set. Returns the item as stored afterwards.
+        pub async fn send(mut self) -> Result<Note, rt::Error> {
+            self.update.set("updated", rt::AttributeCodec::encode(&self.table.now()));
+            self.table.update(self.key, self.update).await
         }
     }
 

@@ -41,6 +41,7 @@ pub(crate) fn table_module(table: &Table, model: &Model) -> TokenStream {
     let key_items = key::key_items(table);
     let table_spec = key::table_spec(table, model);
     let runtime_import = super::runtime_import();
+    let repository = super::repository::repository(table, model);
     quote! {
         #module_doc
         pub mod #module {
@@ -79,11 +80,15 @@ pub(crate) fn table_module(table: &Table, model: &Model) -> TokenStream {
                     #range_attribute
                     map
                 }
+            }
 
+            impl #rt::FromItem for #item {
                 fn from_item(map: &#rt::AttributeMap) -> Result<Self, #rt::Error> {
                     Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
                 }
             }
+
+            #repository
 
             #item_validate
             #new_validate

@@ -7,6 +7,8 @@
 mod convert;
 mod item;
 mod key;
+mod query;
+mod repository;
 mod types;
 mod validate;
 

@@ -31,8 +31,36 @@ fn field_checks(fields: &[Field], model: &Model) -> TokenStream {
 }
 
 fn field_check(field: &Field, model: &Model) -> TokenStream {
-    let rt = rt();
     let name = ident(&field.ident);
+    let checks = value_checks(field, model);
+    if checks.is_empty() {
+        return TokenStream::new();
+    }
+    let field_name = &field.name;
+    let body = quote! {
+        let path = path.field(#field_name);
+        #(#checks)*
+    };
+    if field.optional {
+        quote! {
+            if let Some(value) = &self.#name {
+                #body
+            }
+        }
+    } else {
+        quote! {
+            {
+                let value = &self.#name;
+                #body
+            }
+        }
+    }
+}
+
+/// One statement per rule of `field`, checking a `value: &T` (the field's type, without
+/// `Option`) at `path`, into `errors: &mut ValidationErrors`.
+pub(crate) fn value_checks(field: &Field, model: &Model) -> Vec<TokenStream> {
+    let rt = rt();
     let rules = &field.rules;
     let is_string = field.ty == FieldType::Scalar(Scalar::String);
     let mut checks = Vec::new();
@@ -88,33 +116,11 @@ fn field_check(field: &Field, model: &Model) -> TokenStream {
     if contains_object(&field.ty, model) {
         checks.push(quote!(#rt::Validate::validate_at(value, &path, errors);));
     }
-    if checks.is_empty() {
-        return TokenStream::new();
-    }
-    let field_name = &field.name;
-    let path = format_ident!("path");
-    let body = quote! {
-        let #path = path.field(#field_name);
-        #(#checks)*
-    };
-    if field.optional {
-        quote! {
-            if let Some(value) = &self.#name {
-                #body
-            }
-        }
-    } else {
-        quote! {
-            {
-                let value = &self.#name;
-                #body
-            }
-        }
-    }
+    checks
 }
 
 /// Whether a value of this type holds a nested object that has rules of its own.
-fn contains_object(ty: &FieldType, model: &Model) -> bool {
+pub(crate) fn contains_object(ty: &FieldType, model: &Model) -> bool {
     match ty {
         FieldType::Named(name) => matches!(model.named(name).map(|t| &t.kind), Some(NamedKind::Object(_))),
         FieldType::List(inner) | FieldType::Map(inner) => contains_object(inner, model),

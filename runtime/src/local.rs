@@ -1,0 +1,133 @@
+//! An embedded DynamoDB-compatible server for tests and demos: nothing to install, no Docker,
+//! no JVM. [`LocalDynamo::start`] serves `dynoxide` (SQLite in memory) on `127.0.0.1` in a
+//! thread of its own, so it outlives any one `#[tokio::test]` runtime, and stops when dropped.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = ddbgen_runtime::local::LocalDynamo::start()?;
+//! let client = server.client();
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::thread::JoinHandle;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+
+/// The environment variable that points tests at another server (dynalite, or real AWS).
+pub const TEST_ENDPOINT_VAR: &str = "DDBGEN_TEST_ENDPOINT";
+
+/// A running embedded server. Dropping it stops the server.
+pub struct LocalDynamo {
+    endpoint: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// The server could not start.
+#[derive(Debug)]
+pub struct StartError(String);
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot start the embedded DynamoDB server: {}", self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+impl LocalDynamo {
+    /// Starts a server with an empty in-memory database on a free port of `127.0.0.1`.
+    pub fn start() -> Result<Self, StartError> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| StartError(e.to_string()))?;
+        listener.set_nonblocking(true).map_err(|e| StartError(e.to_string()))?;
+        let endpoint = format!(
+            "http://{}",
+            listener.local_addr().map_err(|e| StartError(e.to_string()))?
+        );
+        let database = dynoxide::Database::memory().map_err(|e| StartError(e.to_string()))?;
+        let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StartError(e.to_string()))?;
+        let thread = std::thread::Builder::new()
+            .name("ddbgen-local-dynamo".to_owned())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    // `from_std` needs the runtime, so the listener is converted here.
+                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                        return;
+                    };
+                    let _ = dynoxide::server::serve_with_shutdown(listener, database, async {
+                        let _ = stop.await;
+                    })
+                    .await;
+                });
+            })
+            .map_err(|e| StartError(e.to_string()))?;
+        Ok(Self {
+            endpoint,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// The server's URL, `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// An SDK client for this server.
+    pub fn client(&self) -> Client {
+        client_for(&self.endpoint)
+    }
+}
+
+impl Drop for LocalDynamo {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl fmt::Debug for LocalDynamo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalDynamo").field("endpoint", &self.endpoint).finish()
+    }
+}
+
+/// An SDK client for a DynamoDB-compatible server at `endpoint`. Credentials and region come
+/// from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` and `AWS_REGION` when
+/// set (real AWS), and are static test values otherwise (local servers need some to sign with).
+pub fn client_for(endpoint: &str) -> Client {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let credentials = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+        (Some(id), Some(secret)) => Credentials::new(id, secret, var("AWS_SESSION_TOKEN"), None, "environment"),
+        _ => Credentials::new("ddbgen", "ddbgen", None, None, "ddbgen-local"),
+    };
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(Region::new(var("AWS_REGION").unwrap_or_else(|| "us-east-1".to_owned())))
+        .credentials_provider(credentials)
+        .build();
+    Client::from_conf(config)
+}
+
+/// A server for one test: the one named by [`TEST_ENDPOINT_VAR`] when set, an embedded one
+/// otherwise. Keep the returned guard alive as long as the client is used.
+pub fn test_server() -> Result<(Client, Option<LocalDynamo>), StartError> {
+    match std::env::var(TEST_ENDPOINT_VAR).ok().filter(|v| !v.is_empty()) {
+        Some(endpoint) => Ok((client_for(&endpoint), None)),
+        None => {
+            let server = LocalDynamo::start()?;
+            Ok((server.client(), Some(server)))
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! Reads that return many items: queries and scans, lazily paginated.
+//!
+//! DynamoDB returns at most 1 MB per request and a `LastEvaluatedKey` to go on from. Here that
+//! is never dropped: [`Query::stream`] requests the next page only when the consumer reaches
+//! it, and [`Query::page`] returns a [`Page`] whose `next` cursor resumes exactly where it
+//! stopped.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::AttributeValue;
+use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
+
+use super::cursor::{Cursor, CursorKey};
+use super::expression::Placeholders;
+use super::table::Table;
+use crate::codec::AttributeMap;
+use crate::error::Error;
+use crate::item::{FromItem, Item};
+
+/// A condition on the sort key of a query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortCondition {
+    /// `sk = value`
+    Eq(AttributeValue),
+    /// `begins_with(sk, prefix)`
+    BeginsWith(String),
+    /// `sk BETWEEN low AND high` (both inclusive)
+    Between(AttributeValue, AttributeValue),
+    /// `sk < value`
+    Lt(AttributeValue),
+    /// `sk <= value`
+    Le(AttributeValue),
+    /// `sk > value`
+    Gt(AttributeValue),
+    /// `sk >= value`
+    Ge(AttributeValue),
+}
+
+/// The key condition of a query: the hash key, and optionally a condition on the sort key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyCondition {
+    hash: (&'static str, AttributeValue),
+    sort: Option<(&'static str, SortCondition)>,
+}
+
+impl KeyCondition {
+    /// Items whose hash key `attribute` equals `value`.
+    pub fn hash(attribute: &'static str, value: AttributeValue) -> Self {
+        Self {
+            hash: (attribute, value),
+            sort: None,
+        }
+    }
+
+    /// Narrows to items whose sort key `attribute` meets `condition`.
+    pub fn sort(mut self, attribute: &'static str, condition: SortCondition) -> Self {
+        self.sort = Some((attribute, condition));
+        self
+    }
+
+    fn render(&self, p: &mut Placeholders) -> String {
+        let (hash_name, hash_value) = (p.name(self.hash.0), p.value(self.hash.1.clone()));
+        let hash = format!("{hash_name} = {hash_value}");
+        let Some((attribute, condition)) = &self.sort else {
+            return hash;
+        };
+        let name = p.name(attribute);
+        let sort = match condition {
+            SortCondition::Eq(v) => format!("{name} = {}", p.value(v.clone())),
+            SortCondition::BeginsWith(prefix) => {
+                format!("begins_with({name}, {})", p.value(AttributeValue::S(prefix.clone())))
+            }
+            SortCondition::Between(low, high) => {
+                let (low, high) = (p.value(low.clone()), p.value(high.clone()));
+                format!("{name} BETWEEN {low} AND {high}")
+            }
+            SortCondition::Lt(v) => format!("{name} < {}", p.value(v.clone())),
+            SortCondition::Le(v) => format!("{name} <= {}", p.value(v.clone())),
+            SortCondition::Gt(v) => format!("{name} > {}", p.value(v.clone())),
+            SortCondition::Ge(v) => format!("{name} >= {}", p.value(v.clone())),
+        };
+        format!("{hash} AND {sort}")
+    }
+}
+
+/// Why a [`Page`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// Every matching item has been read; `next` is `None`.
+    Exhausted,
+    /// The page holds `limit` items; `next` resumes after the last one.
+    Limit,
+    /// One DynamoDB response ended (1 MB, or `page_size` items evaluated); `next` resumes.
+    ResponseEnd,
+}
+
+/// One page of a paginated read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items, in key order (reversed with `reverse()`).
+    pub items: Vec<T>,
+    /// Where to resume; `None` only when the read is exhausted.
+    pub next: Option<Cursor>,
+    /// Why the page ended.
+    pub stop: StopReason,
+}
+
+/// Everything one paginated read needs, shared by its requests.
+#[derive(Debug, Clone)]
+pub(crate) struct ReadSpec {
+    client: Client,
+    table: String,
+    index: Option<&'static str>,
+    key_names: Vec<&'static str>,
+    condition: Option<String>,
+    placeholders: Placeholders,
+    binding: String,
+    cursor_key: CursorKey,
+    page_size: Option<i32>,
+    forward: bool,
+    consistent: bool,
+}
+
+impl ReadSpec {
+    pub(crate) fn new<T: Item>(table: &Table<T>, index: Option<&'static str>, condition: Option<KeyCondition>) -> Self {
+        let spec = T::TABLE;
+        let mut key_names: Vec<&'static str> = std::iter::once(spec.hash_key.name)
+            .chain(spec.range_key.map(|k| k.name))
+            .collect();
+        if let Some(index) = spec.indexes.iter().find(|i| Some(i.name) == index) {
+            key_names.extend(std::iter::once(index.hash_key.name).chain(index.range_key.map(|k| k.name)));
+        }
+        let mut placeholders = Placeholders::default();
+        let condition = condition.map(|c| c.render(&mut placeholders));
+        let mut values: Vec<String> = placeholders
+            .values()
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, v)| format!("{k}={v:?}"))
+            .collect();
+        values.sort();
+        let binding = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            table.name,
+            index.unwrap_or(""),
+            condition.as_deref().unwrap_or("scan"),
+            values.join("\u{1e}")
+        );
+        Self {
+            client: table.client.clone(),
+            table: table.name.clone(),
+            index,
+            key_names,
+            condition,
+            placeholders,
+            binding,
+            cursor_key: table.cursor_key.clone(),
+            page_size: None,
+            forward: true,
+            consistent: false,
+        }
+    }
+
+    /// One Query or Scan request: its items and the key to go on from.
+    async fn fetch(
+        &self,
+        start: Option<AttributeMap>,
+        segment: Option<(i32, i32)>,
+    ) -> Result<(Vec<AttributeMap>, Option<AttributeMap>), Error> {
+        let names = self.placeholders.names();
+        let values = self.placeholders.values();
+        let (items, last) = match &self.condition {
+            Some(condition) => {
+                let output = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .set_index_name(self.index.map(str::to_owned))
+                    .key_condition_expression(condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .set_exclusive_start_key(start)
+                    .set_limit(self.page_size)
+                    .scan_index_forward(self.forward)
+                    .consistent_read(self.consistent)
+                    .send()
+                    .await
+                    .map_err(|e| Error::sdk("Query", &self.table, e))?;
+                (output.items, output.last_evaluated_key)
+            }
+            None => {
+                let output = self
+                    .client
+                    .scan()
+                    .table_name(&self.table)
+                    .set_index_name(self.index.map(str::to_owned))
+                    .set_exclusive_start_key(start)
+                    .set_limit(self.page_size)
+                    .set_segment(segment.map(|s| s.0))
+                    .set_total_segments(segment.map(|s| s.1))
+                    .consistent_read(self.consistent)
+                    .send()
+                    .await
+                    .map_err(|e| Error::sdk("Scan", &self.table, e))?;
+                (output.items, output.last_evaluated_key)
+            }
+        };
+        Ok((items.unwrap_or_default(), last.filter(|k| !k.is_empty())))
+    }
+
+    /// The stored items of every page, requesting each page only when the previous one has
+    /// been consumed.
+    fn raw_items(
+        self: Arc<Self>,
+        segment: Option<(i32, i32)>,
+    ) -> impl Stream<Item = Result<AttributeMap, Error>> + Send + 'static {
+        // State: `None` when done, otherwise the key to start from (`None` at the start).
+        stream::try_unfold(Some(None), move |state: Option<Option<AttributeMap>>| {
+            let spec = self.clone();
+            async move {
+                let Some(start) = state else {
+                    return Ok::<_, Error>(None);
+                };
+                let (items, last) = spec.fetch(start, segment).await?;
+                Ok(Some((stream::iter(items.into_iter().map(Ok)), last.map(Some))))
+            }
+        })
+        .try_flatten()
+    }
+
+    async fn page<T: FromItem>(&self, cursor: Option<&Cursor>, limit: Option<usize>) -> Result<Page<T>, Error> {
+        let mut start = cursor.map(|c| self.cursor_key.open(&self.binding, c)).transpose()?;
+        let mut items = Vec::new();
+        loop {
+            let (raw, last) = self.fetch(start, None).await?;
+            let count = raw.len();
+            for (i, stored) in raw.into_iter().enumerate() {
+                items.push(T::from_item(&stored)?);
+                if limit == Some(items.len()) {
+                    let more_in_response = i + 1 < count;
+                    let next = if more_in_response {
+                        // Resume after this item: its key is where DynamoDB would have stopped.
+                        let key: AttributeMap = self
+                            .key_names
+                            .iter()
+                            .filter_map(|n| stored.get(*n).map(|v| ((*n).to_owned(), v.clone())))
+                            .collect();
+                        Some(key)
+                    } else {
+                        last.clone()
+                    };
+                    return Ok(match next {
+                        Some(key) => Page {
+                            items,
+                            next: Some(self.cursor_key.seal(&self.binding, &key)),
+                            stop: StopReason::Limit,
+                        },
+                        None => Page {
+                            items,
+                            next: None,
+                            stop: StopReason::Exhausted,
+                        },
+                    });
+                }
+            }
+            match last {
+                None => {
+                    return Ok(Page {
+                        items,
+                        next: None,
+                        stop: StopReason::Exhausted,
+                    });
+                }
+                Some(key) if limit.is_none() => {
+                    return Ok(Page {
+                        items,
+                        next: Some(self.cursor_key.seal(&self.binding, &key)),
+                        stop: StopReason::ResponseEnd,
+                    });
+                }
+                Some(key) => start = Some(key),
+            }
+        }
+    }
+}
+
+/// A query, ready to read as a stream or page by page.
+#[derive(Debug, Clone)]
+pub struct Query<T> {
+    spec: ReadSpec,
+    limit: Option<usize>,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T> Query<T> {
+    pub(crate) fn new(spec: ReadSpec) -> Self {
+        Self {
+            spec,
+            limit: None,
+            item: PhantomData,
+        }
+    }
+}
+
+impl<T: FromItem + Send + 'static> Query<T> {
+    /// Returns at most `n` items (counted as returned, not as evaluated).
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Evaluates at most `n` items per request (DynamoDB's `Limit`).
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.spec.page_size = Some(n);
+        self
+    }
+
+    /// Reads in descending sort-key order.
+    pub fn reverse(mut self) -> Self {
+        self.spec.forward = false;
+        self
+    }
+
+    /// Reads with strong consistency (not on global indexes).
+    pub fn consistent_read(mut self) -> Self {
+        self.spec.consistent = true;
+        self
+    }
+
+    /// Every matching item, one request per page, each made only when the consumer reaches it.
+    /// A corrupt item is an `Err` in its place; the items after it still come.
+    pub fn stream(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
+        let limit = self.limit.unwrap_or(usize::MAX);
+        Arc::new(self.spec)
+            .raw_items(None)
+            .map(|r| r.and_then(|stored| T::from_item(&stored)))
+            .take(limit)
+    }
+
+    /// One page: up to `limit` items (or one response without a limit), starting at
+    /// `cursor`, and the cursor of the next page.
+    pub async fn page(self, cursor: Option<&Cursor>) -> Result<Page<T>, Error> {
+        self.spec.page(cursor, self.limit).await
+    }
+
+    /// Every matching item, collected. Prefer [`Query::stream`] for large results.
+    pub async fn all(self) -> Result<Vec<T>, Error> {
+        self.stream().try_collect().await
+    }
+}
+
+/// A scan of a whole table.
+#[derive(Debug, Clone)]
+pub struct Scan<T> {
+    query: Query<T>,
+}
+
+impl<T> Scan<T> {
+    pub(crate) fn new(spec: ReadSpec) -> Self {
+        Self {
+            query: Query::new(spec),
+        }
+    }
+}
+
+impl<T: FromItem + Send + 'static> Scan<T> {
+    /// Returns at most `n` items.
+    pub fn limit(self, n: usize) -> Self {
+        Self {
+            query: self.query.limit(n),
+        }
+    }
+
+    /// Evaluates at most `n` items per request.
+    pub fn page_size(self, n: i32) -> Self {
+        Self {
+            query: self.query.page_size(n),
+        }
+    }
+
+    /// Reads with strong consistency.
+    pub fn consistent_read(self) -> Self {
+        Self {
+            query: self.query.consistent_read(),
+        }
+    }
+
+    /// Splits the scan into `n` segments read in parallel (DynamoDB's parallel scan).
+    pub fn segments(self, n: u16) -> ParallelScan<T> {
+        ParallelScan {
+            scan: self,
+            segments: n.max(1),
+        }
+    }
+
+    /// Every item, one request per page, each made only when the consumer reaches it.
+    pub fn stream(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
+        self.query.stream()
+    }
+
+    /// One page of the scan and the cursor of the next.
+    pub async fn page(self, cursor: Option<&Cursor>) -> Result<Page<T>, Error> {
+        self.query.page(cursor).await
+    }
+
+    /// Every item, collected.
+    pub async fn all(self) -> Result<Vec<T>, Error> {
+        self.query.all().await
+    }
+}
+
+/// A scan split into segments read concurrently, their items interleaved.
+#[derive(Debug, Clone)]
+pub struct ParallelScan<T> {
+    scan: Scan<T>,
+    segments: u16,
+}
+
+impl<T: FromItem + Send + 'static> ParallelScan<T> {
+    /// Every item, from all segments as they arrive; each segment requests its next page only
+    /// when its items have been consumed.
+    pub fn stream(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
+        let total = i32::from(self.segments);
+        let limit = self.scan.query.limit.unwrap_or(usize::MAX);
+        let spec = Arc::new(self.scan.query.spec);
+        let streams = (0..total).map(|segment| spec.clone().raw_items(Some((segment, total))).boxed());
+        stream::select_all(streams)
+            .map(|r| r.and_then(|stored| T::from_item(&stored)))
+            .take(limit)
+    }
+
+    /// Every item, collected.
+    pub async fn all(self) -> Result<Vec<T>, Error> {
+        self.stream().try_collect().await
+    }
+}
