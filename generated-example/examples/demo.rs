@@ -1,76 +1,154 @@
-//! A tour of the generated library crate: build a book, validate it, store it as DynamoDB
-//! attributes, read it back, and see what a corrupt item and a broken book report.
+//! The book library, end to end: start an embedded DynamoDB server (or use `--endpoint URL`),
+//! create the tables, and walk the story of the schema.
 //!
-//! Run: `cargo run -p library-tables --example demo`
+//! Run: `cargo run -p library-tables --example demo [-- --endpoint http://127.0.0.1:8000]`
 
-use ddbgen_runtime::codegen::{DateTime, Decimal, NaiveDate};
-use ddbgen_runtime::{AttributeValue, FromItem, Item};
-use library_tables::library::book::{Book, NewBook};
+use ddbgen_runtime::codegen::{Decimal, NaiveDate};
+use ddbgen_runtime::local::{LocalDynamo, client_for};
+use ddbgen_runtime::{Cursor, Error, FromItem};
+use futures_util::TryStreamExt;
+use library_tables::library::book::{Book, BookKey, BookRepository, NewBook};
+use library_tables::library::customer::{CustomerRepository, NewCustomer};
 use library_tables::library::types::{Author, BookStatus};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let new = NewBook {
-        publisher: "HarperBusiness".into(),
-        published_year: 1995,
-        isbn: "9512512".into(),
-        title: "Built to Last".into(),
+fn book(publisher: &str, year: u16, isbn: &str, title: &str) -> NewBook {
+    NewBook {
+        publisher: publisher.into(),
+        published_year: year,
+        isbn: isbn.into(),
+        title: title.into(),
         price: Some(Decimal::new(1999, 2)),
         authors: vec![Author {
             name: "Jim Collins".into(),
             born: NaiveDate::from_ymd_opt(1958, 1, 25),
         }],
         ..NewBook::default()
-    };
-    new.validate()?;
-    println!("NewBook is valid; status defaults to {:?}", new.status);
-
-    let now = DateTime::from_timestamp(1_700_000_000, 0).ok_or("time out of range")?;
-    let book = Book {
-        publisher: new.publisher,
-        published_year: new.published_year,
-        isbn: new.isbn,
-        title: new.title,
-        subtitle: new.subtitle,
-        price: new.price,
-        tags: new.tags,
-        status: BookStatus::Published,
-        authors: new.authors,
-        extra: new.extra,
-        cover: new.cover,
-        copies_sold: new.copies_sold,
-        expires_at: new.expires_at,
-        created: now,
-        updated: now,
-        version: 1,
-    };
-    let key = book.key();
-    println!("key: {key:?}\nsort key `year_isbn`: {}", key.sort_key());
-
-    let item = book.to_item();
-    let mut names: Vec<&String> = item.keys().collect();
-    names.sort();
-    println!("stored attributes:");
-    for name in names {
-        println!("  {name:<15} {:?}", item[name]);
     }
-    assert_eq!(Book::from_item(&item)?, book);
-    println!("read back: identical");
+}
 
-    let mut corrupt = item.clone();
-    corrupt.insert("published_year".into(), AttributeValue::N("70000".into()));
-    println!(
-        "a corrupt item: {}",
-        Book::from_item(&corrupt).err().ok_or("accepted a corrupt item")?
-    );
-
-    let broken = NewBook {
-        published_year: 1200,
-        isbn: "95#12".into(),
-        ..NewBook::default()
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let endpoint = args
+        .iter()
+        .position(|a| a == "--endpoint")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
+    // Keep the embedded server alive for the whole demo.
+    let (client, _server) = match endpoint {
+        Some(endpoint) => (client_for(&endpoint), None),
+        None => {
+            let server = LocalDynamo::start()?;
+            println!("embedded DynamoDB server at {}", server.endpoint());
+            (server.client(), Some(server))
+        }
     };
+
+    let prefix = format!("demo-{}-", std::process::id());
+    let books = BookRepository::new(client.clone()).with_table_prefix(&prefix);
+    let customers = CustomerRepository::new(client).with_table_prefix(&prefix);
+    books.create_table().await?;
+    customers.create_table().await?;
     println!(
-        "a broken book: {}",
-        broken.validate().err().ok_or("accepted a broken book")?
+        "created tables {} and {}",
+        books.table().name(),
+        customers.table().name()
     );
+
+    for (publisher, year, isbn, title) in [
+        ("HarperBusiness", 1995, "9512512", "Built to Last"),
+        ("HarperBusiness", 1995, "9512513", "The Fifth Discipline Fieldbook"),
+        ("HarperBusiness", 1996, "9612345", "Only the Paranoid Survive"),
+        ("Penguin", 1995, "0140283", "The Road Ahead"),
+    ] {
+        books.create(book(publisher, year, isbn, title)).await?;
+    }
+    let key = BookKey {
+        publisher: "HarperBusiness".into(),
+        published_year: 1995,
+        isbn: "9512512".into(),
+    };
+    let first = books.get(&key).await?.ok_or("the book just created is missing")?;
+    println!(
+        "\"{}\": created {}, updated {}, version {}",
+        first.title, first.created, first.updated, first.version
+    );
+
+    // One begins_with query on the sort key `year_isbn`: "01995#".
+    let of_1995: Vec<Book> = books.query("HarperBusiness").published_year(1995).all().await?;
+    println!(
+        "HarperBusiness books of 1995: {:?}",
+        of_1995.iter().map(|b| &b.title).collect::<Vec<_>>()
+    );
+
+    // A second create of the same key is refused, and the stored book is untouched.
+    match books.create(book("HarperBusiness", 1995, "9512512", "Impostor")).await {
+        Err(Error::AlreadyExists { key, current, .. }) => {
+            let stored = current.map(|item| Book::from_item(&item)).transpose()?;
+            println!(
+                "second create refused: {key} already holds {:?}",
+                stored.map(|b| b.title)
+            );
+        }
+        other => return Err(format!("expected AlreadyExists, got {other:?}").into()),
+    }
+
+    // An update: key fields have no setters; `updated` and the version move on.
+    let updated = books
+        .update(&first.key())
+        .set_status(BookStatus::Published)
+        .add_copies_sold(1_000)
+        .send()
+        .await?;
+    println!(
+        "after update: status {}, copies sold {}, version {}",
+        updated.status, updated.copies_sold, updated.version
+    );
+
+    // Page through a larger result with a cursor.
+    for i in 0..45 {
+        books
+            .create(book("Bulk", 2001, &format!("{i:07}"), &format!("Volume {i}")))
+            .await?;
+    }
+    let (mut cursor, mut pages, mut seen) = (None::<Cursor>, 0, 0);
+    loop {
+        let page = books.query("Bulk").limit(20).page(cursor.as_ref()).await?;
+        pages += 1;
+        seen += page.items.len();
+        println!(
+            "page {pages}: {} books, stopped because {:?}",
+            page.items.len(),
+            page.stop
+        );
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let streamed = books
+        .query("Bulk")
+        .stream()
+        .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+        .await?;
+    println!("{seen} books in {pages} pages; the lazy stream saw {streamed}");
+
+    let ada = customers
+        .create(NewCustomer {
+            email: "ada@example.com".into(),
+            name: "Ada".into(),
+            member_since: NaiveDate::from_ymd_opt(2020, 5, 1).ok_or("bad date")?,
+            ..NewCustomer::default()
+        })
+        .await?;
+    let found = customers.query_by_email("ada@example.com").all().await?;
+    println!(
+        "customer {} found by email: {}",
+        ada.id,
+        found.iter().any(|c| c.id == ada.id)
+    );
+
+    books.delete_table().await?;
+    customers.delete_table().await?;
     Ok(())
 }
