@@ -215,6 +215,11 @@ async fn upsert_creates_and_overwrites() {
     let mut other = book.clone();
     other.isbn = "2000002".into();
     let created = books.upsert(&other).await.expect("upsert creates");
+    assert_eq!(
+        (created.created, created.updated, created.version),
+        (book.created, book.updated, 2)
+    );
+    env.clock.set(time(1_700_000_700));
     let mut changed = book.clone();
     changed.title = "Changed".into();
     let overwritten = books.upsert(&changed).await.expect("upsert overwrites");

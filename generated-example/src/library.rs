@@ -639,7 +639,7 @@ pub mod book {
     }
 
     impl BookUpdate<'_> {
-        /// Sets `title`, checked against its rules.
+        /// Sets `title`; the new value is checked against the schema's rules before sending.
         pub fn set_title(mut self, title: impl Into<String>) -> Self {
             let title: String = title.into();
             {
@@ -653,7 +653,7 @@ pub mod book {
             self
         }
 
-        /// Sets `subtitle`, checked against its rules.
+        /// Sets `subtitle`.
         pub fn set_subtitle(mut self, subtitle: impl Into<String>) -> Self {
             let subtitle: String = subtitle.into();
             self.update.set("subtitle", rt::AttributeCodec::encode(&subtitle));
@@ -666,7 +666,7 @@ pub mod book {
             self
         }
 
-        /// Sets `price`, checked against its rules.
+        /// Sets `price`; the new value is checked against the schema's rules before sending.
         pub fn set_price(mut self, price: rt::Decimal) -> Self {
             {
                 let root = rt::FieldPath::Root;
@@ -690,13 +690,7 @@ pub mod book {
             self
         }
 
-        /// Adds `amount` to `price` atomically (starting from 0 when absent).
-        pub fn add_price(mut self, amount: rt::Decimal) -> Self {
-            self.update.add("price", rt::AttributeCodec::encode(&amount));
-            self
-        }
-
-        /// Sets `tags`, checked against its rules.
+        /// Sets `tags`.
         pub fn set_tags(mut self, tags: rt::BTreeSet<String>) -> Self {
             self.update.set("tags", rt::AttributeCodec::encode(&tags));
             self
@@ -720,13 +714,13 @@ pub mod book {
             self
         }
 
-        /// Sets `status`, checked against its rules.
+        /// Sets `status`.
         pub fn set_status(mut self, status: super::types::BookStatus) -> Self {
             self.update.set("status", rt::AttributeCodec::encode(&status));
             self
         }
 
-        /// Sets `authors`, checked against its rules.
+        /// Sets `authors`; the new value is checked against the schema's rules before sending.
         pub fn set_authors(mut self, authors: Vec<super::types::Author>) -> Self {
             {
                 let root = rt::FieldPath::Root;
@@ -753,7 +747,7 @@ pub mod book {
             self
         }
 
-        /// Sets `extra`, checked against its rules.
+        /// Sets `extra`.
         pub fn set_extra(mut self, extra: rt::BTreeMap<String, String>) -> Self {
             self.update.set("extra", rt::AttributeCodec::encode(&extra));
             self
@@ -765,7 +759,7 @@ pub mod book {
             self
         }
 
-        /// Sets `cover`, checked against its rules.
+        /// Sets `cover`.
         pub fn set_cover(mut self, cover: rt::Bytes) -> Self {
             self.update.set("cover", rt::AttributeCodec::encode(&cover));
             self
@@ -777,7 +771,7 @@ pub mod book {
             self
         }
 
-        /// Sets `copies_sold`, checked against its rules.
+        /// Sets `copies_sold`.
         pub fn set_copies_sold(mut self, copies_sold: u64) -> Self {
             self.update.set("copies_sold", rt::AttributeCodec::encode(&copies_sold));
             self
@@ -789,7 +783,7 @@ pub mod book {
             self
         }
 
-        /// Sets `expires_at`, checked against its rules.
+        /// Sets `expires_at`.
         pub fn set_expires_at(mut self, expires_at: rt::DateTime<rt::Utc>) -> Self {
             self.update.set("expires_at", Some(rt::epoch_seconds::encode(&expires_at)));
             self
@@ -1618,7 +1612,7 @@ pub mod customer {
     }
 
     impl CustomerUpdate<'_> {
-        /// Sets `email`, checked against its rules.
+        /// Sets `email`; the new value is checked against the schema's rules before sending.
         pub fn set_email(mut self, email: impl Into<String>) -> Self {
             let email: String = email.into();
             {
@@ -1637,7 +1631,7 @@ pub mod customer {
             self
         }
 
-        /// Sets `name`, checked against its rules.
+        /// Sets `name`; the new value is checked against the schema's rules before sending.
         pub fn set_name(mut self, name: impl Into<String>) -> Self {
             let name: String = name.into();
             {
@@ -1651,19 +1645,19 @@ pub mod customer {
             self
         }
 
-        /// Sets `member_since`, checked against its rules.
+        /// Sets `member_since`.
         pub fn set_member_since(mut self, member_since: rt::NaiveDate) -> Self {
             self.update.set("member_since", rt::AttributeCodec::encode(&member_since));
             self
         }
 
-        /// Sets `tier`, checked against its rules.
+        /// Sets `tier`.
         pub fn set_tier(mut self, tier: super::types::Tier) -> Self {
             self.update.set("tier", rt::AttributeCodec::encode(&tier));
             self
         }
 
-        /// Sets `balance`, checked against its rules.
+        /// Sets `balance`.
         pub fn set_balance(mut self, balance: rt::Decimal) -> Self {
             self.update.set("balance", rt::AttributeCodec::encode(&balance));
             self

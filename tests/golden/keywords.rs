@@ -476,13 +476,13 @@ pub mod event {
     }
 
     impl EventUpdate<'_> {
-        /// Sets `match`, checked against its rules.
+        /// Sets `match`.
         pub fn set_match(mut self, r#match: bool) -> Self {
             self.update.set("match", rt::AttributeCodec::encode(&r#match));
             self
         }
 
-        /// Sets `from`, checked against its rules.
+        /// Sets `from`.
         pub fn set_from(mut self, from: impl Into<String>) -> Self {
             let from: String = from.into();
             self.update.set("from-address", rt::AttributeCodec::encode(&from));
@@ -495,7 +495,7 @@ pub mod event {
             self
         }
 
-        /// Sets `size`, checked against its rules.
+        /// Sets `size`; the new value is checked against the schema's rules before sending.
         pub fn set_size(mut self, size: i32) -> Self {
             {
                 let root = rt::FieldPath::Root;
@@ -509,13 +509,7 @@ pub mod event {
             self
         }
 
-        /// Adds `amount` to `size` atomically (starting from 0 when absent).
-        pub fn add_size(mut self, amount: i32) -> Self {
-            self.update.add("size", rt::AttributeCodec::encode(&amount));
-            self
-        }
-
-        /// Sets `ratio`, checked against its rules.
+        /// Sets `ratio`.
         pub fn set_ratio(mut self, ratio: f64) -> Self {
             self.update.set("ratio", rt::AttributeCodec::encode(&ratio));
             self
@@ -533,13 +527,13 @@ pub mod event {
             self
         }
 
-        /// Sets `when`, checked against its rules.
+        /// Sets `when`.
         pub fn set_when(mut self, when: rt::DateTime<rt::Utc>) -> Self {
             self.update.set("when", Some(rt::epoch_millis::encode(&when)));
             self
         }
 
-        /// Sets `labels`, checked against its rules.
+        /// Sets `labels`.
         pub fn set_labels(mut self, labels: rt::BTreeSet<i64>) -> Self {
             self.update.set("labels", rt::AttributeCodec::encode(&labels));
             self
@@ -557,7 +551,7 @@ pub mod event {
             self
         }
 
-        /// Sets `blobs`, checked against its rules.
+        /// Sets `blobs`.
         pub fn set_blobs(mut self, blobs: rt::BTreeSet<rt::Bytes>) -> Self {
             self.update.set("blobs", rt::AttributeCodec::encode(&blobs));
             self
@@ -581,7 +575,7 @@ pub mod event {
             self
         }
 
-        /// Sets `notes`, checked against its rules.
+        /// Sets `notes`; the new value is checked against the schema's rules before sending.
         pub fn set_notes(
             mut self,
             notes: rt::BTreeMap<String, Vec<super::types::Note>>,
@@ -1109,7 +1103,7 @@ pub mod reading {
     }
 
     impl ReadingUpdate<'_> {
-        /// Sets `value`, checked against its rules.
+        /// Sets `value`; the new value is checked against the schema's rules before sending.
         pub fn set_value(mut self, value: rt::Decimal) -> Self {
             {
                 let root = rt::FieldPath::Root;
@@ -1130,12 +1124,6 @@ pub mod reading {
                 );
             }
             self.update.set("value", rt::AttributeCodec::encode(&value));
-            self
-        }
-
-        /// Adds `amount` to `value` atomically (starting from 0 when absent).
-        pub fn add_value(mut self, amount: rt::Decimal) -> Self {
-            self.update.add("value", rt::AttributeCodec::encode(&amount));
             self
         }
 

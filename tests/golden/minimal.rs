@@ -244,7 +244,7 @@ pub mod note {
     }
 
     impl NoteUpdate<'_> {
-        /// Sets `text`, checked against its rules.
+        /// Sets `text`.
         pub fn set_text(mut self, text: impl Into<String>) -> Self {
             let text: String = text.into();
             self.update.set("text", rt::AttributeCodec::encode(&text));

@@ -228,6 +228,7 @@ fn update_builder(table: &Table, model: &Model) -> TokenStream {
         let field_name = &field.name;
         let (param_type, convert) = param(field);
         let checks = validate::value_checks(field, model);
+        let has_rules = !checks.is_empty();
         let validation = if checks.is_empty() {
             TokenStream::new()
         } else {
@@ -243,7 +244,11 @@ fn update_builder(table: &Table, model: &Model) -> TokenStream {
         };
         let setter = format_ident!("set_{}", bare(field));
         let encoded = encode_value(field, &quote!(#name));
-        let doc = format!(" Sets `{field_name}`, checked against its rules.");
+        let doc = if !has_rules {
+            format!(" Sets `{field_name}`.")
+        } else {
+            format!(" Sets `{field_name}`; the new value is checked against the schema's rules before sending.")
+        };
         methods.push(quote! {
             #[doc = #doc]
             pub fn #setter(mut self, #name: #param_type) -> Self {
@@ -265,7 +270,10 @@ fn update_builder(table: &Table, model: &Model) -> TokenStream {
             });
         }
         match &field.ty {
-            FieldType::Scalar(Scalar::Int(_) | Scalar::Decimal | Scalar::F64) => {
+            // An atomic ADD cannot be checked against `min`/`max`: such fields have no adder.
+            FieldType::Scalar(Scalar::Int(_) | Scalar::Decimal | Scalar::F64)
+                if field.rules.min.is_none() && field.rules.max.is_none() =>
+            {
                 let adder = format_ident!("add_{}", bare(field));
                 let ty = super::rust_type(&field.ty);
                 let doc = format!(" Adds `amount` to `{field_name}` atomically (starting from 0 when absent).");
