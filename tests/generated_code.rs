@@ -292,3 +292,64 @@ proptest! {
         prop_assert_eq!(Book::from_item(&book.to_item()).expect("decodes"), book);
     }
 }
+
+/// Any DynamoDB value, nested a few levels: numbers include malformed, huge and fractional
+/// texts, strings any Unicode.
+fn attribute_value() -> impl Strategy<Value = AttributeValue> {
+    use ddbgen_runtime::aws_sdk_dynamodb::primitives::Blob;
+    let number = prop_oneof![
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<u64>().prop_map(|n| n.to_string()),
+        any::<f64>().prop_map(|f| f.to_string()),
+        "[-+]?[0-9]{0,45}(\\.[0-9]{0,12})?([eE][-+]?[0-9]{1,3})?",
+    ];
+    let leaf = prop_oneof![
+        any::<String>().prop_map(AttributeValue::S),
+        "[0-9a-f-]{0,40}".prop_map(AttributeValue::S),
+        number.clone().prop_map(AttributeValue::N),
+        any::<bool>().prop_map(AttributeValue::Bool),
+        Just(AttributeValue::Null(true)),
+        prop::collection::vec(any::<u8>(), 0..16).prop_map(|b| AttributeValue::B(Blob::new(b))),
+        prop::collection::vec(any::<String>(), 0..3).prop_map(AttributeValue::Ss),
+        prop::collection::vec(number, 0..3).prop_map(AttributeValue::Ns),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(AttributeValue::L),
+            prop::collection::hash_map("[a-z]{1,6}", inner, 0..4).prop_map(AttributeValue::M),
+        ]
+    })
+}
+
+const BOOK_ATTRIBUTES: &[&str] = &[
+    "publisher", "published_year", "isbn", "title", "subtitle", "price", "tags", "status", "authors", "extra", "cover",
+    "copies_sold", "expires_at", "created", "updated", "version", "year_isbn",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Decoding never panics, whatever the map holds.
+    #[test]
+    fn decoding_any_map_returns_a_result(entries in prop::collection::hash_map(
+        prop_oneof![prop::sample::select(BOOK_ATTRIBUTES.to_vec()).prop_map(str::to_owned), "[a-z]{1,8}"],
+        attribute_value(),
+        0..20,
+    )) {
+        let _ = Book::from_item(&entries);
+        let _ = Event::from_item(&entries);
+        let _ = Reading::from_item(&entries);
+    }
+
+    /// One corrupted attribute of a valid item is reported under that attribute's name (or is
+    /// accepted, when the value happens to fit), never elsewhere and never with a panic.
+    #[test]
+    fn a_corrupt_attribute_is_named_in_the_error(name in prop::sample::select(BOOK_ATTRIBUTES.to_vec()), value in attribute_value()) {
+        let mut item = book().to_item();
+        item.insert(name.to_owned(), value);
+        if let Err(Error::Conversion { table, attribute, .. }) = Book::from_item(&item) {
+            prop_assert_eq!(table, "books");
+            prop_assert!(attribute.starts_with(name), "{} does not start with {}", attribute, name);
+        }
+    }
+}

@@ -74,6 +74,11 @@ pub fn write<T: AttributeCodec>(map: &mut AttributeMap, name: &str, value: &T) {
     }
 }
 
+/// Stores `value` under `name`, or NULL when it stores nothing (`nullable: true` fields).
+pub fn write_nullable<T: AttributeCodec>(map: &mut AttributeMap, name: &str, value: &T) {
+    map.insert(name.to_owned(), value.encode().unwrap_or(AttributeValue::Null(true)));
+}
+
 /// The map inside an `M` value, for decoding nested types.
 pub fn as_map<'a>(value: &'a AttributeValue, type_name: &str) -> Result<&'a AttributeMap, DecodeError> {
     match value {

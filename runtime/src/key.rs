@@ -243,6 +243,43 @@ mod tests {
         }
 
         #[test]
+        fn dates_and_times_keep_order_for_years_0_to_9999(
+            a in 0i64..253_402_300_799, b in 0i64..253_402_300_799, na in 0u32..1_000_000_000, nb in 0u32..1_000_000_000,
+        ) {
+            // Seconds from 0000-01-01 (as offsets from the Unix epoch) through 9999-12-31.
+            let epoch_of_year_0 = -62_167_219_200i64;
+            let ta = DateTime::from_timestamp(epoch_of_year_0 + a, na).unwrap();
+            let tb = DateTime::from_timestamp(epoch_of_year_0 + b, nb).unwrap();
+            prop_assert_eq!(ta.cmp(&tb), encode(&ta).cmp(&encode(&tb)));
+            prop_assert_eq!(DateTime::<Utc>::read_key_part(&encode(&ta)), Ok(ta));
+            let (da, db) = (ta.date_naive(), tb.date_naive());
+            prop_assert_eq!(da.cmp(&db), encode(&da).cmp(&encode(&db)));
+            prop_assert_eq!(NaiveDate::read_key_part(&encode(&da)), Ok(da));
+        }
+
+        #[test]
+        fn uuids_and_bools_keep_order(a: u128, b: u128, x: bool, y: bool) {
+            let (ua, ub) = (Uuid::from_u128(a), Uuid::from_u128(b));
+            prop_assert_eq!(ua.cmp(&ub), encode(&ua).cmp(&encode(&ub)));
+            prop_assert_eq!(Uuid::read_key_part(&encode(&ua)), Ok(ua));
+            prop_assert_eq!(x.cmp(&y), encode(&x).cmp(&encode(&y)));
+            prop_assert_eq!(bool::read_key_part(&encode(&x)), Ok(x));
+        }
+
+        /// With the separator below every character the parts use, string parts of any
+        /// length keep tuple order, and a prefix query never matches a longer sibling.
+        #[test]
+        fn string_parts_keep_tuple_order(a in ("[0-9A-Za-z]{0,6}", "[0-9A-Za-z]{0,6}"), b in ("[0-9A-Za-z]{0,6}", "[0-9A-Za-z]{0,6}")) {
+            let key = |p: &(String, String)| CompositeKey::new("#").part_str(&p.0).part_str(&p.1).finish();
+            prop_assert_eq!(a.cmp(&b), key(&a).cmp(&key(&b)));
+            let prefix = CompositeKey::new("#").part_str(&a.0).prefix();
+            prop_assert_eq!(key(&b).starts_with(&prefix), b.0 == a.0);
+            let stored = key(&a);
+            let parts = CompositeKey::split(&stored, "#", 2).unwrap();
+            prop_assert_eq!((parts[0], parts[1]), (a.0.as_str(), a.1.as_str()));
+        }
+
+        #[test]
         fn composite_order_is_tuple_order(a in (0u16..3000, "[0-9]{1,4}"), b in (0u16..3000, "[0-9]{1,4}")) {
             let ka = CompositeKey::new("#").part(&a.0).part(&a.1).finish();
             let kb = CompositeKey::new("#").part(&b.0).part(&b.1).finish();

@@ -170,6 +170,13 @@ pub mod rules {
         }
     }
 
+    /// A float DynamoDB can store: not NaN, not infinite. Checked on every `f64` field.
+    pub fn finite(path: &FieldPath<'_>, value: f64, errors: &mut ValidationErrors) {
+        if !value.is_finite() {
+            errors.push(path, format!("{value} cannot be stored: DynamoDB numbers are finite"));
+        }
+    }
+
     /// `min`: the value is at least `min`.
     pub fn min<T: PartialOrd + fmt::Display>(path: &FieldPath<'_>, value: &T, min: T, errors: &mut ValidationErrors) {
         if *value < min {

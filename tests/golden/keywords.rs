@@ -509,8 +509,15 @@ pub mod event {
             self
         }
 
-        /// Sets `ratio`.
+        /// Sets `ratio`; the new value is checked against the schema's rules before sending.
         pub fn set_ratio(mut self, ratio: f64) -> Self {
+            {
+                let root = rt::FieldPath::Root;
+                let path = root.field("ratio");
+                let value = &ratio;
+                let errors = &mut self.update.errors;
+                rt::rules::finite(&path, *value, errors);
+            }
             self.update.set("ratio", rt::AttributeCodec::encode(&ratio));
             self
         }
@@ -757,6 +764,10 @@ pub mod event {
                 rt::rules::min(&path, value, -10i32, errors);
                 rt::rules::max(&path, value, 10i32, errors);
             }
+            if let Some(value) = &self.ratio {
+                let path = path.field("ratio");
+                rt::rules::finite(&path, *value, errors);
+            }
             if let Some(value) = &self.notes {
                 let path = path.field("notes");
                 rt::Validate::validate_at(value, &path, errors);
@@ -795,6 +806,10 @@ pub mod event {
                 let path = path.field("size");
                 rt::rules::min(&path, value, -10i32, errors);
                 rt::rules::max(&path, value, 10i32, errors);
+            }
+            if let Some(value) = &self.ratio {
+                let path = path.field("ratio");
+                rt::rules::finite(&path, *value, errors);
             }
             if let Some(value) = &self.notes {
                 let path = path.field("notes");
@@ -1499,6 +1514,964 @@ pub mod reading {
                     rt::Decimal::from_i128_with_scale(10005, 1u32),
                     errors,
                 );
+            }
+        }
+    }
+}
+
+/// The `reserved_words` table.
+pub mod reserved {
+    use ::ddbgen_runtime::codegen as rt;
+
+    /// Keys, indexes and TTL of the `reserved_words` table, as the schema declares them.
+    pub const TABLE: rt::TableSpec = rt::TableSpec {
+        table_name: "reserved_words",
+        hash_key: rt::KeyAttribute {
+            name: "name",
+            attribute_type: rt::AttributeType::S,
+        },
+        range_key: Some(rt::KeyAttribute {
+            name: "year",
+            attribute_type: rt::AttributeType::N,
+        }),
+        indexes: &[
+            rt::IndexSpec {
+                name: "by_status",
+                global: true,
+                hash_key: rt::KeyAttribute {
+                    name: "status",
+                    attribute_type: rt::AttributeType::S,
+                },
+                range_key: Some(rt::KeyAttribute {
+                    name: "count",
+                    attribute_type: rt::AttributeType::N,
+                }),
+                projection: rt::Projection::Include(&["date"]),
+            },
+            rt::IndexSpec {
+                name: "by_date",
+                global: false,
+                hash_key: rt::KeyAttribute {
+                    name: "name",
+                    attribute_type: rt::AttributeType::S,
+                },
+                range_key: Some(rt::KeyAttribute {
+                    name: "date",
+                    attribute_type: rt::AttributeType::S,
+                }),
+                projection: rt::Projection::KeysOnly,
+            },
+        ],
+        ttl_attribute: None,
+    };
+
+    /// Every field a DynamoDB reserved word (or an odd name); expressions use placeholders only.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct Reserved {
+        /// Stored as attribute `name`.
+        pub name: String,
+        /// Stored as attribute `year`.
+        pub year: u16,
+        /// Stored as attribute `status`.
+        pub status: String,
+        /// Stored as attribute `date`.
+        pub date: rt::NaiveDate,
+        /// Stored as attribute `count`.
+        pub count: u32,
+        /// Stored as attribute `size`, absent when `None`.
+        pub size: Option<i64>,
+        /// Stored as attribute `value`, absent when `None`.
+        pub value: Option<f64>,
+        /// Stored as attribute `first-name`, absent when `None`.
+        #[serde(rename = "first-name")]
+        pub first_name: Option<String>,
+        /// When the item was created (UTC); set once by ddbgen.
+        pub created: rt::DateTime<rt::Utc>,
+        /// When the item was last written (UTC); set on every write by ddbgen.
+        pub updated: rt::DateTime<rt::Utc>,
+    }
+
+    /// What it takes to create a [`Reserved`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct NewReserved {
+        /// Stored as attribute `name`.
+        pub name: String,
+        /// Stored as attribute `year`.
+        pub year: u16,
+        /// Stored as attribute `status`.
+        pub status: String,
+        /// Stored as attribute `date`.
+        pub date: rt::NaiveDate,
+        /// Stored as attribute `count`.
+        pub count: u32,
+        /// Stored as attribute `size`, absent when `None`.
+        pub size: Option<i64>,
+        /// Stored as attribute `value`, absent when `None`.
+        pub value: Option<f64>,
+        /// Stored as attribute `first-name`, absent when `None`.
+        #[serde(rename = "first-name")]
+        pub first_name: Option<String>,
+    }
+
+    impl Default for NewReserved {
+        /// Every field empty: zero, `""`, `None`, no elements.
+        fn default() -> Self {
+            Self {
+                name: Default::default(),
+                year: Default::default(),
+                status: Default::default(),
+                date: Default::default(),
+                count: Default::default(),
+                size: Default::default(),
+                value: Default::default(),
+                first_name: Default::default(),
+            }
+        }
+    }
+
+    /// The primary key of a [`Reserved`]. Keys never change once an item exists.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct ReservedKey {
+        /// Stored as attribute `name`.
+        pub name: String,
+        /// Stored as attribute `year`.
+        pub year: u16,
+    }
+
+    impl ReservedKey {
+        /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
+        pub fn to_key(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::new();
+            rt::write(&mut map, "name", &self.name);
+            rt::write(&mut map, "year", &self.year);
+            map
+        }
+    }
+
+    impl Reserved {
+        /// The primary key of this item.
+        pub fn key(&self) -> ReservedKey {
+            ReservedKey {
+                name: self.name.clone(),
+                year: self.year,
+            }
+        }
+    }
+
+    impl Reserved {
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: &rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            Ok(Self {
+                name: rt::read(map, "name")?,
+                year: rt::read(map, "year")?,
+                status: rt::read(map, "status")?,
+                date: rt::read(map, "date")?,
+                count: rt::read(map, "count")?,
+                size: rt::read(map, "size")?,
+                value: rt::read(map, "value")?,
+                first_name: rt::read(map, "first-name")?,
+                created: rt::read(map, "created")?,
+                updated: rt::read(map, "updated")?,
+            })
+        }
+    }
+
+    impl rt::Item for Reserved {
+        const TABLE: &'static rt::TableSpec = &TABLE;
+        fn to_item(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::new();
+            rt::write(&mut map, "name", &self.name);
+            rt::write(&mut map, "year", &self.year);
+            rt::write(&mut map, "status", &self.status);
+            rt::write(&mut map, "date", &self.date);
+            rt::write(&mut map, "count", &self.count);
+            rt::write_nullable(&mut map, "size", &self.size);
+            rt::write(&mut map, "value", &self.value);
+            rt::write(&mut map, "first-name", &self.first_name);
+            rt::write(&mut map, "created", &self.created);
+            rt::write(&mut map, "updated", &self.updated);
+            map
+        }
+    }
+
+    impl rt::FromItem for Reserved {
+        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
+            Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
+        }
+    }
+
+    /// Typed access to the `reserved_words` table: safe writes, reads, queries and table creation.
+    #[derive(Debug, Clone)]
+    pub struct ReservedRepository {
+        table: rt::Table<Reserved>,
+    }
+
+    impl ReservedRepository {
+        /// A repository for table `reserved_words`, with the system clock.
+        pub fn new(client: rt::Client) -> Self {
+            Self {
+                table: rt::Table::new(client),
+            }
+        }
+
+        /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
+        pub fn with_table_prefix(self, prefix: &str) -> Self {
+            Self {
+                table: self.table.with_table_prefix(prefix),
+            }
+        }
+
+        /// Uses another table name altogether.
+        pub fn with_table_name(self, name: impl Into<String>) -> Self {
+            Self {
+                table: self.table.with_table_name(name),
+            }
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
+        }
+
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
+        pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
+            Self {
+                table: self.table.with_cursor_key(key),
+            }
+        }
+
+        /// The underlying table: its name, client and clock.
+        pub fn table(&self) -> &rt::Table<Reserved> {
+            &self.table
+        }
+
+        /// Validates `new`, fills in what ddbgen manages (generated id, `created`,
+        /// `updated`, version 1) and stores it, never overwriting: an existing key is
+        /// [`AlreadyExists`](rt::Error::AlreadyExists) with the stored item.
+        pub async fn create(&self, new: NewReserved) -> Result<Reserved, rt::Error> {
+            new.validate()?;
+            let now = self.table.now();
+            let item = Reserved {
+                name: new.name,
+                year: new.year,
+                status: new.status,
+                date: new.date,
+                count: new.count,
+                size: new.size,
+                value: new.value,
+                first_name: new.first_name,
+                created: now,
+                updated: now,
+            };
+            self.table.put_new(&item).await?;
+            Ok(item)
+        }
+
+        /// The item with this key, if any (eventually consistent).
+        pub async fn get(
+            &self,
+            key: &ReservedKey,
+        ) -> Result<Option<Reserved>, rt::Error> {
+            self.table.get(key.to_key(), false).await
+        }
+
+        /// The item with this key, if any, read with strong consistency.
+        pub async fn get_consistent(
+            &self,
+            key: &ReservedKey,
+        ) -> Result<Option<Reserved>, rt::Error> {
+            self.table.get(key.to_key(), true).await
+        }
+
+        /// Writes `item` over the stored one, which must exist: a changed key is
+        /// [`NotFound`](rt::Error::NotFound), never a second item. Returns what was stored, with
+        /// `updated` set.
+        pub async fn replace(&self, item: &Reserved) -> Result<Reserved, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.updated = self.table.now();
+            self.table.put_existing(&next, None).await?;
+            Ok(next)
+        }
+
+        /// Stores `item` whether or not its key exists: the one explicit overwrite.
+        /// Returns what was stored, with `updated` set.
+        pub async fn upsert(&self, item: &Reserved) -> Result<Reserved, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.updated = self.table.now();
+            self.table.put(&next).await?;
+            Ok(next)
+        }
+
+        /// Starts an update of the existing item with this key; key fields cannot change.
+        pub fn update(&self, key: &ReservedKey) -> ReservedUpdate<'_> {
+            ReservedUpdate {
+                table: &self.table,
+                key: key.to_key(),
+                update: rt::UpdateExpression::new(),
+            }
+        }
+
+        /// Deletes the item with this key; returns it, or `None` when there was none.
+        pub async fn delete(
+            &self,
+            key: &ReservedKey,
+        ) -> Result<Option<Reserved>, rt::Error> {
+            self.table.delete(key.to_key()).await
+        }
+
+        /// Items of table `reserved_words` whose `name` is the given value; narrow by the sort key, then read.
+        pub fn query(&self, name: impl Into<String>) -> ReservedQuery<'_> {
+            let name: String = name.into();
+            ReservedQuery {
+                table: &self.table,
+                condition: rt::KeyCondition::hash("name", rt::key_value(&name)),
+            }
+        }
+
+        /// Items of index `by_status` whose `status` is the given value; narrow by the sort key, then read.
+        pub fn query_by_status(
+            &self,
+            status: impl Into<String>,
+        ) -> ReservedByStatusQuery<'_> {
+            let status: String = status.into();
+            ReservedByStatusQuery {
+                table: &self.table,
+                condition: rt::KeyCondition::hash("status", rt::key_value(&status)),
+            }
+        }
+
+        /// Items of index `by_date` whose `name` is the given value; narrow by the sort key, then read.
+        pub fn query_by_date(&self, name: impl Into<String>) -> ReservedByDateQuery<'_> {
+            let name: String = name.into();
+            ReservedByDateQuery {
+                table: &self.table,
+                condition: rt::KeyCondition::hash("name", rt::key_value(&name)),
+            }
+        }
+
+        /// Every item of the table, lazily, page by page.
+        pub fn scan(&self) -> rt::Scan<Reserved> {
+            self.table.scan()
+        }
+
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
+        pub async fn create_table(&self) -> Result<(), rt::Error> {
+            self.table.create_table().await
+        }
+
+        /// Deletes the table and waits until it is gone.
+        pub async fn delete_table(&self) -> Result<(), rt::Error> {
+            self.table.delete_table().await
+        }
+    }
+
+    /// An update of one `reserved_words` item, built setter by setter; see [`ReservedRepository::update`].
+    #[derive(Debug)]
+    #[must_use = "an update does nothing until `send` is awaited"]
+    pub struct ReservedUpdate<'a> {
+        table: &'a rt::Table<Reserved>,
+        key: rt::AttributeMap,
+        update: rt::UpdateExpression,
+    }
+
+    impl ReservedUpdate<'_> {
+        /// Sets `status`.
+        pub fn set_status(mut self, status: impl Into<String>) -> Self {
+            let status: String = status.into();
+            self.update.set("status", rt::AttributeCodec::encode(&status));
+            self
+        }
+
+        /// Sets `date`.
+        pub fn set_date(mut self, date: rt::NaiveDate) -> Self {
+            self.update.set("date", rt::AttributeCodec::encode(&date));
+            self
+        }
+
+        /// Sets `count`.
+        pub fn set_count(mut self, count: u32) -> Self {
+            self.update.set("count", rt::AttributeCodec::encode(&count));
+            self
+        }
+
+        /// Adds `amount` to `count` atomically (starting from 0 when absent).
+        pub fn add_count(mut self, amount: u32) -> Self {
+            self.update.add("count", rt::AttributeCodec::encode(&amount));
+            self
+        }
+
+        /// Sets `size`.
+        pub fn set_size(mut self, size: i64) -> Self {
+            self.update.set("size", rt::AttributeCodec::encode(&size));
+            self
+        }
+
+        /// Sets `size` to NULL (reads back as `None`).
+        pub fn remove_size(mut self) -> Self {
+            self.update.set("size", Some(rt::AttributeValue::Null(true)));
+            self
+        }
+
+        /// Adds `amount` to `size` atomically (starting from 0 when absent).
+        pub fn add_size(mut self, amount: i64) -> Self {
+            self.update.add("size", rt::AttributeCodec::encode(&amount));
+            self
+        }
+
+        /// Sets `value`; the new value is checked against the schema's rules before sending.
+        pub fn set_value(mut self, value: f64) -> Self {
+            {
+                let root = rt::FieldPath::Root;
+                let path = root.field("value");
+                let value = &value;
+                let errors = &mut self.update.errors;
+                rt::rules::finite(&path, *value, errors);
+            }
+            self.update.set("value", rt::AttributeCodec::encode(&value));
+            self
+        }
+
+        /// Removes `value` (reads back as `None`).
+        pub fn remove_value(mut self) -> Self {
+            self.update.remove("value");
+            self
+        }
+
+        /// Adds `amount` to `value` atomically (starting from 0 when absent).
+        pub fn add_value(mut self, amount: f64) -> Self {
+            self.update.add("value", rt::AttributeCodec::encode(&amount));
+            self
+        }
+
+        /// Sets `first-name`.
+        pub fn set_first_name(mut self, first_name: impl Into<String>) -> Self {
+            let first_name: String = first_name.into();
+            self.update.set("first-name", rt::AttributeCodec::encode(&first_name));
+            self
+        }
+
+        /// Removes `first-name` (reads back as `None`).
+        pub fn remove_first_name(mut self) -> Self {
+            self.update.remove("first-name");
+            self
+        }
+
+        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// never an upsert); `updated` is set. Returns the item as stored afterwards.
+        pub async fn send(mut self) -> Result<Reserved, rt::Error> {
+            self.update.set("updated", rt::AttributeCodec::encode(&self.table.now()));
+            self.table.update(self.key, self.update).await
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it.
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct ReservedQuery<'a> {
+        table: &'a rt::Table<Reserved>,
+        condition: rt::KeyCondition,
+    }
+
+    impl<'a> ReservedQuery<'a> {
+        /// Items whose `year` is `value`.
+        pub fn year(self, value: u16) -> rt::Query<Reserved> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("year", rt::SortCondition::Eq(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `year` is greater than `value`.
+        pub fn year_gt(self, value: u16) -> rt::Query<Reserved> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("year", rt::SortCondition::Gt(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `year` is at least `value`.
+        pub fn year_ge(self, value: u16) -> rt::Query<Reserved> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("year", rt::SortCondition::Ge(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `year` is less than `value`.
+        pub fn year_lt(self, value: u16) -> rt::Query<Reserved> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("year", rt::SortCondition::Lt(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `year` is at most `value`.
+        pub fn year_le(self, value: u16) -> rt::Query<Reserved> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("year", rt::SortCondition::Le(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `year` is from `low` to `high`, both included.
+        pub fn year_between(self, low: u16, high: u16) -> rt::Query<Reserved> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "year",
+                            rt::SortCondition::Between(
+                                rt::key_value(&low),
+                                rt::key_value(&high),
+                            ),
+                        ),
+                )
+        }
+
+        fn into_query(self) -> rt::Query<Reserved> {
+            self.table.query(self.condition)
+        }
+
+        /// Returns at most `n` items (counted as returned, not as evaluated).
+        pub fn limit(self, n: usize) -> rt::Query<Reserved> {
+            self.into_query().limit(n)
+        }
+
+        /// Evaluates at most `n` items per request (DynamoDB's `Limit`).
+        pub fn page_size(self, n: i32) -> rt::Query<Reserved> {
+            self.into_query().page_size(n)
+        }
+
+        /// Reads in descending sort-key order.
+        pub fn reverse(self) -> rt::Query<Reserved> {
+            self.into_query().reverse()
+        }
+
+        /// Reads with strong consistency (not on global indexes).
+        pub fn consistent_read(self) -> rt::Query<Reserved> {
+            self.into_query().consistent_read()
+        }
+
+        /// Every matching item, lazily: the next page is requested when the consumer reaches it.
+        pub fn stream(
+            self,
+        ) -> impl rt::Stream<Item = Result<Reserved, rt::Error>> + Send + 'static {
+            self.into_query().stream()
+        }
+
+        /// One page of items and the cursor of the next.
+        pub async fn page(
+            self,
+            cursor: Option<&rt::Cursor>,
+        ) -> Result<rt::Page<Reserved>, rt::Error> {
+            self.into_query().page(cursor).await
+        }
+
+        /// Every matching item, collected.
+        pub async fn all(self) -> Result<Vec<Reserved>, rt::Error> {
+            self.into_query().all().await
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it.
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct ReservedByStatusQuery<'a> {
+        table: &'a rt::Table<Reserved>,
+        condition: rt::KeyCondition,
+    }
+
+    impl<'a> ReservedByStatusQuery<'a> {
+        /// Items whose `count` is `value`.
+        pub fn count(self, value: u32) -> rt::Query<ReservedByStatus> {
+            self.table
+                .query_index::<
+                    ReservedByStatus,
+                >(
+                    "by_status",
+                    self
+                        .condition
+                        .sort("count", rt::SortCondition::Eq(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `count` is greater than `value`.
+        pub fn count_gt(self, value: u32) -> rt::Query<ReservedByStatus> {
+            self.table
+                .query_index::<
+                    ReservedByStatus,
+                >(
+                    "by_status",
+                    self
+                        .condition
+                        .sort("count", rt::SortCondition::Gt(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `count` is at least `value`.
+        pub fn count_ge(self, value: u32) -> rt::Query<ReservedByStatus> {
+            self.table
+                .query_index::<
+                    ReservedByStatus,
+                >(
+                    "by_status",
+                    self
+                        .condition
+                        .sort("count", rt::SortCondition::Ge(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `count` is less than `value`.
+        pub fn count_lt(self, value: u32) -> rt::Query<ReservedByStatus> {
+            self.table
+                .query_index::<
+                    ReservedByStatus,
+                >(
+                    "by_status",
+                    self
+                        .condition
+                        .sort("count", rt::SortCondition::Lt(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `count` is at most `value`.
+        pub fn count_le(self, value: u32) -> rt::Query<ReservedByStatus> {
+            self.table
+                .query_index::<
+                    ReservedByStatus,
+                >(
+                    "by_status",
+                    self
+                        .condition
+                        .sort("count", rt::SortCondition::Le(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `count` is from `low` to `high`, both included.
+        pub fn count_between(self, low: u32, high: u32) -> rt::Query<ReservedByStatus> {
+            self.table
+                .query_index::<
+                    ReservedByStatus,
+                >(
+                    "by_status",
+                    self
+                        .condition
+                        .sort(
+                            "count",
+                            rt::SortCondition::Between(
+                                rt::key_value(&low),
+                                rt::key_value(&high),
+                            ),
+                        ),
+                )
+        }
+
+        fn into_query(self) -> rt::Query<ReservedByStatus> {
+            self.table.query_index::<ReservedByStatus>("by_status", self.condition)
+        }
+
+        /// Returns at most `n` items (counted as returned, not as evaluated).
+        pub fn limit(self, n: usize) -> rt::Query<ReservedByStatus> {
+            self.into_query().limit(n)
+        }
+
+        /// Evaluates at most `n` items per request (DynamoDB's `Limit`).
+        pub fn page_size(self, n: i32) -> rt::Query<ReservedByStatus> {
+            self.into_query().page_size(n)
+        }
+
+        /// Reads in descending sort-key order.
+        pub fn reverse(self) -> rt::Query<ReservedByStatus> {
+            self.into_query().reverse()
+        }
+
+        /// Reads with strong consistency (not on global indexes).
+        pub fn consistent_read(self) -> rt::Query<ReservedByStatus> {
+            self.into_query().consistent_read()
+        }
+
+        /// Every matching item, lazily: the next page is requested when the consumer reaches it.
+        pub fn stream(
+            self,
+        ) -> impl rt::Stream<
+            Item = Result<ReservedByStatus, rt::Error>,
+        > + Send + 'static {
+            self.into_query().stream()
+        }
+
+        /// One page of items and the cursor of the next.
+        pub async fn page(
+            self,
+            cursor: Option<&rt::Cursor>,
+        ) -> Result<rt::Page<ReservedByStatus>, rt::Error> {
+            self.into_query().page(cursor).await
+        }
+
+        /// Every matching item, collected.
+        pub async fn all(self) -> Result<Vec<ReservedByStatus>, rt::Error> {
+            self.into_query().all().await
+        }
+    }
+
+    /// What index `by_status` holds of an item: its keys and the included fields.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct ReservedByStatus {
+        /// Stored as attribute `name`.
+        pub name: String,
+        /// Stored as attribute `year`.
+        pub year: u16,
+        /// Stored as attribute `status`.
+        pub status: String,
+        /// Stored as attribute `count`.
+        pub count: u32,
+        /// Stored as attribute `date`.
+        pub date: rt::NaiveDate,
+    }
+
+    impl rt::FromItem for ReservedByStatus {
+        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
+            let decode = || -> Result<Self, rt::DecodeError> {
+                Ok(Self {
+                    name: rt::read(map, "name")?,
+                    year: rt::read(map, "year")?,
+                    status: rt::read(map, "status")?,
+                    count: rt::read(map, "count")?,
+                    date: rt::read(map, "date")?,
+                })
+            };
+            decode().map_err(|error| error.in_table("reserved_words"))
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it.
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct ReservedByDateQuery<'a> {
+        table: &'a rt::Table<Reserved>,
+        condition: rt::KeyCondition,
+    }
+
+    impl<'a> ReservedByDateQuery<'a> {
+        /// Items whose `date` is `value`.
+        pub fn date(self, value: rt::NaiveDate) -> rt::Query<ReservedByDate> {
+            self.table
+                .query_index::<
+                    ReservedByDate,
+                >(
+                    "by_date",
+                    self
+                        .condition
+                        .sort("date", rt::SortCondition::Eq(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `date` is greater than `value`.
+        pub fn date_gt(self, value: rt::NaiveDate) -> rt::Query<ReservedByDate> {
+            self.table
+                .query_index::<
+                    ReservedByDate,
+                >(
+                    "by_date",
+                    self
+                        .condition
+                        .sort("date", rt::SortCondition::Gt(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `date` is at least `value`.
+        pub fn date_ge(self, value: rt::NaiveDate) -> rt::Query<ReservedByDate> {
+            self.table
+                .query_index::<
+                    ReservedByDate,
+                >(
+                    "by_date",
+                    self
+                        .condition
+                        .sort("date", rt::SortCondition::Ge(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `date` is less than `value`.
+        pub fn date_lt(self, value: rt::NaiveDate) -> rt::Query<ReservedByDate> {
+            self.table
+                .query_index::<
+                    ReservedByDate,
+                >(
+                    "by_date",
+                    self
+                        .condition
+                        .sort("date", rt::SortCondition::Lt(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `date` is at most `value`.
+        pub fn date_le(self, value: rt::NaiveDate) -> rt::Query<ReservedByDate> {
+            self.table
+                .query_index::<
+                    ReservedByDate,
+                >(
+                    "by_date",
+                    self
+                        .condition
+                        .sort("date", rt::SortCondition::Le(rt::key_value(&value))),
+                )
+        }
+
+        /// Items whose `date` is from `low` to `high`, both included.
+        pub fn date_between(
+            self,
+            low: rt::NaiveDate,
+            high: rt::NaiveDate,
+        ) -> rt::Query<ReservedByDate> {
+            self.table
+                .query_index::<
+                    ReservedByDate,
+                >(
+                    "by_date",
+                    self
+                        .condition
+                        .sort(
+                            "date",
+                            rt::SortCondition::Between(
+                                rt::key_value(&low),
+                                rt::key_value(&high),
+                            ),
+                        ),
+                )
+        }
+
+        fn into_query(self) -> rt::Query<ReservedByDate> {
+            self.table.query_index::<ReservedByDate>("by_date", self.condition)
+        }
+
+        /// Returns at most `n` items (counted as returned, not as evaluated).
+        pub fn limit(self, n: usize) -> rt::Query<ReservedByDate> {
+            self.into_query().limit(n)
+        }
+
+        /// Evaluates at most `n` items per request (DynamoDB's `Limit`).
+        pub fn page_size(self, n: i32) -> rt::Query<ReservedByDate> {
+            self.into_query().page_size(n)
+        }
+
+        /// Reads in descending sort-key order.
+        pub fn reverse(self) -> rt::Query<ReservedByDate> {
+            self.into_query().reverse()
+        }
+
+        /// Reads with strong consistency (not on global indexes).
+        pub fn consistent_read(self) -> rt::Query<ReservedByDate> {
+            self.into_query().consistent_read()
+        }
+
+        /// Every matching item, lazily: the next page is requested when the consumer reaches it.
+        pub fn stream(
+            self,
+        ) -> impl rt::Stream<Item = Result<ReservedByDate, rt::Error>> + Send + 'static {
+            self.into_query().stream()
+        }
+
+        /// One page of items and the cursor of the next.
+        pub async fn page(
+            self,
+            cursor: Option<&rt::Cursor>,
+        ) -> Result<rt::Page<ReservedByDate>, rt::Error> {
+            self.into_query().page(cursor).await
+        }
+
+        /// Every matching item, collected.
+        pub async fn all(self) -> Result<Vec<ReservedByDate>, rt::Error> {
+            self.into_query().all().await
+        }
+    }
+
+    /// What index `by_date` holds of an item: its keys.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct ReservedByDate {
+        /// Stored as attribute `name`.
+        pub name: String,
+        /// Stored as attribute `year`.
+        pub year: u16,
+        /// Stored as attribute `date`.
+        pub date: rt::NaiveDate,
+    }
+
+    impl rt::FromItem for ReservedByDate {
+        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
+            let decode = || -> Result<Self, rt::DecodeError> {
+                Ok(Self {
+                    name: rt::read(map, "name")?,
+                    year: rt::read(map, "year")?,
+                    date: rt::read(map, "date")?,
+                })
+            };
+            decode().map_err(|error| error.in_table("reserved_words"))
+        }
+    }
+
+    impl Reserved {
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            let mut errors = rt::ValidationErrors::new();
+            rt::Validate::validate_at(self, &rt::FieldPath::Root, &mut errors);
+            errors.into_result()
+        }
+    }
+
+    impl rt::Validate for Reserved {
+        fn validate_at(
+            &self,
+            path: &rt::FieldPath<'_>,
+            errors: &mut rt::ValidationErrors,
+        ) {
+            if let Some(value) = &self.value {
+                let path = path.field("value");
+                rt::rules::finite(&path, *value, errors);
+            }
+        }
+    }
+
+    impl NewReserved {
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            let mut errors = rt::ValidationErrors::new();
+            rt::Validate::validate_at(self, &rt::FieldPath::Root, &mut errors);
+            errors.into_result()
+        }
+    }
+
+    impl rt::Validate for NewReserved {
+        fn validate_at(
+            &self,
+            path: &rt::FieldPath<'_>,
+            errors: &mut rt::ValidationErrors,
+        ) {
+            if let Some(value) = &self.value {
+                let path = path.field("value");
+                rt::rules::finite(&path, *value, errors);
             }
         }
     }

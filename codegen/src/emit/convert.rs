@@ -29,10 +29,20 @@ pub(crate) fn encode_fields(fields: &[Field]) -> TokenStream {
                 (Some(codec), false) => quote! {
                     map.insert(#attribute.to_owned(), #codec::encode(&self.#name));
                 },
-                (Some(codec), true) => quote! {
-                    if let Some(value) = &self.#name {
-                        map.insert(#attribute.to_owned(), #codec::encode(value));
+                (Some(codec), true) => {
+                    let none = if field.nullable {
+                        quote!(else { map.insert(#attribute.to_owned(), #rt::AttributeValue::Null(true)); })
+                    } else {
+                        TokenStream::new()
+                    };
+                    quote! {
+                        if let Some(value) = &self.#name {
+                            map.insert(#attribute.to_owned(), #codec::encode(value));
+                        } #none
                     }
+                }
+                (None, _) if field.nullable => quote! {
+                    #rt::write_nullable(&mut map, #attribute, &self.#name);
                 },
                 (None, _) => quote! {
                     #rt::write(&mut map, #attribute, &self.#name);

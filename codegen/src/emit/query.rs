@@ -513,6 +513,7 @@ fn projection_type(table: &Table, index: &Index) -> TokenStream {
             attribute: c.attribute.clone(),
             ty: FieldType::Scalar(Scalar::String),
             optional: false,
+            nullable: false,
             default: None,
             rules: Rules::default(),
             doc: Some("The stored composite sort key.".to_owned()),

@@ -260,11 +260,18 @@ fn update_builder(table: &Table, model: &Model) -> TokenStream {
         });
         if field.optional {
             let remover = format_ident!("remove_{}", bare(field));
-            let doc = format!(" Removes `{field_name}` (reads back as `None`).");
+            let (doc, body) = if field.nullable {
+                (
+                    format!(" Sets `{field_name}` to NULL (reads back as `None`)."),
+                    quote!(self.update.set(#attribute, Some(#rt::AttributeValue::Null(true)));),
+                )
+            } else {
+                (format!(" Removes `{field_name}` (reads back as `None`)."), quote!(self.update.remove(#attribute);))
+            };
             methods.push(quote! {
                 #[doc = #doc]
                 pub fn #remover(mut self) -> Self {
-                    self.update.remove(#attribute);
+                    #body
                     self
                 }
             });

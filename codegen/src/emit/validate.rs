@@ -64,6 +64,10 @@ pub(crate) fn value_checks(field: &Field, model: &Model) -> Vec<TokenStream> {
     let rules = &field.rules;
     let is_string = field.ty == FieldType::Scalar(Scalar::String);
     let mut checks = Vec::new();
+    if field.ty == FieldType::Scalar(Scalar::F64) {
+        // DynamoDB stores no NaN or infinity: refuse them before sending.
+        checks.push(quote!(#rt::rules::finite(&path, *value, errors);));
+    }
     if let Some(min) = &rules.min {
         let min = number_literal(min, &field.ty);
         checks.push(quote!(#rt::rules::min(&path, value, #min, errors);));

@@ -451,6 +451,9 @@ impl Lowering<'_> {
                 ),
             }
         }
+        if def.nullable && !def.optional {
+            self.error(&path.child("nullable"), "`nullable` applies to optional fields", "add `optional: true`, or remove `nullable`");
+        }
         let attribute = def.attribute.clone().unwrap_or_else(|| name.to_owned());
         if attribute.is_empty() {
             self.error(
@@ -486,6 +489,7 @@ impl Lowering<'_> {
             attribute,
             ty,
             optional: def.optional,
+            nullable: def.nullable,
             default,
             rules,
             doc: def.doc.clone(),
@@ -898,6 +902,7 @@ fn managed(name: &str, ty: FieldType, origin: FieldOrigin, doc: &str) -> Field {
         attribute: name.to_owned(),
         ty,
         optional: false,
+        nullable: false,
         default: None,
         rules: Rules::default(),
         doc: Some(doc.to_owned()),

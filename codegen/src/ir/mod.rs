@@ -122,6 +122,8 @@ pub struct Field {
     pub ty: FieldType,
     /// Absent attribute is `None`.
     pub optional: bool,
+    /// `None` is stored as NULL rather than left out.
+    pub nullable: bool,
     /// Value of `New…::default()`.
     pub default: Option<DefaultValue>,
     /// Validation rules.

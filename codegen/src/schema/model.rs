@@ -96,9 +96,13 @@ pub struct FieldDef {
     /// Documentation, copied onto the generated field.
     #[serde(default)]
     pub doc: Option<String>,
-    /// An absent attribute is `None` (never stored as NULL).
+    /// An absent attribute is `None` (never stored as NULL, unless `nullable`).
     #[serde(default)]
     pub optional: bool,
+    /// With `optional: true`: store `None` as NULL instead of leaving the attribute out (for
+    /// tables shared with tools that expect NULL).
+    #[serde(default)]
+    pub nullable: bool,
     /// Value used by `New…::default()`. Decimals are written as strings, to stay exact.
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]
