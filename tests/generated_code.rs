@@ -322,8 +322,23 @@ fn attribute_value() -> impl Strategy<Value = AttributeValue> {
 }
 
 const BOOK_ATTRIBUTES: &[&str] = &[
-    "publisher", "published_year", "isbn", "title", "subtitle", "price", "tags", "status", "authors", "extra", "cover",
-    "copies_sold", "expires_at", "created", "updated", "version", "year_isbn",
+    "publisher",
+    "published_year",
+    "isbn",
+    "title",
+    "subtitle",
+    "price",
+    "tags",
+    "status",
+    "authors",
+    "extra",
+    "cover",
+    "copies_sold",
+    "expires_at",
+    "created",
+    "updated",
+    "version",
+    "year_isbn",
 ];
 
 proptest! {

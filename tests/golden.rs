@@ -22,6 +22,7 @@ fn source(relative: &str) -> SchemaSource {
 
 const SCHEMAS: &[&str] = &[
     "schemas/library.yaml",
+    "schemas/catalog.yaml",
     "tests/fixtures/good/keywords.yaml",
     "tests/fixtures/good/minimal.yaml",
 ];
@@ -68,7 +69,8 @@ fn committed_generated_example_is_current() {
         runtime_path: Some("../runtime".to_owned()),
         out_dir: "generated-example".to_owned(),
     };
-    let output = ddbgen::generate_crate(&[source("schemas/library.yaml")], &settings).expect("valid");
+    let sources = [source("schemas/library.yaml"), source("schemas/catalog.yaml")];
+    let output = ddbgen::generate_crate(&sources, &settings).expect("valid");
     let staleness = output.check(&workspace().join("generated-example")).expect("readable");
     assert!(
         staleness.is_clean(),

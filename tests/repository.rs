@@ -611,8 +611,13 @@ async fn reserved_words_and_keywords_work_end_to_end() {
 async fn a_table_of_reserved_words_works_end_to_end() {
     use ddbgen_tests::keywords::reserved::{NewReserved, ReservedRepository};
     let env = Env::new();
-    let table = ReservedRepository::new(env.client.clone()).with_table_prefix(&env.prefix).with_clock(env.clock.clone());
-    table.create_table().await.expect("create table with reserved-word keys and indexes");
+    let table = ReservedRepository::new(env.client.clone())
+        .with_table_prefix(&env.prefix)
+        .with_clock(env.clock.clone());
+    table
+        .create_table()
+        .await
+        .expect("create table with reserved-word keys and indexes");
     for (year, count, day) in [(1999u16, 5u32, 3u32), (2000, 7, 1), (2001, 9, 2)] {
         let new = NewReserved {
             name: "x".into(),
@@ -626,26 +631,87 @@ async fn a_table_of_reserved_words_works_end_to_end() {
         };
         table.create(new).await.expect("create");
     }
-    let raw = table.table().client().scan().table_name(table.table().name()).send().await.expect("raw scan");
+    let raw = table
+        .table()
+        .client()
+        .scan()
+        .table_name(table.table().name())
+        .send()
+        .await
+        .expect("raw scan");
     let first = &raw.items()[0];
-    assert!(first.contains_key("first-name"), "odd names are stored as written: {:?}", first.keys());
+    assert!(
+        first.contains_key("first-name"),
+        "odd names are stored as written: {:?}",
+        first.keys()
+    );
 
-    let years: Vec<u16> = table.query("x").year_between(2000, 2001).all().await.expect("query").iter().map(|r| r.year).collect();
+    let years: Vec<u16> = table
+        .query("x")
+        .year_between(2000, 2001)
+        .all()
+        .await
+        .expect("query")
+        .iter()
+        .map(|r| r.year)
+        .collect();
     assert_eq!(years, [2000, 2001]);
-    let by_status = table.query_by_status("open").count_ge(7).all().await.expect("GSI query with include projection");
-    assert_eq!(by_status.iter().map(|r| (r.year, r.count)).collect::<Vec<_>>(), [(2000, 7), (2001, 9)]);
-    let by_date = table.query_by_date("x").date_lt(NaiveDate::from_ymd_opt(2020, 1, 3).expect("date")).all().await;
-    assert_eq!(by_date.expect("LSI query").iter().map(|r| r.year).collect::<Vec<_>>(), [2000, 2001]);
+    let by_status = table
+        .query_by_status("open")
+        .count_ge(7)
+        .all()
+        .await
+        .expect("GSI query with include projection");
+    assert_eq!(
+        by_status.iter().map(|r| (r.year, r.count)).collect::<Vec<_>>(),
+        [(2000, 7), (2001, 9)]
+    );
+    let by_date = table
+        .query_by_date("x")
+        .date_lt(NaiveDate::from_ymd_opt(2020, 1, 3).expect("date"))
+        .all()
+        .await;
+    assert_eq!(
+        by_date.expect("LSI query").iter().map(|r| r.year).collect::<Vec<_>>(),
+        [2000, 2001]
+    );
 
-    let key = ddbgen_tests::keywords::reserved::ReservedKey { name: "x".into(), year: 1999 };
-    let updated = table.update(&key).set_status("closed").set_count(1).remove_size().send().await.expect("update");
-    assert_eq!((updated.status.as_str(), updated.count, updated.size), ("closed", 1, None));
-    let stored = table.table().client().get_item().table_name(table.table().name()).set_key(Some(key.to_key())).send().await;
+    let key = ddbgen_tests::keywords::reserved::ReservedKey {
+        name: "x".into(),
+        year: 1999,
+    };
+    let updated = table
+        .update(&key)
+        .set_status("closed")
+        .set_count(1)
+        .remove_size()
+        .send()
+        .await
+        .expect("update");
+    assert_eq!(
+        (updated.status.as_str(), updated.count, updated.size),
+        ("closed", 1, None)
+    );
+    let stored = table
+        .table()
+        .client()
+        .get_item()
+        .table_name(table.table().name())
+        .set_key(Some(key.to_key()))
+        .send()
+        .await;
     let stored = stored.expect("raw get").item.expect("item");
-    assert_eq!(stored.get("size"), Some(&AttributeValue::Null(true)), "nullable: None is stored as NULL");
+    assert_eq!(
+        stored.get("size"),
+        Some(&AttributeValue::Null(true)),
+        "nullable: None is stored as NULL"
+    );
 
     let nan = table.update(&key).set_value(f64::NAN).send().await;
-    assert!(matches!(nan, Err(Error::Validation(_))), "NaN cannot be stored: {nan:?}");
+    assert!(
+        matches!(nan, Err(Error::Validation(_))),
+        "NaN cannot be stored: {nan:?}"
+    );
 }
 
 /// Items written by another tool in the documented encoding (`docs/encoding.md`) read back as
@@ -667,7 +733,11 @@ async fn interop_with_the_documented_encoding() {
         (
             "authors",
             AttributeValue::L(vec![AttributeValue::M(
-                [("name".to_owned(), s("Jim Collins")), ("born".to_owned(), s("1958-01-25"))].into(),
+                [
+                    ("name".to_owned(), s("Jim Collins")),
+                    ("born".to_owned(), s("1958-01-25")),
+                ]
+                .into(),
             )]),
         ),
         ("price", n("19.99")),
@@ -684,24 +754,46 @@ async fn interop_with_the_documented_encoding() {
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     let client = books.table().client();
-    client.put_item().table_name(books.table().name()).set_item(Some(raw)).send().await.expect("raw put");
-    let key = BookKey { publisher: "HarperBusiness".into(), published_year: 1995, isbn: "9512512".into() };
+    client
+        .put_item()
+        .table_name(books.table().name())
+        .set_item(Some(raw))
+        .send()
+        .await
+        .expect("raw put");
+    let key = BookKey {
+        publisher: "HarperBusiness".into(),
+        published_year: 1995,
+        isbn: "9512512".into(),
+    };
     let book = books.get(&key).await.expect("decodes").expect("found");
     assert_eq!(book.status, BookStatus::OutOfPrint);
     assert_eq!(book.price.map(|p| p.to_string()), Some("19.99".to_owned()));
     assert_eq!(book.copies_sold, u64::MAX);
     assert_eq!(book.expires_at, Some(time(1_900_000_000)));
     assert_eq!(book.created, time(1_700_000_000));
-    assert_eq!(book.updated, DateTime::from_timestamp(1_700_000_000, 500_000_000).expect("time"));
+    assert_eq!(
+        book.updated,
+        DateTime::from_timestamp(1_700_000_000, 500_000_000).expect("time")
+    );
     assert_eq!(book.authors[0].born, NaiveDate::from_ymd_opt(1958, 1, 25));
     assert_eq!(book.cover, Some(Bytes(vec![1, 2])));
     assert_eq!(book.subtitle, None);
 
     // And back: what ddbgen writes, read raw.
     let stored = books.replace(&book).await.expect("replace");
-    let raw = client.get_item().table_name(books.table().name()).set_key(Some(key.to_key())).send().await;
+    let raw = client
+        .get_item()
+        .table_name(books.table().name())
+        .set_key(Some(key.to_key()))
+        .send()
+        .await;
     let raw = raw.expect("raw get").item.expect("item");
-    assert_eq!(raw["updated"], s("2023-11-14T22:13:20.000000000Z"), "fixed-width RFC 3339, nanoseconds");
+    assert_eq!(
+        raw["updated"],
+        s("2023-11-14T22:13:20.000000000Z"),
+        "fixed-width RFC 3339, nanoseconds"
+    );
     assert_eq!(raw["version"], n("4"));
     assert_eq!(raw["status"], s("out_of_print"));
     assert_eq!(raw["expires_at"], n("1900000000"));

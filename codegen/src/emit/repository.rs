@@ -266,7 +266,10 @@ fn update_builder(table: &Table, model: &Model) -> TokenStream {
                     quote!(self.update.set(#attribute, Some(#rt::AttributeValue::Null(true)));),
                 )
             } else {
-                (format!(" Removes `{field_name}` (reads back as `None`)."), quote!(self.update.remove(#attribute);))
+                (
+                    format!(" Removes `{field_name}` (reads back as `None`)."),
+                    quote!(self.update.remove(#attribute);),
+                )
             };
             methods.push(quote! {
                 #[doc = #doc]

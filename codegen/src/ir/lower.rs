@@ -452,7 +452,11 @@ impl Lowering<'_> {
             }
         }
         if def.nullable && !def.optional {
-            self.error(&path.child("nullable"), "`nullable` applies to optional fields", "add `optional: true`, or remove `nullable`");
+            self.error(
+                &path.child("nullable"),
+                "`nullable` applies to optional fields",
+                "add `optional: true`, or remove `nullable`",
+            );
         }
         let attribute = def.attribute.clone().unwrap_or_else(|| name.to_owned());
         if attribute.is_empty() {
