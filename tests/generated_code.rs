@@ -368,3 +368,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn custom_rules_run_with_the_others() {
+    let note = |text: &str| Note {
+        text: text.into(),
+        score: Some(6),
+    };
+    let errors = note("HELLO").validate_all();
+    assert_eq!(errors, ["text: is all capitals", "score: 6 is above max 5"]);
+    assert_eq!(note("Hello").validate_all(), ["score: 6 is above max 5"]);
+}
+
+/// Runs the rules of a nested type as its table would.
+trait ValidateAll {
+    fn validate_all(&self) -> Vec<String>;
+}
+
+impl<T: ddbgen_runtime::Validate> ValidateAll for T {
+    fn validate_all(&self) -> Vec<String> {
+        let mut errors = ddbgen_runtime::ValidationErrors::new();
+        self.validate_at(&ddbgen_runtime::FieldPath::Root, &mut errors);
+        errors
+            .errors()
+            .iter()
+            .map(|e| format!("{}: {}", e.path, e.message))
+            .collect()
+    }
+}

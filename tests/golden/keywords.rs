@@ -55,6 +55,11 @@ pub mod types {
                 let path = path.field("text");
                 rt::rules::max_length(&path, value, 280usize, errors);
                 rt::rules::non_empty(&path, value, errors);
+                rt::rules::custom(
+                    &path,
+                    crate::custom_rules::no_shouting(value),
+                    errors,
+                );
             }
             if let Some(value) = &self.score {
                 let path = path.field("score");

@@ -11,3 +11,15 @@ pub mod library {
 pub mod keywords {
     include!(concat!(env!("OUT_DIR"), "/keywords.rs"));
 }
+
+/// A `custom:` validation rule, as a schema names it (`crate::custom_rules::no_shouting`).
+pub mod custom_rules {
+    /// Refuses text written in capitals only.
+    pub fn no_shouting(text: &str) -> Result<(), String> {
+        if text.chars().any(char::is_lowercase) || !text.chars().any(char::is_uppercase) {
+            Ok(())
+        } else {
+            Err("is all capitals".to_owned())
+        }
+    }
+}
