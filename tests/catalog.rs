@@ -115,6 +115,7 @@ async fn every_type_round_trips_through_the_server() {
 #[test]
 fn every_rule_reports_its_field() {
     let mut bad = full_product();
+    bad.released = NaiveDate::from_ymd_opt(10_000, 1, 1).expect("date"); // a key part: four-digit year
     bad.tier = 4; // max 3
     bad.size_code = "xl".into(); // pattern
     bad.name = String::new(); // non_empty
@@ -145,6 +146,7 @@ fn every_rule_reports_its_field() {
     assert_eq!(
         paths,
         [
+            "released",
             "tier",
             "size_code",
             "name",

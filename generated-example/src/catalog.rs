@@ -2161,6 +2161,11 @@ pub mod product {
             errors: &mut rt::ValidationErrors,
         ) {
             {
+                let value = &self.released;
+                let path = path.field("released");
+                rt::rules::four_digit_year(&path, value, errors);
+            }
+            {
                 let value = &self.tier;
                 let path = path.field("tier");
                 rt::rules::min(&path, value, -3i8, errors);
@@ -2265,6 +2270,11 @@ pub mod product {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
+            {
+                let value = &self.released;
+                let path = path.field("released");
+                rt::rules::four_digit_year(&path, value, errors);
+            }
             {
                 let value = &self.tier;
                 let path = path.field("tier");

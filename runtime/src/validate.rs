@@ -233,6 +233,19 @@ pub mod rules {
         }
     }
 
+    /// A date or time in a composite key sorts correctly only with a year from 0 to 9999.
+    pub fn four_digit_year<T: chrono::Datelike>(path: &FieldPath<'_>, value: &T, errors: &mut ValidationErrors) {
+        if !(0..=9999).contains(&value.year()) {
+            errors.push(
+                path,
+                format!(
+                    "year {} is outside 0..=9999, so the sort key would not sort",
+                    value.year()
+                ),
+            );
+        }
+    }
+
     /// A composite key part may not contain the key's separator: it would change the order
     /// and meaning of the stored key.
     pub fn no_separator(path: &FieldPath<'_>, value: &str, separator: &str, errors: &mut ValidationErrors) {

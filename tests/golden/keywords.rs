@@ -1470,6 +1470,11 @@ pub mod reading {
             errors: &mut rt::ValidationErrors,
         ) {
             {
+                let value = &self.day;
+                let path = path.field("day");
+                rt::rules::four_digit_year(&path, value, errors);
+            }
+            {
                 let value = &self.value;
                 let path = path.field("value");
                 rt::rules::min(
@@ -1504,6 +1509,11 @@ pub mod reading {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
+            {
+                let value = &self.day;
+                let path = path.field("day");
+                rt::rules::four_digit_year(&path, value, errors);
+            }
             {
                 let value = &self.value;
                 let path = path.field("value");

@@ -110,6 +110,9 @@ pub(crate) fn value_checks(field: &Field, model: &Model) -> Vec<TokenStream> {
         };
         checks.push(quote!(#rt::rules::one_of(&path, #value, &[#(#allowed),*], errors);));
     }
+    if rules.four_digit_year {
+        checks.push(quote!(#rt::rules::four_digit_year(&path, value, errors);));
+    }
     if let Some(separator) = &rules.forbid_separator {
         checks.push(quote!(#rt::rules::no_separator(&path, value, #separator, errors);));
     }

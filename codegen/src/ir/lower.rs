@@ -288,6 +288,9 @@ impl Lowering<'_> {
                     if fields[i].ty == FieldType::Scalar(Scalar::String) {
                         fields[i].rules.forbid_separator = Some(separator.clone());
                     }
+                    if matches!(fields[i].ty, FieldType::Scalar(Scalar::Date | Scalar::DateTime(_))) {
+                        fields[i].rules.four_digit_year = true;
+                    }
                     parts.push(i);
                 }
                 Some(RangeKey::Composite(CompositeKey {
