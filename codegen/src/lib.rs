@@ -125,11 +125,15 @@ pub fn generate_crate(sources: &[SchemaSource], settings: &CrateSettings) -> Res
     Ok(output)
 }
 
-/// The JSON Schema (draft-07) of the YAML format, pretty-printed, with a trailing newline.
-pub fn json_schema() -> String {
+/// The JSON Schema (draft-07) of the YAML format.
+pub fn format_schema() -> schemars::Schema {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();
-    let schema = generator.into_root_schema_for::<schema::Document>();
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    generator.into_root_schema_for::<schema::Document>()
+}
+
+/// The JSON Schema of the YAML format, pretty-printed, with a trailing newline.
+pub fn json_schema() -> String {
+    let mut text = serde_json::to_string_pretty(&format_schema()).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -6,10 +6,15 @@
 
 pub mod model;
 pub mod positions;
+mod unknown_keys;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Pos, did_you_mean};
 pub use model::Document;
 pub use positions::{Positions, YamlPath};
+
+/// The JSON Schema of the format, derived once per process.
+static FORMAT_SCHEMA: std::sync::LazyLock<serde_json::Value> =
+    std::sync::LazyLock::new(|| serde_json::to_value(crate::format_schema()).unwrap_or_default());
 
 /// One schema file, parsed.
 #[derive(Debug, Clone)]
@@ -37,11 +42,17 @@ impl SchemaFile {
 /// Parses one schema file. YAML syntax errors, wrong value types and unknown keys stop the
 /// parse of that file (serde reads no further), and come back as a diagnostic with a hint.
 pub fn parse(name: &str, text: &str) -> Result<SchemaFile, Diagnostics> {
+    // serde reports one unknown key and stops; find them all first.
+    let positions = Positions::read(text);
+    let unknown = unknown_keys::unknown_keys(name, &positions, &FORMAT_SCHEMA);
+    if !unknown.is_empty() {
+        return Err(Diagnostics(unknown));
+    }
     match serde_saphyr::from_str::<Document>(text) {
         Ok(document) => Ok(SchemaFile {
             name: name.to_owned(),
             document,
-            positions: Positions::read(text),
+            positions,
         }),
         Err(error) => Err(Diagnostics(vec![yaml_diagnostic(name, &error)])),
     }
@@ -117,7 +128,7 @@ mod tests {
         let err = parse("s.yaml", "version: 1\ntabels: {}\n").unwrap_err();
         let text = err.to_string();
         println!("{text}");
-        assert!(text.starts_with("s.yaml:2:1: error: unknown field `tabels`"), "{text}");
+        assert!(text.starts_with("s.yaml:2:1: error: unknown key `tabels`"), "{text}");
         assert!(text.contains("did you mean `tables`?"), "{text}");
     }
 

@@ -30,6 +30,11 @@ impl YamlPath {
         Self(segments)
     }
 
+    /// The keys and indexes of the path, from the root.
+    pub fn segments(&self) -> &[String] {
+        &self.0
+    }
+
     fn parent(&self) -> Option<Self> {
         let (_, rest) = self.0.split_last()?;
         Some(Self(rest.to_vec()))
@@ -73,6 +78,11 @@ impl Positions {
             }
             Node::Scalar => {}
         }
+    }
+
+    /// Every mapping key of the document with its position.
+    pub fn keys(&self) -> impl Iterator<Item = (&YamlPath, Pos)> {
+        self.keys.iter().map(|(path, pos)| (path, *pos))
     }
 
     /// Where the value at `path` starts; for a path that is not in the file (an omitted key),
