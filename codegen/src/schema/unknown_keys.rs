@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::positions::{Positions, YamlPath};
+use super::positions::Positions;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 
 /// Where a key leads in the JSON Schema.
