@@ -59,6 +59,14 @@ impl<T> std::fmt::Debug for Table<T> {
     }
 }
 
+/// What a conditional PutItem did.
+enum Put {
+    /// The item was written.
+    Written,
+    /// The condition failed; the stored item, if there is one.
+    Refused { current: Option<AttributeMap> },
+}
+
 /// A key map for error messages: `{publisher: "HarperBusiness", year_isbn: "01995#95"}`.
 pub(crate) fn describe_key(key: &AttributeMap) -> String {
     let mut parts: Vec<String> = key
@@ -140,12 +148,9 @@ impl<T: Item> Table<T> {
         Ok(output.item)
     }
 
-    /// PutItem that never overwrites: an existing key is [`Error::AlreadyExists`] with the
-    /// stored item.
-    pub async fn put_new(&self, item: &T) -> Result<(), Error> {
-        let map = item.to_item();
-        let mut placeholders = Placeholders::default();
-        let condition = self.hash_condition(&mut placeholders, "attribute_not_exists");
+    /// PutItem under `condition`; when the condition fails, the stored item (from DynamoDB, or
+    /// read back where a server does not return it).
+    async fn put_if(&self, map: &AttributeMap, condition: String, placeholders: &Placeholders) -> Result<Put, Error> {
         let result = self
             .client
             .put_item()
@@ -153,26 +158,39 @@ impl<T: Item> Table<T> {
             .set_item(Some(map.clone()))
             .condition_expression(condition)
             .set_expression_attribute_names(placeholders.names())
+            .set_expression_attribute_values(placeholders.values())
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(Put::Written),
             Err(e) => match e.as_service_error() {
-                Some(PutItemError::ConditionalCheckFailedException(failed)) => {
-                    let current = match failed.item() {
-                        Some(current) => Some(current.clone()),
-                        None => self.current(&map).await?,
-                    };
-                    let key = describe_key(&key_of(&map, T::TABLE.hash_key, T::TABLE.range_key));
-                    Err(Error::AlreadyExists {
-                        table: self.name.clone(),
-                        key,
-                        current,
-                    })
-                }
+                Some(PutItemError::ConditionalCheckFailedException(failed)) => match failed.item() {
+                    Some(current) => Ok(Put::Refused {
+                        current: Some(current.clone()),
+                    }),
+                    None => Ok(Put::Refused {
+                        current: self.current(map).await?,
+                    }),
+                },
                 _ => Err(Error::sdk("PutItem", &self.name, e)),
             },
+        }
+    }
+
+    /// PutItem that never overwrites: an existing key is [`Error::AlreadyExists`] with the
+    /// stored item.
+    pub async fn put_new(&self, item: &T) -> Result<(), Error> {
+        let map = item.to_item();
+        let mut placeholders = Placeholders::default();
+        let condition = self.hash_condition(&mut placeholders, "attribute_not_exists");
+        match self.put_if(&map, condition, &placeholders).await? {
+            Put::Written => Ok(()),
+            Put::Refused { current } => Err(Error::AlreadyExists {
+                table: self.name.clone(),
+                key: describe_key(&key_of(&map, T::TABLE.hash_key, T::TABLE.range_key)),
+                current,
+            }),
         }
     }
 
@@ -188,40 +206,17 @@ impl<T: Item> Table<T> {
             let value = placeholders.value(aws_sdk_dynamodb::types::AttributeValue::N(expected.to_string()));
             condition = format!("{condition} AND {name} = {value}");
         }
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.name)
-            .set_item(Some(map.clone()))
-            .condition_expression(condition)
-            .set_expression_attribute_names(placeholders.names())
-            .set_expression_attribute_values(placeholders.values())
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => match e.as_service_error() {
-                Some(PutItemError::ConditionalCheckFailedException(failed)) => {
-                    let current = match failed.item() {
-                        Some(current) => Some(current.clone()),
-                        None => self.current(&map).await?,
-                    };
-                    let key = describe_key(&key_of(&map, T::TABLE.hash_key, T::TABLE.range_key));
-                    match (current, version) {
-                        (Some(current), Some((_, expected))) => Err(Error::VersionConflict {
-                            table: self.name.clone(),
-                            expected,
-                            current: Some(current),
-                        }),
-                        _ => Err(Error::NotFound {
-                            table: self.name.clone(),
-                            key,
-                        }),
-                    }
-                }
-                _ => Err(Error::sdk("PutItem", &self.name, e)),
-            },
+        match (self.put_if(&map, condition, &placeholders).await?, version) {
+            (Put::Written, _) => Ok(()),
+            (Put::Refused { current: Some(current) }, Some((_, expected))) => Err(Error::VersionConflict {
+                table: self.name.clone(),
+                expected,
+                current: Some(current),
+            }),
+            (Put::Refused { .. }, _) => Err(Error::NotFound {
+                table: self.name.clone(),
+                key: describe_key(&key_of(&map, T::TABLE.hash_key, T::TABLE.range_key)),
+            }),
         }
     }
 
