@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ddbgen_runtime::codegen::{Bytes, DateTime, Decimal, NaiveDate, Utc, Uuid};
-use ddbgen_runtime::local::test_server;
-use ddbgen_runtime::{AttributeValue, Error, FixedClock, Item};
+use ddbgen_runtime::{AttributeValue, Item};
 use library_tables::catalog::product::{NewProduct, ProductRepository};
 use library_tables::catalog::types::{Contact, PriceChange, Region, Supplier};
+
+mod support;
 
 fn time(seconds: i64, nanos: u32) -> DateTime<Utc> {
     DateTime::from_timestamp(seconds, nanos).expect("valid time")
@@ -64,19 +65,11 @@ fn full_product() -> NewProduct {
 
 #[tokio::test]
 async fn every_type_round_trips_through_the_server() {
-    let (client, _server) = test_server().expect("a DynamoDB-compatible server");
-    let prefix = format!("c{}-", &Uuid::new_v4().simple().to_string()[..12]);
-    let products = ProductRepository::new(client.clone())
-        .with_table_prefix(&prefix)
-        .with_clock(FixedClock::new(time(1, 0)));
-    match products.create_table().await {
-        Ok(()) => {}
-        Err(Error::Sdk {
-            operation: "UpdateTimeToLive",
-            ..
-        }) if _server.is_none() => {}
-        Err(e) => panic!("create products: {e}"),
-    }
+    let env = support::Env::new();
+    let products = ProductRepository::new(env.client.clone())
+        .with_table_prefix(&env.prefix)
+        .with_clock(env.clock.clone());
+    env.table_created(products.create_table().await);
     let created = products.create(full_product()).await.expect("create");
     assert!(created.active && created.kind == "physical", "schema defaults");
     let read = products

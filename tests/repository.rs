@@ -4,62 +4,24 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use ddbgen_runtime::codegen::{Bytes, DateTime, NaiveDate, Utc};
-use ddbgen_runtime::local::{LocalDynamo, test_server};
-use ddbgen_runtime::{AttributeValue, Cursor, CursorKey, Error, FixedClock, FromItem, StopReason};
+use ddbgen_runtime::codegen::{Bytes, DateTime, NaiveDate};
+use ddbgen_runtime::{AttributeValue, Cursor, CursorKey, Error, FromItem, StopReason};
 use ddbgen_tests::keywords::event::{EventRepository, NewEvent};
 use ddbgen_tests::library::book::{Book, BookKey, BookRepository, NewBook};
 use ddbgen_tests::library::customer::{CustomerRepository, NewCustomer};
 use ddbgen_tests::library::types::{Author, BookStatus};
 use futures_util::TryStreamExt;
 
-fn time(seconds: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(seconds, 0).expect("valid time")
-}
+mod support;
 
-/// A server (kept alive by the guard), a frozen clock, and a prefix no other test uses.
-struct Env {
-    client: ddbgen_runtime::aws_sdk_dynamodb::Client,
-    clock: FixedClock,
-    prefix: String,
-    _server: Option<LocalDynamo>,
-}
+use support::{Env, time};
 
-impl Env {
-    fn new() -> Self {
-        let (client, server) = test_server().expect("a DynamoDB-compatible server");
-        let prefix = format!(
-            "t{}-",
-            &ddbgen_runtime::codegen::Uuid::new_v4().simple().to_string()[..12]
-        );
-        Env {
-            client,
-            clock: FixedClock::new(time(1_700_000_000)),
-            prefix,
-            _server: server,
-        }
-    }
-
-    async fn books(&self) -> BookRepository {
-        let repo = BookRepository::new(self.client.clone())
-            .with_table_prefix(&self.prefix)
-            .with_clock(self.clock.clone());
-        match repo.create_table().await {
-            Ok(()) => {}
-            // dynalite has no UpdateTimeToLive; the table itself exists by then.
-            Err(Error::Sdk {
-                operation: "UpdateTimeToLive",
-                ..
-            }) if self.external() => {}
-            Err(e) => panic!("create books: {e}"),
-        }
-        repo
-    }
-
-    /// Whether the tests run against a server named by DDBGEN_TEST_ENDPOINT.
-    fn external(&self) -> bool {
-        self._server.is_none()
-    }
+async fn books(env: &Env) -> BookRepository {
+    let repo = BookRepository::new(env.client.clone())
+        .with_table_prefix(&env.prefix)
+        .with_clock(env.clock.clone());
+    env.table_created(repo.create_table().await);
+    repo
 }
 
 fn new_book(publisher: &str, year: u16, isbn: &str) -> NewBook {
@@ -79,7 +41,7 @@ fn new_book(publisher: &str, year: u16, isbn: &str) -> NewBook {
 #[tokio::test]
 async fn create_sets_audit_columns_and_never_overwrites() {
     let env = Env::new();
-    let books = env.books().await;
+    let books = books(&env).await;
     assert_eq!(books.table().name(), format!("{}books", env.prefix));
     let book = books
         .create(new_book("HarperBusiness", 1995, "9512512"))
@@ -146,7 +108,7 @@ async fn create_table_enables_ttl() {
 #[tokio::test]
 async fn create_validates_before_writing() {
     let env = Env::new();
-    let books = env.books().await;
+    let books = books(&env).await;
     let result = books.create(new_book("HarperBusiness", 1200, "12#3")).await;
     let Err(Error::Validation(errors)) = result else {
         panic!("expected a validation error, got {result:?}")
@@ -161,7 +123,7 @@ async fn create_validates_before_writing() {
 #[tokio::test]
 async fn replace_with_a_changed_key_fails_and_leaves_one_item() {
     let env = Env::new();
-    let books = env.books().await;
+    let books = books(&env).await;
     let book = books
         .create(new_book("HarperBusiness", 1995, "9512512"))
         .await
@@ -176,7 +138,7 @@ async fn replace_with_a_changed_key_fails_and_leaves_one_item() {
 #[tokio::test]
 async fn replace_checks_the_version_and_keeps_created() {
     let env = Env::new();
-    let books = env.books().await;
+    let books = books(&env).await;
     let book = books
         .create(new_book("HarperBusiness", 1995, "9512512"))
         .await
@@ -207,7 +169,7 @@ async fn replace_checks_the_version_and_keeps_created() {
 #[tokio::test]
 async fn upsert_creates_and_overwrites() {
     let env = Env::new();
-    let books = env.books().await;
+    let books = books(&env).await;
     let book = books
         .create(new_book("HarperBusiness", 1995, "1000001"))
         .await
@@ -233,7 +195,7 @@ async fn upsert_creates_and_overwrites() {
 #[tokio::test]
 async fn update_sets_adds_removes_and_appends_with_validation() {
     let env = Env::new();
-    let books = env.books().await;
+    let books = books(&env).await;
     let mut new = new_book("HarperBusiness", 1995, "9512512");
     new.subtitle = Some("Successful Habits".into());
     let book = books.create(new).await.expect("create");
@@ -293,7 +255,7 @@ async fn update_sets_adds_removes_and_appends_with_validation() {
 #[tokio::test]
 async fn update_of_a_missing_item_creates_nothing() {
     let env = Env::new();
-    let books = env.books().await;
+    let books = books(&env).await;
     let key = BookKey {
         publisher: "Nobody".into(),
         published_year: 2000,
@@ -310,7 +272,7 @@ async fn update_of_a_missing_item_creates_nothing() {
 #[tokio::test]
 async fn delete_returns_the_old_item() {
     let env = Env::new();
-    let books = env.books().await;
+    let books = books(&env).await;
     let book = books
         .create(new_book("HarperBusiness", 1995, "9512512"))
         .await
@@ -323,7 +285,7 @@ async fn delete_returns_the_old_item() {
 #[tokio::test]
 async fn begins_with_finds_one_publishers_books_of_one_year() {
     let env = Env::new();
-    let books = env.books().await;
+    let books = books(&env).await;
     for (publisher, year, isbn) in [
         ("HarperBusiness", 1995, "9512512"),
         ("HarperBusiness", 1995, "9512513"),
@@ -392,7 +354,7 @@ async fn fill(books: &BookRepository, count: usize) -> HashSet<String> {
 #[tokio::test]
 async fn query_and_scan_read_every_item_of_several_1mb_pages_exactly_once() {
     let env = Env::new();
-    let books = env.books().await;
+    let books = books(&env).await;
     let expected = fill(&books, 330).await;
 
     let streamed: Vec<String> = books
@@ -446,8 +408,7 @@ async fn query_and_scan_read_every_item_of_several_1mb_pages_exactly_once() {
 #[tokio::test]
 async fn limit_page_size_and_cursors_resume_exactly() {
     let env = Env::new();
-    let books = env
-        .books()
+    let books = books(&env)
         .await
         .with_cursor_key(CursorKey::new(b"a secret of sixteen bytes".to_vec()));
     for i in 0..23 {
@@ -494,7 +455,7 @@ async fn limit_page_size_and_cursors_resume_exactly() {
 #[tokio::test]
 async fn tampered_and_foreign_cursors_are_refused() {
     let env = Env::new();
-    let books = env.books().await;
+    let books = books(&env).await;
     for i in 0..4 {
         books
             .create(new_book("A", 2001, &format!("{i:07}")))
@@ -720,7 +681,7 @@ async fn a_table_of_reserved_words_works_end_to_end() {
 async fn interop_with_the_documented_encoding() {
     use ddbgen_runtime::aws_sdk_dynamodb::primitives::Blob;
     let env = Env::new();
-    let books = env.books().await;
+    let books = books(&env).await;
     let s = |v: &str| AttributeValue::S(v.to_owned());
     let n = |v: &str| AttributeValue::N(v.to_owned());
     let raw: std::collections::HashMap<String, AttributeValue> = [

@@ -1,0 +1,50 @@
+//! What the integration tests against a server share: a server per test (or the one named by
+//! `DDBGEN_TEST_ENDPOINT`), a frozen clock, and table names no other test uses.
+
+use ddbgen_runtime::codegen::{DateTime, Utc, Uuid};
+use ddbgen_runtime::local::{LocalDynamo, test_server};
+use ddbgen_runtime::{Error, FixedClock};
+
+/// A whole-second UTC time.
+pub fn time(seconds: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(seconds, 0).expect("valid time")
+}
+
+/// A server (kept alive by the guard), a frozen clock, and a prefix no other test uses.
+pub struct Env {
+    pub client: ddbgen_runtime::aws_sdk_dynamodb::Client,
+    pub clock: FixedClock,
+    pub prefix: String,
+    server: Option<LocalDynamo>,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let (client, server) = test_server().expect("a DynamoDB-compatible server");
+        let prefix = format!("t{}-", &Uuid::new_v4().simple().to_string()[..12]);
+        Env {
+            client,
+            clock: FixedClock::new(time(1_700_000_000)),
+            prefix,
+            server,
+        }
+    }
+
+    /// Whether the tests run against a server named by DDBGEN_TEST_ENDPOINT.
+    pub fn external(&self) -> bool {
+        self.server.is_none()
+    }
+
+    /// Checks the result of `create_table`. dynalite has no UpdateTimeToLive: there, that one
+    /// failure (after the table itself was created) is accepted.
+    pub fn table_created(&self, result: Result<(), Error>) {
+        match result {
+            Ok(()) => {}
+            Err(Error::Sdk {
+                operation: "UpdateTimeToLive",
+                ..
+            }) if self.external() => {}
+            Err(e) => panic!("create table: {e}"),
+        }
+    }
+}
