@@ -195,7 +195,8 @@ impl AttributeCodec for Decimal {
 impl AttributeCodec for Uuid {
     const EXPECTED: &'static str = "S (a UUID)";
     fn encode(&self) -> Option<AttributeValue> {
-        Some(AttributeValue::S(self.hyphenated().to_string()))
+        let mut buffer = Uuid::encode_buffer();
+        Some(AttributeValue::S(self.hyphenated().encode_lower(&mut buffer).to_owned()))
     }
     fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
         match value {
@@ -205,7 +206,32 @@ impl AttributeCodec for Uuid {
     }
 }
 
-/// The fixed-width, sortable RFC 3339 text of a UTC time (nanosecond precision).
+/// Appends `value` as exactly `width` decimal digits (`value` < 10^width).
+fn push_digits(out: &mut String, value: u32, width: u32) {
+    for position in (0..width).rev() {
+        out.push(char::from(b'0' + (value / 10u32.pow(position) % 10) as u8));
+    }
+}
+
+/// Appends `YYYY-MM-DD`, digit by digit (chrono's `format` parses its pattern on every call).
+/// Years outside 0..=9999 take chrono's longer form (and do not sort).
+pub(crate) fn push_date(out: &mut String, date: &NaiveDate) {
+    use chrono::Datelike;
+    match u32::try_from(date.year()) {
+        Ok(year) if year <= 9999 => {
+            push_digits(out, year, 4);
+            out.push('-');
+            push_digits(out, date.month(), 2);
+            out.push('-');
+            push_digits(out, date.day(), 2);
+        }
+        _ => out.push_str(&date.format("%Y-%m-%d").to_string()),
+    }
+}
+
+/// The fixed-width, sortable RFC 3339 text of a UTC time (nanosecond precision):
+/// `2023-11-14T22:13:20.000000123Z`. (chrono's own formatter; a hand-rolled one measured no
+/// faster, see BENCHMARKS.md.)
 pub(crate) fn rfc3339(time: &DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Nanos, true)
 }
@@ -228,7 +254,9 @@ impl AttributeCodec for DateTime<Utc> {
 impl AttributeCodec for NaiveDate {
     const EXPECTED: &'static str = "S (a date YYYY-MM-DD)";
     fn encode(&self) -> Option<AttributeValue> {
-        Some(AttributeValue::S(self.format("%Y-%m-%d").to_string()))
+        let mut text = String::with_capacity(10);
+        push_date(&mut text, self);
+        Some(AttributeValue::S(text))
     }
     fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
         match value {
@@ -514,6 +542,17 @@ mod tests {
             .at_field("items");
         assert_eq!(err.path, "items[1][\"n\"]");
         assert_eq!(err.found, "S \"x\"");
+    }
+
+    proptest::proptest! {
+        /// The digit-by-digit date writer writes exactly what chrono's formatter writes.
+        #[test]
+        fn fast_date_matches_chrono(seconds in -62_167_219_200i64..253_402_300_799) {
+            let time = DateTime::from_timestamp(seconds, 0).unwrap();
+            let mut date = String::new();
+            push_date(&mut date, &time.date_naive());
+            proptest::prop_assert_eq!(date, time.date_naive().format("%Y-%m-%d").to_string());
+        }
     }
 
     #[test]

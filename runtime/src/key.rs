@@ -100,7 +100,7 @@ impl KeyPart for bool {
 
 impl KeyPart for Uuid {
     fn write_key_part(&self, out: &mut String) {
-        let _ = write!(out, "{}", self.hyphenated());
+        out.push_str(self.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
     }
     fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
         Uuid::try_parse(text).map_err(|_| KeyPartError {
@@ -112,7 +112,7 @@ impl KeyPart for Uuid {
 
 impl KeyPart for NaiveDate {
     fn write_key_part(&self, out: &mut String) {
-        let _ = write!(out, "{}", self.format("%Y-%m-%d"));
+        crate::codec::push_date(out, self);
     }
     fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| KeyPartError {

@@ -106,7 +106,7 @@ pub(crate) fn key_items(table: &Table) -> TokenStream {
         impl #key {
             /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
             pub fn to_key(&self) -> #rt::AttributeMap {
-                let mut map = #rt::AttributeMap::new();
+                let mut map = #rt::AttributeMap::with_capacity(2);
                 #rt::write(&mut map, #hash_attribute, &self.#hash_name);
                 #range_write
                 map

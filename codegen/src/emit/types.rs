@@ -118,6 +118,7 @@ fn object(ty: &NamedType, fields: &[crate::ir::Field], model: &Model) -> TokenSt
     let struct_fields = fields.iter().map(super::item::struct_field);
     let default = super::item::default_impl(&name, fields);
     let encode = convert::encode_fields(fields);
+    let capacity = proc_macro2::Literal::usize_unsuffixed(fields.len());
     let decode = convert::decode_fields(fields, &quote!(Self));
     let validate_impl = validate::validate_impl(&name, fields, model);
     quote! {
@@ -132,7 +133,7 @@ fn object(ty: &NamedType, fields: &[crate::ir::Field], model: &Model) -> TokenSt
         impl #rt::AttributeCodec for #name {
             const EXPECTED: &'static str = concat!("M (a ", #type_name, ")");
             fn encode(&self) -> Option<#rt::AttributeValue> {
-                let mut map = #rt::AttributeMap::new();
+                let mut map = #rt::AttributeMap::with_capacity(#capacity);
                 #encode
                 Some(#rt::AttributeValue::M(map))
             }

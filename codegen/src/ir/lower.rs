@@ -736,7 +736,9 @@ impl Lowering<'_> {
             );
             return None;
         }
-        if field.optional {
+        // Index keys may be optional: items without them are left out of the index (a sparse
+        // index). The table's own keys are in every item.
+        if field.optional && !what.starts_with("index") {
             self.error(
                 path,
                 format!("{what} `{name}` is optional"),

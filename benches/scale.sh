@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Generator scale and build cost, measured on this machine (see BENCHMARKS.md):
+#  1. cargo check / cargo build time of generated crates of 10, 50 and 200 tables (the crate
+#     alone: its dependencies are built first, once);
+#  2. a no-op rebuild of a build.rs crate does not run the generator again, and a changed
+#     schema does.
+# Usage: bash benches/scale.sh   (from anywhere; takes a few minutes on 2 cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export CARGO_TARGET_DIR="$work/target"
+
+cargo build -q -p ddbgen -p ddbgen-benches --bin ddbgen --bin synthetic-schema
+bin="$CARGO_TARGET_DIR/debug"
+
+for n in 10 50 200; do
+    "$bin/synthetic-schema" "$n" > "$work/scale$n.yaml"
+    "$bin/ddbgen" generate "$work/scale$n.yaml" --crate "scale$n" --out "$work/scale$n" --runtime-path "$root/runtime" > /dev/null
+done
+echo "building the runtime and its dependencies once..."
+(cd "$work/scale10" && cargo build -q)
+
+seconds() { local start=$EPOCHREALTIME; "$@" > /dev/null 2>&1; awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }'; }
+printf '%-8s %-14s %-16s %-16s %-14s\n' tables "lines of Rust" "cargo check (s)" "cargo build (s)" "build s/table"
+for n in 10 50 200; do
+    lines=$(wc -l < "$work/scale$n/src/scale$n.rs")
+    touch "$work/scale$n/src/lib.rs"
+    check=$(cd "$work/scale$n" && seconds cargo check -q)
+    touch "$work/scale$n/src/lib.rs"
+    build=$(cd "$work/scale$n" && seconds cargo build -q)
+    printf '%-8s %-14s %-16.2f %-16.2f %-14.3f\n' "$n" "$lines" "$check" "$build" "$(awk -v b="$build" -v n="$n" 'BEGIN { print b / n }')"
+done
+
+echo
+echo "build.rs: a no-op rebuild of ddbgen-tests must not run its build script"
+unset CARGO_TARGET_DIR
+cargo build -q -p ddbgen-tests
+runs=$(cargo build -v -p ddbgen-tests 2>&1 | grep -c 'ddbgen-tests.*build-script-build' || true)
+echo "no-op rebuild: build script runs = $runs (expected 0)"
+touch tests/fixtures/good/minimal.yaml
+runs=$(cargo build -v -p ddbgen-tests 2>&1 | grep -c 'Running.*ddbgen-tests.*build-script-build' || true)
+echo "after touching a schema it did not read: build script runs = $runs (expected 0)"
+touch schemas/library.yaml
+runs=$(cargo build -v -p ddbgen-tests 2>&1 | grep -c 'Running.*ddbgen-tests.*build-script-build' || true)
+echo "after touching a schema it reads: build script runs = $runs (expected 1)"

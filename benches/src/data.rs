@@ -1,0 +1,79 @@
+//! Realistic orders: about 1 KB each when stored.
+
+use ddbgen_runtime::codegen::{DateTime, Decimal, NaiveDate, Uuid};
+
+use crate::orders::order::Order;
+use crate::orders::types::{Address, LineItem, OrderStatus};
+
+/// Order number `i` of `customer`, deterministic.
+pub fn order(customer: Uuid, i: u32) -> Order {
+    let placed = DateTime::from_timestamp(1_700_000_000 + i64::from(i) * 37, i % 1_000_000_000).unwrap_or_default();
+    Order {
+        customer_id: customer,
+        order_id: Uuid::from_u128(u128::from(i) * 0x9e37_79b9_7f4a_7c15 + 1),
+        placed_on: NaiveDate::from_ymd_opt(2024, 1 + i % 12, 1 + i % 28).unwrap_or_default(),
+        placed_at: placed,
+        status: [OrderStatus::Pending, OrderStatus::Paid, OrderStatus::Shipped][(i % 3) as usize],
+        total: Decimal::new(i64::from(i) * 137 + 1999, 2),
+        tax: i.is_multiple_of(2).then(|| Decimal::new(i64::from(i % 500) + 99, 2)),
+        currency: "EUR".to_owned(),
+        lines: (0..3)
+            .map(|n| LineItem {
+                sku: format!("SKU-{:06}-{n}", i % 999_983),
+                quantity: (n + 1) as u16,
+                price: Decimal::new(i64::from(n) * 250 + 499, 2),
+            })
+            .collect(),
+        tags: ["priority", "web", "returning-customer"].iter().map(|t| (*t).to_owned()).collect(),
+        notes: i.is_multiple_of(3).then(|| "Please leave the parcel with the neighbour at number 12 if nobody is home; ring twice and wait, the doorbell is slow to answer. Thank you very much for your help!".to_owned()),
+        priority: (i % 5) as u8,
+        weight_grams: 250 + i % 10_000,
+        gift: i.is_multiple_of(7),
+        coupon: i.is_multiple_of(4).then(|| format!("SAVE{}", i % 30)),
+        shipping: Address {
+            street: format!("{} Long Acre Road, Flat {}", i % 400 + 1, i % 40 + 1),
+            city: "Manchester".to_owned(),
+            postcode: "M1 1AE".to_owned(),
+            country: "GB".to_owned(),
+        },
+        metadata: [("source", "checkout-v2"), ("campaign", "autumn-sale"), ("device", "mobile-safari")]
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+        loyalty_points: i64::from(i) * 13 - 500,
+        created: placed,
+        updated: placed,
+    }
+}
+
+/// Enough orders to fill about `bytes` when stored (1 MB pages: `page(1 << 20)`).
+pub fn page(bytes: usize) -> Vec<Order> {
+    let customer = Uuid::from_u128(42);
+    let mut orders = Vec::new();
+    let mut size = 0;
+    let mut i = 0;
+    while size < bytes {
+        let order = order(customer, i);
+        size += stored_size(&ddbgen_runtime::Item::to_item(&order));
+        orders.push(order);
+        i += 1;
+    }
+    orders
+}
+
+/// DynamoDB's item size: attribute names plus values, approximately.
+pub fn stored_size(item: &ddbgen_runtime::AttributeMap) -> usize {
+    use ddbgen_runtime::AttributeValue as V;
+    fn value(v: &V) -> usize {
+        match v {
+            V::S(s) | V::N(s) => s.len(),
+            V::B(b) => b.as_ref().len(),
+            V::Bool(_) | V::Null(_) => 1,
+            V::Ss(items) | V::Ns(items) => items.iter().map(String::len).sum(),
+            V::L(items) => 3 + items.iter().map(|v| 1 + value(v)).sum::<usize>(),
+            V::M(map) => 3 + map.iter().map(|(k, v)| 1 + k.len() + value(v)).sum::<usize>(),
+            _ => 0,
+        }
+    }
+    item.iter().map(|(k, v)| k.len() + value(v)).sum()
+}
