@@ -1,6 +1,9 @@
 //! Generates the benchmark schema's code, the build.rs way.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    ddbgen::Builder::new().schema("orders.yaml").out_dir_from_env().generate()?;
+    ddbgen::Builder::new()
+        .schema("orders.yaml")
+        .out_dir_from_env()
+        .generate()?;
     Ok(())
 }

@@ -18,21 +18,34 @@ fn generated_decode(items: &[AttributeMap]) -> Vec<Order> {
 }
 
 fn serde_decode(items: &[AttributeMap]) -> Vec<Order> {
-    items.iter().map(|i| serde_dynamo::from_item(i.clone()).expect("decodes")).collect()
+    items
+        .iter()
+        .map(|i| serde_dynamo::from_item(i.clone()).expect("decodes"))
+        .collect()
 }
 
 fn serde_decode_borrowed(items: &[AttributeMap]) -> Vec<Order> {
     // serde_dynamo's `from_item` takes the item by value; the clone above is part of its cost
     // when items are borrowed, so both are measured.
-    items.iter().cloned().map(|i| serde_dynamo::from_item(i).expect("decodes")).collect()
+    items
+        .iter()
+        .cloned()
+        .map(|i| serde_dynamo::from_item(i).expect("decodes"))
+        .collect()
 }
 
 fn hand_decode(items: &[AttributeMap]) -> Vec<Order> {
-    items.iter().map(|i| hand_written::from_item(i).expect("decodes")).collect()
+    items
+        .iter()
+        .map(|i| hand_written::from_item(i).expect("decodes"))
+        .collect()
 }
 
 fn serde_encode(orders: &[Order]) -> Vec<AttributeMap> {
-    orders.iter().map(|o| serde_dynamo::to_item(o).expect("encodes")).collect()
+    orders
+        .iter()
+        .map(|o| serde_dynamo::to_item(o).expect("encodes"))
+        .collect()
 }
 
 /// Allocations per item of `f` over `n` items.
@@ -47,15 +60,22 @@ fn conversion(c: &mut Criterion) {
     let generated_items: Vec<AttributeMap> = orders.iter().map(Item::to_item).collect();
     let serde_items = serde_encode(&orders);
     let bytes: usize = generated_items.iter().map(data::stored_size).sum();
-    println!("page: {} orders, {} bytes stored ({} bytes each)", orders.len(), bytes, bytes / orders.len());
+    println!(
+        "page: {} orders, {} bytes stored ({} bytes each)",
+        orders.len(),
+        bytes,
+        bytes / orders.len()
+    );
 
     let n = orders.len();
-    println!("allocations per item, decode: generated {:.1}, serde_dynamo {:.1}, hand-written {:.1}",
+    println!(
+        "allocations per item, decode: generated {:.1}, serde_dynamo {:.1}, hand-written {:.1}",
         allocations_per_item(n, || generated_decode(&generated_items)),
         allocations_per_item(n, || serde_decode_borrowed(&serde_items)),
         allocations_per_item(n, || hand_decode(&generated_items)),
     );
-    println!("allocations per item, encode: generated {:.1}, serde_dynamo {:.1}, hand-written {:.1}",
+    println!(
+        "allocations per item, encode: generated {:.1}, serde_dynamo {:.1}, hand-written {:.1}",
         allocations_per_item(n, || orders.iter().map(Item::to_item).collect::<Vec<_>>()),
         allocations_per_item(n, || serde_encode(&orders)),
         allocations_per_item(n, || orders.iter().map(hand_written::to_item).collect::<Vec<_>>()),
@@ -63,7 +83,9 @@ fn conversion(c: &mut Criterion) {
 
     let mut decode = c.benchmark_group("decode_1mb_page");
     decode.throughput(Throughput::Bytes(bytes as u64));
-    decode.bench_function("generated", |b| b.iter(|| generated_decode(black_box(&generated_items))));
+    decode.bench_function("generated", |b| {
+        b.iter(|| generated_decode(black_box(&generated_items)))
+    });
     decode.bench_function("serde_dynamo", |b| b.iter(|| serde_decode(black_box(&serde_items))));
     decode.bench_function("hand_written", |b| b.iter(|| hand_decode(black_box(&generated_items))));
     decode.finish();
@@ -71,13 +93,22 @@ fn conversion(c: &mut Criterion) {
     let times: Vec<_> = orders.iter().map(|o| o.placed_at).collect();
     let mut primitives = c.benchmark_group("datetime_to_attribute");
     primitives.bench_function("ddbgen_runtime", |b| {
-        b.iter(|| black_box(&times).iter().map(ddbgen_runtime::AttributeCodec::encode).collect::<Vec<_>>())
+        b.iter(|| {
+            black_box(&times)
+                .iter()
+                .map(ddbgen_runtime::AttributeCodec::encode)
+                .collect::<Vec<_>>()
+        })
     });
     primitives.bench_function("chrono_to_rfc3339_opts", |b| {
         b.iter(|| {
             black_box(&times)
                 .iter()
-                .map(|t| Some(ddbgen_runtime::AttributeValue::S(t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true))))
+                .map(|t| {
+                    Some(ddbgen_runtime::AttributeValue::S(
+                        t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+                    ))
+                })
                 .collect::<Vec<_>>()
         })
     });
@@ -85,7 +116,9 @@ fn conversion(c: &mut Criterion) {
 
     let mut encode = c.benchmark_group("encode_1mb_page");
     encode.throughput(Throughput::Bytes(bytes as u64));
-    encode.bench_function("generated", |b| b.iter(|| black_box(&orders).iter().map(Item::to_item).collect::<Vec<_>>()));
+    encode.bench_function("generated", |b| {
+        b.iter(|| black_box(&orders).iter().map(Item::to_item).collect::<Vec<_>>())
+    });
     encode.bench_function("serde_dynamo", |b| b.iter(|| serde_encode(black_box(&orders))));
     encode.bench_function("hand_written", |b| {
         b.iter(|| black_box(&orders).iter().map(hand_written::to_item).collect::<Vec<_>>())

@@ -8,10 +8,16 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use ddbgen::SchemaSource;
 
 fn generator(c: &mut Criterion) {
-    let source = SchemaSource { name: "synthetic.yaml".to_owned(), text: ddbgen_benches::synthetic::schema(200) };
+    let source = SchemaSource {
+        name: "synthetic.yaml".to_owned(),
+        text: ddbgen_benches::synthetic::schema(200),
+    };
     let output = ddbgen::generate_modules(std::slice::from_ref(&source)).expect("valid schema");
     let lines: usize = output.files.values().map(|f| f.lines().count()).sum();
-    println!("200 tables: {} bytes of YAML, {lines} lines of Rust generated", source.text.len());
+    println!(
+        "200 tables: {} bytes of YAML, {lines} lines of Rust generated",
+        source.text.len()
+    );
     let dir = std::env::temp_dir().join(format!("ddbgen-bench-{}", std::process::id()));
     output.write(&dir).expect("write");
 

@@ -32,7 +32,12 @@ async fn fill(client: &Client, table: &str, customer: Uuid) -> usize {
         if batch.len() == 25 || i + 1 == ORDERS {
             let mut pending = HashMap::from([(table.to_owned(), std::mem::take(&mut batch))]);
             while !pending.is_empty() {
-                let output = client.batch_write_item().set_request_items(Some(pending)).send().await.expect("batch write");
+                let output = client
+                    .batch_write_item()
+                    .set_request_items(Some(pending))
+                    .send()
+                    .await
+                    .expect("batch write");
                 pending = output.unprocessed_items.unwrap_or_default();
             }
         }
@@ -70,7 +75,10 @@ async fn raw(client: &Client, table: &str, customer: Uuid) -> usize {
 }
 
 fn paged_reads(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let server = LocalDynamo::start().expect("server");
     let client = server.client();
     let repo = OrderRepository::new(client.clone());
@@ -94,8 +102,12 @@ fn paged_reads(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("stream_100k_orders");
     group.sample_size(10);
-    group.bench_function("generated_stream", |b| b.iter(|| runtime.block_on(generated(&repo, customer))));
-    group.bench_function("raw_paginator_hand_written", |b| b.iter(|| runtime.block_on(raw(&client, &table, customer))));
+    group.bench_function("generated_stream", |b| {
+        b.iter(|| runtime.block_on(generated(&repo, customer)))
+    });
+    group.bench_function("raw_paginator_hand_written", |b| {
+        b.iter(|| runtime.block_on(raw(&client, &table, customer)))
+    });
     group.finish();
     drop(server);
 }

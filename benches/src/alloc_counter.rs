@@ -62,4 +62,3 @@ pub fn measure<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
     let peak = PEAK.load(Ordering::Relaxed).max(0) as usize;
     (result, ALLOCATIONS.load(Ordering::Relaxed) - allocations, peak)
 }
-

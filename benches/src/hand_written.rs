@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use ddbgen_runtime::AttributeValue as V;
 use chrono::SecondsFormat;
+use ddbgen_runtime::AttributeValue as V;
 use ddbgen_runtime::codegen::{DateTime, Decimal, NaiveDate, Utc, Uuid};
 
 use crate::orders::order::Order;
@@ -29,10 +29,19 @@ fn status_name(status: OrderStatus) -> &'static str {
 /// The stored form of an order.
 pub fn to_item(order: &Order) -> Item {
     let mut item = HashMap::with_capacity(20);
-    item.insert("customer_id".to_owned(), V::S(order.customer_id.hyphenated().to_string()));
+    item.insert(
+        "customer_id".to_owned(),
+        V::S(order.customer_id.hyphenated().to_string()),
+    );
     item.insert("order_id".to_owned(), V::S(order.order_id.hyphenated().to_string()));
-    item.insert("placed_on".to_owned(), V::S(order.placed_on.format("%Y-%m-%d").to_string()));
-    item.insert("placed_at".to_owned(), V::S(order.placed_at.to_rfc3339_opts(SecondsFormat::Nanos, true)));
+    item.insert(
+        "placed_on".to_owned(),
+        V::S(order.placed_on.format("%Y-%m-%d").to_string()),
+    );
+    item.insert(
+        "placed_at".to_owned(),
+        V::S(order.placed_at.to_rfc3339_opts(SecondsFormat::Nanos, true)),
+    );
     item.insert("status".to_owned(), s(status_name(order.status)));
     item.insert("total".to_owned(), V::N(order.total.to_string()));
     if let Some(tax) = &order.tax {
@@ -69,11 +78,33 @@ pub fn to_item(order: &Order) -> Item {
     shipping.insert("postcode".to_owned(), V::S(order.shipping.postcode.clone()));
     shipping.insert("country".to_owned(), V::S(order.shipping.country.clone()));
     item.insert("shipping".to_owned(), V::M(shipping));
-    item.insert("metadata".to_owned(), V::M(order.metadata.iter().map(|(k, v)| (k.clone(), V::S(v.clone()))).collect()));
+    item.insert(
+        "metadata".to_owned(),
+        V::M(
+            order
+                .metadata
+                .iter()
+                .map(|(k, v)| (k.clone(), V::S(v.clone())))
+                .collect(),
+        ),
+    );
     item.insert("loyalty_points".to_owned(), V::N(order.loyalty_points.to_string()));
-    item.insert("created".to_owned(), V::S(order.created.to_rfc3339_opts(SecondsFormat::Nanos, true)));
-    item.insert("updated".to_owned(), V::S(order.updated.to_rfc3339_opts(SecondsFormat::Nanos, true)));
-    item.insert("sk".to_owned(), V::S(format!("{}#{}", order.placed_on.format("%Y-%m-%d"), order.order_id.hyphenated())));
+    item.insert(
+        "created".to_owned(),
+        V::S(order.created.to_rfc3339_opts(SecondsFormat::Nanos, true)),
+    );
+    item.insert(
+        "updated".to_owned(),
+        V::S(order.updated.to_rfc3339_opts(SecondsFormat::Nanos, true)),
+    );
+    item.insert(
+        "sk".to_owned(),
+        V::S(format!(
+            "{}#{}",
+            order.placed_on.format("%Y-%m-%d"),
+            order.order_id.hyphenated()
+        )),
+    );
     item
 }
 
@@ -111,7 +142,9 @@ fn uuid(value: &V, name: &str) -> Result<Uuid, String> {
 
 fn time(value: &V, name: &str) -> Result<DateTime<Utc>, String> {
     match value {
-        V::S(s) => DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| format!("{name}: bad time")),
+        V::S(s) => DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| format!("{name}: bad time")),
         _ => Err(format!("{name}: expected S")),
     }
 }

@@ -21,7 +21,10 @@ pub fn schema(tables: usize) -> String {
 mod tests {
     #[test]
     fn the_synthetic_schema_is_valid() {
-        let source = ddbgen::SchemaSource { name: "synthetic.yaml".into(), text: super::schema(3) };
+        let source = ddbgen::SchemaSource {
+            name: "synthetic.yaml".into(),
+            text: super::schema(3),
+        };
         let output = ddbgen::generate_modules(&[source]).expect("valid");
         assert!(output.files.values().all(|f| f.contains("pub mod table2")));
     }

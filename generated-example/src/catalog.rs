@@ -117,7 +117,7 @@ pub mod types {
     impl rt::AttributeCodec for Supplier {
         const EXPECTED: &'static str = concat!("M (a ", "Supplier", ")");
         fn encode(&self) -> Option<rt::AttributeValue> {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(2);
             rt::write(&mut map, "name", &self.name);
             rt::write(&mut map, "contact", &self.contact);
             Some(rt::AttributeValue::M(map))
@@ -173,7 +173,7 @@ pub mod types {
     impl rt::AttributeCodec for Contact {
         const EXPECTED: &'static str = concat!("M (a ", "Contact", ")");
         fn encode(&self) -> Option<rt::AttributeValue> {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(2);
             rt::write(&mut map, "email", &self.email);
             rt::write(&mut map, "phone", &self.phone);
             Some(rt::AttributeValue::M(map))
@@ -229,7 +229,7 @@ pub mod types {
     impl rt::AttributeCodec for PriceChange {
         const EXPECTED: &'static str = concat!("M (a ", "PriceChange", ")");
         fn encode(&self) -> Option<rt::AttributeValue> {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(2);
             rt::write(&mut map, "at", &self.at);
             rt::write(&mut map, "price", &self.price);
             Some(rt::AttributeValue::M(map))
@@ -518,7 +518,7 @@ pub mod product {
     impl ProductKey {
         /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
         pub fn to_key(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(2);
             rt::write(&mut map, "sku", &self.sku);
             map.insert("variant_key".to_owned(), rt::AttributeValue::S(self.sort_key()));
             map
@@ -612,7 +612,7 @@ pub mod product {
     impl rt::Item for Product {
         const TABLE: &'static rt::TableSpec = &TABLE;
         fn to_item(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(36);
             rt::write(&mut map, "sku", &self.sku);
             rt::write(&mut map, "region", &self.region);
             rt::write(&mut map, "released", &self.released);

@@ -196,7 +196,9 @@ impl AttributeCodec for Uuid {
     const EXPECTED: &'static str = "S (a UUID)";
     fn encode(&self) -> Option<AttributeValue> {
         let mut buffer = Uuid::encode_buffer();
-        Some(AttributeValue::S(self.hyphenated().encode_lower(&mut buffer).to_owned()))
+        Some(AttributeValue::S(
+            self.hyphenated().encode_lower(&mut buffer).to_owned(),
+        ))
     }
     fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
         match value {

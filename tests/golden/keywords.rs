@@ -29,7 +29,7 @@ pub mod types {
     impl rt::AttributeCodec for Note {
         const EXPECTED: &'static str = concat!("M (a ", "Note", ")");
         fn encode(&self) -> Option<rt::AttributeValue> {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(2);
             rt::write(&mut map, "text", &self.text);
             rt::write(&mut map, "score", &self.score);
             Some(rt::AttributeValue::M(map))
@@ -263,7 +263,7 @@ pub mod event {
     impl EventKey {
         /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
         pub fn to_key(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(2);
             rt::write(&mut map, "type", &self.r#type);
             rt::write(&mut map, "at", &self.at);
             map
@@ -303,7 +303,7 @@ pub mod event {
     impl rt::Item for Event {
         const TABLE: &'static rt::TableSpec = &TABLE;
         fn to_item(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(12);
             rt::write(&mut map, "type", &self.r#type);
             rt::write(&mut map, "at", &self.at);
             rt::write(&mut map, "match", &self.r#match);
@@ -905,7 +905,7 @@ pub mod reading {
     impl ReadingKey {
         /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
         pub fn to_key(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(2);
             rt::write(&mut map, "sensor", &self.sensor);
             map.insert("sk".to_owned(), rt::AttributeValue::S(self.sort_key()));
             map
@@ -954,7 +954,7 @@ pub mod reading {
     impl rt::Item for Reading {
         const TABLE: &'static rt::TableSpec = &TABLE;
         fn to_item(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(6);
             rt::write(&mut map, "sensor", &self.sensor);
             rt::write(&mut map, "day", &self.day);
             rt::write(&mut map, "offset", &self.offset);
@@ -1659,7 +1659,7 @@ pub mod reserved {
     impl ReservedKey {
         /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
         pub fn to_key(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(2);
             rt::write(&mut map, "name", &self.name);
             rt::write(&mut map, "year", &self.year);
             map
@@ -1697,7 +1697,7 @@ pub mod reserved {
     impl rt::Item for Reserved {
         const TABLE: &'static rt::TableSpec = &TABLE;
         fn to_item(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(10);
             rt::write(&mut map, "name", &self.name);
             rt::write(&mut map, "year", &self.year);
             rt::write(&mut map, "status", &self.status);

@@ -29,7 +29,7 @@ pub mod types {
     impl rt::AttributeCodec for Author {
         const EXPECTED: &'static str = concat!("M (a ", "Author", ")");
         fn encode(&self) -> Option<rt::AttributeValue> {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(2);
             rt::write(&mut map, "name", &self.name);
             rt::write(&mut map, "born", &self.born);
             Some(rt::AttributeValue::M(map))
@@ -374,7 +374,7 @@ pub mod book {
     impl BookKey {
         /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
         pub fn to_key(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(2);
             rt::write(&mut map, "publisher", &self.publisher);
             map.insert("year_isbn".to_owned(), rt::AttributeValue::S(self.sort_key()));
             map
@@ -433,7 +433,7 @@ pub mod book {
     impl rt::Item for Book {
         const TABLE: &'static rt::TableSpec = &TABLE;
         fn to_item(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(17);
             rt::write(&mut map, "publisher", &self.publisher);
             rt::write(&mut map, "published_year", &self.published_year);
             rt::write(&mut map, "isbn", &self.isbn);
@@ -1396,7 +1396,7 @@ pub mod customer {
     impl CustomerKey {
         /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
         pub fn to_key(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(2);
             rt::write(&mut map, "id", &self.id);
             map
         }
@@ -1428,7 +1428,7 @@ pub mod customer {
     impl rt::Item for Customer {
         const TABLE: &'static rt::TableSpec = &TABLE;
         fn to_item(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(8);
             rt::write(&mut map, "id", &self.id);
             rt::write(&mut map, "email", &self.email);
             rt::write(&mut map, "name", &self.name);

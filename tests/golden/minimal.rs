@@ -58,7 +58,7 @@ pub mod note {
     impl NoteKey {
         /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
         pub fn to_key(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(2);
             rt::write(&mut map, "id", &self.id);
             map
         }
@@ -86,7 +86,7 @@ pub mod note {
     impl rt::Item for Note {
         const TABLE: &'static rt::TableSpec = &TABLE;
         fn to_item(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::new();
+            let mut map = rt::AttributeMap::with_capacity(4);
             rt::write(&mut map, "id", &self.id);
             rt::write(&mut map, "text", &self.text);
             rt::write(&mut map, "created", &self.created);

@@ -36,7 +36,8 @@ pub(crate) fn table_module(table: &Table, model: &Model) -> TokenStream {
     let encode = convert::encode_fields(&table.fields);
     let decode = convert::decode_fields(&table.fields, &quote!(Self));
     let range_attribute = key::composite_attribute_write(table);
-    let capacity = proc_macro2::Literal::usize_unsuffixed(table.fields.len() + usize::from(!range_attribute.is_empty()));
+    let capacity =
+        proc_macro2::Literal::usize_unsuffixed(table.fields.len() + usize::from(!range_attribute.is_empty()));
     let item_validate = validate_impls(&item, &table.fields, model);
     let new_validate = validate_impls(&new_item, &declared, model);
     let key_items = key::key_items(table);
