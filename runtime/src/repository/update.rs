@@ -35,12 +35,6 @@ impl UpdateExpression {
         }
     }
 
-    /// `SET attribute = if_not_exists(attribute, value)`: written once, never changed.
-    pub fn set_if_absent(&mut self, attribute: &str, value: AttributeValue) {
-        let (name, value) = (self.placeholders.name(attribute), self.placeholders.value(value));
-        self.set.push(format!("{name} = if_not_exists({name}, {value})"));
-    }
-
     /// `SET attribute = attribute + 1`, for the optimistic-locking counter.
     pub fn increment(&mut self, attribute: &str) {
         let (name, one) = (
