@@ -90,30 +90,6 @@ fn conversion(c: &mut Criterion) {
     decode.bench_function("hand_written", |b| b.iter(|| hand_decode(black_box(&generated_items))));
     decode.finish();
 
-    let times: Vec<_> = orders.iter().map(|o| o.placed_at).collect();
-    let mut primitives = c.benchmark_group("datetime_to_attribute");
-    primitives.bench_function("ddbgen_runtime", |b| {
-        b.iter(|| {
-            black_box(&times)
-                .iter()
-                .map(ddbgen_runtime::AttributeCodec::encode)
-                .collect::<Vec<_>>()
-        })
-    });
-    primitives.bench_function("chrono_to_rfc3339_opts", |b| {
-        b.iter(|| {
-            black_box(&times)
-                .iter()
-                .map(|t| {
-                    Some(ddbgen_runtime::AttributeValue::S(
-                        t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
-                    ))
-                })
-                .collect::<Vec<_>>()
-        })
-    });
-    primitives.finish();
-
     let mut encode = c.benchmark_group("encode_1mb_page");
     encode.throughput(Throughput::Bytes(bytes as u64));
     encode.bench_function("generated", |b| {

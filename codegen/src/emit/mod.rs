@@ -65,13 +65,18 @@ fn format_items(tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens) {
         Ok(file) => prettyplease::unparse(&file),
         // A bug in an emitter, not in the schema: the generated code must not compile.
-        Err(error) => format!("compile_error!({:?});\n", format!("ddbgen emitted invalid Rust: {error}")),
+        Err(error) => format!(
+            "compile_error!({:?});\n",
+            format!("ddbgen emitted invalid Rust: {error}")
+        ),
     }
 }
 
 /// `f` over `items` on scoped threads, results in the order of `items`.
 fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(items.len());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items.len());
     if workers <= 1 {
         return items.iter().map(f).collect();
     }
@@ -80,7 +85,10 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
             .chunks(items.len().div_ceil(workers))
             .map(|chunk| scope.spawn(|| chunk.iter().map(&f).collect::<Vec<R>>()))
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
     })
 }
 
