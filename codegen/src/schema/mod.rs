@@ -127,22 +127,20 @@ mod tests {
     fn unknown_key_points_at_it_with_a_suggestion() {
         let err = parse("s.yaml", "version: 1\ntabels: {}\n").unwrap_err();
         let text = err.to_string();
-        println!("{text}");
         assert!(text.starts_with("s.yaml:2:1: error: unknown key `tabels`"), "{text}");
         assert!(text.contains("did you mean `tables`?"), "{text}");
     }
 
     #[test]
     fn type_mismatch_and_syntax_errors_have_positions() {
-        let err = parse("s.yaml", "version: 1\ntables:\n  Book:\n    fields: [1]\n").unwrap_err();
-        println!("{err}");
-        let err = parse("s.yaml", "version: 1\ntables: {\n").unwrap_err();
-        println!("{err}");
-        let err = parse(
-            "s.yaml",
-            "version: 1\ntables:\n  B:\n    fields: {}\n    range_key: {attribute: a, parts: [x], sep: 1}\n",
-        )
-        .unwrap_err();
-        println!("{err}");
+        let first = |text: &str| parse("s.yaml", text).unwrap_err().0.remove(0);
+        let mismatch = first("version: 1\ntables:\n  Book:\n    fields: [1]\n");
+        assert_eq!((mismatch.pos.line, mismatch.pos.column), (4, 13), "{mismatch}");
+        let syntax = first("version: 1\ntables: {\n");
+        assert_eq!((syntax.pos.line, syntax.pos.column), (2, 9), "{syntax}");
+        assert!(syntax.message.contains("unclosed"), "{syntax}");
+        let duplicate = first("version: 1\nversion: 1\n");
+        assert_eq!(duplicate.message, "duplicate key `version`");
+        assert_eq!(duplicate.pos.line, 2);
     }
 }
