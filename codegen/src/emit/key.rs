@@ -3,12 +3,30 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{data_derives, field_type, ident, rt};
+use super::{data_derives, ident, rt};
 use crate::ir::{Field, FieldType, Model, NamedKind, ProjectionKind, RangeKey, Scalar, Table};
 
 /// Whether values of this key type are `Copy` (passed by value, never cloned).
 fn is_copy(ty: &FieldType) -> bool {
     !matches!(ty, FieldType::Scalar(Scalar::String | Scalar::Bytes))
+}
+
+/// The parameter type of a key value: `&str` for a string, the value itself otherwise.
+pub(crate) fn key_param(field: &Field) -> TokenStream {
+    if field.ty == FieldType::Scalar(Scalar::String) {
+        quote!(&str)
+    } else {
+        super::rust_type(&field.ty)
+    }
+}
+
+/// `.part_str(value)` or `.part(&value)`: appends a key value to a `CompositeKey`.
+pub(crate) fn push_part(field: &Field, value: &TokenStream) -> TokenStream {
+    if field.ty == FieldType::Scalar(Scalar::String) {
+        quote!(.part_str(#value))
+    } else {
+        quote!(.part(&#value))
+    }
 }
 
 /// `BookKey`, `Book::key()` and the sort-key encoder.
@@ -45,21 +63,12 @@ pub(crate) fn key_items(table: &Table) -> TokenStream {
         Some(RangeKey::Composite(composite)) => {
             let parts: Vec<&Field> = composite.parts.iter().map(|i| &table.fields[*i]).collect();
             let args = parts.iter().map(|f| {
-                let name = ident(&f.ident);
-                let ty = if f.ty == FieldType::Scalar(Scalar::String) {
-                    quote!(&str)
-                } else {
-                    field_type(f)
-                };
+                let (name, ty) = (ident(&f.ident), key_param(f));
                 quote!(#name: #ty)
             });
             let pushes = parts.iter().map(|f| {
                 let name = ident(&f.ident);
-                if f.ty == FieldType::Scalar(Scalar::String) {
-                    quote!(.part_str(#name))
-                } else {
-                    quote!(.part(&#name))
-                }
+                push_part(f, &quote!(#name))
             });
             let self_args = parts.iter().map(|f| {
                 let name = ident(&f.ident);

@@ -5,6 +5,7 @@ use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::key::{key_param, push_part};
 use super::repository::{bare, param};
 use super::{data_derives, ident, rt};
 use crate::ir::{Field, FieldOrigin, FieldType, Index, Model, ProjectionKind, RangeKey, Rules, Scalar, Table};
@@ -216,11 +217,7 @@ fn comparisons(
     let rt = rt();
     let item = target.item();
     let name = bare(field);
-    let ty = if field.ty == FieldType::Scalar(Scalar::String) {
-        quote!(&str)
-    } else {
-        super::rust_type(&field.ty)
-    };
+    let ty = key_param(field);
     let (low, high, value) = (quote!(low), quote!(high), quote!(value));
     let cases = [
         (
@@ -330,11 +327,7 @@ fn single_field_level(target: &Target, field: &Field) -> TokenStream {
     let attribute = &field.attribute;
     let field_name = &field.name;
     let is_string = field.ty == FieldType::Scalar(Scalar::String);
-    let ty = if is_string {
-        quote!(&str)
-    } else {
-        super::rust_type(&field.ty)
-    };
+    let ty = key_param(field);
     let value_of = |v: TokenStream| {
         if is_string {
             quote!(#rt::AttributeValue::S(#v.to_owned()))
@@ -428,17 +421,8 @@ fn composite_levels(target: &Target, attribute: &str, separator: &str, parts: &[
         let level = level_name(k);
         let part_name = &part.name;
         let method = format_ident!("{}", bare(part));
-        let is_string = part.ty == FieldType::Scalar(Scalar::String);
-        let ty = if is_string {
-            quote!(&str)
-        } else {
-            super::rust_type(&part.ty)
-        };
-        let push = if is_string {
-            quote!(.part_str(value))
-        } else {
-            quote!(.part(&value))
-        };
+        let ty = key_param(part);
+        let push = push_part(part, &quote!(value));
         let key = if k == 0 {
             quote!(#rt::CompositeKey::new(#separator))
         } else {
@@ -466,19 +450,11 @@ fn composite_levels(target: &Target, attribute: &str, separator: &str, parts: &[
         }
         if k == 0 {
             let encode = |v: &TokenStream| {
-                let push = if is_string {
-                    quote!(.part_str(#v))
-                } else {
-                    quote!(.part(&#v))
-                };
+                let push = push_part(part, v);
                 quote!(#rt::AttributeValue::S(#rt::CompositeKey::new(#separator)#push.finish()))
             };
             let after = |v: &TokenStream| {
-                let push = if is_string {
-                    quote!(.part_str(#v))
-                } else {
-                    quote!(.part(&#v))
-                };
+                let push = push_part(part, v);
                 quote!(#rt::AttributeValue::S(#rt::CompositeKey::new(#separator)#push.after()))
             };
             methods.push(comparisons(target, part, attribute, &encode, &after));
