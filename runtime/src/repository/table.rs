@@ -133,19 +133,24 @@ impl<T: Item> Table<T> {
         format!("{function}({})", placeholders.name(T::TABLE.hash_key.name))
     }
 
-    /// The stored item, read consistently, for error reports after a failed condition.
-    async fn current(&self, item: &AttributeMap) -> Result<Option<AttributeMap>, Error> {
-        let key = key_of(item, T::TABLE.hash_key, T::TABLE.range_key);
+    /// GetItem, returning the stored attributes as they are.
+    async fn get_stored(&self, key: AttributeMap, consistent: bool) -> Result<Option<AttributeMap>, Error> {
         let output = self
             .client
             .get_item()
             .table_name(&self.name)
             .set_key(Some(key))
-            .consistent_read(true)
+            .consistent_read(consistent)
             .send()
             .await
             .map_err(|e| Error::sdk("GetItem", &self.name, e))?;
         Ok(output.item)
+    }
+
+    /// The stored item, read consistently, for error reports after a failed condition.
+    async fn current(&self, item: &AttributeMap) -> Result<Option<AttributeMap>, Error> {
+        self.get_stored(key_of(item, T::TABLE.hash_key, T::TABLE.range_key), true)
+            .await
     }
 
     /// PutItem under `condition`; when the condition fails, the stored item (from DynamoDB, or
@@ -234,16 +239,11 @@ impl<T: Item> Table<T> {
 
     /// GetItem by key attributes.
     pub async fn get(&self, key: AttributeMap, consistent: bool) -> Result<Option<T>, Error> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.name)
-            .set_key(Some(key))
-            .consistent_read(consistent)
-            .send()
-            .await
-            .map_err(|e| Error::sdk("GetItem", &self.name, e))?;
-        output.item.as_ref().map(|item| T::from_item(item)).transpose()
+        self.get_stored(key, consistent)
+            .await?
+            .as_ref()
+            .map(T::from_item)
+            .transpose()
     }
 
     /// DeleteItem; returns the deleted item, `None` when there was none.
