@@ -2,7 +2,6 @@
 //! generator. All problems of a file are collected and returned together.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use indexmap::IndexMap;
 
 use super::*;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
@@ -87,7 +86,6 @@ impl Lowering<'_> {
     fn named_types(&mut self, path: &YamlPath) -> Vec<NamedType> {
         let file = self.file;
         let defs = &file.document.types;
-        let names: Vec<&str> = defs.keys().map(String::as_str).collect();
         let mut out = Vec::new();
         for (name, def) in defs {
             let path = path.child(name);
@@ -114,7 +112,7 @@ impl Lowering<'_> {
                     let mut idents = Vec::new();
                     for (field_name, field) in fields {
                         let field_path = path.child("fields").child(field_name);
-                        if let Some(f) = self.field(field_name, field, &field_path, &names, defs, &mut idents) {
+                        if let Some(f) = self.field(field_name, field, &field_path, &mut idents) {
                             lowered.push(f);
                         }
                     }
@@ -193,20 +191,11 @@ impl Lowering<'_> {
                 "DynamoDB table names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`",
             );
         }
-        let file = self.file;
-        let type_names: Vec<&str> = file.document.types.keys().map(String::as_str).collect();
         let mut idents = Vec::new();
         let mut fields = Vec::new();
         for (field_name, field) in &def.fields {
             let field_path = path.child("fields").child(field_name);
-            if let Some(f) = self.field(
-                field_name,
-                field,
-                &field_path,
-                &type_names,
-                &file.document.types,
-                &mut idents,
-            ) {
+            if let Some(f) = self.field(field_name, field, &field_path, &mut idents) {
                 fields.push(f);
             }
         }
@@ -381,16 +370,9 @@ impl Lowering<'_> {
         Some(table)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn field(
-        &mut self,
-        name: &str,
-        def: &FieldDef,
-        path: &YamlPath,
-        type_names: &[&str],
-        types: &IndexMap<String, crate::schema::model::TypeDef>,
-        idents: &mut Vec<String>,
-    ) -> Option<Field> {
+    fn field(&mut self, name: &str, def: &FieldDef, path: &YamlPath, idents: &mut Vec<String>) -> Option<Field> {
+        let types = &self.file.document.types;
+        let type_names: Vec<&str> = types.keys().map(String::as_str).collect();
         if !is_field_name(name) {
             self.error_key(
                 path,
@@ -470,13 +452,13 @@ impl Lowering<'_> {
             );
         }
         let rules = match &def.validate {
-            Some(rules) => self.rules(rules, &ty, &path.child("validate"), types),
+            Some(rules) => self.rules(rules, &ty, &path.child("validate")),
             None => Rules::default(),
         };
         let default = match &def.default {
             Some(value) => {
                 let default_path = path.child("default");
-                let value = self.literal(value, &ty, &default_path, types);
+                let value = self.literal(value, &ty, &default_path);
                 if let Some(value) = &value
                     && let Some(why) = violates(value, &rules)
                 {
@@ -504,13 +486,7 @@ impl Lowering<'_> {
         })
     }
 
-    fn rules(
-        &mut self,
-        def: &RulesDef,
-        ty: &FieldType,
-        path: &YamlPath,
-        types: &IndexMap<String, crate::schema::model::TypeDef>,
-    ) -> Rules {
+    fn rules(&mut self, def: &RulesDef, ty: &FieldType, path: &YamlPath) -> Rules {
         let mut rules = Rules {
             min_length: def.min_length,
             max_length: def.max_length,
@@ -604,7 +580,7 @@ impl Lowering<'_> {
                 );
             } else {
                 for (i, value) in values.iter().enumerate() {
-                    if let Some(v) = self.literal(value, ty, &path.child("one_of").child(i), types) {
+                    if let Some(v) = self.literal(value, ty, &path.child("one_of").child(i)) {
                         rules.one_of.push(v);
                     }
                 }
@@ -623,14 +599,9 @@ impl Lowering<'_> {
     }
 
     /// A literal (default or `one_of` value) checked against the field's type.
-    fn literal(
-        &mut self,
-        value: &serde_json::Value,
-        ty: &FieldType,
-        path: &YamlPath,
-        types: &IndexMap<String, crate::schema::model::TypeDef>,
-    ) -> Option<DefaultValue> {
+    fn literal(&mut self, value: &serde_json::Value, ty: &FieldType, path: &YamlPath) -> Option<DefaultValue> {
         use serde_json::Value;
+        let types = &self.file.document.types;
         let literal = match (ty, value) {
             (FieldType::Scalar(Scalar::String), Value::String(s)) => DefaultValue::String(s.clone()),
             (FieldType::Scalar(Scalar::Bool), Value::Bool(b)) => DefaultValue::Bool(*b),
