@@ -1,10 +1,22 @@
 //! Decoding and encoding a 1 MB page of 20-field orders: the generated code, serde_dynamo on
 //! the same (serde-derived) struct, and hand-written `match` code. Also counts allocations per
-//! item. Run: `cargo bench -p ddbgen-benches --bench conversion`.
+//! item. Run `bash benches/conversion.sh` for the ratio table: it runs every benchmark in its
+//! own process (BENCHMARKS.md says why). `cargo bench -p ddbgen-benches --bench conversion`
+//! runs them all in one process.
+//!
+//! All three get the same input in the same form:
+//! - decoding takes a page as the SDK hands it over, an owned `Vec<AttributeMap>`, and consumes
+//!   it (serde_dynamo's `from_item` takes each item by value; the generated and hand-written
+//!   code borrow it, then drop the page). Copying the page for each iteration is not timed.
+//! - encoding borrows the orders and returns the items a request would carry.
+//!
+//! Each direction is measured twice: with the converted page dropped inside the timing (what a
+//! program pays end to end) and outside it (the conversion alone). Dropping is the same work
+//! for all three, since they produce the same types.
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ddbgen_benches::alloc_counter::{self, CountingAllocator};
 use ddbgen_benches::orders::order::Order;
 use ddbgen_benches::{data, hand_written};
@@ -13,32 +25,24 @@ use ddbgen_runtime::{AttributeMap, FromItem, Item};
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
-fn generated_decode(items: &[AttributeMap]) -> Vec<Order> {
-    items.iter().map(|i| Order::from_item(i).expect("decodes")).collect()
+fn generated_decode(page: Vec<AttributeMap>) -> Vec<Order> {
+    page.iter().map(|i| Order::from_item(i).expect("decodes")).collect()
 }
 
-fn serde_decode(items: &[AttributeMap]) -> Vec<Order> {
-    items
-        .iter()
-        .map(|i| serde_dynamo::from_item(i.clone()).expect("decodes"))
-        .collect()
-}
-
-fn serde_decode_borrowed(items: &[AttributeMap]) -> Vec<Order> {
-    // serde_dynamo's `from_item` takes the item by value; the clone above is part of its cost
-    // when items are borrowed, so both are measured.
-    items
-        .iter()
-        .cloned()
+fn serde_decode(page: Vec<AttributeMap>) -> Vec<Order> {
+    page.into_iter()
         .map(|i| serde_dynamo::from_item(i).expect("decodes"))
         .collect()
 }
 
-fn hand_decode(items: &[AttributeMap]) -> Vec<Order> {
-    items
-        .iter()
+fn hand_decode(page: Vec<AttributeMap>) -> Vec<Order> {
+    page.iter()
         .map(|i| hand_written::from_item(i).expect("decodes"))
         .collect()
+}
+
+fn generated_encode(orders: &[Order]) -> Vec<AttributeMap> {
+    orders.iter().map(Item::to_item).collect()
 }
 
 fn serde_encode(orders: &[Order]) -> Vec<AttributeMap> {
@@ -48,6 +52,10 @@ fn serde_encode(orders: &[Order]) -> Vec<AttributeMap> {
         .collect()
 }
 
+fn hand_encode(orders: &[Order]) -> Vec<AttributeMap> {
+    orders.iter().map(hand_written::to_item).collect()
+}
+
 /// Allocations per item of `f` over `n` items.
 fn allocations_per_item<T>(n: usize, f: impl FnOnce() -> T) -> f64 {
     let (result, count, _) = alloc_counter::measure(f);
@@ -55,11 +63,16 @@ fn allocations_per_item<T>(n: usize, f: impl FnOnce() -> T) -> f64 {
     count as f64 / n as f64
 }
 
+type Decoder = fn(Vec<AttributeMap>) -> Vec<Order>;
+type Encoder = fn(&[Order]) -> Vec<AttributeMap>;
+
 fn conversion(c: &mut Criterion) {
     let orders = data::page(1 << 20);
-    let generated_items: Vec<AttributeMap> = orders.iter().map(Item::to_item).collect();
+    let items = generated_encode(&orders);
+    // serde_dynamo stores some types its own way (sets as lists, decimals as strings), so it
+    // decodes its own encoding of the same orders.
     let serde_items = serde_encode(&orders);
-    let bytes: usize = generated_items.iter().map(data::stored_size).sum();
+    let bytes: usize = items.iter().map(data::stored_size).sum();
     println!(
         "page: {} orders, {} bytes stored ({} bytes each)",
         orders.len(),
@@ -67,39 +80,69 @@ fn conversion(c: &mut Criterion) {
         bytes / orders.len()
     );
 
-    let n = orders.len();
-    println!(
-        "allocations per item, decode: generated {:.1}, serde_dynamo {:.1}, hand-written {:.1}",
-        allocations_per_item(n, || generated_decode(&generated_items)),
-        allocations_per_item(n, || serde_decode_borrowed(&serde_items)),
-        allocations_per_item(n, || hand_decode(&generated_items)),
-    );
-    println!(
-        "allocations per item, encode: generated {:.1}, serde_dynamo {:.1}, hand-written {:.1}",
-        allocations_per_item(n, || orders.iter().map(Item::to_item).collect::<Vec<_>>()),
-        allocations_per_item(n, || serde_encode(&orders)),
-        allocations_per_item(n, || orders.iter().map(hand_written::to_item).collect::<Vec<_>>()),
-    );
+    let decoders: [(&str, Decoder, &Vec<AttributeMap>); 3] = [
+        ("generated", generated_decode, &items),
+        ("serde_dynamo", serde_decode, &serde_items),
+        ("hand_written", hand_decode, &items),
+    ];
+    let encoders: [(&str, Encoder); 3] = [
+        ("generated", generated_encode),
+        ("serde_dynamo", serde_encode),
+        ("hand_written", hand_encode),
+    ];
 
-    let mut decode = c.benchmark_group("decode_1mb_page");
-    decode.throughput(Throughput::Bytes(bytes as u64));
-    decode.bench_function("generated", |b| {
-        b.iter(|| generated_decode(black_box(&generated_items)))
+    // Counted on a page each owns; the page's own allocations happen before counting starts.
+    let n = orders.len() as f64;
+    let decode_counts = decoders.map(|(_, decode, input)| {
+        let page = input.clone();
+        allocations_per_item(orders.len(), || decode(page))
     });
-    decode.bench_function("serde_dynamo", |b| b.iter(|| serde_decode(black_box(&serde_items))));
-    decode.bench_function("hand_written", |b| b.iter(|| hand_decode(black_box(&generated_items))));
-    decode.finish();
+    let encode_counts = encoders.map(|(_, encode)| allocations_per_item(orders.len(), || encode(&orders)));
+    for (direction, counts) in [("decode", decode_counts), ("encode", encode_counts)] {
+        println!(
+            "allocations per item, {direction}: generated {:.1}, serde_dynamo {:.1}, hand-written {:.1} ({n} items)",
+            counts[0], counts[1], counts[2]
+        );
+    }
 
-    let mut encode = c.benchmark_group("encode_1mb_page");
-    encode.throughput(Throughput::Bytes(bytes as u64));
-    encode.bench_function("generated", |b| {
-        b.iter(|| black_box(&orders).iter().map(Item::to_item).collect::<Vec<_>>())
-    });
-    encode.bench_function("serde_dynamo", |b| b.iter(|| serde_encode(black_box(&orders))));
-    encode.bench_function("hand_written", |b| {
-        b.iter(|| black_box(&orders).iter().map(hand_written::to_item).collect::<Vec<_>>())
-    });
-    encode.finish();
+    for (group, drop_timed) in [("decode_1mb_page", true), ("decode_1mb_page_drop_untimed", false)] {
+        let mut group = c.benchmark_group(group);
+        group.throughput(Throughput::Bytes(bytes as u64));
+        for (name, decode, input) in decoders {
+            group.bench_function(name, |b| {
+                // `iter_batched` drops what the routine returns outside the timing.
+                b.iter_batched(
+                    || input.clone(),
+                    |page| {
+                        let orders = decode(black_box(page));
+                        if drop_timed {
+                            drop(orders);
+                            None
+                        } else {
+                            Some(orders)
+                        }
+                    },
+                    BatchSize::LargeInput,
+                )
+            });
+        }
+        group.finish();
+    }
+
+    for (group, drop_timed) in [("encode_1mb_page", true), ("encode_1mb_page_drop_untimed", false)] {
+        let mut group = c.benchmark_group(group);
+        group.throughput(Throughput::Bytes(bytes as u64));
+        for (name, encode) in encoders {
+            group.bench_function(name, |b| {
+                if drop_timed {
+                    b.iter(|| encode(black_box(&orders)))
+                } else {
+                    b.iter_with_large_drop(|| encode(black_box(&orders)))
+                }
+            });
+        }
+        group.finish();
+    }
 }
 
 criterion_group!(benches, conversion);

@@ -46,7 +46,12 @@ pub mod types {
 
         /// The value with this stored name.
         pub fn from_name(name: &str) -> Option<Self> {
-            Self::ALL.iter().copied().find(|value| value.as_str() == name)
+            match name {
+                "eu" => Some(Self::Eu),
+                "us" => Some(Self::Us),
+                "apac" => Some(Self::Apac),
+                _ => None,
+            }
         }
     }
 

@@ -108,7 +108,12 @@ pub mod types {
 
         /// The value with this stored name.
         pub fn from_name(name: &str) -> Option<Self> {
-            Self::ALL.iter().copied().find(|value| value.as_str() == name)
+            match name {
+                "low" => Some(Self::Low),
+                "mid" => Some(Self::Mid),
+                "high" => Some(Self::High),
+                _ => None,
+            }
         }
     }
 

@@ -102,7 +102,12 @@ pub mod types {
 
         /// The value with this stored name.
         pub fn from_name(name: &str) -> Option<Self> {
-            Self::ALL.iter().copied().find(|value| value.as_str() == name)
+            match name {
+                "draft" => Some(Self::Draft),
+                "published" => Some(Self::Published),
+                "out_of_print" => Some(Self::OutOfPrint),
+                _ => None,
+            }
         }
     }
 
@@ -186,7 +191,11 @@ pub mod types {
 
         /// The value with this stored name.
         pub fn from_name(name: &str) -> Option<Self> {
-            Self::ALL.iter().copied().find(|value| value.as_str() == name)
+            match name {
+                "standard" => Some(Self::Standard),
+                "gold" => Some(Self::Gold),
+                _ => None,
+            }
         }
     }
 

@@ -100,16 +100,19 @@ fn separate_items(code: &str) -> String {
     ];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut previous = "";
+    let mut previous_is_import = false;
     for line in code.lines() {
         let ends_block = matches!(previous.trim(), "}" | "};");
-        let starts_item = ITEM_STARTS.iter().any(|start| line.trim_start().starts_with(start));
-        let after_import = previous.trim_start().starts_with("use ") && !line.trim_start().starts_with("use ");
-        if (ends_block && starts_item) || after_import {
+        let text = line.trim_start();
+        let is_import = text.starts_with("use ");
+        let starts_item = ITEM_STARTS.iter().any(|start| text.starts_with(start));
+        if (ends_block && starts_item) || (previous_is_import && !is_import) {
             out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
         previous = line;
+        previous_is_import = is_import;
     }
     out
 }

@@ -41,6 +41,8 @@ fn string_enum(ty: &NamedType, names: &[String]) -> TokenStream {
     });
     let stored_again = names.iter();
     let variants_again = variants.iter();
+    let stored_once_more = names.iter();
+    let variants_once_more = variants.iter();
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, #rt::serde::Serialize, #rt::serde::Deserialize)]
@@ -62,7 +64,10 @@ fn string_enum(ty: &NamedType, names: &[String]) -> TokenStream {
 
             /// The value with this stored name.
             pub fn from_name(name: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|value| value.as_str() == name)
+                match name {
+                    #(#stored_once_more => Some(Self::#variants_once_more),)*
+                    _ => None,
+                }
             }
         }
 
