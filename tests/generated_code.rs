@@ -65,7 +65,7 @@ fn a_book_round_trips_exactly_with_documented_encodings() {
         AttributeValue::S("2023-11-14T22:13:20.000000000Z".into())
     );
     assert!(matches!(&item["authors"], AttributeValue::L(list) if matches!(&list[0], AttributeValue::M(_))));
-    assert_eq!(Book::from_item(&item).expect("decodes"), book);
+    assert_eq!(Book::from_item(item).expect("decodes"), book);
 }
 
 #[test]
@@ -76,7 +76,7 @@ fn absent_optionals_and_empty_sets_are_not_stored() {
     let item = book.to_item();
     assert!(!item.contains_key("subtitle"), "None is omitted, never NULL");
     assert!(!item.contains_key("tags"), "DynamoDB refuses empty sets");
-    let back = Book::from_item(&item).expect("decodes");
+    let back = Book::from_item(item).expect("decodes");
     assert_eq!(back.subtitle, None);
     assert_eq!(back.tags, None);
 }
@@ -104,7 +104,7 @@ fn key_has_the_key_fields_and_encodes_the_sort_key() {
 fn corrupt_items_name_table_attribute_and_expected_type() {
     let mut item = book().to_item();
     item.insert("published_year".into(), AttributeValue::N("70000".into()));
-    match Book::from_item(&item) {
+    match Book::from_item(item) {
         Err(Error::Conversion {
             table,
             attribute,
@@ -124,7 +124,7 @@ fn corrupt_items_name_table_attribute_and_expected_type() {
             [("name".to_owned(), AttributeValue::N("1".into()))].into(),
         )]),
     );
-    let error = Book::from_item(&item).expect_err("corrupt nested item");
+    let error = Book::from_item(item).expect_err("corrupt nested item");
     assert!(
         error
             .to_string()
@@ -133,11 +133,11 @@ fn corrupt_items_name_table_attribute_and_expected_type() {
     );
     let mut item = book().to_item();
     item.insert("status".into(), AttributeValue::S("lost".into()));
-    let error = Book::from_item(&item).expect_err("unknown enum value");
+    let error = Book::from_item(item).expect_err("unknown enum value");
     assert!(error.to_string().contains("found S \"lost\""), "{error}");
     let mut item = book().to_item();
     item.remove("title");
-    let error = Book::from_item(&item).expect_err("missing attribute");
+    let error = Book::from_item(item).expect_err("missing attribute");
     assert!(
         error
             .to_string()
@@ -229,7 +229,7 @@ fn keyword_fields_renamed_attributes_and_epoch_millis() {
     assert_eq!(item["when"], AttributeValue::N("1700000000123".into()));
     assert_eq!(item["ratio"], AttributeValue::N("0.1".into()));
     assert!(item.contains_key("first_seen") && !item.contains_key("created"));
-    assert_eq!(Event::from_item(&item).expect("decodes"), event);
+    assert_eq!(Event::from_item(item).expect("decodes"), event);
     let bad = Event {
         r#type: "scroll".into(),
         size: 11,
@@ -289,7 +289,7 @@ proptest! {
         book.price = Some(Decimal::from_i128_with_scale(cents.into(), 2));
         book.title = title;
         book.tags = if tags.is_empty() { None } else { Some(tags) };
-        prop_assert_eq!(Book::from_item(&book.to_item()).expect("decodes"), book);
+        prop_assert_eq!(Book::from_item(book.to_item()).expect("decodes"), book);
     }
 }
 
@@ -351,9 +351,9 @@ proptest! {
         attribute_value(),
         0..20,
     )) {
-        let _ = Book::from_item(&entries);
-        let _ = Event::from_item(&entries);
-        let _ = Reading::from_item(&entries);
+        let _ = Book::from_item(entries.clone());
+        let _ = Event::from_item(entries.clone());
+        let _ = Reading::from_item(entries);
     }
 
     /// One corrupted attribute of a valid item is reported under that attribute's name (or is
@@ -362,7 +362,7 @@ proptest! {
     fn a_corrupt_attribute_is_named_in_the_error(name in prop::sample::select(BOOK_ATTRIBUTES.to_vec()), value in attribute_value()) {
         let mut item = book().to_item();
         item.insert(name.to_owned(), value);
-        if let Err(Error::Conversion { table, attribute, .. }) = Book::from_item(&item) {
+        if let Err(Error::Conversion { table, attribute, .. }) = Book::from_item(item) {
             prop_assert_eq!(table, "books");
             prop_assert!(attribute.starts_with(name), "{} does not start with {}", attribute, name);
         }

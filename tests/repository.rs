@@ -61,7 +61,7 @@ async fn create_sets_audit_columns_and_never_overwrites() {
             current: Some(current), ..
         }) => {
             assert_eq!(
-                Book::from_item(&current).expect("decodes"),
+                Book::from_item(current).expect("decodes"),
                 book,
                 "the stored item, untouched"
             );
@@ -160,7 +160,7 @@ async fn replace_checks_the_version_and_keeps_created() {
             current: Some(current),
             ..
         }) => {
-            assert_eq!(Book::from_item(&current).expect("decodes"), stored);
+            assert_eq!(Book::from_item(current).expect("decodes"), stored);
         }
         other => panic!("expected VersionConflict, got {other:?}"),
     }

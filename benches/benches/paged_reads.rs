@@ -66,7 +66,7 @@ async fn raw(client: &Client, table: &str, customer: Uuid) -> usize {
         .send();
     let mut count = 0;
     while let Some(page) = pages.next().await {
-        for item in page.expect("page").items() {
+        for item in page.expect("page").items.unwrap_or_default() {
             black_box(hand_written::from_item(item).expect("decodes"));
             count += 1;
         }

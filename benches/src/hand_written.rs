@@ -108,62 +108,64 @@ pub fn to_item(order: &Order) -> Item {
     item
 }
 
-fn get<'a>(item: &'a Item, name: &str) -> Result<&'a V, String> {
-    item.get(name).ok_or_else(|| format!("{name}: missing"))
+fn take(item: &mut Item, name: &str) -> Result<V, String> {
+    item.remove(name).ok_or_else(|| format!("{name}: missing"))
 }
 
-fn string(value: &V, name: &str) -> Result<String, String> {
+fn string(value: V, name: &str) -> Result<String, String> {
     match value {
-        V::S(s) => Ok(s.clone()),
+        V::S(s) => Ok(s),
         _ => Err(format!("{name}: expected S")),
     }
 }
 
-fn number<T: std::str::FromStr>(value: &V, name: &str) -> Result<T, String> {
+fn number<T: std::str::FromStr>(value: V, name: &str) -> Result<T, String> {
     match value {
         V::N(n) => n.parse().map_err(|_| format!("{name}: bad number")),
         _ => Err(format!("{name}: expected N")),
     }
 }
 
-fn decimal(value: &V, name: &str) -> Result<Decimal, String> {
+fn decimal(value: V, name: &str) -> Result<Decimal, String> {
     match value {
-        V::N(n) => Decimal::from_str_exact(n).map_err(|_| format!("{name}: bad decimal")),
+        V::N(n) => Decimal::from_str_exact(&n).map_err(|_| format!("{name}: bad decimal")),
         _ => Err(format!("{name}: expected N")),
     }
 }
 
-fn uuid(value: &V, name: &str) -> Result<Uuid, String> {
+fn uuid(value: V, name: &str) -> Result<Uuid, String> {
     match value {
-        V::S(s) => Uuid::try_parse(s).map_err(|_| format!("{name}: bad uuid")),
+        V::S(s) => Uuid::try_parse(&s).map_err(|_| format!("{name}: bad uuid")),
         _ => Err(format!("{name}: expected S")),
     }
 }
 
-fn time(value: &V, name: &str) -> Result<DateTime<Utc>, String> {
+fn time(value: V, name: &str) -> Result<DateTime<Utc>, String> {
     match value {
-        V::S(s) => DateTime::parse_from_rfc3339(s)
+        V::S(s) => DateTime::parse_from_rfc3339(&s)
             .map(|t| t.with_timezone(&Utc))
             .map_err(|_| format!("{name}: bad time")),
         _ => Err(format!("{name}: expected S")),
     }
 }
 
-fn map<'a>(value: &'a V, name: &str) -> Result<&'a Item, String> {
+fn map(value: V, name: &str) -> Result<Item, String> {
     match value {
         V::M(m) => Ok(m),
         _ => Err(format!("{name}: expected M")),
     }
 }
 
-/// Reads a stored order.
-pub fn from_item(item: &Item) -> Result<Order, String> {
-    let placed_on = match get(item, "placed_on")? {
-        V::S(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| "placed_on: bad date".to_owned())?,
+/// Reads a stored order, taking the attributes out of the item (as the SDK hands pages over,
+/// owned) so that strings move instead of being copied.
+pub fn from_item(mut item: Item) -> Result<Order, String> {
+    let item = &mut item;
+    let placed_on = match take(item, "placed_on")? {
+        V::S(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| "placed_on: bad date".to_owned())?,
         _ => return Err("placed_on: expected S".to_owned()),
     };
-    let placed_at = time(get(item, "placed_at")?, "placed_at")?;
-    let status = match get(item, "status")? {
+    let placed_at = time(take(item, "placed_at")?, "placed_at")?;
+    let status = match take(item, "status")? {
         V::S(s) => match s.as_str() {
             "pending" => OrderStatus::Pending,
             "paid" => OrderStatus::Paid,
@@ -174,59 +176,59 @@ pub fn from_item(item: &Item) -> Result<Order, String> {
         },
         _ => return Err("status: expected S".to_owned()),
     };
-    let lines = match get(item, "lines")? {
+    let lines = match take(item, "lines")? {
         V::L(values) => values
-            .iter()
+            .into_iter()
             .map(|value| {
-                let line = map(value, "lines[]")?;
+                let mut line = map(value, "lines[]")?;
                 Ok(LineItem {
-                    sku: string(get(line, "sku")?, "sku")?,
-                    quantity: number(get(line, "quantity")?, "quantity")?,
-                    price: decimal(get(line, "price")?, "price")?,
+                    sku: string(take(&mut line, "sku")?, "sku")?,
+                    quantity: number(take(&mut line, "quantity")?, "quantity")?,
+                    price: decimal(take(&mut line, "price")?, "price")?,
                 })
             })
             .collect::<Result<Vec<_>, String>>()?,
         _ => return Err("lines: expected L".to_owned()),
     };
-    let tags: BTreeSet<String> = match item.get("tags") {
-        Some(V::Ss(values)) => values.iter().cloned().collect(),
+    let tags: BTreeSet<String> = match item.remove("tags") {
+        Some(V::Ss(values)) => values.into_iter().collect(),
         None => BTreeSet::new(),
         Some(_) => return Err("tags: expected SS".to_owned()),
     };
-    let shipping = map(get(item, "shipping")?, "shipping")?;
-    let metadata: BTreeMap<String, String> = map(get(item, "metadata")?, "metadata")?
-        .iter()
-        .map(|(k, v)| Ok((k.clone(), string(v, "metadata")?)))
+    let mut shipping = map(take(item, "shipping")?, "shipping")?;
+    let metadata: BTreeMap<String, String> = map(take(item, "metadata")?, "metadata")?
+        .into_iter()
+        .map(|(k, v)| Ok((k, string(v, "metadata")?)))
         .collect::<Result<_, String>>()?;
     Ok(Order {
-        customer_id: uuid(get(item, "customer_id")?, "customer_id")?,
-        order_id: uuid(get(item, "order_id")?, "order_id")?,
+        customer_id: uuid(take(item, "customer_id")?, "customer_id")?,
+        order_id: uuid(take(item, "order_id")?, "order_id")?,
         placed_on,
         placed_at,
         status,
-        total: decimal(get(item, "total")?, "total")?,
-        tax: item.get("tax").map(|v| decimal(v, "tax")).transpose()?,
-        currency: string(get(item, "currency")?, "currency")?,
+        total: decimal(take(item, "total")?, "total")?,
+        tax: item.remove("tax").map(|v| decimal(v, "tax")).transpose()?,
+        currency: string(take(item, "currency")?, "currency")?,
         lines,
         tags,
-        notes: item.get("notes").map(|v| string(v, "notes")).transpose()?,
-        priority: number(get(item, "priority")?, "priority")?,
-        weight_grams: number(get(item, "weight_grams")?, "weight_grams")?,
-        gift: match get(item, "gift")? {
-            V::Bool(b) => *b,
+        notes: item.remove("notes").map(|v| string(v, "notes")).transpose()?,
+        priority: number(take(item, "priority")?, "priority")?,
+        weight_grams: number(take(item, "weight_grams")?, "weight_grams")?,
+        gift: match take(item, "gift")? {
+            V::Bool(b) => b,
             _ => return Err("gift: expected BOOL".to_owned()),
         },
-        coupon: item.get("coupon").map(|v| string(v, "coupon")).transpose()?,
+        coupon: item.remove("coupon").map(|v| string(v, "coupon")).transpose()?,
         shipping: Address {
-            street: string(get(shipping, "street")?, "street")?,
-            city: string(get(shipping, "city")?, "city")?,
-            postcode: string(get(shipping, "postcode")?, "postcode")?,
-            country: string(get(shipping, "country")?, "country")?,
+            street: string(take(&mut shipping, "street")?, "street")?,
+            city: string(take(&mut shipping, "city")?, "city")?,
+            postcode: string(take(&mut shipping, "postcode")?, "postcode")?,
+            country: string(take(&mut shipping, "country")?, "country")?,
         },
         metadata,
-        loyalty_points: number(get(item, "loyalty_points")?, "loyalty_points")?,
-        created: time(get(item, "created")?, "created")?,
-        updated: time(get(item, "updated")?, "updated")?,
+        loyalty_points: number(take(item, "loyalty_points")?, "loyalty_points")?,
+        created: time(take(item, "created")?, "created")?,
+        updated: time(take(item, "updated")?, "updated")?,
     })
 }
 
@@ -237,6 +239,6 @@ mod tests {
         let order = crate::data::order(ddbgen_runtime::codegen::Uuid::from_u128(1), 3);
         let generated = ddbgen_runtime::Item::to_item(&order);
         assert_eq!(super::to_item(&order), generated, "the same stored form");
-        assert_eq!(super::from_item(&generated), Ok(order));
+        assert_eq!(super::from_item(generated), Ok(order));
     }
 }

@@ -84,7 +84,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A second create of the same key is refused, and the stored book is untouched.
     match books.create(book("HarperBusiness", 1995, "9512512", "Impostor")).await {
         Err(Error::AlreadyExists { key, current, .. }) => {
-            let stored = current.map(|item| Book::from_item(&item)).transpose()?;
+            let stored = current.map(Book::from_item).transpose()?;
             println!(
                 "second create refused: {key} already holds {:?}",
                 stored.map(|b| b.title)

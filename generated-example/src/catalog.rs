@@ -80,7 +80,7 @@ pub mod types {
             Some(rt::AttributeValue::S(self.as_str().to_owned()))
         }
 
-        fn decode(value: &rt::AttributeValue) -> Result<Self, rt::DecodeError> {
+        fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
             rt::decode_enum(value, "Region", Self::from_name)
         }
     }
@@ -128,11 +128,11 @@ pub mod types {
             Some(rt::AttributeValue::M(map))
         }
 
-        fn decode(value: &rt::AttributeValue) -> Result<Self, rt::DecodeError> {
-            let map = rt::as_map(value, "Supplier")?;
+        fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
+            let mut map = rt::into_map(value, "Supplier")?;
             Ok(Self {
-                name: rt::read(map, "name")?,
-                contact: rt::read(map, "contact")?,
+                name: rt::take(&mut map, "name")?,
+                contact: rt::take(&mut map, "contact")?,
             })
         }
     }
@@ -184,11 +184,11 @@ pub mod types {
             Some(rt::AttributeValue::M(map))
         }
 
-        fn decode(value: &rt::AttributeValue) -> Result<Self, rt::DecodeError> {
-            let map = rt::as_map(value, "Contact")?;
+        fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
+            let mut map = rt::into_map(value, "Contact")?;
             Ok(Self {
-                email: rt::read(map, "email")?,
-                phone: rt::read(map, "phone")?,
+                email: rt::take(&mut map, "email")?,
+                phone: rt::take(&mut map, "phone")?,
             })
         }
     }
@@ -240,11 +240,11 @@ pub mod types {
             Some(rt::AttributeValue::M(map))
         }
 
-        fn decode(value: &rt::AttributeValue) -> Result<Self, rt::DecodeError> {
-            let map = rt::as_map(value, "PriceChange")?;
+        fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
+            let mut map = rt::into_map(value, "PriceChange")?;
             Ok(Self {
-                at: rt::read(map, "at")?,
-                price: rt::read(map, "price")?,
+                at: rt::take(&mut map, "at")?,
+                price: rt::take(&mut map, "price")?,
             })
         }
     }
@@ -565,51 +565,51 @@ pub mod product {
 
     impl Product {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(map: &rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
             Ok(Self {
-                sku: rt::read(map, "sku")?,
-                region: rt::read(map, "region")?,
-                released: rt::read(map, "released")?,
-                tier: rt::read(map, "tier")?,
-                size_code: rt::read(map, "size_code")?,
-                name: rt::read(map, "name")?,
-                active: rt::read(map, "active")?,
-                stock: rt::read(map, "stock")?,
-                pack: rt::read(map, "pack")?,
-                views: rt::read(map, "views")?,
-                serial: rt::read(map, "serial")?,
-                rank: rt::read(map, "rank")?,
-                shelf: rt::read(map, "shelf")?,
-                delta: rt::read(map, "delta")?,
-                weight: rt::read(map, "weight")?,
-                price: rt::read(map, "price")?,
-                kind: rt::read(map, "kind")?,
-                launched_at: rt::read(map, "launched_at")?,
-                synced_at: rt::read_optional_with(
-                    map,
+                sku: rt::take(&mut map, "sku")?,
+                region: rt::take(&mut map, "region")?,
+                released: rt::take(&mut map, "released")?,
+                tier: rt::take(&mut map, "tier")?,
+                size_code: rt::take(&mut map, "size_code")?,
+                name: rt::take(&mut map, "name")?,
+                active: rt::take(&mut map, "active")?,
+                stock: rt::take(&mut map, "stock")?,
+                pack: rt::take(&mut map, "pack")?,
+                views: rt::take(&mut map, "views")?,
+                serial: rt::take(&mut map, "serial")?,
+                rank: rt::take(&mut map, "rank")?,
+                shelf: rt::take(&mut map, "shelf")?,
+                delta: rt::take(&mut map, "delta")?,
+                weight: rt::take(&mut map, "weight")?,
+                price: rt::take(&mut map, "price")?,
+                kind: rt::take(&mut map, "kind")?,
+                launched_at: rt::take(&mut map, "launched_at")?,
+                synced_at: rt::take_optional_with(
+                    &mut map,
                     "synced_at",
                     rt::epoch_millis::decode,
                 )?,
-                expires: rt::read_optional_with(
-                    map,
+                expires: rt::take_optional_with(
+                    &mut map,
                     "expires",
                     rt::epoch_seconds::decode,
                 )?,
-                thumbnail: rt::read(map, "thumbnail")?,
-                owner: rt::read(map, "owner")?,
-                labels: rt::read(map, "labels")?,
-                sizes: rt::read(map, "sizes")?,
-                discounts: rt::read(map, "discounts")?,
-                checksums: rt::read(map, "checksums")?,
-                dimensions: rt::read(map, "dimensions")?,
-                matrix: rt::read(map, "matrix")?,
-                attributes: rt::read(map, "attributes")?,
-                suppliers: rt::read(map, "suppliers")?,
-                history: rt::read(map, "history")?,
-                note: rt::read(map, "note")?,
-                legacy_code: rt::read(map, "lc")?,
-                created: rt::read(map, "created")?,
-                updated: rt::read(map, "updated")?,
+                thumbnail: rt::take(&mut map, "thumbnail")?,
+                owner: rt::take(&mut map, "owner")?,
+                labels: rt::take(&mut map, "labels")?,
+                sizes: rt::take(&mut map, "sizes")?,
+                discounts: rt::take(&mut map, "discounts")?,
+                checksums: rt::take(&mut map, "checksums")?,
+                dimensions: rt::take(&mut map, "dimensions")?,
+                matrix: rt::take(&mut map, "matrix")?,
+                attributes: rt::take(&mut map, "attributes")?,
+                suppliers: rt::take(&mut map, "suppliers")?,
+                history: rt::take(&mut map, "history")?,
+                note: rt::take(&mut map, "note")?,
+                legacy_code: rt::take(&mut map, "lc")?,
+                created: rt::take(&mut map, "created")?,
+                updated: rt::take(&mut map, "updated")?,
             })
         }
     }
@@ -673,7 +673,7 @@ pub mod product {
     }
 
     impl rt::FromItem for Product {
-        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
             Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
         }
     }
@@ -1971,18 +1971,18 @@ pub mod product {
     }
 
     impl rt::FromItem for ProductByName {
-        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
-            let decode = || -> Result<Self, rt::DecodeError> {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            let decode = |mut map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
                 Ok(Self {
-                    sku: rt::read(map, "sku")?,
-                    variant_key: rt::read(map, "variant_key")?,
-                    name: rt::read(map, "name")?,
-                    launched_at: rt::read(map, "launched_at")?,
-                    price: rt::read(map, "price")?,
-                    stock: rt::read(map, "stock")?,
+                    sku: rt::take(&mut map, "sku")?,
+                    variant_key: rt::take(&mut map, "variant_key")?,
+                    name: rt::take(&mut map, "name")?,
+                    launched_at: rt::take(&mut map, "launched_at")?,
+                    price: rt::take(&mut map, "price")?,
+                    stock: rt::take(&mut map, "stock")?,
                 })
             };
-            decode().map_err(|error| error.in_table("products"))
+            decode(map).map_err(|error| error.in_table("products"))
         }
     }
 
@@ -2137,15 +2137,15 @@ pub mod product {
     }
 
     impl rt::FromItem for ProductByStock {
-        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
-            let decode = || -> Result<Self, rt::DecodeError> {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            let decode = |mut map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
                 Ok(Self {
-                    sku: rt::read(map, "sku")?,
-                    variant_key: rt::read(map, "variant_key")?,
-                    stock: rt::read(map, "stock")?,
+                    sku: rt::take(&mut map, "sku")?,
+                    variant_key: rt::take(&mut map, "variant_key")?,
+                    stock: rt::take(&mut map, "stock")?,
                 })
             };
-            decode().map_err(|error| error.in_table("products"))
+            decode(map).map_err(|error| error.in_table("products"))
         }
     }
 

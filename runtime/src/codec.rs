@@ -100,8 +100,9 @@ pub trait AttributeCodec: Sized {
     /// The stored value, or `None` when nothing is stored (`None`, an empty set).
     fn encode(&self) -> Option<AttributeValue>;
 
-    /// Reads a stored value, exactly.
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError>;
+    /// Reads a stored value, exactly. Takes the value by value, so that strings, lists and maps
+    /// move into the result instead of being copied: the SDK hands over pages it owns.
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError>;
 
     /// The value of an absent attribute, for types where absence means something (`None`, an
     /// empty set); `None` when absence is an error.
@@ -115,10 +116,10 @@ impl AttributeCodec for String {
     fn encode(&self) -> Option<AttributeValue> {
         Some(AttributeValue::S(self.clone()))
     }
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
         match value {
-            AttributeValue::S(s) => Ok(s.clone()),
-            other => Err(DecodeError::new(Self::EXPECTED, other)),
+            AttributeValue::S(s) => Ok(s),
+            other => Err(DecodeError::new(Self::EXPECTED, &other)),
         }
     }
 }
@@ -128,10 +129,10 @@ impl AttributeCodec for bool {
     fn encode(&self) -> Option<AttributeValue> {
         Some(AttributeValue::Bool(*self))
     }
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
         match value {
-            AttributeValue::Bool(b) => Ok(*b),
-            other => Err(DecodeError::new(Self::EXPECTED, other)),
+            AttributeValue::Bool(b) => Ok(b),
+            other => Err(DecodeError::new(Self::EXPECTED, &other)),
         }
     }
 }
@@ -143,9 +144,9 @@ macro_rules! integer_codec {
             fn encode(&self) -> Option<AttributeValue> {
                 Some(AttributeValue::N(self.to_string()))
             }
-            fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
-                match value {
-                    AttributeValue::N(n) => n.parse().map_err(|_| DecodeError::new(Self::EXPECTED, value)),
+            fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
+                match &value {
+                    AttributeValue::N(n) => n.parse().map_err(|_| DecodeError::new(Self::EXPECTED, &value)),
                     other => Err(DecodeError::new(Self::EXPECTED, other)),
                 }
             }
@@ -170,9 +171,9 @@ impl AttributeCodec for f64 {
         // `{:?}` prints the shortest text that reads back to the same f64.
         Some(AttributeValue::N(format!("{self:?}")))
     }
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
-        match value {
-            AttributeValue::N(n) => n.parse().map_err(|_| DecodeError::new(Self::EXPECTED, value)),
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
+        match &value {
+            AttributeValue::N(n) => n.parse().map_err(|_| DecodeError::new(Self::EXPECTED, &value)),
             other => Err(DecodeError::new(Self::EXPECTED, other)),
         }
     }
@@ -183,10 +184,10 @@ impl AttributeCodec for Decimal {
     fn encode(&self) -> Option<AttributeValue> {
         Some(AttributeValue::N(self.to_string()))
     }
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
-        match value {
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
+        match &value {
             // `from_str_exact` refuses what it would have to round.
-            AttributeValue::N(n) => Decimal::from_str_exact(n).map_err(|_| DecodeError::new(Self::EXPECTED, value)),
+            AttributeValue::N(n) => Decimal::from_str_exact(n).map_err(|_| DecodeError::new(Self::EXPECTED, &value)),
             other => Err(DecodeError::new(Self::EXPECTED, other)),
         }
     }
@@ -200,9 +201,9 @@ impl AttributeCodec for Uuid {
             self.hyphenated().encode_lower(&mut buffer).to_owned(),
         ))
     }
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
-        match value {
-            AttributeValue::S(s) => Uuid::try_parse(s).map_err(|_| DecodeError::new(Self::EXPECTED, value)),
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
+        match &value {
+            AttributeValue::S(s) => Uuid::try_parse(s).map_err(|_| DecodeError::new(Self::EXPECTED, &value)),
             other => Err(DecodeError::new(Self::EXPECTED, other)),
         }
     }
@@ -243,11 +244,11 @@ impl AttributeCodec for DateTime<Utc> {
     fn encode(&self) -> Option<AttributeValue> {
         Some(AttributeValue::S(rfc3339(self)))
     }
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
-        match value {
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
+        match &value {
             AttributeValue::S(s) => DateTime::parse_from_rfc3339(s)
                 .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| DecodeError::new(Self::EXPECTED, value)),
+                .map_err(|_| DecodeError::new(Self::EXPECTED, &value)),
             other => Err(DecodeError::new(Self::EXPECTED, other)),
         }
     }
@@ -260,10 +261,10 @@ impl AttributeCodec for NaiveDate {
         push_date(&mut text, self);
         Some(AttributeValue::S(text))
     }
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
-        match value {
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
+        match &value {
             AttributeValue::S(s) => {
-                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| DecodeError::new(Self::EXPECTED, value))
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| DecodeError::new(Self::EXPECTED, &value))
             }
             other => Err(DecodeError::new(Self::EXPECTED, other)),
         }
@@ -302,10 +303,10 @@ impl AttributeCodec for Bytes {
     fn encode(&self) -> Option<AttributeValue> {
         Some(AttributeValue::B(Blob::new(self.0.clone())))
     }
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
         match value {
-            AttributeValue::B(b) => Ok(Bytes(b.as_ref().to_vec())),
-            other => Err(DecodeError::new(Self::EXPECTED, other)),
+            AttributeValue::B(b) => Ok(Bytes(b.into_inner())),
+            other => Err(DecodeError::new(Self::EXPECTED, &other)),
         }
     }
 }
@@ -338,8 +339,8 @@ pub mod epoch_seconds {
     }
 
     /// Reads whole seconds since the epoch.
-    pub fn decode(value: &AttributeValue) -> Result<DateTime<Utc>, DecodeError> {
-        decode_epoch(value, EXPECTED, |seconds| DateTime::from_timestamp(seconds, 0))
+    pub fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeError> {
+        decode_epoch(&value, EXPECTED, |seconds| DateTime::from_timestamp(seconds, 0))
     }
 }
 
@@ -355,8 +356,8 @@ pub mod epoch_millis {
     }
 
     /// Reads whole milliseconds since the epoch.
-    pub fn decode(value: &AttributeValue) -> Result<DateTime<Utc>, DecodeError> {
-        decode_epoch(value, EXPECTED, DateTime::from_timestamp_millis)
+    pub fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeError> {
+        decode_epoch(&value, EXPECTED, DateTime::from_timestamp_millis)
     }
 }
 
@@ -364,7 +365,8 @@ pub mod epoch_millis {
 trait SetElement: AttributeCodec + Ord {
     const SET_EXPECTED: &'static str;
     fn encode_set(set: &BTreeSet<Self>) -> AttributeValue;
-    fn decode_set(value: &AttributeValue) -> Option<Result<BTreeSet<Self>, DecodeError>>;
+    /// Reads the set; anything but this element type's set is an error.
+    fn decode_set(value: AttributeValue) -> Result<BTreeSet<Self>, DecodeError>;
 }
 
 impl SetElement for String {
@@ -372,10 +374,10 @@ impl SetElement for String {
     fn encode_set(set: &BTreeSet<Self>) -> AttributeValue {
         AttributeValue::Ss(set.iter().cloned().collect())
     }
-    fn decode_set(value: &AttributeValue) -> Option<Result<BTreeSet<Self>, DecodeError>> {
+    fn decode_set(value: AttributeValue) -> Result<BTreeSet<Self>, DecodeError> {
         match value {
-            AttributeValue::Ss(items) => Some(Ok(items.iter().cloned().collect())),
-            _ => None,
+            AttributeValue::Ss(items) => Ok(items.into_iter().collect()),
+            other => Err(DecodeError::new(Self::SET_EXPECTED, &other)),
         }
     }
 }
@@ -385,10 +387,10 @@ impl SetElement for Bytes {
     fn encode_set(set: &BTreeSet<Self>) -> AttributeValue {
         AttributeValue::Bs(set.iter().map(|b| Blob::new(b.0.clone())).collect())
     }
-    fn decode_set(value: &AttributeValue) -> Option<Result<BTreeSet<Self>, DecodeError>> {
+    fn decode_set(value: AttributeValue) -> Result<BTreeSet<Self>, DecodeError> {
         match value {
-            AttributeValue::Bs(items) => Some(Ok(items.iter().map(|b| Bytes(b.as_ref().to_vec())).collect())),
-            _ => None,
+            AttributeValue::Bs(items) => Ok(items.into_iter().map(|b| Bytes(b.into_inner())).collect()),
+            other => Err(DecodeError::new(Self::SET_EXPECTED, &other)),
         }
     }
 }
@@ -400,18 +402,14 @@ macro_rules! number_set {
             fn encode_set(set: &BTreeSet<Self>) -> AttributeValue {
                 AttributeValue::Ns(set.iter().map(|n| n.to_string()).collect())
             }
-            fn decode_set(value: &AttributeValue) -> Option<Result<BTreeSet<Self>, DecodeError>> {
+            fn decode_set(value: AttributeValue) -> Result<BTreeSet<Self>, DecodeError> {
                 match value {
-                    AttributeValue::Ns(items) => Some(
-                        items
-                            .iter()
-                            .enumerate()
-                            .map(|(i, n)| {
-                                <$ty as AttributeCodec>::decode(&AttributeValue::N(n.clone())).map_err(|e| e.at_index(i))
-                            })
-                            .collect(),
-                    ),
-                    _ => None,
+                    AttributeValue::Ns(items) => items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, n)| <$ty as AttributeCodec>::decode(AttributeValue::N(n)).map_err(|e| e.at_index(i)))
+                        .collect(),
+                    other => Err(DecodeError::new(Self::SET_EXPECTED, &other)),
                 }
             }
         }
@@ -428,8 +426,8 @@ impl<T: SetElement> AttributeCodec for BTreeSet<T> {
     fn encode(&self) -> Option<AttributeValue> {
         (!self.is_empty()).then(|| T::encode_set(self))
     }
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
-        T::decode_set(value).unwrap_or_else(|| Err(DecodeError::new(Self::EXPECTED, value)))
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
+        T::decode_set(value)
     }
     fn decode_missing() -> Option<Self> {
         Some(BTreeSet::new())
@@ -441,11 +439,13 @@ fn encode_element<T: AttributeCodec>(value: &T) -> AttributeValue {
     value.encode().unwrap_or(AttributeValue::Null(true))
 }
 
-fn decode_element<T: AttributeCodec>(value: &AttributeValue) -> Result<T, DecodeError> {
-    match (value, T::decode_missing()) {
-        (AttributeValue::Null(_), Some(missing)) => Ok(missing),
-        _ => T::decode(value),
+fn decode_element<T: AttributeCodec>(value: AttributeValue) -> Result<T, DecodeError> {
+    if let AttributeValue::Null(_) = value
+        && let Some(missing) = T::decode_missing()
+    {
+        return Ok(missing);
     }
+    T::decode(value)
 }
 
 impl<T: AttributeCodec> AttributeCodec for Vec<T> {
@@ -453,14 +453,14 @@ impl<T: AttributeCodec> AttributeCodec for Vec<T> {
     fn encode(&self) -> Option<AttributeValue> {
         Some(AttributeValue::L(self.iter().map(encode_element).collect()))
     }
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
         match value {
             AttributeValue::L(items) => items
-                .iter()
+                .into_iter()
                 .enumerate()
                 .map(|(i, v)| decode_element(v).map_err(|e| e.at_index(i)))
                 .collect(),
-            other => Err(DecodeError::new(Self::EXPECTED, other)),
+            other => Err(DecodeError::new(Self::EXPECTED, &other)),
         }
     }
 }
@@ -472,13 +472,16 @@ impl<T: AttributeCodec> AttributeCodec for BTreeMap<String, T> {
             self.iter().map(|(k, v)| (k.clone(), encode_element(v))).collect(),
         ))
     }
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
         match value {
             AttributeValue::M(entries) => entries
-                .iter()
-                .map(|(k, v)| Ok((k.clone(), decode_element(v).map_err(|e| e.at_field(&map_key(k)))?)))
+                .into_iter()
+                .map(|(k, v)| match decode_element(v) {
+                    Ok(v) => Ok((k, v)),
+                    Err(e) => Err(e.at_field(&map_key(&k))),
+                })
                 .collect(),
-            other => Err(DecodeError::new(Self::EXPECTED, other)),
+            other => Err(DecodeError::new(Self::EXPECTED, &other)),
         }
     }
 }
@@ -496,7 +499,7 @@ impl<T: AttributeCodec> AttributeCodec for Option<T> {
     fn encode(&self) -> Option<AttributeValue> {
         self.as_ref().and_then(T::encode)
     }
-    fn decode(value: &AttributeValue) -> Result<Self, DecodeError> {
+    fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
         match value {
             AttributeValue::Null(_) => Ok(None),
             other => T::decode(other).map(Some),
@@ -513,18 +516,18 @@ mod tests {
 
     #[test]
     fn integers_are_exact_and_never_wrap() {
-        assert_eq!(u16::decode(&AttributeValue::N("65535".into())), Ok(65535));
-        let err = u16::decode(&AttributeValue::N("65536".into())).unwrap_err();
+        assert_eq!(u16::decode(AttributeValue::N("65535".into())), Ok(65535));
+        let err = u16::decode(AttributeValue::N("65536".into())).unwrap_err();
         assert_eq!(err.found, "N 65536");
-        assert!(u8::decode(&AttributeValue::N("1.5".into())).is_err());
-        assert!(i64::decode(&AttributeValue::S("1".into())).is_err());
+        assert!(u8::decode(AttributeValue::N("1.5".into())).is_err());
+        assert!(i64::decode(AttributeValue::S("1".into())).is_err());
     }
 
     #[test]
     fn decimals_are_never_rounded() {
-        let d = Decimal::decode(&AttributeValue::N("12345.678900".into())).unwrap();
+        let d = Decimal::decode(AttributeValue::N("12345.678900".into())).unwrap();
         assert_eq!(d.encode(), Some(AttributeValue::N("12345.678900".into())));
-        assert!(Decimal::decode(&AttributeValue::N("1.00000000000000000000000000000001".into())).is_err());
+        assert!(Decimal::decode(AttributeValue::N("1.00000000000000000000000000000001".into())).is_err());
     }
 
     #[test]
@@ -539,7 +542,7 @@ mod tests {
             AttributeValue::M([("n".to_owned(), AttributeValue::N("1".into()))].into()),
             AttributeValue::M([("n".to_owned(), AttributeValue::S("x".into()))].into()),
         ]);
-        let err = Vec::<BTreeMap<String, u8>>::decode(&value)
+        let err = Vec::<BTreeMap<String, u8>>::decode(value)
             .unwrap_err()
             .at_field("items");
         assert_eq!(err.path, "items[1][\"n\"]");
@@ -562,9 +565,9 @@ mod tests {
         let t = DateTime::from_timestamp(1_700_000_000, 123).unwrap();
         let stored = t.encode().unwrap();
         assert_eq!(stored, AttributeValue::S("2023-11-14T22:13:20.000000123Z".into()));
-        assert_eq!(DateTime::<Utc>::decode(&stored), Ok(t));
+        assert_eq!(DateTime::<Utc>::decode(stored), Ok(t));
         assert_eq!(
-            epoch_seconds::decode(&epoch_seconds::encode(&t)),
+            epoch_seconds::decode(epoch_seconds::encode(&t)),
             Ok(DateTime::from_timestamp(1_700_000_000, 0).unwrap())
         );
     }

@@ -27,9 +27,11 @@ pub use futures_util::Stream;
 /// code with the `ddbgen` that matches this runtime.
 pub const RUNTIME_API_V1: () = ();
 
-/// Reads attribute `name` of `map`: absent means [`AttributeCodec::decode_missing`].
-pub fn read<T: AttributeCodec>(map: &AttributeMap, name: &str) -> Result<T, DecodeError> {
-    match map.get(name) {
+/// Takes attribute `name` out of `map` and decodes it: absent means
+/// [`AttributeCodec::decode_missing`]. Taking (not borrowing) moves strings, lists and maps into
+/// the result instead of copying them.
+pub fn take<T: AttributeCodec>(map: &mut AttributeMap, name: &str) -> Result<T, DecodeError> {
+    match map.remove(name) {
         Some(value) => T::decode(value).map_err(|e| e.at_field(name)),
         None => T::decode_missing().ok_or_else(|| DecodeError {
             path: name.to_owned(),
@@ -39,13 +41,13 @@ pub fn read<T: AttributeCodec>(map: &AttributeMap, name: &str) -> Result<T, Deco
     }
 }
 
-/// Reads a required attribute with a custom decoder (such as [`epoch_seconds::decode`]).
-pub fn read_with<T>(
-    map: &AttributeMap,
+/// Takes a required attribute with a custom decoder (such as [`epoch_seconds::decode`]).
+pub fn take_with<T>(
+    map: &mut AttributeMap,
     name: &str,
-    decode: fn(&AttributeValue) -> Result<T, DecodeError>,
+    decode: fn(AttributeValue) -> Result<T, DecodeError>,
 ) -> Result<T, DecodeError> {
-    match map.get(name) {
+    match map.remove(name) {
         Some(value) => decode(value).map_err(|e| e.at_field(name)),
         None => Err(DecodeError {
             path: name.to_owned(),
@@ -55,13 +57,13 @@ pub fn read_with<T>(
     }
 }
 
-/// Reads an optional attribute with a custom decoder: absent or NULL is `None`.
-pub fn read_optional_with<T>(
-    map: &AttributeMap,
+/// Takes an optional attribute with a custom decoder: absent or NULL is `None`.
+pub fn take_optional_with<T>(
+    map: &mut AttributeMap,
     name: &str,
-    decode: fn(&AttributeValue) -> Result<T, DecodeError>,
+    decode: fn(AttributeValue) -> Result<T, DecodeError>,
 ) -> Result<Option<T>, DecodeError> {
-    match map.get(name) {
+    match map.remove(name) {
         None | Some(AttributeValue::Null(_)) => Ok(None),
         Some(value) => decode(value).map(Some).map_err(|e| e.at_field(name)),
     }
@@ -80,10 +82,10 @@ pub fn write_nullable<T: AttributeCodec>(map: &mut AttributeMap, name: &str, val
 }
 
 /// The map inside an `M` value, for decoding nested types.
-pub fn as_map<'a>(value: &'a AttributeValue, type_name: &str) -> Result<&'a AttributeMap, DecodeError> {
+pub fn into_map(value: AttributeValue, type_name: &str) -> Result<AttributeMap, DecodeError> {
     match value {
         AttributeValue::M(map) => Ok(map),
-        other => Err(DecodeError::new(format!("M (a {type_name})"), other)),
+        other => Err(DecodeError::new(format!("M (a {type_name})"), &other)),
     }
 }
 
@@ -94,13 +96,13 @@ pub fn key_value<T: AttributeCodec>(value: &T) -> AttributeValue {
 
 /// Reads a string enum by its stored name.
 pub fn decode_enum<T>(
-    value: &AttributeValue,
+    value: AttributeValue,
     type_name: &str,
     from_name: fn(&str) -> Option<T>,
 ) -> Result<T, DecodeError> {
-    match value {
+    match &value {
         AttributeValue::S(name) => {
-            from_name(name).ok_or_else(|| DecodeError::new(format!("S (a value of enum {type_name})"), value))
+            from_name(name).ok_or_else(|| DecodeError::new(format!("S (a value of enum {type_name})"), &value))
         }
         other => Err(DecodeError::new(format!("S (a value of enum {type_name})"), other)),
     }

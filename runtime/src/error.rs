@@ -28,7 +28,7 @@ pub enum Error {
         table: String,
         /// The key, for people.
         key: String,
-        /// The stored item, when it could be read (decode it with `Item::from_item`).
+        /// The stored item, when it could be read (decode it with `FromItem::from_item`).
         current: Option<AttributeMap>,
     },
     /// The item to replace, update or delete does not exist; nothing was written.
@@ -44,7 +44,7 @@ pub enum Error {
         table: String,
         /// The version the write expected.
         expected: u64,
-        /// The stored item, when it could be read (decode it with `Item::from_item`).
+        /// The stored item, when it could be read (decode it with `FromItem::from_item`).
         current: Option<AttributeMap>,
     },
     /// A pagination cursor was tampered with, or belongs to another table or query.

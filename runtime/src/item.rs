@@ -67,7 +67,10 @@ pub struct TableSpec {
 /// A type read from stored items: an item type, or the projection type of an index.
 pub trait FromItem: Sized {
     /// Reads a stored item; a mismatch is [`Error::Conversion`] naming the attribute.
-    fn from_item(item: &AttributeMap) -> Result<Self, Error>;
+    ///
+    /// Takes the item by value, as the SDK hands it over, so that strings, lists and maps move
+    /// into the result instead of being copied (clone a borrowed item first).
+    fn from_item(item: AttributeMap) -> Result<Self, Error>;
 }
 
 /// An item type generated for a table.

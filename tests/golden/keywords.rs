@@ -35,11 +35,11 @@ pub mod types {
             Some(rt::AttributeValue::M(map))
         }
 
-        fn decode(value: &rt::AttributeValue) -> Result<Self, rt::DecodeError> {
-            let map = rt::as_map(value, "Note")?;
+        fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
+            let mut map = rt::into_map(value, "Note")?;
             Ok(Self {
-                text: rt::read(map, "text")?,
-                score: rt::read(map, "score")?,
+                text: rt::take(&mut map, "text")?,
+                score: rt::take(&mut map, "score")?,
             })
         }
     }
@@ -142,7 +142,7 @@ pub mod types {
             Some(rt::AttributeValue::S(self.as_str().to_owned()))
         }
 
-        fn decode(value: &rt::AttributeValue) -> Result<Self, rt::DecodeError> {
+        fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
             rt::decode_enum(value, "Level", Self::from_name)
         }
     }
@@ -287,20 +287,20 @@ pub mod event {
 
     impl Event {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(map: &rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
             Ok(Self {
-                r#type: rt::read(map, "type")?,
-                at: rt::read(map, "at")?,
-                r#match: rt::read(map, "match")?,
-                from: rt::read(map, "from-address")?,
-                size: rt::read(map, "size")?,
-                ratio: rt::read(map, "ratio")?,
-                when: rt::read_with(map, "when", rt::epoch_millis::decode)?,
-                labels: rt::read(map, "labels")?,
-                blobs: rt::read(map, "blobs")?,
-                notes: rt::read(map, "notes")?,
-                first_seen: rt::read(map, "first_seen")?,
-                last_seen: rt::read(map, "last_seen")?,
+                r#type: rt::take(&mut map, "type")?,
+                at: rt::take(&mut map, "at")?,
+                r#match: rt::take(&mut map, "match")?,
+                from: rt::take(&mut map, "from-address")?,
+                size: rt::take(&mut map, "size")?,
+                ratio: rt::take(&mut map, "ratio")?,
+                when: rt::take_with(&mut map, "when", rt::epoch_millis::decode)?,
+                labels: rt::take(&mut map, "labels")?,
+                blobs: rt::take(&mut map, "blobs")?,
+                notes: rt::take(&mut map, "notes")?,
+                first_seen: rt::take(&mut map, "first_seen")?,
+                last_seen: rt::take(&mut map, "last_seen")?,
             })
         }
     }
@@ -326,7 +326,7 @@ pub mod event {
     }
 
     impl rt::FromItem for Event {
-        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
             Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
         }
     }
@@ -945,13 +945,13 @@ pub mod reading {
 
     impl Reading {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(map: &rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
             Ok(Self {
-                sensor: rt::read(map, "sensor")?,
-                day: rt::read(map, "day")?,
-                offset: rt::read(map, "offset")?,
-                level: rt::read(map, "level")?,
-                value: rt::read(map, "value")?,
+                sensor: rt::take(&mut map, "sensor")?,
+                day: rt::take(&mut map, "day")?,
+                offset: rt::take(&mut map, "offset")?,
+                level: rt::take(&mut map, "level")?,
+                value: rt::take(&mut map, "value")?,
             })
         }
     }
@@ -976,7 +976,7 @@ pub mod reading {
     }
 
     impl rt::FromItem for Reading {
-        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
             Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
         }
     }
@@ -1683,18 +1683,18 @@ pub mod reserved {
 
     impl Reserved {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(map: &rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
             Ok(Self {
-                name: rt::read(map, "name")?,
-                year: rt::read(map, "year")?,
-                status: rt::read(map, "status")?,
-                date: rt::read(map, "date")?,
-                count: rt::read(map, "count")?,
-                size: rt::read(map, "size")?,
-                value: rt::read(map, "value")?,
-                first_name: rt::read(map, "first-name")?,
-                created: rt::read(map, "created")?,
-                updated: rt::read(map, "updated")?,
+                name: rt::take(&mut map, "name")?,
+                year: rt::take(&mut map, "year")?,
+                status: rt::take(&mut map, "status")?,
+                date: rt::take(&mut map, "date")?,
+                count: rt::take(&mut map, "count")?,
+                size: rt::take(&mut map, "size")?,
+                value: rt::take(&mut map, "value")?,
+                first_name: rt::take(&mut map, "first-name")?,
+                created: rt::take(&mut map, "created")?,
+                updated: rt::take(&mut map, "updated")?,
             })
         }
     }
@@ -1718,7 +1718,7 @@ pub mod reserved {
     }
 
     impl rt::FromItem for Reserved {
-        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
             Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
         }
     }
@@ -2269,17 +2269,17 @@ pub mod reserved {
     }
 
     impl rt::FromItem for ReservedByStatus {
-        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
-            let decode = || -> Result<Self, rt::DecodeError> {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            let decode = |mut map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
                 Ok(Self {
-                    name: rt::read(map, "name")?,
-                    year: rt::read(map, "year")?,
-                    status: rt::read(map, "status")?,
-                    count: rt::read(map, "count")?,
-                    date: rt::read(map, "date")?,
+                    name: rt::take(&mut map, "name")?,
+                    year: rt::take(&mut map, "year")?,
+                    status: rt::take(&mut map, "status")?,
+                    count: rt::take(&mut map, "count")?,
+                    date: rt::take(&mut map, "date")?,
                 })
             };
-            decode().map_err(|error| error.in_table("reserved_words"))
+            decode(map).map_err(|error| error.in_table("reserved_words"))
         }
     }
 
@@ -2438,15 +2438,15 @@ pub mod reserved {
     }
 
     impl rt::FromItem for ReservedByDate {
-        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
-            let decode = || -> Result<Self, rt::DecodeError> {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            let decode = |mut map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
                 Ok(Self {
-                    name: rt::read(map, "name")?,
-                    year: rt::read(map, "year")?,
-                    date: rt::read(map, "date")?,
+                    name: rt::take(&mut map, "name")?,
+                    year: rt::take(&mut map, "year")?,
+                    date: rt::take(&mut map, "date")?,
                 })
             };
-            decode().map_err(|error| error.in_table("reserved_words"))
+            decode(map).map_err(|error| error.in_table("reserved_words"))
         }
     }
 

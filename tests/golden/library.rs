@@ -35,11 +35,11 @@ pub mod types {
             Some(rt::AttributeValue::M(map))
         }
 
-        fn decode(value: &rt::AttributeValue) -> Result<Self, rt::DecodeError> {
-            let map = rt::as_map(value, "Author")?;
+        fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
+            let mut map = rt::into_map(value, "Author")?;
             Ok(Self {
-                name: rt::read(map, "name")?,
-                born: rt::read(map, "born")?,
+                name: rt::take(&mut map, "name")?,
+                born: rt::take(&mut map, "born")?,
             })
         }
     }
@@ -136,7 +136,7 @@ pub mod types {
             Some(rt::AttributeValue::S(self.as_str().to_owned()))
         }
 
-        fn decode(value: &rt::AttributeValue) -> Result<Self, rt::DecodeError> {
+        fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
             rt::decode_enum(value, "BookStatus", Self::from_name)
         }
     }
@@ -224,7 +224,7 @@ pub mod types {
             Some(rt::AttributeValue::S(self.as_str().to_owned()))
         }
 
-        fn decode(value: &rt::AttributeValue) -> Result<Self, rt::DecodeError> {
+        fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
             rt::decode_enum(value, "Tier", Self::from_name)
         }
     }
@@ -413,28 +413,28 @@ pub mod book {
 
     impl Book {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(map: &rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
             Ok(Self {
-                publisher: rt::read(map, "publisher")?,
-                published_year: rt::read(map, "published_year")?,
-                isbn: rt::read(map, "isbn")?,
-                title: rt::read(map, "title")?,
-                subtitle: rt::read(map, "subtitle")?,
-                price: rt::read(map, "price")?,
-                tags: rt::read(map, "tags")?,
-                status: rt::read(map, "status")?,
-                authors: rt::read(map, "authors")?,
-                extra: rt::read(map, "extra")?,
-                cover: rt::read(map, "cover")?,
-                copies_sold: rt::read(map, "copies_sold")?,
-                expires_at: rt::read_optional_with(
-                    map,
+                publisher: rt::take(&mut map, "publisher")?,
+                published_year: rt::take(&mut map, "published_year")?,
+                isbn: rt::take(&mut map, "isbn")?,
+                title: rt::take(&mut map, "title")?,
+                subtitle: rt::take(&mut map, "subtitle")?,
+                price: rt::take(&mut map, "price")?,
+                tags: rt::take(&mut map, "tags")?,
+                status: rt::take(&mut map, "status")?,
+                authors: rt::take(&mut map, "authors")?,
+                extra: rt::take(&mut map, "extra")?,
+                cover: rt::take(&mut map, "cover")?,
+                copies_sold: rt::take(&mut map, "copies_sold")?,
+                expires_at: rt::take_optional_with(
+                    &mut map,
                     "expires_at",
                     rt::epoch_seconds::decode,
                 )?,
-                created: rt::read(map, "created")?,
-                updated: rt::read(map, "updated")?,
-                version: rt::read(map, "version")?,
+                created: rt::take(&mut map, "created")?,
+                updated: rt::take(&mut map, "updated")?,
+                version: rt::take(&mut map, "version")?,
             })
         }
     }
@@ -472,7 +472,7 @@ pub mod book {
     }
 
     impl rt::FromItem for Book {
-        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
             Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
         }
     }
@@ -1420,16 +1420,16 @@ pub mod customer {
 
     impl Customer {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(map: &rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
             Ok(Self {
-                id: rt::read(map, "id")?,
-                email: rt::read(map, "email")?,
-                name: rt::read(map, "name")?,
-                member_since: rt::read(map, "member_since")?,
-                tier: rt::read(map, "tier")?,
-                balance: rt::read(map, "balance")?,
-                created: rt::read(map, "created")?,
-                updated: rt::read(map, "updated")?,
+                id: rt::take(&mut map, "id")?,
+                email: rt::take(&mut map, "email")?,
+                name: rt::take(&mut map, "name")?,
+                member_since: rt::take(&mut map, "member_since")?,
+                tier: rt::take(&mut map, "tier")?,
+                balance: rt::take(&mut map, "balance")?,
+                created: rt::take(&mut map, "created")?,
+                updated: rt::take(&mut map, "updated")?,
             })
         }
     }
@@ -1451,7 +1451,7 @@ pub mod customer {
     }
 
     impl rt::FromItem for Customer {
-        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
             Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
         }
     }
@@ -1697,14 +1697,14 @@ pub mod customer {
     }
 
     impl rt::FromItem for CustomerByEmail {
-        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
-            let decode = || -> Result<Self, rt::DecodeError> {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            let decode = |mut map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
                 Ok(Self {
-                    id: rt::read(map, "id")?,
-                    email: rt::read(map, "email")?,
+                    id: rt::take(&mut map, "id")?,
+                    email: rt::take(&mut map, "email")?,
                 })
             };
-            decode().map_err(|error| error.in_table("customers"))
+            decode(map).map_err(|error| error.in_table("customers"))
         }
     }
 

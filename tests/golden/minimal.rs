@@ -73,12 +73,12 @@ pub mod note {
 
     impl Note {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(map: &rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
             Ok(Self {
-                id: rt::read(map, "id")?,
-                text: rt::read(map, "text")?,
-                created: rt::read(map, "created")?,
-                updated: rt::read(map, "updated")?,
+                id: rt::take(&mut map, "id")?,
+                text: rt::take(&mut map, "text")?,
+                created: rt::take(&mut map, "created")?,
+                updated: rt::take(&mut map, "updated")?,
             })
         }
     }
@@ -96,7 +96,7 @@ pub mod note {
     }
 
     impl rt::FromItem for Note {
-        fn from_item(map: &rt::AttributeMap) -> Result<Self, rt::Error> {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
             Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
         }
     }

@@ -52,16 +52,17 @@ pub(crate) fn encode_fields(fields: &[Field]) -> TokenStream {
         .collect()
 }
 
-/// A struct expression `ctor { field: read(map, "attr")?, .. }` over a `map` in scope.
+/// A struct expression `ctor { field: take(&mut map, "attr")?, .. }` over a mutable `map` in
+/// scope, which it empties of the fields' attributes.
 pub(crate) fn decode_fields(fields: &[Field], ctor: &TokenStream) -> TokenStream {
     let rt = rt();
     let inits = fields.iter().map(|field| {
         let name = ident(&field.ident);
         let attribute = &field.attribute;
         let read = match (epoch_codec(field), field.optional) {
-            (Some(codec), false) => quote!(#rt::read_with(map, #attribute, #codec::decode)?),
-            (Some(codec), true) => quote!(#rt::read_optional_with(map, #attribute, #codec::decode)?),
-            (None, _) => quote!(#rt::read(map, #attribute)?),
+            (Some(codec), false) => quote!(#rt::take_with(&mut map, #attribute, #codec::decode)?),
+            (Some(codec), true) => quote!(#rt::take_optional_with(&mut map, #attribute, #codec::decode)?),
+            (None, _) => quote!(#rt::take(&mut map, #attribute)?),
         };
         quote!(#name: #read,)
     });

@@ -68,7 +68,7 @@ pub(crate) fn table_module(table: &Table, model: &Model) -> TokenStream {
 
             impl #item {
                 /// Reads the stored attributes; errors name the attribute's path.
-                fn decode_map(map: &#rt::AttributeMap) -> Result<Self, #rt::DecodeError> {
+                fn decode_map(mut map: #rt::AttributeMap) -> Result<Self, #rt::DecodeError> {
                     Ok(#decode)
                 }
             }
@@ -85,7 +85,7 @@ pub(crate) fn table_module(table: &Table, model: &Model) -> TokenStream {
             }
 
             impl #rt::FromItem for #item {
-                fn from_item(map: &#rt::AttributeMap) -> Result<Self, #rt::Error> {
+                fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
                     Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
                 }
             }

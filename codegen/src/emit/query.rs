@@ -525,9 +525,9 @@ fn projection_type(table: &Table, index: &Index) -> TokenStream {
         }
 
         impl #rt::FromItem for #name {
-            fn from_item(map: &#rt::AttributeMap) -> Result<Self, #rt::Error> {
-                let decode = || -> Result<Self, #rt::DecodeError> { Ok(#decode) };
-                decode().map_err(|error| error.in_table(#table_name))
+            fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
+                let decode = |mut map: #rt::AttributeMap| -> Result<Self, #rt::DecodeError> { Ok(#decode) };
+                decode(map).map_err(|error| error.in_table(#table_name))
             }
         }
     }

@@ -95,7 +95,7 @@ fn string_enum(ty: &NamedType, names: &[String]) -> TokenStream {
             fn encode(&self) -> Option<#rt::AttributeValue> {
                 Some(#rt::AttributeValue::S(self.as_str().to_owned()))
             }
-            fn decode(value: &#rt::AttributeValue) -> Result<Self, #rt::DecodeError> {
+            fn decode(value: #rt::AttributeValue) -> Result<Self, #rt::DecodeError> {
                 #rt::decode_enum(value, #type_name, Self::from_name)
             }
         }
@@ -142,8 +142,8 @@ fn object(ty: &NamedType, fields: &[crate::ir::Field], model: &Model) -> TokenSt
                 #encode
                 Some(#rt::AttributeValue::M(map))
             }
-            fn decode(value: &#rt::AttributeValue) -> Result<Self, #rt::DecodeError> {
-                let map = #rt::as_map(value, #type_name)?;
+            fn decode(value: #rt::AttributeValue) -> Result<Self, #rt::DecodeError> {
+                let mut map = #rt::into_map(value, #type_name)?;
                 Ok(#decode)
             }
         }

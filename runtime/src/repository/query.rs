@@ -237,20 +237,18 @@ impl ReadSpec {
             let (raw, last) = self.fetch(start, None).await?;
             let count = raw.len();
             for (i, stored) in raw.into_iter().enumerate() {
-                items.push(T::from_item(&stored)?);
-                if limit == Some(items.len()) {
-                    let more_in_response = i + 1 < count;
-                    let next = if more_in_response {
-                        // Resume after this item: its key is where DynamoDB would have stopped.
-                        let key: AttributeMap = self
-                            .key_names
-                            .iter()
-                            .filter_map(|n| stored.get(*n).map(|v| ((*n).to_owned(), v.clone())))
-                            .collect();
-                        Some(key)
-                    } else {
-                        last.clone()
-                    };
+                let reaches_limit = limit == Some(items.len() + 1);
+                // When the limit stops the page inside a response, the next page resumes after
+                // this item: its key is where DynamoDB would have stopped.
+                let resume: Option<AttributeMap> = (reaches_limit && i + 1 < count).then(|| {
+                    self.key_names
+                        .iter()
+                        .filter_map(|n| stored.get(*n).map(|v| ((*n).to_owned(), v.clone())))
+                        .collect()
+                });
+                items.push(T::from_item(stored)?);
+                if reaches_limit {
+                    let next = resume.or_else(|| last.clone());
                     return Ok(match next {
                         Some(key) => Page {
                             items,
@@ -335,7 +333,7 @@ impl<T: FromItem + Send + 'static> Query<T> {
         let limit = self.limit.unwrap_or(usize::MAX);
         Arc::new(self.spec)
             .raw_items(None)
-            .map(|r| r.and_then(|stored| T::from_item(&stored)))
+            .map(|r| r.and_then(T::from_item))
             .take(limit)
     }
 
@@ -427,7 +425,7 @@ impl<T: FromItem + Send + 'static> ParallelScan<T> {
         let spec = Arc::new(self.scan.query.spec);
         let streams = (0..total).map(|segment| spec.clone().raw_items(Some((segment, total))).boxed());
         stream::select_all(streams)
-            .map(|r| r.and_then(|stored| T::from_item(&stored)))
+            .map(|r| r.and_then(T::from_item))
             .take(limit)
     }
 

@@ -239,11 +239,7 @@ impl<T: Item> Table<T> {
 
     /// GetItem by key attributes.
     pub async fn get(&self, key: AttributeMap, consistent: bool) -> Result<Option<T>, Error> {
-        self.get_stored(key, consistent)
-            .await?
-            .as_ref()
-            .map(T::from_item)
-            .transpose()
+        self.get_stored(key, consistent).await?.map(T::from_item).transpose()
     }
 
     /// DeleteItem; returns the deleted item, `None` when there was none.
@@ -257,7 +253,7 @@ impl<T: Item> Table<T> {
             .send()
             .await
             .map_err(|e| Error::sdk("DeleteItem", &self.name, e))?;
-        output.attributes.as_ref().map(|item| T::from_item(item)).transpose()
+        output.attributes.map(T::from_item).transpose()
     }
 
     /// UpdateItem of an existing item ([`Error::NotFound`] otherwise, never an upsert);
@@ -283,7 +279,7 @@ impl<T: Item> Table<T> {
             .await;
         match result {
             Ok(output) => match output.attributes {
-                Some(item) => T::from_item(&item),
+                Some(item) => T::from_item(item),
                 None => Err(Error::NotFound {
                     table: self.name.clone(),
                     key: key_text,
