@@ -25,6 +25,9 @@ median_ms() {
         }'
 }
 
+for what in sdk_items orders; do
+    printf 'freeing a 1 MB page of %-10s %8.2f ms (paid alike by all three)\n' "$what" "$(median_ms "drop_1mb_page/$what")"
+done
 printf '\n%-30s %12s %14s %14s %18s %18s\n' benchmark "generated" "serde_dynamo" "hand_written" "vs serde_dynamo" "vs hand_written"
 for group in decode_1mb_page decode_1mb_page_drop_untimed encode_1mb_page encode_1mb_page_drop_untimed; do
     generated=$(median_ms "$group/generated")

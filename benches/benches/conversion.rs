@@ -107,6 +107,17 @@ fn conversion(c: &mut Criterion) {
         );
     }
 
+    // What every alternative pays whatever it does: freeing the SDK's page (after decoding)
+    // or the items (after encoding), and freeing the orders.
+    let mut drops = c.benchmark_group("drop_1mb_page");
+    drops.bench_function("sdk_items", |b| {
+        b.iter_batched(|| items.clone(), |page| drop(black_box(page)), BatchSize::LargeInput)
+    });
+    drops.bench_function("orders", |b| {
+        b.iter_batched(|| orders.clone(), |page| drop(black_box(page)), BatchSize::LargeInput)
+    });
+    drops.finish();
+
     for (group, drop_timed) in [("decode_1mb_page", true), ("decode_1mb_page_drop_untimed", false)] {
         let mut group = c.benchmark_group(group);
         group.throughput(Throughput::Bytes(bytes as u64));
