@@ -100,6 +100,21 @@ fn key_has_the_key_fields_and_encodes_the_sort_key() {
     assert_eq!(TABLE.indexes[0].name, "by_title");
 }
 
+/// Decoding sorts attributes into fields in the map's (random) order, but reports errors in
+/// field order: with two bad attributes, the first field's is the one named, every time.
+#[test]
+fn with_several_bad_attributes_the_first_field_in_schema_order_is_reported() {
+    for _ in 0..32 {
+        let mut item = book().to_item();
+        item.insert("copies_sold".into(), AttributeValue::S("many".into()));
+        item.insert("title".into(), AttributeValue::N("1".into()));
+        match Book::from_item(item) {
+            Err(Error::Conversion { attribute, .. }) => assert_eq!(attribute, "title"),
+            other => panic!("expected a conversion error, got {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn corrupt_items_name_table_attribute_and_expected_type() {
     let mut item = book().to_item();

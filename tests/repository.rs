@@ -571,6 +571,7 @@ async fn reserved_words_and_keywords_work_end_to_end() {
 #[tokio::test]
 async fn a_table_of_reserved_words_works_end_to_end() {
     use ddbgen_tests::keywords::reserved::{NewReserved, ReservedRepository};
+    use ddbgen_tests::keywords::types::Marker;
     let env = Env::new();
     let table = ReservedRepository::new(env.client.clone())
         .with_table_prefix(&env.prefix)
@@ -589,9 +590,23 @@ async fn a_table_of_reserved_words_works_end_to_end() {
             size: Some(-1),
             value: Some(0.5),
             first_name: Some("Ada".into()),
+            marker: (year == 1999).then_some(Marker {}),
         };
         table.create(new).await.expect("create");
     }
+    let markers: Vec<bool> = table
+        .query("x")
+        .all()
+        .await
+        .expect("query")
+        .iter()
+        .map(|r| r.marker.is_some())
+        .collect();
+    assert_eq!(
+        markers,
+        [true, false, false],
+        "a type without fields is stored as an empty map"
+    );
     let raw = table
         .table()
         .client()

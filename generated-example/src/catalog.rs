@@ -129,10 +129,18 @@ pub mod types {
         }
 
         fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
-            let mut map = rt::into_map(value, "Supplier")?;
+            let map = rt::into_map(value, "Supplier")?;
+            let mut slots = [const { None::<rt::AttributeValue> }; 2];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "name" => slots[0] = Some(value),
+                    "contact" => slots[1] = Some(value),
+                    _ => {}
+                }
+            }
             Ok(Self {
-                name: rt::take(&mut map, "name")?,
-                contact: rt::take(&mut map, "contact")?,
+                name: rt::decode_field(slots[0].take(), "name")?,
+                contact: rt::decode_field(slots[1].take(), "contact")?,
             })
         }
     }
@@ -185,10 +193,18 @@ pub mod types {
         }
 
         fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
-            let mut map = rt::into_map(value, "Contact")?;
+            let map = rt::into_map(value, "Contact")?;
+            let mut slots = [const { None::<rt::AttributeValue> }; 2];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "email" => slots[0] = Some(value),
+                    "phone" => slots[1] = Some(value),
+                    _ => {}
+                }
+            }
             Ok(Self {
-                email: rt::take(&mut map, "email")?,
-                phone: rt::take(&mut map, "phone")?,
+                email: rt::decode_field(slots[0].take(), "email")?,
+                phone: rt::decode_field(slots[1].take(), "phone")?,
             })
         }
     }
@@ -241,10 +257,18 @@ pub mod types {
         }
 
         fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
-            let mut map = rt::into_map(value, "PriceChange")?;
+            let map = rt::into_map(value, "PriceChange")?;
+            let mut slots = [const { None::<rt::AttributeValue> }; 2];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "at" => slots[0] = Some(value),
+                    "price" => slots[1] = Some(value),
+                    _ => {}
+                }
+            }
             Ok(Self {
-                at: rt::take(&mut map, "at")?,
-                price: rt::take(&mut map, "price")?,
+                at: rt::decode_field(slots[0].take(), "at")?,
+                price: rt::decode_field(slots[1].take(), "price")?,
             })
         }
     }
@@ -565,51 +589,92 @@ pub mod product {
 
     impl Product {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 35];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "sku" => slots[0] = Some(value),
+                    "region" => slots[1] = Some(value),
+                    "released" => slots[2] = Some(value),
+                    "tier" => slots[3] = Some(value),
+                    "size_code" => slots[4] = Some(value),
+                    "name" => slots[5] = Some(value),
+                    "active" => slots[6] = Some(value),
+                    "stock" => slots[7] = Some(value),
+                    "pack" => slots[8] = Some(value),
+                    "views" => slots[9] = Some(value),
+                    "serial" => slots[10] = Some(value),
+                    "rank" => slots[11] = Some(value),
+                    "shelf" => slots[12] = Some(value),
+                    "delta" => slots[13] = Some(value),
+                    "weight" => slots[14] = Some(value),
+                    "price" => slots[15] = Some(value),
+                    "kind" => slots[16] = Some(value),
+                    "launched_at" => slots[17] = Some(value),
+                    "synced_at" => slots[18] = Some(value),
+                    "expires" => slots[19] = Some(value),
+                    "thumbnail" => slots[20] = Some(value),
+                    "owner" => slots[21] = Some(value),
+                    "labels" => slots[22] = Some(value),
+                    "sizes" => slots[23] = Some(value),
+                    "discounts" => slots[24] = Some(value),
+                    "checksums" => slots[25] = Some(value),
+                    "dimensions" => slots[26] = Some(value),
+                    "matrix" => slots[27] = Some(value),
+                    "attributes" => slots[28] = Some(value),
+                    "suppliers" => slots[29] = Some(value),
+                    "history" => slots[30] = Some(value),
+                    "note" => slots[31] = Some(value),
+                    "lc" => slots[32] = Some(value),
+                    "created" => slots[33] = Some(value),
+                    "updated" => slots[34] = Some(value),
+                    _ => {}
+                }
+            }
             Ok(Self {
-                sku: rt::take(&mut map, "sku")?,
-                region: rt::take(&mut map, "region")?,
-                released: rt::take(&mut map, "released")?,
-                tier: rt::take(&mut map, "tier")?,
-                size_code: rt::take(&mut map, "size_code")?,
-                name: rt::take(&mut map, "name")?,
-                active: rt::take(&mut map, "active")?,
-                stock: rt::take(&mut map, "stock")?,
-                pack: rt::take(&mut map, "pack")?,
-                views: rt::take(&mut map, "views")?,
-                serial: rt::take(&mut map, "serial")?,
-                rank: rt::take(&mut map, "rank")?,
-                shelf: rt::take(&mut map, "shelf")?,
-                delta: rt::take(&mut map, "delta")?,
-                weight: rt::take(&mut map, "weight")?,
-                price: rt::take(&mut map, "price")?,
-                kind: rt::take(&mut map, "kind")?,
-                launched_at: rt::take(&mut map, "launched_at")?,
-                synced_at: rt::take_optional_with(
-                    &mut map,
+                sku: rt::decode_field(slots[0].take(), "sku")?,
+                region: rt::decode_field(slots[1].take(), "region")?,
+                released: rt::decode_field(slots[2].take(), "released")?,
+                tier: rt::decode_field(slots[3].take(), "tier")?,
+                size_code: rt::decode_field(slots[4].take(), "size_code")?,
+                name: rt::decode_field(slots[5].take(), "name")?,
+                active: rt::decode_field(slots[6].take(), "active")?,
+                stock: rt::decode_field(slots[7].take(), "stock")?,
+                pack: rt::decode_field(slots[8].take(), "pack")?,
+                views: rt::decode_field(slots[9].take(), "views")?,
+                serial: rt::decode_field(slots[10].take(), "serial")?,
+                rank: rt::decode_field(slots[11].take(), "rank")?,
+                shelf: rt::decode_field(slots[12].take(), "shelf")?,
+                delta: rt::decode_field(slots[13].take(), "delta")?,
+                weight: rt::decode_field(slots[14].take(), "weight")?,
+                price: rt::decode_field(slots[15].take(), "price")?,
+                kind: rt::decode_field(slots[16].take(), "kind")?,
+                launched_at: rt::decode_field(slots[17].take(), "launched_at")?,
+                synced_at: rt::decode_optional_field_with(
+                    slots[18].take(),
                     "synced_at",
                     rt::epoch_millis::decode,
                 )?,
-                expires: rt::take_optional_with(
-                    &mut map,
+                expires: rt::decode_optional_field_with(
+                    slots[19].take(),
                     "expires",
                     rt::epoch_seconds::decode,
                 )?,
-                thumbnail: rt::take(&mut map, "thumbnail")?,
-                owner: rt::take(&mut map, "owner")?,
-                labels: rt::take(&mut map, "labels")?,
-                sizes: rt::take(&mut map, "sizes")?,
-                discounts: rt::take(&mut map, "discounts")?,
-                checksums: rt::take(&mut map, "checksums")?,
-                dimensions: rt::take(&mut map, "dimensions")?,
-                matrix: rt::take(&mut map, "matrix")?,
-                attributes: rt::take(&mut map, "attributes")?,
-                suppliers: rt::take(&mut map, "suppliers")?,
-                history: rt::take(&mut map, "history")?,
-                note: rt::take(&mut map, "note")?,
-                legacy_code: rt::take(&mut map, "lc")?,
-                created: rt::take(&mut map, "created")?,
-                updated: rt::take(&mut map, "updated")?,
+                thumbnail: rt::decode_field(slots[20].take(), "thumbnail")?,
+                owner: rt::decode_field(slots[21].take(), "owner")?,
+                labels: rt::decode_field(slots[22].take(), "labels")?,
+                sizes: rt::decode_field(slots[23].take(), "sizes")?,
+                discounts: rt::decode_field(slots[24].take(), "discounts")?,
+                checksums: rt::decode_field(slots[25].take(), "checksums")?,
+                dimensions: rt::decode_field(slots[26].take(), "dimensions")?,
+                matrix: rt::decode_field(slots[27].take(), "matrix")?,
+                attributes: rt::decode_field(slots[28].take(), "attributes")?,
+                suppliers: rt::decode_field(slots[29].take(), "suppliers")?,
+                history: rt::decode_field(slots[30].take(), "history")?,
+                note: rt::decode_field(slots[31].take(), "note")?,
+                legacy_code: rt::decode_field(slots[32].take(), "lc")?,
+                created: rt::decode_field(slots[33].take(), "created")?,
+                updated: rt::decode_field(slots[34].take(), "updated")?,
             })
         }
     }
@@ -1972,14 +2037,26 @@ pub mod product {
 
     impl rt::FromItem for ProductByName {
         fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
-            let decode = |mut map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
+            let decode = |map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
+                let mut slots = [const { None::<rt::AttributeValue> }; 6];
+                for (attribute, value) in map {
+                    match attribute.as_str() {
+                        "sku" => slots[0] = Some(value),
+                        "variant_key" => slots[1] = Some(value),
+                        "name" => slots[2] = Some(value),
+                        "launched_at" => slots[3] = Some(value),
+                        "price" => slots[4] = Some(value),
+                        "stock" => slots[5] = Some(value),
+                        _ => {}
+                    }
+                }
                 Ok(Self {
-                    sku: rt::take(&mut map, "sku")?,
-                    variant_key: rt::take(&mut map, "variant_key")?,
-                    name: rt::take(&mut map, "name")?,
-                    launched_at: rt::take(&mut map, "launched_at")?,
-                    price: rt::take(&mut map, "price")?,
-                    stock: rt::take(&mut map, "stock")?,
+                    sku: rt::decode_field(slots[0].take(), "sku")?,
+                    variant_key: rt::decode_field(slots[1].take(), "variant_key")?,
+                    name: rt::decode_field(slots[2].take(), "name")?,
+                    launched_at: rt::decode_field(slots[3].take(), "launched_at")?,
+                    price: rt::decode_field(slots[4].take(), "price")?,
+                    stock: rt::decode_field(slots[5].take(), "stock")?,
                 })
             };
             decode(map).map_err(|error| error.in_table("products"))
@@ -2138,11 +2215,20 @@ pub mod product {
 
     impl rt::FromItem for ProductByStock {
         fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
-            let decode = |mut map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
+            let decode = |map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
+                let mut slots = [const { None::<rt::AttributeValue> }; 3];
+                for (attribute, value) in map {
+                    match attribute.as_str() {
+                        "sku" => slots[0] = Some(value),
+                        "variant_key" => slots[1] = Some(value),
+                        "stock" => slots[2] = Some(value),
+                        _ => {}
+                    }
+                }
                 Ok(Self {
-                    sku: rt::take(&mut map, "sku")?,
-                    variant_key: rt::take(&mut map, "variant_key")?,
-                    stock: rt::take(&mut map, "stock")?,
+                    sku: rt::decode_field(slots[0].take(), "sku")?,
+                    variant_key: rt::decode_field(slots[1].take(), "variant_key")?,
+                    stock: rt::decode_field(slots[2].take(), "stock")?,
                 })
             };
             decode(map).map_err(|error| error.in_table("products"))

@@ -36,10 +36,18 @@ pub mod types {
         }
 
         fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
-            let mut map = rt::into_map(value, "Author")?;
+            let map = rt::into_map(value, "Author")?;
+            let mut slots = [const { None::<rt::AttributeValue> }; 2];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "name" => slots[0] = Some(value),
+                    "born" => slots[1] = Some(value),
+                    _ => {}
+                }
+            }
             Ok(Self {
-                name: rt::take(&mut map, "name")?,
-                born: rt::take(&mut map, "born")?,
+                name: rt::decode_field(slots[0].take(), "name")?,
+                born: rt::decode_field(slots[1].take(), "born")?,
             })
         }
     }
@@ -413,28 +421,50 @@ pub mod book {
 
     impl Book {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 16];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "publisher" => slots[0] = Some(value),
+                    "published_year" => slots[1] = Some(value),
+                    "isbn" => slots[2] = Some(value),
+                    "title" => slots[3] = Some(value),
+                    "subtitle" => slots[4] = Some(value),
+                    "price" => slots[5] = Some(value),
+                    "tags" => slots[6] = Some(value),
+                    "status" => slots[7] = Some(value),
+                    "authors" => slots[8] = Some(value),
+                    "extra" => slots[9] = Some(value),
+                    "cover" => slots[10] = Some(value),
+                    "copies_sold" => slots[11] = Some(value),
+                    "expires_at" => slots[12] = Some(value),
+                    "created" => slots[13] = Some(value),
+                    "updated" => slots[14] = Some(value),
+                    "version" => slots[15] = Some(value),
+                    _ => {}
+                }
+            }
             Ok(Self {
-                publisher: rt::take(&mut map, "publisher")?,
-                published_year: rt::take(&mut map, "published_year")?,
-                isbn: rt::take(&mut map, "isbn")?,
-                title: rt::take(&mut map, "title")?,
-                subtitle: rt::take(&mut map, "subtitle")?,
-                price: rt::take(&mut map, "price")?,
-                tags: rt::take(&mut map, "tags")?,
-                status: rt::take(&mut map, "status")?,
-                authors: rt::take(&mut map, "authors")?,
-                extra: rt::take(&mut map, "extra")?,
-                cover: rt::take(&mut map, "cover")?,
-                copies_sold: rt::take(&mut map, "copies_sold")?,
-                expires_at: rt::take_optional_with(
-                    &mut map,
+                publisher: rt::decode_field(slots[0].take(), "publisher")?,
+                published_year: rt::decode_field(slots[1].take(), "published_year")?,
+                isbn: rt::decode_field(slots[2].take(), "isbn")?,
+                title: rt::decode_field(slots[3].take(), "title")?,
+                subtitle: rt::decode_field(slots[4].take(), "subtitle")?,
+                price: rt::decode_field(slots[5].take(), "price")?,
+                tags: rt::decode_field(slots[6].take(), "tags")?,
+                status: rt::decode_field(slots[7].take(), "status")?,
+                authors: rt::decode_field(slots[8].take(), "authors")?,
+                extra: rt::decode_field(slots[9].take(), "extra")?,
+                cover: rt::decode_field(slots[10].take(), "cover")?,
+                copies_sold: rt::decode_field(slots[11].take(), "copies_sold")?,
+                expires_at: rt::decode_optional_field_with(
+                    slots[12].take(),
                     "expires_at",
                     rt::epoch_seconds::decode,
                 )?,
-                created: rt::take(&mut map, "created")?,
-                updated: rt::take(&mut map, "updated")?,
-                version: rt::take(&mut map, "version")?,
+                created: rt::decode_field(slots[13].take(), "created")?,
+                updated: rt::decode_field(slots[14].take(), "updated")?,
+                version: rt::decode_field(slots[15].take(), "version")?,
             })
         }
     }
@@ -1420,16 +1450,30 @@ pub mod customer {
 
     impl Customer {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 8];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "id" => slots[0] = Some(value),
+                    "email" => slots[1] = Some(value),
+                    "name" => slots[2] = Some(value),
+                    "member_since" => slots[3] = Some(value),
+                    "tier" => slots[4] = Some(value),
+                    "balance" => slots[5] = Some(value),
+                    "created" => slots[6] = Some(value),
+                    "updated" => slots[7] = Some(value),
+                    _ => {}
+                }
+            }
             Ok(Self {
-                id: rt::take(&mut map, "id")?,
-                email: rt::take(&mut map, "email")?,
-                name: rt::take(&mut map, "name")?,
-                member_since: rt::take(&mut map, "member_since")?,
-                tier: rt::take(&mut map, "tier")?,
-                balance: rt::take(&mut map, "balance")?,
-                created: rt::take(&mut map, "created")?,
-                updated: rt::take(&mut map, "updated")?,
+                id: rt::decode_field(slots[0].take(), "id")?,
+                email: rt::decode_field(slots[1].take(), "email")?,
+                name: rt::decode_field(slots[2].take(), "name")?,
+                member_since: rt::decode_field(slots[3].take(), "member_since")?,
+                tier: rt::decode_field(slots[4].take(), "tier")?,
+                balance: rt::decode_field(slots[5].take(), "balance")?,
+                created: rt::decode_field(slots[6].take(), "created")?,
+                updated: rt::decode_field(slots[7].take(), "updated")?,
             })
         }
     }
@@ -1698,10 +1742,18 @@ pub mod customer {
 
     impl rt::FromItem for CustomerByEmail {
         fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
-            let decode = |mut map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
+            let decode = |map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
+                let mut slots = [const { None::<rt::AttributeValue> }; 2];
+                for (attribute, value) in map {
+                    match attribute.as_str() {
+                        "id" => slots[0] = Some(value),
+                        "email" => slots[1] = Some(value),
+                        _ => {}
+                    }
+                }
                 Ok(Self {
-                    id: rt::take(&mut map, "id")?,
-                    email: rt::take(&mut map, "email")?,
+                    id: rt::decode_field(slots[0].take(), "id")?,
+                    email: rt::decode_field(slots[1].take(), "email")?,
                 })
             };
             decode(map).map_err(|error| error.in_table("customers"))

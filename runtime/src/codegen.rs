@@ -27,11 +27,11 @@ pub use futures_util::Stream;
 /// code with the `ddbgen` that matches this runtime.
 pub const RUNTIME_API_V1: () = ();
 
-/// Takes attribute `name` out of `map` and decodes it: absent means
-/// [`AttributeCodec::decode_missing`]. Taking (not borrowing) moves strings, lists and maps into
-/// the result instead of copying them.
-pub fn take<T: AttributeCodec>(map: &mut AttributeMap, name: &str) -> Result<T, DecodeError> {
-    match map.remove(name) {
+/// Decodes the stored value of field `name` (`None`: the item has no such attribute, which
+/// means [`AttributeCodec::decode_missing`]). Generated decoders sort an item's attributes
+/// into one slot per field, then call this for each slot in field order.
+pub fn decode_field<T: AttributeCodec>(stored: Option<AttributeValue>, name: &str) -> Result<T, DecodeError> {
+    match stored {
         Some(value) => T::decode(value).map_err(|e| e.at_field(name)),
         None => T::decode_missing().ok_or_else(|| DecodeError {
             path: name.to_owned(),
@@ -41,13 +41,13 @@ pub fn take<T: AttributeCodec>(map: &mut AttributeMap, name: &str) -> Result<T, 
     }
 }
 
-/// Takes a required attribute with a custom decoder (such as [`epoch_seconds::decode`]).
-pub fn take_with<T>(
-    map: &mut AttributeMap,
+/// Decodes a required field with a custom decoder (such as [`epoch_seconds::decode`]).
+pub fn decode_field_with<T>(
+    stored: Option<AttributeValue>,
     name: &str,
     decode: fn(AttributeValue) -> Result<T, DecodeError>,
 ) -> Result<T, DecodeError> {
-    match map.remove(name) {
+    match stored {
         Some(value) => decode(value).map_err(|e| e.at_field(name)),
         None => Err(DecodeError {
             path: name.to_owned(),
@@ -57,13 +57,13 @@ pub fn take_with<T>(
     }
 }
 
-/// Takes an optional attribute with a custom decoder: absent or NULL is `None`.
-pub fn take_optional_with<T>(
-    map: &mut AttributeMap,
+/// Decodes an optional field with a custom decoder: absent or NULL is `None`.
+pub fn decode_optional_field_with<T>(
+    stored: Option<AttributeValue>,
     name: &str,
     decode: fn(AttributeValue) -> Result<T, DecodeError>,
 ) -> Result<Option<T>, DecodeError> {
-    match map.remove(name) {
+    match stored {
         None | Some(AttributeValue::Null(_)) => Ok(None),
         Some(value) => decode(value).map(Some).map_err(|e| e.at_field(name)),
     }

@@ -115,7 +115,7 @@ impl KeyPart for NaiveDate {
         crate::codec::push_date(out, self);
     }
     fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| KeyPartError {
+        crate::codec::parse_date(text).ok_or_else(|| KeyPartError {
             text: text.to_owned(),
             expected: "a date YYYY-MM-DD",
         })

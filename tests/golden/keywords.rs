@@ -36,10 +36,18 @@ pub mod types {
         }
 
         fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
-            let mut map = rt::into_map(value, "Note")?;
+            let map = rt::into_map(value, "Note")?;
+            let mut slots = [const { None::<rt::AttributeValue> }; 2];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "text" => slots[0] = Some(value),
+                    "score" => slots[1] = Some(value),
+                    _ => {}
+                }
+            }
             Ok(Self {
-                text: rt::take(&mut map, "text")?,
-                score: rt::take(&mut map, "score")?,
+                text: rt::decode_field(slots[0].take(), "text")?,
+                score: rt::decode_field(slots[1].take(), "score")?,
             })
         }
     }
@@ -159,6 +167,38 @@ pub mod types {
                     expected: concat!("a value of enum ", "Level"),
                 })
         }
+    }
+
+    /// A nested type without fields, stored as an empty map.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct Marker {}
+    impl Default for Marker {
+        /// Every field empty: zero, `""`, `None`, no elements.
+        fn default() -> Self {
+            Self {}
+        }
+    }
+
+    impl rt::AttributeCodec for Marker {
+        const EXPECTED: &'static str = concat!("M (a ", "Marker", ")");
+        fn encode(&self) -> Option<rt::AttributeValue> {
+            Some(rt::AttributeValue::M(rt::AttributeMap::new()))
+        }
+
+        fn decode(value: rt::AttributeValue) -> Result<Self, rt::DecodeError> {
+            let map = rt::into_map(value, "Marker")?;
+            drop(map);
+            Ok(Self {})
+        }
+    }
+
+    impl rt::Validate for Marker {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
     }
 }
 
@@ -287,20 +327,42 @@ pub mod event {
 
     impl Event {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 12];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "type" => slots[0] = Some(value),
+                    "at" => slots[1] = Some(value),
+                    "match" => slots[2] = Some(value),
+                    "from-address" => slots[3] = Some(value),
+                    "size" => slots[4] = Some(value),
+                    "ratio" => slots[5] = Some(value),
+                    "when" => slots[6] = Some(value),
+                    "labels" => slots[7] = Some(value),
+                    "blobs" => slots[8] = Some(value),
+                    "notes" => slots[9] = Some(value),
+                    "first_seen" => slots[10] = Some(value),
+                    "last_seen" => slots[11] = Some(value),
+                    _ => {}
+                }
+            }
             Ok(Self {
-                r#type: rt::take(&mut map, "type")?,
-                at: rt::take(&mut map, "at")?,
-                r#match: rt::take(&mut map, "match")?,
-                from: rt::take(&mut map, "from-address")?,
-                size: rt::take(&mut map, "size")?,
-                ratio: rt::take(&mut map, "ratio")?,
-                when: rt::take_with(&mut map, "when", rt::epoch_millis::decode)?,
-                labels: rt::take(&mut map, "labels")?,
-                blobs: rt::take(&mut map, "blobs")?,
-                notes: rt::take(&mut map, "notes")?,
-                first_seen: rt::take(&mut map, "first_seen")?,
-                last_seen: rt::take(&mut map, "last_seen")?,
+                r#type: rt::decode_field(slots[0].take(), "type")?,
+                at: rt::decode_field(slots[1].take(), "at")?,
+                r#match: rt::decode_field(slots[2].take(), "match")?,
+                from: rt::decode_field(slots[3].take(), "from-address")?,
+                size: rt::decode_field(slots[4].take(), "size")?,
+                ratio: rt::decode_field(slots[5].take(), "ratio")?,
+                when: rt::decode_field_with(
+                    slots[6].take(),
+                    "when",
+                    rt::epoch_millis::decode,
+                )?,
+                labels: rt::decode_field(slots[7].take(), "labels")?,
+                blobs: rt::decode_field(slots[8].take(), "blobs")?,
+                notes: rt::decode_field(slots[9].take(), "notes")?,
+                first_seen: rt::decode_field(slots[10].take(), "first_seen")?,
+                last_seen: rt::decode_field(slots[11].take(), "last_seen")?,
             })
         }
     }
@@ -945,13 +1007,24 @@ pub mod reading {
 
     impl Reading {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 5];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "sensor" => slots[0] = Some(value),
+                    "day" => slots[1] = Some(value),
+                    "offset" => slots[2] = Some(value),
+                    "level" => slots[3] = Some(value),
+                    "value" => slots[4] = Some(value),
+                    _ => {}
+                }
+            }
             Ok(Self {
-                sensor: rt::take(&mut map, "sensor")?,
-                day: rt::take(&mut map, "day")?,
-                offset: rt::take(&mut map, "offset")?,
-                level: rt::take(&mut map, "level")?,
-                value: rt::take(&mut map, "value")?,
+                sensor: rt::decode_field(slots[0].take(), "sensor")?,
+                day: rt::decode_field(slots[1].take(), "day")?,
+                offset: rt::decode_field(slots[2].take(), "offset")?,
+                level: rt::decode_field(slots[3].take(), "level")?,
+                value: rt::decode_field(slots[4].take(), "value")?,
             })
         }
     }
@@ -1606,6 +1679,8 @@ pub mod reserved {
         /// Stored as attribute `first-name`, absent when `None`.
         #[serde(rename = "first-name")]
         pub first_name: Option<String>,
+        /// Stored as attribute `marker`, absent when `None`.
+        pub marker: Option<super::types::Marker>,
         /// When the item was created (UTC); set once by ddbgen.
         pub created: rt::DateTime<rt::Utc>,
         /// When the item was last written (UTC); set on every write by ddbgen.
@@ -1633,6 +1708,8 @@ pub mod reserved {
         /// Stored as attribute `first-name`, absent when `None`.
         #[serde(rename = "first-name")]
         pub first_name: Option<String>,
+        /// Stored as attribute `marker`, absent when `None`.
+        pub marker: Option<super::types::Marker>,
     }
 
     impl Default for NewReserved {
@@ -1647,6 +1724,7 @@ pub mod reserved {
                 size: Default::default(),
                 value: Default::default(),
                 first_name: Default::default(),
+                marker: Default::default(),
             }
         }
     }
@@ -1683,18 +1761,36 @@ pub mod reserved {
 
     impl Reserved {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 11];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "name" => slots[0] = Some(value),
+                    "year" => slots[1] = Some(value),
+                    "status" => slots[2] = Some(value),
+                    "date" => slots[3] = Some(value),
+                    "count" => slots[4] = Some(value),
+                    "size" => slots[5] = Some(value),
+                    "value" => slots[6] = Some(value),
+                    "first-name" => slots[7] = Some(value),
+                    "marker" => slots[8] = Some(value),
+                    "created" => slots[9] = Some(value),
+                    "updated" => slots[10] = Some(value),
+                    _ => {}
+                }
+            }
             Ok(Self {
-                name: rt::take(&mut map, "name")?,
-                year: rt::take(&mut map, "year")?,
-                status: rt::take(&mut map, "status")?,
-                date: rt::take(&mut map, "date")?,
-                count: rt::take(&mut map, "count")?,
-                size: rt::take(&mut map, "size")?,
-                value: rt::take(&mut map, "value")?,
-                first_name: rt::take(&mut map, "first-name")?,
-                created: rt::take(&mut map, "created")?,
-                updated: rt::take(&mut map, "updated")?,
+                name: rt::decode_field(slots[0].take(), "name")?,
+                year: rt::decode_field(slots[1].take(), "year")?,
+                status: rt::decode_field(slots[2].take(), "status")?,
+                date: rt::decode_field(slots[3].take(), "date")?,
+                count: rt::decode_field(slots[4].take(), "count")?,
+                size: rt::decode_field(slots[5].take(), "size")?,
+                value: rt::decode_field(slots[6].take(), "value")?,
+                first_name: rt::decode_field(slots[7].take(), "first-name")?,
+                marker: rt::decode_field(slots[8].take(), "marker")?,
+                created: rt::decode_field(slots[9].take(), "created")?,
+                updated: rt::decode_field(slots[10].take(), "updated")?,
             })
         }
     }
@@ -1702,7 +1798,7 @@ pub mod reserved {
     impl rt::Item for Reserved {
         const TABLE: &'static rt::TableSpec = &TABLE;
         fn to_item(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::with_capacity(10);
+            let mut map = rt::AttributeMap::with_capacity(11);
             rt::write(&mut map, "name", &self.name);
             rt::write(&mut map, "year", &self.year);
             rt::write(&mut map, "status", &self.status);
@@ -1711,6 +1807,7 @@ pub mod reserved {
             rt::write_nullable(&mut map, "size", &self.size);
             rt::write(&mut map, "value", &self.value);
             rt::write(&mut map, "first-name", &self.first_name);
+            rt::write(&mut map, "marker", &self.marker);
             rt::write(&mut map, "created", &self.created);
             rt::write(&mut map, "updated", &self.updated);
             map
@@ -1785,6 +1882,7 @@ pub mod reserved {
                 size: new.size,
                 value: new.value,
                 first_name: new.first_name,
+                marker: new.marker,
                 created: now,
                 updated: now,
             };
@@ -1981,6 +2079,25 @@ pub mod reserved {
         /// Removes `first-name` (reads back as `None`).
         pub fn remove_first_name(mut self) -> Self {
             self.update.remove("first-name");
+            self
+        }
+
+        /// Sets `marker`; the new value is checked against the schema's rules before sending.
+        pub fn set_marker(mut self, marker: super::types::Marker) -> Self {
+            {
+                let root = rt::FieldPath::Root;
+                let path = root.field("marker");
+                let value = &marker;
+                let errors = &mut self.update.errors;
+                rt::Validate::validate_at(value, &path, errors);
+            }
+            self.update.set("marker", rt::AttributeCodec::encode(&marker));
+            self
+        }
+
+        /// Removes `marker` (reads back as `None`).
+        pub fn remove_marker(mut self) -> Self {
+            self.update.remove("marker");
             self
         }
 
@@ -2270,13 +2387,24 @@ pub mod reserved {
 
     impl rt::FromItem for ReservedByStatus {
         fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
-            let decode = |mut map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
+            let decode = |map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
+                let mut slots = [const { None::<rt::AttributeValue> }; 5];
+                for (attribute, value) in map {
+                    match attribute.as_str() {
+                        "name" => slots[0] = Some(value),
+                        "year" => slots[1] = Some(value),
+                        "status" => slots[2] = Some(value),
+                        "count" => slots[3] = Some(value),
+                        "date" => slots[4] = Some(value),
+                        _ => {}
+                    }
+                }
                 Ok(Self {
-                    name: rt::take(&mut map, "name")?,
-                    year: rt::take(&mut map, "year")?,
-                    status: rt::take(&mut map, "status")?,
-                    count: rt::take(&mut map, "count")?,
-                    date: rt::take(&mut map, "date")?,
+                    name: rt::decode_field(slots[0].take(), "name")?,
+                    year: rt::decode_field(slots[1].take(), "year")?,
+                    status: rt::decode_field(slots[2].take(), "status")?,
+                    count: rt::decode_field(slots[3].take(), "count")?,
+                    date: rt::decode_field(slots[4].take(), "date")?,
                 })
             };
             decode(map).map_err(|error| error.in_table("reserved_words"))
@@ -2439,11 +2567,20 @@ pub mod reserved {
 
     impl rt::FromItem for ReservedByDate {
         fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
-            let decode = |mut map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
+            let decode = |map: rt::AttributeMap| -> Result<Self, rt::DecodeError> {
+                let mut slots = [const { None::<rt::AttributeValue> }; 3];
+                for (attribute, value) in map {
+                    match attribute.as_str() {
+                        "name" => slots[0] = Some(value),
+                        "year" => slots[1] = Some(value),
+                        "date" => slots[2] = Some(value),
+                        _ => {}
+                    }
+                }
                 Ok(Self {
-                    name: rt::take(&mut map, "name")?,
-                    year: rt::take(&mut map, "year")?,
-                    date: rt::take(&mut map, "date")?,
+                    name: rt::decode_field(slots[0].take(), "name")?,
+                    year: rt::decode_field(slots[1].take(), "year")?,
+                    date: rt::decode_field(slots[2].take(), "date")?,
                 })
             };
             decode(map).map_err(|error| error.in_table("reserved_words"))
@@ -2470,6 +2607,10 @@ pub mod reserved {
                 let path = path.field("value");
                 rt::rules::finite(&path, *value, errors);
             }
+            if let Some(value) = &self.marker {
+                let path = path.field("marker");
+                rt::Validate::validate_at(value, &path, errors);
+            }
         }
     }
 
@@ -2492,6 +2633,10 @@ pub mod reserved {
             if let Some(value) = &self.value {
                 let path = path.field("value");
                 rt::rules::finite(&path, *value, errors);
+            }
+            if let Some(value) = &self.marker {
+                let path = path.field("marker");
+                rt::Validate::validate_at(value, &path, errors);
             }
         }
     }

@@ -73,12 +73,22 @@ pub mod note {
 
     impl Note {
         /// Reads the stored attributes; errors name the attribute's path.
-        fn decode_map(mut map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 4];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "id" => slots[0] = Some(value),
+                    "text" => slots[1] = Some(value),
+                    "created" => slots[2] = Some(value),
+                    "updated" => slots[3] = Some(value),
+                    _ => {}
+                }
+            }
             Ok(Self {
-                id: rt::take(&mut map, "id")?,
-                text: rt::take(&mut map, "text")?,
-                created: rt::take(&mut map, "created")?,
-                updated: rt::take(&mut map, "updated")?,
+                id: rt::decode_field(slots[0].take(), "id")?,
+                text: rt::decode_field(slots[1].take(), "text")?,
+                created: rt::decode_field(slots[2].take(), "created")?,
+                updated: rt::decode_field(slots[3].take(), "updated")?,
             })
         }
     }

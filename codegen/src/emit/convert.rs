@@ -1,7 +1,7 @@
 //! Conversion between generated types and DynamoDB attribute maps, field by field: no serde
 //! and no intermediate tree in the data path.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{ident, rt};
@@ -52,19 +52,44 @@ pub(crate) fn encode_fields(fields: &[Field]) -> TokenStream {
         .collect()
 }
 
-/// A struct expression `ctor { field: take(&mut map, "attr")?, .. }` over a mutable `map` in
-/// scope, which it empties of the fields' attributes.
-pub(crate) fn decode_fields(fields: &[Field], ctor: &TokenStream) -> TokenStream {
+/// The body of a decoder from an owned `map` in scope to `Self`.
+///
+/// One pass over the map's entries sorts each attribute into its field's slot by a `match` on
+/// the name (no hashing, nothing copied); then the slots are decoded in field order, so the
+/// first error reported is always that of the first bad field.
+pub(crate) fn decode_fields(fields: &[Field]) -> TokenStream {
     let rt = rt();
-    let inits = fields.iter().map(|field| {
+    if fields.is_empty() {
+        return quote! {
+            drop(map);
+            Ok(Self {})
+        };
+    }
+    let count = Literal::usize_unsuffixed(fields.len());
+    let slots: Vec<Literal> = (0..fields.len()).map(Literal::usize_unsuffixed).collect();
+    let arms = fields.iter().zip(&slots).map(|(field, slot)| {
+        let attribute = &field.attribute;
+        quote!(#attribute => slots[#slot] = Some(value),)
+    });
+    let inits = fields.iter().zip(&slots).map(|(field, slot)| {
         let name = ident(&field.ident);
         let attribute = &field.attribute;
-        let read = match (epoch_codec(field), field.optional) {
-            (Some(codec), false) => quote!(#rt::take_with(&mut map, #attribute, #codec::decode)?),
-            (Some(codec), true) => quote!(#rt::take_optional_with(&mut map, #attribute, #codec::decode)?),
-            (None, _) => quote!(#rt::take(&mut map, #attribute)?),
+        let value = quote!(slots[#slot].take());
+        let decode = match (epoch_codec(field), field.optional) {
+            (Some(codec), false) => quote!(#rt::decode_field_with(#value, #attribute, #codec::decode)?),
+            (Some(codec), true) => quote!(#rt::decode_optional_field_with(#value, #attribute, #codec::decode)?),
+            (None, _) => quote!(#rt::decode_field(#value, #attribute)?),
         };
-        quote!(#name: #read,)
+        quote!(#name: #decode,)
     });
-    quote!(#ctor { #(#inits)* })
+    quote! {
+        let mut slots = [const { None::<#rt::AttributeValue> }; #count];
+        for (attribute, value) in map {
+            match attribute.as_str() {
+                #(#arms)*
+                _ => {}
+            }
+        }
+        Ok(Self { #(#inits)* })
+    }
 }

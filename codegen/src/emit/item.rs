@@ -34,7 +34,7 @@ pub(crate) fn table_module(table: &Table, model: &Model) -> TokenStream {
     let new_fields = declared.iter().map(struct_field);
     let default = default_impl(&new_item, &declared);
     let encode = convert::encode_fields(&table.fields);
-    let decode = convert::decode_fields(&table.fields, &quote!(Self));
+    let decode = convert::decode_fields(&table.fields);
     let range_attribute = key::composite_attribute_write(table);
     let capacity =
         proc_macro2::Literal::usize_unsuffixed(table.fields.len() + usize::from(!range_attribute.is_empty()));
@@ -68,8 +68,8 @@ pub(crate) fn table_module(table: &Table, model: &Model) -> TokenStream {
 
             impl #item {
                 /// Reads the stored attributes; errors name the attribute's path.
-                fn decode_map(mut map: #rt::AttributeMap) -> Result<Self, #rt::DecodeError> {
-                    Ok(#decode)
+                fn decode_map(map: #rt::AttributeMap) -> Result<Self, #rt::DecodeError> {
+                    #decode
                 }
             }
 

@@ -506,7 +506,7 @@ fn projection_type(table: &Table, index: &Index) -> TokenStream {
     }
     let derives = data_derives();
     let struct_fields = fields.iter().map(super::item::struct_field);
-    let decode = super::convert::decode_fields(&fields, &quote!(Self));
+    let decode = super::convert::decode_fields(&fields);
     let doc = format!(
         " What index `{}` holds of an item: its keys{}.",
         index.name,
@@ -526,7 +526,7 @@ fn projection_type(table: &Table, index: &Index) -> TokenStream {
 
         impl #rt::FromItem for #name {
             fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
-                let decode = |mut map: #rt::AttributeMap| -> Result<Self, #rt::DecodeError> { Ok(#decode) };
+                let decode = |map: #rt::AttributeMap| -> Result<Self, #rt::DecodeError> { #decode };
                 decode(map).map_err(|error| error.in_table(#table_name))
             }
         }

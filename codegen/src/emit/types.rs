@@ -122,9 +122,18 @@ fn object(ty: &NamedType, fields: &[crate::ir::Field], model: &Model) -> TokenSt
     let derives = data_derives();
     let struct_fields = fields.iter().map(super::item::struct_field);
     let default = super::item::default_impl(&name, fields);
-    let encode = convert::encode_fields(fields);
-    let capacity = proc_macro2::Literal::usize_unsuffixed(fields.len());
-    let decode = convert::decode_fields(fields, &quote!(Self));
+    let encode = if fields.is_empty() {
+        quote!(Some(#rt::AttributeValue::M(#rt::AttributeMap::new())))
+    } else {
+        let capacity = proc_macro2::Literal::usize_unsuffixed(fields.len());
+        let statements = convert::encode_fields(fields);
+        quote! {
+            let mut map = #rt::AttributeMap::with_capacity(#capacity);
+            #statements
+            Some(#rt::AttributeValue::M(map))
+        }
+    };
+    let decode = convert::decode_fields(fields);
     let validate_impl = validate::validate_impl(&name, fields, model);
     quote! {
         #docs
@@ -138,13 +147,11 @@ fn object(ty: &NamedType, fields: &[crate::ir::Field], model: &Model) -> TokenSt
         impl #rt::AttributeCodec for #name {
             const EXPECTED: &'static str = concat!("M (a ", #type_name, ")");
             fn encode(&self) -> Option<#rt::AttributeValue> {
-                let mut map = #rt::AttributeMap::with_capacity(#capacity);
                 #encode
-                Some(#rt::AttributeValue::M(map))
             }
             fn decode(value: #rt::AttributeValue) -> Result<Self, #rt::DecodeError> {
-                let mut map = #rt::into_map(value, #type_name)?;
-                Ok(#decode)
+                let map = #rt::into_map(value, #type_name)?;
+                #decode
             }
         }
 
