@@ -39,10 +39,6 @@ fn string_enum(ty: &NamedType, names: &[String]) -> TokenStream {
             #variant,
         }
     });
-    let stored_again = names.iter();
-    let variants_again = variants.iter();
-    let stored_once_more = names.iter();
-    let variants_once_more = variants.iter();
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, #rt::serde::Serialize, #rt::serde::Deserialize)]
@@ -58,14 +54,14 @@ fn string_enum(ty: &NamedType, names: &[String]) -> TokenStream {
             /// The stored name of this value.
             pub fn as_str(self) -> &'static str {
                 match self {
-                    #(Self::#variants_again => #stored_again,)*
+                    #(Self::#variants => #names,)*
                 }
             }
 
             /// The value with this stored name.
             pub fn from_name(name: &str) -> Option<Self> {
                 match name {
-                    #(#stored_once_more => Some(Self::#variants_once_more),)*
+                    #(#names => Some(Self::#variants),)*
                     _ => None,
                 }
             }
