@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ddbgen_runtime::codegen::{Bytes, DateTime, Decimal, NaiveDate, Utc, Uuid};
-use ddbgen_runtime::{AttributeValue, Item};
+use ddbgen_runtime::{AttributeValue, Item, QueryBuilder};
 use library_tables::catalog::product::{NewProduct, ProductRepository};
 use library_tables::catalog::types::{Contact, PriceChange, Region, Supplier};
 

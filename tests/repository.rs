@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use ddbgen_runtime::codegen::{Bytes, DateTime, NaiveDate};
-use ddbgen_runtime::{AttributeValue, Cursor, CursorKey, Error, FromItem, StopReason};
+use ddbgen_runtime::{AttributeValue, Cursor, CursorKey, Error, FromItem, QueryBuilder, StopReason};
 use ddbgen_tests::keywords::event::{EventRepository, NewEvent};
 use ddbgen_tests::library::book::{Book, BookKey, BookRepository, NewBook};
 use ddbgen_tests::library::customer::{CustomerRepository, NewCustomer};

@@ -9,6 +9,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use ddbgen_benches::alloc_counter::{self, CountingAllocator};
 use ddbgen_benches::orders::order::{Order, OrderRepository};
 use ddbgen_benches::{data, hand_written};
+use ddbgen_runtime::QueryBuilder;
 use ddbgen_runtime::aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use ddbgen_runtime::codegen::Uuid;
 use ddbgen_runtime::local::LocalDynamo;

@@ -44,9 +44,9 @@ pub(crate) fn crate_files(settings: &CrateSettings, modules: &[(String, String, 
         .flat_map(|(module, _, model)| {
             model.tables.iter().map(move |t| {
                 context! {
-                    module_path => format!("{module}::{}", t.module),
+                    module_path => format!("{module}::{}", t.names.module),
                     table_name => t.table_name.clone(),
-                    item => t.name.clone(),
+                    item => t.names.item.clone(),
                     key => key_description(t),
                 }
             })

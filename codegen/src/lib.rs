@@ -90,11 +90,40 @@ pub fn compile(sources: &[SchemaSource]) -> Result<Vec<(String, String, ir::Mode
             Err(diagnostics) => errors.extend(diagnostics.0),
         }
     }
+    errors.extend(duplicate_table_names(&modules));
     if errors.is_empty() {
         Ok(modules)
     } else {
         Err(Diagnostics(errors).sorted())
     }
+}
+
+/// Two tables, in one file or in two, that name the same DynamoDB table: their items would
+/// collide in it.
+fn duplicate_table_names(modules: &[(String, String, ir::Model)]) -> Vec<Diagnostic> {
+    let mut first: std::collections::BTreeMap<&str, (&str, &ir::Table)> = std::collections::BTreeMap::new();
+    let mut errors = Vec::new();
+    for (_, source, model) in modules {
+        for table in &model.tables {
+            match first.get(table.table_name.as_str()) {
+                Some((first_source, first_table)) => errors.push(
+                    Diagnostic::new(
+                        source.as_str(),
+                        table.span,
+                        format!(
+                            "table `{}` stores its items in DynamoDB table `{}`, which table `{}` (at {first_source}:{}:{}) uses too",
+                            table.names.item, table.table_name, first_table.names.item, first_table.span.line, first_table.span.column
+                        ),
+                    )
+                    .with_help("give each table its own `table_name:`; several item kinds in one table are single-table entities, not two tables"),
+                ),
+                None => {
+                    first.insert(&table.table_name, (source, table));
+                }
+            }
+        }
+    }
+    errors
 }
 
 /// One Rust file per schema (`library.yaml` → `library.rs`), as `build.rs` includes them.

@@ -5,7 +5,7 @@
 
 use ddbgen_runtime::codegen::{Decimal, NaiveDate};
 use ddbgen_runtime::local::{LocalDynamo, client_for};
-use ddbgen_runtime::{Cursor, Error, FromItem};
+use ddbgen_runtime::{Cursor, Error, FromItem, QueryBuilder};
 use futures_util::TryStreamExt;
 use library_tables::library::book::{Book, BookKey, BookRepository, NewBook};
 use library_tables::library::customer::{CustomerRepository, NewCustomer};

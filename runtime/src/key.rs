@@ -30,11 +30,13 @@ impl fmt::Display for KeyPartError {
 impl std::error::Error for KeyPartError {}
 
 /// A value that can be one part of a composite sort key.
-pub trait KeyPart: Sized {
+pub trait KeyPart {
     /// Appends the order-preserving encoding of `self`.
     fn write_key_part(&self, out: &mut String);
     /// Reads a part back.
-    fn read_key_part(text: &str) -> Result<Self, KeyPartError>;
+    fn read_key_part(text: &str) -> Result<Self, KeyPartError>
+    where
+        Self: Sized;
 }
 
 macro_rules! unsigned_part {
@@ -79,6 +81,13 @@ impl KeyPart for String {
     }
     fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
         Ok(text.to_owned())
+    }
+}
+
+/// A string part as a query takes it (`&str`): the same encoding as `String`.
+impl KeyPart for str {
+    fn write_key_part(&self, out: &mut String) {
+        out.push_str(self);
     }
 }
 
@@ -154,22 +163,12 @@ impl<'a> CompositeKey<'a> {
         }
     }
 
-    /// Appends one part.
-    pub fn part<P: KeyPart>(mut self, part: &P) -> Self {
+    /// Appends one part (`&str` for a string part: nothing is copied first).
+    pub fn part<P: KeyPart + ?Sized>(mut self, part: &P) -> Self {
         if !self.empty {
             self.text.push_str(self.separator);
         }
         part.write_key_part(&mut self.text);
-        self.empty = false;
-        self
-    }
-
-    /// Appends a string part without copying it first.
-    pub fn part_str(mut self, part: &str) -> Self {
-        if !self.empty {
-            self.text.push_str(self.separator);
-        }
-        self.text.push_str(part);
         self.empty = false;
         self
     }
@@ -270,9 +269,9 @@ mod tests {
         /// length keep tuple order, and a prefix query never matches a longer sibling.
         #[test]
         fn string_parts_keep_tuple_order(a in ("[0-9A-Za-z]{0,6}", "[0-9A-Za-z]{0,6}"), b in ("[0-9A-Za-z]{0,6}", "[0-9A-Za-z]{0,6}")) {
-            let key = |p: &(String, String)| CompositeKey::new("#").part_str(&p.0).part_str(&p.1).finish();
+            let key = |p: &(String, String)| CompositeKey::new("#").part(&p.0).part(&p.1).finish();
             prop_assert_eq!(a.cmp(&b), key(&a).cmp(&key(&b)));
-            let prefix = CompositeKey::new("#").part_str(&a.0).prefix();
+            let prefix = CompositeKey::new("#").part(&a.0).prefix();
             prop_assert_eq!(key(&b).starts_with(&prefix), b.0 == a.0);
             let stored = key(&a);
             let parts = CompositeKey::split(&stored, "#", 2).unwrap();

@@ -30,11 +30,11 @@ mod validate;
 
 pub use aws_sdk_dynamodb;
 pub use aws_sdk_dynamodb::types::AttributeValue;
-pub use codec::{AttributeCodec, AttributeMap, Bytes, DecodeError, epoch_millis, epoch_seconds};
+pub use codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
 pub use error::Error;
 pub use item::{AttributeType, FromItem, IndexSpec, Item, KeyAttribute, Projection, TableSpec};
 pub use key::{CompositeKey, KeyPart, KeyPartError};
 pub use repository::{
-    Clock, Cursor, CursorKey, FixedClock, Page, ParallelScan, Query, Scan, StopReason, SystemClock, Table,
+    Clock, Cursor, CursorKey, FixedClock, Page, ParallelScan, Query, QueryBuilder, Scan, StopReason, SystemClock, Table,
 };
 pub use validate::{FieldError, FieldPath, Validate, ValidationErrors, rules};

@@ -120,7 +120,19 @@ impl<T: Validate> Validate for Option<T> {
     }
 }
 
+impl<T: Validate> Validate for Box<T> {
+    fn validate_at(&self, path: &FieldPath<'_>, errors: &mut ValidationErrors) {
+        (**self).validate_at(path, errors);
+    }
+}
+
 impl<T: Validate> Validate for Vec<T> {
+    fn validate_at(&self, path: &FieldPath<'_>, errors: &mut ValidationErrors) {
+        self.as_slice().validate_at(path, errors);
+    }
+}
+
+impl<T: Validate> Validate for [T] {
     fn validate_at(&self, path: &FieldPath<'_>, errors: &mut ValidationErrors) {
         for (i, value) in self.iter().enumerate() {
             value.validate_at(&path.index(i), errors);
@@ -146,9 +158,21 @@ pub mod rules {
         fn length(&self) -> usize;
     }
 
-    impl Length for String {
+    impl Length for str {
         fn length(&self) -> usize {
             self.chars().count()
+        }
+    }
+
+    impl Length for String {
+        fn length(&self) -> usize {
+            self.as_str().length()
+        }
+    }
+
+    impl<T> Length for [T] {
+        fn length(&self) -> usize {
+            self.len()
         }
     }
 
@@ -192,7 +216,7 @@ pub mod rules {
     }
 
     /// `min_length`.
-    pub fn min_length<T: Length>(path: &FieldPath<'_>, value: &T, min: usize, errors: &mut ValidationErrors) {
+    pub fn min_length<T: Length + ?Sized>(path: &FieldPath<'_>, value: &T, min: usize, errors: &mut ValidationErrors) {
         let length = value.length();
         if length < min {
             errors.push(path, format!("length {length} is below min_length {min}"));
@@ -200,7 +224,7 @@ pub mod rules {
     }
 
     /// `max_length`.
-    pub fn max_length<T: Length>(path: &FieldPath<'_>, value: &T, max: usize, errors: &mut ValidationErrors) {
+    pub fn max_length<T: Length + ?Sized>(path: &FieldPath<'_>, value: &T, max: usize, errors: &mut ValidationErrors) {
         let length = value.length();
         if length > max {
             errors.push(path, format!("length {length} is above max_length {max}"));
@@ -208,7 +232,7 @@ pub mod rules {
     }
 
     /// `non_empty`.
-    pub fn non_empty<T: Length>(path: &FieldPath<'_>, value: &T, errors: &mut ValidationErrors) {
+    pub fn non_empty<T: Length + ?Sized>(path: &FieldPath<'_>, value: &T, errors: &mut ValidationErrors) {
         if value.length() == 0 {
             errors.push(path, "is empty");
         }

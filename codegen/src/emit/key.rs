@@ -1,10 +1,10 @@
 //! Primary keys: the key type, the composite sort-key encoder, and the table's `TableSpec`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{data_derives, ident, rt};
-use crate::ir::{Field, FieldType, Model, NamedKind, ProjectionKind, RangeKey, Scalar, Table};
+use super::{codec, data_derives, ident, rt, struct_field};
+use crate::ir::{Field, FieldType, IndexKind, KeyType, ProjectionKind, RangeKey, Scalar, Table};
 
 /// Whether values of this key type are `Copy` (passed by value, never cloned).
 fn is_copy(ty: &FieldType) -> bool {
@@ -20,23 +20,23 @@ pub(crate) fn key_param(field: &Field) -> TokenStream {
     }
 }
 
-/// `.part_str(value)` or `.part(&value)`: appends a key value to a `CompositeKey`.
-pub(crate) fn push_part(field: &Field, value: &TokenStream) -> TokenStream {
-    if field.ty == FieldType::Scalar(Scalar::String) {
-        quote!(.part_str(#value))
+/// `self.name` for a `Copy` key field, `&self.name` otherwise: an argument of the encoder.
+fn self_arg(field: &Field) -> TokenStream {
+    let name = ident(&field.ident);
+    if is_copy(&field.ty) {
+        quote!(self.#name)
     } else {
-        quote!(.part(&#value))
+        quote!(&self.#name)
     }
 }
 
 /// `BookKey`, `Book::key()` and the sort-key encoder.
 pub(crate) fn key_items(table: &Table) -> TokenStream {
     let rt = rt();
-    let item = format_ident!("{}", table.name);
-    let key = format_ident!("{}Key", table.name);
-    let derives = data_derives();
+    let (item, key) = (ident(&table.names.item), ident(&table.names.key));
+    let derives = data_derives(false);
     let key_fields: Vec<&Field> = table.key_fields();
-    let struct_fields = key_fields.iter().map(|f| super::item::struct_field(f));
+    let struct_fields = key_fields.iter().map(|f| struct_field(f));
     let copies = key_fields.iter().map(|f| {
         let name = ident(&f.ident);
         if is_copy(&f.ty) {
@@ -45,22 +45,16 @@ pub(crate) fn key_items(table: &Table) -> TokenStream {
             quote!(#name: self.#name.clone(),)
         }
     });
-    let hash = table.hash_field();
-    let (hash_name, hash_attribute) = (ident(&hash.ident), &hash.attribute);
-    let range_write = match &table.range_key {
-        None => TokenStream::new(),
-        Some(RangeKey::Field(i)) => {
-            let field = &table.fields[*i];
-            let (name, attribute) = (ident(&field.ident), &field.attribute);
-            quote!(#rt::write(&mut map, #attribute, &self.#name);)
-        }
+    let write = |field: &Field| {
+        let (name, attribute, codec) = (ident(&field.ident), &field.attribute, codec::codec(field.codec));
+        quote!(#codec.write(&mut map, #attribute, &self.#name);)
+    };
+    let hash_write = write(table.hash_field());
+    let (range_write, composite) = match &table.range_key {
+        None => (TokenStream::new(), TokenStream::new()),
+        Some(RangeKey::Field(i)) => (write(&table.fields[*i]), TokenStream::new()),
         Some(RangeKey::Composite(composite)) => {
             let attribute = &composite.attribute;
-            quote!(map.insert(#attribute.to_owned(), #rt::AttributeValue::S(self.sort_key()));)
-        }
-    };
-    let composite = match &table.range_key {
-        Some(RangeKey::Composite(composite)) => {
             let parts: Vec<&Field> = composite.parts.iter().map(|i| &table.fields[*i]).collect();
             let args = parts.iter().map(|f| {
                 let (name, ty) = (ident(&f.ident), key_param(f));
@@ -68,18 +62,14 @@ pub(crate) fn key_items(table: &Table) -> TokenStream {
             });
             let pushes = parts.iter().map(|f| {
                 let name = ident(&f.ident);
-                push_part(f, &quote!(#name))
-            });
-            let self_args = parts.iter().map(|f| {
-                let name = ident(&f.ident);
-                if is_copy(&f.ty) {
-                    quote!(self.#name)
+                if f.ty == FieldType::Scalar(Scalar::String) {
+                    quote!(.part(#name))
                 } else {
-                    quote!(&self.#name)
+                    quote!(.part(&#name))
                 }
             });
+            let self_args = parts.iter().map(|f| self_arg(f));
             let separator = &composite.separator;
-            let attribute = &composite.attribute;
             let example = parts
                 .iter()
                 .map(|f| f.name.as_str())
@@ -87,23 +77,25 @@ pub(crate) fn key_items(table: &Table) -> TokenStream {
                 .join(separator);
             let sort_doc =
                 format!(" The stored sort key `{attribute}`: the encoded `{example}`, ordered as its parts are.");
-            quote! {
-                #[doc = #sort_doc]
-                pub fn sort_key(&self) -> String {
-                    Self::encode_sort_key(#(#self_args),*)
-                }
+            (
+                quote!(map.insert(#attribute.to_owned(), #rt::AttributeValue::S(self.sort_key()));),
+                quote! {
+                    #[doc = #sort_doc]
+                    pub fn sort_key(&self) -> String {
+                        Self::encode_sort_key(#(#self_args),*)
+                    }
 
-                /// Encodes the parts of the sort key in order (see `docs/encoding.md`).
-                pub(crate) fn encode_sort_key(#(#args),*) -> String {
-                    #rt::CompositeKey::new(#separator)#(#pushes)*.finish()
-                }
-            }
+                    /// Encodes the parts of the sort key in order (see `docs/encoding.md`).
+                    pub(crate) fn encode_sort_key(#(#args),*) -> String {
+                        #rt::CompositeKey::new(#separator)#(#pushes)*.finish()
+                    }
+                },
+            )
         }
-        _ => TokenStream::new(),
     };
     let key_doc = format!(
         " The primary key of a [`{}`]. Keys never change once an item exists.",
-        table.name
+        table.names.item
     );
     quote! {
         #[doc = #key_doc]
@@ -116,7 +108,7 @@ pub(crate) fn key_items(table: &Table) -> TokenStream {
             /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
             pub fn to_key(&self) -> #rt::AttributeMap {
                 let mut map = #rt::AttributeMap::with_capacity(2);
-                #rt::write(&mut map, #hash_attribute, &self.#hash_name);
+                #hash_write
                 #range_write
                 map
             }
@@ -139,58 +131,49 @@ pub(crate) fn composite_attribute_write(table: &Table) -> TokenStream {
     let Some(RangeKey::Composite(composite)) = &table.range_key else {
         return TokenStream::new();
     };
-    let key = format_ident!("{}Key", table.name);
+    let key = ident(&table.names.key);
     let attribute = &composite.attribute;
-    let args = composite.parts.iter().map(|i| {
-        let field = &table.fields[*i];
-        let name = ident(&field.ident);
-        if is_copy(&field.ty) {
-            quote!(self.#name)
-        } else {
-            quote!(&self.#name)
-        }
-    });
+    let args = composite.parts.iter().map(|i| self_arg(&table.fields[*i]));
     quote! {
         map.insert(#attribute.to_owned(), #rt::AttributeValue::S(#key::encode_sort_key(#(#args),*)));
     }
 }
 
-fn key_attribute(name: &str, field: &Field, model: &Model) -> TokenStream {
+/// `KeyAttribute { name, attribute_type }` of a stored key attribute.
+fn key_attribute(name: &str, key_type: KeyType) -> TokenStream {
     let rt = rt();
-    let ty = match &field.ty {
-        FieldType::Scalar(s) => s.key_type().unwrap_or("S"),
-        FieldType::Named(n) if matches!(model.named(n).map(|t| &t.kind), Some(NamedKind::Enum(_))) => "S",
-        _ => "S",
-    };
-    let ty = format_ident!("{}", ty);
+    let ty = ident(key_type.as_str());
     quote!(#rt::KeyAttribute { name: #name, attribute_type: #rt::AttributeType::#ty })
 }
 
+/// The `KeyAttribute` of a key field (lowering checked it has a key type).
+fn field_key_attribute(field: &Field) -> TokenStream {
+    key_attribute(&field.attribute, field.key_type.unwrap_or(KeyType::S))
+}
+
 /// `pub const TABLE: TableSpec`.
-pub(crate) fn table_spec(table: &Table, model: &Model) -> TokenStream {
+pub(crate) fn table_spec(table: &Table) -> TokenStream {
     let rt = rt();
     let table_name = &table.table_name;
-    let hash = table.hash_field();
-    let hash_key = key_attribute(&hash.attribute, hash, model);
+    let hash_key = field_key_attribute(table.hash_field());
     let range_key = match &table.range_key {
         None => quote!(None),
         Some(RangeKey::Field(i)) => {
-            let attr = key_attribute(&table.fields[*i].attribute, &table.fields[*i], model);
+            let attr = field_key_attribute(&table.fields[*i]);
             quote!(Some(#attr))
         }
         Some(RangeKey::Composite(c)) => {
-            let name = &c.attribute;
-            quote!(Some(#rt::KeyAttribute { name: #name, attribute_type: #rt::AttributeType::S }))
+            let attr = key_attribute(&c.attribute, KeyType::S);
+            quote!(Some(#attr))
         }
     };
     let indexes = table.indexes.iter().map(|index| {
         let name = &index.name;
-        let global = index.kind == crate::ir::IndexKind::Global;
-        let hash = &table.fields[index.hash_key];
-        let hash_key = key_attribute(&hash.attribute, hash, model);
+        let global = index.kind == IndexKind::Global;
+        let hash_key = field_key_attribute(&table.fields[index.hash_key]);
         let range_key = match index.range_key {
             Some(i) => {
-                let attr = key_attribute(&table.fields[i].attribute, &table.fields[i], model);
+                let attr = field_key_attribute(&table.fields[i]);
                 quote!(Some(#attr))
             }
             None => quote!(None),

@@ -1,36 +1,32 @@
 //! Named types: string enums and nested objects.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{convert, data_derives, doc, rt, validate};
-use crate::ir::{Model, NamedKind, NamedType};
+use super::{codec, data_derives, default_impl, derives_default, doc, ident, rt, struct_field, validate};
+use crate::ir::{EnumVariant, Field, NamedKind, NamedType};
 
-/// The Rust variant of an enum's stored name.
-pub(crate) fn variant_ident(name: &str) -> Ident {
-    format_ident!("{}", name.to_upper_camel_case())
-}
-
-pub(crate) fn named_type(ty: &NamedType, model: &Model) -> TokenStream {
+/// An enum or object of `types:`.
+pub(crate) fn named_type(ty: &NamedType) -> TokenStream {
     match &ty.kind {
         NamedKind::Enum(variants) => string_enum(ty, variants),
-        NamedKind::Object(fields) => object(ty, fields, model),
+        NamedKind::Object(fields) => object(ty, fields),
     }
 }
 
-fn string_enum(ty: &NamedType, names: &[String]) -> TokenStream {
+fn string_enum(ty: &NamedType, values: &[EnumVariant]) -> TokenStream {
     let rt = rt();
-    let name = format_ident!("{}", ty.name);
+    let name = ident(&ty.name);
+    let names: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
     let type_name = &ty.name;
     let docs = doc(Some(
         ty.doc
             .as_deref()
             .unwrap_or("A string enum, stored as the name of its value."),
     ));
-    let variants: Vec<Ident> = names.iter().map(|n| variant_ident(n)).collect();
+    let variants: Vec<Ident> = values.iter().map(|v| ident(&v.ident)).collect();
     let variant_items = names.iter().zip(&variants).enumerate().map(|(i, (stored, variant))| {
-        let variant_doc = format!(" Stored as `{stored}`.");
+        let variant_doc = format!(" Stored as `{}`.", stored.replace('`', "'"));
         let default = if i == 0 { quote!(#[default]) } else { TokenStream::new() };
         quote! {
             #[doc = #variant_doc]
@@ -110,27 +106,28 @@ fn string_enum(ty: &NamedType, names: &[String]) -> TokenStream {
     }
 }
 
-fn object(ty: &NamedType, fields: &[crate::ir::Field], model: &Model) -> TokenStream {
+fn object(ty: &NamedType, fields: &[Field]) -> TokenStream {
     let rt = rt();
-    let name = format_ident!("{}", ty.name);
+    let name = ident(&ty.name);
     let type_name = &ty.name;
     let docs = doc(Some(ty.doc.as_deref().unwrap_or("A nested object, stored as a map.")));
-    let derives = data_derives();
-    let struct_fields = fields.iter().map(super::item::struct_field);
-    let default = super::item::default_impl(&name, fields);
+    let fields_ref: Vec<&Field> = fields.iter().collect();
+    let derives = data_derives(derives_default(&fields_ref));
+    let struct_fields = fields.iter().map(struct_field);
+    let default = default_impl(&name, &fields_ref);
     let encode = if fields.is_empty() {
         quote!(Some(#rt::AttributeValue::M(#rt::AttributeMap::new())))
     } else {
         let capacity = proc_macro2::Literal::usize_unsuffixed(fields.len());
-        let statements = convert::encode_fields(fields);
+        let statements = codec::encode_fields(fields);
         quote! {
             let mut map = #rt::AttributeMap::with_capacity(#capacity);
             #statements
             Some(#rt::AttributeValue::M(map))
         }
     };
-    let decode = convert::decode_fields(fields);
-    let validate_impl = validate::validate_impl(&name, fields, model);
+    let decode = codec::decode_fields(fields);
+    let validate_impl = validate::validate_impl(&name, &fields_ref);
     quote! {
         #docs
         #derives

@@ -1,18 +1,27 @@
-//! The checked, emit-ready model: what the emitters read.
+//! The checked, emit-ready model: what the emitters read, and all they read.
 //!
-//! Everything here has passed every rule of the generator ([`lower`]): names are valid Rust
-//! and DynamoDB names, key fields have key types, defaults satisfy their rules. The IR does no
-//! I/O; it can be built by hand for emitter tests.
+//! Lowering ([`lower`]) decides everything here once: every generated Rust name (registered per
+//! scope in [`names`], so a clash is a schema error and never broken Rust), how each field is
+//! stored ([`Codec`], [`KeyType`]), what a type refers to ([`FieldType::Enum`],
+//! [`FieldType::Object`], and where recursion needs a `Box`), exact rule bounds
+//! ([`Literal`]), which update operations each field allows ([`UpdateOp`]), which fields each
+//! index holds ([`Projection`]) and how each query narrows ([`QueryPlan`]). Emitters only print
+//! it: they never look a name up again, never choose an encoding, never re-check a rule.
+//!
+//! Every node a later check may complain about carries a [`Span`] into its YAML file. The IR
+//! does no I/O, and can be built by hand for emitter tests.
 
 pub mod lower;
+pub mod names;
 pub mod types;
 
 pub use lower::lower;
-pub use types::{FieldType, IntType, Scalar};
+pub use types::{Codec, FieldType, IntType, KeyType, Literal, Scalar};
 
+pub use crate::diagnostic::Pos as Span;
 pub use crate::schema::model::{DateTimeFormat, IndexKind, ProjectionKind};
 
-/// Everything generated from a set of schema files.
+/// Everything generated from one schema file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Model {
     /// Tables, in schema order.
@@ -21,20 +30,28 @@ pub struct Model {
     pub types: Vec<NamedType>,
 }
 
-impl Model {
-    /// The named type called `name`.
-    pub fn named(&self, name: &str) -> Option<&NamedType> {
-        self.types.iter().find(|t| t.name == name)
-    }
+/// The Rust names generated for one table, all registered in the table module's scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableNames {
+    /// Module (`book`, `r#type` for a keyword).
+    pub module: String,
+    /// Item type (`Book`).
+    pub item: String,
+    /// Creation input (`NewBook`).
+    pub new_item: String,
+    /// Primary key type (`BookKey`).
+    pub key: String,
+    /// Repository (`BookRepository`).
+    pub repository: String,
+    /// Update builder (`BookUpdate`).
+    pub update: String,
 }
 
 /// One table and its generated module.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
-    /// Rust type name of an item (`Book`).
-    pub name: String,
-    /// Module name (`book`).
-    pub module: String,
+    /// Generated Rust names.
+    pub names: TableNames,
     /// DynamoDB table name (`books`).
     pub table_name: String,
     /// Documentation from the schema.
@@ -49,6 +66,10 @@ pub struct Table {
     pub indexes: Vec<Index>,
     /// Index into `fields` of the TTL field.
     pub ttl: Option<usize>,
+    /// The repository's queries: the table's own first, then one per index, in order.
+    pub queries: Vec<QueryPlan>,
+    /// Where the table is declared (its key under `tables:`).
+    pub span: Span,
 }
 
 impl Table {
@@ -57,15 +78,20 @@ impl Table {
         &self.fields[self.hash_key]
     }
 
-    /// The fields that make up the primary key, in order (hash key, then range key fields).
-    pub fn key_fields(&self) -> Vec<&Field> {
-        let mut fields = vec![self.hash_field()];
+    /// Indexes into `fields` of the primary key, in order (hash key, then range key fields).
+    pub fn key_field_indexes(&self) -> Vec<usize> {
+        let mut fields = vec![self.hash_key];
         match &self.range_key {
-            Some(RangeKey::Field(i)) => fields.push(&self.fields[*i]),
-            Some(RangeKey::Composite(c)) => fields.extend(c.parts.iter().map(|i| &self.fields[*i])),
+            Some(RangeKey::Field(i)) => fields.push(*i),
+            Some(RangeKey::Composite(c)) => fields.extend(&c.parts),
             None => {}
         }
         fields
+    }
+
+    /// The fields that make up the primary key, in order (hash key, then range key fields).
+    pub fn key_fields(&self) -> Vec<&Field> {
+        self.key_field_indexes().into_iter().map(|i| &self.fields[i]).collect()
     }
 
     /// The field with the given role.
@@ -107,9 +133,11 @@ pub enum FieldOrigin {
     Updated,
     /// The optimistic-locking counter.
     Version,
+    /// Not a field of the item: the stored composite sort key, read by projection types.
+    CompositeKey,
 }
 
-/// One field of a table or nested type.
+/// One field of a table, nested type or projection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     /// Name in the schema, also the serde name.
@@ -120,44 +148,82 @@ pub struct Field {
     pub attribute: String,
     /// The type, without optionality.
     pub ty: FieldType,
+    /// How the value is stored, used by items, keys, queries and updates alike.
+    pub codec: Codec,
+    /// The DynamoDB key type of this field's stored value, `None` for types that cannot be keys.
+    pub key_type: Option<KeyType>,
+    /// The value is held in a `Box`: its type contains the type that holds it (recursion).
+    pub boxed: bool,
     /// Absent attribute is `None`.
     pub optional: bool,
     /// `None` is stored as NULL rather than left out.
     pub nullable: bool,
     /// Value of `New…::default()`.
-    pub default: Option<DefaultValue>,
+    pub default: Option<Literal>,
     /// Validation rules.
     pub rules: Rules,
+    /// Name of the private function that checks `rules` for a table field
+    /// (`check_title`), when the field has rules.
+    pub check_fn: Option<String>,
+    /// The update builder's operations on this field, with their method names (empty for key
+    /// and managed fields).
+    pub updates: Vec<UpdateMethod>,
     /// Documentation.
     pub doc: Option<String>,
     /// Declared or managed.
     pub origin: FieldOrigin,
+    /// Where the field is declared (for managed fields: the table key that asks for them).
+    pub span: Span,
 }
 
-/// A literal default, checked against the field's type.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DefaultValue {
-    /// A string literal.
-    String(String),
-    /// A boolean.
-    Bool(bool),
-    /// An integer, within its type's range.
-    Int(i128),
-    /// A float.
-    Float(f64),
-    /// A decimal as exact text (`"0.10"`).
-    Decimal(String),
-    /// A variant of an enum, by stored name.
-    EnumVariant(String),
+impl Field {
+    /// The identifier without `r#`, for building other names (`set_type`).
+    pub fn bare_ident(&self) -> &str {
+        self.ident.trim_start_matches("r#")
+    }
+
+    /// Whether the field has any rule to check (validation rules, or a descent into a nested
+    /// object that may have its own).
+    pub fn has_checks(&self) -> bool {
+        !self.rules.is_empty() || self.ty.contains_object() || self.ty == FieldType::Scalar(Scalar::F64)
+    }
+}
+
+/// An operation of the update builder on one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateOp {
+    /// `SET f = :v`, checked against the field's rules.
+    Set,
+    /// `REMOVE f` (optional fields).
+    Remove,
+    /// `SET f = NULL` (optional, nullable fields).
+    SetNull,
+    /// `ADD f :n` on a number: only when no rule could be broken by the sum.
+    Add,
+    /// `ADD f :set` on a set: only without `max_length` or `custom`.
+    AddToSet,
+    /// `DELETE f :set` on a set: only without `min_length`, `non_empty` or `custom`.
+    DeleteFromSet,
+    /// `SET f = list_append(f, :l)`: only without `max_length` or `custom`.
+    Append,
+}
+
+/// An update operation and the name of its method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateMethod {
+    /// What it does.
+    pub op: UpdateOp,
+    /// The setter's name (`set_title`, `add_copies_sold`).
+    pub method: String,
 }
 
 /// Validation rules of a field, checked against its type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rules {
-    /// Smallest allowed value, as exact number text.
-    pub min: Option<String>,
-    /// Largest allowed value, as exact number text.
-    pub max: Option<String>,
+    /// Smallest allowed value: a literal of the field's number type, exact.
+    pub min: Option<Literal>,
+    /// Largest allowed value.
+    pub max: Option<Literal>,
     /// Smallest allowed length.
     pub min_length: Option<u64>,
     /// Largest allowed length.
@@ -165,7 +231,7 @@ pub struct Rules {
     /// Regular expression the string must match.
     pub pattern: Option<String>,
     /// The only allowed values.
-    pub one_of: Vec<DefaultValue>,
+    pub one_of: Vec<Literal>,
     /// Must not be empty.
     pub non_empty: bool,
     /// Path of a user function.
@@ -198,6 +264,89 @@ pub struct Index {
     pub projection: ProjectionKind,
     /// With `include`: the non-key fields projected.
     pub include: Vec<usize>,
+    /// The type read from an index that does not hold whole items.
+    pub projection_type: Option<Projection>,
+    /// Where the index is declared.
+    pub span: Span,
+}
+
+/// The generated type of what a `keys_only` or `include` index holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    /// Type name (`BookByEmail`).
+    pub name: String,
+    /// The table's key attributes, the index's keys and the included fields, each once.
+    pub fields: Vec<Field>,
+}
+
+/// One query method of a repository: which key it takes and how its sort key narrows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryPlan {
+    /// The repository method (`query`, `query_by_title`).
+    pub method: String,
+    /// The index read, as an index into the table's indexes; `None` for the table.
+    pub index: Option<usize>,
+    /// The hash key field (index into the table's fields).
+    pub hash_field: usize,
+    /// The type items are read as: the table's item type or the index's projection type.
+    pub item: String,
+    /// How the sort key narrows; `None` when there is no sort key (the method returns a query).
+    pub sort: Option<SortPlan>,
+}
+
+/// The sort key of a query and its levels of narrowing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortPlan {
+    /// The stored sort-key attribute.
+    pub attribute: String,
+    /// The composite separator; `None` for a single-field sort key.
+    pub separator: Option<String>,
+    /// One level per part (one for a single field): level `k` has parts `..k` fixed.
+    pub levels: Vec<QueryLevel>,
+}
+
+/// One level of narrowing: a generated struct with a method per way to narrow further.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryLevel {
+    /// The struct (`BookQuery`, `BookQueryPublishedYear`).
+    pub type_name: String,
+    /// The part narrowed at this level (index into the table's fields).
+    pub part: usize,
+    /// The equality method (`published_year`).
+    pub eq_method: String,
+    /// Range methods on the part, with their names; empty past the first composite part.
+    pub comparisons: Vec<(Comparison, String)>,
+}
+
+/// A range condition on a sort-key part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// From `low` to `high`, both included.
+    Between,
+    /// Greater than.
+    Gt,
+    /// At least.
+    Ge,
+    /// Less than.
+    Lt,
+    /// At most.
+    Le,
+    /// Starts with (string sort keys).
+    BeginsWith,
+}
+
+impl Comparison {
+    /// The method-name suffix (`between`).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Comparison::Between => "between",
+            Comparison::Gt => "gt",
+            Comparison::Ge => "ge",
+            Comparison::Lt => "lt",
+            Comparison::Le => "le",
+            Comparison::BeginsWith => "begins_with",
+        }
+    }
 }
 
 /// A named type shared by tables.
@@ -209,13 +358,26 @@ pub struct NamedType {
     pub doc: Option<String>,
     /// Enum or object.
     pub kind: NamedKind,
+    /// Where the type is declared.
+    pub span: Span,
 }
 
 /// What a named type is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NamedKind {
-    /// A string enum: stored names, in order.
-    Enum(Vec<String>),
+    /// A string enum: its values, in order.
+    Enum(Vec<EnumVariant>),
     /// A nested object, stored as a map.
     Object(Vec<Field>),
+}
+
+/// One value of a string enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    /// The stored string.
+    pub value: String,
+    /// The Rust variant (given in the schema, or derived from the value).
+    pub ident: String,
+    /// Where the value is declared.
+    pub span: Span,
 }

@@ -230,13 +230,45 @@ pub struct AuditNamesDef {
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TypeDef {
-    /// The stored values of a string enum, in order; the Rust variants are their UpperCamelCase.
+    /// The stored values of a string enum, in order. Each is a string (its Rust variant is
+    /// derived: `out_of_print` → `OutOfPrint`, `2nd-edition` → `V2ndEdition`) or
+    /// `{ value, name }` to name the variant.
     #[serde(default, rename = "enum")]
-    pub variants: Option<Vec<String>>,
+    pub variants: Option<Vec<EnumValueDef>>,
     /// The fields of a nested object, by Rust field name.
     #[serde(default)]
     pub fields: Option<IndexMap<String, FieldDef>>,
     /// Documentation, copied onto the generated type.
     #[serde(default)]
     pub doc: Option<String>,
+}
+
+/// One value of a string enum.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EnumValueDef {
+    /// The stored string; the Rust variant is derived from it.
+    Value(String),
+    /// The stored string with the Rust variant's name.
+    Named(NamedEnumValueDef),
+}
+
+impl EnumValueDef {
+    /// The stored string.
+    pub fn value(&self) -> &str {
+        match self {
+            EnumValueDef::Value(value) => value,
+            EnumValueDef::Named(named) => &named.value,
+        }
+    }
+}
+
+/// An enum value with the name of its Rust variant.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NamedEnumValueDef {
+    /// The stored string: any string DynamoDB can store.
+    pub value: String,
+    /// The Rust variant, UpperCamelCase (`SecondEdition`).
+    pub name: String,
 }

@@ -12,6 +12,6 @@ mod update;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use cursor::{Cursor, CursorKey};
-pub use query::{KeyCondition, Page, ParallelScan, Query, Scan, SortCondition, StopReason};
+pub use query::{KeyCondition, Page, ParallelScan, Query, QueryBuilder, Scan, SortCondition, StopReason};
 pub use table::Table;
 pub use update::UpdateExpression;

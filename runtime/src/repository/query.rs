@@ -18,6 +18,7 @@ use super::table::Table;
 use crate::codec::AttributeMap;
 use crate::error::Error;
 use crate::item::{FromItem, Item};
+use crate::key::{CompositeKey, KeyPart};
 
 /// A condition on the sort key of a query.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +37,37 @@ pub enum SortCondition {
     Gt(AttributeValue),
     /// `sk >= value`
     Ge(AttributeValue),
+}
+
+impl SortCondition {
+    /// Composite keys whose first part is from `low` to `high`, both included (whatever the
+    /// later parts): from `low`'s encoding to just above every key that starts with `high`.
+    pub fn part_between<P: KeyPart + ?Sized>(separator: &str, low: &P, high: &P) -> Self {
+        SortCondition::Between(
+            AttributeValue::S(CompositeKey::new(separator).part(low).finish()),
+            AttributeValue::S(CompositeKey::new(separator).part(high).after()),
+        )
+    }
+
+    /// Composite keys whose first part is greater than `value`.
+    pub fn part_gt<P: KeyPart + ?Sized>(separator: &str, value: &P) -> Self {
+        SortCondition::Ge(AttributeValue::S(CompositeKey::new(separator).part(value).after()))
+    }
+
+    /// Composite keys whose first part is at least `value`.
+    pub fn part_ge<P: KeyPart + ?Sized>(separator: &str, value: &P) -> Self {
+        SortCondition::Ge(AttributeValue::S(CompositeKey::new(separator).part(value).finish()))
+    }
+
+    /// Composite keys whose first part is less than `value`.
+    pub fn part_lt<P: KeyPart + ?Sized>(separator: &str, value: &P) -> Self {
+        SortCondition::Lt(AttributeValue::S(CompositeKey::new(separator).part(value).finish()))
+    }
+
+    /// Composite keys whose first part is at most `value`.
+    pub fn part_le<P: KeyPart + ?Sized>(separator: &str, value: &P) -> Self {
+        SortCondition::Lt(AttributeValue::S(CompositeKey::new(separator).part(value).after()))
+    }
 }
 
 /// The key condition of a query: the hash key, and optionally a condition on the sort key.
@@ -346,6 +378,60 @@ impl<T: FromItem + Send + 'static> Query<T> {
     /// Every matching item, collected. Prefer [`Query::stream`] for large results.
     pub async fn all(self) -> Result<Vec<T>, Error> {
         self.stream().try_collect().await
+    }
+}
+
+/// A query that can be read: [`Query`] itself, and every generated narrowing level
+/// (`books.query("HarperBusiness")`, `….published_year(1995)`). Its methods read the query as
+/// it stands; bring the trait into scope (`use ddbgen_runtime::QueryBuilder;`) to call them
+/// on a level.
+pub trait QueryBuilder: Sized {
+    /// The type items are read as.
+    type Item: FromItem + Send + 'static;
+
+    /// The query as narrowed so far.
+    fn into_query(self) -> Query<Self::Item>;
+
+    /// Returns at most `n` items (counted as returned, not as evaluated).
+    fn limit(self, n: usize) -> Query<Self::Item> {
+        self.into_query().limit(n)
+    }
+
+    /// Evaluates at most `n` items per request (DynamoDB's `Limit`).
+    fn page_size(self, n: i32) -> Query<Self::Item> {
+        self.into_query().page_size(n)
+    }
+
+    /// Reads in descending sort-key order.
+    fn reverse(self) -> Query<Self::Item> {
+        self.into_query().reverse()
+    }
+
+    /// Reads with strong consistency (not on global indexes).
+    fn consistent_read(self) -> Query<Self::Item> {
+        self.into_query().consistent_read()
+    }
+
+    /// Every matching item, lazily: the next page is requested when the consumer reaches it.
+    fn stream(self) -> impl Stream<Item = Result<Self::Item, Error>> + Send + 'static {
+        self.into_query().stream()
+    }
+
+    /// One page of items and the cursor of the next.
+    fn page(self, cursor: Option<&Cursor>) -> impl Future<Output = Result<Page<Self::Item>, Error>> + Send {
+        self.into_query().page(cursor)
+    }
+
+    /// Every matching item, collected.
+    fn all(self) -> impl Future<Output = Result<Vec<Self::Item>, Error>> + Send {
+        self.into_query().all()
+    }
+}
+
+impl<T: FromItem + Send + 'static> QueryBuilder for Query<T> {
+    type Item = T;
+    fn into_query(self) -> Query<T> {
+        self
     }
 }
 

@@ -1,0 +1,106 @@
+//! Conversion between generated types and DynamoDB attribute maps, field by field, each field
+//! through the codec the IR chose for it (`rt::Native`, `rt::EpochSeconds`, …): no serde and no
+//! intermediate tree in the data path, and one encoding per field on every path.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{ident, rt};
+use crate::ir::{Codec, Field, FieldType, Scalar};
+
+/// The runtime codec value of a field: `rt::Native`, `rt::EpochSeconds`, `rt::EpochMillis`.
+pub(crate) fn codec(codec: Codec) -> TokenStream {
+    let rt = rt();
+    let name = ident(codec.runtime_name());
+    quote!(#rt::#name)
+}
+
+/// Statements that store each field of `self` into a mutable `map`.
+pub(crate) fn encode_fields(fields: &[Field]) -> TokenStream {
+    fields
+        .iter()
+        .map(|field| {
+            let (name, attribute, codec) = (ident(&field.ident), &field.attribute, codec(field.codec));
+            if field.nullable {
+                quote!(#codec.write_nullable(&mut map, #attribute, &self.#name);)
+            } else {
+                quote!(#codec.write(&mut map, #attribute, &self.#name);)
+            }
+        })
+        .collect()
+}
+
+/// `Option<AttributeValue>` storing `value` (a reference to the field's value type, not an
+/// `Option`) as the field stores it.
+pub(crate) fn encode_value(field: &Field, value: &TokenStream) -> TokenStream {
+    let codec = codec(field.codec);
+    quote!(#codec.encode(#value))
+}
+
+/// The stored `AttributeValue` of a key value `value`: a `&str` for string keys as queries
+/// take them, the value itself otherwise.
+pub(crate) fn key_value(field: &Field, value: &TokenStream) -> TokenStream {
+    let rt = rt();
+    if field.ty == FieldType::Scalar(Scalar::String) {
+        quote!(#rt::AttributeValue::S(#value.to_owned()))
+    } else {
+        let codec = codec(field.codec);
+        quote!(#codec.key_value(&#value))
+    }
+}
+
+/// The body of a decoder from an owned `map` in scope to `Self`.
+///
+/// One pass over the map's entries sorts each attribute into its field's slot by a `match` on
+/// the name (no hashing, nothing copied); then the slots are decoded in field order, so the
+/// first error reported is always that of the first bad field.
+pub(crate) fn decode_fields(fields: &[Field]) -> TokenStream {
+    if fields.is_empty() {
+        return quote! {
+            drop(map);
+            Ok(Self {})
+        };
+    }
+    let rt = rt();
+    let count = Literal::usize_unsuffixed(fields.len());
+    let slots: Vec<Literal> = (0..fields.len()).map(Literal::usize_unsuffixed).collect();
+    let arms = fields.iter().zip(&slots).map(|(field, slot)| {
+        let attribute = &field.attribute;
+        quote!(#attribute => slots[#slot] = Some(value),)
+    });
+    let inits = fields.iter().zip(&slots).map(|(field, slot)| {
+        let (name, attribute, codec) = (ident(&field.ident), &field.attribute, codec(field.codec));
+        quote!(#name: #codec.field(slots[#slot].take(), #attribute)?,)
+    });
+    quote! {
+        let mut slots = [const { None::<#rt::AttributeValue> }; #count];
+        for (attribute, value) in map {
+            match attribute.as_str() {
+                #(#arms)*
+                _ => {}
+            }
+        }
+        Ok(Self { #(#inits)* })
+    }
+}
+
+/// `decode_map` and `impl FromItem` of a type read from stored items (an item type or an
+/// index's projection type), in a table module where `TABLE` names the table for errors.
+pub(crate) fn from_item_impl(ty: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let rt = rt();
+    let decode = decode_fields(fields);
+    quote! {
+        impl #ty {
+            /// Reads the stored attributes; errors name the attribute's path.
+            fn decode_map(map: #rt::AttributeMap) -> Result<Self, #rt::DecodeError> {
+                #decode
+            }
+        }
+
+        impl #rt::FromItem for #ty {
+            fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
+                Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
+            }
+        }
+    }
+}

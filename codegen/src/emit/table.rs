@@ -1,0 +1,32 @@
+//! One module per table (`pub mod book { .. }`), assembled from the emitters of each concern.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, ident, item, key, query, repository, runtime_import, update};
+use crate::ir::Table;
+
+/// `pub mod book { .. }` for one table.
+pub(crate) fn table_module(table: &Table) -> TokenStream {
+    let module = ident(&table.names.module);
+    let module_doc = doc(Some(&format!("The `{}` table.", table.table_name)));
+    let runtime_import = runtime_import();
+    let table_spec = key::table_spec(table);
+    let items = item::item_types(table);
+    let key_items = key::key_items(table);
+    let repository = repository::repository(table);
+    let update_builder = update::update_builder(table);
+    let query_types = query::query_types(table);
+    quote! {
+        #module_doc
+        pub mod #module {
+            #runtime_import
+            #table_spec
+            #items
+            #key_items
+            #repository
+            #update_builder
+            #query_types
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The update builder of a table (`BookUpdate`): the setters the IR allows each field, each
+//! checking the field's rules through its check function before anything is sent.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{codec, ident, rt, validate};
+use crate::ir::{Field, FieldOrigin, FieldType, Scalar, Table, UpdateOp};
+
+/// `BookUpdate` and its methods.
+pub(crate) fn update_builder(table: &Table) -> TokenStream {
+    let rt = rt();
+    let (item, update) = (ident(&table.names.item), ident(&table.names.update));
+    let methods = table
+        .fields
+        .iter()
+        .flat_map(|field| field.updates.iter().map(move |m| setter(field, m.op, &m.method)));
+    let updated = table.managed(FieldOrigin::Updated).map(|f| {
+        let attribute = &f.attribute;
+        quote!(self.update.set(#attribute, #rt::Native.encode(&self.table.now()));)
+    });
+    let version = table.managed(FieldOrigin::Version).map(|f| {
+        let attribute = &f.attribute;
+        quote!(self.update.increment(#attribute);)
+    });
+    let receiver = if updated.is_none() && version.is_none() {
+        quote!(self)
+    } else {
+        quote!(mut self)
+    };
+    let send_doc = super::doc(Some(&format!(
+        "Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,\nnever an upsert){}. Returns the item as stored afterwards.",
+        if updated.is_some() { "; `updated` is set" } else { "" }
+    )));
+    let doc = format!(
+        " An update of one `{}` item, built setter by setter; see [`{}::update`].",
+        table.table_name, table.names.repository
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        #[must_use = "an update does nothing until `send` is awaited"]
+        pub struct #update<'a> {
+            table: &'a #rt::Table<#item>,
+            key: #rt::AttributeMap,
+            update: #rt::UpdateExpression,
+        }
+
+        impl #update<'_> {
+            #(#methods)*
+
+            #send_doc
+            pub async fn send(#receiver) -> Result<#item, #rt::Error> {
+                #updated
+                #version
+                self.table.update(self.key, self.update).await
+            }
+        }
+    }
+}
+
+/// One setter: `set_title`, `remove_subtitle`, `add_copies_sold`, …
+fn setter(field: &Field, op: UpdateOp, method: &str) -> TokenStream {
+    let rt = rt();
+    let method = ident(method);
+    let name = ident(&field.ident);
+    let attribute = &field.attribute;
+    let field_name = &field.name;
+    let ty = super::rust_type(&field.ty);
+    let (doc, params, body) = match op {
+        UpdateOp::Set => {
+            let (param, convert) = if field.ty == FieldType::Scalar(Scalar::String) {
+                (quote!(impl Into<String>), quote!(let #name: String = #name.into();))
+            } else {
+                (ty, TokenStream::new())
+            };
+            let check = validate::setter_check(field, &quote!(#name));
+            let encoded = codec::encode_value(field, &quote!(&#name));
+            let doc = if check.is_empty() {
+                format!(" Sets `{field_name}`.")
+            } else {
+                format!(" Sets `{field_name}`; the new value is checked against the schema's rules before sending.")
+            };
+            (
+                doc,
+                quote!(#name: #param),
+                quote!(#convert #check self.update.set(#attribute, #encoded);),
+            )
+        }
+        UpdateOp::Remove => (
+            format!(" Removes `{field_name}` (reads back as `None`)."),
+            TokenStream::new(),
+            quote!(self.update.remove(#attribute);),
+        ),
+        UpdateOp::SetNull => (
+            format!(" Sets `{field_name}` to NULL (reads back as `None`)."),
+            TokenStream::new(),
+            quote!(self.update.set(#attribute, Some(#rt::AttributeValue::Null(true)));),
+        ),
+        UpdateOp::Add => {
+            // Only generated where no rule bounds the sum; an f64 amount is still checked finite.
+            let check = validate::setter_check(field, &quote!(amount));
+            let encoded = codec::encode_value(field, &quote!(&amount));
+            (
+                format!(" Adds `amount` to `{field_name}` atomically (starting from 0 when absent)."),
+                quote!(amount: #ty),
+                quote!(#check self.update.add(#attribute, #encoded);),
+            )
+        }
+        UpdateOp::AddToSet => {
+            let encoded = codec::encode_value(field, &quote!(&values));
+            (
+                format!(" Adds `values` to the set `{field_name}` atomically."),
+                quote!(values: #ty),
+                quote!(self.update.add(#attribute, #encoded);),
+            )
+        }
+        UpdateOp::DeleteFromSet => {
+            let encoded = codec::encode_value(field, &quote!(&values));
+            (
+                format!(" Removes `values` from the set `{field_name}` atomically."),
+                quote!(values: #ty),
+                quote!(self.update.delete(#attribute, #encoded);),
+            )
+        }
+        UpdateOp::Append => {
+            // The list's own rules hold for the longer list; the new elements' rules are checked.
+            let check = if field.ty.contains_object() {
+                quote!(#rt::Validate::validate_at(&values, &#rt::FieldPath::Root.field(#field_name), &mut self.update.errors);)
+            } else {
+                TokenStream::new()
+            };
+            let encoded = codec::encode_value(field, &quote!(&values));
+            let doc = if check.is_empty() {
+                format!(" Appends `values` to the list `{field_name}` atomically.")
+            } else {
+                format!(" Appends `values` to the list `{field_name}` atomically, checking their rules.")
+            };
+            (
+                doc,
+                quote!(values: #ty),
+                quote! {
+                    #check
+                    if let Some(values) = #encoded {
+                        self.update.append(#attribute, values);
+                    }
+                },
+            )
+        }
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn #method(mut self, #params) -> Self {
+            #body
+            self
+        }
+    }
+}

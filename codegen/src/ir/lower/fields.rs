@@ -1,0 +1,313 @@
+//! One field: its Rust identifier, resolved type, codec and key type, default and rules.
+
+use indexmap::IndexMap;
+
+use super::Lowering;
+use crate::diagnostic::did_you_mean;
+use crate::ir::names::{Scope, escape, snake};
+use crate::ir::{Codec, Field, FieldOrigin, FieldType, KeyType, Literal, Rules, Scalar};
+use crate::schema::YamlPath;
+use crate::schema::model::FieldDef;
+
+/// The built-in type names, for did-you-mean.
+pub(super) const BUILTIN_TYPES: &[&str] = &[
+    "string", "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f64", "decimal", "uuid", "datetime",
+    "date", "bytes",
+];
+
+impl Lowering<'_> {
+    /// The fields of a table or object, each Rust identifier claimed once.
+    /// `owner` names the table or type for messages (`table \`Book\``).
+    pub(super) fn field_list(&mut self, defs: &IndexMap<String, FieldDef>, path: &YamlPath, owner: &str) -> Vec<Field> {
+        let mut scope = Scope::new(format!("the fields of {owner}"));
+        let mut out = Vec::new();
+        for (name, def) in defs {
+            let field_path = path.child(name);
+            let Some(field) = self.field(name, def, &field_path) else {
+                continue;
+            };
+            if let Err(clash) = scope.claim(&field.ident, format!("field `{name}`"), Some(field.span)) {
+                self.error_key(
+                    &field_path,
+                    clash.message(&self.file.name),
+                    "rename one of the fields; keep the stored name with `attribute:`",
+                );
+                continue;
+            }
+            out.push(field);
+        }
+        out
+    }
+
+    fn field(&mut self, name: &str, def: &FieldDef, path: &YamlPath) -> Option<Field> {
+        if !is_field_name(name) {
+            self.error_key(
+                path,
+                format!("`{name}` is not a valid field name"),
+                "start with a letter or `_`, then letters, digits, `_` or `-`; store odd names with `attribute:`",
+            );
+            return None;
+        }
+        let Some(ident) = escape(&snake(name)) else {
+            self.error_key(
+                path,
+                format!("`{name}` cannot be a Rust field name"),
+                format!("name the field `{name}_` and store it with `attribute: {name}`"),
+            );
+            return None;
+        };
+        let type_path = path.child("type");
+        let ty = match FieldType::parse(&def.ty) {
+            Ok(ty) => ty,
+            Err(why) => {
+                let type_names: Vec<&str> = self.file.document.types.keys().map(String::as_str).collect();
+                let help = match did_you_mean(
+                    def.ty.trim(),
+                    BUILTIN_TYPES.iter().copied().chain(type_names.iter().copied()),
+                ) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => "see `ddbgen schema` for the types".to_owned(),
+                };
+                self.error(&type_path, why, help);
+                return None;
+            }
+        };
+        let ty = self.resolve(ty, &type_path)?;
+        let codec = match def.format {
+            Some(format) if ty == FieldType::Scalar(Scalar::DateTime) => Codec::for_datetime(format),
+            Some(_) => {
+                self.error(
+                    &path.child("format"),
+                    "`format` applies to `datetime` fields only",
+                    "remove `format`, or make the type `datetime`",
+                );
+                Codec::Native
+            }
+            None => Codec::Native,
+        };
+        if def.nullable && !def.optional {
+            self.error(
+                &path.child("nullable"),
+                "`nullable` applies to optional fields",
+                "add `optional: true`, or remove `nullable`",
+            );
+        }
+        let attribute = def.attribute.clone().unwrap_or_else(|| name.to_owned());
+        if attribute.is_empty() {
+            self.error(
+                &path.child("attribute"),
+                "the attribute name is empty",
+                "omit `attribute:` to store the field under its own name",
+            );
+        }
+        let rules = match &def.validate {
+            Some(rules) => self.rules(rules, &ty, &path.child("validate")),
+            None => Rules::default(),
+        };
+        let default = match &def.default {
+            Some(value) => {
+                let default_path = path.child("default");
+                let value = self.literal(value, &ty, &default_path);
+                if let Some(value) = &value
+                    && let Some(why) = super::rules::violates(value, &rules)
+                {
+                    self.error(
+                        &default_path,
+                        format!("default {} fails its own rule: {why}", value.display()),
+                        "change the default or the rule so they agree",
+                    );
+                }
+                // A default equal to the type's own leaves `Default` derivable.
+                value.filter(|v| def.optional || !self.is_type_default(v, &ty))
+            }
+            None => None,
+        };
+        Some(Field {
+            name: name.to_owned(),
+            ident,
+            attribute,
+            key_type: KeyType::of(&ty, codec),
+            ty,
+            codec,
+            boxed: false,
+            optional: def.optional,
+            nullable: def.nullable,
+            default,
+            rules,
+            check_fn: None,
+            updates: Vec::new(),
+            doc: def.doc.clone(),
+            origin: FieldOrigin::Declared,
+            span: self.span(path),
+        })
+    }
+
+    /// Whether `value` is what `Default::default()` gives for `ty` (same stored text too:
+    /// `"0.00"` is not the default decimal `0`).
+    fn is_type_default(&self, value: &Literal, ty: &FieldType) -> bool {
+        match value {
+            Literal::String(s) => s.is_empty(),
+            Literal::Bool(b) => !b,
+            Literal::Int(i) => *i == 0,
+            Literal::Float(f) => f.to_bits() == 0,
+            Literal::Decimal { mantissa, scale } => *mantissa == 0 && *scale == 0,
+            Literal::Enum { value, .. } => match ty {
+                FieldType::Enum(name) => self
+                    .enums
+                    .get(name)
+                    .and_then(|v| v.first())
+                    .is_some_and(|first| first.value == *value),
+                _ => false,
+            },
+        }
+    }
+
+    /// Resolves a named type into `Enum` or `Object`, or reports it unknown.
+    fn resolve(&mut self, ty: FieldType, path: &YamlPath) -> Option<FieldType> {
+        let types = &self.file.document.types;
+        if let Some(named) = ty.named()
+            && !types.contains_key(named)
+        {
+            let names = types.keys().map(String::as_str).chain(BUILTIN_TYPES.iter().copied());
+            let help = match did_you_mean(named, names) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => "declare it under `types:`, or use a built-in type".to_owned(),
+            };
+            self.error(path, format!("unknown type `{named}`"), help);
+            return None;
+        }
+        Some(
+            ty.resolved(&|name| match types.get(name).and_then(|t| t.variants.as_ref()) {
+                Some(_) => FieldType::Enum(name.to_owned()),
+                None => FieldType::Object(name.to_owned()),
+            }),
+        )
+    }
+
+    /// A literal (default or `one_of` value) checked against the field's type.
+    pub(super) fn literal(&mut self, value: &serde_json::Value, ty: &FieldType, path: &YamlPath) -> Option<Literal> {
+        use serde_json::Value;
+        let literal = match (ty, value) {
+            (FieldType::Scalar(Scalar::String), Value::String(s)) => Literal::String(s.clone()),
+            (FieldType::Scalar(Scalar::Bool), Value::Bool(b)) => Literal::Bool(*b),
+            (FieldType::Scalar(Scalar::Int(_) | Scalar::F64 | Scalar::Decimal), _) => {
+                return self.number(value, ty, path, "");
+            }
+            (FieldType::Enum(name), Value::String(s)) => {
+                let variants = self.enums.get(name).cloned().unwrap_or_default();
+                match variants.iter().find(|v| v.value == *s) {
+                    Some(v) => Literal::Enum {
+                        value: v.value.clone(),
+                        variant: v.ident.clone(),
+                    },
+                    None => {
+                        let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+                        let help = match did_you_mean(s, values.iter().copied()) {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None => format!("use one of: {}", values.join(", ")),
+                        };
+                        self.error(path, format!("`{s}` is not a value of enum `{name}`"), help);
+                        return None;
+                    }
+                }
+            }
+            (FieldType::Object(name), _) => {
+                self.error(
+                    path,
+                    format!("fields of type `{name}` take no default"),
+                    "remove `default:`",
+                );
+                return None;
+            }
+            (FieldType::Scalar(_) | FieldType::Enum(_), _) => {
+                self.error(
+                    path,
+                    format!("{value} is not a value of this field's type"),
+                    "write a literal of the field's type",
+                );
+                return None;
+            }
+            _ => {
+                self.error(
+                    path,
+                    "defaults apply to scalar and enum fields",
+                    "remove `default:`; a collection starts empty",
+                );
+                return None;
+            }
+        };
+        Some(literal)
+    }
+
+    /// A number literal of a number type (`what` prefixes the message: "`min` "): an integer in its type's range, a finite float, or
+    /// an exact decimal (quoted, or a YAML number whose text is exact).
+    pub(super) fn number(
+        &mut self,
+        value: &serde_json::Value,
+        ty: &FieldType,
+        path: &YamlPath,
+        what: &str,
+    ) -> Option<Literal> {
+        use serde_json::Value;
+        match (ty, value) {
+            (FieldType::Scalar(Scalar::Int(int)), _) => {
+                let (lo, hi) = int.range();
+                match value.as_number().and_then(serde_json::Number::as_i128) {
+                    Some(v) if (lo..=hi).contains(&v) => Some(Literal::Int(v)),
+                    _ => {
+                        self.error(
+                            path,
+                            format!(
+                                "{what}{value} does not fit in {}, which holds {lo} to {hi}",
+                                int.rust_name()
+                            ),
+                            format!("write a whole number from {lo} to {hi}"),
+                        );
+                        None
+                    }
+                }
+            }
+            (FieldType::Scalar(Scalar::F64), Value::Number(n)) if n.as_f64().is_some_and(f64::is_finite) => {
+                n.as_f64().map(Literal::Float)
+            }
+            (FieldType::Scalar(Scalar::Decimal), Value::String(s)) if Literal::decimal(s).is_some() => {
+                Literal::decimal(s)
+            }
+            // A whole YAML number is exact; a fraction was already read as binary floating point.
+            (FieldType::Scalar(Scalar::Decimal), Value::Number(n)) if n.is_i64() || n.is_u64() => {
+                Literal::decimal(&n.to_string())
+            }
+            (FieldType::Scalar(Scalar::Decimal), Value::Number(_)) => {
+                self.error(
+                    path,
+                    "a decimal literal must be a quoted string",
+                    "write it in quotes, such as \"0.10\", so it stays exact",
+                );
+                None
+            }
+            (FieldType::Scalar(Scalar::Decimal), _) => {
+                self.error(
+                    path,
+                    format!("{what}{value} is not an exact decimal"),
+                    "write a quoted decimal such as \"0.10\" (at most 28 digits after the point)",
+                );
+                None
+            }
+            _ => {
+                self.error(
+                    path,
+                    format!("{what}{value} is not a number of the field's type"),
+                    "write a number the field's type can hold",
+                );
+                None
+            }
+        }
+    }
+}
+
+/// A name the schema may give a field: a letter or `_`, then letters, digits, `_` or `-`.
+pub(super) fn is_field_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}

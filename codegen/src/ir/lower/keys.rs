@@ -1,0 +1,240 @@
+//! Primary keys: the hash key (declared, or the generated `id: uuid`), and the range key as one
+//! field or a composite of parts whose encoding sorts in value order.
+
+use super::Lowering;
+use crate::diagnostic::did_you_mean;
+use crate::ir::{Codec, CompositeKey, Field, FieldOrigin, FieldType, KeyType, RangeKey, Rules, Scalar, Span};
+use crate::schema::YamlPath;
+use crate::schema::model::{RangeKeyDef, TableDef};
+
+impl Lowering<'_> {
+    /// The hash key's index into `fields`; adds the generated `id` when `hash_key` is omitted.
+    pub(super) fn hash_key(
+        &mut self,
+        def: &TableDef,
+        fields: &mut Vec<Field>,
+        names: &[String],
+        path: &YamlPath,
+    ) -> Option<usize> {
+        match &def.hash_key {
+            Some(key) => self.key_field(key, fields, names, &path.child("hash_key"), "hash key"),
+            None if names.iter().any(|f| f == "id") => {
+                self.error_key(
+                    &path.child("fields").child("id"),
+                    "a field `id` is declared but `hash_key` is omitted, which generates `id: uuid`",
+                    "set `hash_key: id` to key the table by this field, or rename it",
+                );
+                None
+            }
+            None => {
+                let ty = FieldType::Scalar(Scalar::Uuid);
+                fields.insert(
+                    0,
+                    managed_field(
+                        "id",
+                        ty,
+                        FieldOrigin::GeneratedId,
+                        "Unique id of the item, generated on create.",
+                        self.span(path),
+                    ),
+                );
+                Some(0)
+            }
+        }
+    }
+
+    /// The range key, if any; `Err(())` stops the table (already reported).
+    pub(super) fn range_key(
+        &mut self,
+        def: &TableDef,
+        fields: &mut [Field],
+        names: &[String],
+        hash_key: usize,
+        path: &YamlPath,
+    ) -> Option<Option<RangeKey>> {
+        let rk_path = path.child("range_key");
+        let composite = match &def.range_key {
+            None => return Some(None),
+            Some(RangeKeyDef::Field(key)) => {
+                let i = self.key_field(key, fields, names, &rk_path, "range key")?;
+                if i == hash_key {
+                    self.error(
+                        &rk_path,
+                        format!("`{key}` is already the hash key"),
+                        "a range key is a different field; omit it when one hash key holds one item",
+                    );
+                }
+                return Some(Some(RangeKey::Field(i)));
+            }
+            Some(RangeKeyDef::Composite(composite)) => composite,
+        };
+        let separator = composite.separator.clone().unwrap_or_else(|| "#".to_owned());
+        if separator.is_empty() {
+            self.error(
+                &rk_path.child("separator"),
+                "the separator is empty",
+                "use a character such as `#`",
+            );
+        }
+        if composite.parts.is_empty() {
+            self.error(
+                &rk_path.child("parts"),
+                "a composite range key needs at least one part",
+                "list the fields it is built from: `parts: [year, isbn]`",
+            );
+        }
+        if fields.iter().any(|f| f.attribute == composite.attribute) {
+            self.error(
+                &rk_path.child("attribute"),
+                format!("attribute `{}` is already a field's attribute", composite.attribute),
+                "the composite key is stored in an attribute of its own: choose another name, such as `year_isbn`",
+            );
+        }
+        let mut parts = Vec::new();
+        for (n, part) in composite.parts.iter().enumerate() {
+            let part_path = rk_path.child("parts").child(n);
+            let Some(i) = self.find_field(part, fields, names, &part_path) else {
+                continue;
+            };
+            if parts.contains(&i) || i == hash_key {
+                self.error(
+                    &part_path,
+                    format!("`{part}` is used twice in the primary key"),
+                    "each key field appears once",
+                );
+                continue;
+            }
+            self.check_part(&fields[i], &separator, &part_path);
+            match fields[i].ty {
+                FieldType::Scalar(Scalar::String) => fields[i].rules.forbid_separator = Some(separator.clone()),
+                FieldType::Scalar(Scalar::Date | Scalar::DateTime) => fields[i].rules.four_digit_year = true,
+                _ => {}
+            }
+            parts.push(i);
+        }
+        Some(Some(RangeKey::Composite(CompositeKey {
+            attribute: composite.attribute.clone(),
+            parts,
+            separator,
+        })))
+    }
+
+    /// The field called `name`, or a reported error with a did-you-mean.
+    pub(super) fn find_field(
+        &mut self,
+        name: &str,
+        fields: &[Field],
+        names: &[String],
+        path: &YamlPath,
+    ) -> Option<usize> {
+        if let Some(i) = fields
+            .iter()
+            .position(|f| f.name == name && f.origin != FieldOrigin::GeneratedId)
+        {
+            return Some(i);
+        }
+        if names.iter().any(|n| n == name) {
+            return None; // declared but invalid: already reported
+        }
+        let help = match did_you_mean(name, names.iter().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("declare `{name}` under `fields:`"),
+        };
+        self.error(path, format!("no field named `{name}`"), help);
+        None
+    }
+
+    /// A field used as a table or index key: it must store S, N or B.
+    pub(super) fn key_field(
+        &mut self,
+        name: &str,
+        fields: &[Field],
+        names: &[String],
+        path: &YamlPath,
+        what: &str,
+    ) -> Option<usize> {
+        let i = self.find_field(name, fields, names, path)?;
+        let field = &fields[i];
+        if field.key_type.is_none() {
+            self.error(
+                path,
+                format!("{what} `{name}` is not a string, number or bytes field"),
+                "DynamoDB keys are S, N or B: key by a string, integer, uuid, date, enum or bytes field",
+            );
+            return None;
+        }
+        // Index keys may be optional: items without them are left out of the index (a sparse
+        // index). The table's own keys are in every item.
+        if field.optional && !what.starts_with("index") {
+            self.error(
+                path,
+                format!("{what} `{name}` is optional"),
+                format!("every item has a {what}: remove `optional: true` from `{name}`"),
+            );
+        }
+        Some(i)
+    }
+
+    fn check_part(&mut self, field: &Field, separator: &str, path: &YamlPath) {
+        let sortable = matches!(
+            &field.ty,
+            FieldType::Scalar(
+                Scalar::String | Scalar::Int(_) | Scalar::Uuid | Scalar::Date | Scalar::DateTime | Scalar::Bool
+            ) | FieldType::Enum(_)
+        );
+        if !sortable {
+            self.error(
+                path,
+                format!(
+                    "`{}` cannot be part of a composite range key: its encoding would not sort in value order",
+                    field.name
+                ),
+                "use string, integer, uuid, date, datetime, bool or enum fields as parts",
+            );
+        }
+        if field.optional {
+            self.error(
+                path,
+                format!("key part `{}` is optional", field.name),
+                format!("remove `optional: true` from `{}`", field.name),
+            );
+        }
+        if let FieldType::Enum(name) = &field.ty
+            && !separator.is_empty()
+        {
+            let values = self.enums.get(name).cloned().unwrap_or_default();
+            if let Some(value) = values.iter().find(|v| v.value.contains(separator)) {
+                self.error(
+                    path,
+                    format!(
+                        "enum `{name}` value {:?} contains the separator {separator:?}, so keys with it could not be split or ordered",
+                        value.value
+                    ),
+                    "choose a separator none of the values contain (`separator: \"|\"`)",
+                );
+            }
+        }
+    }
+}
+
+/// A field that ddbgen manages (generated id, audit columns, version).
+pub(super) fn managed_field(name: &str, ty: FieldType, origin: FieldOrigin, doc: &str, span: Span) -> Field {
+    Field {
+        name: name.to_owned(),
+        ident: crate::ir::names::escape(name).unwrap_or_else(|| format!("{name}_")),
+        attribute: name.to_owned(),
+        key_type: KeyType::of(&ty, Codec::Native),
+        ty,
+        codec: Codec::Native,
+        boxed: false,
+        optional: false,
+        nullable: false,
+        default: None,
+        rules: Rules::default(),
+        check_fn: None,
+        updates: Vec::new(),
+        doc: Some(doc.to_owned()),
+        origin,
+        span,
+    }
+}

@@ -1,0 +1,180 @@
+//! Lowering: the serde model of one file into the checked [`Model`], with every rule of the
+//! generator. All problems of a file are collected and returned together.
+//!
+//! One file per seam: [`types`] (named types, enum variants, recursion), [`fields`] (a field,
+//! its type, codec and literals), [`rules`] (validation rules with exact bounds), [`keys`]
+//! (hash, range and composite keys), [`managed`] (audit columns, version, TTL), [`indexes`],
+//! and [`plan`], which gives every generated item its Rust name through the registries of
+//! [`super::names`] once the structure is known.
+
+mod fields;
+mod indexes;
+mod keys;
+mod managed;
+mod plan;
+mod rules;
+mod types;
+
+use std::collections::BTreeMap;
+
+use heck::ToUpperCamelCase;
+
+use super::*;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::schema::model::TableDef;
+use crate::schema::{SchemaFile, YamlPath};
+
+/// Checks one parsed file and lowers it into the IR.
+pub fn lower(file: &SchemaFile) -> Result<Model, Diagnostics> {
+    let mut cx = Lowering {
+        file,
+        errors: Vec::new(),
+        enums: BTreeMap::new(),
+    };
+    let model = cx.model();
+    if cx.errors.is_empty() {
+        Ok(model)
+    } else {
+        Err(Diagnostics(cx.errors).sorted())
+    }
+}
+
+/// The state of lowering one file: the file, the errors so far, and the enums already lowered
+/// (literals of enum type need their variants).
+pub(crate) struct Lowering<'a> {
+    file: &'a SchemaFile,
+    errors: Vec<Diagnostic>,
+    enums: BTreeMap<String, Vec<EnumVariant>>,
+}
+
+impl Lowering<'_> {
+    fn error(&mut self, path: &YamlPath, message: impl Into<String>, help: impl Into<String>) {
+        self.errors.push(self.file.error_at(path, message).with_help(help));
+    }
+
+    fn error_key(&mut self, path: &YamlPath, message: impl Into<String>, help: impl Into<String>) {
+        self.errors.push(self.file.error_at_key(path, message).with_help(help));
+    }
+
+    /// An error at a span already in the IR.
+    fn error_span(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        self.errors
+            .push(Diagnostic::new(&self.file.name, span, message).with_help(help));
+    }
+
+    /// Where the key of the entry at `path` stands.
+    fn span(&self, path: &YamlPath) -> Span {
+        self.file.positions.key(path)
+    }
+
+    fn model(&mut self) -> Model {
+        let doc = &self.file.document;
+        let root = YamlPath::root();
+        if doc.version != 1 {
+            self.error(
+                &root.child("version"),
+                format!("unsupported version {}", doc.version),
+                "this ddbgen reads version 1: write `version: 1`",
+            );
+        }
+        let types = self.named_types(&root.child("types"));
+        let mut model = Model {
+            tables: Vec::new(),
+            types,
+        };
+        for (name, def) in &doc.tables {
+            let path = root.child("tables").child(name);
+            if model.types.iter().any(|t| t.name == *name) {
+                self.error_key(
+                    &path,
+                    format!("`{name}` is both a table and an entry of `types:`"),
+                    "rename one of them",
+                );
+            }
+            if let Some(table) = self.table(name, def, &path) {
+                model.tables.push(table);
+            }
+        }
+        self.plan(&mut model);
+        model
+    }
+
+    fn table(&mut self, name: &str, def: &TableDef, path: &YamlPath) -> Option<Table> {
+        if !is_upper_camel(name) {
+            self.error_key(
+                path,
+                format!("table type name `{name}` is not UpperCamelCase"),
+                format!("write `{}`", name.to_upper_camel_case()),
+            );
+            return None;
+        }
+        if RESERVED_TYPE_NAMES.contains(&name) {
+            self.error_key(
+                path,
+                format!("table type name `{name}` would clash with a name in generated code"),
+                format!("choose another name, such as `{name}Item`, and keep the DynamoDB name with `table_name:`"),
+            );
+            return None;
+        }
+        let table_name = def.table_name.clone().unwrap_or_else(|| super::names::snake(name));
+        if let Err(why) = check_dynamo_name(&table_name) {
+            self.error(
+                &path.child("table_name"),
+                format!("table name `{table_name}` {why}"),
+                "DynamoDB table names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`",
+            );
+        }
+        let mut fields = self.field_list(&def.fields, &path.child("fields"), &format!("table `{name}`"));
+        let field_names: Vec<String> = def.fields.keys().cloned().collect();
+        let hash_key = self.hash_key(def, &mut fields, &field_names, path)?;
+        let range_key = self.range_key(def, &mut fields, &field_names, hash_key, path)?;
+        self.managed_columns(def, &mut fields, path);
+        let ttl = self.ttl(def, &fields, &field_names, path)?;
+        let mut table = Table {
+            names: TableNames {
+                module: String::new(),
+                item: name.to_owned(),
+                new_item: String::new(),
+                key: String::new(),
+                repository: String::new(),
+                update: String::new(),
+            },
+            table_name,
+            doc: def.doc.clone(),
+            fields,
+            hash_key,
+            range_key,
+            indexes: Vec::new(),
+            ttl,
+            queries: Vec::new(),
+            span: self.span(path),
+        };
+        table.indexes = self.indexes(def, &table, &field_names, &path.child("indexes"));
+        Some(table)
+    }
+}
+
+/// Names generated code uses unqualified, which a schema's types may not shadow.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "String", "Option", "Result", "Vec", "Default", "Some", "None", "Ok", "Err", "Box", "Self",
+];
+
+fn is_upper_camel(name: &str) -> bool {
+    !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && name.to_upper_camel_case() == name
+}
+
+fn check_dynamo_name(name: &str) -> Result<(), &'static str> {
+    if name.len() < 3 || name.len() > 255 {
+        return Err("must be 3 to 255 characters long");
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return Err("has characters DynamoDB refuses");
+    }
+    Ok(())
+}

@@ -1,0 +1,371 @@
+//! Naming and planning, once the structure of every table is known: the Rust name of every
+//! generated module, type, function and method, each claimed in its scope's registry; the
+//! update operations each field allows; the query plan of the table and each index; the
+//! projection types of indexes that do not hold whole items.
+
+use heck::ToUpperCamelCase;
+
+use super::Lowering;
+use super::keys::managed_field;
+use crate::ir::names::{Clash, Scope, escape, snake};
+use crate::ir::{
+    Comparison, Field, FieldOrigin, FieldType, Index, Model, Projection, ProjectionKind, QueryLevel, QueryPlan,
+    RangeKey, Rules, Scalar, SortPlan, Span, Table, UpdateMethod, UpdateOp,
+};
+
+/// The methods every repository has.
+const REPOSITORY_METHODS: &[(&str, &str)] = &[
+    ("new", "the repository's constructor"),
+    ("with_table_prefix", "the table-prefix setting"),
+    ("with_table_name", "the table-name setting"),
+    ("with_clock", "the clock setting"),
+    ("with_cursor_key", "the cursor-key setting"),
+    ("table", "the accessor of the underlying table"),
+    ("create", "`create`"),
+    ("get", "`get`"),
+    ("get_consistent", "`get_consistent`"),
+    ("replace", "`replace`"),
+    ("upsert", "`upsert`"),
+    ("update", "`update`"),
+    ("delete", "`delete`"),
+    ("scan", "`scan`"),
+    ("create_table", "`create_table`"),
+    ("delete_table", "`delete_table`"),
+];
+
+/// The methods every query level has (`ddbgen_runtime::QueryBuilder` and its `into_query`).
+const QUERY_METHODS: &[(&str, &str)] = &[
+    ("into_query", "the query builders' `into_query`"),
+    ("limit", "the query builders' `limit`"),
+    ("page_size", "the query builders' `page_size`"),
+    ("reverse", "the query builders' `reverse`"),
+    ("consistent_read", "the query builders' `consistent_read`"),
+    ("stream", "the query builders' `stream`"),
+    ("page", "the query builders' `page`"),
+    ("all", "the query builders' `all`"),
+];
+
+/// What a clash in a key part's or field's name asks the user to do.
+const RENAME_FIELD: &str =
+    "rename the field (such as `page_no`) and keep its stored name with `attribute:`, so the generated names differ";
+
+impl Lowering<'_> {
+    pub(super) fn plan(&mut self, model: &mut Model) {
+        let mut modules = Scope::new("the schema file's module");
+        if !model.types.is_empty() {
+            let _ = modules.claim("types", "the module of shared types (`types:`)", None);
+        }
+        let mut tables = std::mem::take(&mut model.tables);
+        tables.retain_mut(|table| self.plan_table(table, &mut modules));
+        model.tables = tables;
+    }
+
+    fn clash(&mut self, span: Span, clash: &Clash, help: &str) {
+        self.error_span(span, clash.message(&self.file.name), help);
+    }
+
+    /// Names everything of one table; `false` when the table cannot be generated at all.
+    fn plan_table(&mut self, table: &mut Table, modules: &mut Scope) -> bool {
+        let item = table.names.item.clone();
+        let Some(module) = escape(&snake(&item)) else {
+            self.error_span(
+                table.span,
+                format!(
+                    "table `{item}` would generate module `{}`, which Rust does not allow",
+                    snake(&item)
+                ),
+                format!("rename the table, such as `{item}Item`, and keep the DynamoDB name with `table_name:`"),
+            );
+            return false;
+        };
+        if let Err(clash) = modules.claim(&module, format!("table `{item}`"), Some(table.span)) {
+            self.clash(
+                table.span,
+                &clash,
+                "rename one of the tables; keep the DynamoDB name with `table_name:`",
+            );
+            return false;
+        }
+        table.names = crate::ir::TableNames {
+            module: module.clone(),
+            new_item: format!("New{item}"),
+            key: format!("{item}Key"),
+            repository: format!("{item}Repository"),
+            update: format!("{item}Update"),
+            item: item.clone(),
+        };
+        let mut items = Scope::with_fixed(
+            format!("module `{module}`"),
+            &[("TABLE", "the table's `TABLE` spec"), ("rt", "the runtime import `rt`")],
+        );
+        for (name, why) in [
+            (&table.names.item, "the item type"),
+            (&table.names.new_item, "the creation input"),
+            (&table.names.key, "the key type"),
+            (&table.names.repository, "the repository"),
+            (&table.names.update, "the update builder"),
+        ] {
+            if let Err(clash) = items.claim(name, why, Some(table.span)) {
+                self.clash(table.span, &clash, "rename the table");
+            }
+        }
+        self.plan_fields(table, &mut items);
+        self.plan_projections(table, &mut items);
+        self.plan_queries(table, &mut items);
+        true
+    }
+
+    /// Check functions and update operations of each field.
+    fn plan_fields(&mut self, table: &mut Table, items: &mut Scope) {
+        let keys = table.key_field_indexes();
+        let mut setters = Scope::with_fixed(
+            format!("the update builder `{}`", table.names.update),
+            &[("send", "`send`")],
+        );
+        for (i, field) in table.fields.iter_mut().enumerate() {
+            if field.has_checks() {
+                let name = format!("check_{}", field.bare_ident());
+                match items.claim(&name, format!("the rules of field `{}`", field.name), Some(field.span)) {
+                    Ok(()) => field.check_fn = Some(name),
+                    Err(clash) => self.clash(field.span, &clash, RENAME_FIELD),
+                }
+            }
+            if field.origin != FieldOrigin::Declared || keys.contains(&i) {
+                continue;
+            }
+            let mut updates = Vec::new();
+            for op in allowed_updates(field) {
+                let prefix = match op {
+                    UpdateOp::Set => "set_",
+                    UpdateOp::Remove | UpdateOp::SetNull => "remove_",
+                    UpdateOp::Add => "add_",
+                    UpdateOp::AddToSet => "add_to_",
+                    UpdateOp::DeleteFromSet => "delete_from_",
+                    UpdateOp::Append => "append_to_",
+                };
+                let method = format!("{prefix}{}", field.bare_ident());
+                match setters.claim(&method, format!("field `{}`", field.name), Some(field.span)) {
+                    Ok(()) => updates.push(UpdateMethod { op, method }),
+                    Err(clash) => self.clash(field.span, &clash, RENAME_FIELD),
+                }
+            }
+            field.updates = updates;
+        }
+    }
+
+    /// The type of each index that does not hold whole items.
+    fn plan_projections(&mut self, table: &mut Table, items: &mut Scope) {
+        let mut indexes = std::mem::take(&mut table.indexes);
+        for index in indexes.iter_mut().filter(|i| i.projection != ProjectionKind::All) {
+            let name = format!("{}{}", table.names.item, index.name.to_upper_camel_case());
+            if let Err(clash) = items.claim(
+                &name,
+                format!("the projection type of index `{}`", index.name),
+                Some(index.span),
+            ) {
+                self.clash(index.span, &clash, "rename the index");
+                continue;
+            }
+            let mut fields: Vec<Field> = Vec::new();
+            let mut candidates: Vec<Field> = vec![table.hash_field().clone()];
+            match &table.range_key {
+                Some(RangeKey::Field(i)) => candidates.push(table.fields[*i].clone()),
+                Some(RangeKey::Composite(c)) => match escape(&snake(&c.attribute)) {
+                    Some(ident) => {
+                        let mut field = managed_field(
+                            &c.attribute,
+                            FieldType::Scalar(Scalar::String),
+                            FieldOrigin::CompositeKey,
+                            "The stored composite sort key.",
+                            table.span,
+                        );
+                        field.ident = ident;
+                        candidates.push(field);
+                    }
+                    None => self.error_span(
+                        index.span,
+                        format!(
+                            "the composite key attribute `{}` cannot be a Rust field of `{name}`",
+                            c.attribute
+                        ),
+                        "rename the composite key's `attribute:`",
+                    ),
+                },
+                None => {}
+            }
+            candidates.push(table.fields[index.hash_key].clone());
+            candidates.extend(index.range_key.map(|i| table.fields[i].clone()));
+            candidates.extend(index.include.iter().map(|i| table.fields[*i].clone()));
+            let mut scope = Scope::new(format!("the projection type `{name}`"));
+            for mut field in candidates {
+                if fields.iter().any(|f| f.attribute == field.attribute) {
+                    continue;
+                }
+                if let Err(clash) = scope.claim(&field.ident, format!("attribute `{}`", field.attribute), None) {
+                    self.clash(
+                        index.span,
+                        &clash,
+                        "rename the composite key's `attribute:` or the field",
+                    );
+                    continue;
+                }
+                // A projection is read, never written or checked.
+                field.check_fn = None;
+                field.updates = Vec::new();
+                field.rules = Rules::default();
+                fields.push(field);
+            }
+            index.projection_type = Some(Projection { name, fields });
+        }
+        table.indexes = indexes;
+    }
+
+    /// The table's query and one per index, with their levels of narrowing.
+    fn plan_queries(&mut self, table: &mut Table, items: &mut Scope) {
+        let mut methods = Scope::with_fixed(
+            format!("the repository `{}`", table.names.repository),
+            REPOSITORY_METHODS,
+        );
+        let mut plans = Vec::new();
+        let targets = std::iter::once(None).chain((0..table.indexes.len()).map(Some));
+        for index in targets {
+            let (method, span, prefix, hash_field, item, what) = match index {
+                None => (
+                    "query".to_owned(),
+                    table.span,
+                    format!("{}Query", table.names.item),
+                    table.hash_key,
+                    table.names.item.clone(),
+                    "the table's query".to_owned(),
+                ),
+                Some(i) => {
+                    let index: &Index = &table.indexes[i];
+                    let item = match &index.projection_type {
+                        Some(projection) => projection.name.clone(),
+                        None if index.projection == ProjectionKind::All => table.names.item.clone(),
+                        None => continue, // its projection type was refused
+                    };
+                    (
+                        format!("query_{}", snake(&index.name)),
+                        index.span,
+                        format!("{}{}Query", table.names.item, index.name.to_upper_camel_case()),
+                        index.hash_key,
+                        item,
+                        format!("the query of index `{}`", index.name),
+                    )
+                }
+            };
+            let Some(method) = escape(&method) else { continue };
+            if let Err(clash) = methods.claim(&method, what.clone(), Some(span)) {
+                self.clash(span, &clash, "rename one of the indexes");
+                continue;
+            }
+            let sort = self.sort_plan(table, index, &prefix, items);
+            plans.push(QueryPlan {
+                method,
+                index,
+                hash_field,
+                item,
+                sort,
+            });
+        }
+        table.queries = plans;
+    }
+
+    fn sort_plan(&mut self, table: &Table, index: Option<usize>, prefix: &str, items: &mut Scope) -> Option<SortPlan> {
+        let (attribute, separator, parts) = match index {
+            Some(i) => {
+                let field = table.indexes[i].range_key?;
+                (table.fields[field].attribute.clone(), None, vec![field])
+            }
+            None => match table.range_key.as_ref()? {
+                RangeKey::Field(i) => (table.fields[*i].attribute.clone(), None, vec![*i]),
+                RangeKey::Composite(c) => (c.attribute.clone(), Some(c.separator.clone()), c.parts.clone()),
+            },
+        };
+        let mut levels = Vec::new();
+        for (k, &part) in parts.iter().enumerate() {
+            let fixed: String = parts[..k]
+                .iter()
+                .map(|i| table.fields[*i].name.to_upper_camel_case())
+                .collect();
+            let type_name = format!("{prefix}{fixed}");
+            let span = table.fields[part].span;
+            if let Err(clash) = items.claim(&type_name, format!("a query level of `{prefix}`"), Some(span)) {
+                self.clash(span, &clash, RENAME_FIELD);
+                return None;
+            }
+            let field = &table.fields[part];
+            let mut scope = Scope::with_fixed(format!("the query `{type_name}`"), QUERY_METHODS);
+            let why = format!("key part `{}`", field.name);
+            if let Err(clash) = scope.claim(&field.ident, why.clone(), Some(span)) {
+                self.clash(span, &clash, RENAME_FIELD);
+                return None;
+            }
+            let mut comparisons = Vec::new();
+            if k == 0 {
+                let mut kinds = vec![
+                    Comparison::Between,
+                    Comparison::Gt,
+                    Comparison::Ge,
+                    Comparison::Lt,
+                    Comparison::Le,
+                ];
+                if separator.is_none() && field.ty == FieldType::Scalar(Scalar::String) {
+                    kinds.push(Comparison::BeginsWith);
+                }
+                for kind in kinds {
+                    let method = format!("{}_{}", field.bare_ident(), kind.suffix());
+                    if let Err(clash) = scope.claim(&method, why.clone(), Some(span)) {
+                        self.clash(span, &clash, RENAME_FIELD);
+                        return None;
+                    }
+                    comparisons.push((kind, method));
+                }
+            }
+            levels.push(QueryLevel {
+                type_name,
+                part,
+                eq_method: field.ident.clone(),
+                comparisons,
+            });
+        }
+        Some(SortPlan {
+            attribute,
+            separator,
+            levels,
+        })
+    }
+}
+
+/// The update operations a field allows: an atomic operation only where no rule of the field
+/// could be broken by its result, which the server computes unchecked.
+fn allowed_updates(field: &Field) -> Vec<UpdateOp> {
+    let rules = &field.rules;
+    let mut ops = vec![UpdateOp::Set];
+    if field.optional {
+        ops.push(if field.nullable {
+            UpdateOp::SetNull
+        } else {
+            UpdateOp::Remove
+        });
+    }
+    match &field.ty {
+        FieldType::Scalar(Scalar::Int(_) | Scalar::Decimal | Scalar::F64)
+            if rules.min.is_none() && rules.max.is_none() && rules.one_of.is_empty() && rules.custom.is_none() =>
+        {
+            ops.push(UpdateOp::Add);
+        }
+        FieldType::Set(_) => {
+            if rules.max_length.is_none() && rules.custom.is_none() {
+                ops.push(UpdateOp::AddToSet);
+            }
+            if rules.min_length.is_none() && !rules.non_empty && rules.custom.is_none() {
+                ops.push(UpdateOp::DeleteFromSet);
+            }
+        }
+        FieldType::List(_) if rules.max_length.is_none() && rules.custom.is_none() => ops.push(UpdateOp::Append),
+        _ => {}
+    }
+    ops
+}
