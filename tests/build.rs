@@ -1,10 +1,12 @@
-//! The build.rs way of using ddbgen, for real: the example schema and the keyword fixture are
-//! generated into OUT_DIR and included by `src/lib.rs`.
+//! The build.rs way of using ddbgen, for real: the example schema and every valid fixture are
+//! generated into OUT_DIR and included by `src/lib.rs`, so each golden file is compiled.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     ddbgen::Builder::new()
         .schema("../schemas/library.yaml")
         .schema("fixtures/good/keywords.yaml")
+        .schema("fixtures/good/minimal.yaml")
+        .schema("fixtures/good/tricky.yaml")
         .out_dir_from_env()
         .generate()?;
     Ok(())

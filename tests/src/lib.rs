@@ -12,6 +12,16 @@ pub mod keywords {
     include!(concat!(env!("OUT_DIR"), "/keywords.rs"));
 }
 
+/// Generated from `tests/fixtures/good/minimal.yaml`.
+pub mod minimal {
+    include!(concat!(env!("OUT_DIR"), "/minimal.rs"));
+}
+
+/// Generated from `tests/fixtures/good/tricky.yaml`.
+pub mod tricky {
+    include!(concat!(env!("OUT_DIR"), "/tricky.rs"));
+}
+
 /// A `custom:` validation rule, as a schema names it (`crate::custom_rules::no_shouting`).
 pub mod custom_rules {
     /// Refuses text written in capitals only.

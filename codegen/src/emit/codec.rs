@@ -64,10 +64,30 @@ pub(crate) fn decode_fields(fields: &[Field]) -> TokenStream {
     let rt = rt();
     let count = Literal::usize_unsuffixed(fields.len());
     let slots: Vec<Literal> = (0..fields.len()).map(Literal::usize_unsuffixed).collect();
-    let arms = fields.iter().zip(&slots).map(|(field, slot)| {
-        let attribute = &field.attribute;
-        quote!(#attribute => slots[#slot] = Some(value),)
-    });
+    let arms: Vec<TokenStream> = fields
+        .iter()
+        .zip(&slots)
+        .map(|(field, slot)| {
+            let attribute = &field.attribute;
+            quote!(#attribute => slots[#slot] = Some(value),)
+        })
+        .collect();
+    let sort = match fields {
+        [field] => {
+            let attribute = &field.attribute;
+            quote! {
+                if attribute == #attribute {
+                    slots[0] = Some(value);
+                }
+            }
+        }
+        _ => quote! {
+            match attribute.as_str() {
+                #(#arms)*
+                _ => {}
+            }
+        },
+    };
     let inits = fields.iter().zip(&slots).map(|(field, slot)| {
         let (name, attribute, codec) = (ident(&field.ident), &field.attribute, codec(field.codec));
         quote!(#name: #codec.field(slots[#slot].take(), #attribute)?,)
@@ -75,10 +95,7 @@ pub(crate) fn decode_fields(fields: &[Field]) -> TokenStream {
     quote! {
         let mut slots = [const { None::<#rt::AttributeValue> }; #count];
         for (attribute, value) in map {
-            match attribute.as_str() {
-                #(#arms)*
-                _ => {}
-            }
+            #sort
         }
         Ok(Self { #(#inits)* })
     }

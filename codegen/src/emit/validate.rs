@@ -9,7 +9,7 @@ use super::{ident, literal, rt};
 use crate::ir::{Field, FieldType, Literal, Scalar};
 
 /// The type a check takes a value as: `str` for strings, `[T]` for lists, the field's type
-/// (with its `Box`) otherwise.
+/// (without its `Box`) otherwise.
 fn checked_type(field: &Field) -> TokenStream {
     match &field.ty {
         FieldType::Scalar(Scalar::String) => quote!(str),
@@ -17,18 +17,15 @@ fn checked_type(field: &Field) -> TokenStream {
             let inner = super::rust_type(inner);
             quote!([#inner])
         }
-        ty => {
-            let ty = super::rust_type(ty);
-            if field.boxed { quote!(Box<#ty>) } else { ty }
-        }
+        ty => super::rust_type(ty),
     }
 }
 
 /// `&self.name` (or `self.name.as_deref()` for an optional field) as the checks take it:
-/// `&str` and `&[T]` rather than `&String` and `&Vec<T>`.
+/// `&str`, `&[T]` and `&T` rather than `&String`, `&Vec<T>` and `&Box<T>`.
 fn checked_value(field: &Field) -> TokenStream {
     let name = ident(&field.ident);
-    let borrows = matches!(field.ty, FieldType::Scalar(Scalar::String) | FieldType::List(_));
+    let borrows = field.boxed || matches!(field.ty, FieldType::Scalar(Scalar::String) | FieldType::List(_));
     match (field.optional, borrows) {
         (true, true) => quote!(self.#name.as_deref()),
         (true, false) => quote!(self.#name.as_ref()),

@@ -182,6 +182,12 @@ impl Field {
         self.ident.trim_start_matches("r#")
     }
 
+    /// The stem of names built from the field (`set_{stem}`, `{stem}_between`): the bare
+    /// identifier without leading underscores, which would make `set__private`.
+    pub fn method_stem(&self) -> &str {
+        self.bare_ident().trim_start_matches('_')
+    }
+
     /// Whether the field has any rule to check (validation rules, or a descent into a nested
     /// object that may have its own).
     pub fn has_checks(&self) -> bool {

@@ -46,8 +46,7 @@ const QUERY_METHODS: &[(&str, &str)] = &[
 ];
 
 /// What a clash in a key part's or field's name asks the user to do.
-const RENAME_FIELD: &str =
-    "rename the field (such as `page_no`) and keep its stored name with `attribute:`, so the generated names differ";
+const RENAME_FIELD: &str = "rename the field in Rust (`page_no`, say) and keep its stored name with `attribute:`, so the generated names differ";
 
 impl Lowering<'_> {
     pub(super) fn plan(&mut self, model: &mut Model) {
@@ -124,7 +123,7 @@ impl Lowering<'_> {
         );
         for (i, field) in table.fields.iter_mut().enumerate() {
             if field.has_checks() {
-                let name = format!("check_{}", field.bare_ident());
+                let name = format!("check_{}", field.method_stem());
                 match items.claim(&name, format!("the rules of field `{}`", field.name), Some(field.span)) {
                     Ok(()) => field.check_fn = Some(name),
                     Err(clash) => self.clash(field.span, &clash, RENAME_FIELD),
@@ -143,7 +142,7 @@ impl Lowering<'_> {
                     UpdateOp::DeleteFromSet => "delete_from_",
                     UpdateOp::Append => "append_to_",
                 };
-                let method = format!("{prefix}{}", field.bare_ident());
+                let method = format!("{prefix}{}", field.method_stem());
                 match setters.claim(&method, format!("field `{}`", field.name), Some(field.span)) {
                     Ok(()) => updates.push(UpdateMethod { op, method }),
                     Err(clash) => self.clash(field.span, &clash, RENAME_FIELD),
@@ -315,7 +314,7 @@ impl Lowering<'_> {
                     kinds.push(Comparison::BeginsWith);
                 }
                 for kind in kinds {
-                    let method = format!("{}_{}", field.bare_ident(), kind.suffix());
+                    let method = format!("{}_{}", field.method_stem(), kind.suffix());
                     if let Err(clash) = scope.claim(&method, why.clone(), Some(span)) {
                         self.clash(span, &clash, RENAME_FIELD);
                         return None;

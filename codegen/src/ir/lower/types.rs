@@ -41,7 +41,7 @@ impl Lowering<'_> {
             } else {
                 valid.insert(name.clone());
                 if let Some(values) = &def.variants {
-                    let variants = self.enum_variants(values, &path.child("enum"));
+                    let variants = self.enum_variants(name, values, &path.child("enum"));
                     self.enums.insert(name.clone(), variants);
                 }
             }
@@ -66,7 +66,7 @@ impl Lowering<'_> {
         out
     }
 
-    fn enum_variants(&mut self, values: &[EnumValueDef], path: &YamlPath) -> Vec<EnumVariant> {
+    fn enum_variants(&mut self, name: &str, values: &[EnumValueDef], path: &YamlPath) -> Vec<EnumVariant> {
         if values.is_empty() {
             self.error(
                 path,
@@ -74,7 +74,7 @@ impl Lowering<'_> {
                 "list its values: `enum: [draft, published]`",
             );
         }
-        let mut scope = Scope::new("this enum");
+        let mut scope = Scope::new(format!("enum `{name}`"));
         let mut stored: BTreeMap<&str, usize> = BTreeMap::new();
         let mut out = Vec::new();
         for (i, def) in values.iter().enumerate() {
