@@ -2566,6 +2566,8 @@ pub mod blob {
         pub blob: rt::Bytes,
         /// Stored as attribute `num`.
         pub num: i64,
+        /// Stored as attribute `label`, absent when `None`.
+        pub label: Option<String>,
         /// When the item was created (UTC); set once by ddbgen.
         pub created: rt::DateTime<rt::Utc>,
         /// When the item was last written (UTC); set on every write by ddbgen.
@@ -2587,14 +2589,17 @@ pub mod blob {
         pub blob: rt::Bytes,
         /// Stored as attribute `num`.
         pub num: i64,
+        /// Stored as attribute `label`, absent when `None`.
+        pub label: Option<String>,
     }
 
     impl rt::Item for Blob {
         const TABLE: &'static rt::TableSpec = &TABLE;
         fn to_item(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::with_capacity(4);
+            let mut map = rt::AttributeMap::with_capacity(5);
             rt::Native.write(&mut map, "blob", &self.blob);
             rt::Native.write(&mut map, "num", &self.num);
+            rt::Native.write(&mut map, "label", &self.label);
             rt::Native.write(&mut map, "created", &self.created);
             rt::Native.write(&mut map, "updated", &self.updated);
             map
@@ -2604,21 +2609,23 @@ pub mod blob {
     impl Blob {
         /// Reads the stored attributes; errors name the attribute's path.
         fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
-            let mut slots = [const { None::<rt::AttributeValue> }; 4];
+            let mut slots = [const { None::<rt::AttributeValue> }; 5];
             for (attribute, value) in map {
                 match attribute.as_str() {
                     "blob" => slots[0] = Some(value),
                     "num" => slots[1] = Some(value),
-                    "created" => slots[2] = Some(value),
-                    "updated" => slots[3] = Some(value),
+                    "label" => slots[2] = Some(value),
+                    "created" => slots[3] = Some(value),
+                    "updated" => slots[4] = Some(value),
                     _ => {}
                 }
             }
             Ok(Self {
                 blob: rt::Native.field(slots[0].take(), "blob")?,
                 num: rt::Native.field(slots[1].take(), "num")?,
-                created: rt::Native.field(slots[2].take(), "created")?,
-                updated: rt::Native.field(slots[3].take(), "updated")?,
+                label: rt::Native.field(slots[2].take(), "label")?,
+                created: rt::Native.field(slots[3].take(), "created")?,
+                updated: rt::Native.field(slots[4].take(), "updated")?,
             })
         }
     }
@@ -2751,6 +2758,7 @@ pub mod blob {
             let item = Blob {
                 blob: new.blob,
                 num: new.num,
+                label: new.label,
                 created: now,
                 updated: now,
             };
@@ -2841,6 +2849,19 @@ pub mod blob {
     }
 
     impl BlobUpdate<'_> {
+        /// Sets `label`.
+        pub fn set_label(mut self, label: impl Into<String>) -> Self {
+            let label: String = label.into();
+            self.update.set("label", rt::Native.encode(&label));
+            self
+        }
+
+        /// Removes `label` (reads back as `None`).
+        pub fn remove_label(mut self) -> Self {
+            self.update.remove("label");
+            self
+        }
+
         /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Blob, rt::Error> {
@@ -2961,6 +2982,8 @@ pub mod price {
         pub price: rt::Decimal,
         /// Stored as attribute `ratio`.
         pub ratio: f64,
+        /// Stored as attribute `label`, absent when `None`.
+        pub label: Option<String>,
         /// When the item was created (UTC); set once by ddbgen.
         pub created: rt::DateTime<rt::Utc>,
         /// When the item was last written (UTC); set on every write by ddbgen.
@@ -2982,14 +3005,17 @@ pub mod price {
         pub price: rt::Decimal,
         /// Stored as attribute `ratio`.
         pub ratio: f64,
+        /// Stored as attribute `label`, absent when `None`.
+        pub label: Option<String>,
     }
 
     impl rt::Item for Price {
         const TABLE: &'static rt::TableSpec = &TABLE;
         fn to_item(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::with_capacity(4);
+            let mut map = rt::AttributeMap::with_capacity(5);
             rt::Native.write(&mut map, "price", &self.price);
             rt::Native.write(&mut map, "ratio", &self.ratio);
+            rt::Native.write(&mut map, "label", &self.label);
             rt::Native.write(&mut map, "created", &self.created);
             rt::Native.write(&mut map, "updated", &self.updated);
             map
@@ -2999,21 +3025,23 @@ pub mod price {
     impl Price {
         /// Reads the stored attributes; errors name the attribute's path.
         fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
-            let mut slots = [const { None::<rt::AttributeValue> }; 4];
+            let mut slots = [const { None::<rt::AttributeValue> }; 5];
             for (attribute, value) in map {
                 match attribute.as_str() {
                     "price" => slots[0] = Some(value),
                     "ratio" => slots[1] = Some(value),
-                    "created" => slots[2] = Some(value),
-                    "updated" => slots[3] = Some(value),
+                    "label" => slots[2] = Some(value),
+                    "created" => slots[3] = Some(value),
+                    "updated" => slots[4] = Some(value),
                     _ => {}
                 }
             }
             Ok(Self {
                 price: rt::Native.field(slots[0].take(), "price")?,
                 ratio: rt::Native.field(slots[1].take(), "ratio")?,
-                created: rt::Native.field(slots[2].take(), "created")?,
-                updated: rt::Native.field(slots[3].take(), "updated")?,
+                label: rt::Native.field(slots[2].take(), "label")?,
+                created: rt::Native.field(slots[3].take(), "created")?,
+                updated: rt::Native.field(slots[4].take(), "updated")?,
             })
         }
     }
@@ -3165,6 +3193,7 @@ pub mod price {
             let item = Price {
                 price: new.price,
                 ratio: new.ratio,
+                label: new.label,
                 created: now,
                 updated: now,
             };
@@ -3255,6 +3284,19 @@ pub mod price {
     }
 
     impl PriceUpdate<'_> {
+        /// Sets `label`.
+        pub fn set_label(mut self, label: impl Into<String>) -> Self {
+            let label: String = label.into();
+            self.update.set("label", rt::Native.encode(&label));
+            self
+        }
+
+        /// Removes `label` (reads back as `None`).
+        pub fn remove_label(mut self) -> Self {
+            self.update.remove("label");
+            self
+        }
+
         /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Price, rt::Error> {
@@ -3783,6 +3825,440 @@ pub mod release {
     impl rt::QueryBuilder for ReleaseQuery<'_> {
         type Item = Release;
         fn into_query(self) -> rt::Query<Release> {
+            self.table.query(self.condition)
+        }
+    }
+}
+
+/// The `keyed_by_rfc3339` table.
+pub mod moment {
+    use ::ddbgen_runtime::codegen as rt;
+
+    /// Keys, indexes and TTL of the `keyed_by_rfc3339` table, as the schema declares them.
+    pub const TABLE: rt::TableSpec = rt::TableSpec {
+        table_name: "keyed_by_rfc3339",
+        hash_key: rt::KeyAttribute {
+            name: "at",
+            attribute_type: rt::AttributeType::S,
+        },
+        range_key: Some(rt::KeyAttribute {
+            name: "level",
+            attribute_type: rt::AttributeType::N,
+        }),
+        indexes: &[],
+        ttl_attribute: None,
+    };
+
+    /// An item of the `keyed_by_rfc3339` table.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct Moment {
+        /// Stored as attribute `at`.
+        pub at: rt::DateTime<rt::Utc>,
+        /// Stored as attribute `level`.
+        pub level: i16,
+        /// Stored as attribute `label`, absent when `None`.
+        pub label: Option<String>,
+        /// When the item was created (UTC); set once by ddbgen.
+        pub created: rt::DateTime<rt::Utc>,
+        /// When the item was last written (UTC); set on every write by ddbgen.
+        pub updated: rt::DateTime<rt::Utc>,
+    }
+
+    /// What it takes to create a [`Moment`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Default,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct NewMoment {
+        /// Stored as attribute `at`.
+        pub at: rt::DateTime<rt::Utc>,
+        /// Stored as attribute `level`.
+        pub level: i16,
+        /// Stored as attribute `label`, absent when `None`.
+        pub label: Option<String>,
+    }
+
+    impl rt::Item for Moment {
+        const TABLE: &'static rt::TableSpec = &TABLE;
+        fn to_item(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::with_capacity(5);
+            rt::Native.write(&mut map, "at", &self.at);
+            rt::Native.write(&mut map, "level", &self.level);
+            rt::Native.write(&mut map, "label", &self.label);
+            rt::Native.write(&mut map, "created", &self.created);
+            rt::Native.write(&mut map, "updated", &self.updated);
+            map
+        }
+    }
+
+    impl Moment {
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 5];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "at" => slots[0] = Some(value),
+                    "level" => slots[1] = Some(value),
+                    "label" => slots[2] = Some(value),
+                    "created" => slots[3] = Some(value),
+                    "updated" => slots[4] = Some(value),
+                    _ => {}
+                }
+            }
+            Ok(Self {
+                at: rt::Native.field(slots[0].take(), "at")?,
+                level: rt::Native.field(slots[1].take(), "level")?,
+                label: rt::Native.field(slots[2].take(), "label")?,
+                created: rt::Native.field(slots[3].take(), "created")?,
+                updated: rt::Native.field(slots[4].take(), "updated")?,
+            })
+        }
+    }
+
+    impl rt::FromItem for Moment {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
+        }
+    }
+
+    impl Moment {
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            let mut errors = rt::ValidationErrors::new();
+            rt::Validate::validate_at(self, &rt::FieldPath::Root, &mut errors);
+            errors.into_result()
+        }
+    }
+
+    impl rt::Validate for Moment {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
+    }
+
+    impl NewMoment {
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            let mut errors = rt::ValidationErrors::new();
+            rt::Validate::validate_at(self, &rt::FieldPath::Root, &mut errors);
+            errors.into_result()
+        }
+    }
+
+    impl rt::Validate for NewMoment {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
+    }
+
+    /// The primary key of a [`Moment`]. Keys never change once an item exists.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct MomentKey {
+        /// Stored as attribute `at`.
+        pub at: rt::DateTime<rt::Utc>,
+        /// Stored as attribute `level`.
+        pub level: i16,
+    }
+
+    impl MomentKey {
+        /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
+        pub fn to_key(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::with_capacity(2);
+            rt::Native.write(&mut map, "at", &self.at);
+            rt::Native.write(&mut map, "level", &self.level);
+            map
+        }
+    }
+
+    impl Moment {
+        /// The primary key of this item.
+        pub fn key(&self) -> MomentKey {
+            MomentKey {
+                at: self.at,
+                level: self.level,
+            }
+        }
+    }
+
+    /// Typed access to the `keyed_by_rfc3339` table: safe writes, reads, queries and table creation.
+    #[derive(Debug, Clone)]
+    pub struct MomentRepository {
+        table: rt::Table<Moment>,
+    }
+
+    impl MomentRepository {
+        /// A repository for table `keyed_by_rfc3339`, with the system clock.
+        pub fn new(client: rt::Client) -> Self {
+            Self {
+                table: rt::Table::new(client),
+            }
+        }
+
+        /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
+        pub fn with_table_prefix(self, prefix: &str) -> Self {
+            Self {
+                table: self.table.with_table_prefix(prefix),
+            }
+        }
+
+        /// Uses another table name altogether.
+        pub fn with_table_name(self, name: impl Into<String>) -> Self {
+            Self {
+                table: self.table.with_table_name(name),
+            }
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
+        }
+
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
+        pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
+            Self {
+                table: self.table.with_cursor_key(key),
+            }
+        }
+
+        /// The underlying table: its name, client and clock.
+        pub fn table(&self) -> &rt::Table<Moment> {
+            &self.table
+        }
+
+        /// Validates `new`, fills in what ddbgen manages (generated id, `created`,
+        /// `updated`, version 1) and stores it, never overwriting: an existing key is
+        /// [`AlreadyExists`](rt::Error::AlreadyExists) with the stored item.
+        pub async fn create(&self, new: NewMoment) -> Result<Moment, rt::Error> {
+            new.validate()?;
+            let now = self.table.now();
+            let item = Moment {
+                at: new.at,
+                level: new.level,
+                label: new.label,
+                created: now,
+                updated: now,
+            };
+            self.table.put_new(&item).await?;
+            Ok(item)
+        }
+
+        /// The item with this key, if any (eventually consistent).
+        pub async fn get(&self, key: &MomentKey) -> Result<Option<Moment>, rt::Error> {
+            self.table.get(key.to_key(), false).await
+        }
+
+        /// The item with this key, if any, read with strong consistency.
+        pub async fn get_consistent(
+            &self,
+            key: &MomentKey,
+        ) -> Result<Option<Moment>, rt::Error> {
+            self.table.get(key.to_key(), true).await
+        }
+
+        /// Writes `item` over the stored one, which must exist: a changed key is
+        /// [`NotFound`](rt::Error::NotFound), never a second item. Returns what was stored, with
+        /// `updated` set.
+        pub async fn replace(&self, item: &Moment) -> Result<Moment, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.updated = self.table.now();
+            self.table.put_existing(&next, None).await?;
+            Ok(next)
+        }
+
+        /// Stores `item` whether or not its key exists: the one explicit overwrite.
+        /// Returns what was stored, with `updated` set.
+        pub async fn upsert(&self, item: &Moment) -> Result<Moment, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.updated = self.table.now();
+            self.table.put(&next).await?;
+            Ok(next)
+        }
+
+        /// Starts an update of the existing item with this key; key fields cannot change.
+        pub fn update(&self, key: &MomentKey) -> MomentUpdate<'_> {
+            MomentUpdate {
+                table: &self.table,
+                key: key.to_key(),
+                update: rt::UpdateExpression::new(),
+            }
+        }
+
+        /// Deletes the item with this key; returns it, or `None` when there was none.
+        pub async fn delete(
+            &self,
+            key: &MomentKey,
+        ) -> Result<Option<Moment>, rt::Error> {
+            self.table.delete(key.to_key()).await
+        }
+        /** Items of table `keyed_by_rfc3339` whose `at` is the given value; narrow by the sort key, or read it
+ (`ddbgen_runtime::QueryBuilder`).*/
+        pub fn query(&self, at: rt::DateTime<rt::Utc>) -> MomentQuery<'_> {
+            MomentQuery {
+                table: &self.table,
+                condition: rt::KeyCondition::hash("at", rt::Native.key_value(&at)),
+            }
+        }
+
+        /// Every item of the table, lazily, page by page.
+        pub fn scan(&self) -> rt::Scan<Moment> {
+            self.table.scan()
+        }
+
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
+        pub async fn create_table(&self) -> Result<(), rt::Error> {
+            self.table.create_table().await
+        }
+
+        /// Deletes the table and waits until it is gone.
+        pub async fn delete_table(&self) -> Result<(), rt::Error> {
+            self.table.delete_table().await
+        }
+    }
+
+    /// An update of one `keyed_by_rfc3339` item, built setter by setter; see [`MomentRepository::update`].
+    #[derive(Debug)]
+    #[must_use = "an update does nothing until `send` is awaited"]
+    pub struct MomentUpdate<'a> {
+        table: &'a rt::Table<Moment>,
+        key: rt::AttributeMap,
+        update: rt::UpdateExpression,
+    }
+
+    impl MomentUpdate<'_> {
+        /// Sets `label`.
+        pub fn set_label(mut self, label: impl Into<String>) -> Self {
+            let label: String = label.into();
+            self.update.set("label", rt::Native.encode(&label));
+            self
+        }
+
+        /// Removes `label` (reads back as `None`).
+        pub fn remove_label(mut self) -> Self {
+            self.update.remove("label");
+            self
+        }
+
+        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// never an upsert); `updated` is set. Returns the item as stored afterwards.
+        pub async fn send(mut self) -> Result<Moment, rt::Error> {
+            self.update.set("updated", rt::Native.encode(&self.table.now()));
+            self.table.update(self.key, self.update).await
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it
+    /// (`ddbgen_runtime::QueryBuilder`).
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct MomentQuery<'a> {
+        table: &'a rt::Table<Moment>,
+        condition: rt::KeyCondition,
+    }
+
+    impl<'a> MomentQuery<'a> {
+        /// Items whose `level` is `value`.
+        pub fn level(self, value: i16) -> rt::Query<Moment> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "level",
+                            rt::SortCondition::Eq(rt::Native.key_value(&value)),
+                        ),
+                )
+        }
+
+        /// Items whose `level` is from `low` to `high`, both included.
+        pub fn level_between(self, low: i16, high: i16) -> rt::Query<Moment> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "level",
+                            rt::SortCondition::Between(
+                                rt::Native.key_value(&low),
+                                rt::Native.key_value(&high),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `level` is greater than `value`.
+        pub fn level_gt(self, value: i16) -> rt::Query<Moment> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "level",
+                            rt::SortCondition::Gt(rt::Native.key_value(&value)),
+                        ),
+                )
+        }
+
+        /// Items whose `level` is at least `value`.
+        pub fn level_ge(self, value: i16) -> rt::Query<Moment> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "level",
+                            rt::SortCondition::Ge(rt::Native.key_value(&value)),
+                        ),
+                )
+        }
+
+        /// Items whose `level` is less than `value`.
+        pub fn level_lt(self, value: i16) -> rt::Query<Moment> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "level",
+                            rt::SortCondition::Lt(rt::Native.key_value(&value)),
+                        ),
+                )
+        }
+
+        /// Items whose `level` is at most `value`.
+        pub fn level_le(self, value: i16) -> rt::Query<Moment> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "level",
+                            rt::SortCondition::Le(rt::Native.key_value(&value)),
+                        ),
+                )
+        }
+    }
+
+    impl rt::QueryBuilder for MomentQuery<'_> {
+        type Item = Moment;
+        fn into_query(self) -> rt::Query<Moment> {
             self.table.query(self.condition)
         }
     }
