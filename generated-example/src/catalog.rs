@@ -679,54 +679,30 @@ pub mod product {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &rt::NaiveDate = &self.released;
-                check_released(value, &path.field("released"), errors);
-            }
-            {
-                let value: &i8 = &self.tier;
-                check_tier(value, &path.field("tier"), errors);
-            }
-            {
-                let value: &str = &self.size_code;
-                check_size_code(value, &path.field("size_code"), errors);
-            }
-            {
-                let value: &str = &self.name;
-                check_name(value, &path.field("name"), errors);
-            }
-            {
-                let value: &i32 = &self.stock;
-                check_stock(value, &path.field("stock"), errors);
-            }
-            if let Some(value) = self.pack.as_ref() {
+            check_released(&self.released, &path.field("released"), errors);
+            check_tier(&self.tier, &path.field("tier"), errors);
+            check_size_code(&self.size_code, &path.field("size_code"), errors);
+            check_name(&self.name, &path.field("name"), errors);
+            check_stock(&self.stock, &path.field("stock"), errors);
+            if let Some(value) = &self.pack {
                 check_pack(value, &path.field("pack"), errors);
             }
-            if let Some(value) = self.weight.as_ref() {
+            if let Some(value) = &self.weight {
                 check_weight(value, &path.field("weight"), errors);
             }
-            {
-                let value: &rt::Decimal = &self.price;
-                check_price(value, &path.field("price"), errors);
-            }
-            {
-                let value: &str = &self.kind;
-                check_kind(value, &path.field("kind"), errors);
-            }
-            {
-                let value: &rt::BTreeSet<String> = &self.labels;
-                check_labels(value, &path.field("labels"), errors);
-            }
-            if let Some(value) = self.dimensions.as_deref() {
+            check_price(&self.price, &path.field("price"), errors);
+            check_kind(&self.kind, &path.field("kind"), errors);
+            check_labels(&self.labels, &path.field("labels"), errors);
+            if let Some(value) = &self.dimensions {
                 check_dimensions(value, &path.field("dimensions"), errors);
             }
-            if let Some(value) = self.attributes.as_ref() {
+            if let Some(value) = &self.attributes {
                 check_attributes(value, &path.field("attributes"), errors);
             }
-            if let Some(value) = self.suppliers.as_ref() {
+            if let Some(value) = &self.suppliers {
                 check_suppliers(value, &path.field("suppliers"), errors);
             }
-            if let Some(value) = self.history.as_deref() {
+            if let Some(value) = &self.history {
                 check_history(value, &path.field("history"), errors);
             }
         }
@@ -748,54 +724,30 @@ pub mod product {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &rt::NaiveDate = &self.released;
-                check_released(value, &path.field("released"), errors);
-            }
-            {
-                let value: &i8 = &self.tier;
-                check_tier(value, &path.field("tier"), errors);
-            }
-            {
-                let value: &str = &self.size_code;
-                check_size_code(value, &path.field("size_code"), errors);
-            }
-            {
-                let value: &str = &self.name;
-                check_name(value, &path.field("name"), errors);
-            }
-            {
-                let value: &i32 = &self.stock;
-                check_stock(value, &path.field("stock"), errors);
-            }
-            if let Some(value) = self.pack.as_ref() {
+            check_released(&self.released, &path.field("released"), errors);
+            check_tier(&self.tier, &path.field("tier"), errors);
+            check_size_code(&self.size_code, &path.field("size_code"), errors);
+            check_name(&self.name, &path.field("name"), errors);
+            check_stock(&self.stock, &path.field("stock"), errors);
+            if let Some(value) = &self.pack {
                 check_pack(value, &path.field("pack"), errors);
             }
-            if let Some(value) = self.weight.as_ref() {
+            if let Some(value) = &self.weight {
                 check_weight(value, &path.field("weight"), errors);
             }
-            {
-                let value: &rt::Decimal = &self.price;
-                check_price(value, &path.field("price"), errors);
-            }
-            {
-                let value: &str = &self.kind;
-                check_kind(value, &path.field("kind"), errors);
-            }
-            {
-                let value: &rt::BTreeSet<String> = &self.labels;
-                check_labels(value, &path.field("labels"), errors);
-            }
-            if let Some(value) = self.dimensions.as_deref() {
+            check_price(&self.price, &path.field("price"), errors);
+            check_kind(&self.kind, &path.field("kind"), errors);
+            check_labels(&self.labels, &path.field("labels"), errors);
+            if let Some(value) = &self.dimensions {
                 check_dimensions(value, &path.field("dimensions"), errors);
             }
-            if let Some(value) = self.attributes.as_ref() {
+            if let Some(value) = &self.attributes {
                 check_attributes(value, &path.field("attributes"), errors);
             }
-            if let Some(value) = self.suppliers.as_ref() {
+            if let Some(value) = &self.suppliers {
                 check_suppliers(value, &path.field("suppliers"), errors);
             }
-            if let Some(value) = self.history.as_deref() {
+            if let Some(value) = &self.history {
                 check_history(value, &path.field("history"), errors);
             }
         }
@@ -1203,11 +1155,7 @@ pub mod product {
         /// Sets `name`; the new value is checked against the schema's rules before sending.
         pub fn set_name(mut self, name: impl Into<String>) -> Self {
             let name: String = name.into();
-            check_name(
-                &name,
-                &rt::FieldPath::Root.field("name"),
-                &mut self.update.errors,
-            );
+            self.update.check("name", name.as_str(), check_name);
             self.update.set("name", rt::Native.encode(&name));
             self
         }
@@ -1220,22 +1168,14 @@ pub mod product {
 
         /// Sets `stock`; the new value is checked against the schema's rules before sending.
         pub fn set_stock(mut self, stock: i32) -> Self {
-            check_stock(
-                &stock,
-                &rt::FieldPath::Root.field("stock"),
-                &mut self.update.errors,
-            );
+            self.update.check("stock", &stock, check_stock);
             self.update.set("stock", rt::Native.encode(&stock));
             self
         }
 
         /// Sets `pack`; the new value is checked against the schema's rules before sending.
         pub fn set_pack(mut self, pack: u8) -> Self {
-            check_pack(
-                &pack,
-                &rt::FieldPath::Root.field("pack"),
-                &mut self.update.errors,
-            );
+            self.update.check("pack", &pack, check_pack);
             self.update.set("pack", rt::Native.encode(&pack));
             self
         }
@@ -1338,11 +1278,7 @@ pub mod product {
 
         /// Sets `weight`; the new value is checked against the schema's rules before sending.
         pub fn set_weight(mut self, weight: f64) -> Self {
-            check_weight(
-                &weight,
-                &rt::FieldPath::Root.field("weight"),
-                &mut self.update.errors,
-            );
+            self.update.check("weight", &weight, check_weight);
             self.update.set("weight", rt::Native.encode(&weight));
             self
         }
@@ -1355,11 +1291,7 @@ pub mod product {
 
         /// Sets `price`; the new value is checked against the schema's rules before sending.
         pub fn set_price(mut self, price: rt::Decimal) -> Self {
-            check_price(
-                &price,
-                &rt::FieldPath::Root.field("price"),
-                &mut self.update.errors,
-            );
+            self.update.check("price", &price, check_price);
             self.update.set("price", rt::Native.encode(&price));
             self
         }
@@ -1367,11 +1299,7 @@ pub mod product {
         /// Sets `kind`; the new value is checked against the schema's rules before sending.
         pub fn set_kind(mut self, kind: impl Into<String>) -> Self {
             let kind: String = kind.into();
-            check_kind(
-                &kind,
-                &rt::FieldPath::Root.field("kind"),
-                &mut self.update.errors,
-            );
+            self.update.check("kind", kind.as_str(), check_kind);
             self.update.set("kind", rt::Native.encode(&kind));
             self
         }
@@ -1432,11 +1360,7 @@ pub mod product {
 
         /// Sets `labels`; the new value is checked against the schema's rules before sending.
         pub fn set_labels(mut self, labels: rt::BTreeSet<String>) -> Self {
-            check_labels(
-                &labels,
-                &rt::FieldPath::Root.field("labels"),
-                &mut self.update.errors,
-            );
+            self.update.check("labels", &labels, check_labels);
             self.update.set("labels", rt::Native.encode(&labels));
             self
         }
@@ -1524,11 +1448,7 @@ pub mod product {
 
         /// Sets `dimensions`; the new value is checked against the schema's rules before sending.
         pub fn set_dimensions(mut self, dimensions: Vec<f64>) -> Self {
-            check_dimensions(
-                &dimensions,
-                &rt::FieldPath::Root.field("dimensions"),
-                &mut self.update.errors,
-            );
+            self.update.check("dimensions", dimensions.as_slice(), check_dimensions);
             self.update.set("dimensions", rt::Native.encode(&dimensions));
             self
         }
@@ -1564,11 +1484,7 @@ pub mod product {
             mut self,
             attributes: rt::BTreeMap<String, String>,
         ) -> Self {
-            check_attributes(
-                &attributes,
-                &rt::FieldPath::Root.field("attributes"),
-                &mut self.update.errors,
-            );
+            self.update.check("attributes", &attributes, check_attributes);
             self.update.set("attributes", rt::Native.encode(&attributes));
             self
         }
@@ -1584,11 +1500,7 @@ pub mod product {
             mut self,
             suppliers: rt::BTreeMap<String, super::types::Supplier>,
         ) -> Self {
-            check_suppliers(
-                &suppliers,
-                &rt::FieldPath::Root.field("suppliers"),
-                &mut self.update.errors,
-            );
+            self.update.check("suppliers", &suppliers, check_suppliers);
             self.update.set("suppliers", rt::Native.encode(&suppliers));
             self
         }
@@ -1601,11 +1513,7 @@ pub mod product {
 
         /// Sets `history`; the new value is checked against the schema's rules before sending.
         pub fn set_history(mut self, history: Vec<super::types::PriceChange>) -> Self {
-            check_history(
-                &history,
-                &rt::FieldPath::Root.field("history"),
-                &mut self.update.errors,
-            );
+            self.update.check("history", history.as_slice(), check_history);
             self.update.set("history", rt::Native.encode(&history));
             self
         }

@@ -457,29 +457,18 @@ pub mod book {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &str = &self.publisher;
-                check_publisher(value, &path.field("publisher"), errors);
-            }
-            {
-                let value: &u16 = &self.published_year;
-                check_published_year(value, &path.field("published_year"), errors);
-            }
-            {
-                let value: &str = &self.isbn;
-                check_isbn(value, &path.field("isbn"), errors);
-            }
-            {
-                let value: &str = &self.title;
-                check_title(value, &path.field("title"), errors);
-            }
-            if let Some(value) = self.price.as_ref() {
+            check_publisher(&self.publisher, &path.field("publisher"), errors);
+            check_published_year(
+                &self.published_year,
+                &path.field("published_year"),
+                errors,
+            );
+            check_isbn(&self.isbn, &path.field("isbn"), errors);
+            check_title(&self.title, &path.field("title"), errors);
+            if let Some(value) = &self.price {
                 check_price(value, &path.field("price"), errors);
             }
-            {
-                let value: &[super::types::Author] = &self.authors;
-                check_authors(value, &path.field("authors"), errors);
-            }
+            check_authors(&self.authors, &path.field("authors"), errors);
         }
     }
 
@@ -499,29 +488,18 @@ pub mod book {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &str = &self.publisher;
-                check_publisher(value, &path.field("publisher"), errors);
-            }
-            {
-                let value: &u16 = &self.published_year;
-                check_published_year(value, &path.field("published_year"), errors);
-            }
-            {
-                let value: &str = &self.isbn;
-                check_isbn(value, &path.field("isbn"), errors);
-            }
-            {
-                let value: &str = &self.title;
-                check_title(value, &path.field("title"), errors);
-            }
-            if let Some(value) = self.price.as_ref() {
+            check_publisher(&self.publisher, &path.field("publisher"), errors);
+            check_published_year(
+                &self.published_year,
+                &path.field("published_year"),
+                errors,
+            );
+            check_isbn(&self.isbn, &path.field("isbn"), errors);
+            check_title(&self.title, &path.field("title"), errors);
+            if let Some(value) = &self.price {
                 check_price(value, &path.field("price"), errors);
             }
-            {
-                let value: &[super::types::Author] = &self.authors;
-                check_authors(value, &path.field("authors"), errors);
-            }
+            check_authors(&self.authors, &path.field("authors"), errors);
         }
     }
 
@@ -806,11 +784,7 @@ pub mod book {
         /// Sets `title`; the new value is checked against the schema's rules before sending.
         pub fn set_title(mut self, title: impl Into<String>) -> Self {
             let title: String = title.into();
-            check_title(
-                &title,
-                &rt::FieldPath::Root.field("title"),
-                &mut self.update.errors,
-            );
+            self.update.check("title", title.as_str(), check_title);
             self.update.set("title", rt::Native.encode(&title));
             self
         }
@@ -830,11 +804,7 @@ pub mod book {
 
         /// Sets `price`; the new value is checked against the schema's rules before sending.
         pub fn set_price(mut self, price: rt::Decimal) -> Self {
-            check_price(
-                &price,
-                &rt::FieldPath::Root.field("price"),
-                &mut self.update.errors,
-            );
+            self.update.check("price", &price, check_price);
             self.update.set("price", rt::Native.encode(&price));
             self
         }
@@ -877,11 +847,7 @@ pub mod book {
 
         /// Sets `authors`; the new value is checked against the schema's rules before sending.
         pub fn set_authors(mut self, authors: Vec<super::types::Author>) -> Self {
-            check_authors(
-                &authors,
-                &rt::FieldPath::Root.field("authors"),
-                &mut self.update.errors,
-            );
+            self.update.check("authors", authors.as_slice(), check_authors);
             self.update.set("authors", rt::Native.encode(&authors));
             self
         }
@@ -1342,14 +1308,8 @@ pub mod customer {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &str = &self.email;
-                check_email(value, &path.field("email"), errors);
-            }
-            {
-                let value: &str = &self.name;
-                check_name(value, &path.field("name"), errors);
-            }
+            check_email(&self.email, &path.field("email"), errors);
+            check_name(&self.name, &path.field("name"), errors);
         }
     }
 
@@ -1369,14 +1329,8 @@ pub mod customer {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &str = &self.email;
-                check_email(value, &path.field("email"), errors);
-            }
-            {
-                let value: &str = &self.name;
-                check_name(value, &path.field("name"), errors);
-            }
+            check_email(&self.email, &path.field("email"), errors);
+            check_name(&self.name, &path.field("name"), errors);
         }
     }
 
@@ -1598,11 +1552,7 @@ pub mod customer {
         /// Sets `email`; the new value is checked against the schema's rules before sending.
         pub fn set_email(mut self, email: impl Into<String>) -> Self {
             let email: String = email.into();
-            check_email(
-                &email,
-                &rt::FieldPath::Root.field("email"),
-                &mut self.update.errors,
-            );
+            self.update.check("email", email.as_str(), check_email);
             self.update.set("email", rt::Native.encode(&email));
             self
         }
@@ -1610,11 +1560,7 @@ pub mod customer {
         /// Sets `name`; the new value is checked against the schema's rules before sending.
         pub fn set_name(mut self, name: impl Into<String>) -> Self {
             let name: String = name.into();
-            check_name(
-                &name,
-                &rt::FieldPath::Root.field("name"),
-                &mut self.update.errors,
-            );
+            self.update.check("name", name.as_str(), check_name);
             self.update.set("name", rt::Native.encode(&name));
             self
         }

@@ -368,18 +368,12 @@ pub mod event {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &str = &self.r#type;
-                check_type(value, &path.field("type"), errors);
-            }
-            {
-                let value: &i32 = &self.size;
-                check_size(value, &path.field("size"), errors);
-            }
-            if let Some(value) = self.ratio.as_ref() {
+            check_type(&self.r#type, &path.field("type"), errors);
+            check_size(&self.size, &path.field("size"), errors);
+            if let Some(value) = &self.ratio {
                 check_ratio(value, &path.field("ratio"), errors);
             }
-            if let Some(value) = self.notes.as_ref() {
+            if let Some(value) = &self.notes {
                 check_notes(value, &path.field("notes"), errors);
             }
         }
@@ -401,18 +395,12 @@ pub mod event {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &str = &self.r#type;
-                check_type(value, &path.field("type"), errors);
-            }
-            {
-                let value: &i32 = &self.size;
-                check_size(value, &path.field("size"), errors);
-            }
-            if let Some(value) = self.ratio.as_ref() {
+            check_type(&self.r#type, &path.field("type"), errors);
+            check_size(&self.size, &path.field("size"), errors);
+            if let Some(value) = &self.ratio {
                 check_ratio(value, &path.field("ratio"), errors);
             }
-            if let Some(value) = self.notes.as_ref() {
+            if let Some(value) = &self.notes {
                 check_notes(value, &path.field("notes"), errors);
             }
         }
@@ -661,22 +649,14 @@ pub mod event {
 
         /// Sets `size`; the new value is checked against the schema's rules before sending.
         pub fn set_size(mut self, size: i32) -> Self {
-            check_size(
-                &size,
-                &rt::FieldPath::Root.field("size"),
-                &mut self.update.errors,
-            );
+            self.update.check("size", &size, check_size);
             self.update.set("size", rt::Native.encode(&size));
             self
         }
 
         /// Sets `ratio`; the new value is checked against the schema's rules before sending.
         pub fn set_ratio(mut self, ratio: f64) -> Self {
-            check_ratio(
-                &ratio,
-                &rt::FieldPath::Root.field("ratio"),
-                &mut self.update.errors,
-            );
+            self.update.check("ratio", &ratio, check_ratio);
             self.update.set("ratio", rt::Native.encode(&ratio));
             self
         }
@@ -689,11 +669,7 @@ pub mod event {
 
         /// Adds `amount` to `ratio` atomically (starting from 0 when absent).
         pub fn add_ratio(mut self, amount: f64) -> Self {
-            check_ratio(
-                &amount,
-                &rt::FieldPath::Root.field("ratio"),
-                &mut self.update.errors,
-            );
+            self.update.check("ratio", &amount, check_ratio);
             self.update.add("ratio", rt::Native.encode(&amount));
             self
         }
@@ -751,11 +727,7 @@ pub mod event {
             mut self,
             notes: rt::BTreeMap<String, Vec<super::types::Note>>,
         ) -> Self {
-            check_notes(
-                &notes,
-                &rt::FieldPath::Root.field("notes"),
-                &mut self.update.errors,
-            );
+            self.update.check("notes", &notes, check_notes);
             self.update.set("notes", rt::Native.encode(&notes));
             self
         }
@@ -982,14 +954,8 @@ pub mod reading {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &rt::NaiveDate = &self.day;
-                check_day(value, &path.field("day"), errors);
-            }
-            {
-                let value: &rt::Decimal = &self.value;
-                check_value(value, &path.field("value"), errors);
-            }
+            check_day(&self.day, &path.field("day"), errors);
+            check_value(&self.value, &path.field("value"), errors);
         }
     }
 
@@ -1009,14 +975,8 @@ pub mod reading {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &rt::NaiveDate = &self.day;
-                check_day(value, &path.field("day"), errors);
-            }
-            {
-                let value: &rt::Decimal = &self.value;
-                check_value(value, &path.field("value"), errors);
-            }
+            check_day(&self.day, &path.field("day"), errors);
+            check_value(&self.value, &path.field("value"), errors);
         }
     }
 
@@ -1251,11 +1211,7 @@ pub mod reading {
     impl ReadingUpdate<'_> {
         /// Sets `value`; the new value is checked against the schema's rules before sending.
         pub fn set_value(mut self, value: rt::Decimal) -> Self {
-            check_value(
-                &value,
-                &rt::FieldPath::Root.field("value"),
-                &mut self.update.errors,
-            );
+            self.update.check("value", &value, check_value);
             self.update.set("value", rt::Native.encode(&value));
             self
         }
@@ -1597,10 +1553,10 @@ pub mod reserved {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            if let Some(value) = self.value.as_ref() {
+            if let Some(value) = &self.value {
                 check_value(value, &path.field("value"), errors);
             }
-            if let Some(value) = self.marker.as_ref() {
+            if let Some(value) = &self.marker {
                 check_marker(value, &path.field("marker"), errors);
             }
         }
@@ -1622,10 +1578,10 @@ pub mod reserved {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            if let Some(value) = self.value.as_ref() {
+            if let Some(value) = &self.value {
                 check_value(value, &path.field("value"), errors);
             }
-            if let Some(value) = self.marker.as_ref() {
+            if let Some(value) = &self.marker {
                 check_marker(value, &path.field("marker"), errors);
             }
         }
@@ -1908,11 +1864,7 @@ pub mod reserved {
 
         /// Sets `value`; the new value is checked against the schema's rules before sending.
         pub fn set_value(mut self, value: f64) -> Self {
-            check_value(
-                &value,
-                &rt::FieldPath::Root.field("value"),
-                &mut self.update.errors,
-            );
+            self.update.check("value", &value, check_value);
             self.update.set("value", rt::Native.encode(&value));
             self
         }
@@ -1925,11 +1877,7 @@ pub mod reserved {
 
         /// Adds `amount` to `value` atomically (starting from 0 when absent).
         pub fn add_value(mut self, amount: f64) -> Self {
-            check_value(
-                &amount,
-                &rt::FieldPath::Root.field("value"),
-                &mut self.update.errors,
-            );
+            self.update.check("value", &amount, check_value);
             self.update.add("value", rt::Native.encode(&amount));
             self
         }
@@ -1949,11 +1897,7 @@ pub mod reserved {
 
         /// Sets `marker`; the new value is checked against the schema's rules before sending.
         pub fn set_marker(mut self, marker: super::types::Marker) -> Self {
-            check_marker(
-                &marker,
-                &rt::FieldPath::Root.field("marker"),
-                &mut self.update.errors,
-            );
+            self.update.check("marker", &marker, check_marker);
             self.update.set("marker", rt::Native.encode(&marker));
             self
         }

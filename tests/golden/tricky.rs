@@ -512,32 +512,20 @@ pub mod keyword {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &str = &self.r#ref;
-                check_ref(value, &path.field("ref"), errors);
-            }
-            {
-                let value: &i64 = &self.r#async;
-                check_async(value, &path.field("async"), errors);
-            }
-            {
-                let value: &u64 = &self.r#dyn;
-                check_dyn(value, &path.field("dyn"), errors);
-            }
-            {
-                let value: &rt::Decimal = &self.money;
-                check_money(value, &path.field("money"), errors);
-            }
-            if let Some(value) = self.pack.as_ref() {
+            check_ref(&self.r#ref, &path.field("ref"), errors);
+            check_async(&self.r#async, &path.field("async"), errors);
+            check_dyn(&self.r#dyn, &path.field("dyn"), errors);
+            check_money(&self.money, &path.field("money"), errors);
+            if let Some(value) = &self.pack {
                 check_pack(value, &path.field("pack"), errors);
             }
-            if let Some(value) = self.codes.as_ref() {
+            if let Some(value) = &self.codes {
                 check_codes(value, &path.field("codes"), errors);
             }
-            if let Some(value) = self.marks.as_deref() {
+            if let Some(value) = &self.marks {
                 check_marks(value, &path.field("marks"), errors);
             }
-            if let Some(value) = self.thread.as_ref() {
+            if let Some(value) = &self.thread {
                 check_thread(value, &path.field("thread"), errors);
             }
         }
@@ -559,32 +547,20 @@ pub mod keyword {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &str = &self.r#ref;
-                check_ref(value, &path.field("ref"), errors);
-            }
-            {
-                let value: &i64 = &self.r#async;
-                check_async(value, &path.field("async"), errors);
-            }
-            {
-                let value: &u64 = &self.r#dyn;
-                check_dyn(value, &path.field("dyn"), errors);
-            }
-            {
-                let value: &rt::Decimal = &self.money;
-                check_money(value, &path.field("money"), errors);
-            }
-            if let Some(value) = self.pack.as_ref() {
+            check_ref(&self.r#ref, &path.field("ref"), errors);
+            check_async(&self.r#async, &path.field("async"), errors);
+            check_dyn(&self.r#dyn, &path.field("dyn"), errors);
+            check_money(&self.money, &path.field("money"), errors);
+            if let Some(value) = &self.pack {
                 check_pack(value, &path.field("pack"), errors);
             }
-            if let Some(value) = self.codes.as_ref() {
+            if let Some(value) = &self.codes {
                 check_codes(value, &path.field("codes"), errors);
             }
-            if let Some(value) = self.marks.as_deref() {
+            if let Some(value) = &self.marks {
                 check_marks(value, &path.field("marks"), errors);
             }
-            if let Some(value) = self.thread.as_ref() {
+            if let Some(value) = &self.thread {
                 check_thread(value, &path.field("thread"), errors);
             }
         }
@@ -963,33 +939,21 @@ pub mod keyword {
 
         /// Sets `async`; the new value is checked against the schema's rules before sending.
         pub fn set_async(mut self, r#async: i64) -> Self {
-            check_async(
-                &r#async,
-                &rt::FieldPath::Root.field("async"),
-                &mut self.update.errors,
-            );
+            self.update.check("async", &r#async, check_async);
             self.update.set("async", rt::Native.encode(&r#async));
             self
         }
 
         /// Sets `dyn`; the new value is checked against the schema's rules before sending.
         pub fn set_dyn(mut self, r#dyn: u64) -> Self {
-            check_dyn(
-                &r#dyn,
-                &rt::FieldPath::Root.field("dyn"),
-                &mut self.update.errors,
-            );
+            self.update.check("dyn", &r#dyn, check_dyn);
             self.update.set("dyn", rt::Native.encode(&r#dyn));
             self
         }
 
         /// Sets `money`; the new value is checked against the schema's rules before sending.
         pub fn set_money(mut self, money: rt::Decimal) -> Self {
-            check_money(
-                &money,
-                &rt::FieldPath::Root.field("money"),
-                &mut self.update.errors,
-            );
+            self.update.check("money", &money, check_money);
             self.update.set("money", rt::Native.encode(&money));
             self
         }
@@ -1058,11 +1022,7 @@ pub mod keyword {
 
         /// Sets `pack`; the new value is checked against the schema's rules before sending.
         pub fn set_pack(mut self, pack: u8) -> Self {
-            check_pack(
-                &pack,
-                &rt::FieldPath::Root.field("pack"),
-                &mut self.update.errors,
-            );
+            self.update.check("pack", &pack, check_pack);
             self.update.set("pack", rt::Native.encode(&pack));
             self
         }
@@ -1075,11 +1035,7 @@ pub mod keyword {
 
         /// Sets `codes`; the new value is checked against the schema's rules before sending.
         pub fn set_codes(mut self, codes: rt::BTreeSet<i64>) -> Self {
-            check_codes(
-                &codes,
-                &rt::FieldPath::Root.field("codes"),
-                &mut self.update.errors,
-            );
+            self.update.check("codes", &codes, check_codes);
             self.update.set("codes", rt::Native.encode(&codes));
             self
         }
@@ -1098,11 +1054,7 @@ pub mod keyword {
 
         /// Sets `marks`; the new value is checked against the schema's rules before sending.
         pub fn set_marks(mut self, marks: Vec<u8>) -> Self {
-            check_marks(
-                &marks,
-                &rt::FieldPath::Root.field("marks"),
-                &mut self.update.errors,
-            );
+            self.update.check("marks", marks.as_slice(), check_marks);
             self.update.set("marks", rt::Native.encode(&marks));
             self
         }
@@ -1115,11 +1067,7 @@ pub mod keyword {
 
         /// Sets `thread`; the new value is checked against the schema's rules before sending.
         pub fn set_thread(mut self, thread: super::types::Comment) -> Self {
-            check_thread(
-                &thread,
-                &rt::FieldPath::Root.field("thread"),
-                &mut self.update.errors,
-            );
+            self.update.check("thread", &thread, check_thread);
             self.update.set("thread", rt::Native.encode(&thread));
             self
         }
@@ -3068,10 +3016,7 @@ pub mod price {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &f64 = &self.ratio;
-                check_ratio(value, &path.field("ratio"), errors);
-            }
+            check_ratio(&self.ratio, &path.field("ratio"), errors);
         }
     }
 
@@ -3091,10 +3036,7 @@ pub mod price {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            {
-                let value: &f64 = &self.ratio;
-                check_ratio(value, &path.field("ratio"), errors);
-            }
+            check_ratio(&self.ratio, &path.field("ratio"), errors);
         }
     }
 

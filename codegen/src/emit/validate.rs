@@ -119,10 +119,20 @@ pub(crate) fn check_fn(field: &Field) -> TokenStream {
 /// check function, or (for nested objects, which have none) its checks inline.
 fn field_check(field: &Field) -> TokenStream {
     let field_name = &field.name;
+    let name = ident(&field.ident);
     let body = match &field.check_fn {
+        // `&String` and `&Vec<T>` coerce to the function's `&str` and `&[T]`.
+        Some(check) if field.optional => {
+            let check = ident(check);
+            return quote! {
+                if let Some(value) = &self.#name {
+                    #check(value, &path.field(#field_name), errors);
+                }
+            };
+        }
         Some(check) => {
             let check = ident(check);
-            quote!(#check(value, &path.field(#field_name), errors);)
+            return quote!(#check(&self.#name, &path.field(#field_name), errors););
         }
         None => {
             let checks = value_checks(field);
@@ -173,14 +183,18 @@ pub(crate) fn validate_impl(ty: &proc_macro2::Ident, fields: &[&Field]) -> Token
     }
 }
 
-/// A block checking `value` (a parameter of the field's type) against the field's rules into
-/// the update's errors, in the setter of `field`; empty for a field without rules.
+/// A statement checking `value` (a parameter of the field's type) against the field's rules
+/// into the update's errors, in a setter of `field`; empty for a field without rules.
 pub(crate) fn setter_check(field: &Field, value: &TokenStream) -> TokenStream {
     let Some(check) = &field.check_fn else {
         return TokenStream::new();
     };
-    let rt = rt();
     let check = ident(check);
     let field_name = &field.name;
-    quote!(#check(&#value, &#rt::FieldPath::Root.field(#field_name), &mut self.update.errors);)
+    let value = match field.ty {
+        FieldType::Scalar(Scalar::String) => quote!(#value.as_str()),
+        FieldType::List(_) => quote!(#value.as_slice()),
+        _ => quote!(&#value),
+    };
+    quote!(self.update.check(#field_name, #value, #check);)
 }

@@ -3,7 +3,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::expression::Placeholders;
-use crate::validate::ValidationErrors;
+use crate::validate::{FieldPath, ValidationErrors};
 
 /// The clauses of one UpdateItem, with their placeholders and the validation failures of the
 /// new values (checked before anything is sent).
@@ -33,6 +33,12 @@ impl UpdateExpression {
             }
             None => self.remove(attribute),
         }
+    }
+
+    /// Checks the new value of field `field` with the field's check function (generated from
+    /// its schema rules); failures are kept and stop the update before it is sent.
+    pub fn check<V: ?Sized>(&mut self, field: &str, value: &V, check: fn(&V, &FieldPath<'_>, &mut ValidationErrors)) {
+        check(value, &FieldPath::Root.field(field), &mut self.errors);
     }
 
     /// `SET attribute = attribute + 1`, for the optimistic-locking counter.
