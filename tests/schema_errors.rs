@@ -123,3 +123,19 @@ fn committed_json_schema_is_current() {
         "doc comments become descriptions"
     );
 }
+
+/// Two files whose tables name the same DynamoDB table: the second is refused, naming the first.
+#[test]
+fn a_table_name_used_in_two_files_is_refused() {
+    let file = |name: &str, table: &str| SchemaSource {
+        name: name.to_owned(),
+        text: format!(
+            "version: 1\ntables:\n  {table}:\n    table_name: shared\n    fields:\n      title: {{ type: string }}\n"
+        ),
+    };
+    let error = ddbgen::compile(&[file("a.yaml", "Book"), file("b.yaml", "Author")]).expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "b.yaml:3:3: error: table `Author` stores its items in DynamoDB table `shared`, which table `Book` (at a.yaml:3:3) uses too\n  help: give each table its own `table_name:`; several item kinds in one table are single-table entities, not two tables"
+    );
+}

@@ -308,3 +308,154 @@ pub(crate) fn default_impl(ty: &Ident, fields: &[&Field]) -> TokenStream {
         }
     }
 }
+
+/// Emitters unit-tested from IR built by hand: they print what the IR decided (names, codecs,
+/// boxes) and nothing else.
+#[cfg(test)]
+mod tests {
+    use super::emit_module;
+    use crate::ir::*;
+
+    fn field(name: &str, ty: FieldType, codec: Codec) -> Field {
+        Field {
+            name: name.to_owned(),
+            ident: names::escape(name).expect("identifier"),
+            attribute: name.to_owned(),
+            key_type: KeyType::of(&ty, codec),
+            ty,
+            codec,
+            boxed: false,
+            optional: false,
+            nullable: false,
+            default: None,
+            rules: Rules::default(),
+            check_fn: None,
+            updates: Vec::new(),
+            doc: None,
+            origin: FieldOrigin::Declared,
+            span: Span::default(),
+        }
+    }
+
+    /// A table keyed by an epoch-seconds time, with one note field whose setter the IR named
+    /// `set_headline` and a query method it named `query_at`.
+    fn table() -> Table {
+        let at = field("at", FieldType::Scalar(Scalar::DateTime), Codec::EpochSeconds);
+        let mut note = field("note", FieldType::Scalar(Scalar::String), Codec::Native);
+        note.updates = vec![UpdateMethod {
+            op: UpdateOp::Set,
+            method: "set_headline".to_owned(),
+        }];
+        Table {
+            names: TableNames {
+                module: "r#event".to_owned(),
+                item: "Event".to_owned(),
+                new_item: "NewEvent".to_owned(),
+                key: "EventKey".to_owned(),
+                repository: "EventRepository".to_owned(),
+                update: "EventUpdate".to_owned(),
+            },
+            table_name: "events".to_owned(),
+            doc: None,
+            fields: vec![at, note],
+            hash_key: 0,
+            range_key: None,
+            indexes: Vec::new(),
+            ttl: None,
+            queries: vec![QueryPlan {
+                method: "query_at".to_owned(),
+                index: None,
+                hash_field: 0,
+                item: "Event".to_owned(),
+                sort: None,
+            }],
+            span: Span::default(),
+        }
+    }
+
+    fn emitted(model: &Model) -> String {
+        let text = emit_module(model, "hand-built");
+        assert!(!text.contains("compile_error!"), "{text}");
+        text
+    }
+
+    #[test]
+    fn keys_and_queries_use_the_codec_the_ir_chose() {
+        let text = emitted(&Model {
+            tables: vec![table()],
+            types: Vec::new(),
+        });
+        // Item, key and query condition: one encoding.
+        assert!(
+            text.contains(r#"rt::EpochSeconds.write(&mut map, "at", &self.at);"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"rt::EpochSeconds.field(slots[0].take(), "at")?"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"rt::KeyCondition::hash("at", rt::EpochSeconds.key_value(&at))"#),
+            "{text}"
+        );
+        assert!(text.contains("attribute_type: rt::AttributeType::N"), "{text}");
+        assert!(!text.contains(r#"rt::Native.write(&mut map, "at""#), "{text}");
+    }
+
+    #[test]
+    fn names_are_printed_as_the_ir_decided() {
+        let text = emitted(&Model {
+            tables: vec![table()],
+            types: Vec::new(),
+        });
+        assert!(text.contains("pub mod r#event {"), "{text}");
+        assert!(
+            text.contains("pub fn set_headline(mut self, note: impl Into<String>) -> Self"),
+            "{text}"
+        );
+        assert!(!text.contains("set_note"), "{text}");
+        assert!(
+            text.contains("pub fn query_at(&self, at: rt::DateTime<rt::Utc>) -> rt::Query<Event>"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn recursive_fields_are_boxed_and_types_resolved() {
+        let mut parent = field("parent", FieldType::Object("Comment".to_owned()), Codec::Native);
+        parent.boxed = true;
+        parent.optional = true;
+        let kind = field("kind", FieldType::Enum("Kind".to_owned()), Codec::Native);
+        let model = Model {
+            tables: Vec::new(),
+            types: vec![
+                NamedType {
+                    name: "Comment".to_owned(),
+                    doc: None,
+                    kind: NamedKind::Object(vec![parent, kind]),
+                    span: Span::default(),
+                },
+                NamedType {
+                    name: "Kind".to_owned(),
+                    doc: None,
+                    kind: NamedKind::Enum(vec![EnumVariant {
+                        value: "2nd-edition".to_owned(),
+                        ident: "SecondEdition".to_owned(),
+                        span: Span::default(),
+                    }]),
+                    span: Span::default(),
+                },
+            ],
+        };
+        let text = emitted(&model);
+        assert!(
+            text.contains("pub parent: Option<Box<super::types::Comment>>,"),
+            "{text}"
+        );
+        assert!(text.contains("pub kind: super::types::Kind,"), "{text}");
+        assert!(text.contains(r#"Self::SecondEdition => "2nd-edition","#), "{text}");
+        // No field has a default of its own: `Default` is derived, not written out.
+        assert!(text.contains("        PartialEq,\n        Default,\n"), "{text}");
+        assert!(!text.contains("impl Default for Comment"), "{text}");
+    }
+}
