@@ -12,7 +12,7 @@ bench() { cargo bench -q -p ddbgen-benches --bench conversion -- "$@"; }
 
 bench --list > /dev/null   # builds once, outside what is measured
 # The setup prints the page and the allocation counts; a filter that matches nothing runs only it.
-bench '^none$' | grep -E '^(page|allocations)'
+bench '^none$' | grep -E '^(page|thread page|allocations)'
 
 # The median of one benchmark, in milliseconds, from criterion's `time: [low median high]` line.
 median_ms() {
@@ -35,5 +35,15 @@ for group in decode_1mb_page decode_1mb_page_drop_untimed encode_1mb_page encode
     hand=$(median_ms "$group/hand_written")
     awk -v g="$group" -v a="$generated" -v s="$serde" -v h="$hand" 'BEGIN {
         printf "%-30s %9.2f ms %11.2f ms %11.2f ms %13.2fx faster %14.2fx time\n", g, a, s, h, s / a, a / h
+    }'
+done
+
+printf '\nsecond shape, forum threads (strings and RFC 3339 times; conversion alone)\n'
+printf '%-34s %12s %14s %18s\n' benchmark "generated" "serde_dynamo" "vs serde_dynamo"
+for group in decode_thread_page_drop_untimed encode_thread_page_drop_untimed; do
+    generated=$(median_ms "$group/generated")
+    serde=$(median_ms "$group/serde_dynamo")
+    awk -v g="$group" -v a="$generated" -v s="$serde" 'BEGIN {
+        printf "%-34s %9.2f ms %11.2f ms %13.2fx faster\n", g, a, s, s / a
     }'
 done

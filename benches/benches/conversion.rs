@@ -19,6 +19,7 @@ use std::hint::black_box;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ddbgen_benches::alloc_counter::{self, CountingAllocator};
 use ddbgen_benches::orders::order::Order;
+use ddbgen_benches::orders::thread::Thread;
 use ddbgen_benches::{data, hand_written};
 use ddbgen_runtime::{AttributeMap, FromItem, Item};
 
@@ -158,5 +159,62 @@ fn conversion(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, conversion);
+/// The second item shape: a forum thread (strings, three RFC 3339 times, counters, a string
+/// set), decoded and encoded by the generated code and by serde_dynamo, dropped outside the
+/// timing (the conversion alone).
+fn thread_conversion(c: &mut Criterion) {
+    let threads = data::thread_page(1 << 20);
+    let items: Vec<AttributeMap> = threads.iter().map(Item::to_item).collect();
+    let serde_items: Vec<AttributeMap> = threads
+        .iter()
+        .map(|t| serde_dynamo::to_item(t).expect("encodes"))
+        .collect();
+    let bytes: usize = items.iter().map(data::stored_size).sum();
+    println!("thread page: {} threads, {bytes} bytes stored", threads.len());
+    let decoders: [(&str, fn(Vec<AttributeMap>) -> Vec<Thread>, &Vec<AttributeMap>); 2] = [
+        (
+            "generated",
+            |page| {
+                page.into_iter()
+                    .map(|i| Thread::from_item(i).expect("decodes"))
+                    .collect()
+            },
+            &items,
+        ),
+        (
+            "serde_dynamo",
+            |page| {
+                page.into_iter()
+                    .map(|i| serde_dynamo::from_item(i).expect("decodes"))
+                    .collect()
+            },
+            &serde_items,
+        ),
+    ];
+    let mut group = c.benchmark_group("decode_thread_page_drop_untimed");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    for (name, decode, input) in decoders {
+        group.bench_function(name, |b| {
+            b.iter_batched(|| input.clone(), |page| decode(black_box(page)), BatchSize::LargeInput)
+        });
+    }
+    group.finish();
+    let encoders: [(&str, fn(&[Thread]) -> Vec<AttributeMap>); 2] = [
+        ("generated", |threads| threads.iter().map(Item::to_item).collect()),
+        ("serde_dynamo", |threads| {
+            threads
+                .iter()
+                .map(|t| serde_dynamo::to_item(t).expect("encodes"))
+                .collect()
+        }),
+    ];
+    let mut group = c.benchmark_group("encode_thread_page_drop_untimed");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    for (name, encode) in encoders {
+        group.bench_function(name, |b| b.iter_with_large_drop(|| encode(black_box(&threads))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, conversion, thread_conversion);
 criterion_main!(benches);

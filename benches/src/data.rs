@@ -3,6 +3,7 @@
 use ddbgen_runtime::codegen::{DateTime, Decimal, NaiveDate, Uuid};
 
 use crate::orders::order::Order;
+use crate::orders::thread::Thread;
 use crate::orders::types::{Address, LineItem, OrderStatus};
 
 /// Order number `i` of `customer`, deterministic.
@@ -46,19 +47,49 @@ pub fn order(customer: Uuid, i: u32) -> Order {
     }
 }
 
+/// Thread number `i` of a forum, deterministic: strings and RFC 3339 times.
+pub fn thread(i: u32) -> Thread {
+    let at = |offset: i64| {
+        DateTime::from_timestamp(1_700_000_000 + i64::from(i) * 61 + offset, i * 7919 % 1_000_000_000)
+            .unwrap_or_default()
+    };
+    Thread {
+        forum_name: "Amazon DynamoDB".to_owned(),
+        subject: format!("How do I paginate a query over a large partition? (#{i})"),
+        message: "I am reading every item of one partition and the result stops after about a megabyte. Is there a way to get the rest without a scan? I would rather not load everything into memory at once.".to_owned(),
+        last_posted_by: format!("user-{:05}@example.com", i % 9973),
+        last_post_at: at(3600),
+        replies: i % 40,
+        views: u64::from(i) * 17 + 3,
+        answered: i.is_multiple_of(2),
+        tags: ["pagination", "query", "sdk"].iter().map(|t| (*t).to_owned()).collect(),
+        created: at(0),
+        updated: at(7200),
+    }
+}
+
 /// Enough orders to fill about `bytes` when stored (1 MB pages: `page(1 << 20)`).
 pub fn page(bytes: usize) -> Vec<Order> {
     let customer = Uuid::from_u128(42);
-    let mut orders = Vec::new();
+    fill(bytes, |i| order(customer, i))
+}
+
+/// Enough forum threads to fill about `bytes` when stored.
+pub fn thread_page(bytes: usize) -> Vec<Thread> {
+    fill(bytes, thread)
+}
+
+fn fill<T: ddbgen_runtime::Item>(bytes: usize, item: impl Fn(u32) -> T) -> Vec<T> {
+    let mut items = Vec::new();
     let mut size = 0;
     let mut i = 0;
     while size < bytes {
-        let order = order(customer, i);
-        size += stored_size(&ddbgen_runtime::Item::to_item(&order));
-        orders.push(order);
+        let next = item(i);
+        size += stored_size(&next.to_item());
+        items.push(next);
         i += 1;
     }
-    orders
+    items
 }
 
 /// DynamoDB's item size: attribute names plus values, approximately.

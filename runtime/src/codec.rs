@@ -258,6 +258,61 @@ pub(crate) fn rfc3339(time: &DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Nanos, true)
 }
 
+/// Reads an RFC 3339 time. The UTC form ddbgen stores (`2023-11-14T22:13:20.000000123Z`, any
+/// number of fraction digits up to nine, or none) is read digit by digit; anything else (an
+/// offset, a leap second, lower-case separators) goes to chrono's parser, which decides.
+pub(crate) fn parse_rfc3339(text: &str) -> Option<DateTime<Utc>> {
+    fast_rfc3339(text.as_bytes()).or_else(|| DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc)))
+}
+
+fn fast_rfc3339(bytes: &[u8]) -> Option<DateTime<Utc>> {
+    fn digits(bytes: &[u8]) -> Option<u32> {
+        bytes
+            .iter()
+            .try_fold(0u32, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
+    }
+    let (head, rest) = bytes.split_at_checked(19)?;
+    let [
+        y0,
+        y1,
+        y2,
+        y3,
+        b'-',
+        m0,
+        m1,
+        b'-',
+        d0,
+        d1,
+        b'T',
+        h0,
+        h1,
+        b':',
+        i0,
+        i1,
+        b':',
+        s0,
+        s1,
+    ] = *head
+    else {
+        return None;
+    };
+    let nanos = match rest {
+        [b'Z'] => 0,
+        [b'.', fraction @ .., b'Z'] if (1..=9).contains(&fraction.len()) => {
+            digits(fraction)? * 10u32.pow(9 - fraction.len() as u32)
+        }
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(
+        digits(&[y0, y1, y2, y3])? as i32,
+        digits(&[m0, m1])?,
+        digits(&[d0, d1])?,
+    )?;
+    // A leap second (`:60`) is left to chrono.
+    let time = chrono::NaiveTime::from_hms_nano_opt(digits(&[h0, h1])?, digits(&[i0, i1])?, digits(&[s0, s1])?, nanos)?;
+    Some(date.and_time(time).and_utc())
+}
+
 impl AttributeCodec for DateTime<Utc> {
     const EXPECTED: &'static str = "S (an RFC 3339 time)";
     fn encode(&self) -> Option<AttributeValue> {
@@ -265,9 +320,7 @@ impl AttributeCodec for DateTime<Utc> {
     }
     fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
         match &value {
-            AttributeValue::S(s) => DateTime::parse_from_rfc3339(s)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| DecodeError::new(Self::EXPECTED, &value)),
+            AttributeValue::S(s) => parse_rfc3339(s).ok_or_else(|| DecodeError::new(Self::EXPECTED, &value)),
             other => Err(DecodeError::new(Self::EXPECTED, other)),
         }
     }
@@ -728,6 +781,24 @@ mod tests {
             let stored = date.format("%Y-%m-%d").to_string();
             proptest::prop_assert_eq!(parse_date(&stored), Some(date));
             proptest::prop_assert_eq!(parse_date(&text), NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok());
+        }
+    }
+
+    proptest::proptest! {
+        /// The digit-by-digit reader agrees with chrono on every stored time, and on text of
+        /// nearly the stored form (other widths, offsets, out-of-range fields).
+        #[test]
+        fn fast_rfc3339_matches_chrono(
+            seconds in -62_167_219_200i64..253_402_300_799,
+            nanos in 0u32..1_000_000_000,
+            text in "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,11})?([Zz]|[+-][0-9]{2}:[0-9]{2})",
+        ) {
+            let time = DateTime::from_timestamp(seconds, nanos).unwrap();
+            let chrono = |t: &str| DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc));
+            proptest::prop_assert_eq!(parse_rfc3339(&rfc3339(&time)), Some(time));
+            let short = time.to_rfc3339_opts(SecondsFormat::Millis, true);
+            proptest::prop_assert_eq!(parse_rfc3339(&short), chrono(&short));
+            proptest::prop_assert_eq!(parse_rfc3339(&text), chrono(&text));
         }
     }
 

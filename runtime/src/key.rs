@@ -136,12 +136,10 @@ impl KeyPart for DateTime<Utc> {
         out.push_str(&crate::codec::rfc3339(self));
     }
     fn read_key_part(text: &str) -> Result<Self, KeyPartError> {
-        DateTime::parse_from_rfc3339(text)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| KeyPartError {
-                text: text.to_owned(),
-                expected: "an RFC 3339 time",
-            })
+        crate::codec::parse_rfc3339(text).ok_or_else(|| KeyPartError {
+            text: text.to_owned(),
+            expected: "an RFC 3339 time",
+        })
     }
 }
 
