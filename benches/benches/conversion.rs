@@ -66,8 +66,8 @@ fn allocations_per_item<T>(n: usize, f: impl FnOnce() -> T) -> f64 {
     count as f64 / n as f64
 }
 
-type Decoder = fn(Vec<AttributeMap>) -> Vec<Order>;
-type Encoder = fn(&[Order]) -> Vec<AttributeMap>;
+type Decoder<T> = fn(Vec<AttributeMap>) -> Vec<T>;
+type Encoder<T> = fn(&[T]) -> Vec<AttributeMap>;
 
 fn conversion(c: &mut Criterion) {
     let orders = data::page(1 << 20);
@@ -83,12 +83,12 @@ fn conversion(c: &mut Criterion) {
         bytes / orders.len()
     );
 
-    let decoders: [(&str, Decoder, &Vec<AttributeMap>); 3] = [
+    let decoders: [(&str, Decoder<Order>, &Vec<AttributeMap>); 3] = [
         ("generated", generated_decode, &items),
         ("serde_dynamo", serde_decode, &serde_items),
         ("hand_written", hand_decode, &items),
     ];
-    let encoders: [(&str, Encoder); 3] = [
+    let encoders: [(&str, Encoder<Order>); 3] = [
         ("generated", generated_encode),
         ("serde_dynamo", serde_encode),
         ("hand_written", hand_encode),
@@ -171,7 +171,7 @@ fn thread_conversion(c: &mut Criterion) {
         .collect();
     let bytes: usize = items.iter().map(data::stored_size).sum();
     println!("thread page: {} threads, {bytes} bytes stored", threads.len());
-    let decoders: [(&str, fn(Vec<AttributeMap>) -> Vec<Thread>, &Vec<AttributeMap>); 2] = [
+    let decoders: [(&str, Decoder<Thread>, &Vec<AttributeMap>); 2] = [
         (
             "generated",
             |page| {
@@ -199,7 +199,7 @@ fn thread_conversion(c: &mut Criterion) {
         });
     }
     group.finish();
-    let encoders: [(&str, fn(&[Thread]) -> Vec<AttributeMap>); 2] = [
+    let encoders: [(&str, Encoder<Thread>); 2] = [
         ("generated", |threads| threads.iter().map(Item::to_item).collect()),
         ("serde_dynamo", |threads| {
             threads
