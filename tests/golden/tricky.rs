@@ -272,8 +272,9 @@ pub mod keyword {
     };
 
     /// Keys whose parts are Rust keywords. A doc with `*/`, a lone backtick ` and an unclosed fence:
-    /// ```rust
+    /// ```text
     /// let x = 1;
+    /// ```
     #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Keyword {

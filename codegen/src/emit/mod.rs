@@ -152,9 +152,30 @@ pub(crate) fn field_doc(field: &Field) -> TokenStream {
 }
 
 /// `#[doc = "..."]` lines for a doc text, or nothing.
+///
+/// Code fences in a schema's docs are examples for readers, not tests: each opens as
+/// ` ```text ` (so rustdoc never compiles it as a doctest), and a fence left open is closed.
 pub(crate) fn doc(text: Option<&str>) -> TokenStream {
     let Some(text) = text else { return TokenStream::new() };
-    let lines = text.trim().lines().map(|line| format!(" {}", line.trim_end()));
+    let mut open = false;
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.trim().lines() {
+        let line = line.trim_end();
+        if line.trim_start().starts_with("```") {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            lines.push(if open {
+                format!(" {indent}```")
+            } else {
+                format!(" {indent}```text")
+            });
+            open = !open;
+        } else {
+            lines.push(format!(" {line}"));
+        }
+    }
+    if open {
+        lines.push(" ```".to_owned());
+    }
     quote!(#(#[doc = #lines])*)
 }
 
@@ -371,6 +392,22 @@ mod tests {
             }],
             span: Span::default(),
         }
+    }
+
+    #[test]
+    fn schema_docs_never_become_doctests() {
+        let doc = super::doc(Some(
+            "Example:\n```rust\nlet x = 1;\n```\nand an open one:\n  ```\nnot closed",
+        ));
+        assert_eq!(
+            doc.to_string(),
+            super::doc(None).to_string()
+                + &quote::quote!(
+                    #[doc = " Example:"] #[doc = " ```text"] #[doc = " let x = 1;"] #[doc = " ```"]
+                    #[doc = " and an open one:"] #[doc = "   ```text"] #[doc = " not closed"] #[doc = " ```"]
+                )
+                .to_string()
+        );
     }
 
     fn emitted(model: &Model) -> String {
