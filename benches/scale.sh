@@ -5,6 +5,8 @@
 #  2. a no-op rebuild of a build.rs crate does not run the generator again, and a changed
 #     schema does.
 # Usage: bash benches/scale.sh   (from anywhere; takes a few minutes on 2 cores)
+#        BASELINE=REV bash benches/scale.sh   also generates the same schemas with the generator
+#        (and runtime) of git revision REV, and measures both side by side in this one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,23 +16,37 @@ export CARGO_TARGET_DIR="$work/target"
 
 cargo build -q -p ddbgen -p ddbgen-benches --bin ddbgen --bin synthetic-schema
 bin="$CARGO_TARGET_DIR/debug"
+variants="new"
+if [ -n "${BASELINE:-}" ]; then
+    variants="baseline new"
+    git worktree add -q --detach "$work/baseline-src" "$BASELINE"
+    trap 'git worktree remove --force "$work/baseline-src"; rm -rf "$work"' EXIT
+    (cd "$work/baseline-src" && CARGO_TARGET_DIR="$work/baseline-target" cargo build -q -p ddbgen --bin ddbgen)
+fi
 
 for n in 10 50 200; do
     "$bin/synthetic-schema" "$n" > "$work/scale$n.yaml"
-    "$bin/ddbgen" generate "$work/scale$n.yaml" --crate "scale$n" --out "$work/scale$n" --runtime-path "$root/runtime" > /dev/null
+    "$bin/ddbgen" generate "$work/scale$n.yaml" --crate "new$n" --out "$work/new$n" --runtime-path "$root/runtime" > /dev/null
+    if [ -n "${BASELINE:-}" ]; then
+        "$work/baseline-target/debug/ddbgen" generate "$work/scale$n.yaml" --crate "baseline$n" --out "$work/baseline$n" --runtime-path "$work/baseline-src/runtime" > /dev/null
+    fi
 done
 echo "building the runtime and its dependencies once (check and build)..."
-(cd "$work/scale10" && cargo check -q && cargo build -q && cargo clean -q -p scale10)
+for v in $variants; do
+    (cd "$work/${v}10" && cargo check -q && cargo build -q && cargo clean -q -p "${v}10")
+done
 # Measure whole first builds of each crate, not incremental reuse.
 export CARGO_INCREMENTAL=0
 
 seconds() { local start=$EPOCHREALTIME; "$@" > /dev/null 2>&1; awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }'; }
-printf '%-8s %-14s %-16s %-16s %-14s\n' tables "lines of Rust" "cargo check (s)" "cargo build (s)" "build s/table"
+printf '%-9s %-8s %-14s %-16s %-16s %-14s\n' generator tables "lines of Rust" "cargo check (s)" "cargo build (s)" "check s/table"
 for n in 10 50 200; do
-    lines=$(wc -l < "$work/scale$n/src/scale$n.rs")
-    check=$(cd "$work/scale$n" && seconds cargo check -q)
-    build=$(cd "$work/scale$n" && seconds cargo build -q)
-    printf '%-8s %-14s %-16.2f %-16.2f %-14.3f\n' "$n" "$lines" "$check" "$build" "$(awk -v b="$build" -v n="$n" 'BEGIN { print b / n }')"
+    for v in $variants; do
+        lines=$(wc -l < "$work/$v$n/src/scale$n.rs")
+        check=$(cd "$work/$v$n" && seconds cargo check -q)
+        build=$(cd "$work/$v$n" && seconds cargo build -q)
+        printf '%-9s %-8s %-14s %-16.2f %-16.2f %-14.3f\n' "$v" "$n" "$lines" "$check" "$build" "$(awk -v c="$check" -v n="$n" 'BEGIN { print c / n }')"
+    done
 done
 
 echo
