@@ -16,9 +16,9 @@ export CARGO_TARGET_DIR="$work/target"
 
 cargo build -q -p ddbgen -p ddbgen-benches --bin ddbgen --bin synthetic-schema
 bin="$CARGO_TARGET_DIR/debug"
-variants="new"
+variants="new no-serde"
 if [ -n "${BASELINE:-}" ]; then
-    variants="baseline new"
+    variants="baseline new no-serde"
     git worktree add -q --detach "$work/baseline-src" "$BASELINE"
     trap 'git worktree remove --force "$work/baseline-src"; rm -rf "$work"' EXIT
     (cd "$work/baseline-src" && CARGO_TARGET_DIR="$work/baseline-target" cargo build -q -p ddbgen --bin ddbgen)
@@ -27,6 +27,7 @@ fi
 for n in 10 50 200; do
     "$bin/synthetic-schema" "$n" > "$work/scale$n.yaml"
     "$bin/ddbgen" generate "$work/scale$n.yaml" --crate "new$n" --out "$work/new$n" --runtime-path "$root/runtime" > /dev/null
+    "$bin/ddbgen" generate "$work/scale$n.yaml" --crate "no-serde$n" --out "$work/no-serde$n" --runtime-path "$root/runtime" --no-serde > /dev/null
     if [ -n "${BASELINE:-}" ]; then
         "$work/baseline-target/debug/ddbgen" generate "$work/scale$n.yaml" --crate "baseline$n" --out "$work/baseline$n" --runtime-path "$work/baseline-src/runtime" > /dev/null
     fi
@@ -39,13 +40,13 @@ done
 export CARGO_INCREMENTAL=0
 
 seconds() { local start=$EPOCHREALTIME; "$@" > /dev/null 2>&1; awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }'; }
-printf '%-9s %-8s %-14s %-16s %-16s %-14s\n' generator tables "lines of Rust" "cargo check (s)" "cargo build (s)" "check s/table"
+printf '%-10s %-8s %-14s %-16s %-16s %-14s\n' generator tables "lines of Rust" "cargo check (s)" "cargo build (s)" "check s/table"
 for n in 10 50 200; do
     for v in $variants; do
         lines=$(wc -l < "$work/$v$n/src/scale$n.rs")
         check=$(cd "$work/$v$n" && seconds cargo check -q)
         build=$(cd "$work/$v$n" && seconds cargo build -q)
-        printf '%-9s %-8s %-14s %-16.2f %-16.2f %-14.3f\n' "$v" "$n" "$lines" "$check" "$build" "$(awk -v c="$check" -v n="$n" 'BEGIN { print c / n }')"
+        printf '%-10s %-8s %-14s %-16.2f %-16.2f %-14.3f\n' "$v" "$n" "$lines" "$check" "$build" "$(awk -v c="$check" -v n="$n" 'BEGIN { print c / n }')"
     done
 done
 
@@ -55,7 +56,7 @@ unset CARGO_TARGET_DIR CARGO_INCREMENTAL
 cargo build -q -p ddbgen-tests
 runs=$(cargo build -v -p ddbgen-tests 2>&1 | grep -c 'ddbgen-tests.*build-script-build' || true)
 echo "no-op rebuild: build script runs = $runs (expected 0)"
-touch tests/fixtures/good/minimal.yaml
+touch tests/fixtures/broken/yaml_syntax.yaml
 runs=$(cargo build -v -p ddbgen-tests 2>&1 | grep -c 'Running.*ddbgen-tests.*build-script-build' || true)
 echo "after touching a schema it did not read: build script runs = $runs (expected 0)"
 touch schemas/library.yaml

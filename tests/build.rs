@@ -9,5 +9,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("fixtures/good/tricky.yaml")
         .out_dir_from_env()
         .generate()?;
+    // The same corpus without serde derives (`Builder::serde(false)`) must compile too.
+    let out_dir = std::path::PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
+    ddbgen::Builder::new()
+        .schema("fixtures/good/tricky.yaml")
+        .serde(false)
+        .out_dir(out_dir.join("no_serde"))
+        .generate()?;
     Ok(())
 }

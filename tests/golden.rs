@@ -90,6 +90,7 @@ fn committed_generated_example_is_current() {
         name: "library-tables".to_owned(),
         runtime_path: Some("../runtime".to_owned()),
         out_dir: "generated-example".to_owned(),
+        options: Default::default(),
     };
     let sources = [source("schemas/library.yaml"), source("schemas/catalog.yaml")];
     let output = ddbgen::generate_crate(&sources, &settings).expect("valid");

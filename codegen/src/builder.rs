@@ -19,6 +19,7 @@ use crate::SchemaSource;
 pub struct Builder {
     schemas: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
+    options: crate::emit::Options,
 }
 
 /// Why [`Builder::generate`] failed. Its `Debug` is its `Display`, so that a `build.rs` whose
@@ -77,6 +78,19 @@ impl Builder {
         self
     }
 
+    /// Whether generated types derive serde's `Serialize` and `Deserialize` (default `true`).
+    /// Without them `cargo check` of generated code takes about a third of the time
+    /// (BENCHMARKS.md, section 3); keep them when the types go into JSON APIs.
+    ///
+    /// ```no_run
+    /// ddbgen::Builder::new().schema("schemas/library.yaml").serde(false).out_dir_from_env().generate()?;
+    /// # Ok::<(), ddbgen::builder::BuildError>(())
+    /// ```
+    pub fn serde(mut self, derive: bool) -> Self {
+        self.options.serde = derive;
+        self
+    }
+
     /// Reads the schemas, prints `cargo:rerun-if-changed` for each, and writes the generated
     /// modules (only files whose bytes changed).
     pub fn generate(&self) -> Result<(), BuildError> {
@@ -87,7 +101,7 @@ impl Builder {
             println!("cargo:rerun-if-changed={}", path.display());
             sources.push(SchemaSource::read(path).map_err(|e| BuildError::Io(path.clone(), e))?);
         }
-        let output = crate::generate_modules(&sources).map_err(BuildError::Schema)?;
+        let output = crate::generate_modules_with(&sources, self.options).map_err(BuildError::Schema)?;
         output.write(out_dir).map_err(|e| BuildError::Io(out_dir.clone(), e))?;
         Ok(())
     }

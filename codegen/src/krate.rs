@@ -17,6 +17,8 @@ pub struct CrateSettings {
     pub runtime_path: Option<String>,
     /// The output directory as the user named it, for the regenerate command in the README.
     pub out_dir: String,
+    /// Generation options (serde derives).
+    pub options: crate::emit::Options,
 }
 
 /// The crate's non-Rust files and `src/lib.rs`. `modules` are (module name, source, model).

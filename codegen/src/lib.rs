@@ -128,11 +128,16 @@ fn duplicate_table_names(modules: &[(String, String, ir::Model)]) -> Vec<Diagnos
 
 /// One Rust file per schema (`library.yaml` → `library.rs`), as `build.rs` includes them.
 pub fn generate_modules(sources: &[SchemaSource]) -> Result<Output, Diagnostics> {
+    generate_modules_with(sources, emit::Options::default())
+}
+
+/// [`generate_modules`] with generation [`Options`](emit::Options) other than the defaults.
+pub fn generate_modules_with(sources: &[SchemaSource], options: emit::Options) -> Result<Output, Diagnostics> {
     let mut output = Output::default();
     for (module, source, model) in compile(sources)? {
         output.files.insert(
             PathBuf::from(format!("{module}.rs")),
-            emit::emit_module(&model, &source),
+            emit::emit_module(&model, &source, options),
         );
     }
     Ok(output)
@@ -148,7 +153,7 @@ pub fn generate_crate(sources: &[SchemaSource], settings: &CrateSettings) -> Res
     for (module, source, model) in &modules {
         output.files.insert(
             PathBuf::from(format!("src/{module}.rs")),
-            emit::emit_module(model, source),
+            emit::emit_module(model, source, settings.options),
         );
     }
     Ok(output)

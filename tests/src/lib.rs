@@ -22,6 +22,11 @@ pub mod tricky {
     include!(concat!(env!("OUT_DIR"), "/tricky.rs"));
 }
 
+/// Generated from `tests/fixtures/good/tricky.yaml` without serde derives.
+pub mod tricky_without_serde {
+    include!(concat!(env!("OUT_DIR"), "/no_serde/tricky.rs"));
+}
+
 /// A `custom:` validation rule, as a schema names it (`crate::custom_rules::no_shouting`).
 pub mod custom_rules {
     /// Refuses text written in capitals only.

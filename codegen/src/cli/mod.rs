@@ -56,6 +56,9 @@ pub struct GenerateArgs {
     /// With --crate: depend on ddbgen-runtime by this path (relative to the crate).
     #[arg(long, requires = "crate_name")]
     pub runtime_path: Option<String>,
+    /// Do not derive serde's Serialize and Deserialize on generated types (faster to compile).
+    #[arg(long)]
+    pub no_serde: bool,
 }
 
 /// Runs a parsed command line, writing to the given streams.
@@ -129,6 +132,7 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<SchemaSource>, String> {
 
 fn generate(args: &GenerateArgs) -> Result<Output, String> {
     let sources = read_all(&args.schemas)?;
+    let options = crate::emit::Options { serde: !args.no_serde };
     let result = match &args.crate_name {
         Some(name) => crate::generate_crate(
             &sources,
@@ -136,9 +140,10 @@ fn generate(args: &GenerateArgs) -> Result<Output, String> {
                 name: name.clone(),
                 runtime_path: args.runtime_path.clone(),
                 out_dir: args.out.display().to_string(),
+                options,
             },
         ),
-        None => crate::generate_modules(&sources),
+        None => crate::generate_modules_with(&sources, options),
     };
     result.map_err(|d| d.to_string())
 }

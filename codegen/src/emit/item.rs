@@ -4,12 +4,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{codec, data_derives, default_impl, derives_default, doc, ident, rt, struct_field, validate};
+use super::{Options, codec, data_derives, default_impl, derives_default, doc, ident, rt, struct_field, validate};
 use crate::ir::{Field, FieldOrigin, Table};
 
 /// `Book`, `NewBook`, their `Default`, conversion and validation, and the fields' check
 /// functions.
-pub(crate) fn item_types(table: &Table) -> TokenStream {
+pub(crate) fn item_types(table: &Table, options: Options) -> TokenStream {
     let rt = rt();
     let names = &table.names;
     let (item, new_item) = (ident(&names.item), ident(&names.new_item));
@@ -29,10 +29,10 @@ pub(crate) fn item_types(table: &Table) -> TokenStream {
         .iter()
         .filter(|f| f.origin == FieldOrigin::Declared)
         .collect();
-    let item_derives = data_derives(false);
-    let new_derives = data_derives(derives_default(&declared));
-    let item_fields = all.iter().map(|f| struct_field(f));
-    let new_fields = declared.iter().map(|f| struct_field(f));
+    let item_derives = data_derives(false, options);
+    let new_derives = data_derives(derives_default(&declared), options);
+    let item_fields = all.iter().map(|f| struct_field(f, options));
+    let new_fields = declared.iter().map(|f| struct_field(f, options));
     let default = default_impl(&new_item, &declared);
     let encode = codec::encode_fields(&table.fields);
     let from_item = codec::from_item_impl(&item, &table.fields);

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{codec, data_derives, ident, rt, struct_field};
+use super::{Options, codec, data_derives, ident, rt, struct_field};
 use crate::ir::{Field, FieldType, IndexKind, KeyType, ProjectionKind, RangeKey, Scalar, Table};
 
 /// Whether values of this key type are `Copy` (passed by value, never cloned).
@@ -31,12 +31,12 @@ fn self_arg(field: &Field) -> TokenStream {
 }
 
 /// `BookKey`, `Book::key()` and the sort-key encoder.
-pub(crate) fn key_items(table: &Table) -> TokenStream {
+pub(crate) fn key_items(table: &Table, options: Options) -> TokenStream {
     let rt = rt();
     let (item, key) = (ident(&table.names.item), ident(&table.names.key));
-    let derives = data_derives(false);
+    let derives = data_derives(false, options);
     let key_fields: Vec<&Field> = table.key_fields();
-    let struct_fields = key_fields.iter().map(|f| struct_field(f));
+    let struct_fields = key_fields.iter().map(|f| struct_field(f, options));
     let copies = key_fields.iter().map(|f| {
         let name = ident(&f.ident);
         if is_copy(&f.ty) {

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::key::key_param;
-use super::{codec, data_derives, ident, rt, struct_field};
+use super::{Options, codec, data_derives, ident, rt, struct_field};
 use crate::ir::{Comparison, FieldType, Index, Projection, QueryLevel, QueryPlan, Scalar, SortPlan, Table};
 
 /// The repository's query methods.
@@ -15,7 +15,7 @@ pub(crate) fn query_methods(table: &Table) -> TokenStream {
 }
 
 /// The query types: levels of narrowing, and projection types.
-pub(crate) fn query_types(table: &Table) -> TokenStream {
+pub(crate) fn query_types(table: &Table, options: Options) -> TokenStream {
     let levels = table.queries.iter().map(|plan| match &plan.sort {
         Some(sort) => sort
             .levels
@@ -25,10 +25,12 @@ pub(crate) fn query_types(table: &Table) -> TokenStream {
             .collect(),
         None => TokenStream::new(),
     });
-    let projections = table
-        .indexes
-        .iter()
-        .filter_map(|index| index.projection_type.as_ref().map(|p| projection_type(index, p)));
+    let projections = table.indexes.iter().filter_map(|index| {
+        index
+            .projection_type
+            .as_ref()
+            .map(|p| projection_type(index, p, options))
+    });
     quote!(#(#levels)* #(#projections)*)
 }
 
@@ -282,10 +284,10 @@ fn comparison_doc(part_name: &str, comparison: Comparison) -> String {
 }
 
 /// The type read from an index that does not hold whole items.
-fn projection_type(index: &Index, projection: &Projection) -> TokenStream {
+fn projection_type(index: &Index, projection: &Projection, options: Options) -> TokenStream {
     let name = ident(&projection.name);
-    let derives = data_derives(false);
-    let struct_fields = projection.fields.iter().map(struct_field);
+    let derives = data_derives(false, options);
+    let struct_fields = projection.fields.iter().map(|f| struct_field(f, options));
     let from_item = codec::from_item_impl(&name, &projection.fields);
     let doc = format!(
         " What index `{}` holds of an item: its keys{}.",

@@ -3,20 +3,20 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc, ident, item, key, query, repository, runtime_import, update};
+use super::{Options, doc, ident, item, key, query, repository, runtime_import, update};
 use crate::ir::Table;
 
 /// `pub mod book { .. }` for one table.
-pub(crate) fn table_module(table: &Table) -> TokenStream {
+pub(crate) fn table_module(table: &Table, options: Options) -> TokenStream {
     let module = ident(&table.names.module);
     let module_doc = doc(Some(&format!("The `{}` table.", table.table_name)));
     let runtime_import = runtime_import();
     let table_spec = key::table_spec(table);
-    let items = item::item_types(table);
-    let key_items = key::key_items(table);
+    let items = item::item_types(table, options);
+    let key_items = key::key_items(table, options);
     let repository = repository::repository(table);
     let update_builder = update::update_builder(table);
-    let query_types = query::query_types(table);
+    let query_types = query::query_types(table, options);
     quote! {
         #module_doc
         pub mod #module {

@@ -3,18 +3,18 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{codec, data_derives, default_impl, derives_default, doc, ident, rt, struct_field, validate};
+use super::{Options, codec, data_derives, default_impl, derives_default, doc, ident, rt, struct_field, validate};
 use crate::ir::{EnumVariant, Field, NamedKind, NamedType};
 
 /// An enum or object of `types:`.
-pub(crate) fn named_type(ty: &NamedType) -> TokenStream {
+pub(crate) fn named_type(ty: &NamedType, options: Options) -> TokenStream {
     match &ty.kind {
-        NamedKind::Enum(variants) => string_enum(ty, variants),
-        NamedKind::Object(fields) => object(ty, fields),
+        NamedKind::Enum(variants) => string_enum(ty, variants, options),
+        NamedKind::Object(fields) => object(ty, fields, options),
     }
 }
 
-fn string_enum(ty: &NamedType, values: &[EnumVariant]) -> TokenStream {
+fn string_enum(ty: &NamedType, values: &[EnumVariant], options: Options) -> TokenStream {
     let rt = rt();
     let name = ident(&ty.name);
     let names: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
@@ -28,17 +28,29 @@ fn string_enum(ty: &NamedType, values: &[EnumVariant]) -> TokenStream {
     let variant_items = names.iter().zip(&variants).enumerate().map(|(i, (stored, variant))| {
         let variant_doc = format!(" Stored as `{}`.", stored.replace('`', "'"));
         let default = if i == 0 { quote!(#[default]) } else { TokenStream::new() };
+        let rename = if options.serde {
+            quote!(#[serde(rename = #stored)])
+        } else {
+            TokenStream::new()
+        };
         quote! {
             #[doc = #variant_doc]
-            #[serde(rename = #stored)]
+            #rename
             #default
             #variant,
         }
     });
+    let derives = if options.serde {
+        quote! {
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, #rt::serde::Serialize, #rt::serde::Deserialize)]
+            #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+        }
+    } else {
+        quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)])
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, #rt::serde::Serialize, #rt::serde::Deserialize)]
-        #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+        #derives
         pub enum #name {
             #(#variant_items)*
         }
@@ -106,14 +118,14 @@ fn string_enum(ty: &NamedType, values: &[EnumVariant]) -> TokenStream {
     }
 }
 
-fn object(ty: &NamedType, fields: &[Field]) -> TokenStream {
+fn object(ty: &NamedType, fields: &[Field], options: Options) -> TokenStream {
     let rt = rt();
     let name = ident(&ty.name);
     let type_name = &ty.name;
     let docs = doc(Some(ty.doc.as_deref().unwrap_or("A nested object, stored as a map.")));
     let fields_ref: Vec<&Field> = fields.iter().collect();
-    let derives = data_derives(derives_default(&fields_ref));
-    let struct_fields = fields.iter().map(struct_field);
+    let derives = data_derives(derives_default(&fields_ref), options);
+    let struct_fields = fields.iter().map(|f| struct_field(f, options));
     let default = default_impl(&name, &fields_ref);
     let encode = if fields.is_empty() {
         quote!(Some(#rt::AttributeValue::M(#rt::AttributeMap::new())))
