@@ -1099,16 +1099,18 @@ pub mod product {
         ) -> Result<Option<Product>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `products` whose `sku` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `products` whose `sku` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, sku: rt::Uuid) -> ProductQuery<'_> {
             ProductQuery {
                 table: &self.table,
                 condition: rt::KeyCondition::hash("sku", rt::Native.key_value(&sku)),
             }
         }
-        /** Items of index `by_name` whose `name` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `by_name` whose `name` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_name(&self, name: impl Into<String>) -> ProductByNameQuery<'_> {
             let name: String = name.into();
             ProductByNameQuery {
@@ -1116,8 +1118,9 @@ pub mod product {
                 condition: rt::KeyCondition::hash("name", rt::Native.key_value(&name)),
             }
         }
-        /** Items of index `by_stock` whose `sku` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `by_stock` whose `sku` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_stock(&self, sku: rt::Uuid) -> ProductByStockQuery<'_> {
             ProductByStockQuery {
                 table: &self.table,

@@ -732,8 +732,9 @@ pub mod book {
         pub async fn delete(&self, key: &BookKey) -> Result<Option<Book>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `books` whose `publisher` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `books` whose `publisher` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, publisher: impl Into<String>) -> BookQuery<'_> {
             let publisher: String = publisher.into();
             BookQuery {
@@ -744,8 +745,9 @@ pub mod book {
                 ),
             }
         }
-        /** Items of index `by_title` whose `title` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `by_title` whose `title` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_title(&self, title: impl Into<String>) -> BookByTitleQuery<'_> {
             let title: String = title.into();
             BookByTitleQuery {

@@ -591,8 +591,9 @@ pub mod event {
         pub async fn delete(&self, key: &EventKey) -> Result<Option<Event>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `events` whose `type` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `events` whose `type` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, r#type: impl Into<String>) -> EventQuery<'_> {
             let r#type: String = r#type.into();
             EventQuery {
@@ -1170,8 +1171,9 @@ pub mod reading {
         ) -> Result<Option<Reading>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `sensor.readings` whose `sensor` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `sensor.readings` whose `sensor` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, sensor: rt::Uuid) -> ReadingQuery<'_> {
             ReadingQuery {
                 table: &self.table,
@@ -1758,8 +1760,9 @@ pub mod reserved {
         ) -> Result<Option<Reserved>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `reserved_words` whose `name` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `reserved_words` whose `name` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, name: impl Into<String>) -> ReservedQuery<'_> {
             let name: String = name.into();
             ReservedQuery {
@@ -1767,8 +1770,9 @@ pub mod reserved {
                 condition: rt::KeyCondition::hash("name", rt::Native.key_value(&name)),
             }
         }
-        /** Items of index `by_status` whose `status` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `by_status` whose `status` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_status(
             &self,
             status: impl Into<String>,
@@ -1782,8 +1786,9 @@ pub mod reserved {
                 ),
             }
         }
-        /** Items of index `by_date` whose `name` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `by_date` whose `name` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_date(&self, name: impl Into<String>) -> ReservedByDateQuery<'_> {
             let name: String = name.into();
             ReservedByDateQuery {

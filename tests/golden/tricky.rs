@@ -841,8 +841,9 @@ pub mod keyword {
         ) -> Result<Option<Keyword>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `keyword-parts` whose `type` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `keyword-parts` whose `type` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, r#type: impl Into<String>) -> KeywordQuery<'_> {
             let r#type: String = r#type.into();
             KeywordQuery {
@@ -1577,8 +1578,9 @@ pub mod seconds {
         ) -> Result<Option<Seconds>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `keyed.by.seconds` whose `at` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `keyed.by.seconds` whose `at` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, at: rt::DateTime<rt::Utc>) -> SecondsQuery<'_> {
             SecondsQuery {
                 table: &self.table,
@@ -2023,8 +2025,9 @@ pub mod millis {
         ) -> Result<Option<Millis>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `keyed-by-millis` whose `bucket` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `keyed-by-millis` whose `bucket` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, bucket: impl Into<String>) -> MillisQuery<'_> {
             let bucket: String = bucket.into();
             MillisQuery {
@@ -2035,8 +2038,9 @@ pub mod millis {
                 ),
             }
         }
-        /** Items of index `by_other` whose `bucket` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `by_other` whose `bucket` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_other(
             &self,
             bucket: impl Into<String>,
@@ -2050,8 +2054,9 @@ pub mod millis {
                 ),
             }
         }
-        /** Items of index `by_at` whose `bucket` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `by_at` whose `bucket` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_at(&self, bucket: impl Into<String>) -> MillisByAtQuery<'_> {
             let bucket: String = bucket.into();
             MillisByAtQuery {
@@ -2762,8 +2767,9 @@ pub mod blob {
         pub async fn delete(&self, key: &BlobKey) -> Result<Option<Blob>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `keyed_by_bytes` whose `blob` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `keyed_by_bytes` whose `blob` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, blob: rt::Bytes) -> BlobQuery<'_> {
             BlobQuery {
                 table: &self.table,
@@ -3191,8 +3197,9 @@ pub mod price {
         pub async fn delete(&self, key: &PriceKey) -> Result<Option<Price>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `keyed_by_numbers` whose `price` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `keyed_by_numbers` whose `price` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, price: rt::Decimal) -> PriceQuery<'_> {
             PriceQuery {
                 table: &self.table,
@@ -3625,8 +3632,9 @@ pub mod release {
         ) -> Result<Option<Release>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `keyed_by_enum` whose `edition` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `keyed_by_enum` whose `edition` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, edition: super::types::Edition) -> ReleaseQuery<'_> {
             ReleaseQuery {
                 table: &self.table,
@@ -4050,8 +4058,9 @@ pub mod moment {
         ) -> Result<Option<Moment>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `keyed_by_rfc3339` whose `at` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `keyed_by_rfc3339` whose `at` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, at: rt::DateTime<rt::Utc>) -> MomentQuery<'_> {
             MomentQuery {
                 table: &self.table,
@@ -5002,16 +5011,18 @@ pub mod indexed {
         ) -> Result<Option<Indexed>, rt::Error> {
             self.table.delete(key.to_key()).await
         }
-        /** Items of table `many_indexes` whose `id` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of table `many_indexes` whose `id` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, id: rt::Uuid) -> IndexedQuery<'_> {
             IndexedQuery {
                 table: &self.table,
                 condition: rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
             }
         }
-        /** Items of index `g01` whose `f01` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g01` whose `f01` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g01(&self, f01: impl Into<String>) -> IndexedG01Query<'_> {
             let f01: String = f01.into();
             IndexedG01Query {
@@ -5019,8 +5030,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f01", rt::Native.key_value(&f01)),
             }
         }
-        /** Items of index `g02` whose `f02` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g02` whose `f02` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g02(&self, f02: impl Into<String>) -> IndexedG02Query<'_> {
             let f02: String = f02.into();
             IndexedG02Query {
@@ -5028,8 +5040,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f02", rt::Native.key_value(&f02)),
             }
         }
-        /** Items of index `g03` whose `f03` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g03` whose `f03` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g03(&self, f03: impl Into<String>) -> IndexedG03Query<'_> {
             let f03: String = f03.into();
             IndexedG03Query {
@@ -5037,8 +5050,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f03", rt::Native.key_value(&f03)),
             }
         }
-        /** Items of index `g04` whose `f04` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g04` whose `f04` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g04(&self, f04: impl Into<String>) -> IndexedG04Query<'_> {
             let f04: String = f04.into();
             IndexedG04Query {
@@ -5046,8 +5060,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f04", rt::Native.key_value(&f04)),
             }
         }
-        /** Items of index `g05` whose `f05` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g05` whose `f05` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g05(&self, f05: impl Into<String>) -> IndexedG05Query<'_> {
             let f05: String = f05.into();
             IndexedG05Query {
@@ -5055,8 +5070,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f05", rt::Native.key_value(&f05)),
             }
         }
-        /** Items of index `g06` whose `f06` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g06` whose `f06` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g06(&self, f06: impl Into<String>) -> IndexedG06Query<'_> {
             let f06: String = f06.into();
             IndexedG06Query {
@@ -5064,8 +5080,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f06", rt::Native.key_value(&f06)),
             }
         }
-        /** Items of index `g07` whose `f07` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g07` whose `f07` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g07(&self, f07: impl Into<String>) -> IndexedG07Query<'_> {
             let f07: String = f07.into();
             IndexedG07Query {
@@ -5073,8 +5090,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f07", rt::Native.key_value(&f07)),
             }
         }
-        /** Items of index `g08` whose `f08` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g08` whose `f08` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g08(&self, f08: impl Into<String>) -> IndexedG08Query<'_> {
             let f08: String = f08.into();
             IndexedG08Query {
@@ -5082,8 +5100,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f08", rt::Native.key_value(&f08)),
             }
         }
-        /** Items of index `g09` whose `f09` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g09` whose `f09` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g09(&self, f09: impl Into<String>) -> IndexedG09Query<'_> {
             let f09: String = f09.into();
             IndexedG09Query {
@@ -5091,8 +5110,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f09", rt::Native.key_value(&f09)),
             }
         }
-        /** Items of index `g10` whose `f10` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g10` whose `f10` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g10(&self, f10: impl Into<String>) -> IndexedG10Query<'_> {
             let f10: String = f10.into();
             IndexedG10Query {
@@ -5100,8 +5120,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f10", rt::Native.key_value(&f10)),
             }
         }
-        /** Items of index `g11` whose `f11` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g11` whose `f11` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g11(&self, f11: impl Into<String>) -> IndexedG11Query<'_> {
             let f11: String = f11.into();
             IndexedG11Query {
@@ -5109,8 +5130,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f11", rt::Native.key_value(&f11)),
             }
         }
-        /** Items of index `g12` whose `f12` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g12` whose `f12` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g12(&self, f12: impl Into<String>) -> IndexedG12Query<'_> {
             let f12: String = f12.into();
             IndexedG12Query {
@@ -5118,8 +5140,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f12", rt::Native.key_value(&f12)),
             }
         }
-        /** Items of index `g13` whose `f13` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g13` whose `f13` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g13(&self, f13: impl Into<String>) -> IndexedG13Query<'_> {
             let f13: String = f13.into();
             IndexedG13Query {
@@ -5127,8 +5150,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f13", rt::Native.key_value(&f13)),
             }
         }
-        /** Items of index `g14` whose `f14` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g14` whose `f14` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g14(&self, f14: impl Into<String>) -> IndexedG14Query<'_> {
             let f14: String = f14.into();
             IndexedG14Query {
@@ -5136,8 +5160,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f14", rt::Native.key_value(&f14)),
             }
         }
-        /** Items of index `g15` whose `f15` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g15` whose `f15` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g15(&self, f15: impl Into<String>) -> IndexedG15Query<'_> {
             let f15: String = f15.into();
             IndexedG15Query {
@@ -5145,8 +5170,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f15", rt::Native.key_value(&f15)),
             }
         }
-        /** Items of index `g16` whose `f16` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g16` whose `f16` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g16(&self, f16: impl Into<String>) -> IndexedG16Query<'_> {
             let f16: String = f16.into();
             IndexedG16Query {
@@ -5154,8 +5180,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f16", rt::Native.key_value(&f16)),
             }
         }
-        /** Items of index `g17` whose `f17` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g17` whose `f17` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g17(&self, f17: impl Into<String>) -> IndexedG17Query<'_> {
             let f17: String = f17.into();
             IndexedG17Query {
@@ -5163,8 +5190,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f17", rt::Native.key_value(&f17)),
             }
         }
-        /** Items of index `g18` whose `f18` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g18` whose `f18` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g18(&self, f18: impl Into<String>) -> IndexedG18Query<'_> {
             let f18: String = f18.into();
             IndexedG18Query {
@@ -5172,8 +5200,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f18", rt::Native.key_value(&f18)),
             }
         }
-        /** Items of index `g19` whose `f19` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g19` whose `f19` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g19(&self, f19: impl Into<String>) -> IndexedG19Query<'_> {
             let f19: String = f19.into();
             IndexedG19Query {
@@ -5181,8 +5210,9 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f19", rt::Native.key_value(&f19)),
             }
         }
-        /** Items of index `g20` whose `f20` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `g20` whose `f20` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g20(&self, f20: impl Into<String>) -> IndexedG20Query<'_> {
             let f20: String = f20.into();
             IndexedG20Query {
@@ -5190,40 +5220,45 @@ pub mod indexed {
                 condition: rt::KeyCondition::hash("f20", rt::Native.key_value(&f20)),
             }
         }
-        /** Items of index `lsi1` whose `id` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `lsi1` whose `id` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi1(&self, id: rt::Uuid) -> IndexedLsi1Query<'_> {
             IndexedLsi1Query {
                 table: &self.table,
                 condition: rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
             }
         }
-        /** Items of index `lsi2` whose `id` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `lsi2` whose `id` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi2(&self, id: rt::Uuid) -> IndexedLsi2Query<'_> {
             IndexedLsi2Query {
                 table: &self.table,
                 condition: rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
             }
         }
-        /** Items of index `lsi3` whose `id` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `lsi3` whose `id` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi3(&self, id: rt::Uuid) -> IndexedLsi3Query<'_> {
             IndexedLsi3Query {
                 table: &self.table,
                 condition: rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
             }
         }
-        /** Items of index `lsi4` whose `id` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `lsi4` whose `id` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi4(&self, id: rt::Uuid) -> IndexedLsi4Query<'_> {
             IndexedLsi4Query {
                 table: &self.table,
                 condition: rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
             }
         }
-        /** Items of index `lsi5` whose `id` is the given value; narrow by the sort key, or read it
- (`ddbgen_runtime::QueryBuilder`).*/
+
+        /// Items of index `lsi5` whose `id` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi5(&self, id: rt::Uuid) -> IndexedLsi5Query<'_> {
             IndexedLsi5Query {
                 table: &self.table,

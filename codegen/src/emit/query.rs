@@ -76,13 +76,13 @@ fn query_method(table: &Table, plan: &QueryPlan) -> TokenStream {
             }
         }
         Some(sort) => {
-            let doc = format!(
-                " Items of {what} whose `{}` is the given value; narrow by the sort key, or read it\n (`ddbgen_runtime::QueryBuilder`).",
+            let doc = super::doc(Some(&format!(
+                "Items of {what} whose `{}` is the given value; narrow by the sort key, or read it\n(`ddbgen_runtime::QueryBuilder`).",
                 hash.name
-            );
+            )));
             let level = ident(&sort.levels[0].type_name);
             quote! {
-                #[doc = #doc]
+                #doc
                 pub fn #method(&self, #name: #param_type) -> #level<'_> {
                     #convert
                     #level { table: &self.table, condition: #condition }
