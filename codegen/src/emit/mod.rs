@@ -357,24 +357,7 @@ mod tests {
     use crate::ir::*;
 
     fn field(name: &str, ty: FieldType, codec: Codec) -> Field {
-        Field {
-            name: name.to_owned(),
-            ident: names::escape(name).expect("identifier"),
-            attribute: name.to_owned(),
-            key_type: KeyType::of(&ty, codec),
-            ty,
-            codec,
-            boxed: false,
-            optional: false,
-            nullable: false,
-            default: None,
-            rules: Rules::default(),
-            check_fn: None,
-            updates: Vec::new(),
-            doc: None,
-            origin: FieldOrigin::Declared,
-            span: Span::default(),
-        }
+        Field::new(name, ty, codec, FieldOrigin::Declared, Span::default()).expect("identifier")
     }
 
     /// A table keyed by an epoch-seconds time, with one note field whose setter the IR named

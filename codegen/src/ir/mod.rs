@@ -177,6 +177,30 @@ pub struct Field {
 }
 
 impl Field {
+    /// A required field with no rules, default or doc, stored under its own name, its
+    /// identifier escaped as lowering escapes it (`None` where Rust allows no identifier, such
+    /// as `self`). Lowering and hand-built IR (emitter tests) start from this.
+    pub fn new(name: &str, ty: FieldType, codec: Codec, origin: FieldOrigin, span: Span) -> Option<Self> {
+        Some(Field {
+            name: name.to_owned(),
+            ident: names::escape(&names::snake(name))?,
+            attribute: name.to_owned(),
+            key_type: KeyType::of(&ty, codec),
+            ty,
+            codec,
+            boxed: false,
+            optional: false,
+            nullable: false,
+            default: None,
+            rules: Rules::default(),
+            check_fn: None,
+            updates: Vec::new(),
+            doc: None,
+            origin,
+            span,
+        })
+    }
+
     /// The identifier without `r#`, for building other names (`set_type`).
     pub fn bare_ident(&self) -> &str {
         self.ident.trim_start_matches("r#")

@@ -3,7 +3,7 @@
 
 use super::Lowering;
 use crate::diagnostic::did_you_mean;
-use crate::ir::{Codec, CompositeKey, Field, FieldOrigin, FieldType, KeyType, RangeKey, Rules, Scalar, Span};
+use crate::ir::{Codec, CompositeKey, Field, FieldOrigin, FieldType, RangeKey, Scalar, Span};
 use crate::schema::YamlPath;
 use crate::schema::model::{RangeKeyDef, TableDef};
 
@@ -27,17 +27,14 @@ impl Lowering<'_> {
                 None
             }
             None => {
-                let ty = FieldType::Scalar(Scalar::Uuid);
-                fields.insert(
-                    0,
-                    managed_field(
-                        "id",
-                        ty,
-                        FieldOrigin::GeneratedId,
-                        "Unique id of the item, generated on create.",
-                        self.span(path),
-                    ),
-                );
+                let id = managed_field(
+                    "id",
+                    FieldType::Scalar(Scalar::Uuid),
+                    FieldOrigin::GeneratedId,
+                    "Unique id of the item, generated on create.",
+                    self.span(path),
+                )?;
+                fields.insert(0, id);
                 Some(0)
             }
         }
@@ -217,24 +214,10 @@ impl Lowering<'_> {
     }
 }
 
-/// A field that ddbgen manages (generated id, audit columns, version).
-pub(super) fn managed_field(name: &str, ty: FieldType, origin: FieldOrigin, doc: &str, span: Span) -> Field {
-    Field {
-        name: name.to_owned(),
-        ident: crate::ir::names::escape(name).unwrap_or_else(|| format!("{name}_")),
-        attribute: name.to_owned(),
-        key_type: KeyType::of(&ty, Codec::Native),
-        ty,
-        codec: Codec::Native,
-        boxed: false,
-        optional: false,
-        nullable: false,
-        default: None,
-        rules: Rules::default(),
-        check_fn: None,
-        updates: Vec::new(),
-        doc: Some(doc.to_owned()),
-        origin,
-        span,
-    }
+/// A field that ddbgen manages (generated id, audit columns, version); `None` when its name
+/// makes no Rust identifier.
+pub(super) fn managed_field(name: &str, ty: FieldType, origin: FieldOrigin, doc: &str, span: Span) -> Option<Field> {
+    let mut field = Field::new(name, ty, Codec::Native, origin, span)?;
+    field.doc = Some(doc.to_owned());
+    Some(field)
 }

@@ -45,24 +45,26 @@ impl Lowering<'_> {
                 FieldType::Scalar(Scalar::DateTime)
             };
             let key_path = path.child(yaml_key);
-            if !is_field_name(&column) || crate::ir::names::escape(&column).is_none() {
-                self.error(
+            let span = self.span(&key_path);
+            let field = managed_field(&column, ty, origin, doc, span).filter(|_| is_field_name(&column));
+            match field {
+                None => self.error(
                     &key_path,
                     format!("`{column}` is not a valid field name"),
                     "use snake_case letters, digits and `_`",
-                );
-            } else if fields
-                .iter()
-                .any(|f| f.name == column || f.attribute == column || f.bare_ident() == column)
-            {
-                self.error(
-                    &key_path,
-                    format!("`{column}` is managed by ddbgen but is also declared under `fields:`"),
-                    format!("remove `{column}` from `fields:`, or give the {yaml_key} column another name"),
-                );
-            } else {
-                let span = self.span(&key_path);
-                fields.push(managed_field(&column, ty, origin, doc, span));
+                ),
+                Some(field)
+                    if fields
+                        .iter()
+                        .any(|f| f.name == column || f.attribute == column || f.bare_ident() == field.bare_ident()) =>
+                {
+                    self.error(
+                        &key_path,
+                        format!("`{column}` is managed by ddbgen but is also declared under `fields:`"),
+                        format!("remove `{column}` from `fields:`, or give the {yaml_key} column another name"),
+                    );
+                }
+                Some(field) => fields.push(field),
             }
         }
     }

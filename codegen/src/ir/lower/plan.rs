@@ -169,18 +169,14 @@ impl Lowering<'_> {
             let mut candidates: Vec<Field> = vec![table.hash_field().clone()];
             match &table.range_key {
                 Some(RangeKey::Field(i)) => candidates.push(table.fields[*i].clone()),
-                Some(RangeKey::Composite(c)) => match escape(&snake(&c.attribute)) {
-                    Some(ident) => {
-                        let mut field = managed_field(
-                            &c.attribute,
-                            FieldType::Scalar(Scalar::String),
-                            FieldOrigin::CompositeKey,
-                            "The stored composite sort key.",
-                            table.span,
-                        );
-                        field.ident = ident;
-                        candidates.push(field);
-                    }
+                Some(RangeKey::Composite(c)) => match managed_field(
+                    &c.attribute,
+                    FieldType::Scalar(Scalar::String),
+                    FieldOrigin::CompositeKey,
+                    "The stored composite sort key.",
+                    table.span,
+                ) {
+                    Some(field) => candidates.push(field),
                     None => self.error_span(
                         index.span,
                         format!(
