@@ -76,6 +76,16 @@ fn yaml_diagnostic(name: &str, error: &serde_saphyr::Error) -> Diagnostic {
         message = format!("duplicate key `{key}`");
     }
     let help = hint_for(&message);
+    // An untagged enum's message names the model's Rust type; say what the key takes.
+    for (rust_type, what) in [
+        ("EnumValueDef", "an enum value must be a string or `{ value, name }`"),
+        ("RangeKeyDef", "`range_key` must be a field name or a composite key"),
+        ("AuditDef", "`audit` must be `true`, `false` or the columns' names"),
+    ] {
+        if message.contains(&format!("untagged enum {rust_type}")) {
+            message = what.to_owned();
+        }
+    }
     let diagnostic = Diagnostic::new(name, pos, message);
     match help {
         Some(help) => diagnostic.with_help(help),
@@ -108,7 +118,15 @@ fn hint_for(message: &str) -> Option<String> {
         return Some("add the missing key here".to_owned());
     }
     if message.contains("untagged enum RangeKeyDef") {
-        return Some("`range_key` is a field name, or `{ attribute, parts: [..], separator }`".to_owned());
+        return Some(
+            "`range_key` is a field name (quote names YAML reads as booleans, such as `n` or `no`), or `{ attribute, parts: [..], separator }`"
+                .to_owned(),
+        );
+    }
+    if message.contains("untagged enum EnumValueDef") {
+        return Some(
+            "an enum value is a string (quote numbers and words YAML reads as booleans: \"5\", \"no\"), or `{ value: \"..\", name: RustName }`".to_owned(),
+        );
     }
     if message.contains("untagged enum AuditDef") {
         return Some("`audit` is `true`, `false`, or `{ created: NAME, updated: NAME }`".to_owned());
