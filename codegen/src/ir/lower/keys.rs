@@ -40,7 +40,7 @@ impl Lowering<'_> {
         }
     }
 
-    /// The range key, if any; `Err(())` stops the table (already reported).
+    /// The range key, if any (`Some(None)` for none); `None` stops the table (already reported).
     pub(super) fn range_key(
         &mut self,
         def: &TableDef,

@@ -130,6 +130,7 @@ impl Lowering<'_> {
         let range_key = self.range_key(def, &mut fields, &field_names, hash_key, path)?;
         self.managed_columns(def, &mut fields, path);
         let ttl = self.ttl(def, &fields, &field_names, path)?;
+        // Every name but the item's is given by `plan`, once all tables are known.
         let mut table = Table {
             names: TableNames {
                 module: String::new(),
