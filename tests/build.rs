@@ -7,10 +7,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("fixtures/good/keywords.yaml")
         .schema("fixtures/good/minimal.yaml")
         .schema("fixtures/good/tricky.yaml")
-        .out_dir_from_env()
+        .type_attribute("BookKey", "#[derive(Eq, Hash)]")
+        .field_attribute("Book.title", "#[doc(alias = \"name\")]")
         .generate()?;
     // The same corpus without serde derives (`Builder::serde(false)`) must compile too.
-    let out_dir = std::path::PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
+    let out_dir = std::path::PathBuf::from(std::env::var_os("OUT_DIR").ok_or("cargo sets OUT_DIR for build scripts")?);
     ddbgen::Builder::new()
         .schema("fixtures/good/tricky.yaml")
         .serde(false)

@@ -411,3 +411,24 @@ impl<T: ddbgen_runtime::Validate> ValidateAll for T {
             .collect()
     }
 }
+
+/// `build.rs` adds `#[derive(Eq, Hash)]` to `BookKey` (`Builder::type_attribute`): keys go
+/// into hash sets, and two books with one key are one entry.
+#[test]
+fn type_attributes_reach_the_generated_type() {
+    let mut keys = std::collections::HashSet::new();
+    let first = book();
+    let mut same_key = book();
+    same_key.title = "Another title".into();
+    keys.insert(first.key());
+    keys.insert(same_key.key());
+    let mut other = book();
+    other.isbn = "0000000".into();
+    keys.insert(other.key());
+    assert_eq!(keys.len(), 2);
+    assert!(keys.contains(&BookKey {
+        publisher: "HarperBusiness".into(),
+        published_year: 1995,
+        isbn: "9512512".into(),
+    }));
+}

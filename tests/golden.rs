@@ -131,9 +131,15 @@ fn build_rs_mode_fails_with_the_schema_position() {
         .out_dir(std::env::temp_dir())
         .generate()
         .expect_err("broken");
+    // What a build.rs whose `main` returns the error prints after cargo's `Error: `: a count,
+    // then each diagnostic once, on a line of its own that starts with file:line:column.
     let message = format!("{error:?}");
+    let mut lines = message.lines();
+    assert_eq!(lines.next(), Some("ddbgen found 1 error in the schemas:"), "{message}");
+    let first = lines.next().unwrap_or_default();
     assert!(
-        message.contains("missing_hash_key_field.yaml:4:15: error: no field named `isbm`"),
+        first.ends_with("missing_hash_key_field.yaml:4:15: error: no field named `isbm`"),
         "{message}"
     );
+    assert_eq!(message.matches("no field named").count(), 1, "{message}");
 }

@@ -3,32 +3,40 @@
 //! ```no_run
 //! // build.rs
 //! fn main() -> Result<(), Box<dyn std::error::Error>> {
-//!     ddbgen::Builder::new().schema("schemas/library.yaml").out_dir_from_env().generate()?;
+//!     ddbgen::Builder::new().schema("schemas/library.yaml").generate()?;
 //!     Ok(())
 //! }
 //! ```
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/library.rs"));`
+//!
+//! A build dependency needs only the library: `ddbgen = { version = "…",
+//! default-features = false }` leaves out the command line and its dependencies.
 
 use std::fmt;
 use std::path::PathBuf;
 
 use crate::SchemaSource;
+use crate::emit::Options;
 
 /// Settings for generating code from `build.rs`.
 #[derive(Debug, Clone, Default)]
 pub struct Builder {
     schemas: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
-    options: crate::emit::Options,
+    options: Options,
 }
 
 /// Why [`Builder::generate`] failed. Its `Debug` is its `Display`, so that a `build.rs` whose
-/// `main` returns `Result` prints the schema errors readably.
+/// `main` returns `Result` prints the schema errors readably, each once, each on its own line
+/// starting with `file:line:column`.
 pub enum BuildError {
-    /// A schema file could not be read.
+    /// A schema file could not be read, or the output could not be written.
     Io(PathBuf, std::io::Error),
     /// No output directory was given, and `OUT_DIR` is not set.
     NoOutDir,
+    /// An attribute given to [`Builder::type_attribute`] or [`Builder::field_attribute`] is not
+    /// Rust: (path, attribute, why).
+    Attribute(String, String, String),
     /// The schemas have errors, each with `file:line:column`.
     Schema(crate::Diagnostics),
 }
@@ -36,11 +44,18 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::Io(path, e) => write!(f, "cannot read schema {}: {e}", path.display()),
-            BuildError::NoOutDir => {
-                f.write_str("no output directory: call `out_dir` or run from build.rs, where OUT_DIR is set")
+            BuildError::Io(path, e) => write!(f, "ddbgen cannot read or write {}: {e}", path.display()),
+            BuildError::NoOutDir => f.write_str(
+                "ddbgen has no output directory: call `out_dir`, or run from build.rs, where cargo sets OUT_DIR",
+            ),
+            BuildError::Attribute(path, attribute, why) => {
+                write!(f, "ddbgen: the attribute `{attribute}` for `{path}` is not Rust: {why}")
             }
-            BuildError::Schema(diagnostics) => write!(f, "{diagnostics}"),
+            BuildError::Schema(diagnostics) => {
+                let count = diagnostics.0.len();
+                let plural = if count == 1 { "" } else { "s" };
+                write!(f, "ddbgen found {count} error{plural} in the schemas:\n{diagnostics}")
+            }
         }
     }
 }
@@ -54,7 +69,7 @@ impl fmt::Debug for BuildError {
 impl std::error::Error for BuildError {}
 
 impl Builder {
-    /// A builder with no schemas and no output directory.
+    /// A builder with no schemas, writing to cargo's `OUT_DIR`.
     pub fn new() -> Self {
         Self::default()
     }
@@ -66,15 +81,15 @@ impl Builder {
         self
     }
 
-    /// Writes into `dir`. Default: none; see [`Builder::out_dir_from_env`].
+    /// Writes into `dir`. Default: cargo's `OUT_DIR`, read when [`Builder::generate`] runs.
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = Some(dir.into());
         self
     }
 
-    /// Writes into cargo's `OUT_DIR`, as `build.rs` should.
+    /// Writes into cargo's `OUT_DIR`: the default, kept for build scripts that say so.
     pub fn out_dir_from_env(mut self) -> Self {
-        self.out_dir = std::env::var_os("OUT_DIR").map(PathBuf::from);
+        self.out_dir = None;
         self
     }
 
@@ -83,7 +98,7 @@ impl Builder {
     /// (BENCHMARKS.md, section 3); keep them when the types go into JSON APIs.
     ///
     /// ```no_run
-    /// ddbgen::Builder::new().schema("schemas/library.yaml").serde(false).out_dir_from_env().generate()?;
+    /// ddbgen::Builder::new().schema("schemas/library.yaml").serde(false).generate()?;
     /// # Ok::<(), ddbgen::builder::BuildError>(())
     /// ```
     pub fn serde(mut self, derive: bool) -> Self {
@@ -91,18 +106,94 @@ impl Builder {
         self
     }
 
+    /// Adds `attribute` to the generated data type `path` (a Rust type name such as
+    /// `BookKey`, `NewBook` or `Author`), or to every data type for `.`; as
+    /// `prost_build::Config::type_attribute`. Checked when [`Builder::generate`] runs.
+    ///
+    /// ```no_run
+    /// ddbgen::Builder::new()
+    ///     .schema("schemas/library.yaml")
+    ///     .type_attribute("BookKey", "#[derive(Eq, Hash)]")
+    ///     .generate()?;
+    /// # Ok::<(), ddbgen::builder::BuildError>(())
+    /// ```
+    pub fn type_attribute(mut self, path: impl Into<String>, attribute: impl Into<String>) -> Self {
+        self.options.type_attributes.push((path.into(), attribute.into()));
+        self
+    }
+
+    /// Adds `attribute` to the field `path` (`Type.field`, with the schema's field name, such
+    /// as `Book.title`), or to every field of every data type for `.`.
+    ///
+    /// ```no_run
+    /// ddbgen::Builder::new()
+    ///     .schema("schemas/library.yaml")
+    ///     .field_attribute("Book.title", "#[doc(alias = \"name\")]")
+    ///     .generate()?;
+    /// # Ok::<(), ddbgen::builder::BuildError>(())
+    /// ```
+    pub fn field_attribute(mut self, path: impl Into<String>, attribute: impl Into<String>) -> Self {
+        self.options.field_attributes.push((path.into(), attribute.into()));
+        self
+    }
+
     /// Reads the schemas, prints `cargo:rerun-if-changed` for each, and writes the generated
     /// modules (only files whose bytes changed).
     pub fn generate(&self) -> Result<(), BuildError> {
-        let out_dir = self.out_dir.as_ref().ok_or(BuildError::NoOutDir)?;
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(BuildError::NoOutDir)?,
+        };
+        for (path, attribute) in self
+            .options
+            .type_attributes
+            .iter()
+            .chain(&self.options.field_attributes)
+        {
+            check_attribute(attribute).map_err(|why| BuildError::Attribute(path.clone(), attribute.clone(), why))?;
+        }
         let mut sources = Vec::new();
         for path in &self.schemas {
             // Printed before reading, so a missing file that is created later re-runs the build.
             println!("cargo:rerun-if-changed={}", path.display());
             sources.push(SchemaSource::read(path).map_err(|e| BuildError::Io(path.clone(), e))?);
         }
-        let output = crate::generate_modules_with(&sources, self.options).map_err(BuildError::Schema)?;
-        output.write(out_dir).map_err(|e| BuildError::Io(out_dir.clone(), e))?;
+        let output = crate::generate_modules_with(&sources, &self.options).map_err(BuildError::Schema)?;
+        output.write(&out_dir).map_err(|e| BuildError::Io(out_dir.clone(), e))?;
         Ok(())
+    }
+}
+
+/// One or more outer attributes (`#[derive(Hash)]`), or why not.
+fn check_attribute(attribute: &str) -> Result<(), String> {
+    use syn::parse::Parser;
+    match syn::Attribute::parse_outer.parse_str(attribute) {
+        Ok(attributes) if !attributes.is_empty() => Ok(()),
+        Ok(_) => Err("write it as `#[...]`".to_owned()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_are_checked_before_anything_is_read() {
+        let error = Builder::new()
+            .schema("no-such-file.yaml")
+            .out_dir(std::env::temp_dir())
+            .type_attribute("BookKey", "derive(Hash)")
+            .generate()
+            .expect_err("not an attribute");
+        assert!(
+            error
+                .to_string()
+                .starts_with("ddbgen: the attribute `derive(Hash)` for `BookKey` is not Rust"),
+            "{error}"
+        );
+        assert!(check_attribute("#[derive(Eq, Hash)] #[serde(default)]").is_ok());
     }
 }

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod builder;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;
@@ -128,11 +129,11 @@ fn duplicate_table_names(modules: &[(String, String, ir::Model)]) -> Vec<Diagnos
 
 /// One Rust file per schema (`library.yaml` → `library.rs`), as `build.rs` includes them.
 pub fn generate_modules(sources: &[SchemaSource]) -> Result<Output, Diagnostics> {
-    generate_modules_with(sources, emit::Options::default())
+    generate_modules_with(sources, &emit::Options::default())
 }
 
 /// [`generate_modules`] with generation [`Options`](emit::Options) other than the defaults.
-pub fn generate_modules_with(sources: &[SchemaSource], options: emit::Options) -> Result<Output, Diagnostics> {
+pub fn generate_modules_with(sources: &[SchemaSource], options: &emit::Options) -> Result<Output, Diagnostics> {
     let mut output = Output::default();
     for (module, source, model) in compile(sources)? {
         output.files.insert(
@@ -153,7 +154,7 @@ pub fn generate_crate(sources: &[SchemaSource], settings: &CrateSettings) -> Res
     for (module, source, model) in &modules {
         output.files.insert(
             PathBuf::from(format!("src/{module}.rs")),
-            emit::emit_module(model, source, settings.options),
+            emit::emit_module(model, source, &settings.options),
         );
     }
     Ok(output)

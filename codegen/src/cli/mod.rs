@@ -132,7 +132,10 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<SchemaSource>, String> {
 
 fn generate(args: &GenerateArgs) -> Result<Output, String> {
     let sources = read_all(&args.schemas)?;
-    let options = crate::emit::Options { serde: !args.no_serde };
+    let options = crate::emit::Options {
+        serde: !args.no_serde,
+        ..Default::default()
+    };
     let result = match &args.crate_name {
         Some(name) => crate::generate_crate(
             &sources,
@@ -143,7 +146,7 @@ fn generate(args: &GenerateArgs) -> Result<Output, String> {
                 options,
             },
         ),
-        None => crate::generate_modules_with(&sources, options),
+        None => crate::generate_modules_with(&sources, &options),
     };
     result.map_err(|d| d.to_string())
 }

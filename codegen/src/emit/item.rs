@@ -9,7 +9,7 @@ use crate::ir::{Field, FieldOrigin, Table};
 
 /// `Book`, `NewBook`, their `Default`, conversion and validation, and the fields' check
 /// functions.
-pub(crate) fn item_types(table: &Table, options: Options) -> TokenStream {
+pub(crate) fn item_types(table: &Table, options: &Options) -> TokenStream {
     let rt = rt();
     let names = &table.names;
     let (item, new_item) = (ident(&names.item), ident(&names.new_item));
@@ -29,10 +29,10 @@ pub(crate) fn item_types(table: &Table, options: Options) -> TokenStream {
         .iter()
         .filter(|f| f.origin == FieldOrigin::Declared)
         .collect();
-    let item_derives = data_derives(false, options);
-    let new_derives = data_derives(derives_default(&declared), options);
-    let item_fields = all.iter().map(|f| struct_field(f, options));
-    let new_fields = declared.iter().map(|f| struct_field(f, options));
+    let item_derives = data_derives(&names.item, false, options);
+    let new_derives = data_derives(&names.new_item, derives_default(&declared), options);
+    let item_fields = all.iter().map(|f| struct_field(&names.item, f, options));
+    let new_fields = declared.iter().map(|f| struct_field(&names.new_item, f, options));
     let default = default_impl(&new_item, &declared);
     let encode = codec::encode_fields(&table.fields);
     let from_item = codec::from_item_impl(&item, &table.fields);

@@ -31,12 +31,12 @@ fn self_arg(field: &Field) -> TokenStream {
 }
 
 /// `BookKey`, `Book::key()` and the sort-key encoder.
-pub(crate) fn key_items(table: &Table, options: Options) -> TokenStream {
+pub(crate) fn key_items(table: &Table, options: &Options) -> TokenStream {
     let rt = rt();
     let (item, key) = (ident(&table.names.item), ident(&table.names.key));
-    let derives = data_derives(false, options);
+    let derives = data_derives(&table.names.key, false, options);
     let key_fields: Vec<&Field> = table.key_fields();
-    let struct_fields = key_fields.iter().map(|f| struct_field(f, options));
+    let struct_fields = key_fields.iter().map(|f| struct_field(&table.names.key, f, options));
     let copies = key_fields.iter().map(|f| {
         let name = ident(&f.ident);
         if is_copy(&f.ty) {

@@ -15,7 +15,7 @@ pub(crate) fn query_methods(table: &Table) -> TokenStream {
 }
 
 /// The query types: levels of narrowing, and projection types.
-pub(crate) fn query_types(table: &Table, options: Options) -> TokenStream {
+pub(crate) fn query_types(table: &Table, options: &Options) -> TokenStream {
     let levels = table.queries.iter().map(|plan| match &plan.sort {
         Some(sort) => sort
             .levels
@@ -284,10 +284,13 @@ fn comparison_doc(part_name: &str, comparison: Comparison) -> String {
 }
 
 /// The type read from an index that does not hold whole items.
-fn projection_type(index: &Index, projection: &Projection, options: Options) -> TokenStream {
+fn projection_type(index: &Index, projection: &Projection, options: &Options) -> TokenStream {
     let name = ident(&projection.name);
-    let derives = data_derives(false, options);
-    let struct_fields = projection.fields.iter().map(|f| struct_field(f, options));
+    let derives = data_derives(&projection.name, false, options);
+    let struct_fields = projection
+        .fields
+        .iter()
+        .map(|f| struct_field(&projection.name, f, options));
     let from_item = codec::from_item_impl(&name, &projection.fields);
     let doc = format!(
         " What index `{}` holds of an item: its keys{}.",

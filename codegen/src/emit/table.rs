@@ -7,7 +7,7 @@ use super::{Options, doc, ident, item, key, query, repository, runtime_import, u
 use crate::ir::Table;
 
 /// `pub mod book { .. }` for one table.
-pub(crate) fn table_module(table: &Table, options: Options) -> TokenStream {
+pub(crate) fn table_module(table: &Table, options: &Options) -> TokenStream {
     let module = ident(&table.names.module);
     let module_doc = doc(Some(&format!("The `{}` table.", table.table_name)));
     let runtime_import = runtime_import();

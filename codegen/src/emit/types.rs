@@ -7,14 +7,14 @@ use super::{Options, codec, data_derives, default_impl, derives_default, doc, id
 use crate::ir::{EnumVariant, Field, NamedKind, NamedType};
 
 /// An enum or object of `types:`.
-pub(crate) fn named_type(ty: &NamedType, options: Options) -> TokenStream {
+pub(crate) fn named_type(ty: &NamedType, options: &Options) -> TokenStream {
     match &ty.kind {
         NamedKind::Enum(variants) => string_enum(ty, variants, options),
         NamedKind::Object(fields) => object(ty, fields, options),
     }
 }
 
-fn string_enum(ty: &NamedType, values: &[EnumVariant], options: Options) -> TokenStream {
+fn string_enum(ty: &NamedType, values: &[EnumVariant], options: &Options) -> TokenStream {
     let rt = rt();
     let name = ident(&ty.name);
     let names: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
@@ -40,13 +40,18 @@ fn string_enum(ty: &NamedType, values: &[EnumVariant], options: Options) -> Toke
             #variant,
         }
     });
+    let extra = options.type_attributes(&ty.name);
     let derives = if options.serde {
         quote! {
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, #rt::serde::Serialize, #rt::serde::Deserialize)]
             #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+            #extra
         }
     } else {
-        quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)])
+        quote! {
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            #extra
+        }
     };
     quote! {
         #docs
@@ -118,14 +123,14 @@ fn string_enum(ty: &NamedType, values: &[EnumVariant], options: Options) -> Toke
     }
 }
 
-fn object(ty: &NamedType, fields: &[Field], options: Options) -> TokenStream {
+fn object(ty: &NamedType, fields: &[Field], options: &Options) -> TokenStream {
     let rt = rt();
     let name = ident(&ty.name);
     let type_name = &ty.name;
     let docs = doc(Some(ty.doc.as_deref().unwrap_or("A nested object, stored as a map.")));
     let fields_ref: Vec<&Field> = fields.iter().collect();
-    let derives = data_derives(derives_default(&fields_ref), options);
-    let struct_fields = fields.iter().map(|f| struct_field(f, options));
+    let derives = data_derives(&ty.name, derives_default(&fields_ref), options);
+    let struct_fields = fields.iter().map(|f| struct_field(&ty.name, f, options));
     let default = default_impl(&name, &fields_ref);
     let encode = if fields.is_empty() {
         quote!(Some(#rt::AttributeValue::M(#rt::AttributeMap::new())))
