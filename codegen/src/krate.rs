@@ -57,6 +57,7 @@ pub(crate) fn crate_files(settings: &CrateSettings, modules: &[(String, String, 
     let ctx = context! {
         marker => GENERATED_MARKER,
         crate_name => settings.name.clone(),
+        crate_ident => settings.name.replace('-', "_"),
         runtime_path => settings.runtime_path.clone(),
         runtime_version => env!("CARGO_PKG_VERSION"),
         out_dir => settings.out_dir.clone(),
