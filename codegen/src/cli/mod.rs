@@ -8,6 +8,15 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::{CrateSettings, Output, SchemaSource};
 
+/// What `ddbgen --version` prints after the name: the generator's version and the runtime API
+/// its code needs (`ddbgen-runtime` with `RUNTIME_API_V2`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (generates code for ddbgen-runtime ",
+    env!("CARGO_PKG_VERSION"),
+    ", runtime API v2)"
+);
+
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: `check` found stale output.
@@ -17,7 +26,7 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// ddbgen: typed Rust for Amazon DynamoDB, generated from YAML table definitions.
 #[derive(Debug, Parser)]
-#[command(name = "ddbgen", version, about)]
+#[command(name = "ddbgen", version = VERSION, about)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -149,4 +158,23 @@ fn generate(args: &GenerateArgs) -> Result<Output, String> {
         None => crate::generate_modules_with(&sources, &options),
     };
     result.map_err(|d| d.to_string())
+}
+
+#[cfg(test)]
+mod version_tests {
+    use clap::Parser;
+
+    #[test]
+    fn version_names_the_generator_and_the_runtime_api() {
+        let error = super::Cli::try_parse_from(["ddbgen", "--version"]).expect_err("prints the version");
+        let text = error.render().to_string();
+        assert_eq!(
+            text.trim(),
+            format!(
+                "ddbgen {0} (generates code for ddbgen-runtime {0}, runtime API v{1})",
+                env!("CARGO_PKG_VERSION"),
+                crate::emit::RUNTIME_API
+            )
+        );
+    }
 }
