@@ -1,6 +1,6 @@
 //! The checked, emit-ready model: what the emitters read, and all they read.
 //!
-//! Lowering ([`lower`]) decides everything here once: every generated Rust name (registered per
+//! Lowering ([`lower()`]) decides everything here once: every generated Rust name (registered per
 //! scope in [`names`], so a clash is a schema error and never broken Rust), how each field is
 //! stored ([`Codec`], [`KeyType`]), what a type refers to ([`FieldType::Enum`],
 //! [`FieldType::Object`], and where recursion needs a `Box`), exact rule bounds

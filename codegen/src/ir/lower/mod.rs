@@ -1,10 +1,10 @@
 //! Lowering: the serde model of one file into the checked [`Model`], with every rule of the
 //! generator. All problems of a file are collected and returned together.
 //!
-//! One file per seam: [`types`] (named types, enum variants, recursion), [`fields`] (a field,
-//! its type, codec and literals), [`rules`] (validation rules with exact bounds), [`keys`]
-//! (hash, range and composite keys), [`managed`] (audit columns, version, TTL), [`indexes`],
-//! and [`plan`], which gives every generated item its Rust name through the registries of
+//! One file per seam: `types` (named types, enum variants, recursion), `fields` (a field,
+//! its type, codec and literals), `rules` (validation rules with exact bounds), `keys`
+//! (hash, range and composite keys), `managed` (audit columns, version, TTL), `indexes`,
+//! and `plan`, which gives every generated item its Rust name through the registries of
 //! [`super::names`] once the structure is known.
 
 mod fields;
