@@ -136,6 +136,33 @@ fn a_table_name_used_in_two_files_is_refused() {
     let error = ddbgen::compile(&[file("a.yaml", "Book"), file("b.yaml", "Author")]).expect_err("refused");
     assert_eq!(
         error.to_string(),
-        "b.yaml:3:3: error: table `Author` stores its items in DynamoDB table `shared`, which table `Book` (at a.yaml:3:3) uses too\n  help: give each table its own `table_name:`; several item kinds in one table are single-table entities, not two tables"
+        "b.yaml:3:3: error: table `Author` stores its items in DynamoDB table `shared`, which table `Book` uses too\n  |\n3 |   Author:\n  |   ^^^^^^\n  = note: table `Book` is declared here at a.yaml:3:3\n  = help: give each table its own `table_name:`; several item kinds in one table are single-table entities, not two tables"
     );
+}
+
+/// `validate --format json`: every diagnostic of every file as an object editors and CI
+/// annotations read, with the marked span and related places; `[]` and exit 0 when valid.
+#[test]
+fn validate_reports_json_for_tools() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace");
+    let broken = workspace.join("tests/fixtures/broken/several_errors_at_once.yaml");
+    let (code, out, _) = run_cli(&["validate", "--format", "json", broken.to_str().expect("path")]);
+    assert_eq!(code, ExitCode::from(ddbgen::cli::EXIT_ERROR));
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON on stdout");
+    let list = json.as_array().expect("an array");
+    assert_eq!(list.len(), 3, "{out}");
+    assert_eq!(
+        (&list[0]["line"], &list[0]["column"], &list[0]["end_column"]),
+        (&serde_json::json!(4), &serde_json::json!(15), &serde_json::json!(19))
+    );
+    assert_eq!(list[0]["message"], "no field named `isbm`");
+    assert_eq!(list[0]["help"], "did you mean `isbn`?");
+    let clash = workspace.join("tests/fixtures/broken/index_names_normalise_alike.yaml");
+    let (_, out, _) = run_cli(&["validate", "--format", "json", clash.to_str().expect("path")]);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(json[0]["related"][0]["line"], 9, "{out}");
+    assert_eq!(json[0]["related"][0]["label"], "generated here first");
+    let good = workspace.join("schemas/library.yaml");
+    let (code, out, _) = run_cli(&["validate", "--format", "json", good.to_str().expect("path")]);
+    assert_eq!((code, out.trim()), (ExitCode::from(ddbgen::cli::EXIT_OK), "[]"));
 }

@@ -1,4 +1,7 @@
-//! Errors about a schema, for people: where (`file:line:column`), what, and how to fix it.
+//! Errors about a schema, for people: where (`file:line:column`), what, and how to fix it,
+//! with the source line and a caret under what is wrong (and a label under a related place,
+//! such as where a clashing name was first generated), like the Rust compiler's; and as JSON
+//! for editors and CI annotations.
 
 use std::fmt;
 
@@ -22,6 +25,64 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it, in one line.
     pub help: Option<String>,
+    /// Other places that explain this one (where a clashing name was first generated).
+    pub related: Vec<Related>,
+    /// The source line and the marked columns, once the file's text is attached
+    /// ([`Diagnostics::with_sources`]).
+    pub snippet: Option<Snippet>,
+}
+
+/// A second place a diagnostic points at, with a label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// The schema file.
+    pub file: String,
+    /// Where in it.
+    pub pos: Pos,
+    /// What is there (`first generated here`).
+    pub label: String,
+    /// Its source line, once attached.
+    pub snippet: Option<Snippet>,
+}
+
+/// A source line and the columns to mark in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// The line, without its end of line.
+    pub line: String,
+    /// Width of the marked text, in characters (at least 1).
+    pub width: usize,
+}
+
+impl Snippet {
+    /// The line `pos` stands in, marking the YAML token that starts there: a quoted string to
+    /// its closing quote, a plain scalar or key to where flow punctuation, a comment, `: ` or
+    /// a `:` that ends the line ends it.
+    fn at(text: &str, pos: Pos) -> Option<Self> {
+        let line = text.lines().nth(usize::try_from(pos.line).ok()?.checked_sub(1)?)?;
+        let start: String = line
+            .chars()
+            .skip(usize::try_from(pos.column).ok()?.saturating_sub(1))
+            .collect();
+        let width = match start.chars().next() {
+            Some(quote @ ('"' | '\'')) => start[1..]
+                .find(quote)
+                .map_or(start.chars().count(), |end| start[..end + 2].chars().count()),
+            _ => {
+                let end = start
+                    .char_indices()
+                    .find(|(i, c)| {
+                        matches!(c, ',' | '}' | ']' | '#') || start[*i..].starts_with(": ") || &start[*i..] == ":"
+                    })
+                    .map_or(start.len(), |(i, _)| i);
+                start[..end].trim_end().chars().count()
+            }
+        };
+        Some(Snippet {
+            line: line.to_owned(),
+            width: width.max(1),
+        })
+    }
 }
 
 impl Diagnostic {
@@ -32,7 +93,47 @@ impl Diagnostic {
             pos,
             message: message.into(),
             help: None,
+            related: Vec::new(),
+            snippet: None,
         }
+    }
+
+    /// Adds a related place with a label (`first generated here`).
+    pub fn with_related(mut self, file: impl Into<String>, pos: Pos, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            file: file.into(),
+            pos,
+            label: label.into(),
+            snippet: None,
+        });
+        self
+    }
+
+    /// The diagnostic as a JSON object for editors and CI annotations: `file`, `line`,
+    /// `column`, `end_column` (exclusive, when the source was attached), `message`, `help`,
+    /// and `related` places with their `label`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let place = |file: &str, pos: Pos, snippet: &Option<Snippet>| {
+            serde_json::json!({
+                "file": file,
+                "line": pos.line,
+                "column": pos.column,
+                "end_column": snippet.as_ref().map(|s| pos.column + s.width as u64),
+            })
+        };
+        let mut object = place(&self.file, self.pos, &self.snippet);
+        object["message"] = self.message.clone().into();
+        object["help"] = self.help.clone().into();
+        object["related"] = self
+            .related
+            .iter()
+            .map(|r| {
+                let mut related = place(&r.file, r.pos, &r.snippet);
+                related["label"] = r.label.clone().into();
+                related
+            })
+            .collect();
+        object
     }
 
     /// Adds the one-line hint.
@@ -42,6 +143,16 @@ impl Diagnostic {
     }
 }
 
+/// The first line of every diagnostic is `file:line:column: error: message`, which editors,
+/// CI annotations and grep read; the source lines follow in the Rust compiler's layout:
+///
+/// ```text
+/// schemas/library.yaml:4:15: error: no field named `isbm`
+///   |
+/// 4 |     hash_key: isbm
+///   |               ^^^^
+///   = help: did you mean `isbn`?
+/// ```
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -49,8 +160,47 @@ impl fmt::Display for Diagnostic {
             "{}:{}:{}: error: {}",
             self.file, self.pos.line, self.pos.column, self.message
         )?;
+        let lines = std::iter::once(self.pos.line).chain(self.related.iter().map(|r| r.pos.line));
+        let gutter = lines.max().unwrap_or(1).to_string().len();
+        let mark = |f: &mut fmt::Formatter<'_>, pos: Pos, snippet: &Snippet, marker: char, label: &str| {
+            let indent: String = snippet
+                .line
+                .chars()
+                .take(usize::try_from(pos.column).unwrap_or(1).saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let marks: String = std::iter::repeat_n(marker, snippet.width).collect();
+            let label = if label.is_empty() {
+                String::new()
+            } else {
+                format!(" {label}")
+            };
+            write!(
+                f,
+                "\n{:gutter$} |\n{:>gutter$} | {}\n{:gutter$} | {indent}{marks}{label}",
+                "", pos.line, snippet.line, ""
+            )
+        };
+        if let Some(snippet) = &self.snippet {
+            mark(f, self.pos, snippet, '^', "")?;
+        }
+        for related in &self.related {
+            match &related.snippet {
+                Some(snippet) if related.file == self.file => mark(f, related.pos, snippet, '-', &related.label)?,
+                _ => write!(
+                    f,
+                    "\n{:gutter$} = note: {} at {}:{}:{}",
+                    "", related.label, related.file, related.pos.line, related.pos.column
+                )?,
+            }
+        }
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            let indent = if self.snippet.is_some() {
+                " ".repeat(gutter)
+            } else {
+                " ".to_owned()
+            };
+            write!(f, "\n{indent} = help: {help}")?;
         }
         Ok(())
     }
@@ -61,6 +211,25 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// Attaches each file's source line to the diagnostics (and related places) in it, so that
+    /// they print with the line and a caret.
+    pub fn with_sources(mut self, sources: &[crate::SchemaSource]) -> Self {
+        let text = |file: &str| sources.iter().find(|s| s.name == file).map(|s| s.text.as_str());
+        for diagnostic in &mut self.0 {
+            diagnostic.snippet = text(&diagnostic.file).and_then(|t| Snippet::at(t, diagnostic.pos));
+            for related in &mut diagnostic.related {
+                related.snippet = text(&related.file).and_then(|t| Snippet::at(t, related.pos));
+            }
+        }
+        self
+    }
+
+    /// Every diagnostic as a JSON array (see [`Diagnostic::to_json`]).
+    pub fn to_json(&self) -> String {
+        let list: Vec<serde_json::Value> = self.0.iter().map(Diagnostic::to_json).collect();
+        serde_json::to_string_pretty(&list).unwrap_or_default()
+    }
+
     /// Sorts by file and position, so output is stable.
     pub fn sorted(mut self) -> Self {
         self.0.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
@@ -120,6 +289,27 @@ mod tests {
     #[test]
     fn renders_file_line_column_and_help() {
         let d = Diagnostic::new("a.yaml", Pos { line: 3, column: 7 }, "bad").with_help("fix it");
-        assert_eq!(d.to_string(), "a.yaml:3:7: error: bad\n  help: fix it");
+        assert_eq!(d.to_string(), "a.yaml:3:7: error: bad\n  = help: fix it");
+    }
+
+    #[test]
+    fn renders_the_line_a_caret_and_related_places() {
+        let source = crate::SchemaSource {
+            name: "a.yaml".to_owned(),
+            text: "tables:\n  Book:\n    hash_key: isbm   # typo\n    range_key: \"x y\"\n".to_owned(),
+        };
+        let d = Diagnostic::new("a.yaml", Pos { line: 3, column: 15 }, "no field named `isbm`")
+            .with_help("did you mean `isbn`?")
+            .with_related("a.yaml", Pos { line: 4, column: 16 }, "and here");
+        let d = Diagnostics(vec![d]).with_sources(&[source]);
+        assert_eq!(
+            d.to_string(),
+            "a.yaml:3:15: error: no field named `isbm`\n  |\n3 |     hash_key: isbm   # typo\n  |               ^^^^\n  |\n4 |     range_key: \"x y\"\n  |                -----  and here\n  = help: did you mean `isbn`?"
+                .replace("-----  and", "----- and")
+        );
+        let json: serde_json::Value = serde_json::from_str(&d.to_json()).expect("json");
+        assert_eq!(json[0]["end_column"], 19);
+        assert_eq!(json[0]["related"][0]["label"], "and here");
+        assert_eq!(json[0]["help"], "did you mean `isbn`?");
     }
 }

@@ -95,7 +95,7 @@ pub fn compile(sources: &[SchemaSource]) -> Result<Vec<(String, String, ir::Mode
     if errors.is_empty() {
         Ok(modules)
     } else {
-        Err(Diagnostics(errors).sorted())
+        Err(Diagnostics(errors).sorted().with_sources(sources))
     }
 }
 
@@ -112,10 +112,11 @@ fn duplicate_table_names(modules: &[(String, String, ir::Model)]) -> Vec<Diagnos
                         source.as_str(),
                         table.span,
                         format!(
-                            "table `{}` stores its items in DynamoDB table `{}`, which table `{}` (at {first_source}:{}:{}) uses too",
-                            table.names.item, table.table_name, first_table.names.item, first_table.span.line, first_table.span.column
+                            "table `{}` stores its items in DynamoDB table `{}`, which table `{}` uses too",
+                            table.names.item, table.table_name, first_table.names.item
                         ),
                     )
+                    .with_related(*first_source, first_table.span, format!("table `{}` is declared here", first_table.names.item))
                     .with_help("give each table its own `table_name:`; several item kinds in one table are single-table entities, not two tables"),
                 ),
                 None => {

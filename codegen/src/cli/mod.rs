@@ -45,9 +45,22 @@ pub enum Command {
         /// Schema files.
         #[arg(required = true)]
         schemas: Vec<PathBuf>,
+        /// `text` (the source line and a caret, on stderr) or `json` (an array of
+        /// diagnostics on stdout, `[]` when there are none, for editors and CI annotations).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Print the JSON Schema of the YAML format (for editors' YAML language server).
     Schema,
+}
+
+/// How `validate` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For tools: `[{file, line, column, end_column, message, help, related}]`.
+    Json,
 }
 
 /// Arguments of `generate` and `check`.
@@ -88,8 +101,16 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
                 .map_err(|e| e.to_string())?;
             Ok(EXIT_OK)
         }
-        Command::Validate { schemas } => {
+        Command::Validate { schemas, format } => {
             let sources = read_all(&schemas)?;
+            if format == Format::Json {
+                let (json, code) = match crate::compile(&sources) {
+                    Ok(_) => ("[]".to_owned(), EXIT_OK),
+                    Err(diagnostics) => (diagnostics.to_json(), EXIT_ERROR),
+                };
+                writeln!(out, "{json}").map_err(|e| e.to_string())?;
+                return Ok(code);
+            }
             crate::compile(&sources).map_err(|d| d.to_string())?;
             for source in &sources {
                 writeln!(out, "ok: {}", source.name).map_err(|e| e.to_string())?;

@@ -27,9 +27,9 @@ impl Lowering<'_> {
                 continue;
             };
             if let Err(clash) = scope.claim(&field.ident, format!("field `{name}`"), Some(field.span)) {
-                self.error_key(
-                    &field_path,
-                    clash.message(&self.file.name),
+                self.clash(
+                    field.span,
+                    &clash,
                     "rename one of the fields; keep the stored name with `attribute:`",
                 );
                 continue;

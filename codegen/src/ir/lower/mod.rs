@@ -62,6 +62,15 @@ impl Lowering<'_> {
             .push(Diagnostic::new(&self.file.name, span, message).with_help(help));
     }
 
+    /// A name generated twice: the error at `span`, with the first claim's place as related.
+    fn clash(&mut self, span: Span, clash: &super::names::Clash, help: &str) {
+        let mut diagnostic = Diagnostic::new(&self.file.name, span, clash.message()).with_help(help);
+        if let Some(first) = clash.first_span {
+            diagnostic = diagnostic.with_related(&self.file.name, first, "generated here first");
+        }
+        self.errors.push(diagnostic);
+    }
+
     /// Where the key of the entry at `path` stands.
     fn span(&self, path: &YamlPath) -> Span {
         self.file.positions.key(path)

@@ -7,10 +7,10 @@ use heck::ToUpperCamelCase;
 
 use super::Lowering;
 use super::keys::managed_field;
-use crate::ir::names::{Clash, Scope, escape, snake};
+use crate::ir::names::{Scope, escape, snake};
 use crate::ir::{
     Comparison, Field, FieldOrigin, FieldType, Index, Model, Projection, ProjectionKind, QueryLevel, QueryPlan,
-    RangeKey, Rules, Scalar, SortPlan, Span, Table, UpdateMethod, UpdateOp,
+    RangeKey, Rules, Scalar, SortPlan, Table, UpdateMethod, UpdateOp,
 };
 
 /// The methods every repository has.
@@ -57,10 +57,6 @@ impl Lowering<'_> {
         let mut tables = std::mem::take(&mut model.tables);
         tables.retain_mut(|table| self.plan_table(table, &mut modules));
         model.tables = tables;
-    }
-
-    fn clash(&mut self, span: Span, clash: &Clash, help: &str) {
-        self.error_span(span, clash.message(&self.file.name), help);
     }
 
     /// Names everything of one table; `false` when the table cannot be generated at all.

@@ -117,10 +117,10 @@ impl Lowering<'_> {
                 },
             };
             if let Err(clash) = scope.claim(&ident, format!("value {value:?}"), Some(span)) {
-                self.error(
-                    &value_path,
-                    clash.message(&self.file.name),
-                    format!("name one of the variants: `{{ value: {value:?}, name: OtherName }}`"),
+                self.clash(
+                    span,
+                    &clash,
+                    &format!("name one of the variants: `{{ value: {value:?}, name: OtherName }}`"),
                 );
                 continue;
             }
