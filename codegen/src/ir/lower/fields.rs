@@ -61,10 +61,7 @@ impl Lowering<'_> {
             Ok(ty) => ty,
             Err(why) => {
                 let type_names: Vec<&str> = self.file.document.types.keys().map(String::as_str).collect();
-                let help = match did_you_mean(
-                    def.ty.trim(),
-                    BUILTIN_TYPES.iter().copied().chain(type_names.iter().copied()),
-                ) {
+                let help = match suggest_type(def.ty.trim(), &type_names) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => "see `ddbgen schema` for the types".to_owned(),
                 };
@@ -305,9 +302,54 @@ impl Lowering<'_> {
     }
 }
 
+/// The type text with each misspelt word replaced by the closest type name, inside generics
+/// too (`list<strng>` → `list<string>`), when every unknown word has a close match.
+fn suggest_type(text: &str, type_names: &[&str]) -> Option<String> {
+    const GENERICS: &[&str] = &["list", "map", "set", "integer"];
+    let known = |word: &str| BUILTIN_TYPES.contains(&word) || GENERICS.contains(&word) || type_names.contains(&word);
+    let candidates = || {
+        BUILTIN_TYPES
+            .iter()
+            .chain(GENERICS)
+            .copied()
+            .chain(type_names.iter().copied())
+    };
+    let mut out = String::new();
+    let mut changed = false;
+    for piece in text.split_inclusive(|c: char| matches!(c, '<' | '>' | ',' | ' ')) {
+        let word = piece.trim_end_matches(|c: char| matches!(c, '<' | '>' | ',' | ' '));
+        let rest = &piece[word.len()..];
+        if word.is_empty() || known(word) {
+            out.push_str(piece);
+            continue;
+        }
+        out.push_str(did_you_mean(word, candidates())?);
+        out.push_str(rest);
+        changed = true;
+    }
+    changed.then_some(out)
+}
+
 /// A name the schema may give a field: a letter or `_`, then letters, digits, `_` or `-`.
 pub(super) fn is_field_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suggest_type;
+
+    #[test]
+    fn misspelt_words_are_suggested_inside_generics() {
+        assert_eq!(suggest_type("list<strng>", &[]).as_deref(), Some("list<string>"));
+        assert_eq!(
+            suggest_type("map<string, Autor>", &["Author"]).as_deref(),
+            Some("map<string, Author>")
+        );
+        assert_eq!(suggest_type("lst<u8>", &[]).as_deref(), Some("list<u8>"));
+        assert_eq!(suggest_type("strng", &[]).as_deref(), Some("string"));
+        assert_eq!(suggest_type("list<zzzzzzzz>", &[]), None);
+    }
 }
