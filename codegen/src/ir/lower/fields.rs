@@ -316,8 +316,9 @@ fn suggest_type(text: &str, type_names: &[&str]) -> Option<String> {
     };
     let mut out = String::new();
     let mut changed = false;
-    for piece in text.split_inclusive(|c: char| matches!(c, '<' | '>' | ',' | ' ')) {
-        let word = piece.trim_end_matches(|c: char| matches!(c, '<' | '>' | ',' | ' '));
+    const PUNCTUATION: [char; 4] = ['<', '>', ',', ' '];
+    for piece in text.split_inclusive(PUNCTUATION) {
+        let word = piece.trim_end_matches(PUNCTUATION);
         let rest = &piece[word.len()..];
         if word.is_empty() || known(word) {
             out.push_str(piece);
