@@ -30,6 +30,8 @@ pub struct Diagnostic {
     /// The source line and the marked columns, once the file's text is attached
     /// ([`Diagnostics::with_sources`]).
     pub snippet: Option<Snippet>,
+    /// How many characters to mark, when it is known better than the token at `pos`.
+    pub width: Option<usize>,
 }
 
 /// A second place a diagnostic points at, with a label.
@@ -95,7 +97,14 @@ impl Diagnostic {
             help: None,
             related: Vec::new(),
             snippet: None,
+            width: None,
         }
+    }
+
+    /// Marks `width` characters from the position (a word inside a string).
+    pub fn with_width(mut self, width: usize) -> Self {
+        self.width = Some(width.max(1));
+        self
     }
 
     /// Adds a related place with a label (`first generated here`).
@@ -217,6 +226,9 @@ impl Diagnostics {
         let text = |file: &str| sources.iter().find(|s| s.name == file).map(|s| s.text.as_str());
         for diagnostic in &mut self.0 {
             diagnostic.snippet = text(&diagnostic.file).and_then(|t| Snippet::at(t, diagnostic.pos));
+            if let (Some(snippet), Some(width)) = (&mut diagnostic.snippet, diagnostic.width) {
+                snippet.width = width;
+            }
             for related in &mut diagnostic.related {
                 related.snippet = text(&related.file).and_then(|t| Snippet::at(t, related.pos));
             }

@@ -25,12 +25,51 @@ pub struct SchemaFile {
     pub document: Document,
     /// Where each key and value stands.
     pub positions: Positions,
+    /// The file's text, for positions inside a value.
+    pub text: String,
 }
 
 impl SchemaFile {
     /// A diagnostic pointing at the value at `path`.
     pub fn error_at(&self, path: &YamlPath, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(&self.name, self.positions.value(path), message)
+    }
+
+    /// A diagnostic pointing `offset` characters into the string value at `path`, marking
+    /// `width` characters: inside a quoted or plain scalar written without escapes, where
+    /// that text stands in the file; at the value's start otherwise.
+    pub fn error_inside(
+        &self,
+        path: &YamlPath,
+        inner: &str,
+        offset: usize,
+        width: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let pos = self.positions.value(path);
+        let line = usize::try_from(pos.line)
+            .ok()
+            .and_then(|n| self.text.lines().nth(n.checked_sub(1)?))
+            .unwrap_or_default();
+        let start: String = line
+            .chars()
+            .skip(usize::try_from(pos.column).unwrap_or(1).saturating_sub(1))
+            .collect();
+        let quote = usize::from(start.starts_with(['"', '\'']));
+        let written_as_is = start.chars().skip(quote).collect::<String>().starts_with(inner);
+        let diagnostic = Diagnostic::new(&self.name, pos, message);
+        if written_as_is {
+            Diagnostic {
+                pos: crate::diagnostic::Pos {
+                    line: pos.line,
+                    column: pos.column + (quote + offset) as u64,
+                },
+                ..diagnostic
+            }
+            .with_width(width)
+        } else {
+            diagnostic
+        }
     }
 
     /// A diagnostic pointing at the key of the entry at `path`.
@@ -53,6 +92,7 @@ pub fn parse(name: &str, text: &str) -> Result<SchemaFile, Diagnostics> {
             name: name.to_owned(),
             document,
             positions,
+            text: text.to_owned(),
         }),
         Err(error) => Err(Diagnostics(vec![yaml_diagnostic(name, &error)])),
     }

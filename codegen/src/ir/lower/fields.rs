@@ -65,7 +65,20 @@ impl Lowering<'_> {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => "see `ddbgen schema` for the types".to_owned(),
                 };
-                self.error(&type_path, why, help);
+                // Point at the word that is not a type (`strng` in `list<strng>`).
+                let word = why
+                    .split('`')
+                    .nth(1)
+                    .filter(|w| why.ends_with("is not a type") && !w.is_empty());
+                let diagnostic = match word.and_then(|w| def.ty.find(w).map(|at| (w, at))) {
+                    Some((w, at)) => {
+                        let offset = def.ty[..at].chars().count();
+                        self.file
+                            .error_inside(&type_path, &def.ty, offset, w.chars().count(), why)
+                    }
+                    None => self.file.error_at(&type_path, why),
+                };
+                self.errors.push(diagnostic.with_help(help));
                 return None;
             }
         };

@@ -80,13 +80,24 @@ impl Lowering<'_> {
                     "remove it, or make the field a `string`",
                 );
             } else if let Err(e) = regex::Regex::new(pattern) {
-                let last_line = e.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                let text = e.to_string();
+                let last_line = text.lines().last().unwrap_or_default().trim().to_owned();
                 let first_line = last_line.strip_prefix("error: ").unwrap_or(&last_line).to_owned();
-                self.error(
-                    &path.child("pattern"),
-                    format!("invalid regular expression: {first_line}"),
-                    "patterns use Rust `regex` syntax",
-                );
+                let message = format!("invalid regular expression: {first_line}");
+                // The regex error repeats the pattern indented by four spaces, with carets
+                // under the offending part on the next line.
+                let carets = text.lines().find(|l| l.trim_start().starts_with('^'));
+                let diagnostic = match carets {
+                    Some(carets) => {
+                        let offset = carets.chars().take_while(|c| *c == ' ').count().saturating_sub(4);
+                        let width = carets.trim().chars().count();
+                        self.file
+                            .error_inside(&path.child("pattern"), pattern, offset, width, message)
+                    }
+                    None => self.file.error_at(&path.child("pattern"), message),
+                };
+                self.errors
+                    .push(diagnostic.with_help("patterns use Rust `regex` syntax"));
             } else {
                 rules.pattern = Some(pattern.clone());
             }
