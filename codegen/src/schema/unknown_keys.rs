@@ -81,8 +81,37 @@ fn step<'a>(root: &'a Value, schema: &'a Value, key: &str) -> Step<'a> {
 /// The unknown keys of a document, each with its position and a hint.
 pub(crate) fn unknown_keys(file: &str, positions: &Positions, schema: &Value) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // A key of a table (`range_key`, `indexes`) directly under `tables:` was indented one level
+    // too little: it would be read as a table of that name. Say so once, and nothing below it.
+    let table_keys = resolve(schema, &schema["definitions"]["TableDef"])
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    let misplaced: Vec<&str> = positions
+        .keys()
+        .filter_map(|(path, pos)| match path.segments() {
+            [tables, name] if tables == "tables" && table_keys.contains(name) => {
+                out.push(
+                    Diagnostic::new(
+                        file,
+                        pos,
+                        format!("`{name}` is a key of a table, but stands where a table's name goes"),
+                    )
+                    .with_help(format!(
+                        "indent `{name}:` and what belongs to it by two more spaces, under the table above"
+                    )),
+                );
+                Some(name.as_str())
+            }
+            _ => None,
+        })
+        .collect();
     'keys: for (path, pos) in positions.keys() {
         let segments = path.segments();
+        if matches!(segments, [tables, name, ..] if tables == "tables" && misplaced.contains(&name.as_str())) {
+            continue;
+        }
         let Some((last, parents)) = segments.split_last() else {
             continue;
         };
