@@ -263,6 +263,47 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// Diagnostics as printed (their `Display`), coloured for a terminal as the Rust compiler
+/// colours its own: `error` red, the gutter and line numbers blue, carets red, labels of related
+/// places blue, `help` and `note` bold. Everything else is left as it is.
+pub fn colorize(text: &str) -> String {
+    const RED: &str = "\x1b[1;31m";
+    const BLUE: &str = "\x1b[1;34m";
+    const BOLD: &str = "\x1b[1m";
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    for line in text.lines() {
+        if let Some((place, message)) = line.split_once(": error: ") {
+            out.push_str(&format!(
+                "{BOLD}{place}:{RESET} {RED}error{RESET}{BOLD}: {message}{RESET}"
+            ));
+        } else if let Some((gutter, rest)) = line
+            .split_once(" |")
+            .filter(|(g, _)| g.trim().chars().all(|c| c.is_ascii_digit()))
+        {
+            let marks =
+                !rest.trim().is_empty() && rest.trim_start().starts_with(['^', '-']) && gutter.trim().is_empty();
+            let colour = if rest.trim_start().starts_with('^') { RED } else { BLUE };
+            let rest = if marks {
+                format!("{colour}{rest}{RESET}")
+            } else {
+                rest.to_owned()
+            };
+            out.push_str(&format!("{BLUE}{gutter} |{RESET}{rest}"));
+        } else if let Some((indent, rest)) = line.split_once("= ") {
+            let (word, rest) = rest.split_once(':').unwrap_or((rest, ""));
+            out.push_str(&format!("{BLUE}{indent}={RESET} {BOLD}{word}{RESET}:{rest}"));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    if !text.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
 /// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -291,6 +332,23 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colours_only_what_it_recognises() {
+        let plain = "a.yaml:3:7: error: bad\n  |\n3 | x: y\n  |    ^\n  = help: fix it";
+        let coloured = colorize(plain);
+        assert!(coloured.contains("\x1b[1;31merror\x1b[0m"), "{coloured:?}");
+        assert!(coloured.contains("\x1b[1;31m    ^\x1b[0m"), "{coloured:?}");
+        assert!(coloured.contains("\x1b[1mhelp\x1b[0m: fix it"), "{coloured:?}");
+        let stripped: String = {
+            let mut s = coloured.clone();
+            for code in ["\x1b[1;31m", "\x1b[1;34m", "\x1b[1m", "\x1b[0m"] {
+                s = s.replace(code, "");
+            }
+            s
+        };
+        assert_eq!(stripped, plain);
+    }
 
     #[test]
     fn suggests_close_names_only() {

@@ -83,11 +83,22 @@ pub struct GenerateArgs {
     pub no_serde: bool,
 }
 
-/// Runs a parsed command line, writing to the given streams.
+/// Runs a parsed command line, writing to the given streams, without colour.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    run_coloured(cli, out, err, false)
+}
+
+/// Runs a parsed command line; with `colour`, errors are coloured for a terminal (`main` asks
+/// for it when stderr is one and `NO_COLOR` is not set).
+pub fn run_coloured(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, colour: bool) -> ExitCode {
     match execute(cli, out) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
+            let message = if colour {
+                crate::diagnostic::colorize(&message)
+            } else {
+                message
+            };
             let _ = writeln!(err, "{message}");
             ExitCode::from(EXIT_ERROR)
         }
