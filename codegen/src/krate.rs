@@ -32,9 +32,9 @@ pub(crate) fn crate_files(settings: &CrateSettings, modules: &[(String, String, 
         env.set_syntax(syntax);
     }
     let templates = [
-        ("Cargo.toml", include_str!("../../templates/crate/Cargo.toml.j2")),
-        ("README.md", include_str!("../../templates/crate/README.md.j2")),
-        ("src/lib.rs", include_str!("../../templates/crate/lib.rs.j2")),
+        ("Cargo.toml", include_str!("../templates/crate/Cargo.toml.j2")),
+        ("README.md", include_str!("../templates/crate/README.md.j2")),
+        ("src/lib.rs", include_str!("../templates/crate/lib.rs.j2")),
     ];
     let sources: Vec<String> = modules.iter().map(|(_, source, _)| source.clone()).collect();
     let template_modules: Vec<Value> = modules
