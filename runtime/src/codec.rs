@@ -17,6 +17,14 @@ use uuid::Uuid;
 pub type AttributeMap = HashMap<String, AttributeValue>;
 
 /// A value that does not match the type the schema expects.
+///
+/// ```
+/// use ddbgen_runtime::{AttributeCodec, AttributeValue};
+///
+/// let error = u8::decode(AttributeValue::N("300".into())).unwrap_err().at_field("stock");
+/// assert_eq!(error.path, "stock");
+/// assert_eq!(error.found, "N 300");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
     /// Path below the attribute being decoded (`[2].name`), empty at the attribute itself.
@@ -93,6 +101,14 @@ pub fn describe(value: &AttributeValue) -> String {
 }
 
 /// A Rust value with one stored DynamoDB encoding.
+///
+/// ```
+/// use ddbgen_runtime::{AttributeCodec, AttributeValue};
+///
+/// assert_eq!(1995u16.encode(), Some(AttributeValue::N("1995".into())));
+/// assert_eq!(u16::decode(AttributeValue::N("1995".into())), Ok(1995));
+/// assert!(u8::decode(AttributeValue::N("1995".into())).is_err()); // never wrapped
+/// ```
 pub trait AttributeCodec: Sized {
     /// What the encoding looks like, for error messages (`N (u16)`).
     const EXPECTED: &'static str;
@@ -345,6 +361,13 @@ impl AttributeCodec for NaiveDate {
 ///
 /// A newtype rather than `Vec<u8>`, so that `list<u8>` (a list of numbers) and `bytes` (one
 /// binary value) stay different types.
+///
+/// ```
+/// use ddbgen_runtime::{AttributeCodec, Bytes};
+///
+/// let cover = Bytes::from(vec![0x89, 0x50]);
+/// assert_eq!(Bytes::decode(cover.encode().unwrap()), Ok(cover));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Bytes(pub Vec<u8>);
@@ -400,6 +423,19 @@ fn decode_epoch(
 /// How a field's value is stored: the generator picks one codec per field and every path
 /// (items, keys, queries, updates) uses it, so a field cannot be written one way and looked
 /// up another. Called as `rt::Native.write(&mut map, "title", &self.title)`.
+///
+/// ```
+/// use ddbgen_runtime::codegen::{DateTime, Utc};
+/// use ddbgen_runtime::{AttributeMap, AttributeValue, EpochSeconds, Native};
+///
+/// let at: DateTime<Utc> = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+/// let mut item = AttributeMap::new();
+/// EpochSeconds.write(&mut item, "expires_at", &at);
+/// Native.write(&mut item, "title", &"Dune".to_owned());
+/// assert_eq!(item["expires_at"], AttributeValue::N("1700000000".into()));
+/// let read: DateTime<Utc> = EpochSeconds.field(item.remove("expires_at"), "expires_at").unwrap();
+/// assert_eq!(read, at);
+/// ```
 pub trait Codec<T> {
     /// What the encoding looks like, for error messages.
     fn expected(&self) -> &'static str;
@@ -450,6 +486,12 @@ pub trait Codec<T> {
 }
 
 /// The type's own encoding ([`AttributeCodec`]; `docs/encoding.md`).
+///
+/// ```
+/// use ddbgen_runtime::{AttributeValue, Native};
+///
+/// assert_eq!(Native.key_value(&7u32), AttributeValue::N("7".into()));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Native;
 

@@ -6,6 +6,20 @@ use crate::codec::AttributeMap;
 use crate::validate::ValidationErrors;
 
 /// Everything a generated repository or conversion can fail with.
+///
+/// ```
+/// use ddbgen_runtime::Error;
+///
+/// fn describe(error: &Error) -> &'static str {
+///     match error {
+///         Error::AlreadyExists { .. } => "taken",
+///         Error::NotFound { .. } => "gone",
+///         Error::VersionConflict { .. } => "changed meanwhile: read again and retry",
+///         Error::Validation(_) => "refused before sending",
+///         _ => "other",
+///     }
+/// }
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {

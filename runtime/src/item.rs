@@ -4,6 +4,13 @@ use crate::codec::AttributeMap;
 use crate::error::Error;
 
 /// The DynamoDB type of a key attribute.
+///
+/// ```
+/// use ddbgen_runtime::{AttributeType, KeyAttribute};
+///
+/// let key = KeyAttribute { name: "publisher", attribute_type: AttributeType::S };
+/// assert_eq!(key.attribute_type, AttributeType::S);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttributeType {
     /// String.
@@ -15,6 +22,13 @@ pub enum AttributeType {
 }
 
 /// A key attribute: its stored name and type.
+///
+/// ```
+/// use ddbgen_runtime::{AttributeType, KeyAttribute};
+///
+/// let hash = KeyAttribute { name: "id", attribute_type: AttributeType::S };
+/// assert_eq!(hash.name, "id");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyAttribute {
     /// Stored attribute name.
@@ -24,6 +38,13 @@ pub struct KeyAttribute {
 }
 
 /// Which attributes a secondary index holds.
+///
+/// ```
+/// use ddbgen_runtime::Projection;
+///
+/// let projection = Projection::Include(&["title", "price"]);
+/// assert_ne!(projection, Projection::All);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Projection {
     /// Every attribute.
@@ -35,6 +56,19 @@ pub enum Projection {
 }
 
 /// A secondary index of a table.
+///
+/// ```
+/// use ddbgen_runtime::{AttributeType, IndexSpec, KeyAttribute, Projection};
+///
+/// let by_title = IndexSpec {
+///     name: "by_title",
+///     global: true,
+///     hash_key: KeyAttribute { name: "title", attribute_type: AttributeType::S },
+///     range_key: None,
+///     projection: Projection::KeysOnly,
+/// };
+/// assert!(by_title.global);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexSpec {
     /// Index name.
@@ -50,6 +84,19 @@ pub struct IndexSpec {
 }
 
 /// Keys, indexes and TTL of a table, as the schema declares them.
+///
+/// ```
+/// use ddbgen_runtime::{AttributeType, KeyAttribute, TableSpec};
+///
+/// const BOOKS: TableSpec = TableSpec {
+///     table_name: "books",
+///     hash_key: KeyAttribute { name: "publisher", attribute_type: AttributeType::S },
+///     range_key: Some(KeyAttribute { name: "year_isbn", attribute_type: AttributeType::S }),
+///     indexes: &[],
+///     ttl_attribute: None,
+/// };
+/// assert_eq!(BOOKS.table_name, "books");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TableSpec {
     /// DynamoDB table name, before any environment prefix.
@@ -65,6 +112,24 @@ pub struct TableSpec {
 }
 
 /// A type read from stored items: an item type, or the projection type of an index.
+///
+/// ```
+/// use ddbgen_runtime::{AttributeMap, Error, FromItem};
+///
+/// /// A hand-written reader; generated item types implement this for you.
+/// struct Title(String);
+///
+/// impl FromItem for Title {
+///     fn from_item(mut item: AttributeMap) -> Result<Self, Error> {
+///         let value = item.remove("title");
+///         ddbgen_runtime::Native.field(value, "title").map(Title).map_err(|e| e.in_table("books"))
+///     }
+/// }
+///
+/// let mut item = AttributeMap::new();
+/// item.insert("title".into(), ddbgen_runtime::AttributeValue::S("Dune".into()));
+/// assert_eq!(Title::from_item(item).unwrap().0, "Dune");
+/// ```
 pub trait FromItem: Sized {
     /// Reads a stored item; a mismatch is [`Error::Conversion`] naming the attribute.
     ///
@@ -74,6 +139,15 @@ pub trait FromItem: Sized {
 }
 
 /// An item type generated for a table.
+///
+/// ```
+/// use ddbgen_runtime::Item;
+///
+/// /// Every generated item type is an `Item`: its table's spec, and its stored attributes.
+/// fn table_of<T: Item>(item: &T) -> (&'static str, usize) {
+///     (T::TABLE.table_name, item.to_item().len())
+/// }
+/// ```
 pub trait Item: FromItem {
     /// The table's keys and indexes.
     const TABLE: &'static TableSpec;

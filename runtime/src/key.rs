@@ -13,6 +13,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 /// A composite key part that cannot be read back.
+///
+/// ```
+/// use ddbgen_runtime::KeyPart;
+///
+/// let error = u16::read_key_part("1995").unwrap_err();   // five digits expected
+/// assert_eq!(error.to_string(), "key part \"1995\" is not 5 digits");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyPartError {
     /// The text of the part.
@@ -30,6 +37,15 @@ impl fmt::Display for KeyPartError {
 impl std::error::Error for KeyPartError {}
 
 /// A value that can be one part of a composite sort key.
+///
+/// ```
+/// use ddbgen_runtime::KeyPart;
+///
+/// let mut key = String::new();
+/// (-1i8).write_key_part(&mut key);
+/// assert_eq!(key, "127"); // -1 sorts just below 0 ("128")
+/// assert_eq!(i8::read_key_part("127"), Ok(-1));
+/// ```
 pub trait KeyPart {
     /// Appends the order-preserving encoding of `self`.
     fn write_key_part(&self, out: &mut String);
@@ -144,6 +160,14 @@ impl KeyPart for DateTime<Utc> {
 }
 
 /// Builds the stored text of a composite key, part by part.
+///
+/// ```
+/// use ddbgen_runtime::CompositeKey;
+///
+/// let key = CompositeKey::new("#").part(&1995u16).part("9512512").finish();
+/// assert_eq!(key, "01995#9512512");
+/// assert_eq!(CompositeKey::new("#").part(&1995u16).prefix(), "01995#"); // never matches 019950#…
+/// ```
 #[derive(Debug)]
 pub struct CompositeKey<'a> {
     separator: &'a str,

@@ -19,6 +19,15 @@ use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 pub const TEST_ENDPOINT_VAR: &str = "DDBGEN_TEST_ENDPOINT";
 
 /// A running embedded server. Dropping it stops the server.
+///
+/// ```
+/// use ddbgen_runtime::local::LocalDynamo;
+///
+/// let server = LocalDynamo::start().expect("starts in a few milliseconds");
+/// let client = server.client(); // static test credentials, pointed at 127.0.0.1
+/// assert!(server.endpoint().starts_with("http://127.0.0.1:"));
+/// # drop(client);
+/// ```
 pub struct LocalDynamo {
     endpoint: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -26,6 +35,15 @@ pub struct LocalDynamo {
 }
 
 /// The server could not start.
+///
+/// ```
+/// use ddbgen_runtime::local::LocalDynamo;
+///
+/// match LocalDynamo::start() {
+///     Ok(server) => println!("serving on {}", server.endpoint()),
+///     Err(error) => eprintln!("{error}"),
+/// }
+/// ```
 #[derive(Debug)]
 pub struct StartError(String);
 

@@ -6,6 +6,15 @@ use std::fmt;
 
 /// Where a value sits in an item. Built on the stack while validating; rendered to text only
 /// when a rule fails.
+///
+/// ```
+/// use ddbgen_runtime::FieldPath;
+///
+/// let root = FieldPath::Root;
+/// let authors = root.field("authors");
+/// let second = authors.index(1);
+/// assert_eq!(second.field("name").to_string(), "authors[1].name");
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub enum FieldPath<'a> {
     /// The item itself.
@@ -48,6 +57,14 @@ impl fmt::Display for FieldPath<'_> {
 }
 
 /// One failed rule.
+///
+/// ```
+/// use ddbgen_runtime::{FieldPath, ValidationErrors};
+///
+/// let mut errors = ValidationErrors::new();
+/// errors.push(&FieldPath::Root.field("title"), "is empty");
+/// assert_eq!(errors.errors()[0].path, "title");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// Path of the field (`authors[2].name`).
@@ -57,6 +74,17 @@ pub struct FieldError {
 }
 
 /// Every failed rule of one item.
+///
+/// ```
+/// use ddbgen_runtime::{FieldPath, ValidationErrors, rules};
+///
+/// let mut errors = ValidationErrors::new();
+/// let root = FieldPath::Root;
+/// rules::max_length(&root.field("isbn"), "978-3-16-148410-0-X", 17, &mut errors);
+/// rules::min(&root.field("published_year"), &1200u16, 1450, &mut errors);
+/// assert_eq!(errors.errors().len(), 2); // every failure at once
+/// assert!(errors.into_result().is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ValidationErrors {
     errors: Vec<FieldError>,
@@ -107,6 +135,22 @@ impl fmt::Display for ValidationErrors {
 impl std::error::Error for ValidationErrors {}
 
 /// A value whose rules can be checked: generated nested types, and collections of them.
+///
+/// ```
+/// use ddbgen_runtime::{FieldPath, Validate, ValidationErrors, rules};
+///
+/// struct Author { name: String }
+///
+/// impl Validate for Author {
+///     fn validate_at(&self, path: &FieldPath<'_>, errors: &mut ValidationErrors) {
+///         rules::non_empty(&path.field("name"), self.name.as_str(), errors);
+///     }
+/// }
+///
+/// let mut errors = ValidationErrors::new();
+/// vec![Author { name: "".into() }].validate_at(&FieldPath::Root.field("authors"), &mut errors);
+/// assert_eq!(errors.errors()[0].path, "authors[0].name");
+/// ```
 pub trait Validate {
     /// Checks every rule below `path`, recording failures in `errors`.
     fn validate_at(&self, path: &FieldPath<'_>, errors: &mut ValidationErrors);

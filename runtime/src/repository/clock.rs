@@ -7,12 +7,25 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 
 /// A source of the current time.
+///
+/// ```
+/// use ddbgen_runtime::{Clock, SystemClock};
+///
+/// let before = ddbgen_runtime::codegen::Utc::now();
+/// assert!(SystemClock.now() >= before);
+/// ```
 pub trait Clock: Send + Sync {
     /// Now, in UTC.
     fn now(&self) -> DateTime<Utc>;
 }
 
 /// The system clock.
+///
+/// ```
+/// use ddbgen_runtime::{Clock, SystemClock};
+///
+/// let _now = SystemClock.now();
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
@@ -23,6 +36,16 @@ impl Clock for SystemClock {
 }
 
 /// A clock that says what it is told: for tests.
+///
+/// ```
+/// use ddbgen_runtime::codegen::DateTime;
+/// use ddbgen_runtime::{Clock, FixedClock};
+///
+/// let clock = FixedClock::new(DateTime::from_timestamp(1_700_000_000, 0).unwrap());
+/// let shared = clock.clone(); // give one to the repository, move time with the other
+/// shared.set(DateTime::from_timestamp(1_700_000_100, 0).unwrap());
+/// assert_eq!(clock.now().timestamp(), 1_700_000_100);
+/// ```
 #[derive(Clone)]
 pub struct FixedClock(Arc<Mutex<DateTime<Utc>>>);
 

@@ -21,6 +21,14 @@ const VERSION: u8 = 1;
 const TAG_LEN: usize = 16;
 
 /// Where a paginated read stopped, to resume it later. Opaque: pass it back to `page()`.
+///
+/// ```
+/// use ddbgen_runtime::Cursor;
+///
+/// // A cursor travels as text (a query parameter) and comes back the same way.
+/// let cursor = Cursor::from_text("AQ…");
+/// assert_eq!(cursor.as_str(), "AQ…");
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Cursor(String);
 
@@ -50,6 +58,14 @@ impl fmt::Display for Cursor {
 
 /// The secret that signs cursors. Give every instance of an application the same key, so a
 /// cursor from one is accepted by another.
+///
+/// ```
+/// use ddbgen_runtime::CursorKey;
+///
+/// // The same secret on every instance, so that any of them accepts any cursor.
+/// let key = CursorKey::new(b"a secret of at least 32 bytes, from your vault".to_vec());
+/// assert_eq!(format!("{key:?}"), "CursorKey(..)");
+/// ```
 #[derive(Clone)]
 pub struct CursorKey(Vec<u8>);
 

@@ -21,6 +21,18 @@ use crate::item::{FromItem, Item};
 use crate::key::{CompositeKey, KeyPart};
 
 /// A condition on the sort key of a query.
+///
+/// ```
+/// use ddbgen_runtime::codegen::SortCondition;
+/// use ddbgen_runtime::AttributeValue;
+///
+/// // Books of 1990 to 1999, whatever the ISBN (the first part of `year#isbn`).
+/// let decade = SortCondition::part_between("#", &1990u16, &1999u16);
+/// assert_eq!(
+///     decade,
+///     SortCondition::Between(AttributeValue::S("01990".into()), AttributeValue::S("01999$".into()))
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum SortCondition {
     /// `sk = value`
@@ -71,6 +83,14 @@ impl SortCondition {
 }
 
 /// The key condition of a query: the hash key, and optionally a condition on the sort key.
+///
+/// ```
+/// use ddbgen_runtime::codegen::{KeyCondition, SortCondition};
+/// use ddbgen_runtime::AttributeValue;
+///
+/// let condition = KeyCondition::hash("publisher", AttributeValue::S("HarperBusiness".into()))
+///     .sort("year_isbn", SortCondition::BeginsWith("01995#".into()));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyCondition {
     hash: (&'static str, AttributeValue),
@@ -118,6 +138,14 @@ impl KeyCondition {
 }
 
 /// Why a [`Page`] ended.
+///
+/// ```
+/// use ddbgen_runtime::{Page, StopReason};
+///
+/// fn more_to_read<T>(page: &Page<T>) -> bool {
+///     page.stop != StopReason::Exhausted
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopReason {
     /// Every matching item has been read; `next` is `None`.
@@ -129,6 +157,16 @@ pub enum StopReason {
 }
 
 /// One page of a paginated read.
+///
+/// ```
+/// use ddbgen_runtime::{Cursor, Error, FromItem, Page, Query};
+///
+/// // A web handler's pattern: read one page, hand the cursor to the client, resume with it later.
+/// async fn one_page<T: FromItem + Send + 'static>(query: Query<T>, cursor: Option<&Cursor>) -> Result<(Vec<T>, Option<String>), Error> {
+///     let Page { items, next, .. } = query.limit(20).page(cursor).await?;
+///     Ok((items, next.map(|c| c.as_str().to_owned())))
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     /// The items, in key order (reversed with `reverse()`).
@@ -317,6 +355,16 @@ impl ReadSpec {
 }
 
 /// A query, ready to read as a stream or page by page.
+///
+/// ```
+/// use ddbgen_runtime::{Error, FromItem, Query};
+/// use futures_util::TryStreamExt;
+///
+/// // Every item, lazily: the next page is requested when the stream reaches it.
+/// async fn count<T: FromItem + Send + 'static>(query: Query<T>) -> Result<usize, Error> {
+///     query.page_size(100).stream().try_fold(0, |n, _| async move { Ok(n + 1) }).await
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Query<T> {
     spec: ReadSpec,
@@ -385,6 +433,16 @@ impl<T: FromItem + Send + 'static> Query<T> {
 /// (`books.query("HarperBusiness")`, `….published_year(1995)`). Its methods read the query as
 /// it stands; bring the trait into scope (`use ddbgen_runtime::QueryBuilder;`) to call them
 /// on a level.
+///
+/// ```
+/// use ddbgen_runtime::{Error, QueryBuilder};
+///
+/// // Works on `Query` and on every generated level (`books.query("HarperBusiness")`,
+/// // `….published_year(1995)`).
+/// async fn newest_first<Q: QueryBuilder>(query: Q) -> Result<Vec<Q::Item>, Error> {
+///     query.reverse().limit(10).all().await
+/// }
+/// ```
 pub trait QueryBuilder: Sized {
     /// The type items are read as.
     type Item: FromItem + Send + 'static;
@@ -436,6 +494,15 @@ impl<T: FromItem + Send + 'static> QueryBuilder for Query<T> {
 }
 
 /// A scan of a whole table.
+///
+/// ```
+/// use ddbgen_runtime::{Error, Item, Table};
+/// use futures_util::TryStreamExt;
+///
+/// async fn export<T: Item + Send + 'static>(table: &Table<T>) -> Result<Vec<T>, Error> {
+///     table.scan().segments(4).stream().try_collect().await
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Scan<T> {
     query: Query<T>,
@@ -496,6 +563,14 @@ impl<T: FromItem + Send + 'static> Scan<T> {
 }
 
 /// A scan split into segments read concurrently, their items interleaved.
+///
+/// ```
+/// use ddbgen_runtime::{Error, Item, Table};
+///
+/// async fn everything<T: Item + Send + 'static>(table: &Table<T>) -> Result<Vec<T>, Error> {
+///     table.scan().segments(8).all().await
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ParallelScan<T> {
     scan: Scan<T>,

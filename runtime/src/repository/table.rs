@@ -31,6 +31,17 @@ const TABLE_WAIT: Duration = Duration::from_secs(300);
 static PROCESS_CURSOR_KEY: LazyLock<CursorKey> = LazyLock::new(CursorKey::random);
 
 /// A DynamoDB table holding items of type `T`, with its client, name, clock and cursor key.
+///
+/// ```
+/// use ddbgen_runtime::{Error, Item, Table};
+///
+/// // What a generated repository wraps; `repository.table()` returns it.
+/// async fn recreate<T: Item>(client: ddbgen_runtime::aws_sdk_dynamodb::Client) -> Result<Table<T>, Error> {
+///     let table = Table::<T>::new(client).with_table_prefix("test-");
+///     table.create_table().await?;
+///     Ok(table)
+/// }
+/// ```
 pub struct Table<T> {
     pub(crate) client: Client,
     pub(crate) name: String,

@@ -7,6 +7,16 @@ use crate::validate::{FieldPath, ValidationErrors};
 
 /// The clauses of one UpdateItem, with their placeholders and the validation failures of the
 /// new values (checked before anything is sent).
+///
+/// ```
+/// use ddbgen_runtime::codegen::UpdateExpression;
+/// use ddbgen_runtime::AttributeValue;
+///
+/// let mut update = UpdateExpression::new();
+/// update.set("title", Some(AttributeValue::S("Dune".into())));
+/// update.increment("version");
+/// assert!(update.errors.is_empty());
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct UpdateExpression {
     pub(crate) placeholders: Placeholders,
