@@ -410,7 +410,7 @@ async fn limit_page_size_and_cursors_resume_exactly() {
     let env = Env::new();
     let books = books(&env)
         .await
-        .with_cursor_key(CursorKey::new(b"a secret of sixteen bytes".to_vec()));
+        .with_cursor_key(CursorKey::new(b"a secret of thirty-two bytes or more".as_slice()).expect("long enough"));
     for i in 0..23 {
         books
             .create(new_book("Paged", 2001, &format!("{i:07}")))
@@ -484,7 +484,7 @@ async fn tampered_and_foreign_cursors_are_refused() {
     );
     let other = BookRepository::new(env.client.clone())
         .with_table_prefix(&env.prefix)
-        .with_cursor_key(CursorKey::new(b"another key".to_vec()));
+        .with_cursor_key(CursorKey::new([7u8; 32]).expect("long enough"));
     assert!(
         matches!(
             other.query("A").page(Some(&cursor)).await,
@@ -492,6 +492,23 @@ async fn tampered_and_foreign_cursors_are_refused() {
         ),
         "another key's cursor"
     );
+    assert!(
+        matches!(
+            books.query("A").reverse().page(Some(&cursor)).await,
+            Err(Error::InvalidCursor { .. })
+        ),
+        "a forward read's cursor, given to a reverse read"
+    );
+    // The cursor a client sees reveals no key value: not the hash key, not the sort key.
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor.as_str())
+        .expect("base64url");
+    for value in ["A", "02001", "0000001", "year_isbn", "publisher"] {
+        let needle = value.as_bytes();
+        let shown = value.len() > 1 && bytes.windows(needle.len()).any(|w| w == needle);
+        assert!(!shown, "the cursor shows {value:?}");
+    }
     assert_eq!(
         books
             .query("A")
@@ -775,4 +792,41 @@ async fn interop_with_the_documented_encoding() {
     assert_eq!(raw["expires_at"], n("1900000000"));
     assert!(!raw.contains_key("subtitle"), "None is not stored");
     assert_eq!(stored.version, 4);
+}
+
+/// An error about a key names the key's attributes, never their values (which may be an
+/// email address or a customer id): errors can go to logs as they are. The values stay
+/// available to the caller's code.
+#[tokio::test]
+async fn key_errors_name_attributes_not_values() {
+    let env = Env::new();
+    let books = books(&env).await;
+    books
+        .create(new_book("HarperBusiness", 1995, "9512512"))
+        .await
+        .expect("create");
+    let error = books
+        .create(new_book("HarperBusiness", 1995, "9512512"))
+        .await
+        .expect_err("exists");
+    let text = error.to_string();
+    assert_eq!(
+        text,
+        format!(
+            "an item with the same key (publisher, year_isbn) already exists in table `{}books`",
+            env.prefix
+        )
+    );
+    assert!(!text.contains("HarperBusiness") && !text.contains("9512512"), "{text}");
+    let Error::AlreadyExists { key, .. } = error else {
+        panic!("{error}")
+    };
+    assert_eq!(key["publisher"], AttributeValue::S("HarperBusiness".into()));
+    let missing = BookKey {
+        publisher: "Nobody".into(),
+        published_year: 1995,
+        isbn: "0000000".into(),
+    };
+    let error = books.update(&missing).set_title("x").send().await.expect_err("missing");
+    assert!(!error.to_string().contains("Nobody"), "{error}");
 }

@@ -166,3 +166,63 @@ fn validate_reports_json_for_tools() {
     let (code, out, _) = run_cli(&["validate", "--format", "json", good.to_str().expect("path")]);
     assert_eq!((code, out.trim()), (ExitCode::from(ddbgen::cli::EXIT_OK), "[]"));
 }
+
+/// Pieces of the format, so that random schemas reach lowering, not just the YAML parser.
+const FRAGMENTS: &[&str] = &[
+    "version: 1\n",
+    "tables:\n",
+    "  Book:\n",
+    "  book:\n",
+    "    hash_key: id\n",
+    "    hash_key: isbn\n",
+    "    range_key: { attribute: sk, parts: [a, b] }\n",
+    "    fields:\n",
+    "      id: { type: uuid }\n",
+    "      isbn: { type: string }\n",
+    "      a: { type: u8 }\n",
+    "      b: { type: \"list<strng>\" }\n",
+    "      c: { type: Kind, default: x }\n",
+    "    indexes:\n",
+    "      by-x: { kind: global, hash_key: a }\n",
+    "types:\n",
+    "  Kind: { enum: [x, \"y#z\", 2nd] }\n",
+    "  Node: { fields: { next: { type: Node } } }\n",
+    "      v: { type: decimal, validate: { min: \"1.5\", max: 1 } }\n",
+    "    ttl: a\n",
+    "\t",
+    "{",
+    "]",
+    ": ",
+    "- ",
+    "'",
+    "\"",
+    "&a ",
+    "*a",
+    "!!binary ",
+    "\u{feff}",
+    "ü",
+    "#",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Any text, and any splice of the format's pieces, gets a clean answer (accepted, or
+    /// diagnostics with positions), never a panic, and quickly.
+    #[test]
+    fn the_schema_reader_never_panics(
+        text in ".{0,300}",
+        pieces in proptest::collection::vec(proptest::sample::select(FRAGMENTS), 0..30),
+    ) {
+        for text in [text, pieces.concat()] {
+            let start = std::time::Instant::now();
+            let source = SchemaSource { name: "fuzz.yaml".to_owned(), text };
+            if let Err(diagnostics) = ddbgen::compile(std::slice::from_ref(&source)) {
+                proptest::prop_assert!(!diagnostics.0.is_empty());
+                proptest::prop_assert!(diagnostics.0.iter().all(|d| d.pos.line >= 1 && d.help.is_some()));
+                let _ = diagnostics.to_string();
+            }
+            proptest::prop_assert!(start.elapsed() < std::time::Duration::from_secs(5), "{}", source.text);
+        }
+    }
+}

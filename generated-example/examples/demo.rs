@@ -83,12 +83,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A second create of the same key is refused, and the stored book is untouched.
     match books.create(book("HarperBusiness", 1995, "9512512", "Impostor")).await {
-        Err(Error::AlreadyExists { key, current, .. }) => {
-            let stored = current.map(Book::from_item).transpose()?;
-            println!(
-                "second create refused: {key} already holds {:?}",
-                stored.map(|b| b.title)
-            );
+        Err(error @ Error::AlreadyExists { .. }) => {
+            // The error's message names the key's attributes, never their values.
+            println!("second create refused: {error}");
+            if let Error::AlreadyExists { current, .. } = error {
+                let stored = current.map(Book::from_item).transpose()?;
+                println!("  the stored book is still {:?}", stored.map(|b| b.title));
+            }
         }
         other => return Err(format!("expected AlreadyExists, got {other:?}").into()),
     }

@@ -40,8 +40,9 @@ pub enum Error {
     AlreadyExists {
         /// The DynamoDB table.
         table: String,
-        /// The key, for people.
-        key: String,
+        /// The key's stored attributes, for your code: `Display` names the attributes only,
+        /// never their values, so the error can be logged.
+        key: AttributeMap,
         /// The stored item, when it could be read (decode it with `FromItem::from_item`).
         current: Option<AttributeMap>,
     },
@@ -49,8 +50,8 @@ pub enum Error {
     NotFound {
         /// The DynamoDB table.
         table: String,
-        /// The key, for people.
-        key: String,
+        /// The key's stored attributes, for your code (never in `Display`).
+        key: AttributeMap,
     },
     /// The item's `version` changed since it was read; nothing was written.
     VersionConflict {
@@ -90,10 +91,14 @@ impl fmt::Display for Error {
                 f,
                 "item of table `{table}` does not match its schema: attribute `{attribute}`: expected {expected}, found {found}"
             ),
-            Error::AlreadyExists { table, key, .. } => {
-                write!(f, "an item with key {key} already exists in table `{table}`")
+            Error::AlreadyExists { table, key, .. } => write!(
+                f,
+                "an item with the same key ({}) already exists in table `{table}`",
+                key_names(key)
+            ),
+            Error::NotFound { table, key } => {
+                write!(f, "no item with that key ({}) in table `{table}`", key_names(key))
             }
-            Error::NotFound { table, key } => write!(f, "no item with key {key} in table `{table}`"),
             Error::VersionConflict { table, expected, .. } => {
                 write!(
                     f,
@@ -112,6 +117,14 @@ impl fmt::Display for Error {
             ),
         }
     }
+}
+
+/// The attribute names of a key, sorted (`publisher, year_isbn`): what an error about a key
+/// prints, without its values.
+fn key_names(key: &AttributeMap) -> String {
+    let mut names: Vec<&str> = key.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    names.join(", ")
 }
 
 impl std::error::Error for Error {

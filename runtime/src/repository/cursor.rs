@@ -1,23 +1,34 @@
-//! Opaque, tamper-evident pagination cursors.
+//! Opaque, confidential, tamper-evident pagination cursors.
 //!
-//! A cursor is `base64url(version ‖ last-evaluated-key ‖ tag)`, where the tag is an
-//! HMAC-SHA256 over the version, the key and the *binding* (table, index and key condition of
-//! the query it came from), truncated to 16 bytes. A cursor that was edited, or that belongs to
-//! another table, index or query, fails verification: [`Error::InvalidCursor`].
+//! A cursor is `base64url(version ‖ nonce ‖ ciphertext)`: the time it was issued and the
+//! last-evaluated key, sealed with XChaCha20-Poly1305 under a key derived from the
+//! application's secret, with the *binding* (table, index, key condition and its values, and
+//! the read's direction) as associated data. Decoding a cursor shows no key value; a cursor that
+//! was edited, made with another secret, or that belongs to another table, index, query or
+//! direction fails to open: [`Error::InvalidCursor`] with the reason. Cursors of format 1
+//! (signed, not encrypted) are refused. See `docs/security.md`.
 
 use std::fmt;
+use std::time::Duration;
 
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, KeyInit, Mac};
+use chacha20poly1305::aead::{Aead, Payload};
+use chacha20poly1305::{KeyInit as _, XChaCha20Poly1305, XNonce};
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::codec::AttributeMap;
 use crate::error::Error;
 
-const VERSION: u8 = 1;
+/// The format of cursors this runtime writes.
+const VERSION: u8 = 2;
+/// The format before it: signed but not encrypted, so its key values were readable.
+const SIGNED_ONLY: u8 = 1;
+const NONCE_LEN: usize = 24;
 const TAG_LEN: usize = 16;
 
 /// Where a paginated read stopped, to resume it later. Opaque: pass it back to `page()`.
@@ -56,75 +67,195 @@ impl fmt::Display for Cursor {
     }
 }
 
-/// The secret that signs cursors. Give every instance of an application the same key, so a
-/// cursor from one is accepted by another.
+/// A cursor secret that is too short to protect anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CursorKeyError {
+    /// How many bytes were given.
+    pub len: usize,
+}
+
+impl fmt::Display for CursorKeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a cursor key needs at least {} bytes of secret, got {}: generate one with `openssl rand -base64 48`",
+            CursorKey::MIN_SECRET_LEN,
+            self.len
+        )
+    }
+}
+
+impl std::error::Error for CursorKeyError {}
+
+/// The secret that seals cursors. Give every instance of an application the same key, so a
+/// cursor from one is accepted by another; add the previous key with
+/// [`with_previous`](CursorKey::with_previous) while rotating. Its `Debug` shows nothing of it.
 ///
 /// ```
+/// use std::time::Duration;
 /// use ddbgen_runtime::CursorKey;
 ///
-/// // The same secret on every instance, so that any of them accepts any cursor.
-/// let key = CursorKey::new(b"a secret of at least 32 bytes, from your vault".to_vec());
+/// let current = CursorKey::new(b"the new secret, 32 bytes or more, from a vault".as_slice())?;
+/// let previous = CursorKey::new(b"the old secret, still accepted while rotating..".as_slice())?;
+/// let key = current.with_previous(previous).with_max_age(Duration::from_secs(3600));
 /// assert_eq!(format!("{key:?}"), "CursorKey(..)");
+/// assert!(CursorKey::new(b"too short".as_slice()).is_err());
+/// # Ok::<(), ddbgen_runtime::CursorKeyError>(())
 /// ```
 #[derive(Clone)]
-pub struct CursorKey(Vec<u8>);
+pub struct CursorKey {
+    /// Derived encryption keys: the first seals, any opens.
+    keys: Vec<[u8; 32]>,
+    max_age: Option<Duration>,
+}
 
 impl CursorKey {
-    /// A key from secret bytes (at least 16 are recommended).
-    pub fn new(secret: impl Into<Vec<u8>>) -> Self {
-        CursorKey(secret.into())
+    /// The shortest secret accepted, in bytes.
+    pub const MIN_SECRET_LEN: usize = 32;
+
+    /// A key from secret bytes, at least [`MIN_SECRET_LEN`](Self::MIN_SECRET_LEN) of them.
+    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, CursorKeyError> {
+        let secret = secret.as_ref();
+        if secret.len() < Self::MIN_SECRET_LEN {
+            return Err(CursorKeyError { len: secret.len() });
+        }
+        Ok(CursorKey {
+            keys: vec![derive(secret)],
+            max_age: None,
+        })
     }
 
     /// A random key for this process only: its cursors are refused after a restart.
     pub fn random() -> Self {
-        let mut bytes = Vec::with_capacity(32);
-        bytes.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
-        bytes.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
-        CursorKey(bytes)
+        let mut secret = [0u8; 32];
+        // Without an operating-system source of randomness nothing here is safe; two v4 UUIDs
+        // (which come from the same source) are the fallback that cannot fail.
+        if getrandom::fill(&mut secret).is_err() {
+            secret[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+            secret[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        }
+        CursorKey {
+            keys: vec![derive(&secret)],
+            max_age: None,
+        }
     }
 
-    fn tag(&self, binding: &str, payload: &[u8]) -> Vec<u8> {
-        // HMAC takes keys of any length, so this cannot fail.
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!());
-        mac.update(&(binding.len() as u64).to_be_bytes());
-        mac.update(binding.as_bytes());
-        mac.update(payload);
-        mac.finalize().into_bytes()[..TAG_LEN].to_vec()
+    /// Also opens cursors sealed with `previous` (and the keys it accepts): new cursors use
+    /// this key, cursors issued before a rotation keep working.
+    pub fn with_previous(mut self, previous: CursorKey) -> Self {
+        self.keys.extend(previous.keys);
+        self
     }
 
-    /// Signs a last-evaluated key for the query described by `binding`.
-    pub(crate) fn seal(&self, binding: &str, key: &AttributeMap) -> Cursor {
-        let mut payload = vec![VERSION];
-        encode_key(key, &mut payload);
-        let tag = self.tag(binding, &payload);
-        payload.extend_from_slice(&tag);
-        Cursor(URL_SAFE_NO_PAD.encode(payload))
+    /// Refuses cursors issued longer than `age` ago (by the repository's clock).
+    pub fn with_max_age(mut self, age: Duration) -> Self {
+        self.max_age = Some(age);
+        self
     }
 
-    /// Verifies a cursor for the query described by `binding` and returns its key.
-    pub(crate) fn open(&self, binding: &str, cursor: &Cursor) -> Result<AttributeMap, Error> {
-        let invalid = |reason: &str| Error::InvalidCursor {
-            reason: reason.to_owned(),
-        };
+    /// Seals a last-evaluated key for the read described by `binding`, issued `now`.
+    pub(crate) fn seal(&self, binding: &str, forward: bool, now: DateTime<Utc>, key: &AttributeMap) -> Cursor {
+        let mut plaintext = now.timestamp().to_be_bytes().to_vec();
+        encode_key(key, &mut plaintext);
+        let mut nonce = [0u8; NONCE_LEN];
+        if getrandom::fill(&mut nonce).is_err() {
+            nonce[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+            nonce[16..].copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..8]);
+        }
+        let aad = associated_data(binding, forward);
+        let cipher = XChaCha20Poly1305::new(&self.keys[0].into());
+        // Encryption of an in-memory buffer with a valid key and nonce does not fail.
+        let sealed = cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: &plaintext,
+                    aad: &aad,
+                },
+            )
+            .unwrap_or_default();
+        let mut bytes = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
+        bytes.push(VERSION);
+        bytes.extend_from_slice(&nonce);
+        bytes.extend_from_slice(&sealed);
+        Cursor(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// Opens a cursor for the read described by `binding` and returns its key.
+    pub(crate) fn open(
+        &self,
+        binding: &str,
+        forward: bool,
+        now: DateTime<Utc>,
+        cursor: &Cursor,
+    ) -> Result<AttributeMap, Error> {
+        let invalid = |reason: String| Error::InvalidCursor { reason };
         let bytes = URL_SAFE_NO_PAD
             .decode(cursor.0.as_bytes())
-            .map_err(|_| invalid("not a cursor"))?;
-        if bytes.len() < 1 + TAG_LEN {
-            return Err(invalid("too short"));
+            .map_err(|_| invalid("not a cursor (not base64url)".to_owned()))?;
+        match bytes.first() {
+            None => return Err(invalid("empty".to_owned())),
+            Some(&SIGNED_ONLY) => {
+                return Err(invalid(
+                    "from an earlier ddbgen (format 1, signed but not encrypted), which is no longer accepted: read from the start".to_owned(),
+                ));
+            }
+            Some(&VERSION) => {}
+            Some(other) => return Err(invalid(format!("of unknown format {other}"))),
         }
-        let (payload, tag) = bytes.split_at(bytes.len() - TAG_LEN);
-        let expected = self.tag(binding, payload);
-        // Constant-time comparison, so timing says nothing about the tag.
-        if expected.iter().zip(tag).fold(0u8, |diff, (a, b)| diff | (a ^ b)) != 0 {
-            return Err(invalid(
-                "signature does not match: edited, or from another table, index or query",
-            ));
+        if bytes.len() < 1 + NONCE_LEN + TAG_LEN {
+            return Err(invalid("too short".to_owned()));
         }
-        if payload[0] != VERSION {
-            return Err(invalid("from another version of ddbgen"));
+        let (nonce, sealed) = bytes[1..].split_at(NONCE_LEN);
+        let aad = associated_data(binding, forward);
+        let plaintext = self
+            .keys
+            .iter()
+            .find_map(|key| {
+                XChaCha20Poly1305::new(&(*key).into())
+                    .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: &aad })
+                    .ok()
+            })
+            .ok_or_else(|| {
+                invalid(
+                    "does not open: edited, sealed with another key, or from another table, index, query or direction"
+                        .to_owned(),
+                )
+            })?;
+        let (issued, key) = plaintext
+            .split_at_checked(8)
+            .ok_or_else(|| invalid("malformed".to_owned()))?;
+        let issued = i64::from_be_bytes(issued.try_into().map_err(|_| invalid("malformed".to_owned()))?);
+        if let Some(max_age) = self.max_age {
+            let age = now.timestamp().saturating_sub(issued);
+            if age > i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX) {
+                return Err(invalid(format!(
+                    "expired: issued {age} s ago, more than the {} s allowed",
+                    max_age.as_secs()
+                )));
+            }
         }
-        decode_key(&payload[1..]).ok_or_else(|| invalid("malformed key"))
+        decode_key(key).ok_or_else(|| invalid("malformed key".to_owned()))
     }
+}
+
+/// The encryption key of a secret: HMAC-SHA256(secret, purpose), so the secret itself is never
+/// the cipher's key and a secret shared with something else yields an unrelated key.
+fn derive(secret: &[u8]) -> [u8; 32] {
+    // HMAC takes keys of any length, so this cannot fail.
+    let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(secret).unwrap_or_else(|_| unreachable!());
+    mac.update(b"ddbgen cursor key, format 2");
+    mac.finalize().into_bytes().into()
+}
+
+/// What a cursor is bound to: format, binding (table, index, condition, values), direction.
+fn associated_data(binding: &str, forward: bool) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(binding.len() + 10);
+    aad.push(VERSION);
+    aad.extend_from_slice(&(binding.len() as u64).to_be_bytes());
+    aad.extend_from_slice(binding.as_bytes());
+    aad.push(u8::from(forward));
+    aad
 }
 
 impl fmt::Debug for CursorKey {
@@ -199,39 +330,81 @@ mod tests {
         ])
     }
 
-    #[test]
-    fn round_trips_for_the_same_binding() {
-        let k = CursorKey::new(b"0123456789abcdef".to_vec());
-        let cursor = k.seal("books||q", &key());
-        assert_eq!(k.open("books||q", &cursor).expect("valid"), key());
+    fn secret(byte: u8) -> CursorKey {
+        CursorKey::new([byte; 32]).expect("32 bytes")
+    }
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(seconds, 0).expect("time")
     }
 
     #[test]
-    fn refuses_foreign_tampered_and_garbage_cursors() {
-        let k = CursorKey::new(b"0123456789abcdef".to_vec());
-        let cursor = k.seal("books||q", &key());
-        assert!(matches!(
-            k.open("authors||q", &cursor),
-            Err(Error::InvalidCursor { .. })
-        ));
-        assert!(matches!(
-            CursorKey::random().open("books||q", &cursor),
-            Err(Error::InvalidCursor { .. })
-        ));
+    fn round_trips_and_reveals_no_key_value() {
+        let k = secret(1);
+        let cursor = k.seal("books||q", true, at(0), &key());
+        assert_eq!(k.open("books||q", true, at(0), &cursor).expect("valid"), key());
+        let bytes = URL_SAFE_NO_PAD.decode(cursor.as_str()).expect("base64");
+        for value in [b"HarperBusiness".as_slice(), b"01995", b"publisher"] {
+            assert!(
+                !bytes.windows(value.len()).any(|w| w == value),
+                "cursor shows {value:?}"
+            );
+        }
+        // The same key sealed twice gives different cursors (random nonces).
+        assert_ne!(cursor, k.seal("books||q", true, at(0), &key()));
+    }
+
+    #[test]
+    fn refuses_foreign_tampered_reversed_expired_and_old_cursors() {
+        let k = secret(1);
+        let cursor = k.seal("books||q", true, at(0), &key());
+        let reason = |result: Result<AttributeMap, Error>| match result {
+            Err(Error::InvalidCursor { reason }) => reason,
+            other => panic!("expected an invalid cursor, got {other:?}"),
+        };
+        assert!(reason(k.open("authors||q", true, at(0), &cursor)).starts_with("does not open"));
+        assert!(reason(k.open("books||q", false, at(0), &cursor)).starts_with("does not open"));
+        assert!(reason(secret(2).open("books||q", true, at(0), &cursor)).starts_with("does not open"));
         let mut bytes = URL_SAFE_NO_PAD.decode(cursor.as_str()).expect("base64");
-        bytes[6] ^= 1;
-        let tampered = Cursor(URL_SAFE_NO_PAD.encode(bytes));
-        assert!(matches!(
-            k.open("books||q", &tampered),
-            Err(Error::InvalidCursor { .. })
-        ));
-        assert!(matches!(
-            k.open("books||q", &Cursor::from_text("%%%")),
-            Err(Error::InvalidCursor { .. })
-        ));
-        assert!(matches!(
-            k.open("books||q", &Cursor::from_text("")),
-            Err(Error::InvalidCursor { .. })
-        ));
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        let edited = Cursor(URL_SAFE_NO_PAD.encode(&bytes));
+        assert!(reason(k.open("books||q", true, at(0), &edited)).starts_with("does not open"));
+        bytes[0] = SIGNED_ONLY;
+        let old = Cursor(URL_SAFE_NO_PAD.encode(&bytes));
+        assert!(reason(k.open("books||q", true, at(0), &old)).contains("format 1"));
+        assert_eq!(
+            reason(k.open("b", true, at(0), &Cursor::from_text("%%"))),
+            "not a cursor (not base64url)"
+        );
+        let aging = secret(1).with_max_age(Duration::from_secs(60));
+        assert!(aging.open("books||q", true, at(60), &cursor).is_ok());
+        assert!(reason(aging.open("books||q", true, at(61), &cursor)).starts_with("expired"));
+    }
+
+    #[test]
+    fn rotation_opens_old_cursors_and_seals_with_the_new_key() {
+        let old = secret(1);
+        let old_cursor = old.seal("q", true, at(0), &key());
+        let rotated = secret(2).with_previous(secret(1));
+        assert_eq!(rotated.open("q", true, at(0), &old_cursor).expect("old cursor"), key());
+        let new_cursor = rotated.seal("q", true, at(0), &key());
+        assert!(
+            old.open("q", true, at(0), &new_cursor).is_err(),
+            "sealed with the new key"
+        );
+        assert!(secret(2).open("q", true, at(0), &new_cursor).is_ok());
+        assert_eq!(CursorKey::new([0u8; 31]).map(|_| ()), Err(CursorKeyError { len: 31 }));
+    }
+
+    proptest::proptest! {
+        /// Any text or bytes given as a cursor are refused with a reason, never a panic.
+        #[test]
+        fn arbitrary_input_is_refused_cleanly(text in ".{0,200}", bytes in proptest::collection::vec(0u8..=255, 0..200)) {
+            let k = secret(1);
+            proptest::prop_assert!(k.open("q", true, at(0), &Cursor::from_text(text)).is_err());
+            let encoded = Cursor(URL_SAFE_NO_PAD.encode(&bytes));
+            proptest::prop_assert!(k.open("q", true, at(0), &encoded).is_err());
+        }
     }
 }

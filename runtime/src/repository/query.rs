@@ -177,6 +177,16 @@ pub struct Page<T> {
     pub stop: StopReason,
 }
 
+/// The table's clock, which dates the cursors a read issues and checks their age.
+#[derive(Clone)]
+pub(crate) struct ReadClock(Arc<dyn super::clock::Clock>);
+
+impl std::fmt::Debug for ReadClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadClock(..)")
+    }
+}
+
 /// Everything one paginated read needs, shared by its requests.
 #[derive(Debug, Clone)]
 pub(crate) struct ReadSpec {
@@ -188,6 +198,7 @@ pub(crate) struct ReadSpec {
     placeholders: Placeholders,
     binding: String,
     cursor_key: CursorKey,
+    clock: ReadClock,
     page_size: Option<i32>,
     forward: bool,
     consistent: bool,
@@ -227,6 +238,7 @@ impl ReadSpec {
             placeholders,
             binding,
             cursor_key: table.cursor_key.clone(),
+            clock: ReadClock(table.clock.clone()),
             page_size: None,
             forward: true,
             consistent: false,
@@ -301,7 +313,9 @@ impl ReadSpec {
     }
 
     async fn page<T: FromItem>(&self, cursor: Option<&Cursor>, limit: Option<usize>) -> Result<Page<T>, Error> {
-        let mut start = cursor.map(|c| self.cursor_key.open(&self.binding, c)).transpose()?;
+        let mut start = cursor
+            .map(|c| self.cursor_key.open(&self.binding, self.forward, self.clock.0.now(), c))
+            .transpose()?;
         let mut items = Vec::new();
         loop {
             let (raw, last) = self.fetch(start, None).await?;
@@ -322,7 +336,10 @@ impl ReadSpec {
                     return Ok(match next {
                         Some(key) => Page {
                             items,
-                            next: Some(self.cursor_key.seal(&self.binding, &key)),
+                            next: Some(
+                                self.cursor_key
+                                    .seal(&self.binding, self.forward, self.clock.0.now(), &key),
+                            ),
                             stop: StopReason::Limit,
                         },
                         None => Page {
@@ -344,7 +361,10 @@ impl ReadSpec {
                 Some(key) if limit.is_none() => {
                     return Ok(Page {
                         items,
-                        next: Some(self.cursor_key.seal(&self.binding, &key)),
+                        next: Some(
+                            self.cursor_key
+                                .seal(&self.binding, self.forward, self.clock.0.now(), &key),
+                        ),
                         stop: StopReason::ResponseEnd,
                     });
                 }

@@ -45,7 +45,7 @@ static PROCESS_CURSOR_KEY: LazyLock<CursorKey> = LazyLock::new(CursorKey::random
 pub struct Table<T> {
     pub(crate) client: Client,
     pub(crate) name: String,
-    clock: Arc<dyn Clock>,
+    pub(crate) clock: Arc<dyn Clock>,
     pub(crate) cursor_key: CursorKey,
     item: PhantomData<fn() -> T>,
 }
@@ -76,16 +76,6 @@ enum Put {
     Written,
     /// The condition failed; the stored item, if there is one.
     Refused { current: Option<AttributeMap> },
-}
-
-/// A key map for error messages: `{publisher: "HarperBusiness", year_isbn: "01995#95"}`.
-pub(crate) fn describe_key(key: &AttributeMap) -> String {
-    let mut parts: Vec<String> = key
-        .iter()
-        .map(|(name, value)| format!("{name}: {}", crate::codec::describe(value)))
-        .collect();
-    parts.sort();
-    format!("{{{}}}", parts.join(", "))
 }
 
 impl<T: Item> Table<T> {
@@ -204,7 +194,7 @@ impl<T: Item> Table<T> {
             Put::Written => Ok(()),
             Put::Refused { current } => Err(Error::AlreadyExists {
                 table: self.name.clone(),
-                key: describe_key(&key_of(&map, T::TABLE.hash_key, T::TABLE.range_key)),
+                key: key_of(&map, T::TABLE.hash_key, T::TABLE.range_key),
                 current,
             }),
         }
@@ -231,7 +221,7 @@ impl<T: Item> Table<T> {
             }),
             (Put::Refused { .. }, _) => Err(Error::NotFound {
                 table: self.name.clone(),
-                key: describe_key(&key_of(&map, T::TABLE.hash_key, T::TABLE.range_key)),
+                key: key_of(&map, T::TABLE.hash_key, T::TABLE.range_key),
             }),
         }
     }
@@ -273,7 +263,7 @@ impl<T: Item> Table<T> {
         if !update.errors.is_empty() {
             return Err(Error::Validation(update.errors));
         }
-        let key_text = describe_key(&key);
+        let key_copy = key.clone();
         let condition = self.hash_condition(&mut update.placeholders, "attribute_exists");
         let expression = update.render();
         let result = self
@@ -293,7 +283,7 @@ impl<T: Item> Table<T> {
                 Some(item) => T::from_item(item),
                 None => Err(Error::NotFound {
                     table: self.name.clone(),
-                    key: key_text,
+                    key: key_copy,
                 }),
             },
             Err(e)
@@ -302,7 +292,7 @@ impl<T: Item> Table<T> {
             {
                 Err(Error::NotFound {
                     table: self.name.clone(),
-                    key: key_text,
+                    key: key_copy,
                 })
             }
             Err(e) => Err(Error::sdk("UpdateItem", &self.name, e)),
