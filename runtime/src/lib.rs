@@ -35,6 +35,7 @@ pub use error::Error;
 pub use item::{AttributeType, FromItem, IndexSpec, Item, KeyAttribute, Projection, TableSpec};
 pub use key::{CompositeKey, KeyPart, KeyPartError};
 pub use repository::{
-    Clock, Cursor, CursorKey, FixedClock, Page, ParallelScan, Query, QueryBuilder, Scan, StopReason, SystemClock, Table,
+    Clock, Cursor, CursorKey, CursorKeyError, FixedClock, Page, ParallelScan, Query, QueryBuilder, Scan, StopReason,
+    SystemClock, Table,
 };
 pub use validate::{FieldError, FieldPath, Validate, ValidationErrors, rules};

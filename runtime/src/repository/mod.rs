@@ -11,7 +11,7 @@ mod table;
 mod update;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use cursor::{Cursor, CursorKey};
+pub use cursor::{Cursor, CursorKey, CursorKeyError};
 pub use query::{KeyCondition, Page, ParallelScan, Query, QueryBuilder, Scan, SortCondition, StopReason};
 pub use table::Table;
 pub use update::UpdateExpression;
