@@ -333,3 +333,81 @@ async fn composite_key_of_keyword_parts_round_trips() {
     assert_eq!(updated.limit, 9);
     assert_eq!(repo.delete(&c.key()).await.expect("delete"), Some(updated));
 }
+
+/// DynamoDB's size limits, checked before sending: a partition key of 2,048 bytes, a sort key
+/// of 1,024 bytes and an item of 400 KB are stored; one byte more is `Error::TooLarge`,
+/// naming the attribute (never its value), and nothing is sent.
+#[tokio::test]
+async fn key_and_item_size_limits_are_checked_before_sending() {
+    use ddbgen_runtime::Error;
+    use ddbgen_runtime::limits::{MAX_ITEM_BYTES, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES};
+    use ddbgen_tests::tricky::long::{LongKey, LongRepository, NewLong};
+
+    let env = Env::new();
+    let repo = repository!(env, LongRepository);
+    let at_limit = repo
+        .create(NewLong {
+            pk: "p".repeat(MAX_PARTITION_KEY_BYTES),
+            sk: "s".repeat(MAX_SORT_KEY_BYTES),
+            blob: None,
+        })
+        .await
+        .expect("keys at the limits are stored");
+    assert_eq!(repo.get(&at_limit.key()).await.expect("get"), Some(at_limit.clone()));
+
+    let over = |error: Error| match error {
+        Error::TooLarge {
+            attribute,
+            what,
+            size,
+            limit,
+            ..
+        } => (attribute, what, size, limit),
+        other => panic!("expected TooLarge, got {other}"),
+    };
+    let long_pk = NewLong {
+        pk: "p".repeat(MAX_PARTITION_KEY_BYTES + 1),
+        sk: "s".into(),
+        blob: None,
+    };
+    let error = repo.create(long_pk).await.expect_err("over");
+    assert!(!error.to_string().contains("ppp"), "{error}");
+    assert_eq!(over(error), ("pk".to_owned(), "partition key", 2049, 2048));
+    let key = LongKey {
+        pk: "p".into(),
+        sk: "s".repeat(MAX_SORT_KEY_BYTES + 1),
+    };
+    assert_eq!(
+        over(repo.get(&key).await.expect_err("over")),
+        ("sk".to_owned(), "sort key", 1025, 1024)
+    );
+    assert_eq!(over(repo.delete(&key).await.expect_err("over")).1, "sort key");
+
+    // An item of exactly 400 KB by DynamoDB's formula is stored; one byte more is refused.
+    let fixed = "pk".len() + 1 + "sk".len() + 1 + "blob".len() + "created".len() + "updated".len() + 2 * 30;
+    let blob = Bytes(vec![7; MAX_ITEM_BYTES - fixed]);
+    let item = repo
+        .create(NewLong {
+            pk: "a".into(),
+            sk: "b".into(),
+            blob: Some(blob.clone()),
+        })
+        .await
+        .expect("an item at the limit is stored");
+    assert_eq!(
+        repo.get(&item.key()).await.expect("get").and_then(|i| i.blob),
+        Some(blob)
+    );
+    let error = repo
+        .create(NewLong {
+            pk: "a".into(),
+            sk: "c".into(),
+            blob: Some(Bytes(vec![7; MAX_ITEM_BYTES - fixed + 1])),
+        })
+        .await
+        .expect_err("over");
+    assert_eq!(
+        over(error),
+        ("blob".to_owned(), "item", MAX_ITEM_BYTES + 1, MAX_ITEM_BYTES)
+    );
+}

@@ -62,6 +62,19 @@ pub enum Error {
         /// The stored item, when it could be read (decode it with `FromItem::from_item`).
         current: Option<AttributeMap>,
     },
+    /// A key or item is over one of DynamoDB's size limits; nothing was sent.
+    TooLarge {
+        /// The DynamoDB table.
+        table: String,
+        /// The attribute over the limit (for a whole item: its largest attribute).
+        attribute: String,
+        /// `partition key`, `sort key` or `item`.
+        what: &'static str,
+        /// Its size in bytes, by DynamoDB's formula.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A pagination cursor was tampered with, or belongs to another table or query.
     InvalidCursor {
         /// Why it was refused.
@@ -105,6 +118,26 @@ impl fmt::Display for Error {
                     "item of table `{table}` is no longer at version {expected}: read it again"
                 )
             }
+            Error::TooLarge {
+                table,
+                attribute,
+                what: "item",
+                size,
+                limit,
+            } => write!(
+                f,
+                "item of table `{table}` is {size} bytes, over DynamoDB's {limit}-byte limit (its largest attribute is `{attribute}`); nothing was sent"
+            ),
+            Error::TooLarge {
+                table,
+                attribute,
+                what,
+                size,
+                limit,
+            } => write!(
+                f,
+                "{what} `{attribute}` of table `{table}` is {size} bytes, over DynamoDB's {limit}-byte limit; nothing was sent"
+            ),
             Error::InvalidCursor { reason } => write!(f, "invalid cursor: {reason}"),
             Error::Sdk {
                 operation,

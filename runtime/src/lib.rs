@@ -23,6 +23,7 @@ pub mod codegen;
 mod error;
 mod item;
 mod key;
+pub mod limits;
 #[cfg(feature = "local")]
 pub mod local;
 pub mod repository;

@@ -4216,6 +4216,458 @@ pub mod moment {
     }
 }
 
+/// The `long_keys` table.
+pub mod long {
+    use ::ddbgen_runtime::codegen as rt;
+
+    /// Keys, indexes and TTL of the `long_keys` table, as the schema declares them.
+    pub const TABLE: rt::TableSpec = rt::TableSpec {
+        table_name: "long_keys",
+        hash_key: rt::KeyAttribute {
+            name: "pk",
+            attribute_type: rt::AttributeType::S,
+        },
+        range_key: Some(rt::KeyAttribute {
+            name: "sk",
+            attribute_type: rt::AttributeType::S,
+        }),
+        indexes: &[],
+        ttl_attribute: None,
+    };
+
+    /// String keys without length rules, to meet DynamoDB's key and item size limits.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct Long {
+        /// Stored as attribute `pk`.
+        pub pk: String,
+        /// Stored as attribute `sk`.
+        pub sk: String,
+        /// Stored as attribute `blob`, absent when `None`.
+        pub blob: Option<rt::Bytes>,
+        /// When the item was created (UTC); set once by ddbgen.
+        pub created: rt::DateTime<rt::Utc>,
+        /// When the item was last written (UTC); set on every write by ddbgen.
+        pub updated: rt::DateTime<rt::Utc>,
+    }
+
+    /// What it takes to create a [`Long`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Default,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct NewLong {
+        /// Stored as attribute `pk`.
+        pub pk: String,
+        /// Stored as attribute `sk`.
+        pub sk: String,
+        /// Stored as attribute `blob`, absent when `None`.
+        pub blob: Option<rt::Bytes>,
+    }
+
+    impl rt::Item for Long {
+        const TABLE: &'static rt::TableSpec = &TABLE;
+        fn to_item(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::with_capacity(5);
+            rt::Native.write(&mut map, "pk", &self.pk);
+            rt::Native.write(&mut map, "sk", &self.sk);
+            rt::Native.write(&mut map, "blob", &self.blob);
+            rt::Native.write(&mut map, "created", &self.created);
+            rt::Native.write(&mut map, "updated", &self.updated);
+            map
+        }
+    }
+
+    impl Long {
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 5];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "pk" => slots[0] = Some(value),
+                    "sk" => slots[1] = Some(value),
+                    "blob" => slots[2] = Some(value),
+                    "created" => slots[3] = Some(value),
+                    "updated" => slots[4] = Some(value),
+                    _ => {}
+                }
+            }
+            Ok(Self {
+                pk: rt::Native.field(slots[0].take(), "pk")?,
+                sk: rt::Native.field(slots[1].take(), "sk")?,
+                blob: rt::Native.field(slots[2].take(), "blob")?,
+                created: rt::Native.field(slots[3].take(), "created")?,
+                updated: rt::Native.field(slots[4].take(), "updated")?,
+            })
+        }
+    }
+
+    impl rt::FromItem for Long {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
+        }
+    }
+
+    impl Long {
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            let mut errors = rt::ValidationErrors::new();
+            rt::Validate::validate_at(self, &rt::FieldPath::Root, &mut errors);
+            errors.into_result()
+        }
+    }
+
+    impl rt::Validate for Long {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
+    }
+
+    impl NewLong {
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            let mut errors = rt::ValidationErrors::new();
+            rt::Validate::validate_at(self, &rt::FieldPath::Root, &mut errors);
+            errors.into_result()
+        }
+    }
+
+    impl rt::Validate for NewLong {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
+    }
+
+    /// The primary key of a [`Long`]. Keys never change once an item exists.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct LongKey {
+        /// Stored as attribute `pk`.
+        pub pk: String,
+        /// Stored as attribute `sk`.
+        pub sk: String,
+    }
+
+    impl LongKey {
+        /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
+        pub fn to_key(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::with_capacity(2);
+            rt::Native.write(&mut map, "pk", &self.pk);
+            rt::Native.write(&mut map, "sk", &self.sk);
+            map
+        }
+    }
+
+    impl Long {
+        /// The primary key of this item.
+        pub fn key(&self) -> LongKey {
+            LongKey {
+                pk: self.pk.clone(),
+                sk: self.sk.clone(),
+            }
+        }
+    }
+
+    /// Typed access to the `long_keys` table: safe writes, reads, queries and table creation.
+    #[derive(Debug, Clone)]
+    pub struct LongRepository {
+        table: rt::Table<Long>,
+    }
+
+    impl LongRepository {
+        /// A repository for table `long_keys`, with the system clock.
+        pub fn new(client: rt::Client) -> Self {
+            Self {
+                table: rt::Table::new(client),
+            }
+        }
+
+        /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
+        pub fn with_table_prefix(self, prefix: &str) -> Self {
+            Self {
+                table: self.table.with_table_prefix(prefix),
+            }
+        }
+
+        /// Uses another table name altogether.
+        pub fn with_table_name(self, name: impl Into<String>) -> Self {
+            Self {
+                table: self.table.with_table_name(name),
+            }
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
+        }
+
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
+        pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
+            Self {
+                table: self.table.with_cursor_key(key),
+            }
+        }
+
+        /// The underlying table: its name, client and clock.
+        pub fn table(&self) -> &rt::Table<Long> {
+            &self.table
+        }
+
+        /// Validates `new`, fills in what ddbgen manages (generated id, `created`,
+        /// `updated`, version 1) and stores it, never overwriting: an existing key is
+        /// [`AlreadyExists`](rt::Error::AlreadyExists) with the stored item.
+        pub async fn create(&self, new: NewLong) -> Result<Long, rt::Error> {
+            new.validate()?;
+            let now = self.table.now();
+            let item = Long {
+                pk: new.pk,
+                sk: new.sk,
+                blob: new.blob,
+                created: now,
+                updated: now,
+            };
+            self.table.put_new(&item).await?;
+            Ok(item)
+        }
+
+        /// The item with this key, if any (eventually consistent).
+        pub async fn get(&self, key: &LongKey) -> Result<Option<Long>, rt::Error> {
+            self.table.get(key.to_key(), false).await
+        }
+
+        /// The item with this key, if any, read with strong consistency.
+        pub async fn get_consistent(
+            &self,
+            key: &LongKey,
+        ) -> Result<Option<Long>, rt::Error> {
+            self.table.get(key.to_key(), true).await
+        }
+
+        /// Writes `item` over the stored one, which must exist: a changed key is
+        /// [`NotFound`](rt::Error::NotFound), never a second item. Returns what was stored, with
+        /// `updated` set.
+        pub async fn replace(&self, item: &Long) -> Result<Long, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.updated = self.table.now();
+            self.table.put_existing(&next, None).await?;
+            Ok(next)
+        }
+
+        /// Stores `item` whether or not its key exists: the one explicit overwrite.
+        /// Returns what was stored, with `updated` set.
+        pub async fn upsert(&self, item: &Long) -> Result<Long, rt::Error> {
+            item.validate()?;
+            let mut next = item.clone();
+            next.updated = self.table.now();
+            self.table.put(&next).await?;
+            Ok(next)
+        }
+
+        /// Starts an update of the existing item with this key; key fields cannot change.
+        pub fn update(&self, key: &LongKey) -> LongUpdate<'_> {
+            LongUpdate {
+                table: &self.table,
+                key: key.to_key(),
+                update: rt::UpdateExpression::new(),
+            }
+        }
+
+        /// Deletes the item with this key; returns it, or `None` when there was none.
+        pub async fn delete(&self, key: &LongKey) -> Result<Option<Long>, rt::Error> {
+            self.table.delete(key.to_key()).await
+        }
+
+        /// Items of table `long_keys` whose `pk` is the given value; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
+        pub fn query(&self, pk: impl Into<String>) -> LongQuery<'_> {
+            let pk: String = pk.into();
+            LongQuery {
+                table: &self.table,
+                condition: rt::KeyCondition::hash("pk", rt::Native.key_value(&pk)),
+            }
+        }
+
+        /// Every item of the table, lazily, page by page.
+        pub fn scan(&self) -> rt::Scan<Long> {
+            self.table.scan()
+        }
+
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
+        pub async fn create_table(&self) -> Result<(), rt::Error> {
+            self.table.create_table().await
+        }
+
+        /// Deletes the table and waits until it is gone.
+        pub async fn delete_table(&self) -> Result<(), rt::Error> {
+            self.table.delete_table().await
+        }
+    }
+
+    /// An update of one `long_keys` item, built setter by setter; see [`LongRepository::update`].
+    #[derive(Debug)]
+    #[must_use = "an update does nothing until `send` is awaited"]
+    pub struct LongUpdate<'a> {
+        table: &'a rt::Table<Long>,
+        key: rt::AttributeMap,
+        update: rt::UpdateExpression,
+    }
+
+    impl LongUpdate<'_> {
+        /// Sets `blob`.
+        pub fn set_blob(mut self, blob: rt::Bytes) -> Self {
+            self.update.set("blob", rt::Native.encode(&blob));
+            self
+        }
+
+        /// Removes `blob` (reads back as `None`).
+        pub fn remove_blob(mut self) -> Self {
+            self.update.remove("blob");
+            self
+        }
+
+        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// never an upsert); `updated` is set. Returns the item as stored afterwards.
+        pub async fn send(mut self) -> Result<Long, rt::Error> {
+            self.update.set("updated", rt::Native.encode(&self.table.now()));
+            self.table.update(self.key, self.update).await
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it
+    /// (`ddbgen_runtime::QueryBuilder`).
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct LongQuery<'a> {
+        table: &'a rt::Table<Long>,
+        condition: rt::KeyCondition,
+    }
+
+    impl<'a> LongQuery<'a> {
+        /// Items whose `sk` is `value`.
+        pub fn sk(self, value: &str) -> rt::Query<Long> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "sk",
+                            rt::SortCondition::Eq(
+                                rt::AttributeValue::S(value.to_owned()),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `sk` is from `low` to `high`, both included.
+        pub fn sk_between(self, low: &str, high: &str) -> rt::Query<Long> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "sk",
+                            rt::SortCondition::Between(
+                                rt::AttributeValue::S(low.to_owned()),
+                                rt::AttributeValue::S(high.to_owned()),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `sk` is greater than `value`.
+        pub fn sk_gt(self, value: &str) -> rt::Query<Long> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "sk",
+                            rt::SortCondition::Gt(
+                                rt::AttributeValue::S(value.to_owned()),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `sk` is at least `value`.
+        pub fn sk_ge(self, value: &str) -> rt::Query<Long> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "sk",
+                            rt::SortCondition::Ge(
+                                rt::AttributeValue::S(value.to_owned()),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `sk` is less than `value`.
+        pub fn sk_lt(self, value: &str) -> rt::Query<Long> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "sk",
+                            rt::SortCondition::Lt(
+                                rt::AttributeValue::S(value.to_owned()),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `sk` is at most `value`.
+        pub fn sk_le(self, value: &str) -> rt::Query<Long> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort(
+                            "sk",
+                            rt::SortCondition::Le(
+                                rt::AttributeValue::S(value.to_owned()),
+                            ),
+                        ),
+                )
+        }
+
+        /// Items whose `sk` starts with `prefix`.
+        pub fn sk_begins_with(self, prefix: &str) -> rt::Query<Long> {
+            self.table
+                .query(
+                    self
+                        .condition
+                        .sort("sk", rt::SortCondition::BeginsWith(prefix.to_owned())),
+                )
+        }
+    }
+
+    impl rt::QueryBuilder for LongQuery<'_> {
+        type Item = Long;
+        fn into_query(self) -> rt::Query<Long> {
+            self.table.query(self.condition)
+        }
+    }
+}
+
 /// The `many_indexes` table.
 pub mod indexed {
     use ::ddbgen_runtime::codegen as rt;

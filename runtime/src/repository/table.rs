@@ -184,10 +184,16 @@ impl<T: Item> Table<T> {
         }
     }
 
+    /// DynamoDB's key limits (and with `whole_item`, the item limit), before anything is sent.
+    fn check_limits(&self, map: &AttributeMap, whole_item: bool) -> Result<(), Error> {
+        crate::limits::check(&self.name, map, T::TABLE.hash_key, T::TABLE.range_key, whole_item)
+    }
+
     /// PutItem that never overwrites: an existing key is [`Error::AlreadyExists`] with the
     /// stored item.
     pub async fn put_new(&self, item: &T) -> Result<(), Error> {
         let map = item.to_item();
+        self.check_limits(&map, true)?;
         let mut placeholders = Placeholders::default();
         let condition = self.hash_condition(&mut placeholders, "attribute_not_exists");
         match self.put_if(&map, condition, &placeholders).await? {
@@ -205,6 +211,7 @@ impl<T: Item> Table<T> {
     /// the stored counter must equal `expected` ([`Error::VersionConflict`] otherwise).
     pub async fn put_existing(&self, item: &T, version: Option<(&str, u64)>) -> Result<(), Error> {
         let map = item.to_item();
+        self.check_limits(&map, true)?;
         let mut placeholders = Placeholders::default();
         let mut condition = self.hash_condition(&mut placeholders, "attribute_exists");
         if let Some((attribute, expected)) = version {
@@ -228,10 +235,12 @@ impl<T: Item> Table<T> {
 
     /// PutItem that creates or overwrites: the one explicit overwrite.
     pub async fn put(&self, item: &T) -> Result<(), Error> {
+        let map = item.to_item();
+        self.check_limits(&map, true)?;
         self.client
             .put_item()
             .table_name(&self.name)
-            .set_item(Some(item.to_item()))
+            .set_item(Some(map))
             .send()
             .await
             .map_err(|e| Error::sdk("PutItem", &self.name, e))?;
@@ -240,11 +249,13 @@ impl<T: Item> Table<T> {
 
     /// GetItem by key attributes.
     pub async fn get(&self, key: AttributeMap, consistent: bool) -> Result<Option<T>, Error> {
+        self.check_limits(&key, false)?;
         self.get_stored(key, consistent).await?.map(T::from_item).transpose()
     }
 
     /// DeleteItem; returns the deleted item, `None` when there was none.
     pub async fn delete(&self, key: AttributeMap) -> Result<Option<T>, Error> {
+        self.check_limits(&key, false)?;
         let output = self
             .client
             .delete_item()
@@ -263,6 +274,7 @@ impl<T: Item> Table<T> {
         if !update.errors.is_empty() {
             return Err(Error::Validation(update.errors));
         }
+        self.check_limits(&key, false)?;
         let key_copy = key.clone();
         let condition = self.hash_condition(&mut update.placeholders, "attribute_exists");
         let expression = update.render();
