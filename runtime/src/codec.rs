@@ -24,6 +24,7 @@ pub type AttributeMap = HashMap<String, AttributeValue>;
 /// let error = u8::decode(AttributeValue::N("300".into())).unwrap_err().at_field("stock");
 /// assert_eq!(error.path, "stock");
 /// assert_eq!(error.found, "N 300");
+/// assert_eq!(error.shape, "N (3 digits)"); // what messages show: no stored value
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
@@ -31,8 +32,10 @@ pub struct DecodeError {
     pub path: String,
     /// What the schema expects.
     pub expected: String,
-    /// What was found.
+    /// What was found, with a clipped copy of a scalar's value (`N 300`), for your code.
     pub found: String,
+    /// What was found without its value (`N (3 digits)`): what error messages show.
+    pub shape: String,
 }
 
 impl DecodeError {
@@ -42,6 +45,7 @@ impl DecodeError {
             path: String::new(),
             expected: expected.into(),
             found: describe(value),
+            shape: shape(value),
         }
     }
 
@@ -72,11 +76,34 @@ impl DecodeError {
             attribute: self.path,
             expected: self.expected,
             found: self.found,
+            shape: self.shape,
         }
     }
 }
 
-/// A short description of a stored value for error messages: its type, and scalars' text.
+/// A stored value's type and size, without its value (`S (12 characters)`): what error
+/// messages show, since a stored value may be anything, an email address or a balance.
+pub fn shape(value: &AttributeValue) -> String {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    match value {
+        AttributeValue::S(s) => format!("S ({})", plural(s.chars().count(), "character")),
+        AttributeValue::N(n) => format!(
+            "N ({})",
+            plural(n.chars().filter(char::is_ascii_digit).count(), "digit")
+        ),
+        AttributeValue::Bool(_) => "BOOL".to_owned(),
+        AttributeValue::Null(_) => "NULL".to_owned(),
+        AttributeValue::B(b) => format!("B ({})", plural(b.as_ref().len(), "byte")),
+        AttributeValue::Ss(items) => format!("SS ({})", plural(items.len(), "element")),
+        AttributeValue::Ns(items) => format!("NS ({})", plural(items.len(), "element")),
+        AttributeValue::Bs(items) => format!("BS ({})", plural(items.len(), "element")),
+        AttributeValue::L(items) => format!("L ({})", plural(items.len(), "element")),
+        AttributeValue::M(map) => format!("M ({})", plural(map.len(), "entry").replace("entrys", "entries")),
+        _ => "an unknown attribute type".to_owned(),
+    }
+}
+
+/// A short description of a stored value for your code: its type, and scalars' text.
 pub fn describe(value: &AttributeValue) -> String {
     fn clip(text: &str) -> String {
         let mut out: String = text.chars().take(40).collect();
@@ -475,6 +502,7 @@ pub trait Codec<T> {
                 path: name.to_owned(),
                 expected: self.expected().to_owned(),
                 found: "no attribute".to_owned(),
+                shape: "no attribute".to_owned(),
             }),
         }
     }

@@ -33,8 +33,10 @@ pub enum Error {
         attribute: String,
         /// What the schema expects there.
         expected: String,
-        /// What was found.
+        /// What was found, with a clipped copy of a scalar's value, for your code.
         found: String,
+        /// What was found, without its value: what `Display` shows.
+        shape: String,
     },
     /// `create` found an item with the same key; nothing was written.
     AlreadyExists {
@@ -99,10 +101,11 @@ impl fmt::Display for Error {
                 table,
                 attribute,
                 expected,
-                found,
+                shape,
+                ..
             } => write!(
                 f,
-                "item of table `{table}` does not match its schema: attribute `{attribute}`: expected {expected}, found {found}"
+                "item of table `{table}` does not match its schema: attribute `{attribute}`: expected {expected}, found {shape}"
             ),
             Error::AlreadyExists { table, key, .. } => write!(
                 f,
