@@ -830,3 +830,33 @@ async fn key_errors_name_attributes_not_values() {
     let error = books.update(&missing).set_title("x").send().await.expect_err("missing");
     assert!(!error.to_string().contains("Nobody"), "{error}");
 }
+
+/// The demo's paging (`generated-example/examples/demo.rs`: 45 "Bulk" books of 2001, pages of
+/// 20): every cursor it hands out, base64-decoded, contains no key value.
+#[tokio::test]
+async fn the_demos_cursors_reveal_no_key_value() {
+    use base64::Engine as _;
+    let env = Env::new();
+    let books = books(&env).await;
+    for i in 0..45 {
+        books
+            .create(new_book("Bulk", 2001, &format!("{i:07}")))
+            .await
+            .expect("create");
+    }
+    let (mut cursor, mut cursors) = (None::<Cursor>, 0);
+    loop {
+        let page = books.query("Bulk").limit(20).page(cursor.as_ref()).await.expect("page");
+        let Some(next) = page.next else { break };
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(next.as_str())
+            .expect("base64url");
+        for value in ["Bulk", "02001", "00000", "publisher", "year_isbn"] {
+            let shown = bytes.windows(value.len()).any(|w| w == value.as_bytes());
+            assert!(!shown, "cursor {cursors} shows {value:?}");
+        }
+        cursors += 1;
+        cursor = Some(next);
+    }
+    assert_eq!(cursors, 2, "45 books in pages of 20 hand out two cursors");
+}
