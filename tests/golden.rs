@@ -143,3 +143,27 @@ fn build_rs_mode_fails_with_the_schema_position() {
     );
     assert_eq!(message.matches("no field named").count(), 1, "{message}");
 }
+
+/// `ddbgen docs` on the tricky corpus: a page per schema with every table and type, the
+/// Mermaid diagram, and code spans that survive backticks and `|` in table cells. (The example
+/// schemas' pages are golden files: `generated-example/docs/`.)
+#[test]
+fn docs_cover_every_table_and_type_of_a_tricky_schema() {
+    let output = ddbgen::generate_docs(&[source("tests/fixtures/good/tricky.yaml")]).expect("valid");
+    let page = &output.files[std::path::Path::new("tricky.md")];
+    for heading in [
+        "## `Keyword`: table `keyword-parts`",
+        "## `Indexed`: table `many_indexes`",
+        "### `Edition`",
+        "### `Comment`",
+    ] {
+        assert!(page.contains(heading), "{heading}");
+    }
+    assert!(page.contains("```mermaid\nerDiagram\n"));
+    assert!(page.contains("Comment ||--o{ Comment : replies"));
+    assert!(page.contains("| `` with `backticks` `` | `WithBackticks` |"));
+    assert!(page.contains("joined by `\\|`"));
+    // The table doc's unclosed fence is closed before the next section.
+    let fence = page.find("```rust").expect("the doc's fence");
+    assert!(page[fence..].find("```\n").expect("closed") < page.find("Module `tricky::keyword`").expect("module line"));
+}

@@ -77,7 +77,12 @@ pub(crate) fn crate_files(settings: &CrateSettings, modules: &[(String, String, 
         .collect()
 }
 
+/// The key of a table for the README's table (`|` escaped: it would end the cell).
 fn key_description(table: &crate::ir::Table) -> String {
+    key_text(table).replace('|', "\\|")
+}
+
+fn key_text(table: &crate::ir::Table) -> String {
     let hash = format!("`{}`", table.hash_field().name);
     match &table.range_key {
         None => hash,

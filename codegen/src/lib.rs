@@ -11,6 +11,7 @@ pub mod builder;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostic;
+pub mod docs;
 pub mod emit;
 pub mod ir;
 mod krate;
@@ -145,7 +146,21 @@ pub fn generate_modules_with(sources: &[SchemaSource], options: &emit::Options) 
     Ok(output)
 }
 
-/// A whole crate: `Cargo.toml`, `README.md`, `src/lib.rs` and one `src/<module>.rs` per schema.
+/// The Markdown reference of each schema (`library.yaml` → `library.md`): tables, keys and
+/// their encodings, fields, rules, indexes and a Mermaid diagram.
+pub fn generate_docs(sources: &[SchemaSource]) -> Result<Output, Diagnostics> {
+    let mut output = Output::default();
+    for (module, source, model) in compile(sources)? {
+        output.files.insert(
+            PathBuf::from(format!("{module}.md")),
+            docs::schema_markdown(&module, &source, &model),
+        );
+    }
+    Ok(output)
+}
+
+/// A whole crate: `Cargo.toml`, `README.md`, `src/lib.rs`, one `src/<module>.rs` and one
+/// `docs/<module>.md` per schema.
 pub fn generate_crate(sources: &[SchemaSource], settings: &CrateSettings) -> Result<Output, Diagnostics> {
     let modules = compile(sources)?;
     let mut output = Output::default();
@@ -156,6 +171,10 @@ pub fn generate_crate(sources: &[SchemaSource], settings: &CrateSettings) -> Res
         output.files.insert(
             PathBuf::from(format!("src/{module}.rs")),
             emit::emit_module(model, source, &settings.options),
+        );
+        output.files.insert(
+            PathBuf::from(format!("docs/{module}.md")),
+            docs::schema_markdown(module, source, model),
         );
     }
     Ok(output)

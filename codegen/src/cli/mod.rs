@@ -52,6 +52,16 @@ pub enum Command {
     },
     /// Print the JSON Schema of the YAML format (for editors' YAML language server).
     Schema,
+    /// Write a Markdown reference of each schema (`<file stem>.md`): tables, keys and how they
+    /// are stored, fields, rules, indexes and a Mermaid diagram.
+    Docs {
+        /// Schema files.
+        #[arg(required = true)]
+        schemas: Vec<PathBuf>,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// How `validate` reports.
@@ -110,6 +120,22 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
         Command::Schema => {
             out.write_all(crate::json_schema().as_bytes())
                 .map_err(|e| e.to_string())?;
+            Ok(EXIT_OK)
+        }
+        Command::Docs { schemas, out: dir } => {
+            let sources = read_all(&schemas)?;
+            let output = crate::generate_docs(&sources).map_err(|d| d.to_string())?;
+            let written = output
+                .write(&dir)
+                .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
+            writeln!(
+                out,
+                "{} files written in {}, {} changed",
+                output.files.len(),
+                dir.display(),
+                written.len()
+            )
+            .map_err(|e| e.to_string())?;
             Ok(EXIT_OK)
         }
         Command::Validate { schemas, format } => {

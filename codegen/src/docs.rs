@@ -1,0 +1,290 @@
+//! `ddbgen docs`: Markdown reference of a schema file (tables, keys and how they are stored,
+//! fields with types, rules and docs, indexes, and a Mermaid diagram), rendered from the
+//! minijinja template `templates/docs/schema.md.j2` with what the IR decided.
+
+use minijinja::{Environment, Value, context};
+
+use crate::emit::GENERATED_MARKER;
+use crate::ir::{Codec, Field, FieldType, Literal, Model, NamedKind, RangeKey, Scalar, Table};
+
+/// The Markdown reference of one schema file's model.
+pub fn schema_markdown(module: &str, source: &str, model: &Model) -> String {
+    let mut env = Environment::new();
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .trim_blocks(true)
+        .build();
+    if let Ok(syntax) = syntax {
+        env.set_syntax(syntax);
+    }
+    env.add_filter("code", code_span);
+    env.add_filter("prose", prose);
+    let tables: Vec<Value> = model.tables.iter().map(|t| table(module, t)).collect();
+    let types: Vec<Value> = model
+        .types
+        .iter()
+        .map(|t| match &t.kind {
+            NamedKind::Enum(variants) => context! {
+                name => t.name.clone(),
+                doc => t.doc.clone(),
+                values => variants.iter().map(|v| context! { value => v.value.clone(), variant => v.ident.clone() }).collect::<Vec<_>>(),
+            },
+            NamedKind::Object(fields) => context! {
+                name => t.name.clone(),
+                doc => t.doc.clone(),
+                fields => fields.iter().map(field).collect::<Vec<_>>(),
+            },
+        })
+        .collect();
+    let ctx = context! {
+        marker => GENERATED_MARKER,
+        module => module,
+        source => source,
+        tables => tables,
+        types => types,
+        diagram => diagram(model),
+    };
+    // The template ships with the generator and is tested: a failure here is a bug.
+    env.render_str(include_str!("../templates/docs/schema.md.j2"), ctx)
+        .unwrap_or_else(|e| panic!("template docs/schema.md.j2 of ddbgen failed to render: {e}"))
+}
+
+/// A Markdown code span that survives backticks and table cells (`` a`b ``, `a\|b`).
+fn code_span(text: String) -> String {
+    let span = if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    };
+    span.replace('|', "\\|")
+}
+
+/// A schema doc as a Markdown paragraph: trimmed, with a code fence it left open closed, so
+/// the rest of the page still renders.
+fn prose(text: String) -> String {
+    let text = text.trim();
+    let fences = text.lines().filter(|l| l.trim_start().starts_with("```")).count();
+    if fences % 2 == 1 {
+        format!("{text}\n```")
+    } else {
+        text.to_owned()
+    }
+}
+
+fn table(module: &str, t: &Table) -> Value {
+    let hash = t.hash_field();
+    let range = match &t.range_key {
+        None => None,
+        Some(RangeKey::Field(i)) => Some(context! {
+            attribute => t.fields[*i].attribute.clone(),
+            stored => stored(&t.fields[*i]),
+            parts => Vec::<Value>::new(),
+        }),
+        Some(RangeKey::Composite(c)) => Some(context! {
+            attribute => c.attribute.clone(),
+            stored => format!(
+                "S: {} joined by {}",
+                c.parts.iter().map(|i| code_span(t.fields[*i].name.clone())).collect::<Vec<_>>().join(", "),
+                code_span(c.separator.clone())
+            ),
+            parts => c.parts.iter().map(|i| context! {
+                name => t.fields[*i].name.clone(),
+                encoding => part_encoding(&t.fields[*i].ty),
+            }).collect::<Vec<_>>(),
+        }),
+    };
+    context! {
+        name => t.names.item.clone(),
+        module_path => format!("{module}::{}", t.names.module.trim_start_matches("r#")),
+        table_name => t.table_name.clone(),
+        doc => t.doc.clone(),
+        hash => context! { name => hash.name.clone(), attribute => hash.attribute.clone(), stored => stored(hash) },
+        range => range,
+        fields => t.fields.iter().map(field).collect::<Vec<_>>(),
+        indexes => t.indexes.iter().enumerate().map(|(i, index)| context! {
+            name => index.name.clone(),
+            kind => format!("{:?}", index.kind).to_lowercase(),
+            hash => t.fields[index.hash_key].name.clone(),
+            range => index.range_key.map(|i| t.fields[i].name.clone()),
+            projection => match index.projection {
+                crate::ir::ProjectionKind::All => "all".to_owned(),
+                crate::ir::ProjectionKind::KeysOnly => "keys only".to_owned(),
+                crate::ir::ProjectionKind::Include => format!(
+                    "keys and {}",
+                    index.include.iter().map(|i| code_span(t.fields[*i].name.clone())).collect::<Vec<_>>().join(", ")
+                ),
+            },
+            method => t.queries.iter().find(|q| q.index == Some(i)).map(|q| q.method.clone()),
+        }).collect::<Vec<_>>(),
+        ttl => t.ttl.map(|i| t.fields[i].name.clone()),
+    }
+}
+
+fn field(f: &Field) -> Value {
+    context! {
+        name => f.name.clone(),
+        attribute => f.attribute.clone(),
+        ty => type_text(&f.ty, f.codec),
+        optional => f.optional,
+        stored => stored(f),
+        rules => rules_text(f),
+        default => f.default.as_ref().map(Literal::display),
+        doc => f.doc.clone().map(|d| d.trim().replace('\n', " ").replace('|', "\\|")),
+    }
+}
+
+/// The type as the schema writes it (`list<Author>`, `datetime (epoch_seconds)`).
+fn type_text(ty: &FieldType, codec: Codec) -> String {
+    let base = match ty {
+        FieldType::Scalar(s) => scalar_text(*s).to_owned(),
+        FieldType::Set(s) => format!("set<{}>", scalar_text(*s)),
+        FieldType::List(inner) => format!("list<{}>", type_text(inner, Codec::Native)),
+        FieldType::Map(inner) => format!("map<string, {}>", type_text(inner, Codec::Native)),
+        FieldType::Named(n) | FieldType::Enum(n) | FieldType::Object(n) => n.clone(),
+    };
+    match codec {
+        Codec::Native => base,
+        Codec::EpochSeconds => format!("{base} (epoch_seconds)"),
+        Codec::EpochMillis => format!("{base} (epoch_millis)"),
+    }
+}
+
+fn scalar_text(s: Scalar) -> &'static str {
+    match s {
+        Scalar::String => "string",
+        Scalar::Bool => "bool",
+        Scalar::Int(int) => int.rust_name(),
+        Scalar::F64 => "f64",
+        Scalar::Decimal => "decimal",
+        Scalar::Uuid => "uuid",
+        Scalar::DateTime => "datetime",
+        Scalar::Date => "date",
+        Scalar::Bytes => "bytes",
+    }
+}
+
+/// How the value is stored (`N`, `S, RFC 3339`), from docs/encoding.md.
+fn stored(f: &Field) -> String {
+    match (&f.ty, f.codec) {
+        (_, Codec::EpochSeconds) => "N, whole seconds since the epoch".to_owned(),
+        (_, Codec::EpochMillis) => "N, whole milliseconds since the epoch".to_owned(),
+        (FieldType::Scalar(Scalar::DateTime), _) => "S, fixed-width RFC 3339 UTC".to_owned(),
+        (FieldType::Scalar(Scalar::Date), _) => "S, `YYYY-MM-DD`".to_owned(),
+        (FieldType::Scalar(Scalar::Uuid), _) => "S, lowercase hyphenated".to_owned(),
+        (FieldType::Scalar(Scalar::String), _) => "S".to_owned(),
+        (FieldType::Scalar(Scalar::Bool), _) => "BOOL".to_owned(),
+        (FieldType::Scalar(Scalar::Int(_) | Scalar::Decimal), _) => "N, exact".to_owned(),
+        (FieldType::Scalar(Scalar::F64), _) => "N".to_owned(),
+        (FieldType::Scalar(Scalar::Bytes), _) => "B".to_owned(),
+        (FieldType::Set(Scalar::String), _) => "SS".to_owned(),
+        (FieldType::Set(Scalar::Bytes), _) => "BS".to_owned(),
+        (FieldType::Set(_), _) => "NS".to_owned(),
+        (FieldType::List(_), _) => "L".to_owned(),
+        (FieldType::Map(_) | FieldType::Object(_) | FieldType::Named(_), _) => "M".to_owned(),
+        (FieldType::Enum(_), _) => "S, the value".to_owned(),
+    }
+}
+
+/// How a composite key part is encoded (docs/encoding.md).
+fn part_encoding(ty: &FieldType) -> String {
+    match ty {
+        FieldType::Scalar(Scalar::Int(int)) => {
+            let width = match int.rust_name() {
+                "u8" | "i8" => 3,
+                "u16" | "i16" => 5,
+                "u32" | "i32" => 10,
+                _ => 20,
+            };
+            if int.rust_name().starts_with('i') {
+                format!("value − MIN, zero-padded to {width} digits")
+            } else {
+                format!("zero-padded to {width} digits")
+            }
+        }
+        FieldType::Scalar(Scalar::String) => "as is; may not contain the separator".to_owned(),
+        FieldType::Scalar(Scalar::Bool) => "`0` / `1`".to_owned(),
+        FieldType::Scalar(Scalar::Uuid) => "lowercase hyphenated".to_owned(),
+        FieldType::Scalar(Scalar::Date) => "`YYYY-MM-DD`".to_owned(),
+        FieldType::Scalar(Scalar::DateTime) => "fixed-width RFC 3339, nanoseconds".to_owned(),
+        FieldType::Enum(_) => "the value".to_owned(),
+        _ => "—".to_owned(),
+    }
+}
+
+fn rules_text(f: &Field) -> String {
+    let r = &f.rules;
+    let mut out = Vec::new();
+    if let Some(min) = &r.min {
+        out.push(format!("min {}", min.display()));
+    }
+    if let Some(max) = &r.max {
+        out.push(format!("max {}", max.display()));
+    }
+    if let Some(n) = r.min_length {
+        out.push(format!("min_length {n}"));
+    }
+    if let Some(n) = r.max_length {
+        out.push(format!("max_length {n}"));
+    }
+    if r.non_empty {
+        out.push("non_empty".to_owned());
+    }
+    if let Some(p) = &r.pattern {
+        out.push(format!("pattern {}", code_span(p.clone())));
+    }
+    if !r.one_of.is_empty() {
+        out.push(format!(
+            "one of {}",
+            r.one_of.iter().map(Literal::display).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if let Some(c) = &r.custom {
+        out.push(format!("custom {}", code_span(c.clone())));
+    }
+    if let Some(sep) = &r.forbid_separator {
+        out.push(format!("no {} (key separator)", code_span(sep.clone())));
+    }
+    out.join("; ")
+}
+
+/// A Mermaid `erDiagram`: each table and object type with its key fields, and a line from
+/// each table or object to the types its fields hold.
+fn diagram(model: &Model) -> String {
+    let mut lines = vec!["erDiagram".to_owned()];
+    let mut links = Vec::new();
+    let mut entity = |name: &str, fields: &[Field], keys: &[usize]| {
+        lines.push(format!("    {name} {{"));
+        for (i, f) in fields.iter().enumerate() {
+            // Mermaid attribute types are single words: `list<Author>` → `list_Author`.
+            let ty = type_text(&f.ty, f.codec)
+                .split(['<', '>', ',', ' ', '(', ')'])
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join("_");
+            let mark = if keys.first() == Some(&i) {
+                " PK"
+            } else if keys.contains(&i) {
+                " \"sort key\""
+            } else {
+                ""
+            };
+            lines.push(format!("        {ty} {}{mark}", f.name.replace('-', "_")));
+            if let Some(target) = f.ty.named() {
+                let many = matches!(f.ty, FieldType::List(_) | FieldType::Map(_));
+                let arrow = if many { "||--o{" } else { "||--o|" };
+                links.push(format!("    {name} {arrow} {target} : {}", f.name.replace('-', "_")));
+            }
+        }
+        lines.push("    }".to_owned());
+    };
+    for t in &model.tables {
+        entity(&t.names.item, &t.fields, &t.key_field_indexes());
+    }
+    for ty in &model.types {
+        if let NamedKind::Object(fields) = &ty.kind {
+            entity(&ty.name, fields, &[]);
+        }
+    }
+    lines.extend(links);
+    lines.join("\n")
+}
