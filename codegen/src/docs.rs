@@ -189,13 +189,8 @@ fn stored(f: &Field) -> String {
 fn part_encoding(ty: &FieldType) -> String {
     match ty {
         FieldType::Scalar(Scalar::Int(int)) => {
-            let width = match int.rust_name() {
-                "u8" | "i8" => 3,
-                "u16" | "i16" => 5,
-                "u32" | "i32" => 10,
-                _ => 20,
-            };
-            if int.rust_name().starts_with('i') {
+            let width = int.key_part_digits();
+            if int.signed() {
                 format!("value − MIN, zero-padded to {width} digits")
             } else {
                 format!("zero-padded to {width} digits")

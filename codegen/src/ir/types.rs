@@ -83,6 +83,22 @@ impl IntType {
         }
     }
 
+    /// Whether the type holds negative values.
+    pub fn signed(self) -> bool {
+        matches!(self, IntType::I8 | IntType::I16 | IntType::I32 | IntType::I64)
+    }
+
+    /// Digits of its composite-key part: the unsigned type of its width, zero-padded
+    /// (`ddbgen_runtime::KeyPart`; docs/encoding.md).
+    pub fn key_part_digits(self) -> usize {
+        match self {
+            IntType::I8 | IntType::U8 => 3,
+            IntType::I16 | IntType::U16 => 5,
+            IntType::I32 | IntType::U32 => 10,
+            IntType::I64 | IntType::U64 => 20,
+        }
+    }
+
     /// Smallest and largest value.
     pub fn range(self) -> (i128, i128) {
         match self {

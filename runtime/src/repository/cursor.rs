@@ -127,13 +127,7 @@ impl CursorKey {
 
     /// A random key for this process only: its cursors are refused after a restart.
     pub fn random() -> Self {
-        let mut secret = [0u8; 32];
-        // Without an operating-system source of randomness nothing here is safe; two v4 UUIDs
-        // (which come from the same source) are the fallback that cannot fail.
-        if getrandom::fill(&mut secret).is_err() {
-            secret[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-            secret[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        }
+        let secret: [u8; 32] = random_bytes();
         CursorKey {
             keys: vec![derive(&secret)],
             max_age: None,
@@ -157,11 +151,7 @@ impl CursorKey {
     pub(crate) fn seal(&self, binding: &str, forward: bool, now: DateTime<Utc>, key: &AttributeMap) -> Cursor {
         let mut plaintext = now.timestamp().to_be_bytes().to_vec();
         encode_key(key, &mut plaintext);
-        let mut nonce = [0u8; NONCE_LEN];
-        if getrandom::fill(&mut nonce).is_err() {
-            nonce[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-            nonce[16..].copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..8]);
-        }
+        let nonce: [u8; NONCE_LEN] = random_bytes();
         let aad = associated_data(binding, forward);
         let cipher = XChaCha20Poly1305::new(&self.keys[0].into());
         // Encryption of an in-memory buffer with a valid key and nonce does not fail.
@@ -237,6 +227,17 @@ impl CursorKey {
         }
         decode_key(key).ok_or_else(|| invalid("malformed key".to_owned()))
     }
+}
+
+/// Bytes from the operating system's random source. Without one, no key or nonce here would be
+/// safe, and the process cannot go on sealing cursors (generated ids, from `uuid`, would fail
+/// the same way).
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    if let Err(error) = getrandom::fill(&mut bytes) {
+        panic!("ddbgen cannot seal cursors: the operating system's random source failed: {error}");
+    }
+    bytes
 }
 
 /// The encryption key of a secret: HMAC-SHA256(secret, purpose), so the secret itself is never
