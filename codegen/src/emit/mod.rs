@@ -341,6 +341,17 @@ fn int_literal(value: i128, ty: &FieldType) -> TokenStream {
     quote!(#lit)
 }
 
+/// A method parameter taking a value of `field` (`impl Into<String>` for a string, the type
+/// itself otherwise), and the statement that turns it into the field's type.
+pub(crate) fn value_param(field: &Field) -> (TokenStream, TokenStream) {
+    let name = ident(&field.ident);
+    if field.ty == FieldType::Scalar(Scalar::String) {
+        (quote!(impl Into<String>), quote!(let #name: String = #name.into();))
+    } else {
+        (rust_type(&field.ty), TokenStream::new())
+    }
+}
+
 /// `pub name: Type,` with its doc and serde name.
 pub(crate) fn struct_field(owner: &str, field: &Field, options: &Options) -> TokenStream {
     let name = ident(&field.ident);

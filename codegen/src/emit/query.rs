@@ -50,11 +50,7 @@ fn query_method(table: &Table, plan: &QueryPlan) -> TokenStream {
     let hash = &table.fields[plan.hash_field];
     let name = ident(&hash.ident);
     let attribute = &hash.attribute;
-    let (param_type, convert) = if hash.ty == FieldType::Scalar(Scalar::String) {
-        (quote!(impl Into<String>), quote!(let #name: String = #name.into();))
-    } else {
-        (super::rust_type(&hash.ty), TokenStream::new())
-    };
+    let (param_type, convert) = super::value_param(hash);
     let value = codec::codec(hash.codec);
     let condition = quote!(#rt::KeyCondition::hash(#attribute, #value.key_value(&#name)));
     let method = ident(&plan.method);

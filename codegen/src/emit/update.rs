@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{codec, ident, rt, validate};
-use crate::ir::{Field, FieldOrigin, FieldType, Scalar, Table, UpdateOp};
+use crate::ir::{Field, FieldOrigin, Table, UpdateOp};
 
 /// `BookUpdate` and its methods.
 pub(crate) fn update_builder(table: &Table) -> TokenStream {
@@ -69,11 +69,7 @@ fn setter(field: &Field, op: UpdateOp, method: &str) -> TokenStream {
     let ty = super::rust_type(&field.ty);
     let (doc, params, body) = match op {
         UpdateOp::Set => {
-            let (param, convert) = if field.ty == FieldType::Scalar(Scalar::String) {
-                (quote!(impl Into<String>), quote!(let #name: String = #name.into();))
-            } else {
-                (ty, TokenStream::new())
-            };
+            let (param, convert) = super::value_param(field);
             let check = validate::setter_check(field, &quote!(#name));
             let encoded = codec::encode_value(field, &quote!(&#name));
             let doc = if check.is_empty() {
