@@ -597,13 +597,13 @@ async fn a_table_of_reserved_words_works_end_to_end() {
         .create_table()
         .await
         .expect("create table with reserved-word keys and indexes");
-    for (year, count, day) in [(1999u16, 5u32, 3u32), (2000, 7, 1), (2001, 9, 2)] {
+    for (year, tally, day) in [(1999u16, 5u32, 3u32), (2000, 7, 1), (2001, 9, 2)] {
         let new = NewReserved {
             name: "x".into(),
             year,
             status: "open".into(),
             date: NaiveDate::from_ymd_opt(2020, 1, day).expect("date"),
-            count,
+            tally,
             size: Some(-1),
             value: Some(0.5),
             first_name: Some("Ada".into()),
@@ -651,12 +651,12 @@ async fn a_table_of_reserved_words_works_end_to_end() {
     assert_eq!(years, [2000, 2001]);
     let by_status = table
         .query_by_status("open")
-        .count_ge(7)
+        .tally_ge(7)
         .all()
         .await
         .expect("GSI query with include projection");
     assert_eq!(
-        by_status.iter().map(|r| (r.year, r.count)).collect::<Vec<_>>(),
+        by_status.iter().map(|r| (r.year, r.tally)).collect::<Vec<_>>(),
         [(2000, 7), (2001, 9)]
     );
     let by_date = table
@@ -676,13 +676,13 @@ async fn a_table_of_reserved_words_works_end_to_end() {
     let updated = table
         .update(&key)
         .set_status("closed")
-        .set_count(1)
+        .set_tally(1)
         .remove_size()
         .send()
         .await
         .expect("update");
     assert_eq!(
-        (updated.status.as_str(), updated.count, updated.size),
+        (updated.status.as_str(), updated.tally, updated.size),
         ("closed", 1, None)
     );
     let stored = table

@@ -12,11 +12,11 @@ pub use uuid::Uuid;
 
 pub use crate::codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
 pub use crate::error::Error;
-pub use crate::item::{AttributeType, FromItem, IndexSpec, Item, KeyAttribute, Projection, TableSpec};
+pub use crate::item::{AttributeType, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec};
 pub use crate::key::{CompositeKey, KeyPart, KeyPartError};
 pub use crate::repository::{
-    Clock, Cursor, CursorKey, KeyCondition, Page, ParallelScan, Query, QueryBuilder, Scan, SortCondition, Table,
-    UpdateExpression,
+    Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, KeyCondition, Page, ParallelScan, Query,
+    QueryBuilder, RetryPolicy, Scan, SortCondition, Table, Transaction, UpdateExpression,
 };
 pub use crate::validate::{FieldPath, Validate, ValidationErrors, rules};
 pub use aws_sdk_dynamodb::Client;
@@ -26,7 +26,7 @@ pub use futures_util::Stream;
 /// Generated code refers to this constant, so that code generated for another version of the
 /// runtime's generated-code API fails to compile with its name in the message. Regenerate the
 /// code with the `ddbgen` that matches this runtime.
-pub const RUNTIME_API_V2: () = ();
+pub const RUNTIME_API_V3: () = ();
 
 /// The map inside an `M` value, for decoding nested types.
 pub fn into_map(value: AttributeValue, type_name: &str) -> Result<AttributeMap, DecodeError> {

@@ -77,6 +77,60 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The write's extra condition (a typed [`Condition`](crate::Condition)) was false, or a
+    /// transaction's condition check failed; nothing was written.
+    ConditionFailed {
+        /// The DynamoDB table.
+        table: String,
+        /// The key's stored attributes, for your code (never in `Display`).
+        key: AttributeMap,
+        /// The stored item, when there is one (decode it with [`Error::current`]).
+        current: Option<AttributeMap>,
+    },
+    /// DynamoDB kept throttling the request after the SDK's retries (or, for a batch, after
+    /// the batch retry policy); nothing of this request was written. Back off and retry, or
+    /// raise the table's capacity.
+    Throttled {
+        /// The operation, such as `PutItem`.
+        operation: &'static str,
+        /// The DynamoDB table.
+        table: String,
+        /// DynamoDB's error code (`ProvisionedThroughputExceededException`, `ThrottlingException`).
+        code: String,
+    },
+    /// The request timed out (the SDK client's timeout settings). For a write the outcome is
+    /// unknown: it may or may not have been applied.
+    Timeout {
+        /// The operation, such as `PutItem`.
+        operation: &'static str,
+        /// The DynamoDB table.
+        table: String,
+    },
+    /// A batch or transaction names the same item twice; nothing was sent.
+    DuplicateKey {
+        /// The DynamoDB table.
+        table: String,
+        /// The key's stored attributes, for your code (never in `Display`).
+        key: AttributeMap,
+        /// Positions of the two requests in the call.
+        positions: (usize, usize),
+    },
+    /// A transaction is over one of DynamoDB's limits (100 operations, 4 MB); nothing was sent.
+    TransactionTooLarge {
+        /// What is over: `operations` or `bytes`.
+        what: &'static str,
+        /// How many.
+        size: usize,
+        /// DynamoDB's limit.
+        limit: usize,
+    },
+    /// DynamoDB cancelled the transaction; nothing of it was written. Every operation that
+    /// caused it is listed with its position and what went wrong.
+    TransactionCanceled {
+        /// The failed operations, in order; each `error` is `AlreadyExists`, `NotFound`,
+        /// `VersionConflict`, `ConditionFailed`, `Throttled`, or `Sdk` for other reasons.
+        failures: Vec<TransactionFailure>,
+    },
     /// A pagination cursor was tampered with, or belongs to another table or query.
     InvalidCursor {
         /// Why it was refused.
@@ -141,6 +195,37 @@ impl fmt::Display for Error {
                 f,
                 "{what} `{attribute}` of table `{table}` is {size} bytes, over DynamoDB's {limit}-byte limit; nothing was sent"
             ),
+            Error::ConditionFailed { table, key, .. } => write!(
+                f,
+                "the condition on the item ({}) of table `{table}` was false; nothing was written",
+                key_names(key)
+            ),
+            Error::Throttled { operation, table, code } => write!(
+                f,
+                "{operation} on table `{table}` was throttled ({code}) after every retry; nothing of it was written"
+            ),
+            Error::Timeout { operation, table } => write!(
+                f,
+                "{operation} on table `{table}` timed out; a write may or may not have been applied"
+            ),
+            Error::DuplicateKey { table, key, positions } => write!(
+                f,
+                "requests {} and {} name the same item ({}) of table `{table}`; nothing was sent",
+                positions.0,
+                positions.1,
+                key_names(key)
+            ),
+            Error::TransactionTooLarge { what, size, limit } => write!(
+                f,
+                "the transaction has {size} {what}, over DynamoDB's limit of {limit}; nothing was sent"
+            ),
+            Error::TransactionCanceled { failures } => {
+                write!(f, "the transaction was cancelled; nothing was written:")?;
+                for failure in failures {
+                    write!(f, " [operation {}: {}]", failure.index, failure.error)?;
+                }
+                Ok(())
+            }
             Error::InvalidCursor { reason } => write!(f, "invalid cursor: {reason}"),
             Error::Sdk {
                 operation,
@@ -153,6 +238,15 @@ impl fmt::Display for Error {
             ),
         }
     }
+}
+
+/// One operation of a cancelled transaction and why it failed.
+#[derive(Debug)]
+pub struct TransactionFailure {
+    /// The operation's position in the transaction, from 0.
+    pub index: usize,
+    /// What went wrong with it.
+    pub error: Error,
 }
 
 /// The attribute names of a key, sorted (`publisher, year_isbn`): what an error about a key
@@ -174,6 +268,70 @@ impl std::error::Error for Error {
 }
 
 impl Error {
+    /// The stored item carried by `AlreadyExists`, `VersionConflict` or `ConditionFailed`,
+    /// decoded as `T`; `None` when the error carries none.
+    ///
+    /// ```
+    /// use ddbgen_runtime::{Error, FromItem};
+    ///
+    /// // After a version conflict: the item as it is now, to merge and retry.
+    /// fn latest<T: FromItem>(error: &Error) -> Option<T> {
+    ///     error.current::<T>().and_then(Result::ok)
+    /// }
+    /// ```
+    pub fn current<T: crate::FromItem>(&self) -> Option<Result<T, Error>> {
+        match self {
+            Error::AlreadyExists { current, .. }
+            | Error::VersionConflict { current, .. }
+            | Error::ConditionFailed { current, .. } => current.clone().map(T::from_item),
+            _ => None,
+        }
+    }
+
+    /// Whether retrying later may succeed: throttling and timeouts.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Error::Throttled { .. } | Error::Timeout { .. })
+    }
+
+    /// A failed SDK call of `operation` on `table`: throttling and timeouts get their own
+    /// variants, everything else is [`Error::Sdk`].
+    pub(crate) fn call<E, R>(
+        operation: &'static str,
+        table: &str,
+        error: aws_sdk_dynamodb::error::SdkError<E, R>,
+    ) -> Self
+    where
+        E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: fmt::Debug + Send + Sync + 'static,
+    {
+        use aws_sdk_dynamodb::error::SdkError;
+        match &error {
+            SdkError::TimeoutError(_) => {
+                return Error::Timeout {
+                    operation,
+                    table: table.to_owned(),
+                };
+            }
+            SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+                return Error::Timeout {
+                    operation,
+                    table: table.to_owned(),
+                };
+            }
+            SdkError::ServiceError(service) => {
+                if let Some(code) = service.err().code().filter(|c| is_throttling(c)) {
+                    return Error::Throttled {
+                        operation,
+                        table: table.to_owned(),
+                        code: code.to_owned(),
+                    };
+                }
+            }
+            _ => {}
+        }
+        Error::sdk(operation, table, error)
+    }
+
     /// An SDK failure of `operation` on `table`.
     pub(crate) fn sdk(
         operation: &'static str,
@@ -192,4 +350,17 @@ impl From<ValidationErrors> for Error {
     fn from(errors: ValidationErrors) -> Self {
         Error::Validation(errors)
     }
+}
+
+/// DynamoDB's error codes for throttling.
+pub(crate) fn is_throttling(code: &str) -> bool {
+    matches!(
+        code,
+        "ProvisionedThroughputExceededException"
+            | "ThrottlingException"
+            | "RequestLimitExceeded"
+            | "Throttling"
+            | "ThrottlingError"
+            | "ProvisionedThroughputExceeded"
+    )
 }

@@ -155,3 +155,27 @@ pub trait Item: FromItem {
     /// The stored attributes of this item, keys included.
     fn to_item(&self) -> AttributeMap;
 }
+
+/// What a read can return for the items of table `Table`: the item type itself, its key type,
+/// or a generated partial type. Filters of a read are conditions on `Table`.
+///
+/// ```
+/// use ddbgen_runtime::{Item, Selection};
+///
+/// // Every item type selects all of its attributes.
+/// fn reads_everything<T: Item>() -> bool {
+///     <T as Selection>::ATTRIBUTES.is_empty()
+/// }
+/// ```
+pub trait Selection: FromItem {
+    /// The item type of the table read.
+    type Table: Item;
+
+    /// The attributes to request; empty for all of them.
+    const ATTRIBUTES: &'static [&'static str];
+}
+
+impl<T: Item> Selection for T {
+    type Table = T;
+    const ATTRIBUTES: &'static [&'static str] = &[];
+}

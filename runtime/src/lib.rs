@@ -32,11 +32,11 @@ mod validate;
 pub use aws_sdk_dynamodb;
 pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
-pub use error::Error;
-pub use item::{AttributeType, FromItem, IndexSpec, Item, KeyAttribute, Projection, TableSpec};
+pub use error::{Error, TransactionFailure};
+pub use item::{AttributeType, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec};
 pub use key::{CompositeKey, KeyPart, KeyPartError};
 pub use repository::{
-    Clock, Cursor, CursorKey, CursorKeyError, FixedClock, Page, ParallelScan, Query, QueryBuilder, Scan, StopReason,
-    SystemClock, Table,
+    Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, CursorKeyError, Fetched, FixedClock, Ordered,
+    Page, ParallelScan, Query, QueryBuilder, RetryPolicy, Scan, StopReason, SystemClock, Table, Transaction,
 };
 pub use validate::{FieldError, FieldPath, Validate, ValidationErrors, rules};

@@ -93,6 +93,9 @@ pub(crate) fn key_items(table: &Table, options: &Options) -> TokenStream {
             )
         }
     };
+    let key_owned: Vec<Field> = key_fields.iter().map(|f| (*f).clone()).collect();
+    let key_from_item = codec::from_item_impl(&key, &key_owned);
+    let key_attributes = key_fields.iter().map(|f| &f.attribute);
     let key_doc = format!(
         " The primary key of a [`{}`]. Keys never change once an item exists.",
         table.names.item
@@ -114,6 +117,13 @@ pub(crate) fn key_items(table: &Table, options: &Options) -> TokenStream {
             }
 
             #composite
+        }
+
+        #key_from_item
+
+        impl #rt::Selection for #key {
+            type Table = #item;
+            const ATTRIBUTES: &'static [&'static str] = &[#(#key_attributes),*];
         }
 
         impl #item {

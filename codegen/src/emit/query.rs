@@ -29,7 +29,7 @@ pub(crate) fn query_types(table: &Table, options: &Options) -> TokenStream {
         index
             .projection_type
             .as_ref()
-            .map(|p| projection_type(index, p, options))
+            .map(|p| projection_type(table, index, p, options))
     });
     quote!(#(#levels)* #(#projections)*)
 }
@@ -280,8 +280,11 @@ fn comparison_doc(part_name: &str, comparison: Comparison) -> String {
 }
 
 /// The type read from an index that does not hold whole items.
-fn projection_type(index: &Index, projection: &Projection, options: &Options) -> TokenStream {
+fn projection_type(table: &Table, index: &Index, projection: &Projection, options: &Options) -> TokenStream {
+    let rt = rt();
+    let item = ident(&table.names.item);
     let name = ident(&projection.name);
+    let attributes = projection.fields.iter().map(|f| &f.attribute);
     let derives = data_derives(&projection.name, false, options);
     let struct_fields = projection
         .fields
@@ -305,5 +308,10 @@ fn projection_type(index: &Index, projection: &Projection, options: &Options) ->
         }
 
         #from_item
+
+        impl #rt::Selection for #name {
+            type Table = #item;
+            const ATTRIBUTES: &'static [&'static str] = &[#(#attributes),*];
+        }
     }
 }

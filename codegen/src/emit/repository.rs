@@ -30,35 +30,64 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
             FieldOrigin::Version => quote!(#name: 1,),
         }
     });
-    let touch = |item: TokenStream| {
+    let touch = {
         let updated = table.managed(FieldOrigin::Updated).map(|f| {
             let name = ident(&f.ident);
-            quote!(#item.#name = self.table.now();)
+            quote!(next.#name = self.table.now();)
         });
         let version = table.managed(FieldOrigin::Version).map(|f| {
             let name = ident(&f.ident);
-            quote!(#item.#name += 1;)
+            quote!(next.#name += 1;)
         });
         quote!(#updated #version)
     };
-    let touch_next = touch(quote!(next));
-    let next_binding = if touch_next.is_empty() {
-        quote!(let next = item.clone();)
+    let stamp_body = if touch.is_empty() {
+        quote!(item.clone())
     } else {
-        quote!(let mut next = item.clone();)
+        quote! {
+            let mut next = item.clone();
+            #touch
+            next
+        }
     };
-    let expected_version = match table.managed(FieldOrigin::Version) {
+    let version_field = table.managed(FieldOrigin::Version);
+    let expected_version = match version_field {
         Some(f) => {
             let (name, attribute) = (ident(&f.ident), &f.attribute);
             quote!(Some((#attribute, item.#name)))
         }
         None => quote!(None),
     };
-    let replace_doc = if table.managed(FieldOrigin::Version).is_some() {
+    let replace_doc = if version_field.is_some() {
         "Writes `item` over the stored one, which must exist and still be at `item`'s version:\na changed key is [`NotFound`](rt::Error::NotFound) (never a second item), a newer\nstored version is [`VersionConflict`](rt::Error::VersionConflict). Returns what was\nstored: `updated` set, version incremented."
     } else {
         "Writes `item` over the stored one, which must exist: a changed key is\n[`NotFound`](rt::Error::NotFound), never a second item. Returns what was stored, with\n`updated` set."
     };
+    let (delete_item_doc, transact_delete) = match version_field {
+        Some(f) => {
+            let attribute = &f.attribute;
+            (
+                "Deletes `item`, which must exist and still be at `item`'s version\n([`NotFound`](rt::Error::NotFound) or [`VersionConflict`](rt::Error::VersionConflict)\nwith the stored item otherwise). Returns what was deleted.",
+                quote! {
+                    /// Adds a delete of the existing item with `key` to `transaction`, at
+                    /// `version` when given.
+                    pub fn transact_delete(&self, transaction: &mut #rt::Transaction, key: &#key, version: Option<u64>) -> Result<(), #rt::Error> {
+                        transaction.delete(&self.table, key.to_key(), version.map(|v| (#attribute, v)), None)
+                    }
+                },
+            )
+        }
+        None => (
+            "Deletes `item`, which must exist ([`NotFound`](rt::Error::NotFound) otherwise).\nReturns what was deleted.",
+            quote! {
+                /// Adds a delete of the existing item with `key` to `transaction`.
+                pub fn transact_delete(&self, transaction: &mut #rt::Transaction, key: &#key) -> Result<(), #rt::Error> {
+                    transaction.delete(&self.table, key.to_key(), None, None)
+                }
+            },
+        ),
+    };
+    let delete_item_doc = super::doc(Some(delete_item_doc));
     let replace_doc = super::doc(Some(replace_doc));
     let queries = super::query::query_methods(table);
     let new_doc = super::doc(Some(&format!(
@@ -104,14 +133,44 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
                 &self.table
             }
 
+            /// Asks DynamoDB for the capacity each request consumes, recorded on the
+            /// request's `tracing` span.
+            pub fn with_consumed_capacity(self, on: bool) -> Self {
+                Self { table: self.table.with_consumed_capacity(on) }
+            }
+
+            /// Sets how batches retry unprocessed items and how many requests they run at once.
+            pub fn with_retry_policy(self, policy: #rt::RetryPolicy) -> Self {
+                Self { table: self.table.with_retry_policy(policy) }
+            }
+
+            /// Validates `new` and fills in what ddbgen manages (generated id, `created`,
+            /// `updated`, version 1).
+            fn stamp_new(&self, new: #new_item) -> Result<#item, #rt::Error> {
+                new.validate()?;
+                #now
+                Ok(#item { #(#inits)* })
+            }
+
+            /// `item` as it is stored next: `updated` set, version incremented.
+            fn stamp(&self, item: &#item) -> #item {
+                #stamp_body
+            }
+
             /// Validates `new`, fills in what ddbgen manages (generated id, `created`,
             /// `updated`, version 1) and stores it, never overwriting: an existing key is
             /// [`AlreadyExists`](rt::Error::AlreadyExists) with the stored item.
             pub async fn create(&self, new: #new_item) -> Result<#item, #rt::Error> {
-                new.validate()?;
-                #now
-                let item = #item { #(#inits)* };
-                self.table.put_new(&item).await?;
+                let item = self.stamp_new(new)?;
+                self.table.put_new(&item, None).await?;
+                Ok(item)
+            }
+
+            /// [`create`](Self::create), when `condition` holds too
+            /// ([`ConditionFailed`](rt::Error::ConditionFailed) otherwise).
+            pub async fn create_if(&self, new: #new_item, condition: #rt::Condition<#item>) -> Result<#item, #rt::Error> {
+                let item = self.stamp_new(new)?;
+                self.table.put_new(&item, Some(&condition)).await?;
                 Ok(item)
             }
 
@@ -125,12 +184,25 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
                 self.table.get(key.to_key(), true).await
             }
 
+            /// Whether an item with this key exists (reads the key attribute only).
+            pub async fn exists(&self, key: &#key) -> Result<bool, #rt::Error> {
+                self.table.exists(key.to_key(), false).await
+            }
+
             #replace_doc
             pub async fn replace(&self, item: &#item) -> Result<#item, #rt::Error> {
                 item.validate()?;
-                #next_binding
-                #touch_next
-                self.table.put_existing(&next, #expected_version).await?;
+                let next = self.stamp(item);
+                self.table.put_existing(&next, #expected_version, None).await?;
+                Ok(next)
+            }
+
+            /// [`replace`](Self::replace), when `condition` holds too
+            /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+            pub async fn replace_if(&self, item: &#item, condition: #rt::Condition<#item>) -> Result<#item, #rt::Error> {
+                item.validate()?;
+                let next = self.stamp(item);
+                self.table.put_existing(&next, #expected_version, Some(&condition)).await?;
                 Ok(next)
             }
 
@@ -138,20 +210,97 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
             /// Returns what was stored, with `updated` set.
             pub async fn upsert(&self, item: &#item) -> Result<#item, #rt::Error> {
                 item.validate()?;
-                #next_binding
-                #touch_next
+                let next = self.stamp(item);
                 self.table.put(&next).await?;
                 Ok(next)
             }
 
             /// Starts an update of the existing item with this key; key fields cannot change.
             pub fn update(&self, key: &#key) -> #update<'_> {
-                #update { table: &self.table, key: key.to_key(), update: #rt::UpdateExpression::new() }
+                #update::new(&self.table, key.to_key())
             }
 
-            /// Deletes the item with this key; returns it, or `None` when there was none.
+            /// Deletes the item with this key, unconditionally; returns it, or `None` when
+            /// there was none.
             pub async fn delete(&self, key: &#key) -> Result<Option<#item>, #rt::Error> {
                 self.table.delete(key.to_key()).await
+            }
+
+            #delete_item_doc
+            pub async fn delete_item(&self, item: &#item) -> Result<#item, #rt::Error> {
+                self.table.delete_existing(item.key().to_key(), #expected_version, None).await
+            }
+
+            /// Deletes the existing item with this key when `condition` holds
+            /// ([`NotFound`](rt::Error::NotFound) or [`ConditionFailed`](rt::Error::ConditionFailed)
+            /// with the stored item otherwise). Returns what was deleted.
+            pub async fn delete_if(&self, key: &#key, condition: #rt::Condition<#item>) -> Result<#item, #rt::Error> {
+                self.table.delete_existing(key.to_key(), None, Some(&condition)).await
+            }
+
+            /// Reads many items by key (BatchGetItem, 100 keys per request, retried under
+            /// the retry policy): one entry per key, in order, telling found, missing and
+            /// unprocessed keys apart.
+            pub async fn batch_get(&self, keys: &[#key]) -> Result<#rt::BatchGet<#key, #item>, #rt::Error> {
+                self.table.batch_get(keys.to_vec(), #key::to_key, false).await
+            }
+
+            /// Stores many items whether or not their keys exist (BatchWriteItem, 25 per
+            /// request): the explicit overwrite of [`upsert`](Self::upsert), with `updated` and
+            /// the version set as it sets them. Every item is validated and checked against
+            /// DynamoDB's size limit, and keys must be distinct, before anything is sent;
+            /// what stays unprocessed after the retry policy is returned, never dropped.
+            pub async fn batch_put(&self, items: &[#item]) -> Result<#rt::BatchWrite<#item>, #rt::Error> {
+                let mut errors = #rt::ValidationErrors::new();
+                for (i, item) in items.iter().enumerate() {
+                    #rt::Validate::validate_at(item, &#rt::FieldPath::Root.index(i), &mut errors);
+                }
+                errors.into_result()?;
+                let next: Vec<#item> = items.iter().map(|item| self.stamp(item)).collect();
+                self.table.batch_put(next).await
+            }
+
+            /// Deletes many items by key (BatchWriteItem, 25 per request); a key with no item
+            /// is not an error. What stays unprocessed after the retry policy is returned.
+            pub async fn batch_delete(&self, keys: &[#key]) -> Result<#rt::BatchWrite<#key>, #rt::Error> {
+                self.table.batch_delete(keys.to_vec(), #key::to_key).await
+            }
+
+            /// Reads up to 100 items together (TransactGetItems): `None` where there is no
+            /// item, in the keys' order.
+            pub async fn transact_get(&self, keys: &[#key]) -> Result<Vec<Option<#item>>, #rt::Error> {
+                self.table.transact_get(keys.iter().map(#key::to_key).collect()).await
+            }
+
+            /// A new transaction on this repository's client, for the `transact_*` methods of
+            /// any repository.
+            pub fn transaction(&self) -> #rt::Transaction {
+                #rt::Transaction::new(self.table.client())
+            }
+
+            /// Adds the creation of `new` to `transaction`, as [`create`](Self::create) does it;
+            /// returns the item that will be stored.
+            pub fn transact_create(&self, transaction: &mut #rt::Transaction, new: #new_item) -> Result<#item, #rt::Error> {
+                let item = self.stamp_new(new)?;
+                transaction.put_new(&self.table, &item, None)?;
+                Ok(item)
+            }
+
+            /// Adds the replacement of `item` to `transaction`, as [`replace`](Self::replace)
+            /// does it; returns the item that will be stored.
+            pub fn transact_replace(&self, transaction: &mut #rt::Transaction, item: &#item) -> Result<#item, #rt::Error> {
+                item.validate()?;
+                let next = self.stamp(item);
+                transaction.put_existing(&self.table, &next, #expected_version, None)?;
+                Ok(next)
+            }
+
+            #transact_delete
+
+            /// Adds a check of `condition` on the item with `key` to `transaction`, without
+            /// writing it.
+            pub fn transact_check(&self, transaction: &mut #rt::Transaction, key: &#key, condition: #rt::Condition<#item>) -> Result<(), #rt::Error> {
+                transaction.check(&self.table, key.to_key(), &condition)
             }
 
             #queries

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Options, doc, ident, item, key, query, repository, runtime_import, update};
+use super::{Options, condition, doc, ident, item, key, query, repository, runtime_import, update};
 use crate::ir::Table;
 
 /// `pub mod book { .. }` for one table.
@@ -17,8 +17,12 @@ pub(crate) fn table_module(table: &Table, options: &Options) -> TokenStream {
     let repository = repository::repository(table);
     let update_builder = update::update_builder(table);
     let query_types = query::query_types(table, options);
+    let field_handles = condition::field_handles(table);
+    // `rt::Error` is 128 bytes (it carries the stored item of a conflict, by design), one over
+    // clippy's default for `result_large_err`, which the synchronous `transact_*` methods trip.
     quote! {
         #module_doc
+        #[allow(clippy::result_large_err)]
         pub mod #module {
             #runtime_import
             #table_spec
@@ -27,6 +31,7 @@ pub(crate) fn table_module(table: &Table, options: &Options) -> TokenStream {
             #repository
             #update_builder
             #query_types
+            #field_handles
         }
     }
 }

@@ -23,10 +23,31 @@ pub(crate) fn update_builder(table: &Table) -> TokenStream {
         let attribute = &f.attribute;
         quote!(self.update.increment(#attribute);)
     });
+    let version_field = table.managed(FieldOrigin::Version);
     let receiver = if updated.is_none() && version.is_none() {
         quote!(self)
     } else {
         quote!(mut self)
+    };
+    let (version_slot, version_init, expect_version, version_arg) = match version_field {
+        Some(f) => {
+            let attribute = &f.attribute;
+            (
+                quote!(version: Option<u64>,),
+                quote!(version: None,),
+                quote! {
+                    /// Applies the update only if the stored item is still at `version`
+                    /// ([`VersionConflict`](rt::Error::VersionConflict) with the stored item
+                    /// otherwise): optimistic locking for read-modify-write.
+                    pub fn expect_version(mut self, version: u64) -> Self {
+                        self.version = Some(version);
+                        self
+                    }
+                },
+                quote!(self.version.map(|expected| (#attribute, expected))),
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new(), TokenStream::new(), quote!(None)),
     };
     let send_doc = super::doc(Some(&format!(
         "Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,\nnever an upsert){}. Returns the item as stored afterwards.",
@@ -44,16 +65,44 @@ pub(crate) fn update_builder(table: &Table) -> TokenStream {
             table: &'a #rt::Table<#item>,
             key: #rt::AttributeMap,
             update: #rt::UpdateExpression,
+            #version_slot
+            condition: Option<#rt::Condition<#item>>,
         }
 
-        impl #update<'_> {
+        impl<'a> #update<'a> {
+            /// Starts an update of the item with `key`.
+            pub(crate) fn new(table: &'a #rt::Table<#item>, key: #rt::AttributeMap) -> Self {
+                Self { table, key, update: #rt::UpdateExpression::new(), #version_init condition: None }
+            }
+
             #(#methods)*
+
+            #expect_version
+
+            /// Applies the update only if `condition` holds too
+            /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+            /// Several calls are combined with AND.
+            pub fn only_if(mut self, condition: #rt::Condition<#item>) -> Self {
+                self.condition = Some(match self.condition.take() {
+                    Some(previous) => previous & condition,
+                    None => condition,
+                });
+                self
+            }
 
             #send_doc
             pub async fn send(#receiver) -> Result<#item, #rt::Error> {
                 #updated
                 #version
-                self.table.update(self.key, self.update).await
+                self.table.update(self.key, self.update, #version_arg, self.condition.as_ref()).await
+            }
+
+            /// Adds the update to `transaction` instead of sending it; rule failures are
+            /// returned now, the rest when the transaction is sent.
+            pub fn transact(#receiver, transaction: &mut #rt::Transaction) -> Result<(), #rt::Error> {
+                #updated
+                #version
+                transaction.update(self.table, self.key, self.update, #version_arg, self.condition.as_ref())
             }
         }
     }

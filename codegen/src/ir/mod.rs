@@ -45,6 +45,8 @@ pub struct TableNames {
     pub repository: String,
     /// Update builder (`BookUpdate`).
     pub update: String,
+    /// Field handles for typed conditions and filters (`BookFields`).
+    pub fields: String,
 }
 
 /// One table and its generated module.
@@ -68,6 +70,9 @@ pub struct Table {
     pub ttl: Option<usize>,
     /// The repository's queries: the table's own first, then one per index, in order.
     pub queries: Vec<QueryPlan>,
+    /// Fields that conditions and filters can test (indexes into `fields`): every stored
+    /// field but the primary key's attributes, each a method of the field handles type.
+    pub condition_fields: Vec<usize>,
     /// Where the table is declared (its key under `tables:`).
     pub span: Span,
 }

@@ -9,15 +9,17 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, Select};
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
+use tracing::Instrument;
 
+use super::condition::Condition;
 use super::cursor::{Cursor, CursorKey};
 use super::expression::Placeholders;
-use super::table::Table;
+use super::table::{Table, record_capacity};
 use crate::codec::AttributeMap;
 use crate::error::Error;
-use crate::item::{FromItem, Item};
+use crate::item::{FromItem, Item, Selection};
 use crate::key::{CompositeKey, KeyPart};
 
 /// A condition on the sort key of a query.
@@ -202,6 +204,16 @@ pub(crate) struct ReadSpec {
     page_size: Option<i32>,
     forward: bool,
     consistent: bool,
+    filter: Option<String>,
+    projection: Option<String>,
+    capacity: bool,
+}
+
+/// What one Query or Scan request returned.
+struct Fetched {
+    items: Vec<AttributeMap>,
+    last: Option<AttributeMap>,
+    count: i32,
 }
 
 impl ReadSpec {
@@ -242,18 +254,64 @@ impl ReadSpec {
             page_size: None,
             forward: true,
             consistent: false,
+            filter: None,
+            projection: None,
+            capacity: table.capacity,
         }
     }
 
-    /// One Query or Scan request: its items and the key to go on from.
+    /// ANDs `condition` to the filter.
+    fn add_filter<S>(&mut self, condition: Condition<S>) {
+        let text = condition.render(&mut self.placeholders);
+        self.filter = Some(match self.filter.take() {
+            Some(previous) => format!("({previous}) AND ({text})"),
+            None => text,
+        });
+    }
+
+    /// Reads only `attributes` and the key attributes.
+    fn project(&mut self, attributes: &[&str]) {
+        if attributes.is_empty() {
+            self.projection = None;
+            return;
+        }
+        let mut names: Vec<&str> = attributes.to_vec();
+        for key in &self.key_names {
+            if !names.contains(key) {
+                names.push(key);
+            }
+        }
+        let names: Vec<String> = names.into_iter().map(|n| self.placeholders.name(n)).collect();
+        self.projection = Some(names.join(", "));
+    }
+
+    /// The operation's name, for errors and traces.
+    fn operation(&self) -> &'static str {
+        if self.condition.is_some() { "Query" } else { "Scan" }
+    }
+
+    /// One Query or Scan request: its items, the key to go on from, and how many items
+    /// matched (with `select_count`, the only result).
     async fn fetch(
         &self,
         start: Option<AttributeMap>,
         segment: Option<(i32, i32)>,
-    ) -> Result<(Vec<AttributeMap>, Option<AttributeMap>), Error> {
+        select_count: bool,
+    ) -> Result<Fetched, Error> {
+        let span = tracing::debug_span!(
+            "dynamodb",
+            operation = self.operation(),
+            table = %self.table,
+            index = self.index.unwrap_or(""),
+            items = tracing::field::Empty,
+            scanned = tracing::field::Empty,
+            consumed_capacity = tracing::field::Empty,
+        );
         let names = self.placeholders.names();
         let values = self.placeholders.values();
-        let (items, last) = match &self.condition {
+        let select = select_count.then_some(Select::Count);
+        let capacity = self.capacity.then_some(ReturnConsumedCapacity::Total);
+        let (items, last, count, scanned, consumed) = match &self.condition {
             Some(condition) => {
                 let output = self
                     .client
@@ -261,16 +319,27 @@ impl ReadSpec {
                     .table_name(&self.table)
                     .set_index_name(self.index.map(str::to_owned))
                     .key_condition_expression(condition)
+                    .set_filter_expression(self.filter.clone())
+                    .set_projection_expression(self.projection.clone())
+                    .set_select(select)
                     .set_expression_attribute_names(names)
                     .set_expression_attribute_values(values)
                     .set_exclusive_start_key(start)
                     .set_limit(self.page_size)
                     .scan_index_forward(self.forward)
                     .consistent_read(self.consistent)
+                    .set_return_consumed_capacity(capacity)
                     .send()
+                    .instrument(span.clone())
                     .await
-                    .map_err(|e| Error::sdk("Query", &self.table, e))?;
-                (output.items, output.last_evaluated_key)
+                    .map_err(|e| Error::call("Query", &self.table, e))?;
+                (
+                    output.items,
+                    output.last_evaluated_key,
+                    output.count,
+                    output.scanned_count,
+                    output.consumed_capacity,
+                )
             }
             None => {
                 let output = self
@@ -278,18 +347,39 @@ impl ReadSpec {
                     .scan()
                     .table_name(&self.table)
                     .set_index_name(self.index.map(str::to_owned))
+                    .set_filter_expression(self.filter.clone())
+                    .set_projection_expression(self.projection.clone())
+                    .set_select(select)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
                     .set_exclusive_start_key(start)
                     .set_limit(self.page_size)
                     .set_segment(segment.map(|s| s.0))
                     .set_total_segments(segment.map(|s| s.1))
                     .consistent_read(self.consistent)
+                    .set_return_consumed_capacity(capacity)
                     .send()
+                    .instrument(span.clone())
                     .await
-                    .map_err(|e| Error::sdk("Scan", &self.table, e))?;
-                (output.items, output.last_evaluated_key)
+                    .map_err(|e| Error::call("Scan", &self.table, e))?;
+                (
+                    output.items,
+                    output.last_evaluated_key,
+                    output.count,
+                    output.scanned_count,
+                    output.consumed_capacity,
+                )
             }
         };
-        Ok((items.unwrap_or_default(), last.filter(|k| !k.is_empty())))
+        let items = items.unwrap_or_default();
+        span.record("items", count);
+        span.record("scanned", scanned);
+        record_capacity(&span, consumed.as_ref());
+        Ok(Fetched {
+            items,
+            last: last.filter(|k| !k.is_empty()),
+            count,
+        })
     }
 
     /// The stored items of every page, requesting each page only when the previous one has
@@ -305,20 +395,56 @@ impl ReadSpec {
                 let Some(start) = state else {
                     return Ok::<_, Error>(None);
                 };
-                let (items, last) = spec.fetch(start, segment).await?;
+                let Fetched { items, last, .. } = spec.fetch(start, segment, false).await?;
                 Ok(Some((stream::iter(items.into_iter().map(Ok)), last.map(Some))))
             }
         })
         .try_flatten()
     }
 
+    /// How many items match, summed over every page (`Select: COUNT`).
+    async fn count(&self) -> Result<u64, Error> {
+        let span = tracing::debug_span!("dynamodb.count", table = %self.table, pages = tracing::field::Empty);
+        async {
+            let (mut total, mut pages, mut start) = (0u64, 0u32, None);
+            loop {
+                let fetched = self.fetch(start, None, true).await?;
+                pages += 1;
+                total += u64::try_from(fetched.count).unwrap_or(0);
+                match fetched.last {
+                    Some(key) => start = Some(key),
+                    None => {
+                        tracing::Span::current().record("pages", pages);
+                        return Ok(total);
+                    }
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
     async fn page<T: FromItem>(&self, cursor: Option<&Cursor>, limit: Option<usize>) -> Result<Page<T>, Error> {
+        // An empty key is the start of the read (what a `limit(0)` page hands out).
         let mut start = cursor
             .map(|c| self.cursor_key.open(&self.binding, self.forward, self.clock.0.now(), c))
-            .transpose()?;
+            .transpose()?
+            .filter(|key| !key.is_empty());
+        if limit == Some(0) {
+            // Nothing to read: no request, and the page resumes where it was asked to start.
+            let here = start.unwrap_or_default();
+            return Ok(Page {
+                items: Vec::new(),
+                next: Some(
+                    self.cursor_key
+                        .seal(&self.binding, self.forward, self.clock.0.now(), &here),
+                ),
+                stop: StopReason::Limit,
+            });
+        }
         let mut items = Vec::new();
         loop {
-            let (raw, last) = self.fetch(start, None).await?;
+            let Fetched { items: raw, last, .. } = self.fetch(start, None, false).await?;
             let count = raw.len();
             for (i, stored) in raw.into_iter().enumerate() {
                 let reaches_limit = limit == Some(items.len() + 1);
@@ -402,8 +528,33 @@ impl<T> Query<T> {
     }
 }
 
+impl<T: Selection + Send + 'static> Query<T> {
+    /// Keeps only items that meet `condition` (DynamoDB's `FilterExpression`). The filter runs
+    /// after the key condition, so `page_size` still counts items evaluated; `limit(n)` still
+    /// means `n` matching items, and a page whose items were all filtered out still carries
+    /// its cursor. Several calls are combined with AND.
+    pub fn filter(mut self, condition: Condition<T::Table>) -> Self {
+        self.spec.add_filter(condition);
+        self
+    }
+
+    /// Reads only the attributes of `P` (DynamoDB's `ProjectionExpression`): the item's key
+    /// type, or a generated partial type. The key attributes are always read as well, so that
+    /// pages resume exactly.
+    pub fn select<P: Selection<Table = T::Table>>(mut self) -> Query<P> {
+        self.spec.project(P::ATTRIBUTES);
+        Query {
+            spec: self.spec,
+            limit: self.limit,
+            item: PhantomData,
+        }
+    }
+}
+
 impl<T: FromItem + Send + 'static> Query<T> {
-    /// Returns at most `n` items (counted as returned, not as evaluated).
+    /// Returns at most `n` items (counted as returned, not as evaluated). With `limit(0)`
+    /// nothing is requested: `stream()` yields nothing, and `page()` returns no items and a
+    /// cursor that resumes where the page was asked to start.
     pub fn limit(mut self, n: usize) -> Self {
         self.limit = Some(n);
         self
@@ -415,7 +566,8 @@ impl<T: FromItem + Send + 'static> Query<T> {
         self
     }
 
-    /// Reads in descending sort-key order.
+    /// Reads in descending sort-key order. Cursors remember the direction: a cursor of a
+    /// reversed read does not open on a forward one.
     pub fn reverse(mut self) -> Self {
         self.spec.forward = false;
         self
@@ -425,6 +577,12 @@ impl<T: FromItem + Send + 'static> Query<T> {
     pub fn consistent_read(mut self) -> Self {
         self.spec.consistent = true;
         self
+    }
+
+    /// How many items match (after the filter), summed over every page; no item is read
+    /// into memory (`Select: COUNT`).
+    pub async fn count(self) -> Result<u64, Error> {
+        self.spec.count().await
     }
 
     /// Every matching item, one request per page, each made only when the consumer reaches it.
@@ -490,6 +648,28 @@ pub trait QueryBuilder: Sized {
         self.into_query().consistent_read()
     }
 
+    /// How many items match, summed over every page.
+    fn count(self) -> impl Future<Output = Result<u64, Error>> + Send {
+        self.into_query().count()
+    }
+
+    /// Keeps only items that meet `condition`; see [`Query::filter`].
+    fn filter(self, condition: Condition<<Self::Item as Selection>::Table>) -> Query<Self::Item>
+    where
+        Self::Item: Selection,
+    {
+        self.into_query().filter(condition)
+    }
+
+    /// Reads only the attributes of `P` (and the keys); see [`Query::select`].
+    fn select<P>(self) -> Query<P>
+    where
+        Self::Item: Selection,
+        P: Selection<Table = <Self::Item as Selection>::Table> + Send + 'static,
+    {
+        self.into_query().select()
+    }
+
     /// Every matching item, lazily: the next page is requested when the consumer reaches it.
     fn stream(self) -> impl Stream<Item = Result<Self::Item, Error>> + Send + 'static {
         self.into_query().stream()
@@ -536,6 +716,22 @@ impl<T> Scan<T> {
     }
 }
 
+impl<T: Selection + Send + 'static> Scan<T> {
+    /// Keeps only items that meet `condition`; see [`Query::filter`].
+    pub fn filter(self, condition: Condition<T::Table>) -> Self {
+        Self {
+            query: self.query.filter(condition),
+        }
+    }
+
+    /// Reads only the attributes of `P` (and the keys); see [`Query::select`].
+    pub fn select<P: Selection<Table = T::Table>>(self) -> Scan<P> {
+        Scan {
+            query: self.query.select(),
+        }
+    }
+}
+
 impl<T: FromItem + Send + 'static> Scan<T> {
     /// Returns at most `n` items.
     pub fn limit(self, n: usize) -> Self {
@@ -556,6 +752,11 @@ impl<T: FromItem + Send + 'static> Scan<T> {
         Self {
             query: self.query.consistent_read(),
         }
+    }
+
+    /// How many items there are (after the filter), summed over every page.
+    pub async fn count(self) -> Result<u64, Error> {
+        self.query.count().await
     }
 
     /// Splits the scan into `n` segments read in parallel (DynamoDB's parallel scan).

@@ -7,15 +7,20 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::client::Waiters;
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, LocalSecondaryIndex,
-    Projection as SdkProjection, ProjectionType, ReturnValue, ReturnValuesOnConditionCheckFailure, ScalarAttributeType,
-    TimeToLiveSpecification,
+    AttributeDefinition, AttributeValue, BillingMode, ConsumedCapacity, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, LocalSecondaryIndex, Projection as SdkProjection, ProjectionType, ReturnConsumedCapacity, ReturnValue,
+    ReturnValuesOnConditionCheckFailure, ScalarAttributeType, TimeToLiveSpecification,
 };
 use chrono::{DateTime, Utc};
+use tracing::Instrument;
 
+use super::batch::RetryPolicy;
 use super::clock::{Clock, SystemClock};
+use super::condition::Condition;
 use super::cursor::CursorKey;
 use super::expression::Placeholders;
 use super::query::{KeyCondition, Query, ReadSpec, Scan};
@@ -47,6 +52,8 @@ pub struct Table<T> {
     pub(crate) name: String,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) cursor_key: CursorKey,
+    pub(crate) capacity: bool,
+    pub(crate) retry: RetryPolicy,
     item: PhantomData<fn() -> T>,
 }
 
@@ -57,6 +64,8 @@ impl<T> Clone for Table<T> {
             name: self.name.clone(),
             clock: self.clock.clone(),
             cursor_key: self.cursor_key.clone(),
+            capacity: self.capacity,
+            retry: self.retry,
             item: PhantomData,
         }
     }
@@ -70,12 +79,62 @@ impl<T> std::fmt::Debug for Table<T> {
     }
 }
 
-/// What a conditional PutItem did.
-enum Put {
-    /// The item was written.
-    Written,
-    /// The condition failed; the stored item, if there is one.
-    Refused { current: Option<AttributeMap> },
+/// What a write asks of the stored item with the same key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Must {
+    /// There is none (create).
+    BeNew,
+    /// There is one (replace, update, checked delete).
+    Exist,
+    /// Nothing (upsert, plain delete).
+    Nothing,
+}
+
+/// The error for a write whose condition failed, told apart by the stored item: absent
+/// ([`Error::NotFound`]), present for a create ([`Error::AlreadyExists`]), at another version
+/// ([`Error::VersionConflict`]), or else the caller's condition was false
+/// ([`Error::ConditionFailed`]).
+pub(crate) fn refusal(
+    table: &str,
+    must: Must,
+    version: Option<(&str, u64)>,
+    key: AttributeMap,
+    current: Option<AttributeMap>,
+) -> Error {
+    let table = table.to_owned();
+    match (must, current) {
+        (Must::BeNew, Some(current)) => Error::AlreadyExists {
+            table,
+            key,
+            current: Some(current),
+        },
+        (Must::Exist, None) => Error::NotFound { table, key },
+        (_, Some(current))
+            if version.is_some_and(|(attribute, expected)| stored_version(&current, attribute) != Some(expected)) =>
+        {
+            Error::VersionConflict {
+                table,
+                expected: version.map_or(0, |(_, expected)| expected),
+                current: Some(current),
+            }
+        }
+        (_, current) => Error::ConditionFailed { table, key, current },
+    }
+}
+
+/// The version counter of a stored item.
+fn stored_version(item: &AttributeMap, attribute: &str) -> Option<u64> {
+    match item.get(attribute) {
+        Some(AttributeValue::N(n)) => n.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Records the consumed capacity of one request on its span, when it was asked for.
+pub(crate) fn record_capacity(span: &tracing::Span, consumed: Option<&ConsumedCapacity>) {
+    if let Some(units) = consumed.and_then(ConsumedCapacity::capacity_units) {
+        span.record("consumed_capacity", units);
+    }
 }
 
 impl<T: Item> Table<T> {
@@ -86,6 +145,8 @@ impl<T: Item> Table<T> {
             name: T::TABLE.table_name.to_owned(),
             clock: Arc::new(SystemClock),
             cursor_key: PROCESS_CURSOR_KEY.clone(),
+            capacity: false,
+            retry: RetryPolicy::default(),
             item: PhantomData,
         }
     }
@@ -115,6 +176,19 @@ impl<T: Item> Table<T> {
         self
     }
 
+    /// Asks DynamoDB for the capacity each request consumes and records it on the request's
+    /// `tracing` span (field `consumed_capacity`).
+    pub fn with_consumed_capacity(mut self, on: bool) -> Self {
+        self.capacity = on;
+        self
+    }
+
+    /// Sets how batches retry unprocessed items and how many requests they run at once.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// The DynamoDB table name in use.
     pub fn name(&self) -> &str {
         &self.name
@@ -134,117 +208,152 @@ impl<T: Item> Table<T> {
         format!("{function}({})", placeholders.name(T::TABLE.hash_key.name))
     }
 
+    /// The span of one request.
+    pub(crate) fn span(&self, operation: &'static str) -> tracing::Span {
+        tracing::debug_span!(
+            "dynamodb",
+            operation,
+            table = %self.name,
+            consumed_capacity = tracing::field::Empty
+        )
+    }
+
+    /// `TOTAL` when the table was asked to report consumed capacity.
+    pub(crate) fn capacity(&self) -> Option<ReturnConsumedCapacity> {
+        self.capacity.then_some(ReturnConsumedCapacity::Total)
+    }
+
     /// GetItem, returning the stored attributes as they are.
     async fn get_stored(&self, key: AttributeMap, consistent: bool) -> Result<Option<AttributeMap>, Error> {
+        let span = self.span("GetItem");
         let output = self
             .client
             .get_item()
             .table_name(&self.name)
             .set_key(Some(key))
             .consistent_read(consistent)
+            .set_return_consumed_capacity(self.capacity())
             .send()
+            .instrument(span.clone())
             .await
-            .map_err(|e| Error::sdk("GetItem", &self.name, e))?;
+            .map_err(|e| Error::call("GetItem", &self.name, e))?;
+        record_capacity(&span, output.consumed_capacity.as_ref());
         Ok(output.item)
     }
 
-    /// The stored item, read consistently, for error reports after a failed condition.
-    async fn current(&self, item: &AttributeMap) -> Result<Option<AttributeMap>, Error> {
-        self.get_stored(key_of(item, T::TABLE.hash_key, T::TABLE.range_key), true)
-            .await
+    /// The stored item after a failed condition: the one DynamoDB returned, or where a server
+    /// returns none, the item read back consistently.
+    async fn current(
+        &self,
+        returned: Option<&AttributeMap>,
+        key: &AttributeMap,
+    ) -> Result<Option<AttributeMap>, Error> {
+        match returned {
+            Some(item) => Ok(Some(item.clone())),
+            None => self.get_stored(key.clone(), true).await,
+        }
     }
 
-    /// PutItem under `condition`; when the condition fails, the stored item (from DynamoDB, or
-    /// read back where a server does not return it).
-    async fn put_if(&self, map: &AttributeMap, condition: String, placeholders: &Placeholders) -> Result<Put, Error> {
+    /// The condition expression of a write: what `must` asks of the stored item, its expected
+    /// version, and the caller's extra condition.
+    pub(crate) fn write_condition(
+        &self,
+        placeholders: &mut Placeholders,
+        must: Must,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Option<String> {
+        let mut parts = Vec::new();
+        match must {
+            Must::BeNew => parts.push(self.hash_condition(placeholders, "attribute_not_exists")),
+            Must::Exist => parts.push(self.hash_condition(placeholders, "attribute_exists")),
+            Must::Nothing => {}
+        }
+        if let Some((attribute, expected)) = version {
+            let name = placeholders.name(attribute);
+            let value = placeholders.value(AttributeValue::N(expected.to_string()));
+            parts.push(format!("{name} = {value}"));
+        }
+        if let Some(condition) = condition {
+            parts.push(format!("({})", condition.render(placeholders)));
+        }
+        (!parts.is_empty()).then(|| parts.join(" AND "))
+    }
+
+    /// PutItem under `must`, `version` and `condition`.
+    async fn put_checked(
+        &self,
+        item: &T,
+        must: Must,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<(), Error> {
+        let map = item.to_item();
+        self.check_limits(&map, true)?;
+        let mut placeholders = Placeholders::default();
+        let expression = self.write_condition(&mut placeholders, must, version, condition);
+        let span = self.span("PutItem");
         let result = self
             .client
             .put_item()
             .table_name(&self.name)
             .set_item(Some(map.clone()))
-            .condition_expression(condition)
+            .set_condition_expression(expression)
             .set_expression_attribute_names(placeholders.names())
             .set_expression_attribute_values(placeholders.values())
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .set_return_consumed_capacity(self.capacity())
             .send()
+            .instrument(span.clone())
             .await;
         match result {
-            Ok(_) => Ok(Put::Written),
+            Ok(output) => {
+                record_capacity(&span, output.consumed_capacity.as_ref());
+                Ok(())
+            }
             Err(e) => match e.as_service_error() {
-                Some(PutItemError::ConditionalCheckFailedException(failed)) => match failed.item() {
-                    Some(current) => Ok(Put::Refused {
-                        current: Some(current.clone()),
-                    }),
-                    None => Ok(Put::Refused {
-                        current: self.current(map).await?,
-                    }),
-                },
-                _ => Err(Error::sdk("PutItem", &self.name, e)),
+                Some(PutItemError::ConditionalCheckFailedException(failed)) => {
+                    let key = self.key_of(&map);
+                    let current = self.current(failed.item(), &key).await?;
+                    Err(refusal(&self.name, must, version, key, current))
+                }
+                _ => Err(Error::call("PutItem", &self.name, e)),
             },
         }
     }
 
+    /// The key attributes of a stored item of this table.
+    pub(crate) fn key_of(&self, item: &AttributeMap) -> AttributeMap {
+        key_of(item, T::TABLE.hash_key, T::TABLE.range_key)
+    }
+
     /// DynamoDB's key limits (and with `whole_item`, the item limit), before anything is sent.
-    fn check_limits(&self, map: &AttributeMap, whole_item: bool) -> Result<(), Error> {
+    pub(crate) fn check_limits(&self, map: &AttributeMap, whole_item: bool) -> Result<(), Error> {
         crate::limits::check(&self.name, map, T::TABLE.hash_key, T::TABLE.range_key, whole_item)
     }
 
     /// PutItem that never overwrites: an existing key is [`Error::AlreadyExists`] with the
-    /// stored item.
-    pub async fn put_new(&self, item: &T) -> Result<(), Error> {
-        let map = item.to_item();
-        self.check_limits(&map, true)?;
-        let mut placeholders = Placeholders::default();
-        let condition = self.hash_condition(&mut placeholders, "attribute_not_exists");
-        match self.put_if(&map, condition, &placeholders).await? {
-            Put::Written => Ok(()),
-            Put::Refused { current } => Err(Error::AlreadyExists {
-                table: self.name.clone(),
-                key: key_of(&map, T::TABLE.hash_key, T::TABLE.range_key),
-                current,
-            }),
-        }
+    /// stored item; with `condition`, a false condition is [`Error::ConditionFailed`].
+    pub async fn put_new(&self, item: &T, condition: Option<&Condition<T>>) -> Result<(), Error> {
+        self.put_checked(item, Must::BeNew, None, condition).await
     }
 
     /// PutItem that never creates: the key must exist (so a changed key is
     /// [`Error::NotFound`], never a second item), and with `version` = (attribute, expected)
-    /// the stored counter must equal `expected` ([`Error::VersionConflict`] otherwise).
-    pub async fn put_existing(&self, item: &T, version: Option<(&str, u64)>) -> Result<(), Error> {
-        let map = item.to_item();
-        self.check_limits(&map, true)?;
-        let mut placeholders = Placeholders::default();
-        let mut condition = self.hash_condition(&mut placeholders, "attribute_exists");
-        if let Some((attribute, expected)) = version {
-            let name = placeholders.name(attribute);
-            let value = placeholders.value(aws_sdk_dynamodb::types::AttributeValue::N(expected.to_string()));
-            condition = format!("{condition} AND {name} = {value}");
-        }
-        match (self.put_if(&map, condition, &placeholders).await?, version) {
-            (Put::Written, _) => Ok(()),
-            (Put::Refused { current: Some(current) }, Some((_, expected))) => Err(Error::VersionConflict {
-                table: self.name.clone(),
-                expected,
-                current: Some(current),
-            }),
-            (Put::Refused { .. }, _) => Err(Error::NotFound {
-                table: self.name.clone(),
-                key: key_of(&map, T::TABLE.hash_key, T::TABLE.range_key),
-            }),
-        }
+    /// the stored counter must equal `expected` ([`Error::VersionConflict`] with the stored
+    /// item otherwise); with `condition`, a false condition is [`Error::ConditionFailed`].
+    pub async fn put_existing(
+        &self,
+        item: &T,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<(), Error> {
+        self.put_checked(item, Must::Exist, version, condition).await
     }
 
     /// PutItem that creates or overwrites: the one explicit overwrite.
     pub async fn put(&self, item: &T) -> Result<(), Error> {
-        let map = item.to_item();
-        self.check_limits(&map, true)?;
-        self.client
-            .put_item()
-            .table_name(&self.name)
-            .set_item(Some(map))
-            .send()
-            .await
-            .map_err(|e| Error::sdk("PutItem", &self.name, e))?;
-        Ok(())
+        self.put_checked(item, Must::Nothing, None, None).await
     }
 
     /// GetItem by key attributes.
@@ -253,61 +362,141 @@ impl<T: Item> Table<T> {
         self.get_stored(key, consistent).await?.map(T::from_item).transpose()
     }
 
-    /// DeleteItem; returns the deleted item, `None` when there was none.
-    pub async fn delete(&self, key: AttributeMap) -> Result<Option<T>, Error> {
+    /// Whether an item with this key exists (GetItem of the hash key attribute only).
+    pub async fn exists(&self, key: AttributeMap, consistent: bool) -> Result<bool, Error> {
         self.check_limits(&key, false)?;
+        let span = self.span("GetItem");
         let output = self
+            .client
+            .get_item()
+            .table_name(&self.name)
+            .set_key(Some(key))
+            .consistent_read(consistent)
+            .projection_expression("#k")
+            .expression_attribute_names("#k", T::TABLE.hash_key.name)
+            .set_return_consumed_capacity(self.capacity())
+            .send()
+            .instrument(span.clone())
+            .await
+            .map_err(|e| Error::call("GetItem", &self.name, e))?;
+        record_capacity(&span, output.consumed_capacity.as_ref());
+        Ok(output.item.is_some_and(|item| !item.is_empty()))
+    }
+
+    /// DeleteItem, unconditional; returns the deleted item, `None` when there was none.
+    pub async fn delete(&self, key: AttributeMap) -> Result<Option<T>, Error> {
+        self.delete_checked(key, Must::Nothing, None, None).await
+    }
+
+    /// DeleteItem of an existing item ([`Error::NotFound`] otherwise), at `version` when
+    /// given ([`Error::VersionConflict`] with the stored item otherwise), when `condition`
+    /// holds ([`Error::ConditionFailed`] otherwise). Returns the deleted item.
+    pub async fn delete_existing(
+        &self,
+        key: AttributeMap,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<T, Error> {
+        let key_copy = key.clone();
+        match self.delete_checked(key, Must::Exist, version, condition).await? {
+            Some(item) => Ok(item),
+            None => Err(Error::NotFound {
+                table: self.name.clone(),
+                key: key_copy,
+            }),
+        }
+    }
+
+    async fn delete_checked(
+        &self,
+        key: AttributeMap,
+        must: Must,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<Option<T>, Error> {
+        self.check_limits(&key, false)?;
+        let mut placeholders = Placeholders::default();
+        let expression = self.write_condition(&mut placeholders, must, version, condition);
+        let span = self.span("DeleteItem");
+        let result = self
             .client
             .delete_item()
             .table_name(&self.name)
-            .set_key(Some(key))
+            .set_key(Some(key.clone()))
+            .set_condition_expression(expression)
+            .set_expression_attribute_names(placeholders.names())
+            .set_expression_attribute_values(placeholders.values())
             .return_values(ReturnValue::AllOld)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .set_return_consumed_capacity(self.capacity())
             .send()
-            .await
-            .map_err(|e| Error::sdk("DeleteItem", &self.name, e))?;
-        output.attributes.map(T::from_item).transpose()
+            .instrument(span.clone())
+            .await;
+        match result {
+            Ok(output) => {
+                record_capacity(&span, output.consumed_capacity.as_ref());
+                output.attributes.map(T::from_item).transpose()
+            }
+            Err(e) => match e.as_service_error() {
+                Some(DeleteItemError::ConditionalCheckFailedException(failed)) => {
+                    let current = self.current(failed.item(), &key).await?;
+                    Err(refusal(&self.name, must, version, key, current))
+                }
+                _ => Err(Error::call("DeleteItem", &self.name, e)),
+            },
+        }
     }
 
-    /// UpdateItem of an existing item ([`Error::NotFound`] otherwise, never an upsert);
-    /// returns the item as stored after the update.
-    pub async fn update(&self, key: AttributeMap, mut update: UpdateExpression) -> Result<T, Error> {
+    /// UpdateItem of an existing item ([`Error::NotFound`] otherwise, never an upsert), at
+    /// `version` when given ([`Error::VersionConflict`] with the stored item otherwise), when
+    /// `condition` holds ([`Error::ConditionFailed`] otherwise); returns the item as stored
+    /// after the update.
+    pub async fn update(
+        &self,
+        key: AttributeMap,
+        mut update: UpdateExpression,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<T, Error> {
         if !update.errors.is_empty() {
             return Err(Error::Validation(update.errors));
         }
         self.check_limits(&key, false)?;
-        let key_copy = key.clone();
-        let condition = self.hash_condition(&mut update.placeholders, "attribute_exists");
-        let expression = update.render();
+        let expression = self.write_condition(&mut update.placeholders, Must::Exist, version, condition);
+        let span = self.span("UpdateItem");
         let result = self
             .client
             .update_item()
             .table_name(&self.name)
-            .set_key(Some(key))
-            .update_expression(expression)
-            .condition_expression(condition)
+            .set_key(Some(key.clone()))
+            .update_expression(update.render())
+            .set_condition_expression(expression)
             .set_expression_attribute_names(update.placeholders.names())
             .set_expression_attribute_values(update.placeholders.values())
             .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .set_return_consumed_capacity(self.capacity())
             .send()
+            .instrument(span.clone())
             .await;
         match result {
-            Ok(output) => match output.attributes {
-                Some(item) => T::from_item(item),
-                None => Err(Error::NotFound {
-                    table: self.name.clone(),
-                    key: key_copy,
-                }),
-            },
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Err(Error::NotFound {
-                    table: self.name.clone(),
-                    key: key_copy,
-                })
+            Ok(output) => {
+                record_capacity(&span, output.consumed_capacity.as_ref());
+                match output.attributes {
+                    Some(item) => T::from_item(item),
+                    None => Err(Error::NotFound {
+                        table: self.name.clone(),
+                        key,
+                    }),
+                }
             }
-            Err(e) => Err(Error::sdk("UpdateItem", &self.name, e)),
+            Err(e) => match e.as_service_error() {
+                Some(UpdateItemError::ConditionalCheckFailedException(failed)) => {
+                    let current = self.current(failed.item(), &key).await?;
+                    Err(refusal(&self.name, Must::Exist, version, key, current))
+                }
+                _ => Err(Error::call("UpdateItem", &self.name, e)),
+            },
         }
     }
 
@@ -386,7 +575,7 @@ impl<T: Item> Table<T> {
         request
             .send()
             .await
-            .map_err(|e| Error::sdk("CreateTable", &self.name, e))?;
+            .map_err(|e| Error::call("CreateTable", &self.name, e))?;
         self.client
             .wait_until_table_exists()
             .table_name(&self.name)
@@ -405,7 +594,7 @@ impl<T: Item> Table<T> {
                 .time_to_live_specification(specification)
                 .send()
                 .await
-                .map_err(|e| Error::sdk("UpdateTimeToLive", &self.name, e))?;
+                .map_err(|e| Error::call("UpdateTimeToLive", &self.name, e))?;
         }
         Ok(())
     }
@@ -417,7 +606,7 @@ impl<T: Item> Table<T> {
             .table_name(&self.name)
             .send()
             .await
-            .map_err(|e| Error::sdk("DeleteTable", &self.name, e))?;
+            .map_err(|e| Error::call("DeleteTable", &self.name, e))?;
         self.client
             .wait_until_table_not_exists()
             .table_name(&self.name)

@@ -148,6 +148,7 @@ impl Lowering<'_> {
                 key: String::new(),
                 repository: String::new(),
                 update: String::new(),
+                fields: String::new(),
             },
             table_name,
             doc: def.doc.clone(),
@@ -157,6 +158,7 @@ impl Lowering<'_> {
             indexes: Vec::new(),
             ttl,
             queries: Vec::new(),
+            condition_fields: Vec::new(),
             span: self.span(path),
         };
         table.indexes = self.indexes(def, &table, &field_names, &path.child("indexes"));

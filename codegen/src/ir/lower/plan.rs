@@ -31,6 +31,33 @@ const REPOSITORY_METHODS: &[(&str, &str)] = &[
     ("scan", "`scan`"),
     ("create_table", "`create_table`"),
     ("delete_table", "`delete_table`"),
+    ("with_retry_policy", "the batch retry-policy setting"),
+    ("with_consumed_capacity", "the consumed-capacity setting"),
+    ("stamp_new", "the helper that fills in managed fields"),
+    ("stamp", "the helper that sets `updated` and the version"),
+    ("create_if", "`create_if`"),
+    ("replace_if", "`replace_if`"),
+    ("exists", "`exists`"),
+    ("delete_item", "`delete_item`"),
+    ("delete_if", "`delete_if`"),
+    ("batch_get", "`batch_get`"),
+    ("batch_put", "`batch_put`"),
+    ("batch_delete", "`batch_delete`"),
+    ("transaction", "`transaction`"),
+    ("transact_get", "`transact_get`"),
+    ("transact_create", "`transact_create`"),
+    ("transact_replace", "`transact_replace`"),
+    ("transact_delete", "`transact_delete`"),
+    ("transact_check", "`transact_check`"),
+];
+
+/// The methods every update builder has.
+const UPDATE_METHODS: &[(&str, &str)] = &[
+    ("new", "the update builder's constructor"),
+    ("send", "`send`"),
+    ("expect_version", "`expect_version`"),
+    ("only_if", "`only_if`"),
+    ("transact", "`transact`"),
 ];
 
 /// The methods every query level has (`ddbgen_runtime::QueryBuilder` and its `into_query`).
@@ -41,6 +68,9 @@ const QUERY_METHODS: &[(&str, &str)] = &[
     ("reverse", "the query builders' `reverse`"),
     ("consistent_read", "the query builders' `consistent_read`"),
     ("stream", "the query builders' `stream`"),
+    ("count", "the query builders' `count`"),
+    ("filter", "the query builders' `filter`"),
+    ("select", "the query builders' `select`"),
     ("page", "the query builders' `page`"),
     ("all", "the query builders' `all`"),
 ];
@@ -87,6 +117,7 @@ impl Lowering<'_> {
             key: format!("{item}Key"),
             repository: format!("{item}Repository"),
             update: format!("{item}Update"),
+            fields: format!("{item}Fields"),
             item: item.clone(),
         };
         let mut items = Scope::with_fixed(
@@ -99,6 +130,7 @@ impl Lowering<'_> {
             (&table.names.key, "the key type"),
             (&table.names.repository, "the repository"),
             (&table.names.update, "the update builder"),
+            (&table.names.fields, "the field handles for conditions"),
         ] {
             if let Err(clash) = items.claim(name, why, Some(table.span)) {
                 self.clash(table.span, &clash, "rename the table");
@@ -113,10 +145,20 @@ impl Lowering<'_> {
     /// Check functions and update operations of each field.
     fn plan_fields(&mut self, table: &mut Table, items: &mut Scope) {
         let keys = table.key_field_indexes();
-        let mut setters = Scope::with_fixed(
-            format!("the update builder `{}`", table.names.update),
-            &[("send", "`send`")],
-        );
+        let mut setters = Scope::with_fixed(format!("the update builder `{}`", table.names.update), UPDATE_METHODS);
+        let range_attribute = match &table.range_key {
+            Some(RangeKey::Field(i)) => Some(table.fields[*i].attribute.clone()),
+            _ => None,
+        };
+        table.condition_fields = (0..table.fields.len())
+            .filter(|i| {
+                let field = &table.fields[*i];
+                field.origin != FieldOrigin::CompositeKey
+                    && *i != table.hash_key
+                    && Some(&field.attribute) != range_attribute.as_ref()
+            })
+            .collect();
+
         for (i, field) in table.fields.iter_mut().enumerate() {
             if field.has_checks() {
                 let name = format!("check_{}", field.method_stem());

@@ -1,0 +1,428 @@
+//! Transactions across tables: the same safe writes as the repositories (create never
+//! overwrites, replace never creates and checks the version, update with its rules and
+//! version, checked delete, condition checks), DynamoDB's limits checked before sending, a
+//! client request token for idempotent retries, and a cancellation mapped to a typed error per
+//! operation.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    ConditionCheck, Delete, Get, Put, ReturnValuesOnConditionCheckFailure, TransactGetItem, TransactWriteItem, Update,
+};
+use tracing::Instrument;
+
+use super::batch::key_identity;
+use super::condition::Condition;
+use super::expression::Placeholders;
+use super::table::{Must, Table, refusal};
+use super::update::UpdateExpression;
+use crate::codec::AttributeMap;
+use crate::error::{Error, TransactionFailure, is_throttling};
+use crate::item::Item;
+use crate::limits;
+
+/// Operations per transaction (DynamoDB's limit).
+pub const TRANSACTION_OPERATIONS: usize = 100;
+/// Bytes per transaction (DynamoDB's limit).
+pub const TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
+
+/// What one operation needs to explain its failure.
+#[derive(Debug, Clone)]
+struct Operation {
+    table: String,
+    key: AttributeMap,
+    must: Must,
+    version: Option<(String, u64)>,
+}
+
+/// A write transaction (TransactWriteItems) being built. Generated repositories add their
+/// typed operations to it (`books.transact_create(&mut tx, new)`); [`Transaction::send`]
+/// applies all of them or none.
+///
+/// ```
+/// use ddbgen_runtime::{Error, Item, Table, Transaction};
+///
+/// // Moves an item from one table to another, all or nothing.
+/// async fn archive<T: Item>(live: &Table<T>, archive: &Table<T>, item: &T) -> Result<(), Error> {
+///     let mut tx = Transaction::new(live.client());
+///     tx.put_new(archive, item, None)?;
+///     tx.delete(live, item.to_item(), None, None)?;
+///     tx.send().await
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Transaction {
+    client: Client,
+    items: Vec<TransactWriteItem>,
+    operations: Vec<Operation>,
+    seen: HashMap<Vec<u8>, usize>,
+    bytes: usize,
+    token: String,
+}
+
+impl Transaction {
+    /// An empty transaction on `client`, with a fresh client request token.
+    pub fn new(client: &Client) -> Self {
+        Self {
+            client: client.clone(),
+            items: Vec::new(),
+            operations: Vec::new(),
+            seen: HashMap::new(),
+            bytes: 0,
+            token: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+
+    /// Uses `token` as the client request token: sending the same transaction again with the
+    /// same token within ten minutes applies it at most once.
+    pub fn with_client_request_token(mut self, token: impl Into<String>) -> Self {
+        self.token = token.into();
+        self
+    }
+
+    /// The client request token.
+    pub fn client_request_token(&self) -> &str {
+        &self.token
+    }
+
+    /// How many operations the transaction holds.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the transaction holds no operation.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Adds one operation after checking DynamoDB's limits: one operation per item, 100
+    /// operations, 4 MB.
+    fn push<T: Item>(
+        &mut self,
+        table: &Table<T>,
+        key: AttributeMap,
+        bytes: usize,
+        must: Must,
+        version: Option<(&str, u64)>,
+        item: TransactWriteItem,
+    ) -> Result<(), Error> {
+        if self.items.len() == TRANSACTION_OPERATIONS {
+            return Err(Error::TransactionTooLarge {
+                what: "operations",
+                size: TRANSACTION_OPERATIONS + 1,
+                limit: TRANSACTION_OPERATIONS,
+            });
+        }
+        if self.bytes + bytes > TRANSACTION_BYTES {
+            return Err(Error::TransactionTooLarge {
+                what: "bytes",
+                size: self.bytes + bytes,
+                limit: TRANSACTION_BYTES,
+            });
+        }
+        let mut identity = table.name().as_bytes().to_vec();
+        identity.push(0);
+        identity.extend(key_identity(&key));
+        if let Some(first) = self.seen.insert(identity, self.items.len()) {
+            return Err(Error::DuplicateKey {
+                table: table.name().to_owned(),
+                key,
+                positions: (first, self.items.len()),
+            });
+        }
+        self.bytes += bytes;
+        self.items.push(item);
+        self.operations.push(Operation {
+            table: table.name().to_owned(),
+            key,
+            must,
+            version: version.map(|(a, v)| (a.to_owned(), v)),
+        });
+        Ok(())
+    }
+
+    /// Puts `item` under `must`, `version` and `condition`.
+    fn put<T: Item>(
+        &mut self,
+        table: &Table<T>,
+        item: &T,
+        must: Must,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<(), Error> {
+        let map = item.to_item();
+        table.check_limits(&map, true)?;
+        let mut p = Placeholders::default();
+        let expression = table.write_condition(&mut p, must, version, condition);
+        let (key, bytes) = (table.key_of(&map), limits::item_size(&map));
+        let put = Put::builder()
+            .table_name(table.name())
+            .set_item(Some(map))
+            .set_condition_expression(expression)
+            .set_expression_attribute_names(p.names())
+            .set_expression_attribute_values(p.values())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(|e| Error::sdk("TransactWriteItems", table.name(), e))?;
+        let item = TransactWriteItem::builder().put(put).build();
+        self.push(table, key, bytes, must, version, item)
+    }
+
+    /// Creates `item`, never overwriting (`AlreadyExists` in the cancellation otherwise).
+    pub fn put_new<T: Item>(
+        &mut self,
+        table: &Table<T>,
+        item: &T,
+        condition: Option<&Condition<T>>,
+    ) -> Result<(), Error> {
+        self.put(table, item, Must::BeNew, None, condition)
+    }
+
+    /// Writes `item` over an existing one at `version` (`NotFound` or `VersionConflict`
+    /// otherwise).
+    pub fn put_existing<T: Item>(
+        &mut self,
+        table: &Table<T>,
+        item: &T,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<(), Error> {
+        self.put(table, item, Must::Exist, version, condition)
+    }
+
+    /// Updates an existing item (`NotFound`, `VersionConflict` or `ConditionFailed`
+    /// otherwise). The update's rule failures are returned at once.
+    pub fn update<T: Item>(
+        &mut self,
+        table: &Table<T>,
+        key: AttributeMap,
+        mut update: UpdateExpression,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<(), Error> {
+        if !update.errors.is_empty() {
+            return Err(Error::Validation(update.errors));
+        }
+        table.check_limits(&key, false)?;
+        let expression = table.write_condition(&mut update.placeholders, Must::Exist, version, condition);
+        let bytes = limits::item_size(&key)
+            + update
+                .placeholders
+                .values()
+                .map_or(0, |v| v.values().map(limits::value_size).sum());
+        let built = Update::builder()
+            .table_name(table.name())
+            .set_key(Some(key.clone()))
+            .update_expression(update.render())
+            .set_condition_expression(expression)
+            .set_expression_attribute_names(update.placeholders.names())
+            .set_expression_attribute_values(update.placeholders.values())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(|e| Error::sdk("TransactWriteItems", table.name(), e))?;
+        let item = TransactWriteItem::builder().update(built).build();
+        self.push(table, key, bytes, Must::Exist, version, item)
+    }
+
+    /// Deletes an existing item, at `version` when given and when `condition` holds.
+    pub fn delete<T: Item>(
+        &mut self,
+        table: &Table<T>,
+        key: AttributeMap,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<(), Error> {
+        let key = table.key_of(&key);
+        table.check_limits(&key, false)?;
+        let mut p = Placeholders::default();
+        let expression = table.write_condition(&mut p, Must::Exist, version, condition);
+        let built = Delete::builder()
+            .table_name(table.name())
+            .set_key(Some(key.clone()))
+            .set_condition_expression(expression)
+            .set_expression_attribute_names(p.names())
+            .set_expression_attribute_values(p.values())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(|e| Error::sdk("TransactWriteItems", table.name(), e))?;
+        let bytes = limits::item_size(&key);
+        let item = TransactWriteItem::builder().delete(built).build();
+        self.push(table, key, bytes, Must::Exist, version, item)
+    }
+
+    /// Checks `condition` on another item without writing it (`ConditionFailed` in the
+    /// cancellation when false, also when the item does not exist).
+    pub fn check<T: Item>(
+        &mut self,
+        table: &Table<T>,
+        key: AttributeMap,
+        condition: &Condition<T>,
+    ) -> Result<(), Error> {
+        table.check_limits(&key, false)?;
+        let mut p = Placeholders::default();
+        let expression = table
+            .write_condition(&mut p, Must::Nothing, None, Some(condition))
+            .unwrap_or_default();
+        let built = ConditionCheck::builder()
+            .table_name(table.name())
+            .set_key(Some(key.clone()))
+            .condition_expression(expression)
+            .set_expression_attribute_names(p.names())
+            .set_expression_attribute_values(p.values())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(|e| Error::sdk("TransactWriteItems", table.name(), e))?;
+        let bytes = limits::item_size(&key);
+        let item = TransactWriteItem::builder().condition_check(built).build();
+        self.push(table, key, bytes, Must::Nothing, None, item)
+    }
+
+    /// Applies every operation, or none: a cancellation is [`Error::TransactionCanceled`]
+    /// listing each failed operation. Sending the same transaction again reuses its token.
+    pub async fn send(&self) -> Result<(), Error> {
+        let table = self.operations.first().map_or("", |o| o.table.as_str());
+        if self.items.is_empty() {
+            return Ok(());
+        }
+        let span = tracing::debug_span!(
+            "dynamodb",
+            operation = "TransactWriteItems",
+            table = %table,
+            items = self.items.len()
+        );
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(self.items.clone()))
+            .client_request_token(&self.token)
+            .send()
+            .instrument(span)
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => match e.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
+                    let mut failures = Vec::new();
+                    for (index, reason) in cancelled.cancellation_reasons().iter().enumerate() {
+                        let code = reason.code().unwrap_or("None");
+                        if code == "None" {
+                            continue;
+                        }
+                        let Some(operation) = self.operations.get(index) else {
+                            continue;
+                        };
+                        let error = self.failure(operation, code, reason.message(), reason.item()).await?;
+                        failures.push(TransactionFailure { index, error });
+                    }
+                    Err(Error::TransactionCanceled { failures })
+                }
+                _ => Err(Error::call("TransactWriteItems", table, e)),
+            },
+        }
+    }
+
+    /// What went wrong with one operation of a cancelled transaction.
+    async fn failure(
+        &self,
+        operation: &Operation,
+        code: &str,
+        message: Option<&str>,
+        item: Option<&HashMap<String, aws_sdk_dynamodb::types::AttributeValue>>,
+    ) -> Result<Error, Error> {
+        let table = operation.table.as_str();
+        if code == "ConditionalCheckFailed" {
+            let current = match item {
+                Some(item) => Some(item.clone()),
+                None => {
+                    self.client
+                        .get_item()
+                        .table_name(table)
+                        .set_key(Some(operation.key.clone()))
+                        .consistent_read(true)
+                        .send()
+                        .await
+                        .map_err(|e| Error::call("GetItem", table, e))?
+                        .item
+                }
+            };
+            let version = operation.version.as_ref().map(|(a, v)| (a.as_str(), *v));
+            return Ok(refusal(table, operation.must, version, operation.key.clone(), current));
+        }
+        if is_throttling(code) {
+            return Ok(Error::Throttled {
+                operation: "TransactWriteItems",
+                table: table.to_owned(),
+                code: code.to_owned(),
+            });
+        }
+        Ok(Error::sdk(
+            "TransactWriteItems",
+            table,
+            CancellationReason {
+                code: code.to_owned(),
+                message: message.unwrap_or_default().to_owned(),
+            },
+        ))
+    }
+}
+
+/// A cancellation reason other than a failed condition or throttling
+/// (`TransactionConflict`, `ValidationError`, …).
+#[derive(Debug)]
+pub struct CancellationReason {
+    /// DynamoDB's code.
+    pub code: String,
+    /// DynamoDB's message.
+    pub message: String,
+}
+
+impl std::fmt::Display for CancellationReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for CancellationReason {}
+
+impl<T: Item> Table<T> {
+    /// TransactGetItems: the items with these keys (at most 100), read together and
+    /// consistently, `None` where there is none, in request order.
+    pub async fn transact_get(&self, keys: Vec<AttributeMap>) -> Result<Vec<Option<T>>, Error> {
+        if keys.len() > TRANSACTION_OPERATIONS {
+            return Err(Error::TransactionTooLarge {
+                what: "operations",
+                size: keys.len(),
+                limit: TRANSACTION_OPERATIONS,
+            });
+        }
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut items = Vec::with_capacity(keys.len());
+        for key in keys {
+            self.check_limits(&key, false)?;
+            let get = Get::builder()
+                .table_name(self.name())
+                .set_key(Some(key))
+                .build()
+                .map_err(|e| Error::sdk("TransactGetItems", self.name(), e))?;
+            items.push(TransactGetItem::builder().get(get).build());
+        }
+        let output = self
+            .client
+            .transact_get_items()
+            .set_transact_items(Some(items))
+            .send()
+            .instrument(self.span("TransactGetItems"))
+            .await
+            .map_err(|e| Error::call("TransactGetItems", self.name(), e))?;
+        output
+            .responses
+            .unwrap_or_default()
+            .into_iter()
+            .map(|response| response.item.filter(|i| !i.is_empty()).map(T::from_item).transpose())
+            .collect()
+    }
+}
