@@ -387,22 +387,33 @@ impl std::fmt::Display for CancellationReason {
 impl std::error::Error for CancellationReason {}
 
 impl<T: Item> Table<T> {
-    /// TransactGetItems: the items with these keys (at most 100), read together and
-    /// consistently, `None` where there is none, in request order.
+    /// TransactGetItems: the items with these keys (at most 100 distinct ones), read together,
+    /// `None` where there is none, in request order. A key asked for twice is read once
+    /// (DynamoDB refuses two operations on one item).
     pub async fn transact_get(&self, keys: Vec<AttributeMap>) -> Result<Vec<Option<T>>, Error> {
-        if keys.len() > TRANSACTION_OPERATIONS {
+        let mut unique: Vec<AttributeMap> = Vec::new();
+        let mut slots = Vec::with_capacity(keys.len());
+        let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
+        for key in keys {
+            self.check_limits(&key, false)?;
+            let slot = *seen.entry(key_identity(&key)).or_insert_with(|| {
+                unique.push(key);
+                unique.len() - 1
+            });
+            slots.push(slot);
+        }
+        if unique.len() > TRANSACTION_OPERATIONS {
             return Err(Error::TransactionTooLarge {
                 what: "operations",
-                size: keys.len(),
+                size: unique.len(),
                 limit: TRANSACTION_OPERATIONS,
             });
         }
-        if keys.is_empty() {
+        if unique.is_empty() {
             return Ok(Vec::new());
         }
-        let mut items = Vec::with_capacity(keys.len());
-        for key in keys {
-            self.check_limits(&key, false)?;
+        let mut items = Vec::with_capacity(unique.len());
+        for key in unique {
             let get = Get::builder()
                 .table_name(self.name())
                 .set_key(Some(key))
@@ -418,11 +429,15 @@ impl<T: Item> Table<T> {
             .instrument(self.span("TransactGetItems"))
             .await
             .map_err(|e| Error::call("TransactGetItems", self.name(), e))?;
-        output
+        let stored: Vec<Option<AttributeMap>> = output
             .responses
             .unwrap_or_default()
             .into_iter()
-            .map(|response| response.item.filter(|i| !i.is_empty()).map(T::from_item).transpose())
+            .map(|response| response.item.filter(|i| !i.is_empty()))
+            .collect();
+        slots
+            .into_iter()
+            .map(|slot| stored.get(slot).cloned().flatten().map(T::from_item).transpose())
             .collect()
     }
 }

@@ -1,0 +1,676 @@
+//! Production operations against a real DynamoDB-compatible server (the embedded one, or
+//! `DDBGEN_TEST_ENDPOINT`): versions on every write, typed conditions and filters, counts,
+//! projections, batches and transactions. dynalite has no transactions: those tests say so and
+//! return early there.
+
+use ddbgen_runtime::codegen::{Decimal, NaiveDate};
+use ddbgen_runtime::{Cursor, Error, Fetched, QueryBuilder, RetryPolicy, StopReason};
+use ddbgen_tests::library::book::{Book, BookFields, BookKey, BookRepository, NewBook};
+use ddbgen_tests::library::customer::{CustomerFields, CustomerRepository, NewCustomer};
+use ddbgen_tests::library::types::{Author, BookStatus};
+use futures_util::TryStreamExt;
+
+mod support;
+
+use support::{Env, time};
+
+async fn books(env: &Env) -> BookRepository {
+    let repo = BookRepository::new(env.client.clone())
+        .with_table_prefix(&env.prefix)
+        .with_clock(env.clock.clone());
+    env.table_created(repo.create_table().await);
+    repo
+}
+
+async fn customers(env: &Env) -> CustomerRepository {
+    let repo = CustomerRepository::new(env.client.clone())
+        .with_table_prefix(&env.prefix)
+        .with_clock(env.clock.clone());
+    repo.create_table().await.expect("create customers");
+    repo
+}
+
+fn new_book(publisher: &str, year: u16, isbn: &str) -> NewBook {
+    NewBook {
+        publisher: publisher.into(),
+        published_year: year,
+        isbn: isbn.into(),
+        title: format!("Book {isbn}"),
+        authors: vec![Author {
+            name: "Jim Collins".into(),
+            born: None,
+        }],
+        ..NewBook::default()
+    }
+}
+
+fn new_customer(email: &str) -> NewCustomer {
+    NewCustomer {
+        email: email.into(),
+        name: "Ada".into(),
+        member_since: NaiveDate::from_ymd_opt(2020, 5, 1).expect("date"),
+        ..NewCustomer::default()
+    }
+}
+
+/// Whether the server has transactions; dynalite has none, and the test says so.
+fn transactions_supported(env: &Env, test: &str) -> bool {
+    if env.external() && std::env::var("DDBGEN_TEST_NO_TRANSACTIONS").is_ok() {
+        println!("SKIPPED {test}: the server under test has no transactions (DDBGEN_TEST_NO_TRANSACTIONS)");
+        return false;
+    }
+    true
+}
+
+#[tokio::test]
+async fn update_and_delete_check_the_version_and_report_the_current_item() {
+    let env = Env::new();
+    let books = books(&env).await;
+    let book = books.create(new_book("V", 2001, "0000001")).await.expect("create");
+
+    let updated = books
+        .update(&book.key())
+        .set_title("Second")
+        .expect_version(1)
+        .send()
+        .await
+        .expect("update at the expected version");
+    assert_eq!((updated.version, updated.title.as_str()), (2, "Second"));
+
+    let stale = books
+        .update(&book.key())
+        .set_title("Lost")
+        .expect_version(1)
+        .send()
+        .await
+        .expect_err("the item moved on");
+    match &stale {
+        Error::VersionConflict {
+            expected: 1,
+            current: Some(_),
+            ..
+        } => {}
+        other => panic!("expected a version conflict, got {other:?}"),
+    }
+    let current: Book = stale.current().expect("carries the item").expect("decodes");
+    assert_eq!((current.version, current.title.as_str()), (2, "Second"));
+
+    match books.delete_item(&book).await {
+        Err(Error::VersionConflict { expected: 1, .. }) => {}
+        other => panic!("a stale delete is a version conflict, got {other:?}"),
+    }
+    assert!(books.exists(&book.key()).await.expect("exists"), "nothing was deleted");
+    let deleted = books
+        .delete_item(&current)
+        .await
+        .expect("delete at the current version");
+    assert_eq!(deleted, current);
+    assert!(!books.exists(&book.key()).await.expect("exists"));
+    match books.delete_item(&current).await {
+        Err(Error::NotFound { .. }) => {}
+        other => panic!("deleting a deleted item is NotFound, got {other:?}"),
+    }
+    match books.update(&book.key()).set_title("x").expect_version(2).send().await {
+        Err(Error::NotFound { .. }) => {}
+        other => panic!("updating a deleted item is NotFound, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn conditions_add_to_the_safe_write_conditions() {
+    let env = Env::new();
+    let books = books(&env).await;
+    let book = books.create(new_book("C", 2001, "0000001")).await.expect("create");
+
+    // A false condition on update, replace and delete: ConditionFailed with the stored item.
+    let published = BookFields::status().eq(BookStatus::Published);
+    match books
+        .update(&book.key())
+        .set_title("x")
+        .only_if(published.clone())
+        .send()
+        .await
+    {
+        Err(e @ Error::ConditionFailed { .. }) => {
+            assert_eq!(e.current::<Book>().expect("item").expect("decodes"), book);
+        }
+        other => panic!("expected ConditionFailed, got {other:?}"),
+    }
+    match books.replace_if(&book, published.clone()).await {
+        Err(Error::ConditionFailed { current: Some(_), .. }) => {}
+        other => panic!("expected ConditionFailed, got {other:?}"),
+    }
+    match books.delete_if(&book.key(), published.clone()).await {
+        Err(Error::ConditionFailed { .. }) => {}
+        other => panic!("expected ConditionFailed, got {other:?}"),
+    }
+
+    // True conditions of every kind let the write through.
+    let draft = BookFields::status().eq(BookStatus::Draft)
+        & BookFields::title().begins_with("Book")
+        & BookFields::title().contains("0001")
+        & BookFields::price().not_exists()
+        & BookFields::copies_sold().between(0u64, 10u64)
+        & BookFields::status().is_in([BookStatus::Draft, BookStatus::Published])
+        & BookFields::authors().size_eq(1)
+        & !(BookFields::tags().exists() | BookFields::version().gt(1u64));
+    let replaced = books.replace_if(&book, draft.clone()).await.expect("conditions hold");
+    assert_eq!(replaced.version, 2);
+
+    // The safe-write condition still holds with an extra one: a replace never creates, and a
+    // stale version is still a version conflict.
+    let mut moved = replaced.clone();
+    moved.isbn = "0000002".into();
+    match books.replace_if(&moved, BookFields::title().exists()).await {
+        Err(Error::NotFound { .. }) => {}
+        other => panic!("a changed key is NotFound, got {other:?}"),
+    }
+    match books.replace_if(&book, BookFields::title().exists()).await {
+        Err(Error::VersionConflict { .. }) => {}
+        other => panic!("a stale replace is a version conflict, got {other:?}"),
+    }
+    // create_if never overwrites, whatever the condition.
+    match books
+        .create_if(new_book("C", 2001, "0000001"), BookFields::title().not_exists())
+        .await
+    {
+        Err(Error::AlreadyExists { .. }) => {}
+        other => panic!("expected AlreadyExists, got {other:?}"),
+    }
+    let deleted = books
+        .delete_if(&book.key(), BookFields::version().eq(2u64))
+        .await
+        .expect("delete when the condition holds");
+    assert_eq!(deleted.version, 2);
+}
+
+#[tokio::test]
+async fn filters_keep_limits_and_cursors_exact() {
+    let env = Env::new();
+    let books = books(&env).await;
+    for i in 0..30u64 {
+        let mut new = new_book("F", 2001, &format!("{i:07}"));
+        new.copies_sold = i;
+        books.create(new).await.expect("create");
+    }
+    let expensive = || BookFields::copies_sold().ge(20u64) | BookFields::copies_sold().lt(3u64);
+    let expected: Vec<u64> = (0..3).chain(20..30).collect();
+
+    // limit(n) counts matching items; pages resume exactly.
+    let (mut seen, mut cursor) = (Vec::new(), None::<Cursor>);
+    loop {
+        let page = books
+            .query("F")
+            .filter(expensive())
+            .page_size(4)
+            .limit(4)
+            .page(cursor.as_ref())
+            .await
+            .expect("page");
+        seen.extend(page.items.iter().map(|b| b.copies_sold));
+        match page.next {
+            Some(next) => {
+                assert_eq!(page.items.len(), 4, "a limited page holds `limit` matching items");
+                cursor = Some(next);
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen, expected);
+
+    // Without a limit, a page is one response; one the filter emptied still has its cursor.
+    let page = books
+        .query("F")
+        .filter(BookFields::copies_sold().ge(25u64))
+        .page_size(5)
+        .page(None)
+        .await
+        .expect("page");
+    assert!(page.items.is_empty(), "the first five items are filtered out");
+    assert_eq!(page.stop, StopReason::ResponseEnd);
+    let next = page.next.expect("an emptied page still carries its cursor");
+    let rest: Vec<u64> = books
+        .query("F")
+        .filter(BookFields::copies_sold().ge(25u64))
+        .page_size(5)
+        .page(Some(&next))
+        .await
+        .expect("next page")
+        .items
+        .iter()
+        .map(|b| b.copies_sold)
+        .collect();
+    assert!(rest.is_empty(), "items 5..10 are filtered out too");
+
+    // Streams, scans and counts filter the same way.
+    let streamed: Vec<u64> = books
+        .query("F")
+        .filter(expensive())
+        .page_size(3)
+        .stream()
+        .map_ok(|b| b.copies_sold)
+        .try_collect()
+        .await
+        .expect("stream");
+    assert_eq!(streamed, expected);
+    assert_eq!(
+        books
+            .query("F")
+            .filter(expensive())
+            .page_size(7)
+            .count()
+            .await
+            .expect("count"),
+        13
+    );
+    assert_eq!(
+        books
+            .scan()
+            .filter(expensive())
+            .page_size(7)
+            .count()
+            .await
+            .expect("count"),
+        13
+    );
+    assert_eq!(books.query("F").count().await.expect("count"), 30);
+    assert_eq!(
+        books
+            .query("F")
+            .published_year(2001)
+            .count()
+            .await
+            .expect("narrowed count"),
+        30
+    );
+}
+
+#[tokio::test]
+async fn counts_exists_projections_and_consistent_queries() {
+    let env = Env::new();
+    let books = books(&env).await;
+    let mut keys = Vec::new();
+    for i in 0..5 {
+        keys.push(
+            books
+                .create(new_book("P", 1990 + i, &format!("{i:07}")))
+                .await
+                .expect("create")
+                .key(),
+        );
+    }
+    assert!(books.exists(&keys[0]).await.expect("exists"));
+    assert!(
+        !books
+            .exists(&BookKey {
+                isbn: "9".into(),
+                ..keys[0].clone()
+            })
+            .await
+            .expect("exists")
+    );
+
+    let selected: Vec<BookKey> = books
+        .query("P")
+        .select::<BookKey>()
+        .page_size(2)
+        .all()
+        .await
+        .expect("keys only");
+    assert_eq!(selected, keys, "keys read through a projection, in order");
+    let by_title = books
+        .query("P")
+        .limit(2)
+        .select::<BookKey>()
+        .page(None)
+        .await
+        .expect("page of keys");
+    assert_eq!(by_title.items, keys[..2]);
+    let rest = books
+        .query("P")
+        .select::<BookKey>()
+        .page(by_title.next.as_ref())
+        .await
+        .expect("resumes from a projected page");
+    assert_eq!(rest.items, keys[2..]);
+
+    // A consistent query sees a write made just before.
+    books.create(new_book("P", 2020, "0000099")).await.expect("create");
+    let latest = books
+        .query("P")
+        .consistent_read()
+        .reverse()
+        .limit(1)
+        .all()
+        .await
+        .expect("query");
+    assert_eq!(latest[0].isbn, "0000099");
+    assert_eq!(books.scan().count().await.expect("count"), 6);
+}
+
+#[tokio::test]
+async fn limit_zero_reads_nothing_in_page_and_stream_and_cursors_keep_their_direction() {
+    let env = Env::new();
+    let books = books(&env).await;
+    for i in 0..6 {
+        books
+            .create(new_book("Z", 2001, &format!("{i:07}")))
+            .await
+            .expect("create");
+    }
+    let streamed: Vec<Book> = books.query("Z").limit(0).stream().try_collect().await.expect("stream");
+    assert!(streamed.is_empty());
+    let empty = books.query("Z").limit(0).page(None).await.expect("page");
+    assert!(empty.items.is_empty());
+    assert_eq!(empty.stop, StopReason::Limit);
+    let start = empty.next.expect("a limit(0) page resumes where it started");
+    let first = books.query("Z").limit(2).page(Some(&start)).await.expect("resume");
+    assert_eq!(
+        first.items.iter().map(|b| b.isbn.as_str()).collect::<Vec<_>>(),
+        ["0000000", "0000001"]
+    );
+    let middle = first.next.expect("more");
+    let again = books.query("Z").limit(0).page(Some(&middle)).await.expect("page");
+    let resumed = books
+        .query("Z")
+        .limit(1)
+        .page(again.next.as_ref())
+        .await
+        .expect("resume");
+    assert_eq!(
+        resumed.items[0].isbn, "0000002",
+        "limit(0) hands its cursor back unchanged"
+    );
+
+    let reversed = books
+        .query("Z")
+        .reverse()
+        .limit(2)
+        .page(None)
+        .await
+        .expect("reverse page");
+    let cursor = reversed.next.expect("more");
+    match books.query("Z").page(Some(&cursor)).await {
+        Err(Error::InvalidCursor { .. }) => {}
+        other => panic!("a reverse read's cursor opened on a forward read: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn batches_chunk_merge_refuse_and_keep_request_order() {
+    let env = Env::new();
+    let books = books(&env).await.with_retry_policy(RetryPolicy {
+        concurrency: 3,
+        ..RetryPolicy::default()
+    });
+    env.clock.set(time(1_700_000_500));
+    let items: Vec<Book> = (0..60)
+        .map(|i| Book {
+            publisher: "B".into(),
+            published_year: 2000,
+            isbn: format!("{i:07}"),
+            title: format!("Batch {i}"),
+            subtitle: None,
+            price: Some(Decimal::new(1999, 2)),
+            tags: None,
+            status: BookStatus::Draft,
+            authors: Vec::new(),
+            extra: None,
+            cover: None,
+            copies_sold: i,
+            expires_at: None,
+            created: time(1_600_000_000),
+            updated: time(1_600_000_000),
+            version: 4,
+        })
+        .collect();
+    let written = books.batch_put(&items).await.expect("batch put");
+    assert!(written.is_complete(), "{written:?}");
+    assert_eq!(written.written, 60);
+    assert_eq!(books.query("B").count().await.expect("count"), 60);
+    let stored = books.get(&items[7].key()).await.expect("get").expect("stored");
+    assert_eq!(
+        (stored.created, stored.updated, stored.version),
+        (time(1_600_000_000), time(1_700_000_500), 5),
+        "batch_put sets `updated` and the version as upsert does"
+    );
+
+    // Request order, duplicates read once, missing keys told apart.
+    let missing = BookKey {
+        isbn: "nope".into(),
+        ..items[0].key()
+    };
+    let mut keys: Vec<BookKey> = (0..120).rev().map(|i| items[i % 60].key()).collect();
+    keys.insert(5, missing.clone());
+    let read = books.batch_get(&keys).await.expect("batch get");
+    assert!(read.is_complete() && read.error.is_none());
+    assert_eq!(read.entries.len(), 121);
+    for (key, fetched) in &read.entries {
+        match fetched {
+            Fetched::Found(book) => assert_eq!(&book.key(), key),
+            Fetched::Missing => assert_eq!(key, &missing),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(read.missing().collect::<Vec<_>>(), [&missing]);
+
+    // Two items with one key, an item over 400 KB, or a rule broken: refused before sending.
+    let mut twice = vec![items[0].clone(), items[1].clone(), items[0].clone()];
+    twice[2].title = "other".into();
+    match books.batch_put(&twice).await {
+        Err(Error::DuplicateKey { positions: (0, 2), .. }) => {}
+        other => panic!("expected DuplicateKey, got {other:?}"),
+    }
+    let mut huge = items[0].clone();
+    huge.isbn = "9999999".into();
+    huge.subtitle = Some("x".repeat(410 * 1024));
+    match books.batch_put(&[items[1].clone(), huge.clone()]).await {
+        Err(Error::TooLarge { what: "item", .. }) => {}
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+    assert!(!books.exists(&huge.key()).await.expect("exists"));
+    let mut broken = items[2].clone();
+    broken.title = String::new();
+    match books.batch_put(&[items[1].clone(), broken]).await {
+        Err(Error::Validation(errors)) => assert!(errors.to_string().contains("[1].title"), "{errors}"),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+
+    // Deletes: duplicates merged, missing keys not an error.
+    let mut doomed: Vec<BookKey> = items[..30].iter().map(Book::key).collect();
+    doomed.push(items[0].key());
+    doomed.push(missing);
+    let deleted = books.batch_delete(&doomed).await.expect("batch delete");
+    assert!(deleted.is_complete());
+    assert_eq!(deleted.written, 31);
+    assert_eq!(books.query("B").count().await.expect("count"), 30);
+}
+
+#[tokio::test]
+async fn transactions_apply_all_or_nothing_and_say_why() {
+    let env = Env::new();
+    if !transactions_supported(&env, "transactions_apply_all_or_nothing_and_say_why") {
+        return;
+    }
+    let (books, customers) = (books(&env).await, customers(&env).await);
+    let book = books.create(new_book("T", 2001, "0000001")).await.expect("create");
+    let grace = customers
+        .create(new_customer("grace@example.com"))
+        .await
+        .expect("create");
+
+    // Create in one table, update and check in another, all at once.
+    let mut tx = books.transaction();
+    let ada = customers
+        .transact_create(&mut tx, new_customer("ada@example.com"))
+        .expect("add create");
+    let created = books
+        .transact_create(&mut tx, new_book("T", 2002, "0000002"))
+        .expect("add create");
+    books
+        .update(&book.key())
+        .set_title("In a transaction")
+        .expect_version(1)
+        .transact(&mut tx)
+        .expect("add update");
+    tx.send().await.expect("transaction");
+    assert_eq!(customers.get(&ada.key()).await.expect("get"), Some(ada.clone()));
+    assert_eq!(books.get(&created.key()).await.expect("get"), Some(created.clone()));
+    let book = books.get(&book.key()).await.expect("get").expect("stored");
+    assert_eq!((book.title.as_str(), book.version), ("In a transaction", 2));
+
+    // One failing operation cancels all; each failure is typed, with its position.
+    let mut tx = books.transaction();
+    customers
+        .transact_check(&mut tx, &ada.key(), CustomerFields::name().eq("Ada"))
+        .expect("add check");
+    books
+        .transact_create(&mut tx, new_book("T", 2003, "0000003"))
+        .expect("add create");
+    books
+        .transact_create(&mut tx, new_book("T", 2002, "0000002"))
+        .expect("add create");
+    let mut stale = book.clone();
+    stale.version = 1;
+    books.transact_replace(&mut tx, &stale).expect("add replace");
+    customers
+        .transact_check(&mut tx, &grace.key(), CustomerFields::name().eq("Bob"))
+        .expect("add check");
+    match tx.send().await {
+        Err(Error::TransactionCanceled { failures }) => {
+            let kinds: Vec<(usize, &str)> = failures
+                .iter()
+                .map(|f| {
+                    let kind = match &f.error {
+                        Error::AlreadyExists { current: Some(_), .. } => "already exists",
+                        Error::VersionConflict { current: Some(_), .. } => "version conflict",
+                        Error::ConditionFailed { current: Some(_), .. } => "condition failed",
+                        other => panic!("unexpected failure {other:?}"),
+                    };
+                    (f.index, kind)
+                })
+                .collect();
+            assert_eq!(
+                kinds,
+                [(2, "already exists"), (3, "version conflict"), (4, "condition failed")]
+            );
+            let conflict = &failures[1].error;
+            assert_eq!(conflict.current::<Book>().expect("item").expect("decodes"), book);
+        }
+        other => panic!("expected a cancellation, got {other:?}"),
+    }
+    assert!(
+        !books
+            .exists(&BookKey {
+                published_year: 2003,
+                isbn: "0000003".into(),
+                publisher: "T".into()
+            })
+            .await
+            .expect("exists"),
+        "nothing of a cancelled transaction is written"
+    );
+
+    // Delete at a version, and a typed read of several items in order.
+    let mut tx = books.transaction();
+    books
+        .transact_delete(&mut tx, &created.key(), Some(1))
+        .expect("add delete");
+    customers.transact_delete(&mut tx, &ada.key()).expect("add delete");
+    tx.send().await.expect("delete both");
+    let read = books
+        .transact_get(&[created.key(), book.key(), created.key().clone()])
+        .await;
+    match read {
+        Ok(items) => assert_eq!(items, [None, Some(book.clone()), None]),
+        Err(e) => panic!("transact_get: {e}"),
+    }
+}
+
+#[tokio::test]
+async fn transactions_check_limits_before_sending() {
+    let env = Env::new();
+    let books = books(&env).await;
+    let mut tx = books.transaction();
+    books
+        .transact_create(&mut tx, new_book("L", 2001, "0000001"))
+        .expect("add");
+    match books.transact_create(&mut tx, new_book("L", 2001, "0000001")) {
+        Err(Error::DuplicateKey { positions: (0, 1), .. }) => {}
+        other => panic!("one operation per item, got {other:?}"),
+    }
+    for i in 2..=100 {
+        books
+            .transact_create(&mut tx, new_book("L", 2001, &format!("{i:07}")))
+            .expect("add");
+    }
+    assert_eq!(tx.len(), 100);
+    match books.transact_create(&mut tx, new_book("L", 2001, "0000101")) {
+        Err(Error::TransactionTooLarge {
+            what: "operations",
+            limit: 100,
+            ..
+        }) => {}
+        other => panic!("101 operations, got {other:?}"),
+    }
+    let mut big = books.transaction();
+    let mut refused = None;
+    for i in 0..20 {
+        let mut new = new_book("L", 2002, &format!("{i:07}"));
+        new.subtitle = Some("x".repeat(300 * 1024));
+        if let Err(e) = books.transact_create(&mut big, new) {
+            refused = Some((i, e));
+            break;
+        }
+    }
+    match refused {
+        Some((13, Error::TransactionTooLarge { what: "bytes", .. })) => {}
+        other => panic!("4 MB holds 13 items of 300 KB, got {other:?}"),
+    }
+    let keys: Vec<BookKey> = (0..101)
+        .map(|i| BookKey {
+            publisher: "L".into(),
+            published_year: 2001,
+            isbn: format!("{i:07}"),
+        })
+        .collect();
+    match books.transact_get(&keys).await {
+        Err(Error::TransactionTooLarge { .. }) => {}
+        other => panic!("101 reads, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_resent_transaction_with_its_token_applies_once() {
+    let env = Env::new();
+    if !transactions_supported(&env, "a_resent_transaction_with_its_token_applies_once") {
+        return;
+    }
+    let books = books(&env).await;
+    let book = books.create(new_book("I", 2001, "0000001")).await.expect("create");
+    let mut tx = books.transaction().with_client_request_token("increment-once");
+    books
+        .update(&book.key())
+        .add_copies_sold(1)
+        .transact(&mut tx)
+        .expect("add");
+    tx.send().await.expect("first send");
+    tx.send().await.expect("the same token again: idempotent");
+    let stored = books.get(&book.key()).await.expect("get").expect("stored");
+    assert_eq!(stored.copies_sold, 1, "applied once");
+    assert_eq!(tx.client_request_token(), "increment-once");
+}
+
+#[tokio::test]
+async fn empty_batches_and_transactions_send_nothing() {
+    let env = Env::new();
+    let books = books(&env).await;
+    let empty = books.batch_get(&[]).await.expect("empty batch");
+    assert!(empty.entries.is_empty() && empty.is_complete());
+    let none = books.batch_put(&[]).await.expect("empty batch");
+    assert_eq!(none.written, 0);
+    assert!(
+        books.transaction().send().await.is_ok(),
+        "an empty transaction sends nothing"
+    );
+}
