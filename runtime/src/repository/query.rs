@@ -405,23 +405,17 @@ impl ReadSpec {
     /// How many items match, summed over every page (`Select: COUNT`).
     async fn count(&self) -> Result<u64, Error> {
         let span = tracing::debug_span!("dynamodb.count", table = %self.table, pages = tracing::field::Empty);
-        async {
-            let (mut total, mut pages, mut start) = (0u64, 0u32, None);
-            loop {
-                let fetched = self.fetch(start, None, true).await?;
-                pages += 1;
-                total += u64::try_from(fetched.count).unwrap_or(0);
-                match fetched.last {
-                    Some(key) => start = Some(key),
-                    None => {
-                        tracing::Span::current().record("pages", pages);
-                        return Ok(total);
-                    }
-                }
+        let (mut total, mut pages, mut start) = (0u64, 0u32, None);
+        loop {
+            let fetched = self.fetch(start, None, true).instrument(span.clone()).await?;
+            pages += 1;
+            span.record("pages", pages);
+            total += u64::try_from(fetched.count).unwrap_or(0);
+            match fetched.last {
+                Some(key) => start = Some(key),
+                None => return Ok(total),
             }
         }
-        .instrument(span)
-        .await
     }
 
     async fn page<T: FromItem>(&self, cursor: Option<&Cursor>, limit: Option<usize>) -> Result<Page<T>, Error> {
