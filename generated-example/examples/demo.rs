@@ -7,7 +7,7 @@ use ddbgen_runtime::codegen::{Decimal, NaiveDate};
 use ddbgen_runtime::local::{LocalDynamo, client_for};
 use ddbgen_runtime::{Cursor, Error, FromItem, QueryBuilder};
 use futures_util::TryStreamExt;
-use library_tables::library::book::{Book, BookKey, BookRepository, NewBook};
+use library_tables::library::book::{Book, BookFields, BookKey, BookRepository, NewBook};
 use library_tables::library::customer::{CustomerRepository, NewCustomer};
 use library_tables::library::types::{Author, BookStatus};
 
@@ -133,6 +133,79 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .try_fold(0usize, |n, _| async move { Ok(n + 1) })
         .await?;
     println!("{seen} books in {pages} pages; the lazy stream saw {streamed}");
+
+    // Batches: reprice every Bulk book at once (BatchWriteItem in chunks of 25, unprocessed
+    // items retried, an explicit overwrite like `upsert`), then read some back in order.
+    let mut bulk: Vec<Book> = books.query("Bulk").all().await?;
+    for book in &mut bulk {
+        book.price = Some(Decimal::new(999, 2));
+    }
+    let written = books.batch_put(&bulk).await?;
+    println!(
+        "batch_put wrote {} books; left unprocessed: {}",
+        written.written,
+        written.unprocessed.len()
+    );
+    let keys: Vec<BookKey> = bulk.iter().step_by(10).map(Book::key).collect();
+    let read = books.batch_get(&keys).await?;
+    println!(
+        "batch_get found {} of {} keys, in request order",
+        read.found().count(),
+        keys.len()
+    );
+
+    // Typed filters and counts: no expression strings, values stored as the fields store them.
+    let volumes_1x = books
+        .query("Bulk")
+        .filter(BookFields::title().begins_with("Volume 1") & BookFields::price().lt(Decimal::new(1000, 2)))
+        .count()
+        .await?;
+    println!("Bulk books titled \"Volume 1…\" under 10.00: {volumes_1x}");
+
+    // A transaction across tables: a new customer and a versioned update, all or nothing.
+    let mut tx = books.transaction();
+    let grace = customers.transact_create(
+        &mut tx,
+        NewCustomer {
+            email: "grace@example.com".into(),
+            name: "Grace".into(),
+            member_since: NaiveDate::from_ymd_opt(2021, 2, 3).ok_or("bad date")?,
+            ..NewCustomer::default()
+        },
+    )?;
+    books
+        .update(&updated.key())
+        .add_copies_sold(1)
+        .expect_version(updated.version)
+        .transact(&mut tx)?;
+    tx.send().await?;
+    println!("transaction: customer {} created and the book sold once more", grace.id);
+
+    // The same update again is at a stale version: the transaction is cancelled, nothing of it
+    // is written, and the error says which operation failed and why.
+    let mut tx = books.transaction();
+    customers.transact_create(
+        &mut tx,
+        NewCustomer {
+            email: "late@example.com".into(),
+            name: "Late".into(),
+            member_since: NaiveDate::from_ymd_opt(2022, 1, 1).ok_or("bad date")?,
+            ..NewCustomer::default()
+        },
+    )?;
+    books
+        .update(&updated.key())
+        .add_copies_sold(1)
+        .expect_version(updated.version)
+        .transact(&mut tx)?;
+    match tx.send().await {
+        Err(Error::TransactionCanceled { failures }) => {
+            for failure in failures {
+                println!("transaction cancelled: operation {}: {}", failure.index, failure.error);
+            }
+        }
+        other => return Err(format!("expected a cancellation, got {other:?}").into()),
+    }
 
     let ada = customers
         .create(NewCustomer {
