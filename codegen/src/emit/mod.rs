@@ -500,6 +500,24 @@ mod tests {
     }
 
     #[test]
+    fn field_handles_cover_the_condition_fields_the_ir_chose() {
+        let model = Model {
+            tables: vec![table()],
+            types: Vec::new(),
+        };
+        let text = emitted(&model);
+        assert!(
+            text.contains("pub fn note() -> rt::Attr<Event, String, rt::Native>"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("pub fn at() -> rt::Attr"),
+            "the key is not a condition field"
+        );
+        assert!(text.contains("pub struct EventFields;"));
+    }
+
+    #[test]
     fn names_are_printed_as_the_ir_decided() {
         let text = emitted(&Model {
             tables: vec![table()],
