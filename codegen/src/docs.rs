@@ -134,7 +134,7 @@ fn field(f: &Field) -> Value {
 }
 
 /// The type as the schema writes it (`list<Author>`, `datetime (epoch_seconds)`).
-fn type_text(ty: &FieldType, codec: Codec) -> String {
+pub(crate) fn type_text(ty: &FieldType, codec: Codec) -> String {
     let base = match ty {
         FieldType::Scalar(s) => scalar_text(*s).to_owned(),
         FieldType::Set(s) => format!("set<{}>", scalar_text(*s)),

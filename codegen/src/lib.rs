@@ -11,6 +11,7 @@ pub mod builder;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod ir;

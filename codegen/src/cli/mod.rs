@@ -23,6 +23,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_STALE: u8 = 1;
 /// Exit code: a schema or usage error.
 pub const EXIT_ERROR: u8 = 2;
+/// Exit code: `diff` found a breaking change.
+pub const EXIT_BREAKING: u8 = 1;
 
 /// ddbgen: typed Rust for Amazon DynamoDB, generated from YAML table definitions.
 #[derive(Debug, Parser)]
@@ -52,6 +54,19 @@ pub enum Command {
     },
     /// Print the JSON Schema of the YAML format (for editors' YAML language server).
     Schema,
+    /// Classify every change from OLD to NEW as breaking, risky or safe for a table that
+    /// already holds data. Exit 0 when nothing is breaking, 1 when something is, 2 on a
+    /// usage or schema error. OLD and NEW are files, or `REV:path` read from git
+    /// (`main:schemas/library.yaml`).
+    Diff {
+        /// The schema as deployed.
+        old: String,
+        /// The schema as changed.
+        new: String,
+        /// `text` for people, `json` for CI tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Write a Markdown reference of each schema (`<file stem>.md`): tables, keys and how they
     /// are stored, fields, rules, indexes and a Mermaid diagram.
     Docs {
@@ -138,6 +153,16 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
             .map_err(|e| e.to_string())?;
             Ok(EXIT_OK)
         }
+        Command::Diff { old, new, format } => {
+            let (old, new) = (read_revision(&old)?, read_revision(&new)?);
+            let report = crate::diff::diff(&old, &new).map_err(|d| d.to_string())?;
+            let text = match format {
+                Format::Text => report.to_text(),
+                Format::Json => format!("{}\n", report.to_json()),
+            };
+            out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+            Ok(if report.is_breaking() { EXIT_BREAKING } else { EXIT_OK })
+        }
         Command::Validate { schemas, format } => {
             let sources = read_all(&schemas)?;
             if format == Format::Json {
@@ -188,6 +213,34 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
             Ok(EXIT_STALE)
         }
     }
+}
+
+/// A schema file, or with `REV:path` (and no such file), the file as git holds it at `REV`.
+fn read_revision(spec: &str) -> Result<SchemaSource, String> {
+    let path = std::path::Path::new(spec);
+    if path.exists() {
+        return SchemaSource::read(path).map_err(|e| format!("cannot read {spec}: {e}"));
+    }
+    let Some((revision, file)) = spec.split_once(':') else {
+        return Err(format!(
+            "cannot read {spec}: no such file (use `REV:path` for a file in git)"
+        ));
+    };
+    let output = std::process::Command::new("git")
+        .args(["show", &format!("{revision}:{file}")])
+        .output()
+        .map_err(|e| format!("cannot run git to read {spec}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cannot read {spec} from git: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let text = String::from_utf8(output.stdout).map_err(|_| format!("{spec} is not UTF-8"))?;
+    Ok(SchemaSource {
+        name: spec.to_owned(),
+        text,
+    })
 }
 
 fn read_all(paths: &[PathBuf]) -> Result<Vec<SchemaSource>, String> {
