@@ -14,6 +14,8 @@ pub mod diagnostic;
 pub mod diff;
 pub mod docs;
 pub mod emit;
+pub mod export;
+pub mod infra;
 pub mod ir;
 mod krate;
 pub mod output;

@@ -67,6 +67,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print the schemas' tables as infrastructure code: CloudFormation `AWS::DynamoDB::Table`
+    /// resources (JSON or YAML) or Terraform `aws_dynamodb_table` resources (`.tf.json`).
+    Export(ExportArgs),
     /// Write a Markdown reference of each schema (`<file stem>.md`): tables, keys and how they
     /// are stored, fields, rules, indexes and a Mermaid diagram.
     Docs {
@@ -77,6 +80,79 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// `cloudformation` or `terraform`.
+    #[arg(value_enum)]
+    pub target: ExportTarget,
+    /// Schema files.
+    #[arg(required = true)]
+    pub schemas: Vec<PathBuf>,
+    /// CloudFormation's format: `json` or `yaml` (Terraform is always JSON).
+    #[arg(long, value_enum, default_value_t = TemplateFormat::Json)]
+    pub format: TemplateFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Provisioned capacity (read units) for tables and global indexes; on-demand without it.
+    #[arg(long, requires = "write")]
+    pub read: Option<u64>,
+    /// Provisioned capacity (write units).
+    #[arg(long, requires = "read")]
+    pub write: Option<u64>,
+    /// Turn point-in-time recovery off (on by default).
+    #[arg(long)]
+    pub no_point_in_time_recovery: bool,
+    /// Turn deletion protection off (on by default).
+    #[arg(long)]
+    pub no_deletion_protection: bool,
+    /// A stream of changes: `new-image`, `old-image`, `new-and-old-images`, `keys-only`.
+    #[arg(long, value_enum)]
+    pub stream: Option<StreamView>,
+    /// A tag on every table, `KEY=VALUE` (repeat for more).
+    #[arg(long = "tag", value_parser = parse_tag)]
+    pub tags: Vec<(String, String)>,
+}
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportTarget {
+    /// An AWS CloudFormation template.
+    Cloudformation,
+    /// A Terraform JSON configuration.
+    Terraform,
+}
+
+/// CloudFormation's template format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TemplateFormat {
+    /// JSON.
+    Json,
+    /// YAML.
+    Yaml,
+}
+
+/// A DynamoDB stream view type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StreamView {
+    /// `NEW_IMAGE`.
+    NewImage,
+    /// `OLD_IMAGE`.
+    OldImage,
+    /// `NEW_AND_OLD_IMAGES`.
+    NewAndOldImages,
+    /// `KEYS_ONLY`.
+    KeysOnly,
+}
+
+fn parse_tag(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err(format!("`{text}` is not KEY=VALUE")),
+    }
 }
 
 /// How `validate` reports.
@@ -163,6 +239,51 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
             out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
             Ok(if report.is_breaking() { EXIT_BREAKING } else { EXIT_OK })
         }
+        Command::Export(args) => {
+            let sources = read_all(&args.schemas)?;
+            let modules = crate::compile(&sources).map_err(|d| d.to_string())?;
+            let tables: Vec<crate::infra::TableDefinition> = modules
+                .iter()
+                .flat_map(|(_, _, model)| crate::infra::tables(model))
+                .collect();
+            let settings = crate::export::Settings {
+                billing: match (args.read, args.write) {
+                    (Some(read), Some(write)) => crate::export::Billing::Provisioned { read, write },
+                    _ => crate::export::Billing::OnDemand,
+                },
+                point_in_time_recovery: !args.no_point_in_time_recovery,
+                deletion_protection: !args.no_deletion_protection,
+                stream: args.stream.map(|s| {
+                    match s {
+                        StreamView::NewImage => "NEW_IMAGE",
+                        StreamView::OldImage => "OLD_IMAGE",
+                        StreamView::NewAndOldImages => "NEW_AND_OLD_IMAGES",
+                        StreamView::KeysOnly => "KEYS_ONLY",
+                    }
+                    .to_owned()
+                }),
+                tags: args.tags,
+            };
+            let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+            let text = match (args.target, args.format) {
+                (ExportTarget::Cloudformation, format) => {
+                    let description = format!("DynamoDB tables of {}, exported by ddbgen", names.join(", "));
+                    let template = crate::export::cloudformation(&tables, &settings, &description);
+                    match format {
+                        TemplateFormat::Json => pretty(&template)?,
+                        TemplateFormat::Yaml => crate::export::to_yaml(&template),
+                    }
+                }
+                (ExportTarget::Terraform, _) => pretty(&crate::export::terraform(&tables, &settings))?,
+            };
+            match &args.out {
+                Some(path) => {
+                    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?
+                }
+                None => out.write_all(text.as_bytes()).map_err(|e| e.to_string())?,
+            }
+            Ok(EXIT_OK)
+        }
         Command::Validate { schemas, format } => {
             let sources = read_all(&schemas)?;
             if format == Format::Json {
@@ -241,6 +362,12 @@ fn read_revision(spec: &str) -> Result<SchemaSource, String> {
         name: spec.to_owned(),
         text,
     })
+}
+
+fn pretty(value: &serde_json::Value) -> Result<String, String> {
+    serde_json::to_string_pretty(value)
+        .map(|text| text + "\n")
+        .map_err(|e| e.to_string())
 }
 
 fn read_all(paths: &[PathBuf]) -> Result<Vec<SchemaSource>, String> {

@@ -1,0 +1,503 @@
+//! `ddbgen export cloudformation|terraform`: the schema's tables as infrastructure code, built
+//! from typed structs (serde), never from text templates: `AWS::DynamoDB::Table` resources
+//! (CloudFormation, JSON or YAML) and `aws_dynamodb_table` resources (Terraform `.tf.json`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::infra::{IndexDefinition, IndexProjection, KeyAttribute, TableDefinition};
+use crate::ir::KeyType;
+
+/// How tables are billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Billing {
+    /// On-demand (`PAY_PER_REQUEST`), the default.
+    OnDemand,
+    /// Provisioned capacity, for the table and each global index.
+    Provisioned {
+        /// Read capacity units.
+        read: u64,
+        /// Write capacity units.
+        write: u64,
+    },
+}
+
+/// The settings of exported tables that the schema does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Billing mode.
+    pub billing: Billing,
+    /// Point-in-time recovery (default on).
+    pub point_in_time_recovery: bool,
+    /// A stream of changes with this view type (`NEW_AND_OLD_IMAGES`, …).
+    pub stream: Option<String>,
+    /// Deletion protection (default on).
+    pub deletion_protection: bool,
+    /// Tags on every table.
+    pub tags: Vec<(String, String)>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            billing: Billing::OnDemand,
+            point_in_time_recovery: true,
+            stream: None,
+            deletion_protection: true,
+            tags: Vec::new(),
+        }
+    }
+}
+
+fn type_code(key_type: KeyType) -> &'static str {
+    match key_type {
+        KeyType::S => "S",
+        KeyType::N => "N",
+        KeyType::B => "B",
+    }
+}
+
+// ---- CloudFormation ------------------------------------------------------------------------
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CfnAttribute {
+    attribute_name: String,
+    attribute_type: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CfnKey {
+    attribute_name: String,
+    key_type: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CfnProjection {
+    projection_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    non_key_attributes: Option<Vec<String>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CfnThroughput {
+    read_capacity_units: u64,
+    write_capacity_units: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CfnIndex {
+    index_name: String,
+    key_schema: Vec<CfnKey>,
+    projection: CfnProjection,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provisioned_throughput: Option<CfnThroughput>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CfnTtl {
+    attribute_name: String,
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CfnPitr {
+    point_in_time_recovery_enabled: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CfnStream {
+    stream_view_type: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CfnTag {
+    key: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CfnTableProperties {
+    table_name: String,
+    billing_mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provisioned_throughput: Option<CfnThroughput>,
+    attribute_definitions: Vec<CfnAttribute>,
+    key_schema: Vec<CfnKey>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    global_secondary_indexes: Vec<CfnIndex>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    local_secondary_indexes: Vec<CfnIndex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_to_live_specification: Option<CfnTtl>,
+    point_in_time_recovery_specification: CfnPitr,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stream_specification: Option<CfnStream>,
+    deletion_protection_enabled: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<CfnTag>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CfnResource {
+    #[serde(rename = "Type")]
+    kind: &'static str,
+    deletion_policy: &'static str,
+    update_replace_policy: &'static str,
+    properties: CfnTableProperties,
+}
+
+#[derive(Serialize)]
+struct CfnTemplate {
+    #[serde(rename = "AWSTemplateFormatVersion")]
+    version: &'static str,
+    #[serde(rename = "Description")]
+    description: String,
+    #[serde(rename = "Resources")]
+    resources: BTreeMap<String, CfnResource>,
+}
+
+fn cfn_keys(hash: &KeyAttribute, range: Option<&KeyAttribute>) -> Vec<CfnKey> {
+    std::iter::once((hash, "HASH"))
+        .chain(range.map(|r| (r, "RANGE")))
+        .map(|(k, key_type)| CfnKey {
+            attribute_name: k.name.clone(),
+            key_type,
+        })
+        .collect()
+}
+
+fn cfn_projection(projection: &IndexProjection) -> CfnProjection {
+    match projection {
+        IndexProjection::All => CfnProjection {
+            projection_type: "ALL",
+            non_key_attributes: None,
+        },
+        IndexProjection::KeysOnly => CfnProjection {
+            projection_type: "KEYS_ONLY",
+            non_key_attributes: None,
+        },
+        IndexProjection::Include(names) => CfnProjection {
+            projection_type: "INCLUDE",
+            non_key_attributes: Some(names.clone()),
+        },
+    }
+}
+
+fn throughput(settings: &Settings) -> Option<CfnThroughput> {
+    match settings.billing {
+        Billing::OnDemand => None,
+        Billing::Provisioned { read, write } => Some(CfnThroughput {
+            read_capacity_units: read,
+            write_capacity_units: write,
+        }),
+    }
+}
+
+/// The logical ID of a table's resource: its schema name, alphanumeric, then `Table`.
+fn logical_id(table: &TableDefinition) -> String {
+    let name: String = table.item.chars().filter(char::is_ascii_alphanumeric).collect();
+    format!("{name}Table")
+}
+
+/// A CloudFormation template with one `AWS::DynamoDB::Table` per table, retained on stack
+/// deletion and replacement.
+pub fn cloudformation(tables: &[TableDefinition], settings: &Settings, description: &str) -> Value {
+    let index = |i: &IndexDefinition, global: bool| CfnIndex {
+        index_name: i.name.clone(),
+        key_schema: cfn_keys(&i.hash, i.range.as_ref()),
+        projection: cfn_projection(&i.projection),
+        provisioned_throughput: if global { throughput(settings) } else { None },
+    };
+    let resources = tables
+        .iter()
+        .map(|t| {
+            let properties = CfnTableProperties {
+                table_name: t.name.clone(),
+                billing_mode: match settings.billing {
+                    Billing::OnDemand => "PAY_PER_REQUEST",
+                    Billing::Provisioned { .. } => "PROVISIONED",
+                },
+                provisioned_throughput: throughput(settings),
+                attribute_definitions: t
+                    .attributes()
+                    .into_iter()
+                    .map(|k| CfnAttribute {
+                        attribute_name: k.name.clone(),
+                        attribute_type: type_code(k.key_type),
+                    })
+                    .collect(),
+                key_schema: cfn_keys(&t.hash, t.range.as_ref()),
+                global_secondary_indexes: t.global.iter().map(|i| index(i, true)).collect(),
+                local_secondary_indexes: t.local.iter().map(|i| index(i, false)).collect(),
+                time_to_live_specification: t.ttl.as_ref().map(|a| CfnTtl {
+                    attribute_name: a.clone(),
+                    enabled: true,
+                }),
+                point_in_time_recovery_specification: CfnPitr {
+                    point_in_time_recovery_enabled: settings.point_in_time_recovery,
+                },
+                stream_specification: settings.stream.as_ref().map(|v| CfnStream {
+                    stream_view_type: v.clone(),
+                }),
+                deletion_protection_enabled: settings.deletion_protection,
+                tags: settings
+                    .tags
+                    .iter()
+                    .map(|(key, value)| CfnTag {
+                        key: key.clone(),
+                        value: value.clone(),
+                    })
+                    .collect(),
+            };
+            (
+                logical_id(t),
+                CfnResource {
+                    kind: "AWS::DynamoDB::Table",
+                    deletion_policy: "Retain",
+                    update_replace_policy: "Retain",
+                    properties,
+                },
+            )
+        })
+        .collect();
+    serde_json::to_value(CfnTemplate {
+        version: "2010-09-09",
+        description: description.to_owned(),
+        resources,
+    })
+    .unwrap_or(Value::Null)
+}
+
+// ---- Terraform -----------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct TfAttribute {
+    name: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct TfIndex {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hash_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    range_key: Option<String>,
+    projection_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    non_key_attributes: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    read_capacity: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    write_capacity: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct TfTtl {
+    attribute_name: String,
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+struct TfPitr {
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+struct TfTable {
+    name: String,
+    billing_mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    read_capacity: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    write_capacity: Option<u64>,
+    hash_key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    range_key: Option<String>,
+    attribute: Vec<TfAttribute>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    global_secondary_index: Vec<TfIndex>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    local_secondary_index: Vec<TfIndex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ttl: Option<TfTtl>,
+    point_in_time_recovery: TfPitr,
+    stream_enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stream_view_type: Option<String>,
+    deletion_protection_enabled: bool,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    tags: BTreeMap<String, String>,
+}
+
+/// A Terraform JSON configuration (`.tf.json`) with one `aws_dynamodb_table` per table.
+pub fn terraform(tables: &[TableDefinition], settings: &Settings) -> Value {
+    let (read, write) = match settings.billing {
+        Billing::OnDemand => (None, None),
+        Billing::Provisioned { read, write } => (Some(read), Some(write)),
+    };
+    let index = |i: &IndexDefinition, global: bool| {
+        let (projection_type, non_key_attributes) = match &i.projection {
+            IndexProjection::All => ("ALL", None),
+            IndexProjection::KeysOnly => ("KEYS_ONLY", None),
+            IndexProjection::Include(names) => ("INCLUDE", Some(names.clone())),
+        };
+        TfIndex {
+            name: i.name.clone(),
+            hash_key: global.then(|| i.hash.name.clone()),
+            range_key: i.range.as_ref().map(|r| r.name.clone()),
+            projection_type,
+            non_key_attributes,
+            read_capacity: if global { read } else { None },
+            write_capacity: if global { write } else { None },
+        }
+    };
+    let resources: BTreeMap<String, TfTable> = tables
+        .iter()
+        .map(|t| {
+            let resource = crate::ir::names::snake(&t.item);
+            let table = TfTable {
+                name: t.name.clone(),
+                billing_mode: if read.is_some() {
+                    "PROVISIONED"
+                } else {
+                    "PAY_PER_REQUEST"
+                },
+                read_capacity: read,
+                write_capacity: write,
+                hash_key: t.hash.name.clone(),
+                range_key: t.range.as_ref().map(|r| r.name.clone()),
+                attribute: t
+                    .attributes()
+                    .into_iter()
+                    .map(|k| TfAttribute {
+                        name: k.name.clone(),
+                        kind: type_code(k.key_type),
+                    })
+                    .collect(),
+                global_secondary_index: t.global.iter().map(|i| index(i, true)).collect(),
+                local_secondary_index: t.local.iter().map(|i| index(i, false)).collect(),
+                ttl: t.ttl.as_ref().map(|a| TfTtl {
+                    attribute_name: a.clone(),
+                    enabled: true,
+                }),
+                point_in_time_recovery: TfPitr {
+                    enabled: settings.point_in_time_recovery,
+                },
+                stream_enabled: settings.stream.is_some(),
+                stream_view_type: settings.stream.clone(),
+                deletion_protection_enabled: settings.deletion_protection,
+                tags: settings.tags.iter().cloned().collect(),
+            };
+            (resource, table)
+        })
+        .collect();
+    serde_json::json!({ "resource": { "aws_dynamodb_table": resources } })
+}
+
+// ---- YAML ----------------------------------------------------------------------------------
+
+/// `value` as block-style YAML: maps and lists indented by two, every string double-quoted
+/// (JSON string syntax is YAML's double-quoted style), so no value is ever read back as
+/// another type.
+pub fn to_yaml(value: &Value) -> String {
+    let mut out = String::new();
+    yaml_value(value, 0, &mut out);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => Value::String(s.clone()).to_string(),
+        Value::Array(a) if a.is_empty() => "[]".to_owned(),
+        Value::Object(o) if o.is_empty() => "{}".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// A map key: plain when it is a simple word YAML cannot read as anything but a string.
+fn yaml_key(key: &str) -> String {
+    let simple = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let special = matches!(
+        key.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null"
+    );
+    if simple && !special {
+        key.to_owned()
+    } else {
+        Value::String(key.to_owned()).to_string()
+    }
+}
+
+fn is_block(value: &Value) -> bool {
+    matches!(value, Value::Array(a) if !a.is_empty()) || matches!(value, Value::Object(o) if !o.is_empty())
+}
+
+fn yaml_value(value: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (key, v) in map {
+                let key = yaml_key(key);
+                if is_block(v) {
+                    out.push_str(&format!("{pad}{key}:\n"));
+                    yaml_value(v, indent + 2, out);
+                } else {
+                    out.push_str(&format!("{pad}{key}: {}\n", scalar(v)));
+                }
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for v in items {
+                if is_block(v) {
+                    // The first line of a block item follows the dash.
+                    let mut inner = String::new();
+                    yaml_value(v, indent + 2, &mut inner);
+                    let trimmed = inner.trim_start_matches(' ');
+                    out.push_str(&format!("{pad}- {trimmed}"));
+                } else {
+                    out.push_str(&format!("{pad}- {}\n", scalar(v)));
+                }
+            }
+        }
+        other => out.push_str(&format!("{pad}{}\n", scalar(other))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_nests_maps_in_lists_and_quotes_every_string() {
+        let value = serde_json::json!({
+            "A": [{"K": "v", "N": 1}, "x"],
+            "B": {"C": true, "D": []},
+            "E": "yes",
+            "no": "a: b",
+            "x y": 2
+        });
+        assert_eq!(
+            to_yaml(&value),
+            "A:\n  - K: \"v\"\n    \"N\": 1\n  - \"x\"\nB:\n  C: true\n  D: []\nE: \"yes\"\n\"no\": \"a: b\"\n\"x y\": 2\n"
+        );
+    }
+}

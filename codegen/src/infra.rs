@@ -1,0 +1,138 @@
+//! What DynamoDB needs to know of each table, taken once from the checked model: its name, key
+//! schema, the attribute definitions of key attributes only, secondary indexes with their
+//! projections, and TTL. `ddbgen export` prints it as CloudFormation or Terraform; `ddbgen
+//! plan` and `apply` compare it with live tables.
+
+use crate::ir::{Index, IndexKind, KeyType, Model, ProjectionKind, RangeKey, Table};
+
+/// A key attribute: its stored name and DynamoDB type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyAttribute {
+    /// Stored attribute name.
+    pub name: String,
+    /// `S`, `N` or `B`.
+    pub key_type: KeyType,
+}
+
+/// What an index holds besides the keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexProjection {
+    /// Every attribute.
+    All,
+    /// The keys only.
+    KeysOnly,
+    /// The keys and these attributes.
+    Include(Vec<String>),
+}
+
+/// A secondary index as DynamoDB declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDefinition {
+    /// Index name.
+    pub name: String,
+    /// Partition key (for a local index: the table's).
+    pub hash: KeyAttribute,
+    /// Sort key.
+    pub range: Option<KeyAttribute>,
+    /// Projection.
+    pub projection: IndexProjection,
+}
+
+/// A table as DynamoDB declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableDefinition {
+    /// The schema's name of the table (`Book`).
+    pub item: String,
+    /// DynamoDB table name, before any prefix.
+    pub name: String,
+    /// Partition key.
+    pub hash: KeyAttribute,
+    /// Sort key.
+    pub range: Option<KeyAttribute>,
+    /// Global secondary indexes, in schema order.
+    pub global: Vec<IndexDefinition>,
+    /// Local secondary indexes, in schema order.
+    pub local: Vec<IndexDefinition>,
+    /// The TTL attribute.
+    pub ttl: Option<String>,
+}
+
+impl TableDefinition {
+    /// Every key attribute of the table and its indexes, each once, in order of first use:
+    /// DynamoDB's `AttributeDefinitions`.
+    pub fn attributes(&self) -> Vec<&KeyAttribute> {
+        let mut out: Vec<&KeyAttribute> = Vec::new();
+        let keys = std::iter::once(&self.hash).chain(&self.range).chain(
+            self.global
+                .iter()
+                .chain(&self.local)
+                .flat_map(|i| std::iter::once(&i.hash).chain(&i.range)),
+        );
+        for key in keys {
+            if !out.iter().any(|k| k.name == key.name) {
+                out.push(key);
+            }
+        }
+        out
+    }
+}
+
+/// The definitions of every table of a model.
+pub fn tables(model: &Model) -> Vec<TableDefinition> {
+    model.tables.iter().map(table).collect()
+}
+
+fn key(table: &Table, field: usize) -> KeyAttribute {
+    let f = &table.fields[field];
+    KeyAttribute {
+        name: f.attribute.clone(),
+        // Lowering refused any key field without a key type.
+        key_type: f.key_type.unwrap_or(KeyType::S),
+    }
+}
+
+fn table(t: &Table) -> TableDefinition {
+    let hash = key(t, t.hash_key);
+    let range = match &t.range_key {
+        None => None,
+        Some(RangeKey::Field(i)) => Some(key(t, *i)),
+        Some(RangeKey::Composite(c)) => Some(KeyAttribute {
+            name: c.attribute.clone(),
+            key_type: KeyType::S,
+        }),
+    };
+    let index = |i: &Index| IndexDefinition {
+        name: i.name.clone(),
+        hash: match i.kind {
+            IndexKind::Global => key(t, i.hash_key),
+            IndexKind::Local => hash.clone(),
+        },
+        range: i.range_key.map(|r| key(t, r)),
+        projection: match i.projection {
+            ProjectionKind::All => IndexProjection::All,
+            ProjectionKind::KeysOnly => IndexProjection::KeysOnly,
+            ProjectionKind::Include => {
+                IndexProjection::Include(i.include.iter().map(|f| t.fields[*f].attribute.clone()).collect())
+            }
+        },
+    };
+    TableDefinition {
+        item: t.names.item.clone(),
+        name: t.table_name.clone(),
+        hash: hash.clone(),
+        range,
+        global: t
+            .indexes
+            .iter()
+            .filter(|i| i.kind == IndexKind::Global)
+            .map(index)
+            .collect(),
+        local: t
+            .indexes
+            .iter()
+            .filter(|i| i.kind == IndexKind::Local)
+            .map(index)
+            .collect(),
+        ttl: t.ttl.map(|i| t.fields[i].attribute.clone()),
+    }
+}
