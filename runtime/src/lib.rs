@@ -18,6 +18,8 @@
 
 #![deny(missing_docs)]
 
+pub mod admin;
+mod client;
 mod codec;
 pub mod codegen;
 mod error;
@@ -31,6 +33,7 @@ mod validate;
 
 pub use aws_sdk_dynamodb;
 pub use aws_sdk_dynamodb::types::AttributeValue;
+pub use client::client_for;
 pub use codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
 pub use error::{Error, TransactionFailure};
 pub use item::{AttributeType, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec};

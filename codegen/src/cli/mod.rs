@@ -70,6 +70,13 @@ pub enum Command {
     /// Print the schemas' tables as infrastructure code: CloudFormation `AWS::DynamoDB::Table`
     /// resources (JSON or YAML) or Terraform `aws_dynamodb_table` resources (`.tf.json`).
     Export(ExportArgs),
+    /// Compare the schemas' tables with the live ones (DescribeTable, DescribeTimeToLive) and
+    /// print the difference. Exit 0 when they match, 1 when they differ, 2 on an error.
+    Plan(LiveArgs),
+    /// Bring the live tables to the schemas: create missing tables, add and remove global
+    /// indexes one at a time (waiting for each), set TTL. Never deletes a table or changes a
+    /// key: a plan with such a difference is refused whole, with the reason (exit 2).
+    Apply(LiveArgs),
     /// Write a Markdown reference of each schema (`<file stem>.md`): tables, keys and how they
     /// are stored, fields, rules, indexes and a Mermaid diagram.
     Docs {
@@ -80,6 +87,21 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// Arguments of `plan` and `apply`.
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    /// Schema files.
+    #[arg(required = true)]
+    pub schemas: Vec<PathBuf>,
+    /// The DynamoDB endpoint (`http://127.0.0.1:8000`, or `https://dynamodb.eu-west-1.amazonaws.com`
+    /// with credentials in `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` and `AWS_REGION`).
+    #[arg(long)]
+    pub endpoint: String,
+    /// Prefix of every table name (`dev-`), as repositories' `with_table_prefix`.
+    #[arg(long, default_value = "")]
+    pub table_prefix: String,
 }
 
 /// Arguments of `export`.
@@ -284,6 +306,8 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
             }
             Ok(EXIT_OK)
         }
+        Command::Plan(args) => live(&args, false, out),
+        Command::Apply(args) => live(&args, true, out),
         Command::Validate { schemas, format } => {
             let sources = read_all(&schemas)?;
             if format == Format::Json {
@@ -361,6 +385,88 @@ fn read_revision(spec: &str) -> Result<SchemaSource, String> {
     Ok(SchemaSource {
         name: spec.to_owned(),
         text,
+    })
+}
+
+/// The runtime's layout of a table definition, under `prefix` + its name.
+fn layout(table: &crate::infra::TableDefinition, prefix: &str) -> ddbgen_runtime::admin::TableLayout {
+    use crate::infra::{IndexProjection, KeyAttribute};
+    use ddbgen_runtime::admin::{IndexLayout, KeyLayout, ProjectionLayout, TableLayout};
+    let key = |k: &KeyAttribute| KeyLayout {
+        name: k.name.clone(),
+        attribute_type: match k.key_type {
+            crate::ir::KeyType::S => ddbgen_runtime::AttributeType::S,
+            crate::ir::KeyType::N => ddbgen_runtime::AttributeType::N,
+            crate::ir::KeyType::B => ddbgen_runtime::AttributeType::B,
+        },
+    };
+    let index = |i: &crate::infra::IndexDefinition| IndexLayout {
+        name: i.name.clone(),
+        hash: key(&i.hash),
+        range: i.range.as_ref().map(key),
+        projection: match &i.projection {
+            IndexProjection::All => ProjectionLayout::All,
+            IndexProjection::KeysOnly => ProjectionLayout::KeysOnly,
+            IndexProjection::Include(names) => ProjectionLayout::Include(names.clone()),
+        },
+    };
+    TableLayout {
+        name: format!("{prefix}{}", table.name),
+        hash: key(&table.hash),
+        range: table.range.as_ref().map(key),
+        global: table.global.iter().map(index).collect(),
+        local: table.local.iter().map(index).collect(),
+        ttl: table.ttl.clone(),
+    }
+}
+
+/// `plan` (with `apply` false) and `apply`.
+fn live(args: &LiveArgs, apply: bool, out: &mut dyn Write) -> Result<u8, String> {
+    use ddbgen_runtime::admin::{self, Change};
+    let sources = read_all(&args.schemas)?;
+    let modules = crate::compile(&sources).map_err(|d| d.to_string())?;
+    let desired: Vec<_> = modules
+        .iter()
+        .flat_map(|(_, _, model)| crate::infra::tables(model))
+        .map(|t| layout(&t, &args.table_prefix))
+        .collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let client = ddbgen_runtime::client_for(&args.endpoint);
+    runtime.block_on(async {
+        let mut plans = Vec::new();
+        for table in &desired {
+            let current = admin::describe(&client, &table.name).await.map_err(|e| e.to_string())?;
+            plans.push(admin::plan(table, current.as_ref()));
+        }
+        let mut differences = 0;
+        let mut refused = false;
+        for (table, changes) in desired.iter().zip(&plans) {
+            if changes.is_empty() {
+                writeln!(out, "{}: up to date", table.name).map_err(|e| e.to_string())?;
+            }
+            for change in changes {
+                differences += 1;
+                refused |= matches!(change, Change::Refused(_));
+                writeln!(out, "{}: {change}", table.name).map_err(|e| e.to_string())?;
+            }
+        }
+        if !apply {
+            return Ok(if differences == 0 { EXIT_OK } else { EXIT_STALE });
+        }
+        if refused {
+            return Err("nothing applied: the plan holds a change ddbgen refuses (see above)".to_owned());
+        }
+        for (table, changes) in desired.iter().zip(&plans) {
+            if changes.is_empty() {
+                continue;
+            }
+            admin::apply(&client, table, changes).await.map_err(|e| e.to_string())?;
+            writeln!(out, "{}: applied", table.name).map_err(|e| e.to_string())?;
+        }
+        Ok(EXIT_OK)
     })
 }
 

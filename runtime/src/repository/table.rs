@@ -3,17 +3,13 @@
 
 use std::marker::PhantomData;
 use std::sync::{Arc, LazyLock};
-use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::client::Waiters;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, ConsumedCapacity, GlobalSecondaryIndex, KeySchemaElement,
-    KeyType, LocalSecondaryIndex, Projection as SdkProjection, ProjectionType, ReturnConsumedCapacity, ReturnValue,
-    ReturnValuesOnConditionCheckFailure, ScalarAttributeType, TimeToLiveSpecification,
+    AttributeValue, ConsumedCapacity, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
 };
 use chrono::{DateTime, Utc};
 use tracing::Instrument;
@@ -27,10 +23,7 @@ use super::query::{KeyCondition, Query, ReadSpec, Scan};
 use super::update::UpdateExpression;
 use crate::codec::AttributeMap;
 use crate::error::Error;
-use crate::item::{AttributeType, FromItem, Item, KeyAttribute, Projection};
-
-/// How long `create_table` and `delete_table` wait for the table to be ready or gone.
-const TABLE_WAIT: Duration = Duration::from_secs(300);
+use crate::item::{FromItem, Item, KeyAttribute};
 
 /// The key that signs cursors when the application gives none: random, for this process.
 static PROCESS_CURSOR_KEY: LazyLock<CursorKey> = LazyLock::new(CursorKey::random);
@@ -519,101 +512,12 @@ impl<T: Item> Table<T> {
     /// Creates the table from the schema (keys, indexes, on-demand billing, TTL) and waits
     /// until it is active. Never called behind the application's back.
     pub async fn create_table(&self) -> Result<(), Error> {
-        let spec = T::TABLE;
-        let fail = |e: aws_sdk_dynamodb::error::BuildError| Error::sdk("CreateTable", &self.name, e);
-        let mut attributes: Vec<KeyAttribute> = Vec::new();
-        let mut add = |a: KeyAttribute| {
-            if !attributes.iter().any(|b| b.name == a.name) {
-                attributes.push(a);
-            }
-        };
-        add(spec.hash_key);
-        spec.range_key.into_iter().for_each(&mut add);
-        for index in spec.indexes {
-            add(index.hash_key);
-            index.range_key.into_iter().for_each(&mut add);
-        }
-        let mut request = self
-            .client
-            .create_table()
-            .table_name(&self.name)
-            .billing_mode(BillingMode::PayPerRequest);
-        for attribute in &attributes {
-            request = request.attribute_definitions(
-                AttributeDefinition::builder()
-                    .attribute_name(attribute.name)
-                    .attribute_type(scalar_type(attribute.attribute_type))
-                    .build()
-                    .map_err(fail)?,
-            );
-        }
-        for element in key_schema(spec.hash_key, spec.range_key).map_err(fail)? {
-            request = request.key_schema(element);
-        }
-        for index in spec.indexes {
-            let projection = projection(index.projection);
-            if index.global {
-                request = request.global_secondary_indexes(
-                    GlobalSecondaryIndex::builder()
-                        .index_name(index.name)
-                        .set_key_schema(Some(key_schema(index.hash_key, index.range_key).map_err(fail)?))
-                        .projection(projection)
-                        .build()
-                        .map_err(fail)?,
-                );
-            } else {
-                request = request.local_secondary_indexes(
-                    LocalSecondaryIndex::builder()
-                        .index_name(index.name)
-                        .set_key_schema(Some(key_schema(spec.hash_key, index.range_key).map_err(fail)?))
-                        .projection(projection)
-                        .build()
-                        .map_err(fail)?,
-                );
-            }
-        }
-        request
-            .send()
-            .await
-            .map_err(|e| Error::call("CreateTable", &self.name, e))?;
-        self.client
-            .wait_until_table_exists()
-            .table_name(&self.name)
-            .wait(TABLE_WAIT)
-            .await
-            .map_err(|e| Error::sdk("DescribeTable", &self.name, e))?;
-        if let Some(ttl) = spec.ttl_attribute {
-            let specification = TimeToLiveSpecification::builder()
-                .enabled(true)
-                .attribute_name(ttl)
-                .build()
-                .map_err(|e| Error::sdk("UpdateTimeToLive", &self.name, e))?;
-            self.client
-                .update_time_to_live()
-                .table_name(&self.name)
-                .time_to_live_specification(specification)
-                .send()
-                .await
-                .map_err(|e| Error::call("UpdateTimeToLive", &self.name, e))?;
-        }
-        Ok(())
+        crate::admin::create(&self.client, &crate::admin::TableLayout::of(T::TABLE, &self.name)).await
     }
 
     /// Deletes the table and waits until it is gone.
     pub async fn delete_table(&self) -> Result<(), Error> {
-        self.client
-            .delete_table()
-            .table_name(&self.name)
-            .send()
-            .await
-            .map_err(|e| Error::call("DeleteTable", &self.name, e))?;
-        self.client
-            .wait_until_table_not_exists()
-            .table_name(&self.name)
-            .wait(TABLE_WAIT)
-            .await
-            .map_err(|e| Error::sdk("DescribeTable", &self.name, e))?;
-        Ok(())
+        crate::admin::delete(&self.client, &self.name).await
     }
 }
 
@@ -623,46 +527,4 @@ pub(crate) fn key_of(item: &AttributeMap, hash: KeyAttribute, range: Option<KeyA
         .chain(range)
         .filter_map(|k| item.get(k.name).map(|v| (k.name.to_owned(), v.clone())))
         .collect()
-}
-
-fn scalar_type(t: AttributeType) -> ScalarAttributeType {
-    match t {
-        AttributeType::S => ScalarAttributeType::S,
-        AttributeType::N => ScalarAttributeType::N,
-        AttributeType::B => ScalarAttributeType::B,
-    }
-}
-
-fn key_schema(
-    hash: KeyAttribute,
-    range: Option<KeyAttribute>,
-) -> Result<Vec<KeySchemaElement>, aws_sdk_dynamodb::error::BuildError> {
-    let mut schema = vec![
-        KeySchemaElement::builder()
-            .attribute_name(hash.name)
-            .key_type(KeyType::Hash)
-            .build()?,
-    ];
-    if let Some(range) = range {
-        schema.push(
-            KeySchemaElement::builder()
-                .attribute_name(range.name)
-                .key_type(KeyType::Range)
-                .build()?,
-        );
-    }
-    Ok(schema)
-}
-
-fn projection(projection: Projection) -> SdkProjection {
-    match projection {
-        Projection::All => SdkProjection::builder().projection_type(ProjectionType::All).build(),
-        Projection::KeysOnly => SdkProjection::builder()
-            .projection_type(ProjectionType::KeysOnly)
-            .build(),
-        Projection::Include(names) => SdkProjection::builder()
-            .projection_type(ProjectionType::Include)
-            .set_non_key_attributes(Some(names.iter().map(|n| (*n).to_owned()).collect()))
-            .build(),
-    }
 }

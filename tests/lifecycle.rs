@@ -1,0 +1,172 @@
+//! `ddbgen plan` and `ddbgen apply` against the embedded server: apply then plan reports no
+//! difference; indexes are added and removed one at a time and TTL set; a key change is
+//! refused whole; a table missing from the schema is never deleted.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use ddbgen_runtime::admin::{self, ProjectionLayout};
+use ddbgen_runtime::local::LocalDynamo;
+
+fn run(args: &[&str]) -> (ExitCode, String, String) {
+    let cli =
+        ddbgen::cli::Cli::try_parse_from(std::iter::once("ddbgen").chain(args.iter().copied())).expect("arguments");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = ddbgen::cli::run(cli, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+fn schema(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write schema");
+    path
+}
+
+fn describe(server: &LocalDynamo, name: &str) -> Option<admin::TableLayout> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime
+        .block_on(admin::describe(&server.client(), name))
+        .expect("describe")
+}
+
+const BEFORE: &str = r#"version: 1
+tables:
+  Order:
+    table_name: orders
+    hash_key: customer
+    range_key: placed_at
+    ttl: expires
+    fields:
+      customer:  { type: string }
+      placed_at: { type: datetime }
+      status:    { type: string }
+      total:     { type: u64 }
+      expires:   { type: datetime, format: epoch_seconds, optional: true }
+    indexes:
+      by_status: { kind: global, hash_key: status, range_key: placed_at, projection: keys_only }
+      by_total:  { kind: local, range_key: total, projection: all }
+  Note:
+    table_name: notes
+    fields:
+      text: { type: string }
+"#;
+
+const AFTER: &str = r#"version: 1
+tables:
+  Order:
+    table_name: orders
+    hash_key: customer
+    range_key: placed_at
+    fields:
+      customer:  { type: string }
+      placed_at: { type: datetime }
+      status:    { type: string }
+      total:     { type: u64 }
+      expires:   { type: datetime, format: epoch_seconds, optional: true }
+    indexes:
+      by_total:  { kind: local, range_key: total, projection: all }
+      by_amount: { kind: global, hash_key: total, projection: include, include: [status] }
+"#;
+
+const NEW_KEY: &str = r#"version: 1
+tables:
+  Order:
+    table_name: orders
+    hash_key: status
+    range_key: placed_at
+    fields:
+      customer:  { type: string }
+      placed_at: { type: datetime }
+      status:    { type: string }
+      total:     { type: u64 }
+    indexes:
+      by_total:  { kind: local, range_key: total, projection: all }
+"#;
+
+#[test]
+fn apply_then_plan_reports_no_difference() {
+    let server = LocalDynamo::start().expect("server");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let (library, catalog) = (root.join("schemas/library.yaml"), root.join("schemas/catalog.yaml"));
+    let (library, catalog) = (library.to_str().expect("path"), catalog.to_str().expect("path"));
+    let endpoint = server.endpoint().to_owned();
+    let live = ["--endpoint", endpoint.as_str(), "--table-prefix", "dev-"];
+    let args = |command: &'static str| -> Vec<&str> {
+        let mut args = vec![command, library, catalog];
+        args.extend(live);
+        args
+    };
+    let (code, out, err) = run(&args("plan"));
+    assert_eq!(code, ExitCode::from(1), "{out}{err}");
+    assert!(out.contains("dev-books: create the table"), "{out}");
+    let (code, out, err) = run(&args("apply"));
+    assert_eq!(code, ExitCode::from(0), "{out}{err}");
+    assert!(out.contains("dev-books: applied"), "{out}");
+    let (code, out, err) = run(&args("plan"));
+    assert_eq!(code, ExitCode::from(0), "{out}{err}");
+    assert!(out.lines().all(|l| l.ends_with(": up to date")), "{out}");
+    let books = describe(&server, "dev-books").expect("created");
+    assert_eq!(books.ttl.as_deref(), Some("expires_at"));
+    assert_eq!(books.global[0].name, "by_title");
+}
+
+#[test]
+fn apply_changes_indexes_and_ttl_and_refuses_key_changes() {
+    let server = LocalDynamo::start().expect("server");
+    let dir = std::env::temp_dir().join(format!("ddbgen-lifecycle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let endpoint = server.endpoint().to_owned();
+    let step = |text: &str, command: &str| {
+        let path = schema(&dir, "orders.yaml", text);
+        let path = path.to_str().expect("path").to_owned();
+        run(&[command, &path, "--endpoint", &endpoint])
+    };
+
+    let (code, out, err) = step(BEFORE, "apply");
+    assert_eq!(code, ExitCode::from(0), "{out}{err}");
+    assert_eq!(step(BEFORE, "plan").0, ExitCode::from(0));
+
+    let (code, out, _) = step(AFTER, "plan");
+    assert_eq!(code, ExitCode::from(1));
+    assert_eq!(
+        out,
+        "orders: remove global index `by_status`\norders: add global index `by_amount`\norders: turn TTL off (attribute `expires`)\n"
+    );
+    let (code, out, err) = step(AFTER, "apply");
+    assert_eq!(code, ExitCode::from(0), "{out}{err}");
+    let (code, out, _) = step(AFTER, "plan");
+    assert_eq!((code, out.as_str()), (ExitCode::from(0), "orders: up to date\n"));
+    let orders = describe(&server, "orders").expect("exists");
+    assert_eq!(orders.global.len(), 1);
+    assert_eq!(orders.global[0].name, "by_amount");
+    assert_eq!(
+        orders.global[0].projection,
+        ProjectionLayout::Include(vec!["status".into()])
+    );
+    assert_eq!(orders.ttl, None);
+    assert!(
+        describe(&server, "notes").is_some(),
+        "a table dropped from the schema is never deleted"
+    );
+
+    let (code, out, err) = step(NEW_KEY, "apply");
+    assert_eq!(code, ExitCode::from(2));
+    assert!(
+        out.contains(
+            "orders: refused: the live key is customer (S) + placed_at (S), the schema's is status (S) + placed_at (S)"
+        ),
+        "{out}"
+    );
+    assert!(err.contains("nothing applied"), "{err}");
+    let after = describe(&server, "orders").expect("exists");
+    assert_eq!(after, orders, "nothing changed");
+    let _ = std::fs::remove_dir_all(&dir);
+}
