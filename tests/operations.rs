@@ -674,3 +674,45 @@ async fn empty_batches_and_transactions_send_nothing() {
         "an empty transaction sends nothing"
     );
 }
+
+#[tokio::test]
+async fn access_patterns_read_through_the_key_or_index_that_serves_them() {
+    let env = Env::new();
+    let (books, customers) = (books(&env).await, customers(&env).await);
+    for (year, isbn, title) in [
+        (1994, "0000001", "Dune"),
+        (1995, "0000002", "Emma"),
+        (1995, "0000003", "Dune"),
+        (2001, "0000004", "Ulysses"),
+    ] {
+        let mut new = new_book("AP", year, isbn);
+        new.title = title.into();
+        books.create(new).await.expect("create");
+    }
+    books.create(new_book("Other", 1995, "0000009")).await.expect("create");
+    let isbns = |items: Vec<Book>| items.into_iter().map(|b| b.isbn).collect::<Vec<_>>();
+
+    let of_1995 = books.books_of_publisher_in_year("AP", 1995).all().await.expect("query");
+    assert_eq!(isbns(of_1995), ["0000002", "0000003"]);
+    let newest_first = books
+        .books_of_publisher_between("AP", 1994, 1995)
+        .all()
+        .await
+        .expect("query");
+    assert_eq!(
+        isbns(newest_first),
+        ["0000003", "0000002", "0000001"],
+        "descending, as declared"
+    );
+    let dunes = books.books_titled("Dune").all().await.expect("index query");
+    assert_eq!(isbns(dunes), ["0000001", "0000003"]);
+    assert_eq!(books.every_book().count().await.expect("scan"), 5);
+
+    let ada = customers.create(new_customer("ada@example.com")).await.expect("create");
+    let found = customers
+        .customers_with_email("ada@example.com")
+        .all()
+        .await
+        .expect("index query");
+    assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), [ada.id]);
+}

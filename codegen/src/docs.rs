@@ -117,6 +117,17 @@ fn table(module: &str, t: &Table) -> Value {
             method => t.queries.iter().find(|q| q.index == Some(i)).map(|q| q.method.clone()),
         }).collect::<Vec<_>>(),
         ttl => t.ttl.map(|i| t.fields[i].name.clone()),
+        patterns => t.access_patterns.iter().map(|p| context! {
+            method => p.method.clone(),
+            given => p.given.iter().map(|(f, _)| t.fields[*f].name.clone()).collect::<Vec<_>>(),
+            sort => p.comparison.as_ref().map(|c| format!("`{}` {}", t.fields[c.part].name, c.kind.suffix())),
+            order => if p.reverse { "descending" } else { "ascending" },
+            served_by => match p.query.map(|q| t.queries[q].index) {
+                None => "a scan (declared)".to_owned(),
+                Some(None) => "the table's key".to_owned(),
+                Some(Some(i)) => format!("index `{}`", t.indexes[i].name),
+            },
+        }).collect::<Vec<_>>(),
     }
 }
 

@@ -980,6 +980,50 @@ pub mod book {
             }
         }
 
+        /// A publisher's books of one year, by ISBN.
+        ///
+        /// Access pattern `books_of_publisher_in_year`, served by the table's key.
+        pub fn books_of_publisher_in_year(
+            &self,
+            publisher: impl Into<String>,
+            published_year: u16,
+        ) -> rt::Query<Book> {
+            rt::QueryBuilder::into_query(
+                self.query(publisher).published_year(published_year),
+            )
+        }
+
+        /// A publisher's books of a range of years, newest first.
+        ///
+        /// Access pattern `books_of_publisher_between`, served by the table's key, in descending sort-key order.
+        pub fn books_of_publisher_between(
+            &self,
+            publisher: impl Into<String>,
+            published_year_from: u16,
+            published_year_to: u16,
+        ) -> rt::Query<Book> {
+            rt::QueryBuilder::into_query(
+                    self
+                        .query(publisher)
+                        .published_year_between(published_year_from, published_year_to),
+                )
+                .reverse()
+        }
+
+        /// Every edition of a title, by year.
+        ///
+        /// Access pattern `books_titled`, served by index `by_title`.
+        pub fn books_titled(&self, title: impl Into<String>) -> rt::Query<Book> {
+            rt::QueryBuilder::into_query(self.query_by_title(title))
+        }
+
+        /// The whole catalogue, for exports.
+        ///
+        /// Access pattern `every_book`: a scan of the whole table, as declared (`scan: true`).
+        pub fn every_book(&self) -> rt::Scan<Book> {
+            self.scan()
+        }
+
         /// Every item of the table, lazily, page by page.
         pub fn scan(&self) -> rt::Scan<Book> {
             self.table.scan()
@@ -2086,6 +2130,16 @@ pub mod customer {
                     "by_email",
                     rt::KeyCondition::hash("email", rt::Native.key_value(&email)),
                 )
+        }
+
+        /// Sign-in finds a customer by email.
+        ///
+        /// Access pattern `customers_with_email`, served by index `by_email`.
+        pub fn customers_with_email(
+            &self,
+            email: impl Into<String>,
+        ) -> rt::Query<CustomerByEmail> {
+            rt::QueryBuilder::into_query(self.query_by_email(email))
         }
 
         /// Every item of the table, lazily, page by page.

@@ -2565,6 +2565,34 @@ pub mod reserved {
             }
         }
 
+        /// A keyword pattern name becomes a raw identifier.
+        ///
+        /// Access pattern `r#type`, served by the table's key, in descending sort-key order.
+        pub fn r#type(&self, name: impl Into<String>, year: u16) -> rt::Query<Reserved> {
+            rt::QueryBuilder::into_query(self.query(name).year_ge(year)).reverse()
+        }
+
+        /// Access pattern `open_by_tally`, served by index `by_status`.
+        pub fn open_by_tally(
+            &self,
+            status: impl Into<String>,
+            tally_from: u32,
+            tally_to: u32,
+        ) -> rt::Query<ReservedByStatus> {
+            rt::QueryBuilder::into_query(
+                self.query_by_status(status).tally_between(tally_from, tally_to),
+            )
+        }
+
+        /// Access pattern `on_date`, served by index `by_date`.
+        pub fn on_date(
+            &self,
+            name: impl Into<String>,
+            date: rt::NaiveDate,
+        ) -> rt::Query<ReservedByDate> {
+            rt::QueryBuilder::into_query(self.query_by_date(name).date(date))
+        }
+
         /// Every item of the table, lazily, page by page.
         pub fn scan(&self) -> rt::Scan<Reserved> {
             self.table.scan()

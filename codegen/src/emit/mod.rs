@@ -449,6 +449,7 @@ mod tests {
                 item: "Event".to_owned(),
                 sort: None,
             }],
+            access_patterns: Vec::new(),
             condition_fields: vec![1],
             span: Span::default(),
         }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, rt};
-use crate::ir::{FieldOrigin, Table};
+use crate::ir::{AccessPattern, FieldOrigin, Table};
 
 /// `BookRepository` and its methods.
 pub(crate) fn repository(table: &Table) -> TokenStream {
@@ -90,6 +90,7 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
     let delete_item_doc = super::doc(Some(delete_item_doc));
     let replace_doc = super::doc(Some(replace_doc));
     let queries = super::query::query_methods(table);
+    let patterns = table.access_patterns.iter().map(|p| pattern_method(table, p));
     let new_doc = super::doc(Some(&format!(
         "A repository for table `{table_name}`, with the system clock."
     )));
@@ -305,6 +306,8 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
 
             #queries
 
+            #(#patterns)*
+
             /// Every item of the table, lazily, page by page.
             pub fn scan(&self) -> #rt::Scan<#item> {
                 self.table.scan()
@@ -320,6 +323,78 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
             pub async fn delete_table(&self) -> Result<(), #rt::Error> {
                 self.table.delete_table().await
             }
+        }
+    }
+}
+
+/// The method of an access pattern: the query that serves it, narrowed as the pattern says.
+fn pattern_method(table: &Table, pattern: &AccessPattern) -> TokenStream {
+    let rt = rt();
+    let method = ident(&pattern.method);
+    let user_doc = pattern
+        .doc
+        .as_deref()
+        .map(|d| format!("{}\n\n", d.trim()))
+        .unwrap_or_default();
+    let Some(q) = pattern.query else {
+        let item = ident(&table.names.item);
+        let doc = super::doc(Some(&format!(
+            "{user_doc}Access pattern `{}`: a scan of the whole table, as declared (`scan: true`).",
+            pattern.method
+        )));
+        return quote! {
+            #doc
+            pub fn #method(&self) -> #rt::Scan<#item> {
+                self.scan()
+            }
+        };
+    };
+    let plan = &table.queries[q];
+    let item = ident(&plan.item);
+    let served_by = match plan.index {
+        Some(i) => format!("index `{}`", table.indexes[i].name),
+        None => "the table's key".to_owned(),
+    };
+    let mut params = Vec::new();
+    let mut chain = TokenStream::new();
+    for (k, (field, name)) in pattern.given.iter().enumerate() {
+        let field = &table.fields[*field];
+        let name = ident(name);
+        if k == 0 {
+            let (ty, _) = super::value_param(field);
+            let query = ident(&plan.method);
+            params.push(quote!(#name: #ty));
+            chain = quote!(self.#query(#name));
+        } else {
+            let level = plan.sort.as_ref().map(|s| &s.levels[k - 1]);
+            let Some(level) = level else { continue };
+            let eq = ident(&level.eq_method);
+            let ty = super::key::key_param(field);
+            params.push(quote!(#name: #ty));
+            chain = quote!(#chain.#eq(#name));
+        }
+    }
+    if let Some(comparison) = &pattern.comparison {
+        let ty = super::key::key_param(&table.fields[comparison.part]);
+        let names: Vec<_> = comparison.params.iter().map(|n| ident(n)).collect();
+        params.extend(names.iter().map(|n| quote!(#n: #ty)));
+        let level_method = ident(&comparison.method);
+        chain = quote!(#chain.#level_method(#(#names),*));
+    }
+    let reverse = pattern.reverse.then(|| quote!(.reverse()));
+    let doc = super::doc(Some(&format!(
+        "{user_doc}Access pattern `{}`, served by {served_by}{}.",
+        pattern.method,
+        if pattern.reverse {
+            ", in descending sort-key order"
+        } else {
+            ""
+        }
+    )));
+    quote! {
+        #doc
+        pub fn #method(&self, #(#params),*) -> #rt::Query<#item> {
+            #rt::QueryBuilder::into_query(#chain)#reverse
         }
     }
 }

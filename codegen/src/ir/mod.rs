@@ -70,6 +70,8 @@ pub struct Table {
     pub ttl: Option<usize>,
     /// The repository's queries: the table's own first, then one per index, in order.
     pub queries: Vec<QueryPlan>,
+    /// The schema's access patterns, each proven served by a query (or declared a scan).
+    pub access_patterns: Vec<AccessPattern>,
     /// Fields that conditions and filters can test (indexes into `fields`): every stored
     /// field but the primary key's attributes, each a method of the field handles type.
     pub condition_fields: Vec<usize>,
@@ -303,6 +305,40 @@ pub struct Index {
     pub projection_type: Option<Projection>,
     /// Where the index is declared.
     pub span: Span,
+}
+
+/// A declared read of the application, and the query that serves it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPattern {
+    /// The repository method (the pattern's name).
+    pub method: String,
+    /// Documentation from the schema.
+    pub doc: Option<String>,
+    /// The query serving it (index into the table's queries); `None` for a declared scan.
+    pub query: Option<usize>,
+    /// The given fields in the order the query takes them (hash key, then sort-key parts),
+    /// each with its parameter name.
+    pub given: Vec<(usize, String)>,
+    /// The range condition: its kind, the level method that applies it, and its parameter
+    /// names (`low`/`high` for between, one otherwise).
+    pub comparison: Option<PatternComparison>,
+    /// Reads in descending sort-key order.
+    pub reverse: bool,
+    /// Where the pattern is declared.
+    pub span: Span,
+}
+
+/// The range condition of an access pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternComparison {
+    /// The condition.
+    pub kind: Comparison,
+    /// The sort-key part it applies to (index into the table's fields).
+    pub part: usize,
+    /// The query level method (`published_year_between`).
+    pub method: String,
+    /// The parameter names (two for between).
+    pub params: Vec<String>,
 }
 
 /// The generated type of what a `keys_only` or `include` index holds.

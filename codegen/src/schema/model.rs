@@ -58,6 +58,71 @@ pub struct TableDef {
     /// `format: epoch_seconds`.
     #[serde(default)]
     pub ttl: Option<String>,
+    /// The reads the application makes, by method name: each is proven to be served by the
+    /// table's key or an index (or declared a scan), and becomes a repository method.
+    #[serde(default)]
+    pub access_patterns: IndexMap<String, AccessPatternDef>,
+}
+
+/// One read the application makes: which key fields it is given, how it narrows the sort key,
+/// and in which order it reads.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessPatternDef {
+    /// Documentation, copied onto the generated method.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// The fields the read is given, each compared for equality: a hash key, then (in any
+    /// order) leading parts of the sort key.
+    #[serde(default)]
+    pub given: Vec<String>,
+    /// A range condition on the sort-key field after the given ones.
+    #[serde(default)]
+    pub sort: Option<PatternSortDef>,
+    /// `asc` (default) or `desc` sort-key order.
+    #[serde(default)]
+    pub order: Option<PatternOrder>,
+    /// The read is a scan of the whole table; it is given nothing.
+    #[serde(default)]
+    pub scan: bool,
+}
+
+/// A range condition of an access pattern.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatternSortDef {
+    /// The sort-key field.
+    pub field: String,
+    /// `between`, `gt`, `ge`, `lt`, `le` or `begins_with` (string sort keys).
+    pub condition: PatternCondition,
+}
+
+/// The range conditions an access pattern may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PatternCondition {
+    /// From a low to a high value, both included.
+    Between,
+    /// Greater than.
+    Gt,
+    /// At least.
+    Ge,
+    /// Less than.
+    Lt,
+    /// At most.
+    Le,
+    /// Starts with.
+    BeginsWith,
+}
+
+/// Sort-key order of an access pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PatternOrder {
+    /// Ascending.
+    Asc,
+    /// Descending.
+    Desc,
 }
 
 /// The sort key: a field name, or a composite of parts.

@@ -11,6 +11,7 @@ mod fields;
 mod indexes;
 mod keys;
 mod managed;
+mod patterns;
 mod plan;
 mod rules;
 mod types;
@@ -158,6 +159,7 @@ impl Lowering<'_> {
             indexes: Vec::new(),
             ttl,
             queries: Vec::new(),
+            access_patterns: Vec::new(),
             condition_fields: Vec::new(),
             span: self.span(path),
         };

@@ -138,7 +138,12 @@ impl Lowering<'_> {
         }
         self.plan_fields(table, &mut items);
         self.plan_projections(table, &mut items);
-        self.plan_queries(table, &mut items);
+        let mut methods = Scope::with_fixed(
+            format!("the repository `{}`", table.names.repository),
+            REPOSITORY_METHODS,
+        );
+        self.plan_queries(table, &mut items, &mut methods);
+        self.plan_patterns(table, &mut methods);
         true
     }
 
@@ -254,11 +259,7 @@ impl Lowering<'_> {
     }
 
     /// The table's query and one per index, with their levels of narrowing.
-    fn plan_queries(&mut self, table: &mut Table, items: &mut Scope) {
-        let mut methods = Scope::with_fixed(
-            format!("the repository `{}`", table.names.repository),
-            REPOSITORY_METHODS,
-        );
+    fn plan_queries(&mut self, table: &mut Table, items: &mut Scope, methods: &mut Scope) {
         let mut plans = Vec::new();
         let targets = std::iter::once(None).chain((0..table.indexes.len()).map(Some));
         for index in targets {

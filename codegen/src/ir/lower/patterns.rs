@@ -1,0 +1,214 @@
+//! Access patterns: each declared read is proven to be served by the table's key or an index
+//! (its hash key given, then leading sort-key parts, then at most one range condition on the
+//! next part), or is a declared scan. A pattern no key serves is refused, naming the index that
+//! would serve it.
+
+use super::Lowering;
+use crate::ir::names::{Scope, escape, snake};
+use crate::ir::{AccessPattern, Comparison, PatternComparison, QueryPlan, Table};
+use crate::schema::YamlPath;
+use crate::schema::model::{AccessPatternDef, PatternCondition, PatternOrder};
+
+fn comparison(condition: PatternCondition) -> Comparison {
+    match condition {
+        PatternCondition::Between => Comparison::Between,
+        PatternCondition::Gt => Comparison::Gt,
+        PatternCondition::Ge => Comparison::Ge,
+        PatternCondition::Lt => Comparison::Lt,
+        PatternCondition::Le => Comparison::Le,
+        PatternCondition::BeginsWith => Comparison::BeginsWith,
+    }
+}
+
+/// How `plan` serves `given` (field indexes) and `sort`: the fields in the order the query
+/// takes them, and the level method of the range condition.
+fn serves(
+    plan: &QueryPlan,
+    given: &[usize],
+    sort: Option<(usize, Comparison)>,
+) -> Option<(Vec<usize>, Option<String>)> {
+    if !given.contains(&plan.hash_field) {
+        return None;
+    }
+    let parts: Vec<usize> = plan
+        .sort
+        .as_ref()
+        .map(|s| s.levels.iter().map(|l| l.part).collect())
+        .unwrap_or_default();
+    let rest: Vec<usize> = given.iter().copied().filter(|f| *f != plan.hash_field).collect();
+    if rest.len() > parts.len() || !parts[..rest.len()].iter().all(|p| rest.contains(p)) {
+        return None;
+    }
+    let mut order = vec![plan.hash_field];
+    order.extend(&parts[..rest.len()]);
+    let Some((field, kind)) = sort else {
+        return Some((order, None));
+    };
+    // Range conditions exist on the first sort-key part only (see `sort_plan`).
+    let level = plan.sort.as_ref()?.levels.get(rest.len())?;
+    if level.part != field {
+        return None;
+    }
+    let method = level.comparisons.iter().find(|(k, _)| *k == kind)?.1.clone();
+    Some((order, Some(method)))
+}
+
+impl Lowering<'_> {
+    /// Resolves the access patterns of `table` and claims their method names.
+    pub(super) fn plan_patterns(&mut self, table: &mut Table, methods: &mut Scope) {
+        let Some(def) = self.file.document.tables.get(&table.names.item) else {
+            return;
+        };
+        let names: Vec<String> = def.fields.keys().cloned().collect();
+        let path = YamlPath::root()
+            .child("tables")
+            .child(&table.names.item)
+            .child("access_patterns");
+        let mut patterns = Vec::new();
+        for (name, pattern) in &def.access_patterns {
+            let path = path.child(name);
+            if let Some(p) = self.pattern(table, name, pattern, &names, &path, methods) {
+                patterns.push(p);
+            }
+        }
+        table.access_patterns = patterns;
+    }
+
+    fn pattern(
+        &mut self,
+        table: &Table,
+        name: &str,
+        def: &AccessPatternDef,
+        names: &[String],
+        path: &YamlPath,
+        methods: &mut Scope,
+    ) -> Option<AccessPattern> {
+        let span = self.span(path);
+        if snake(name) != name {
+            self.error_key(
+                path,
+                format!("access pattern `{name}` is not snake_case"),
+                format!("write `{}`", snake(name)),
+            );
+            return None;
+        }
+        let Some(method) = escape(name) else {
+            self.error_key(
+                path,
+                format!("access pattern `{name}` cannot be a Rust method name"),
+                "choose another name, such as `books_of_publisher`",
+            );
+            return None;
+        };
+        let mut given = Vec::new();
+        for (i, field) in def.given.iter().enumerate() {
+            given.push(self.find_field(field, &table.fields, names, &path.child("given").child(i))?);
+        }
+        let sort = match &def.sort {
+            Some(sort) => Some((
+                self.find_field(&sort.field, &table.fields, names, &path.child("sort").child("field"))?,
+                comparison(sort.condition),
+            )),
+            None => None,
+        };
+        let reverse = def.order == Some(PatternOrder::Desc);
+        if let Err(clash) = methods.claim(&method, format!("access pattern `{name}`"), Some(span)) {
+            self.clash(span, &clash, "rename the access pattern");
+            return None;
+        }
+        if def.scan {
+            if !given.is_empty() || sort.is_some() {
+                self.error(
+                    &path.child("scan"),
+                    format!("access pattern `{name}` is a scan but is given keys"),
+                    "a scan reads the whole table: remove `given` and `sort`, or remove `scan: true`",
+                );
+                return None;
+            }
+            return Some(AccessPattern {
+                method,
+                doc: def.doc.clone(),
+                query: None,
+                given: Vec::new(),
+                comparison: None,
+                reverse: false,
+                span,
+            });
+        }
+        if given.is_empty() {
+            self.error_key(
+                path,
+                format!("access pattern `{name}` is given no key: it would be a scan"),
+                "list the fields it is given under `given:`, or say `scan: true` if a scan is meant",
+            );
+            return None;
+        }
+        let served = table
+            .queries
+            .iter()
+            .enumerate()
+            .find_map(|(q, plan)| serves(plan, &given, sort).map(|(order, cmp)| (q, order, cmp)));
+        let Some((query, order, cmp)) = served else {
+            let field = |i: usize| table.fields[i].name.clone();
+            let hash = field(given[0]);
+            let range = sort.map(|(f, _)| field(f)).or_else(|| given.get(1).map(|f| field(*f)));
+            let index = match &range {
+                Some(range) => format!("`by_{hash}: {{ kind: global, hash_key: {hash}, range_key: {range} }}`"),
+                None => format!("`by_{hash}: {{ kind: global, hash_key: {hash} }}`"),
+            };
+            let wanted: Vec<String> = given.iter().map(|f| field(*f)).collect();
+            self.error_key(
+                path,
+                format!(
+                    "no key of table `{}` serves access pattern `{name}` (given {}{})",
+                    table.names.item,
+                    wanted.join(", "),
+                    sort.map(|(f, k)| format!(", {} {}", field(f), k.suffix()))
+                        .unwrap_or_default()
+                ),
+                format!("add the index that would serve it: {index}"),
+            );
+            return None;
+        };
+        // Parameter names: the given fields' identifiers, then the range bounds.
+        let mut params = Scope::new(format!("the parameters of `{method}`"));
+        let mut given_params = Vec::new();
+        for f in order {
+            let ident = table.fields[f].ident.clone();
+            let _ = params.claim(&ident, "a given field", None);
+            given_params.push((f, ident));
+        }
+        let comparison = match (sort, cmp) {
+            (Some((part, kind)), Some(level_method)) => {
+                let stem = table.fields[part].method_stem().to_owned();
+                let wanted: Vec<String> = if kind == Comparison::Between {
+                    vec![format!("{stem}_from"), format!("{stem}_to")]
+                } else {
+                    vec![table.fields[part].ident.clone()]
+                };
+                for param in &wanted {
+                    if let Err(clash) = params.claim(param, "a range bound", None) {
+                        self.clash(span, &clash, "rename the field in Rust");
+                        return None;
+                    }
+                }
+                Some(PatternComparison {
+                    kind,
+                    part,
+                    method: level_method,
+                    params: wanted,
+                })
+            }
+            _ => None,
+        };
+        Some(AccessPattern {
+            method,
+            doc: def.doc.clone(),
+            query: Some(query),
+            given: given_params,
+            comparison,
+            reverse,
+            span,
+        })
+    }
+}
