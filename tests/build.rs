@@ -7,6 +7,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("fixtures/good/keywords.yaml")
         .schema("fixtures/good/minimal.yaml")
         .schema("fixtures/good/tricky.yaml")
+        .schema("fixtures/good/streams.yaml")
         .type_attribute("BookKey", "#[derive(Eq, Hash)]")
         .field_attribute("Book.title", "#[doc(alias = \"name\")]")
         .generate()?;

@@ -28,6 +28,7 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/keywords.yaml",
     "tests/fixtures/good/minimal.yaml",
     "tests/fixtures/good/tricky.yaml",
+    "tests/fixtures/good/streams.yaml",
 ];
 
 #[test]

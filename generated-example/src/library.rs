@@ -1489,6 +1489,10 @@ pub mod book {
             self.table.query_index::<Book>("by_title", self.condition)
         }
     }
+    /** A change of a [`Book`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `BookChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type BookChange = rt::Change<Book>;
     /** The fields of a [`Book`] for typed conditions and filters: `BookFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]
@@ -2293,6 +2297,10 @@ pub mod customer {
         type Table = Customer;
         const ATTRIBUTES: &'static [&'static str] = &["id", "email"];
     }
+    /** A change of a [`Customer`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `CustomerChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type CustomerChange = rt::Change<Customer>;
     /** The fields of a [`Customer`] for typed conditions and filters: `CustomerFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]

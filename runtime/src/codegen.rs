@@ -10,6 +10,7 @@ pub use rust_decimal::Decimal;
 pub use serde;
 pub use uuid::Uuid;
 
+pub use crate::change::Change;
 pub use crate::codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
 pub use crate::error::Error;
 pub use crate::item::{AttributeType, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec};

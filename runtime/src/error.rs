@@ -131,6 +131,11 @@ pub enum Error {
         /// `VersionConflict`, `ConditionFailed`, `Throttled`, or `Sdk` for other reasons.
         failures: Vec<TransactionFailure>,
     },
+    /// A stream record cannot be decoded: no images, or an unknown event.
+    InvalidStreamRecord {
+        /// Why.
+        reason: String,
+    },
     /// A pagination cursor was tampered with, or belongs to another table or query.
     InvalidCursor {
         /// Why it was refused.
@@ -226,6 +231,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::InvalidStreamRecord { reason } => write!(f, "invalid stream record: {reason}"),
             Error::InvalidCursor { reason } => write!(f, "invalid cursor: {reason}"),
             Error::Sdk {
                 operation,

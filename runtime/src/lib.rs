@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 pub mod admin;
+mod change;
 mod client;
 mod codec;
 pub mod codegen;
@@ -31,8 +32,13 @@ pub mod local;
 pub mod repository;
 mod validate;
 
+#[cfg(feature = "lambda-events")]
+pub use aws_lambda_events;
 pub use aws_sdk_dynamodb;
 pub use aws_sdk_dynamodb::types::AttributeValue;
+#[cfg(feature = "streams")]
+pub use aws_sdk_dynamodbstreams;
+pub use change::Change;
 pub use client::client_for;
 pub use codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
 pub use error::{Error, TransactionFailure};

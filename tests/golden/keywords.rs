@@ -1066,6 +1066,10 @@ pub mod event {
             self.table.query(self.condition)
         }
     }
+    /** A change of a [`Event`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `EventChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type EventChange = rt::Change<Event>;
     /** The fields of a [`Event`] for typed conditions and filters: `EventFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]
@@ -1908,6 +1912,10 @@ pub mod reading {
                 )
         }
     }
+    /** A change of a [`Reading`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `ReadingChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type ReadingChange = rt::Change<Reading>;
     /** The fields of a [`Reading`] for typed conditions and filters: `ReadingFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]
@@ -3191,6 +3199,10 @@ pub mod reserved {
         type Table = Reserved;
         const ATTRIBUTES: &'static [&'static str] = &["name", "year", "date"];
     }
+    /** A change of a [`Reserved`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `ReservedChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type ReservedChange = rt::Change<Reserved>;
     /** The fields of a [`Reserved`] for typed conditions and filters: `ReservedFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]

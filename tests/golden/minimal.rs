@@ -537,6 +537,10 @@ pub mod note {
                 .update(self.table, self.key, self.update, None, self.condition.as_ref())
         }
     }
+    /** A change of a [`Note`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `NoteChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type NoteChange = rt::Change<Note>;
     /** The fields of a [`Note`] for typed conditions and filters: `NoteFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]

@@ -1552,6 +1552,10 @@ pub mod keyword {
         type Table = Keyword;
         const ATTRIBUTES: &'static [&'static str] = &["type", "sort", "ref"];
     }
+    /** A change of a [`Keyword`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `KeywordChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type KeywordChange = rt::Change<Keyword>;
     /** The fields of a [`Keyword`] for typed conditions and filters: `KeywordFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]
@@ -2313,6 +2317,10 @@ pub mod seconds {
             self.table.query(self.condition)
         }
     }
+    /** A change of a [`Seconds`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `SecondsChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type SecondsChange = rt::Change<Seconds>;
     /** The fields of a [`Seconds`] for typed conditions and filters: `SecondsFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]
@@ -3346,6 +3354,10 @@ pub mod millis {
         type Table = Millis;
         const ATTRIBUTES: &'static [&'static str] = &["bucket", "at", "other"];
     }
+    /** A change of a [`Millis`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `MillisChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type MillisChange = rt::Change<Millis>;
     /** The fields of a [`Millis`] for typed conditions and filters: `MillisFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]
@@ -4019,6 +4031,10 @@ pub mod blob {
             self.table.query(self.condition)
         }
     }
+    /** A change of a [`Blob`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `BlobChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type BlobChange = rt::Change<Blob>;
     /** The fields of a [`Blob`] for typed conditions and filters: `BlobFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]
@@ -4720,6 +4736,10 @@ pub mod price {
             self.table.query(self.condition)
         }
     }
+    /** A change of a [`Price`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `PriceChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type PriceChange = rt::Change<Price>;
     /** The fields of a [`Price`] for typed conditions and filters: `PriceFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]
@@ -5402,6 +5422,10 @@ pub mod release {
             self.table.query(self.condition)
         }
     }
+    /** A change of a [`Release`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `ReleaseChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type ReleaseChange = rt::Change<Release>;
     /** The fields of a [`Release`] for typed conditions and filters: `ReleaseFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]
@@ -6093,6 +6117,10 @@ pub mod moment {
             self.table.query(self.condition)
         }
     }
+    /** A change of a [`Moment`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `MomentChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type MomentChange = rt::Change<Moment>;
     /** The fields of a [`Moment`] for typed conditions and filters: `MomentFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]
@@ -6801,6 +6829,10 @@ pub mod long {
             self.table.query(self.condition)
         }
     }
+    /** A change of a [`Long`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `LongChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type LongChange = rt::Change<Long>;
     /** The fields of a [`Long`] for typed conditions and filters: `LongFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]
@@ -11939,6 +11971,10 @@ pub mod indexed {
         type Table = Indexed;
         const ATTRIBUTES: &'static [&'static str] = &["id", "n1", "n5"];
     }
+    /** A change of a [`Indexed`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `IndexedChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type IndexedChange = rt::Change<Indexed>;
     /** The fields of a [`Indexed`] for typed conditions and filters: `IndexedFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
     #[derive(Debug, Clone, Copy)]

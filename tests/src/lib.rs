@@ -22,6 +22,11 @@ pub mod tricky {
     include!(concat!(env!("OUT_DIR"), "/tricky.rs"));
 }
 
+/// Generated from `tests/fixtures/good/streams.yaml`.
+pub mod streams {
+    include!(concat!(env!("OUT_DIR"), "/streams.rs"));
+}
+
 /// Generated from `tests/fixtures/good/tricky.yaml` without serde derives.
 pub mod tricky_without_serde {
     include!(concat!(env!("OUT_DIR"), "/no_serde/tricky.rs"));

@@ -30,6 +30,12 @@ impl Env {
         }
     }
 
+    /// The embedded server's endpoint (`None` with DDBGEN_TEST_ENDPOINT).
+    #[allow(dead_code)] // not every test file needs it
+    pub fn endpoint(&self) -> Option<&str> {
+        self.server.as_ref().map(LocalDynamo::endpoint)
+    }
+
     /// Whether the tests run against a server named by DDBGEN_TEST_ENDPOINT.
     pub fn external(&self) -> bool {
         self.server.is_none()

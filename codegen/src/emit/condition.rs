@@ -1,5 +1,6 @@
 //! The field handles of a table (`BookFields`): one function per field that conditions and
-//! filters can test, typed by the field's Rust type and stored with its codec.
+//! filters can test, typed by the field's Rust type and stored with its codec; and the table's
+//! change type (`BookChange`), what its stream records decode into.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -28,7 +29,15 @@ pub(crate) fn field_handles(table: &Table) -> TokenStream {
         " The fields of a [`{}`] for typed conditions and filters: `{}::title().eq(\"Dune\")`.\n Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.",
         table.names.item, table.names.fields
     );
+    let change = ident(&table.names.change);
+    let change_doc = format!(
+        " A change of a [`{}`] from the table's stream: `Insert(new)`, `Modify {{ old, new }}` or\n `Remove(old)`. Decode with `{}::from_lambda_record` (feature `lambda-events` of\n `ddbgen-runtime`) or `from_stream_record` (feature `streams`).",
+        table.names.item, table.names.change
+    );
     quote! {
+        #[doc = #change_doc]
+        pub type #change = #rt::Change<#item>;
+
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
         pub struct #fields;

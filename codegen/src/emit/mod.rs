@@ -434,6 +434,7 @@ mod tests {
                 repository: "EventRepository".to_owned(),
                 update: "EventUpdate".to_owned(),
                 fields: "EventFields".to_owned(),
+                change: "EventChange".to_owned(),
             },
             table_name: "events".to_owned(),
             doc: None,

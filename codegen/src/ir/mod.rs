@@ -47,6 +47,8 @@ pub struct TableNames {
     pub update: String,
     /// Field handles for typed conditions and filters (`BookFields`).
     pub fields: String,
+    /// The decoded stream record (`BookChange`).
+    pub change: String,
 }
 
 /// One table and its generated module.

@@ -150,6 +150,7 @@ impl Lowering<'_> {
                 repository: String::new(),
                 update: String::new(),
                 fields: String::new(),
+                change: String::new(),
             },
             table_name,
             doc: def.doc.clone(),

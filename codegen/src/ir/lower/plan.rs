@@ -118,6 +118,7 @@ impl Lowering<'_> {
             repository: format!("{item}Repository"),
             update: format!("{item}Update"),
             fields: format!("{item}Fields"),
+            change: format!("{item}Change"),
             item: item.clone(),
         };
         let mut items = Scope::with_fixed(
@@ -131,6 +132,7 @@ impl Lowering<'_> {
             (&table.names.repository, "the repository"),
             (&table.names.update, "the update builder"),
             (&table.names.fields, "the field handles for conditions"),
+            (&table.names.change, "the decoded stream record"),
         ] {
             if let Err(clash) = items.claim(name, why, Some(table.span)) {
                 self.clash(table.span, &clash, "rename the table");
