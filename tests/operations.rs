@@ -5,7 +5,7 @@
 
 use ddbgen_runtime::codegen::{Decimal, NaiveDate};
 use ddbgen_runtime::{Cursor, Error, Fetched, QueryBuilder, RetryPolicy, StopReason};
-use ddbgen_tests::library::book::{Book, BookFields, BookKey, BookRepository, NewBook};
+use ddbgen_tests::library::book::{Book, BookFields, BookKey, BookRepository, BookSummary, NewBook};
 use ddbgen_tests::library::customer::{CustomerFields, CustomerRepository, NewCustomer};
 use ddbgen_tests::library::types::{Author, BookStatus};
 use futures_util::TryStreamExt;
@@ -333,6 +333,40 @@ async fn counts_exists_projections_and_consistent_queries() {
         .await
         .expect("resumes from a projected page");
     assert_eq!(rest.items, keys[2..]);
+
+    // A partial type declared under `projections:` reads only its attributes.
+    let summaries: Vec<BookSummary> = books
+        .query("P")
+        .select::<BookSummary>()
+        .page_size(2)
+        .all()
+        .await
+        .expect("partial reads");
+    assert_eq!(summaries.len(), 5);
+    assert_eq!(summaries[0].title, "Book 0000000");
+    assert_eq!(summaries[0].status, BookStatus::Draft);
+    // Only the selected attributes are read: an item whose `authors` is corrupt fails to
+    // decode as a Book, and reads fine as a summary.
+    let mut corrupt = ddbgen_runtime::Item::to_item(&books.get(&keys[0]).await.expect("get").expect("stored"));
+    corrupt.insert(
+        "authors".to_owned(),
+        ddbgen_runtime::AttributeValue::S("not a list".into()),
+    );
+    env.client
+        .put_item()
+        .table_name(books.table().name())
+        .set_item(Some(corrupt))
+        .send()
+        .await
+        .expect("raw put");
+    assert!(books.query("P").all().await.is_err(), "the whole item does not decode");
+    let summaries: Vec<BookSummary> = books
+        .query("P")
+        .select::<BookSummary>()
+        .all()
+        .await
+        .expect("partial reads");
+    assert_eq!(summaries.len(), 5);
 
     // A consistent query sees a write made just before.
     books.create(new_book("P", 2020, "0000099")).await.expect("create");

@@ -1489,6 +1489,49 @@ pub mod book {
             self.table.query_index::<Book>("by_title", self.condition)
         }
     }
+
+    /// Some fields of a [`Book`], read alone: `query(..).select::<BookSummary>()` requests only these attributes.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct BookSummary {
+        /// Stored as attribute `title`.
+        pub title: String,
+        /// Stored as attribute `price`, absent when `None`.
+        pub price: Option<rt::Decimal>,
+        /// Stored as attribute `status`.
+        pub status: super::types::BookStatus,
+    }
+
+    impl BookSummary {
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 3];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "title" => slots[0] = Some(value),
+                    "price" => slots[1] = Some(value),
+                    "status" => slots[2] = Some(value),
+                    _ => {}
+                }
+            }
+            Ok(Self {
+                title: rt::Native.field(slots[0].take(), "title")?,
+                price: rt::Native.field(slots[1].take(), "price")?,
+                status: rt::Native.field(slots[2].take(), "status")?,
+            })
+        }
+    }
+
+    impl rt::FromItem for BookSummary {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
+        }
+    }
+
+    impl rt::Selection for BookSummary {
+        type Table = Book;
+        const ATTRIBUTES: &'static [&'static str] = &["title", "price", "status"];
+    }
     /** A change of a [`Book`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
  `Remove(old)`. Decode with `BookChange::from_lambda_record` (feature `lambda-events` of
  `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/

@@ -450,6 +450,7 @@ mod tests {
                 item: "Event".to_owned(),
                 sort: None,
             }],
+            projections: Vec::new(),
             access_patterns: Vec::new(),
             condition_fields: vec![1],
             span: Span::default(),

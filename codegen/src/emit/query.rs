@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::key::key_param;
 use super::{Options, codec, data_derives, ident, rt, struct_field};
-use crate::ir::{Comparison, FieldType, Index, Projection, QueryLevel, QueryPlan, Scalar, SortPlan, Table};
+use crate::ir::{Comparison, FieldType, Projection, QueryLevel, QueryPlan, Scalar, SortPlan, Table};
 
 /// The repository's query methods.
 pub(crate) fn query_methods(table: &Table) -> TokenStream {
@@ -26,12 +26,28 @@ pub(crate) fn query_types(table: &Table, options: &Options) -> TokenStream {
         None => TokenStream::new(),
     });
     let projections = table.indexes.iter().filter_map(|index| {
+        let doc = format!(
+            " What index `{}` holds of an item: its keys{}.",
+            index.name,
+            if index.include.is_empty() {
+                ""
+            } else {
+                " and the included fields"
+            }
+        );
         index
             .projection_type
             .as_ref()
-            .map(|p| projection_type(table, index, p, options))
+            .map(|p| projection_type(table, doc, p, options))
     });
-    quote!(#(#levels)* #(#projections)*)
+    let partial = table.projections.iter().map(|p| {
+        let doc = format!(
+            " Some fields of a [`{}`], read alone: `query(..).select::<{}>()` requests only these attributes.",
+            table.names.item, p.name
+        );
+        projection_type(table, doc, p, options)
+    });
+    quote!(#(#levels)* #(#projections)* #(#partial)*)
 }
 
 /// `self.table.query(condition)` or `self.table.query_index::<P>("name", condition)`.
@@ -280,7 +296,7 @@ fn comparison_doc(part_name: &str, comparison: Comparison) -> String {
 }
 
 /// The type read from an index that does not hold whole items.
-fn projection_type(table: &Table, index: &Index, projection: &Projection, options: &Options) -> TokenStream {
+fn projection_type(table: &Table, doc: String, projection: &Projection, options: &Options) -> TokenStream {
     let rt = rt();
     let item = ident(&table.names.item);
     let name = ident(&projection.name);
@@ -291,15 +307,6 @@ fn projection_type(table: &Table, index: &Index, projection: &Projection, option
         .iter()
         .map(|f| struct_field(&projection.name, f, options));
     let from_item = codec::from_item_impl(&name, &projection.fields);
-    let doc = format!(
-        " What index `{}` holds of an item: its keys{}.",
-        index.name,
-        if index.include.is_empty() {
-            ""
-        } else {
-            " and the included fields"
-        }
-    );
     quote! {
         #[doc = #doc]
         #derives

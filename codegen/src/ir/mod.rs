@@ -72,6 +72,8 @@ pub struct Table {
     pub ttl: Option<usize>,
     /// The repository's queries: the table's own first, then one per index, in order.
     pub queries: Vec<QueryPlan>,
+    /// Partial types declared under `projections:`, read with `select::<T>()`.
+    pub projections: Vec<Projection>,
     /// The schema's access patterns, each proven served by a query (or declared a scan).
     pub access_patterns: Vec<AccessPattern>,
     /// Fields that conditions and filters can test (indexes into `fields`): every stored

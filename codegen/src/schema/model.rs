@@ -62,6 +62,10 @@ pub struct TableDef {
     /// table's key or an index (or declared a scan), and becomes a repository method.
     #[serde(default)]
     pub access_patterns: IndexMap<String, AccessPatternDef>,
+    /// Partial types, by type name: the fields a read selects
+    /// (`query(..).select::<BookSummary>()` reads only these attributes).
+    #[serde(default)]
+    pub projections: IndexMap<String, Vec<String>>,
 }
 
 /// One read the application makes: which key fields it is given, how it narrows the sort key,

@@ -160,6 +160,7 @@ impl Lowering<'_> {
             indexes: Vec::new(),
             ttl,
             queries: Vec::new(),
+            projections: Vec::new(),
             access_patterns: Vec::new(),
             condition_fields: Vec::new(),
             span: self.span(path),

@@ -140,6 +140,7 @@ impl Lowering<'_> {
         }
         self.plan_fields(table, &mut items);
         self.plan_projections(table, &mut items);
+        self.plan_partial_types(table, &mut items);
         let mut methods = Scope::with_fixed(
             format!("the repository `{}`", table.names.repository),
             REPOSITORY_METHODS,
@@ -258,6 +259,55 @@ impl Lowering<'_> {
             index.projection_type = Some(Projection { name, fields });
         }
         table.indexes = indexes;
+    }
+
+    /// The partial types of `projections:`: a subset of the item's fields each.
+    fn plan_partial_types(&mut self, table: &mut Table, items: &mut Scope) {
+        let Some(def) = self.file.document.tables.get(&table.names.item) else {
+            return;
+        };
+        let names: Vec<String> = def.fields.keys().cloned().collect();
+        let path = crate::schema::YamlPath::root()
+            .child("tables")
+            .child(&table.names.item)
+            .child("projections");
+        let mut projections = Vec::new();
+        for (name, list) in &def.projections {
+            let path = path.child(name);
+            let span = self.span(&path);
+            if name.to_upper_camel_case() != *name {
+                self.error_key(
+                    &path,
+                    format!("projection type name `{name}` is not UpperCamelCase"),
+                    format!("write `{}`", name.to_upper_camel_case()),
+                );
+                continue;
+            }
+            if let Err(clash) = items.claim(name, format!("the projection type `{name}`"), Some(span)) {
+                self.clash(span, &clash, "rename the projection type");
+                continue;
+            }
+            let mut fields: Vec<Field> = Vec::new();
+            for (i, field) in list.iter().enumerate() {
+                let Some(f) = self.find_field(field, &table.fields, &names, &path.child(i)) else {
+                    continue;
+                };
+                let mut field = table.fields[f].clone();
+                if fields.iter().any(|g| g.name == field.name) {
+                    continue;
+                }
+                // A projection is read, never written or checked.
+                field.check_fn = None;
+                field.updates = Vec::new();
+                field.rules = Rules::default();
+                fields.push(field);
+            }
+            projections.push(Projection {
+                name: name.clone(),
+                fields,
+            });
+        }
+        table.projections = projections;
     }
 
     /// The table's query and one per index, with their levels of narrowing.
