@@ -5,22 +5,14 @@
 
 use ddbgen_runtime::codegen::{Decimal, NaiveDate};
 use ddbgen_runtime::{Cursor, Error, Fetched, QueryBuilder, RetryPolicy, StopReason};
-use ddbgen_tests::library::book::{Book, BookFields, BookKey, BookRepository, BookSummary, NewBook};
+use ddbgen_tests::library::book::{Book, BookFields, BookKey, BookSummary};
 use ddbgen_tests::library::customer::{CustomerFields, CustomerRepository, NewCustomer};
-use ddbgen_tests::library::types::{Author, BookStatus};
+use ddbgen_tests::library::types::BookStatus;
 use futures_util::TryStreamExt;
 
 mod support;
 
-use support::{Env, time};
-
-async fn books(env: &Env) -> BookRepository {
-    let repo = BookRepository::new(env.client.clone())
-        .with_table_prefix(&env.prefix)
-        .with_clock(env.clock.clone());
-    env.table_created(repo.create_table().await);
-    repo
-}
+use support::{Env, books, new_book, time};
 
 async fn customers(env: &Env) -> CustomerRepository {
     let repo = CustomerRepository::new(env.client.clone())
@@ -28,20 +20,6 @@ async fn customers(env: &Env) -> CustomerRepository {
         .with_clock(env.clock.clone());
     repo.create_table().await.expect("create customers");
     repo
-}
-
-fn new_book(publisher: &str, year: u16, isbn: &str) -> NewBook {
-    NewBook {
-        publisher: publisher.into(),
-        published_year: year,
-        isbn: isbn.into(),
-        title: format!("Book {isbn}"),
-        authors: vec![Author {
-            name: "Jim Collins".into(),
-            born: None,
-        }],
-        ..NewBook::default()
-    }
 }
 
 fn new_customer(email: &str) -> NewCustomer {

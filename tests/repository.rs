@@ -7,36 +7,14 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use ddbgen_runtime::codegen::{Bytes, DateTime, NaiveDate};
 use ddbgen_runtime::{AttributeValue, Cursor, CursorKey, Error, FromItem, QueryBuilder, StopReason};
 use ddbgen_tests::keywords::event::{EventRepository, NewEvent};
-use ddbgen_tests::library::book::{Book, BookKey, BookRepository, NewBook};
+use ddbgen_tests::library::book::{Book, BookKey, BookRepository};
 use ddbgen_tests::library::customer::{CustomerRepository, NewCustomer};
 use ddbgen_tests::library::types::{Author, BookStatus};
 use futures_util::TryStreamExt;
 
 mod support;
 
-use support::{Env, time};
-
-async fn books(env: &Env) -> BookRepository {
-    let repo = BookRepository::new(env.client.clone())
-        .with_table_prefix(&env.prefix)
-        .with_clock(env.clock.clone());
-    env.table_created(repo.create_table().await);
-    repo
-}
-
-fn new_book(publisher: &str, year: u16, isbn: &str) -> NewBook {
-    NewBook {
-        publisher: publisher.into(),
-        published_year: year,
-        isbn: isbn.into(),
-        title: format!("Book {isbn}"),
-        authors: vec![Author {
-            name: "Jim Collins".into(),
-            born: NaiveDate::from_ymd_opt(1958, 1, 25),
-        }],
-        ..NewBook::default()
-    }
-}
+use support::{Env, books, new_book, time};
 
 #[tokio::test]
 async fn create_sets_audit_columns_and_never_overwrites() {

@@ -428,31 +428,24 @@ pub async fn describe(client: &Client, name: &str) -> Result<Option<TableLayout>
     let (Some(hash), range) = keys(table.key_schema()) else {
         return Ok(None);
     };
+    let index = |name: Option<&str>, schema: &[KeySchemaElement], held: Option<&SdkProjection>| {
+        let (hash, range) = keys(schema);
+        Some(IndexLayout {
+            name: name?.to_owned(),
+            hash: hash?,
+            range,
+            projection: projection(held),
+        })
+    };
     let global = table
         .global_secondary_indexes()
         .iter()
-        .filter_map(|i| {
-            let (hash, range) = keys(i.key_schema());
-            Some(IndexLayout {
-                name: i.index_name()?.to_owned(),
-                hash: hash?,
-                range,
-                projection: projection(i.projection()),
-            })
-        })
+        .filter_map(|i| index(i.index_name(), i.key_schema(), i.projection()))
         .collect();
     let local = table
         .local_secondary_indexes()
         .iter()
-        .filter_map(|i| {
-            let (hash, range) = keys(i.key_schema());
-            Some(IndexLayout {
-                name: i.index_name()?.to_owned(),
-                hash: hash?,
-                range,
-                projection: projection(i.projection()),
-            })
-        })
+        .filter_map(|i| index(i.index_name(), i.key_schema(), i.projection()))
         .collect();
     let ttl = client
         .describe_time_to_live()

@@ -1,9 +1,12 @@
 //! What the integration tests against a server share: a server per test (or the one named by
 //! `DDBGEN_TEST_ENDPOINT`), a frozen clock, and table names no other test uses.
 
+use ddbgen_runtime::codegen::NaiveDate;
 use ddbgen_runtime::codegen::{DateTime, Utc, Uuid};
 use ddbgen_runtime::local::{LocalDynamo, test_server};
 use ddbgen_runtime::{Error, FixedClock};
+use ddbgen_tests::library::book::{BookRepository, NewBook};
+use ddbgen_tests::library::types::Author;
 
 /// A whole-second UTC time.
 pub fn time(seconds: i64) -> DateTime<Utc> {
@@ -52,5 +55,31 @@ impl Env {
             }) if self.external() => {}
             Err(e) => panic!("create table: {e}"),
         }
+    }
+}
+
+/// The example's book repository on this test's own table, created.
+#[allow(dead_code)] // not every test file needs it
+pub async fn books(env: &Env) -> BookRepository {
+    let repo = BookRepository::new(env.client.clone())
+        .with_table_prefix(&env.prefix)
+        .with_clock(env.clock.clone());
+    env.table_created(repo.create_table().await);
+    repo
+}
+
+/// A valid new book with one author.
+#[allow(dead_code)] // not every test file needs it
+pub fn new_book(publisher: &str, year: u16, isbn: &str) -> NewBook {
+    NewBook {
+        publisher: publisher.into(),
+        published_year: year,
+        isbn: isbn.into(),
+        title: format!("Book {isbn}"),
+        authors: vec![Author {
+            name: "Jim Collins".into(),
+            born: NaiveDate::from_ymd_opt(1958, 1, 25),
+        }],
+        ..NewBook::default()
     }
 }
