@@ -345,6 +345,11 @@ async fn counts_exists_projections_and_consistent_queries() {
         .await
         .expect("partial reads");
     assert_eq!(summaries.len(), 5);
+    // A count of a selected query sends no projection (DynamoDB refuses one with COUNT).
+    assert_eq!(
+        books.query("P").select::<BookSummary>().count().await.expect("count"),
+        5
+    );
 
     // A consistent query sees a write made just before.
     books.create(new_book("P", 2020, "0000099")).await.expect("create");

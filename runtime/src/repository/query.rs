@@ -205,7 +205,8 @@ pub(crate) struct ReadSpec {
     forward: bool,
     consistent: bool,
     filter: Option<String>,
-    projection: Option<String>,
+    /// The attributes a `select` reads (keys included); `None` for whole items.
+    projection: Option<Vec<&'static str>>,
     capacity: bool,
 }
 
@@ -270,19 +271,18 @@ impl ReadSpec {
     }
 
     /// Reads only `attributes` and the key attributes.
-    fn project(&mut self, attributes: &[&str]) {
+    fn project(&mut self, attributes: &[&'static str]) {
         if attributes.is_empty() {
             self.projection = None;
             return;
         }
-        let mut names: Vec<&str> = attributes.to_vec();
+        let mut names: Vec<&'static str> = attributes.to_vec();
         for key in &self.key_names {
             if !names.contains(key) {
                 names.push(key);
             }
         }
-        let names: Vec<String> = names.into_iter().map(|n| self.placeholders.name(n)).collect();
-        self.projection = Some(names.join(", "));
+        self.projection = Some(names);
     }
 
     /// The operation's name, for errors and traces.
@@ -307,8 +307,18 @@ impl ReadSpec {
             scanned = tracing::field::Empty,
             consumed_capacity = tracing::field::Empty,
         );
-        let names = self.placeholders.names();
-        let values = self.placeholders.values();
+        // DynamoDB refuses a projection with `Select: COUNT` (a count reads no attributes), and
+        // names no expression uses: the projection's names are added for item reads only.
+        let mut placeholders = self.placeholders.clone();
+        let projection = match &self.projection {
+            Some(attributes) if !select_count => {
+                let names: Vec<String> = attributes.iter().map(|a| placeholders.name(a)).collect();
+                Some(names.join(", "))
+            }
+            _ => None,
+        };
+        let names = placeholders.names();
+        let values = placeholders.values();
         let select = select_count.then_some(Select::Count);
         let capacity = self.capacity.then_some(ReturnConsumedCapacity::Total);
         let (items, last, count, scanned, consumed) = match &self.condition {
@@ -320,7 +330,7 @@ impl ReadSpec {
                     .set_index_name(self.index.map(str::to_owned))
                     .key_condition_expression(condition)
                     .set_filter_expression(self.filter.clone())
-                    .set_projection_expression(self.projection.clone())
+                    .set_projection_expression(projection)
                     .set_select(select)
                     .set_expression_attribute_names(names)
                     .set_expression_attribute_values(values)
@@ -348,7 +358,7 @@ impl ReadSpec {
                     .table_name(&self.table)
                     .set_index_name(self.index.map(str::to_owned))
                     .set_filter_expression(self.filter.clone())
-                    .set_projection_expression(self.projection.clone())
+                    .set_projection_expression(projection)
                     .set_select(select)
                     .set_expression_attribute_names(names)
                     .set_expression_attribute_values(values)
