@@ -252,6 +252,18 @@ async fn filters_keep_limits_and_cursors_exact() {
         13
     );
     assert_eq!(books.query("F").count().await.expect("count"), 30);
+    let many = BookFields::copies_sold().is_in((0..150u64).filter(|n| n % 2 == 0));
+    assert_eq!(
+        books.query("F").filter(many).count().await.expect("count"),
+        15,
+        "75 values: one IN; DynamoDB takes 100 at most"
+    );
+    let more = BookFields::copies_sold().is_in((0..250u64).filter(|n| n % 2 == 1));
+    assert_eq!(
+        books.query("F").filter(more).count().await.expect("count"),
+        15,
+        "125 values: two INs joined by OR"
+    );
     assert_eq!(
         books
             .query("F")

@@ -10,6 +10,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use super::expression::Placeholders;
 use crate::codec::{AttributeCodec, Codec, Native};
 
+/// The most values DynamoDB takes in one `IN`.
+const MAX_IN_VALUES: usize = 100;
+
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
@@ -228,13 +231,17 @@ impl<T, V, C: Codec<V> + Copy> Attr<T, V, C> {
         self.compare(Op::Ne, value.into())
     }
 
-    /// The field is one of `values` (an empty list matches nothing).
+    /// The field is one of `values` (an empty list matches nothing). DynamoDB takes at most
+    /// 100 values per `IN`; longer lists become several `IN`s joined by `OR`.
     pub fn is_in<I: IntoIterator<Item = V>>(&self, values: I) -> Condition<T> {
         let values: Vec<AttributeValue> = values.into_iter().filter_map(|v| self.codec.encode(&v)).collect();
-        if values.is_empty() {
-            return self.exists() & self.not_exists();
+        let mut chunks = values
+            .chunks(MAX_IN_VALUES)
+            .map(|c| Condition::of(Expr::In(self.name, c.to_vec())));
+        match chunks.next() {
+            Some(first) => chunks.fold(first, Condition::or),
+            None => self.exists() & self.not_exists(),
         }
-        Condition::of(Expr::In(self.name, values))
     }
 
     /// The item has this attribute (for optional fields: it is `Some`).
@@ -384,6 +391,21 @@ mod tests {
         );
         assert_eq!(p.values().unwrap()[":v0"], AttributeValue::N("10".into()));
         assert_eq!(p.values().unwrap()[":v3"], AttributeValue::S("x".into()));
+    }
+
+    #[test]
+    fn long_in_lists_are_split_at_dynamodbs_limit() {
+        let n: Attr<Book, u32, Native> = Attr::new("n", Native);
+        let mut p = Placeholders::default();
+        let text = n.is_in(0..250u32).render(&mut p);
+        assert_eq!(text.matches(" IN (").count(), 3);
+        assert_eq!(text.matches(" OR ").count(), 2);
+        assert_eq!(p.values().unwrap().len(), 250);
+        assert!(
+            n.is_in(0..100u32)
+                .render(&mut Placeholders::default())
+                .starts_with("#n0 IN (")
+        );
     }
 
     #[test]
