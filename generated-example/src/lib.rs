@@ -7,10 +7,14 @@
 #![forbid(unsafe_code)]
 
 /// What using the tables needs from `ddbgen-runtime`, in one place: field types (`Decimal`,
-/// dates and times, `Uuid`, `Bytes`), errors, cursors and the `QueryBuilder` trait.
+/// dates and times, `Uuid`, `Bytes`), errors, cursors, the `QueryBuilder` trait, conditions,
+/// batch results and their retry policy, transactions and stream changes.
 pub mod prelude {
     pub use ddbgen_runtime::codegen::{Bytes, DateTime, Decimal, NaiveDate, Utc, Uuid};
-    pub use ddbgen_runtime::{Cursor, CursorKey, Error, Page, QueryBuilder, StopReason};
+    pub use ddbgen_runtime::{
+        BatchGet, BatchWrite, Change, Condition, Cursor, CursorKey, Error, Fetched, Page, QueryBuilder, RetryPolicy,
+        StopReason, Transaction,
+    };
 }
 
 /// An embedded DynamoDB-compatible server (`LocalDynamo::start()`), nothing to install.
