@@ -11,6 +11,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .type_attribute("BookKey", "#[derive(Eq, Hash)]")
         .field_attribute("Book.title", "#[doc(alias = \"name\")]")
         .generate()?;
+    // The dependency check reads `cargo metadata` for the platform being built.
+    println!("cargo:rustc-env=DDBGEN_TEST_TARGET={}", std::env::var("TARGET")?);
     // The same corpus without serde derives (`Builder::serde(false)`) must compile too.
     let out_dir = std::path::PathBuf::from(std::env::var_os("OUT_DIR").ok_or("cargo sets OUT_DIR for build scripts")?);
     ddbgen::Builder::new()
