@@ -8,6 +8,8 @@ use std::process::Command;
 use ddbgen::SchemaSource;
 use ddbgen::diff::{Severity, diff};
 
+mod support;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff")
 }
@@ -72,17 +74,8 @@ fn verdicts_of_the_corpus() {
 
 /// Runs the CLI in `dir` (the one test that runs it holds the working directory).
 fn ddbgen(dir: &Path, args: &[&str]) -> (std::process::ExitCode, String, String) {
-    use clap::Parser;
     std::env::set_current_dir(dir).expect("cd");
-    let cli =
-        ddbgen::cli::Cli::try_parse_from(std::iter::once("ddbgen").chain(args.iter().copied())).expect("arguments");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = ddbgen::cli::run(cli, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
+    support::run_cli(args)
 }
 
 fn exit(code: u8) -> std::process::ExitCode {

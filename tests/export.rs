@@ -5,25 +5,20 @@
 use std::path::Path;
 use std::process::Command;
 
-use clap::Parser;
 use serde_json::{Value, json};
+
+mod support;
 
 fn export(args: &[&str]) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let schemas = [root.join("schemas/library.yaml"), root.join("schemas/catalog.yaml")];
-    let mut argv: Vec<String> = vec!["ddbgen".into(), "export".into()];
-    argv.extend(args.iter().map(|a| (*a).to_owned()));
-    argv.extend(schemas.iter().map(|p| p.display().to_string()));
-    let cli = ddbgen::cli::Cli::try_parse_from(argv).expect("arguments");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = ddbgen::cli::run(cli, &mut out, &mut err);
-    assert_eq!(
-        code,
-        std::process::ExitCode::from(0),
-        "{}",
-        String::from_utf8_lossy(&err)
-    );
-    String::from_utf8(out).expect("utf-8")
+    let schemas: Vec<String> = schemas.iter().map(|p| p.display().to_string()).collect();
+    let mut argv = vec!["export"];
+    argv.extend(args);
+    argv.extend(schemas.iter().map(String::as_str));
+    let (code, out, err) = support::run_cli(&argv);
+    assert_eq!(code, std::process::ExitCode::from(0), "{err}");
+    out
 }
 
 #[test]

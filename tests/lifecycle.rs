@@ -5,21 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
 use ddbgen_runtime::admin::{self, ProjectionLayout};
 use ddbgen_runtime::local::LocalDynamo;
 
-fn run(args: &[&str]) -> (ExitCode, String, String) {
-    let cli =
-        ddbgen::cli::Cli::try_parse_from(std::iter::once("ddbgen").chain(args.iter().copied())).expect("arguments");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = ddbgen::cli::run(cli, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
-}
+mod support;
+
+use support::run_cli as run;
 
 fn schema(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);

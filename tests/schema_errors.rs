@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ddbgen::SchemaSource;
-use ddbgen::cli::Cli;
+
+mod support;
+
+use support::run_cli;
 
 fn fixtures(dir: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(dir);
@@ -71,18 +74,6 @@ fn several_errors_of_one_file_are_reported_together() {
         .expect("fixture");
     let diagnostics = ddbgen::compile(&[source(&path)]).expect_err("broken");
     assert_eq!(diagnostics.0.len(), 3, "{diagnostics}");
-}
-
-fn run_cli(args: &[&str]) -> (ExitCode, String, String) {
-    use clap::Parser;
-    let cli = Cli::try_parse_from(std::iter::once("ddbgen").chain(args.iter().copied())).expect("arguments");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = ddbgen::cli::run(cli, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).expect("utf-8"),
-        String::from_utf8(err).expect("utf-8"),
-    )
 }
 
 #[test]

@@ -1,5 +1,7 @@
-//! What the integration tests against a server share: a server per test (or the one named by
-//! `DDBGEN_TEST_ENDPOINT`), a frozen clock, and table names no other test uses.
+//! What the integration tests share: a server per test (or the one named by
+//! `DDBGEN_TEST_ENDPOINT`), a frozen clock, table names no other test uses, the example's book
+//! repository, and the command line run in-process. Each test binary uses part of it.
+#![allow(dead_code)]
 
 use ddbgen_runtime::codegen::NaiveDate;
 use ddbgen_runtime::codegen::{DateTime, Utc, Uuid};
@@ -34,7 +36,6 @@ impl Env {
     }
 
     /// The embedded server's endpoint (`None` with DDBGEN_TEST_ENDPOINT).
-    #[allow(dead_code)] // not every test file needs it
     pub fn endpoint(&self) -> Option<&str> {
         self.server.as_ref().map(LocalDynamo::endpoint)
     }
@@ -59,7 +60,6 @@ impl Env {
 }
 
 /// The example's book repository on this test's own table, created.
-#[allow(dead_code)] // not every test file needs it
 pub async fn books(env: &Env) -> BookRepository {
     let repo = BookRepository::new(env.client.clone())
         .with_table_prefix(&env.prefix)
@@ -69,7 +69,6 @@ pub async fn books(env: &Env) -> BookRepository {
 }
 
 /// A valid new book with one author.
-#[allow(dead_code)] // not every test file needs it
 pub fn new_book(publisher: &str, year: u16, isbn: &str) -> NewBook {
     NewBook {
         publisher: publisher.into(),
@@ -82,4 +81,19 @@ pub fn new_book(publisher: &str, year: u16, isbn: &str) -> NewBook {
         }],
         ..NewBook::default()
     }
+}
+
+/// Runs the `ddbgen` command line in-process: its exit code, standard output and standard
+/// error (both UTF-8).
+pub fn run_cli(args: &[&str]) -> (std::process::ExitCode, String, String) {
+    use clap::Parser;
+    let cli =
+        ddbgen::cli::Cli::try_parse_from(std::iter::once("ddbgen").chain(args.iter().copied())).expect("arguments");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = ddbgen::cli::run(cli, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8(out).expect("utf-8"),
+        String::from_utf8(err).expect("utf-8"),
+    )
 }
