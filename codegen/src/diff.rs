@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 use crate::diagnostic::Pos;
 use crate::docs::type_text;
 use crate::ir::{
-    Field, FieldOrigin, IndexKind, Literal, Model, NamedKind, NamedType, ProjectionKind, RangeKey, Rules, Table,
+    Field, FieldOrigin, IndexKind, KeyAttr, Literal, Model, NamedKind, NamedType, ProjectionKind, Rules, Segment, Table,
 };
 use crate::{Diagnostics, SchemaSource};
 
@@ -292,12 +292,18 @@ impl Differ<'_> {
     }
 
     fn hash_key(&mut self, path: &str, old: &Table, new: &Table) {
-        let (a, b) = (old.hash_field(), new.hash_field());
-        if let Some(change) = key_field_change(a, b) {
+        let change = match (&old.hash_key, &new.hash_key) {
+            (KeyAttr::Field(a), KeyAttr::Field(b)) => key_field_change(&old.fields[*a], &new.fields[*b]),
+            (a, b) => {
+                let (a, b) = (describe_key(old, a), describe_key(new, b));
+                (a != b).then(|| format!("{a} → {b}"))
+            }
+        };
+        if let Some(change) = change {
             self.add(
                 format!("{path}.hash_key"),
-                Some(a.span),
-                Some(b.span),
+                Some(key_span(old, &old.hash_key)),
+                Some(key_span(new, &new.hash_key)),
                 Say {
                     severity: Severity::Breaking,
                     message: format!("the partition key changed: {change}"),
@@ -309,31 +315,12 @@ impl Differ<'_> {
     }
 
     fn range_key(&mut self, path: &str, old: &Table, new: &Table) {
-        let describe = |t: &Table| -> String {
-            match &t.range_key {
-                None => "none".to_owned(),
-                Some(RangeKey::Field(i)) => {
-                    let f = &t.fields[*i];
-                    format!("`{}` ({})", f.attribute, type_text(&f.ty, f.codec))
-                }
-                Some(RangeKey::Composite(c)) => {
-                    let parts: Vec<String> = c
-                        .parts
-                        .iter()
-                        .map(|i| {
-                            let f = &t.fields[*i];
-                            format!("{} ({})", f.name, type_text(&f.ty, f.codec))
-                        })
-                        .collect();
-                    format!("`{}` = [{}] joined by {:?}", c.attribute, parts.join(", "), c.separator)
-                }
-            }
+        let describe = |t: &Table| {
+            t.range_key
+                .as_ref()
+                .map_or_else(|| "none".to_owned(), |k| describe_key(t, k))
         };
-        let span = |t: &Table| match &t.range_key {
-            Some(RangeKey::Field(i)) => t.fields[*i].span,
-            Some(RangeKey::Composite(c)) => c.parts.first().map_or(t.span, |i| t.fields[*i].span),
-            None => t.span,
-        };
+        let span = |t: &Table| t.range_key.as_ref().map_or(t.span, |k| key_span(t, k));
         let (a, b) = (describe(old), describe(new));
         if a != b {
             self.add(
@@ -509,11 +496,10 @@ impl Differ<'_> {
 
     fn indexes(&mut self, path: &str, old: &Table, new: &Table) {
         let describe = |t: &Table, i: &crate::ir::Index| -> String {
-            let key = |f: &Field| format!("`{}` ({})", f.attribute, type_text(&f.ty, f.codec));
             let range = i
                 .range_key
-                .map(|r| key(&t.fields[r]))
-                .unwrap_or_else(|| "none".to_owned());
+                .as_ref()
+                .map_or_else(|| "none".to_owned(), |r| describe_key(t, r));
             let include: Vec<&str> = i.include.iter().map(|f| t.fields[*f].attribute.as_str()).collect();
             let projection = match i.projection {
                 ProjectionKind::All => "all",
@@ -522,7 +508,7 @@ impl Differ<'_> {
             };
             format!(
                 "partition key {}, sort key {range}, projection {projection}{}",
-                key(&t.fields[i.hash_key]),
+                describe_key(t, &i.hash_key),
                 if include.is_empty() {
                     String::new()
                 } else {
@@ -674,6 +660,50 @@ const KEY_INSTEAD: &str =
     "create a new table with the new key and copy the items, or add a global index with the new key";
 
 /// What changed between two key fields: stored name, type, or encoding.
+/// A key attribute as a change names it: `` `isbn` (string) ``, `` `year_isbn` = [year (u16),
+/// isbn (string)] joined by "#" ``, or an entity's `` `sk` = `ORDER#{id}` ``.
+fn describe_key(t: &Table, key: &KeyAttr) -> String {
+    match key {
+        KeyAttr::Field(i) => {
+            let f = &t.fields[*i];
+            format!("`{}` ({})", f.attribute, type_text(&f.ty, f.codec))
+        }
+        KeyAttr::Composite(c) if c.segments.iter().all(|s| matches!(s, Segment::Field(_))) => {
+            let parts: Vec<String> = c
+                .parts()
+                .iter()
+                .map(|i| {
+                    let f = &t.fields[*i];
+                    format!("{} ({})", f.name, type_text(&f.ty, f.codec))
+                })
+                .collect();
+            format!("`{}` = [{}] joined by {:?}", c.attribute, parts.join(", "), c.separator)
+        }
+        KeyAttr::Composite(c) => {
+            let parts: Vec<String> = c
+                .parts()
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{} ({})",
+                        t.fields[*i].name,
+                        type_text(&t.fields[*i].ty, t.fields[*i].codec)
+                    )
+                })
+                .collect();
+            format!("`{}` = `{}` [{}]", c.attribute, c.template(&t.fields), parts.join(", "))
+        }
+    }
+}
+
+/// Where a key attribute is declared: its field, or its composite's first part.
+fn key_span(t: &Table, key: &KeyAttr) -> crate::ir::Span {
+    match key {
+        KeyAttr::Field(i) => t.fields[*i].span,
+        KeyAttr::Composite(c) => c.parts().first().map_or(c.span, |i| t.fields[*i].span),
+    }
+}
+
 fn key_field_change(a: &Field, b: &Field) -> Option<String> {
     let (ta, tb) = (type_text(&a.ty, a.codec), type_text(&b.ty, b.codec));
     (a.attribute != b.attribute || ta != tb || a.key_type != b.key_type)

@@ -5,7 +5,7 @@
 use minijinja::{Environment, Value, context};
 
 use crate::emit::GENERATED_MARKER;
-use crate::ir::{Codec, Field, FieldType, Literal, Model, NamedKind, RangeKey, Scalar, Table};
+use crate::ir::{Codec, Field, FieldType, KeyAttr, Literal, Model, NamedKind, Scalar, Segment, Table};
 
 /// The Markdown reference of one schema file's model.
 pub fn schema_markdown(module: &str, source: &str, model: &Model) -> String {
@@ -71,41 +71,65 @@ fn prose(text: String) -> String {
     }
 }
 
-fn table(module: &str, t: &Table) -> Value {
-    let hash = t.hash_field();
-    let range = match &t.range_key {
-        None => None,
-        Some(RangeKey::Field(i)) => Some(context! {
+/// A primary key attribute: its stored name, the field it is (for a field), how it is stored,
+/// and a composite's parts.
+fn key_context(t: &Table, key: &KeyAttr) -> Value {
+    match key {
+        KeyAttr::Field(i) => context! {
+            name => t.fields[*i].name.clone(),
             attribute => t.fields[*i].attribute.clone(),
             stored => stored(&t.fields[*i]),
             parts => Vec::<Value>::new(),
-        }),
-        Some(RangeKey::Composite(c)) => Some(context! {
-            attribute => c.attribute.clone(),
-            stored => format!(
-                "S: {} joined by {}",
-                c.parts.iter().map(|i| code_span(t.fields[*i].name.clone())).collect::<Vec<_>>().join(", "),
-                code_span(c.separator.clone())
-            ),
-            parts => c.parts.iter().map(|i| context! {
-                name => t.fields[*i].name.clone(),
-                encoding => part_encoding(&t.fields[*i].ty),
-            }).collect::<Vec<_>>(),
-        }),
-    };
+        },
+        KeyAttr::Composite(c) => {
+            let stored = if c.segments.iter().all(|s| matches!(s, Segment::Field(_))) {
+                format!(
+                    "S: {} joined by {}",
+                    c.parts()
+                        .iter()
+                        .map(|i| code_span(t.fields[*i].name.clone()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    code_span(c.separator.clone())
+                )
+            } else {
+                format!("S: {}", code_span(c.template(&t.fields)))
+            };
+            context! {
+                attribute => c.attribute.clone(),
+                stored => stored,
+                parts => c.parts().iter().map(|i| context! {
+                    name => t.fields[*i].name.clone(),
+                    encoding => part_encoding(&t.fields[*i].ty),
+                }).collect::<Vec<_>>(),
+            }
+        }
+    }
+}
+
+/// An index key as the docs' table names it: the field, or `attribute = template`.
+fn index_key(t: &Table, key: &KeyAttr) -> String {
+    match key {
+        KeyAttr::Field(i) => t.fields[*i].name.clone(),
+        KeyAttr::Composite(c) => format!("{} = {}", c.attribute, c.template(&t.fields)),
+    }
+}
+
+fn table(module: &str, t: &Table) -> Value {
+    let range = t.range_key.as_ref().map(|r| key_context(t, r));
     context! {
         name => t.names.item.clone(),
         module_path => format!("{module}::{}", t.names.module.trim_start_matches("r#")),
         table_name => t.table_name.clone(),
         doc => t.doc.clone(),
-        hash => context! { name => hash.name.clone(), attribute => hash.attribute.clone(), stored => stored(hash) },
+        hash => key_context(t, &t.hash_key),
         range => range,
         fields => t.fields.iter().map(field).collect::<Vec<_>>(),
         indexes => t.indexes.iter().enumerate().map(|(i, index)| context! {
             name => index.name.clone(),
             kind => format!("{:?}", index.kind).to_lowercase(),
-            hash => t.fields[index.hash_key].name.clone(),
-            range => index.range_key.map(|i| t.fields[i].name.clone()),
+            hash => index_key(t, &index.hash_key),
+            range => index.range_key.as_ref().map(|r| index_key(t, r)),
             projection => match index.projection {
                 crate::ir::ProjectionKind::All => "all".to_owned(),
                 crate::ir::ProjectionKind::KeysOnly => "keys only".to_owned(),

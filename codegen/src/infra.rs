@@ -3,7 +3,7 @@
 //! projections, and TTL. `ddbgen export` prints it as CloudFormation or Terraform; `ddbgen
 //! plan` and `apply` compare it with live tables.
 
-use crate::ir::{Index, IndexKind, KeyType, Model, ProjectionKind, RangeKey, Table};
+use crate::ir::{Index, IndexKind, KeyAttr, KeyType, Model, ProjectionKind, SingleTable, Table};
 
 /// A key attribute: its stored name and DynamoDB type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,37 +77,69 @@ impl TableDefinition {
     }
 }
 
-/// The definitions of every table of a model.
+/// The definitions of every table of a model: plain tables, then single tables (whose
+/// entities share one definition), in schema order.
 pub fn tables(model: &Model) -> Vec<TableDefinition> {
-    model.tables.iter().map(table).collect()
+    let plain = model.tables.iter().filter(|t| t.entity.is_none()).map(table);
+    plain.chain(model.single_tables.iter().map(single_table)).collect()
 }
 
-fn key(table: &Table, field: usize) -> KeyAttribute {
-    let f = &table.fields[field];
+fn key(table: &Table, key: &KeyAttr) -> KeyAttribute {
+    match key {
+        KeyAttr::Field(i) => {
+            let f = &table.fields[*i];
+            KeyAttribute {
+                name: f.attribute.clone(),
+                // Lowering refused any key field without a key type.
+                key_type: f.key_type.unwrap_or(KeyType::S),
+            }
+        }
+        KeyAttr::Composite(c) => string_key(&c.attribute),
+    }
+}
+
+/// A key attribute that holds encoded text.
+fn string_key(name: &str) -> KeyAttribute {
     KeyAttribute {
-        name: f.attribute.clone(),
-        // Lowering refused any key field without a key type.
-        key_type: f.key_type.unwrap_or(KeyType::S),
+        name: name.to_owned(),
+        key_type: KeyType::S,
+    }
+}
+
+/// A single table: generic string key attributes, indexes holding whole items.
+fn single_table(t: &SingleTable) -> TableDefinition {
+    let hash = string_key(&t.hash_key);
+    let index = |i: &crate::ir::GenericIndex| IndexDefinition {
+        name: i.name.clone(),
+        hash: match i.kind {
+            IndexKind::Global => string_key(&i.hash_key),
+            IndexKind::Local => hash.clone(),
+        },
+        range: i.range_key.as_deref().map(string_key),
+        projection: IndexProjection::All,
+    };
+    let of = |kind: IndexKind| t.indexes.iter().filter(|i| i.kind == kind).map(index).collect();
+    TableDefinition {
+        item: t.name.clone(),
+        name: t.table_name.clone(),
+        hash: hash.clone(),
+        range: t.range_key.as_deref().map(string_key),
+        global: of(IndexKind::Global),
+        local: of(IndexKind::Local),
+        ttl: t.ttl.clone(),
     }
 }
 
 fn table(t: &Table) -> TableDefinition {
-    let hash = key(t, t.hash_key);
-    let range = match &t.range_key {
-        None => None,
-        Some(RangeKey::Field(i)) => Some(key(t, *i)),
-        Some(RangeKey::Composite(c)) => Some(KeyAttribute {
-            name: c.attribute.clone(),
-            key_type: KeyType::S,
-        }),
-    };
+    let hash = key(t, &t.hash_key);
+    let range = t.range_key.as_ref().map(|r| key(t, r));
     let index = |i: &Index| IndexDefinition {
         name: i.name.clone(),
         hash: match i.kind {
-            IndexKind::Global => key(t, i.hash_key),
+            IndexKind::Global => key(t, &i.hash_key),
             IndexKind::Local => hash.clone(),
         },
-        range: i.range_key.map(|r| key(t, r)),
+        range: i.range_key.as_ref().map(|r| key(t, r)),
         projection: match i.projection {
             ProjectionKind::All => IndexProjection::All,
             ProjectionKind::KeysOnly => IndexProjection::KeysOnly,

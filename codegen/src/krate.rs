@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use minijinja::{Environment, Value, context};
 
 use crate::emit::GENERATED_MARKER;
-use crate::ir::{Model, RangeKey};
+use crate::ir::Model;
 
 /// Settings of a generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,13 +83,9 @@ fn key_description(table: &crate::ir::Table) -> String {
 }
 
 fn key_text(table: &crate::ir::Table) -> String {
-    let hash = format!("`{}`", table.hash_field().name);
+    let hash = table.hash_key.describe(&table.fields);
     match &table.range_key {
         None => hash,
-        Some(RangeKey::Field(i)) => format!("{hash}, `{}`", table.fields[*i].name),
-        Some(RangeKey::Composite(c)) => {
-            let parts: Vec<&str> = c.parts.iter().map(|i| table.fields[*i].name.as_str()).collect();
-            format!("{hash}, `{}` = `{}`", c.attribute, parts.join(&c.separator))
-        }
+        Some(range) => format!("{hash}, {}", range.describe(&table.fields)),
     }
 }

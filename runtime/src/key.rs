@@ -168,7 +168,7 @@ impl KeyPart for DateTime<Utc> {
 /// assert_eq!(key, "01995#9512512");
 /// assert_eq!(CompositeKey::new("#").part(&1995u16).prefix(), "01995#"); // never matches 019950#…
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CompositeKey<'a> {
     separator: &'a str,
     text: String,
@@ -205,6 +205,11 @@ impl<'a> CompositeKey<'a> {
         }
         self.text.extend(chars);
         self.text
+    }
+
+    /// Whether no part was added yet.
+    pub fn is_empty(&self) -> bool {
+        self.empty
     }
 
     /// The key text.

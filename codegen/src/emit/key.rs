@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Options, codec, data_derives, ident, rt, struct_field};
-use crate::ir::{Field, FieldType, IndexKind, KeyType, ProjectionKind, RangeKey, Scalar, Table};
+use crate::ir::{CompositeKey, Field, FieldType, IndexKind, KeyAttr, KeyType, ProjectionKind, Scalar, Segment, Table};
 
 /// Whether values of this key type are `Copy` (passed by value, never cloned).
 fn is_copy(ty: &FieldType) -> bool {
@@ -45,54 +45,40 @@ pub(crate) fn key_items(table: &Table, options: &Options) -> TokenStream {
             quote!(#name: self.#name.clone(),)
         }
     });
-    let write = |field: &Field| {
-        let (name, attribute, codec) = (ident(&field.ident), &field.attribute, codec::codec(field.codec));
-        quote!(#codec.write(&mut map, #attribute, &self.#name);)
-    };
-    let hash_write = write(table.hash_field());
-    let (range_write, composite) = match &table.range_key {
-        None => (TokenStream::new(), TokenStream::new()),
-        Some(RangeKey::Field(i)) => (write(&table.fields[*i]), TokenStream::new()),
-        Some(RangeKey::Composite(composite)) => {
-            let attribute = &composite.attribute;
-            let parts: Vec<&Field> = composite.parts.iter().map(|i| &table.fields[*i]).collect();
-            let args = parts.iter().map(|f| {
-                let (name, ty) = (ident(&f.ident), key_param(f));
-                quote!(#name: #ty)
-            });
-            let pushes = parts.iter().map(|f| {
-                let name = ident(&f.ident);
-                if f.ty == FieldType::Scalar(Scalar::String) {
-                    quote!(.part(#name))
-                } else {
-                    quote!(.part(&#name))
-                }
-            });
-            let self_args = parts.iter().map(|f| self_arg(f));
-            let separator = &composite.separator;
-            let example = parts
-                .iter()
-                .map(|f| f.name.as_str())
-                .collect::<Vec<_>>()
-                .join(separator);
-            let sort_doc =
-                format!(" The stored sort key `{attribute}`: the encoded `{example}`, ordered as its parts are.");
-            (
-                quote!(map.insert(#attribute.to_owned(), #rt::AttributeValue::S(self.sort_key()));),
-                quote! {
-                    #[doc = #sort_doc]
-                    pub fn sort_key(&self) -> String {
-                        Self::encode_sort_key(#(#self_args),*)
-                    }
-
-                    /// Encodes the parts of the sort key in order (see `docs/encoding.md`).
-                    pub(crate) fn encode_sort_key(#(#args),*) -> String {
-                        #rt::CompositeKey::new(#separator)#(#pushes)*.finish()
-                    }
-                },
-            )
+    let write = |key: &KeyAttr| match key {
+        KeyAttr::Field(i) => {
+            let field = &table.fields[*i];
+            let (name, attribute, codec) = (ident(&field.ident), &field.attribute, codec::codec(field.codec));
+            quote!(#codec.write(&mut map, #attribute, &self.#name);)
+        }
+        KeyAttr::Composite(c) => {
+            let (attribute, encoder) = (&c.attribute, ident(&c.encoder));
+            let args = c.parts().into_iter().map(|i| self_arg(&table.fields[i]));
+            quote!(map.insert(#attribute.to_owned(), #rt::AttributeValue::S(Self::#encoder(#(#args),*)));)
         }
     };
+    let hash_write = write(&table.hash_key);
+    let range_write = table.range_key.as_ref().map(write).unwrap_or_default();
+    let encoders = table.composites().into_iter().map(|c| encoder(table, c));
+    // The public `sort_key()` of a plain table's composite sort key.
+    let sort_key = match &table.range_key {
+        Some(KeyAttr::Composite(c)) if table.entity.is_none() => {
+            let (attribute, encoder) = (&c.attribute, ident(&c.encoder));
+            let self_args = c.parts().into_iter().map(|i| self_arg(&table.fields[i]));
+            let sort_doc = format!(
+                " The stored sort key `{attribute}`: the encoded `{}`, ordered as its parts are.",
+                c.template(&table.fields)
+            );
+            quote! {
+                #[doc = #sort_doc]
+                pub fn sort_key(&self) -> String {
+                    Self::#encoder(#(#self_args),*)
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    };
+    let composite = quote!(#sort_key #(#encoders)*);
     let key_owned: Vec<Field> = key_fields.iter().map(|f| (*f).clone()).collect();
     let key_from_item = codec::from_item_impl(&key, &key_owned);
     let key_attributes = key_fields.iter().map(|f| &f.attribute);
@@ -135,18 +121,61 @@ pub(crate) fn key_items(table: &Table, options: &Options) -> TokenStream {
     }
 }
 
-/// The statement in `to_item` that stores a composite sort key.
+/// The associated function of the key type that encodes composite `c` from its parts.
+fn encoder(table: &Table, c: &CompositeKey) -> TokenStream {
+    let rt = rt();
+    let encoder = ident(&c.encoder);
+    let parts: Vec<&Field> = c.parts().into_iter().map(|i| &table.fields[i]).collect();
+    let args = parts.iter().map(|f| {
+        let (name, ty) = (ident(&f.ident), key_param(f));
+        quote!(#name: #ty)
+    });
+    let pushes = c.segments.iter().map(|s| match s {
+        Segment::Const(text) => quote!(.part(#text)),
+        Segment::Field(i) => {
+            let f = &table.fields[*i];
+            let name = ident(&f.ident);
+            if f.ty == FieldType::Scalar(Scalar::String) {
+                quote!(.part(#name))
+            } else {
+                quote!(.part(&#name))
+            }
+        }
+    });
+    let separator = &c.separator;
+    let doc = if c.segments.iter().all(|s| matches!(s, Segment::Field(_))) {
+        " Encodes the parts of the sort key in order (see `docs/encoding.md`).".to_owned()
+    } else {
+        format!(
+            " Encodes `{}` = `{}` (see `docs/encoding.md`).",
+            c.attribute,
+            c.template(&table.fields)
+        )
+    };
+    quote! {
+        #[doc = #doc]
+        pub(crate) fn #encoder(#(#args),*) -> String {
+            #rt::CompositeKey::new(#separator)#(#pushes)*.finish()
+        }
+    }
+}
+
+/// The statements in `to_item` that store the composite attributes (a sort key, an entity's
+/// key and index templates).
 pub(crate) fn composite_attribute_write(table: &Table) -> TokenStream {
     let rt = rt();
-    let Some(RangeKey::Composite(composite)) = &table.range_key else {
-        return TokenStream::new();
-    };
     let key = ident(&table.names.key);
-    let attribute = &composite.attribute;
-    let args = composite.parts.iter().map(|i| self_arg(&table.fields[*i]));
-    quote! {
-        map.insert(#attribute.to_owned(), #rt::AttributeValue::S(#key::encode_sort_key(#(#args),*)));
-    }
+    table
+        .composites()
+        .into_iter()
+        .map(|c| {
+            let (attribute, encoder) = (&c.attribute, ident(&c.encoder));
+            let args = c.parts().into_iter().map(|i| self_arg(&table.fields[i]));
+            quote! {
+                map.insert(#attribute.to_owned(), #rt::AttributeValue::S(#key::#encoder(#(#args),*)));
+            }
+        })
+        .collect()
 }
 
 /// `KeyAttribute { name, attribute_type }` of a stored key attribute.
@@ -156,34 +185,37 @@ fn key_attribute(name: &str, key_type: KeyType) -> TokenStream {
     quote!(#rt::KeyAttribute { name: #name, attribute_type: #rt::AttributeType::#ty })
 }
 
-/// The `KeyAttribute` of a key field (lowering checked it has a key type).
-fn field_key_attribute(field: &Field) -> TokenStream {
-    key_attribute(&field.attribute, field.key_type.unwrap_or(KeyType::S))
+/// The `KeyAttribute` of a key (lowering checked that a key field has a key type; a composite
+/// is a string).
+fn field_key_attribute(table: &Table, key: &KeyAttr) -> TokenStream {
+    match key {
+        KeyAttr::Field(i) => {
+            let field = &table.fields[*i];
+            key_attribute(&field.attribute, field.key_type.unwrap_or(KeyType::S))
+        }
+        KeyAttr::Composite(c) => key_attribute(&c.attribute, KeyType::S),
+    }
 }
 
 /// `pub const TABLE: TableSpec`.
 pub(crate) fn table_spec(table: &Table) -> TokenStream {
     let rt = rt();
     let table_name = &table.table_name;
-    let hash_key = field_key_attribute(table.hash_field());
+    let hash_key = field_key_attribute(table, &table.hash_key);
     let range_key = match &table.range_key {
         None => quote!(None),
-        Some(RangeKey::Field(i)) => {
-            let attr = field_key_attribute(&table.fields[*i]);
-            quote!(Some(#attr))
-        }
-        Some(RangeKey::Composite(c)) => {
-            let attr = key_attribute(&c.attribute, KeyType::S);
+        Some(key) => {
+            let attr = field_key_attribute(table, key);
             quote!(Some(#attr))
         }
     };
     let indexes = table.indexes.iter().map(|index| {
         let name = &index.name;
         let global = index.kind == IndexKind::Global;
-        let hash_key = field_key_attribute(&table.fields[index.hash_key]);
-        let range_key = match index.range_key {
-            Some(i) => {
-                let attr = field_key_attribute(&table.fields[i]);
+        let hash_key = field_key_attribute(table, &index.hash_key);
+        let range_key = match &index.range_key {
+            Some(key) => {
+                let attr = field_key_attribute(table, key);
                 quote!(Some(#attr))
             }
             None => quote!(None),

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::key::key_param;
 use super::{Options, codec, data_derives, ident, rt, struct_field};
-use crate::ir::{Comparison, FieldType, Projection, QueryLevel, QueryPlan, Scalar, SortPlan, Table};
+use crate::ir::{Comparison, FieldType, KeyAttr, Projection, QueryLevel, QueryPlan, Scalar, SortPlan, Table};
 
 /// The repository's query methods.
 pub(crate) fn query_methods(table: &Table) -> TokenStream {
@@ -61,14 +61,54 @@ fn run(table: &Table, plan: &QueryPlan, condition: TokenStream) -> TokenStream {
     }
 }
 
+/// The parameters of a query method (the hash key's fields), the statements that convert
+/// them, the key condition on the hash key, and how the doc names it.
+fn hash_condition(table: &Table, plan: &QueryPlan) -> (Vec<TokenStream>, TokenStream, TokenStream, String) {
+    let rt = rt();
+    match &plan.hash {
+        KeyAttr::Field(i) => {
+            let hash = &table.fields[*i];
+            let name = ident(&hash.ident);
+            let attribute = &hash.attribute;
+            let (param_type, convert) = super::value_param(hash);
+            let value = codec::codec(hash.codec);
+            (
+                vec![quote!(#name: #param_type)],
+                convert,
+                quote!(#rt::KeyCondition::hash(#attribute, #value.key_value(&#name))),
+                format!("whose `{}` is the given value", hash.name),
+            )
+        }
+        KeyAttr::Composite(c) => {
+            let (key, encoder, attribute) = (ident(&table.names.key), ident(&c.encoder), &c.attribute);
+            let parts: Vec<&crate::ir::Field> = c.parts().into_iter().map(|i| &table.fields[i]).collect();
+            let params = parts
+                .iter()
+                .map(|f| {
+                    let (name, ty) = (ident(&f.ident), key_param(f));
+                    quote!(#name: #ty)
+                })
+                .collect();
+            let args = parts.iter().map(|f| ident(&f.ident));
+            (
+                params,
+                TokenStream::new(),
+                quote!(#rt::KeyCondition::hash(#attribute, #rt::AttributeValue::S(#key::#encoder(#(#args),*)))),
+                format!("whose `{attribute}` is `{}`", c.template(&table.fields)),
+            )
+        }
+    }
+}
+
+/// `CompositeKey::new(separator)` followed by the constants `consts`.
+fn key_with(separator: &str, consts: &[String]) -> TokenStream {
+    let rt = rt();
+    quote!(#rt::CompositeKey::new(#separator)#(.part(#consts))*)
+}
+
 fn query_method(table: &Table, plan: &QueryPlan) -> TokenStream {
     let rt = rt();
-    let hash = &table.fields[plan.hash_field];
-    let name = ident(&hash.ident);
-    let attribute = &hash.attribute;
-    let (param_type, convert) = super::value_param(hash);
-    let value = codec::codec(hash.codec);
-    let condition = quote!(#rt::KeyCondition::hash(#attribute, #value.key_value(&#name)));
+    let (params, convert, condition, whose) = hash_condition(table, plan);
     let method = ident(&plan.method);
     let what = match plan.index {
         Some(i) => format!("index `{}`", table.indexes[i].name),
@@ -77,11 +117,29 @@ fn query_method(table: &Table, plan: &QueryPlan) -> TokenStream {
     let item = ident(&plan.item);
     match &plan.sort {
         None => {
-            let doc = format!(" Items of {what} whose `{}` is the given value.", hash.name);
+            let doc = format!(" Items of {what} {whose}.");
             let run = run(table, plan, condition);
             quote! {
                 #[doc = #doc]
-                pub fn #method(&self, #name: #param_type) -> #rt::Query<#item> {
+                pub fn #method(&self, #(#params),*) -> #rt::Query<#item> {
+                    #convert
+                    #run
+                }
+            }
+        }
+        Some(sort) if sort.levels.is_empty() => {
+            // A sort key of constants only: one item per hash key.
+            let (attribute, separator) = (&sort.attribute, sort.separator.as_deref().unwrap_or("#"));
+            let value = key_with(separator, &sort.leading);
+            let doc = format!(" The item of {what} {whose} (its `{attribute}` is constant).");
+            let run = run(
+                table,
+                plan,
+                quote!(#condition.sort(#attribute, #rt::SortCondition::Eq(#rt::AttributeValue::S(#value.finish())))),
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #method(&self, #(#params),*) -> #rt::Query<#item> {
                     #convert
                     #run
                 }
@@ -89,13 +147,12 @@ fn query_method(table: &Table, plan: &QueryPlan) -> TokenStream {
         }
         Some(sort) => {
             let doc = super::doc(Some(&format!(
-                "Items of {what} whose `{}` is the given value; narrow by the sort key, or read it\n(`ddbgen_runtime::QueryBuilder`).",
-                hash.name
+                "Items of {what} {whose}; narrow by the sort key, or read it\n(`ddbgen_runtime::QueryBuilder`)."
             )));
             let level = ident(&sort.levels[0].type_name);
             quote! {
                 #doc
-                pub fn #method(&self, #name: #param_type) -> #level<'_> {
+                pub fn #method(&self, #(#params),*) -> #level<'_> {
                     #convert
                     #level { table: &self.table, condition: #condition }
                 }
@@ -144,10 +201,11 @@ fn level_type(table: &Table, plan: &QueryPlan, sort: &SortPlan, k: usize, level:
         Some(separator) => {
             let value = by_ref(quote!(value));
             let key = if k == 0 {
-                quote!(#rt::CompositeKey::new(#separator))
+                key_with(separator, &sort.leading)
             } else {
                 quote!(self.key)
             };
+            let trailing = &level.trailing;
             match sort.levels.get(k + 1) {
                 Some(next) => {
                     let next = ident(&next.type_name);
@@ -155,13 +213,13 @@ fn level_type(table: &Table, plan: &QueryPlan, sort: &SortPlan, k: usize, level:
                     methods.push(quote! {
                         #[doc = #doc]
                         pub fn #eq(self, value: #ty) -> #next<'a> {
-                            #next { table: self.table, condition: self.condition, key: #key.part(#value) }
+                            #next { table: self.table, condition: self.condition, key: #key.part(#value)#(.part(#trailing))* }
                         }
                     });
                 }
                 None => {
                     let doc = format!(" The item whose `{part_name}` is `value`: the whole sort key.");
-                    let condition = quote!(#rt::SortCondition::Eq(#rt::AttributeValue::S(#key.part(#value).finish())));
+                    let condition = quote!(#rt::SortCondition::Eq(#rt::AttributeValue::S(#key.part(#value)#(.part(#trailing))*.finish())));
                     let run = run(table, plan, quote!(self.condition.sort(#attribute, #condition)));
                     methods.push(quote! {
                         #[doc = #doc]
@@ -180,16 +238,13 @@ fn level_type(table: &Table, plan: &QueryPlan, sort: &SortPlan, k: usize, level:
     };
     for (comparison, method) in &level.comparisons {
         let method = ident(method);
+        // Comparisons exist at the first level only, whose key holds the leading constants.
+        let start = sort.separator.as_deref().map(|sep| key_with(sep, &sort.leading));
         let (doc, params, condition) =
-            comparison_body(
-                part_name,
-                *comparison,
-                sort.separator.as_deref(),
-                &|v| match &sort.separator {
-                    Some(_) => by_ref(v),
-                    None => codec::key_value(part, &v),
-                },
-            );
+            comparison_body(part_name, *comparison, start.as_ref(), &|v| match &sort.separator {
+                Some(_) => by_ref(v),
+                None => codec::key_value(part, &v),
+            });
         let run = run(table, plan, quote!(self.condition.sort(#attribute, #condition)));
         let params = params.iter().map(|p| quote!(#p: #ty));
         methods.push(quote! {
@@ -205,6 +260,15 @@ fn level_type(table: &Table, plan: &QueryPlan, sort: &SortPlan, k: usize, level:
             plan,
             quote!(self.condition.sort(#attribute, #rt::SortCondition::BeginsWith(self.key.prefix()))),
         ),
+        // An entity's sort key starts with constants: its items are those that start with them.
+        (Some(separator), 0) if !sort.leading.is_empty() => {
+            let prefix = key_with(separator, &sort.leading);
+            run(
+                table,
+                plan,
+                quote!(self.condition.sort(#attribute, #rt::SortCondition::BeginsWith(#prefix.prefix()))),
+            )
+        }
         _ => run(table, plan, quote!(self.condition)),
     };
     quote! {
@@ -238,13 +302,13 @@ fn level_type(table: &Table, plan: &QueryPlan, sort: &SortPlan, k: usize, level:
 fn comparison_body(
     part_name: &str,
     comparison: Comparison,
-    separator: Option<&str>,
+    start: Option<&TokenStream>,
     value: &dyn Fn(TokenStream) -> TokenStream,
 ) -> (String, Vec<proc_macro2::Ident>, TokenStream) {
     let rt = rt();
     let (low, high, v) = (value(quote!(low)), value(quote!(high)), value(quote!(value)));
     let one = vec![ident("value")];
-    let (doc, params, condition) = match (comparison, separator) {
+    let (doc, params, condition) = match (comparison, start) {
         (Comparison::Between, None) => (
             format!(" Items whose `{part_name}` is from `low` to `high`, both included."),
             vec![ident("low"), ident("high")],

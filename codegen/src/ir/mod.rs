@@ -28,6 +28,8 @@ pub struct Model {
     pub tables: Vec<Table>,
     /// Named types (enums and nested objects), in schema order.
     pub types: Vec<NamedType>,
+    /// Tables that hold several entities; their entities are in `tables`.
+    pub single_tables: Vec<SingleTable>,
 }
 
 /// The Rust names generated for one table, all registered in the table module's scope.
@@ -62,10 +64,10 @@ pub struct Table {
     pub doc: Option<String>,
     /// All fields, including managed ones (generated id, audit columns, version).
     pub fields: Vec<Field>,
-    /// Index into `fields` of the hash key.
-    pub hash_key: usize,
+    /// The hash key.
+    pub hash_key: KeyAttr,
     /// The sort key, if any.
-    pub range_key: Option<RangeKey>,
+    pub range_key: Option<KeyAttr>,
     /// Secondary indexes.
     pub indexes: Vec<Index>,
     /// Index into `fields` of the TTL field.
@@ -79,25 +81,40 @@ pub struct Table {
     /// Fields that conditions and filters can test (indexes into `fields`): every stored
     /// field but the primary key's attributes, each a method of the field handles type.
     pub condition_fields: Vec<usize>,
-    /// Where the table is declared (its key under `tables:`).
+    /// Set for an entity of a single table: what marks its items, and its table's module.
+    pub entity: Option<EntityOf>,
+    /// Where the table is declared (its key under `tables:`, or under `entities:`).
     pub span: Span,
 }
 
 impl Table {
-    /// The hash key field.
-    pub fn hash_field(&self) -> &Field {
-        &self.fields[self.hash_key]
-    }
-
-    /// Indexes into `fields` of the primary key, in order (hash key, then range key fields).
+    /// Indexes into `fields` of the primary key, in order (hash key, then range key fields),
+    /// each once.
     pub fn key_field_indexes(&self) -> Vec<usize> {
-        let mut fields = vec![self.hash_key];
-        match &self.range_key {
-            Some(RangeKey::Field(i)) => fields.push(*i),
-            Some(RangeKey::Composite(c)) => fields.extend(&c.parts),
-            None => {}
+        let mut fields = self.hash_key.fields();
+        for i in self.range_key.iter().flat_map(KeyAttr::fields) {
+            if !fields.contains(&i) {
+                fields.push(i);
+            }
         }
         fields
+    }
+
+    /// Every composite attribute the item stores: the sort key's, and for an entity its key
+    /// and index templates, each once.
+    pub fn composites(&self) -> Vec<&CompositeKey> {
+        let keys = [Some(&self.hash_key), self.range_key.as_ref()];
+        let indexes = self
+            .indexes
+            .iter()
+            .flat_map(|i| [Some(&i.hash_key), i.range_key.as_ref()]);
+        let mut out: Vec<&CompositeKey> = Vec::new();
+        for c in keys.into_iter().chain(indexes).flatten().filter_map(KeyAttr::composite) {
+            if !out.iter().any(|o| o.attribute == c.attribute) {
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// The fields that make up the primary key, in order (hash key, then range key fields).
@@ -111,24 +128,213 @@ impl Table {
     }
 }
 
-/// The sort key of a table.
+/// How a stored key attribute (of the table or an index) gets its value.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RangeKey {
-    /// One field (index into the table's fields) is the sort key.
+pub enum KeyAttr {
+    /// One field (index into the table's fields), stored under its own attribute.
     Field(usize),
-    /// A composite sort key.
+    /// An attribute of its own, encoded from constants and fields: a composite sort key, or
+    /// an entity's key template.
     Composite(CompositeKey),
 }
 
-/// A sort key encoded from several fields.
+impl KeyAttr {
+    /// The stored attribute.
+    pub fn attribute<'a>(&'a self, fields: &'a [Field]) -> &'a str {
+        match self {
+            KeyAttr::Field(i) => &fields[*i].attribute,
+            KeyAttr::Composite(c) => &c.attribute,
+        }
+    }
+
+    /// The fields the value is made of, in order (indexes into the table's fields).
+    pub fn fields(&self) -> Vec<usize> {
+        match self {
+            KeyAttr::Field(i) => vec![*i],
+            KeyAttr::Composite(c) => c.parts(),
+        }
+    }
+
+    /// How the schema describes it: `` `publisher` `` for a field, `` `sk` = `ORDER#{id}` `` for a
+    /// composite.
+    pub fn describe(&self, fields: &[Field]) -> String {
+        match self {
+            KeyAttr::Field(i) => format!("`{}`", fields[*i].name),
+            KeyAttr::Composite(c) => format!("`{}` = `{}`", c.attribute, c.template(fields)),
+        }
+    }
+
+    /// The composite, if the attribute is one.
+    pub fn composite(&self) -> Option<&CompositeKey> {
+        match self {
+            KeyAttr::Field(_) => None,
+            KeyAttr::Composite(c) => Some(c),
+        }
+    }
+}
+
+/// A key attribute encoded from segments joined by a separator, so that string order equals
+/// the order of its parts: `published_year#isbn`, or an entity's `ORDER#{placed_on}#{order_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompositeKey {
     /// The stored attribute.
     pub attribute: String,
-    /// Indexes into the table's fields, most significant first.
-    pub parts: Vec<usize>,
-    /// Separator between encoded parts.
+    /// Constants and fields, most significant first.
+    pub segments: Vec<Segment>,
+    /// Separator between encoded segments.
     pub separator: String,
+    /// The key type's associated function that encodes it from its parts (`encode_sort_key`).
+    pub encoder: String,
+    /// Where the key is declared.
+    pub span: Span,
+}
+
+impl CompositeKey {
+    /// The fields among the segments, in order (indexes into the table's fields).
+    pub fn parts(&self) -> Vec<usize> {
+        self.segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Field(i) => Some(*i),
+                Segment::Const(_) => None,
+            })
+            .collect()
+    }
+
+    /// The constants before the first field.
+    pub fn leading(&self) -> Vec<String> {
+        self.segments
+            .iter()
+            .map_while(|s| match s {
+                Segment::Const(c) => Some(c.clone()),
+                Segment::Field(_) => None,
+            })
+            .collect()
+    }
+
+    /// The constants right after the `k`-th field, up to the next field.
+    pub fn after_part(&self, k: usize) -> Vec<String> {
+        let Some(start) = self
+            .segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| matches!(s, Segment::Field(_)))
+            .nth(k)
+            .map(|(n, _)| n + 1)
+        else {
+            return Vec::new();
+        };
+        self.segments[start..]
+            .iter()
+            .map_while(|s| match s {
+                Segment::Const(c) => Some(c.clone()),
+                Segment::Field(_) => None,
+            })
+            .collect()
+    }
+
+    /// The template as the schema writes it, for messages and docs: `ORDER#{placed_on}` for
+    /// an entity's, `published_year#isbn` for a composite of fields only.
+    pub fn template(&self, fields: &[Field]) -> String {
+        let braces = self.segments.iter().any(|s| matches!(s, Segment::Const(_)));
+        self.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Const(c) => c.clone(),
+                Segment::Field(i) if braces => format!("{{{}}}", fields[*i].name),
+                Segment::Field(i) => fields[*i].name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(&self.separator)
+    }
+}
+
+/// One segment of a composite key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// A constant, stored as it is.
+    Const(String),
+    /// A field (index into the table's fields), in its order-preserving encoding.
+    Field(usize),
+}
+
+/// What makes a table an entity of a single table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityOf {
+    /// The module of the single table (`shop`), which holds its `TABLE` spec.
+    pub table_module: String,
+    /// The discriminator attribute (`entity`).
+    pub discriminator: String,
+    /// The value stored in it for this entity (`Customer`).
+    pub value: String,
+}
+
+/// A DynamoDB table that holds several entities, each an IR [`Table`] of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SingleTable {
+    /// The type name in the schema (`Shop`).
+    pub name: String,
+    /// The generated module (`shop`).
+    pub module: String,
+    /// The repository of whole-table reads: collections, scan, create (`ShopRepository`).
+    pub repository: String,
+    /// The enum of every entity (`ShopItem`), read by scans and change streams.
+    pub item: String,
+    /// The decoded stream record (`ShopChange`).
+    pub change: String,
+    /// DynamoDB table name.
+    pub table_name: String,
+    /// Documentation from the schema.
+    pub doc: Option<String>,
+    /// The hash key attribute (`pk`).
+    pub hash_key: String,
+    /// The sort key attribute (`sk`).
+    pub range_key: Option<String>,
+    /// Secondary indexes: name, kind, hash and sort key attributes.
+    pub indexes: Vec<GenericIndex>,
+    /// The discriminator attribute.
+    pub discriminator: String,
+    /// The entities (indexes into the model's tables), in schema order.
+    pub entities: Vec<usize>,
+    /// Queries that read several entities of one partition at once.
+    pub collections: Vec<Collection>,
+    /// TTL attribute, when an entity declares one.
+    pub ttl: Option<String>,
+    /// Where the table is declared.
+    pub span: Span,
+}
+
+/// A secondary index of a single table: generic attributes that entities fill from templates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenericIndex {
+    /// Index name.
+    pub name: String,
+    /// Global or local.
+    pub kind: IndexKind,
+    /// Hash key attribute.
+    pub hash_key: String,
+    /// Sort key attribute.
+    pub range_key: Option<String>,
+}
+
+/// A query over one partition that returns every entity of a set, as an enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collection {
+    /// The enum (`CustomerWithOrders`).
+    pub name: String,
+    /// The repository method (`customer_with_orders`).
+    pub method: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// The index read; `None` for the table.
+    pub index: Option<String>,
+    /// The member entities (indexes into the model's tables).
+    pub members: Vec<usize>,
+    /// The entity whose hash template the method takes (the first member's; every member's
+    /// template is the same).
+    pub keyed_by: usize,
+    /// Where the collection is declared.
+    pub span: Span,
 }
 
 /// Where a field comes from.
@@ -297,10 +503,10 @@ pub struct Index {
     pub name: String,
     /// Global or local.
     pub kind: IndexKind,
-    /// Hash key field (index into the table's fields).
-    pub hash_key: usize,
-    /// Sort key field.
-    pub range_key: Option<usize>,
+    /// The index's hash key.
+    pub hash_key: KeyAttr,
+    /// The index's sort key.
+    pub range_key: Option<KeyAttr>,
     /// Projection.
     pub projection: ProjectionKind,
     /// With `include`: the non-key fields projected.
@@ -361,8 +567,8 @@ pub struct QueryPlan {
     pub method: String,
     /// The index read, as an index into the table's indexes; `None` for the table.
     pub index: Option<usize>,
-    /// The hash key field (index into the table's fields).
-    pub hash_field: usize,
+    /// The hash key, whose fields are the method's parameters.
+    pub hash: KeyAttr,
     /// The type items are read as: the table's item type or the index's projection type.
     pub item: String,
     /// How the sort key narrows; `None` when there is no sort key (the method returns a query).
@@ -376,6 +582,9 @@ pub struct SortPlan {
     pub attribute: String,
     /// The composite separator; `None` for a single-field sort key.
     pub separator: Option<String>,
+    /// The constants of a composite before its first field: every key of the query starts
+    /// with them (an entity's `ORDER`).
+    pub leading: Vec<String>,
     /// One level per part (one for a single field): level `k` has parts `..k` fixed.
     pub levels: Vec<QueryLevel>,
 }
@@ -391,6 +600,8 @@ pub struct QueryLevel {
     pub eq_method: String,
     /// Range methods on the part, with their names; empty past the first composite part.
     pub comparisons: Vec<(Comparison, String)>,
+    /// The constants of a composite right after this part.
+    pub trailing: Vec<String>,
 }
 
 /// A range condition on a sort-key part.

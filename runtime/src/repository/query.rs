@@ -25,11 +25,11 @@ use crate::key::{CompositeKey, KeyPart};
 /// A condition on the sort key of a query.
 ///
 /// ```
-/// use ddbgen_runtime::codegen::SortCondition;
+/// use ddbgen_runtime::codegen::{CompositeKey, SortCondition};
 /// use ddbgen_runtime::AttributeValue;
 ///
 /// // Books of 1990 to 1999, whatever the ISBN (the first part of `year#isbn`).
-/// let decade = SortCondition::part_between("#", &1990u16, &1999u16);
+/// let decade = SortCondition::part_between(CompositeKey::new("#"), &1990u16, &1999u16);
 /// assert_eq!(
 ///     decade,
 ///     SortCondition::Between(AttributeValue::S("01990".into()), AttributeValue::S("01999$".into()))
@@ -54,33 +54,52 @@ pub enum SortCondition {
 }
 
 impl SortCondition {
-    /// Composite keys whose first part is from `low` to `high`, both included (whatever the
-    /// later parts): from `low`'s encoding to just above every key that starts with `high`.
-    pub fn part_between<P: KeyPart + ?Sized>(separator: &str, low: &P, high: &P) -> Self {
+    /// Composite keys that start with `start` (the constants before the first part: empty
+    /// for a plain composite sort key, `ORDER` for an entity's) and whose first part is from
+    /// `low` to `high`, both included, whatever the later parts: from `low`'s encoding to just
+    /// above every key that starts with `high`.
+    pub fn part_between<P: KeyPart + ?Sized>(start: CompositeKey<'_>, low: &P, high: &P) -> Self {
         SortCondition::Between(
-            AttributeValue::S(CompositeKey::new(separator).part(low).finish()),
-            AttributeValue::S(CompositeKey::new(separator).part(high).after()),
+            AttributeValue::S(start.clone().part(low).finish()),
+            AttributeValue::S(start.part(high).after()),
         )
     }
 
-    /// Composite keys whose first part is greater than `value`.
-    pub fn part_gt<P: KeyPart + ?Sized>(separator: &str, value: &P) -> Self {
-        SortCondition::Ge(AttributeValue::S(CompositeKey::new(separator).part(value).after()))
+    /// Composite keys after `start` whose first part is greater than `value`; with constants
+    /// in `start`, only keys that start with them.
+    pub fn part_gt<P: KeyPart + ?Sized>(start: CompositeKey<'_>, value: &P) -> Self {
+        let low = start.clone().part(value).after();
+        Self::up_to_end(start, low)
     }
 
-    /// Composite keys whose first part is at least `value`.
-    pub fn part_ge<P: KeyPart + ?Sized>(separator: &str, value: &P) -> Self {
-        SortCondition::Ge(AttributeValue::S(CompositeKey::new(separator).part(value).finish()))
+    /// Composite keys after `start` whose first part is at least `value`; with constants in
+    /// `start`, only keys that start with them.
+    pub fn part_ge<P: KeyPart + ?Sized>(start: CompositeKey<'_>, value: &P) -> Self {
+        let low = start.clone().part(value).finish();
+        Self::up_to_end(start, low)
     }
 
-    /// Composite keys whose first part is less than `value`.
-    pub fn part_lt<P: KeyPart + ?Sized>(separator: &str, value: &P) -> Self {
-        SortCondition::Lt(AttributeValue::S(CompositeKey::new(separator).part(value).finish()))
+    /// From `low` to the last key that starts with `start`'s constants (to the end of the
+    /// partition when there are none).
+    fn up_to_end(start: CompositeKey<'_>, low: String) -> Self {
+        if start.is_empty() {
+            SortCondition::Ge(AttributeValue::S(low))
+        } else {
+            SortCondition::Between(AttributeValue::S(low), AttributeValue::S(start.after()))
+        }
     }
 
-    /// Composite keys whose first part is at most `value`.
-    pub fn part_le<P: KeyPart + ?Sized>(separator: &str, value: &P) -> Self {
-        SortCondition::Lt(AttributeValue::S(CompositeKey::new(separator).part(value).after()))
+    /// Composite keys whose first part after `start` is less than `value`. A key condition
+    /// holds one range, so keys below `start`'s constants are read too: a generated entity
+    /// query skips the other entities' items by their discriminator.
+    pub fn part_lt<P: KeyPart + ?Sized>(start: CompositeKey<'_>, value: &P) -> Self {
+        SortCondition::Lt(AttributeValue::S(start.part(value).finish()))
+    }
+
+    /// Composite keys whose first part after `start` is at most `value` (keys below `start`'s
+    /// constants are read too, as with [`SortCondition::part_lt`]).
+    pub fn part_le<P: KeyPart + ?Sized>(start: CompositeKey<'_>, value: &P) -> Self {
+        SortCondition::Lt(AttributeValue::S(start.part(value).after()))
     }
 }
 

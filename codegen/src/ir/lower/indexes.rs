@@ -2,7 +2,7 @@
 //! projections.
 
 use super::{Lowering, check_dynamo_name};
-use crate::ir::{Index, IndexKind, ProjectionKind, Table};
+use crate::ir::{Index, IndexKind, KeyAttr, ProjectionKind, Table};
 use crate::schema::YamlPath;
 use crate::schema::model::TableDef;
 
@@ -35,6 +35,7 @@ impl Lowering<'_> {
                         );
                     }
                     self.key_field(key, &table.fields, names, &path.child("hash_key"), "index hash key")
+                        .map(KeyAttr::Field)
                 }
                 (IndexKind::Global, None) => {
                     self.error(
@@ -53,7 +54,10 @@ impl Lowering<'_> {
                             "DynamoDB allows 5 per table: remove one, or use a global index",
                         );
                     }
-                    if key.as_deref().is_some_and(|k| k != table.hash_field().name) {
+                    if key
+                        .as_deref()
+                        .is_some_and(|k| k != table.hash_key.attribute(&table.fields))
+                    {
                         self.error(
                             &path.child("hash_key"),
                             "a local index shares the table's hash key",
@@ -67,11 +71,13 @@ impl Lowering<'_> {
                             "a local index sorts by another field: name it in `range_key`",
                         );
                     }
-                    Some(table.hash_key)
+                    Some(table.hash_key.clone())
                 }
             };
             let range_key = match &index.range_key {
-                Some(key) => self.key_field(key, &table.fields, names, &path.child("range_key"), "index range key"),
+                Some(key) => self
+                    .key_field(key, &table.fields, names, &path.child("range_key"), "index range key")
+                    .map(KeyAttr::Field),
                 None => None,
             };
             let projection = index.projection.unwrap_or(ProjectionKind::All);

@@ -3,12 +3,13 @@
 
 use super::Lowering;
 use crate::diagnostic::did_you_mean;
-use crate::ir::{Codec, CompositeKey, Field, FieldOrigin, FieldType, RangeKey, Scalar, Span};
+use crate::ir::{Codec, CompositeKey, Field, FieldOrigin, FieldType, KeyAttr, Scalar, Segment, Span};
 use crate::schema::YamlPath;
 use crate::schema::model::{RangeKeyDef, TableDef};
 
 impl Lowering<'_> {
-    /// The hash key's index into `fields`; adds the generated `id` when `hash_key` is omitted.
+    /// The hash key field's index into `fields`; adds the generated `id` when `hash_key` is
+    /// omitted.
     pub(super) fn hash_key(
         &mut self,
         def: &TableDef,
@@ -48,7 +49,7 @@ impl Lowering<'_> {
         names: &[String],
         hash_key: usize,
         path: &YamlPath,
-    ) -> Option<Option<RangeKey>> {
+    ) -> Option<Option<KeyAttr>> {
         let rk_path = path.child("range_key");
         let composite = match &def.range_key {
             None => return Some(None),
@@ -61,7 +62,7 @@ impl Lowering<'_> {
                         "a range key is a different field; omit it when one hash key holds one item",
                     );
                 }
-                return Some(Some(RangeKey::Field(i)));
+                return Some(Some(KeyAttr::Field(i)));
             }
             Some(RangeKeyDef::Composite(composite)) => composite,
         };
@@ -109,10 +110,12 @@ impl Lowering<'_> {
             }
             parts.push(i);
         }
-        Some(Some(RangeKey::Composite(CompositeKey {
+        Some(Some(KeyAttr::Composite(CompositeKey {
             attribute: composite.attribute.clone(),
-            parts,
+            segments: parts.into_iter().map(Segment::Field).collect(),
             separator,
+            encoder: "encode_sort_key".to_owned(),
+            span: self.span(&rk_path),
         })))
     }
 
@@ -172,7 +175,7 @@ impl Lowering<'_> {
         Some(i)
     }
 
-    fn check_part(&mut self, field: &Field, separator: &str, path: &YamlPath) {
+    pub(super) fn check_part(&mut self, field: &Field, separator: &str, path: &YamlPath) {
         let sortable = matches!(
             &field.ty,
             FieldType::Scalar(

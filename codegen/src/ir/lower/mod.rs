@@ -91,6 +91,7 @@ impl Lowering<'_> {
         let mut model = Model {
             tables: Vec::new(),
             types,
+            single_tables: Vec::new(),
         };
         for (name, def) in &doc.tables {
             let path = root.child("tables").child(name);
@@ -155,7 +156,7 @@ impl Lowering<'_> {
             table_name,
             doc: def.doc.clone(),
             fields,
-            hash_key,
+            hash_key: KeyAttr::Field(hash_key),
             range_key,
             indexes: Vec::new(),
             ttl,
@@ -163,6 +164,7 @@ impl Lowering<'_> {
             projections: Vec::new(),
             access_patterns: Vec::new(),
             condition_fields: Vec::new(),
+            entity: None,
             span: self.span(path),
         };
         table.indexes = self.indexes(def, &table, &field_names, &path.child("indexes"));

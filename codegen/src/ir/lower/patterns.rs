@@ -27,7 +27,11 @@ fn serves(
     given: &[usize],
     sort: Option<(usize, Comparison)>,
 ) -> Option<(Vec<usize>, Option<String>)> {
-    if !given.contains(&plan.hash_field) {
+    // Access patterns are declared on plain tables, whose hash key is one field.
+    let [hash] = plan.hash.fields()[..] else {
+        return None;
+    };
+    if !given.contains(&hash) {
         return None;
     }
     let parts: Vec<usize> = plan
@@ -35,11 +39,11 @@ fn serves(
         .as_ref()
         .map(|s| s.levels.iter().map(|l| l.part).collect())
         .unwrap_or_default();
-    let rest: Vec<usize> = given.iter().copied().filter(|f| *f != plan.hash_field).collect();
+    let rest: Vec<usize> = given.iter().copied().filter(|f| *f != hash).collect();
     if rest.len() > parts.len() || !parts[..rest.len()].iter().all(|p| rest.contains(p)) {
         return None;
     }
-    let mut order = vec![plan.hash_field];
+    let mut order = vec![hash];
     order.extend(&parts[..rest.len()]);
     let Some((field, kind)) = sort else {
         return Some((order, None));

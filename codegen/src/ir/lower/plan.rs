@@ -9,8 +9,8 @@ use super::Lowering;
 use super::keys::managed_field;
 use crate::ir::names::{Scope, escape, snake};
 use crate::ir::{
-    Comparison, Field, FieldOrigin, FieldType, Index, Model, Projection, ProjectionKind, QueryLevel, QueryPlan,
-    RangeKey, Rules, Scalar, SortPlan, Table, UpdateMethod, UpdateOp,
+    Comparison, CompositeKey, Field, FieldOrigin, FieldType, Index, KeyAttr, Model, Projection, ProjectionKind,
+    QueryLevel, QueryPlan, Rules, Scalar, SortPlan, Table, UpdateMethod, UpdateOp,
 };
 
 /// The methods every repository has.
@@ -154,17 +154,18 @@ impl Lowering<'_> {
     fn plan_fields(&mut self, table: &mut Table, items: &mut Scope) {
         let keys = table.key_field_indexes();
         let mut setters = Scope::with_fixed(format!("the update builder `{}`", table.names.update), UPDATE_METHODS);
-        let range_attribute = match &table.range_key {
-            Some(RangeKey::Field(i)) => Some(table.fields[*i].attribute.clone()),
-            _ => None,
-        };
-        table.condition_fields = (0..table.fields.len())
-            .filter(|i| {
-                let field = &table.fields[*i];
-                field.origin != FieldOrigin::CompositeKey
-                    && *i != table.hash_key
-                    && Some(&field.attribute) != range_attribute.as_ref()
+        // Key attributes that are fields never change, so conditions do not test them; parts
+        // of a composite are stored as fields of their own too, and may be tested.
+        let key_attributes: Vec<usize> = [Some(&table.hash_key), table.range_key.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| match k {
+                KeyAttr::Field(i) => Some(*i),
+                KeyAttr::Composite(_) => None,
             })
+            .collect();
+        table.condition_fields = (0..table.fields.len())
+            .filter(|i| table.fields[*i].origin != FieldOrigin::CompositeKey && !key_attributes.contains(i))
             .collect();
 
         for (i, field) in table.fields.iter_mut().enumerate() {
@@ -212,30 +213,35 @@ impl Lowering<'_> {
                 continue;
             }
             let mut fields: Vec<Field> = Vec::new();
-            let mut candidates: Vec<Field> = vec![table.hash_field().clone()];
-            match &table.range_key {
-                Some(RangeKey::Field(i)) => candidates.push(table.fields[*i].clone()),
-                Some(RangeKey::Composite(c)) => match managed_field(
-                    &c.attribute,
-                    FieldType::Scalar(Scalar::String),
-                    FieldOrigin::CompositeKey,
-                    "The stored composite sort key.",
-                    table.span,
-                ) {
-                    Some(field) => candidates.push(field),
-                    None => self.error_span(
-                        index.span,
-                        format!(
-                            "the composite key attribute `{}` cannot be a Rust field of `{name}`",
-                            c.attribute
+            let mut candidates: Vec<Field> = Vec::new();
+            let keys = [
+                Some(&table.hash_key),
+                table.range_key.as_ref(),
+                Some(&index.hash_key),
+                index.range_key.as_ref(),
+            ];
+            for key in keys.into_iter().flatten() {
+                match key {
+                    KeyAttr::Field(i) => candidates.push(table.fields[*i].clone()),
+                    KeyAttr::Composite(c) => match managed_field(
+                        &c.attribute,
+                        FieldType::Scalar(Scalar::String),
+                        FieldOrigin::CompositeKey,
+                        "The stored composite key.",
+                        table.span,
+                    ) {
+                        Some(field) => candidates.push(field),
+                        None => self.error_span(
+                            index.span,
+                            format!(
+                                "the composite key attribute `{}` cannot be a Rust field of `{name}`",
+                                c.attribute
+                            ),
+                            "rename the composite key's `attribute:`",
                         ),
-                        "rename the composite key's `attribute:`",
-                    ),
-                },
-                None => {}
+                    },
+                }
             }
-            candidates.push(table.fields[index.hash_key].clone());
-            candidates.extend(index.range_key.map(|i| table.fields[i].clone()));
             candidates.extend(index.include.iter().map(|i| table.fields[*i].clone()));
             let mut scope = Scope::new(format!("the projection type `{name}`"));
             for mut field in candidates {
@@ -315,12 +321,12 @@ impl Lowering<'_> {
         let mut plans = Vec::new();
         let targets = std::iter::once(None).chain((0..table.indexes.len()).map(Some));
         for index in targets {
-            let (method, span, prefix, hash_field, item, what) = match index {
+            let (method, span, prefix, hash, item, what) = match index {
                 None => (
                     "query".to_owned(),
                     table.span,
                     format!("{}Query", table.names.item),
-                    table.hash_key,
+                    table.hash_key.clone(),
                     table.names.item.clone(),
                     "the table's query".to_owned(),
                 ),
@@ -335,7 +341,7 @@ impl Lowering<'_> {
                         format!("query_{}", snake(&index.name)),
                         index.span,
                         format!("{}{}Query", table.names.item, index.name.to_upper_camel_case()),
-                        index.hash_key,
+                        index.hash_key.clone(),
                         item,
                         format!("the query of index `{}`", index.name),
                     )
@@ -350,7 +356,7 @@ impl Lowering<'_> {
             plans.push(QueryPlan {
                 method,
                 index,
-                hash_field,
+                hash,
                 item,
                 sort,
             });
@@ -359,16 +365,14 @@ impl Lowering<'_> {
     }
 
     fn sort_plan(&mut self, table: &Table, index: Option<usize>, prefix: &str, items: &mut Scope) -> Option<SortPlan> {
-        let (attribute, separator, parts) = match index {
-            Some(i) => {
-                let field = table.indexes[i].range_key?;
-                (table.fields[field].attribute.clone(), None, vec![field])
-            }
-            None => match table.range_key.as_ref()? {
-                RangeKey::Field(i) => (table.fields[*i].attribute.clone(), None, vec![*i]),
-                RangeKey::Composite(c) => (c.attribute.clone(), Some(c.separator.clone()), c.parts.clone()),
-            },
+        let key = match index {
+            Some(i) => table.indexes[i].range_key.as_ref()?,
+            None => table.range_key.as_ref()?,
         };
+        let attribute = key.attribute(&table.fields).to_owned();
+        let parts = key.fields();
+        let composite = key.composite();
+        let separator = composite.map(|c| c.separator.clone());
         let mut levels = Vec::new();
         for (k, &part) in parts.iter().enumerate() {
             let fixed: String = parts[..k]
@@ -414,11 +418,13 @@ impl Lowering<'_> {
                 part,
                 eq_method: field.ident.clone(),
                 comparisons,
+                trailing: composite.map(|c| c.after_part(k)).unwrap_or_default(),
             });
         }
         Some(SortPlan {
             attribute,
             separator,
+            leading: composite.map(CompositeKey::leading).unwrap_or_default(),
             levels,
         })
     }
