@@ -8,6 +8,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("fixtures/good/minimal.yaml")
         .schema("fixtures/good/tricky.yaml")
         .schema("fixtures/good/streams.yaml")
+        .schema("fixtures/good/entities.yaml")
+        .schema("../schemas/shop.yaml")
         .type_attribute("BookKey", "#[derive(Eq, Hash)]")
         .field_attribute("Book.title", "#[doc(alias = \"name\")]")
         .generate()?;
@@ -17,6 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out_dir = std::path::PathBuf::from(std::env::var_os("OUT_DIR").ok_or("cargo sets OUT_DIR for build scripts")?);
     ddbgen::Builder::new()
         .schema("fixtures/good/tricky.yaml")
+        .schema("fixtures/good/entities.yaml")
         .serde(false)
         .out_dir(out_dir.join("no_serde"))
         .generate()?;

@@ -29,6 +29,7 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/minimal.yaml",
     "tests/fixtures/good/tricky.yaml",
     "tests/fixtures/good/streams.yaml",
+    "tests/fixtures/good/entities.yaml",
 ];
 
 #[test]
@@ -71,7 +72,7 @@ fn generated_modules_match_golden_files() {
 fn generation_is_deterministic() {
     let sources: Vec<SchemaSource> = SCHEMAS
         .iter()
-        .chain(&["schemas/library.yaml", "schemas/catalog.yaml"])
+        .chain(&["schemas/library.yaml", "schemas/catalog.yaml", "schemas/shop.yaml"])
         .map(|s| source(s))
         .collect();
     let first = ddbgen::generate_modules(&sources).expect("valid");
@@ -93,7 +94,11 @@ fn committed_generated_example_is_current() {
         out_dir: "generated-example".to_owned(),
         options: Default::default(),
     };
-    let sources = [source("schemas/library.yaml"), source("schemas/catalog.yaml")];
+    let sources = [
+        source("schemas/library.yaml"),
+        source("schemas/catalog.yaml"),
+        source("schemas/shop.yaml"),
+    ];
     let output = ddbgen::generate_crate(&sources, &settings).expect("valid");
     let staleness = output.check(&workspace().join("generated-example")).expect("readable");
     assert!(

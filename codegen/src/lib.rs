@@ -106,26 +106,36 @@ pub fn compile(sources: &[SchemaSource]) -> Result<Vec<(String, String, ir::Mode
 /// Two tables, in one file or in two, that name the same DynamoDB table: their items would
 /// collide in it.
 fn duplicate_table_names(modules: &[(String, String, ir::Model)]) -> Vec<Diagnostic> {
-    let mut first: std::collections::BTreeMap<&str, (&str, &ir::Table)> = std::collections::BTreeMap::new();
+    // Entities share their single table's name; the single table stands for them.
+    let declared = modules.iter().flat_map(|(_, source, model)| {
+        let plain = model
+            .tables
+            .iter()
+            .filter(|t| t.entity.is_none())
+            .map(move |t| (source.as_str(), t.names.item.as_str(), t.table_name.as_str(), t.span));
+        let single = model
+            .single_tables
+            .iter()
+            .map(move |t| (source.as_str(), t.name.as_str(), t.table_name.as_str(), t.span));
+        plain.chain(single)
+    });
+    let mut first: std::collections::BTreeMap<&str, (&str, &str, ir::Span)> = std::collections::BTreeMap::new();
     let mut errors = Vec::new();
-    for (_, source, model) in modules {
-        for table in &model.tables {
-            match first.get(table.table_name.as_str()) {
-                Some((first_source, first_table)) => errors.push(
-                    Diagnostic::new(
-                        source.as_str(),
-                        table.span,
-                        format!(
-                            "table `{}` stores its items in DynamoDB table `{}`, which table `{}` uses too",
-                            table.names.item, table.table_name, first_table.names.item
-                        ),
-                    )
-                    .with_related(*first_source, first_table.span, format!("table `{}` is declared here", first_table.names.item))
-                    .with_help("give each table its own `table_name:`; several item kinds in one table are single-table entities, not two tables"),
-                ),
-                None => {
-                    first.insert(&table.table_name, (source, table));
-                }
+    for (source, item, table_name, span) in declared {
+        match first.get(table_name) {
+            Some((first_source, first_item, first_span)) => errors.push(
+                Diagnostic::new(
+                    source,
+                    span,
+                    format!("table `{item}` stores its items in DynamoDB table `{table_name}`, which table `{first_item}` uses too"),
+                )
+                .with_related(*first_source, *first_span, format!("table `{first_item}` is declared here"))
+                .with_help(format!(
+                    "give each table its own `table_name:`; to keep several item kinds in one table, declare them as `entities:` of one table (docs/single-table.md): `entities: {{ {first_item}: .., {item}: .. }}`"
+                )),
+            ),
+            None => {
+                first.insert(table_name, (source, item, span));
             }
         }
     }

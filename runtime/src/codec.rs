@@ -73,6 +73,22 @@ impl DecodeError {
     pub fn in_table(self, table: &str) -> crate::Error {
         crate::Error::Conversion {
             table: table.to_owned(),
+            entity: None,
+            attribute: self.path,
+            expected: self.expected,
+            found: self.found,
+            shape: self.shape,
+        }
+    }
+}
+
+impl DecodeError {
+    /// Into the crate's [`Error`](crate::Error), naming the table and the entity of a single
+    /// table the item was read as.
+    pub fn in_entity(self, table: &str, entity: &str) -> crate::Error {
+        crate::Error::Conversion {
+            table: table.to_owned(),
+            entity: Some(entity.to_owned()),
             attribute: self.path,
             expected: self.expected,
             found: self.found,

@@ -50,3 +50,35 @@ pub fn decode_enum<T>(
         other => Err(DecodeError::new(format!("S (a value of enum {type_name})"), other)),
     }
 }
+
+/// The entity name stored in an item's discriminator `attribute`, if it holds a string.
+pub fn entity_of<'a>(item: &'a AttributeMap, attribute: &str) -> Option<&'a str> {
+    match item.get(attribute) {
+        Some(AttributeValue::S(name)) => Some(name),
+        _ => None,
+    }
+}
+
+/// Checks that an item's discriminator `attribute` names `entity`: a read never takes one
+/// entity's item for another's.
+pub fn check_entity(item: &AttributeMap, attribute: &str, entity: &str) -> Result<(), DecodeError> {
+    match item.get(attribute) {
+        Some(AttributeValue::S(name)) if name == entity => Ok(()),
+        Some(other) => Err(DecodeError::new(format!("S \"{entity}\" (the discriminator)"), other).at_field(attribute)),
+        None => Err(DecodeError::new(
+            format!("S \"{entity}\" (the discriminator)"),
+            &AttributeValue::Null(true),
+        )
+        .at_field(attribute)),
+    }
+}
+
+/// The error of an item whose discriminator names none of `entities`.
+pub fn unknown_entity(item: &AttributeMap, table: &str, attribute: &str, entities: &[&str]) -> Error {
+    let expected = format!(
+        "S, one of {} (the discriminator)",
+        entities.iter().map(|e| format!("\"{e}\"")).collect::<Vec<_>>().join(", ")
+    );
+    let found = item.get(attribute).cloned().unwrap_or(AttributeValue::Null(true));
+    DecodeError::new(expected, &found).at_field(attribute).in_table(table)
+}

@@ -29,6 +29,8 @@ pub enum Error {
     Conversion {
         /// The DynamoDB table the item came from.
         table: String,
+        /// The entity the item was read as, in a table of several entities.
+        entity: Option<String>,
         /// Path of the attribute (`authors[2].name`).
         attribute: String,
         /// What the schema expects there.
@@ -158,14 +160,18 @@ impl fmt::Display for Error {
             Error::Validation(errors) => write!(f, "validation failed: {errors}"),
             Error::Conversion {
                 table,
+                entity,
                 attribute,
                 expected,
                 shape,
                 ..
-            } => write!(
-                f,
-                "item of table `{table}` does not match its schema: attribute `{attribute}`: expected {expected}, found {shape}"
-            ),
+            } => {
+                let entity = entity.as_ref().map(|e| format!(" (entity `{e}`)")).unwrap_or_default();
+                write!(
+                    f,
+                    "item of table `{table}`{entity} does not match its schema: attribute `{attribute}`: expected {expected}, found {shape}"
+                )
+            }
             Error::AlreadyExists { table, key, .. } => write!(
                 f,
                 "an item with the same key ({}) already exists in table `{table}`",

@@ -136,6 +136,14 @@ pub trait FromItem: Sized {
     /// Takes the item by value, as the SDK hands it over, so that strings, lists and maps move
     /// into the result instead of being copied (clone a borrowed item first).
     fn from_item(item: AttributeMap) -> Result<Self, Error>;
+
+    /// Whether a stored item is one of this type's at all: `false` for another entity's item
+    /// in a single table (its discriminator names another entity), which reads skip. Only
+    /// items this accepts are decoded; the default accepts every item.
+    fn accepts(item: &AttributeMap) -> bool {
+        let _ = item;
+        true
+    }
 }
 
 /// An item type generated for a table.

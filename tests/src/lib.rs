@@ -27,6 +27,21 @@ pub mod streams {
     include!(concat!(env!("OUT_DIR"), "/streams.rs"));
 }
 
+/// Generated from `schemas/shop.yaml` (single-table design).
+pub mod shop {
+    include!(concat!(env!("OUT_DIR"), "/shop.rs"));
+}
+
+/// Generated from `tests/fixtures/good/entities.yaml` (single-table corner cases).
+pub mod entities {
+    include!(concat!(env!("OUT_DIR"), "/entities.rs"));
+}
+
+/// Generated from `tests/fixtures/good/entities.yaml` without serde derives.
+pub mod entities_without_serde {
+    include!(concat!(env!("OUT_DIR"), "/no_serde/entities.rs"));
+}
+
 /// Generated from `tests/fixtures/good/tricky.yaml` without serde derives.
 pub mod tricky_without_serde {
     include!(concat!(env!("OUT_DIR"), "/no_serde/tricky.rs"));

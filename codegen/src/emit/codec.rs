@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{ident, rt};
-use crate::ir::{Codec, Field, FieldType, Scalar};
+use crate::ir::{Codec, EntityOf, Field, FieldType, Scalar};
 
 /// The runtime codec value of a field: `rt::Native`, `rt::EpochSeconds`, `rt::EpochMillis`.
 pub(crate) fn codec(codec: Codec) -> TokenStream {
@@ -102,10 +102,33 @@ pub(crate) fn decode_fields(fields: &[Field]) -> TokenStream {
 }
 
 /// `decode_map` and `impl FromItem` of a type read from stored items (an item type or an
-/// index's projection type), in a table module where `TABLE` names the table for errors.
-pub(crate) fn from_item_impl(ty: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+/// index's projection type), in a table module where `TABLE` names the table for errors. An
+/// entity's type checks the discriminator first, accepts only its own entity's items, and
+/// names the entity in errors.
+pub(crate) fn from_item_impl(ty: &proc_macro2::Ident, fields: &[Field], entity: Option<&EntityOf>) -> TokenStream {
     let rt = rt();
     let decode = decode_fields(fields);
+    let from_item = match entity {
+        None => quote! {
+            fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
+                Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
+            }
+        },
+        Some(entity) => {
+            let (attribute, value) = (&entity.discriminator, &entity.value);
+            quote! {
+                fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
+                    #rt::check_entity(&map, #attribute, #value)
+                        .and_then(|()| Self::decode_map(map))
+                        .map_err(|error| error.in_entity(TABLE.table_name, #value))
+                }
+
+                fn accepts(map: &#rt::AttributeMap) -> bool {
+                    #rt::entity_of(map, #attribute) == Some(#value)
+                }
+            }
+        }
+    };
     quote! {
         impl #ty {
             /// Reads the stored attributes; errors name the attribute's path.
@@ -115,9 +138,7 @@ pub(crate) fn from_item_impl(ty: &proc_macro2::Ident, fields: &[Field]) -> Token
         }
 
         impl #rt::FromItem for #ty {
-            fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
-                Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
-            }
+            #from_item
         }
     }
 }

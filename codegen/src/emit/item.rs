@@ -35,10 +35,18 @@ pub(crate) fn item_types(table: &Table, options: &Options) -> TokenStream {
     let new_fields = declared.iter().map(|f| struct_field(&names.new_item, f, options));
     let default = default_impl(&new_item, &declared);
     let encode = codec::encode_fields(&table.fields);
-    let from_item = codec::from_item_impl(&item, &table.fields);
+    let from_item = codec::from_item_impl(&item, &table.fields, table.entity.as_ref());
     let range_attribute = super::key::composite_attribute_write(table);
-    let capacity =
-        proc_macro2::Literal::usize_unsuffixed(table.fields.len() + usize::from(!range_attribute.is_empty()));
+    let discriminator = match &table.entity {
+        Some(entity) => {
+            let (attribute, value) = (&entity.discriminator, &entity.value);
+            quote!(map.insert(#attribute.to_owned(), #rt::AttributeValue::S(#value.to_owned()));)
+        }
+        None => TokenStream::new(),
+    };
+    let capacity = proc_macro2::Literal::usize_unsuffixed(
+        table.fields.len() + table.composites().len() + usize::from(table.entity.is_some()),
+    );
     let item_validate = validate_impls(&names.item, &all);
     let new_validate = validate_impls(&names.new_item, &declared);
     let check_fns = table.fields.iter().map(validate::check_fn);
@@ -64,6 +72,7 @@ pub(crate) fn item_types(table: &Table, options: &Options) -> TokenStream {
                 let mut map = #rt::AttributeMap::with_capacity(#capacity);
                 #encode
                 #range_attribute
+                #discriminator
                 map
             }
         }

@@ -80,8 +80,12 @@ pub(crate) fn key_items(table: &Table, options: &Options) -> TokenStream {
     };
     let composite = quote!(#sort_key #(#encoders)*);
     let key_owned: Vec<Field> = key_fields.iter().map(|f| (*f).clone()).collect();
-    let key_from_item = codec::from_item_impl(&key, &key_owned);
-    let key_attributes = key_fields.iter().map(|f| &f.attribute);
+    let key_from_item = codec::from_item_impl(&key, &key_owned, table.entity.as_ref());
+    // An entity's key also reads the discriminator, which its decoder checks.
+    let key_attributes = key_fields
+        .iter()
+        .map(|f| &f.attribute)
+        .chain(table.entity.as_ref().map(|e| &e.discriminator));
     let key_doc = format!(
         " The primary key of a [`{}`]. Keys never change once an item exists.",
         table.names.item
@@ -197,9 +201,20 @@ fn field_key_attribute(table: &Table, key: &KeyAttr) -> TokenStream {
     }
 }
 
-/// `pub const TABLE: TableSpec`.
+/// `pub const TABLE: TableSpec`; an entity's is its single table's.
 pub(crate) fn table_spec(table: &Table) -> TokenStream {
     let rt = rt();
+    if let Some(entity) = &table.entity {
+        let module = ident(&entity.table_module);
+        let doc = format!(
+            " Keys and indexes of the `{}` table, which holds this entity among others.",
+            table.table_name
+        );
+        return quote! {
+            #[doc = #doc]
+            pub const TABLE: #rt::TableSpec = super::#module::TABLE;
+        };
+    }
     let table_name = &table.table_name;
     let hash_key = field_key_attribute(table, &table.hash_key);
     let range_key = match &table.range_key {

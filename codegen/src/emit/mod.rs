@@ -10,6 +10,7 @@ mod item;
 mod key;
 mod query;
 mod repository;
+mod single;
 mod table;
 mod types;
 mod update;
@@ -80,16 +81,30 @@ fn attributes(list: &[(String, String)], matches: impl Fn(&str) -> bool) -> Toke
 /// separately, on as many threads as the machine has: formatting is most of the generator's
 /// time, and tables are independent. The output is the same bytes whatever the thread count.
 pub fn emit_module(model: &Model, source: &str, options: &Options) -> String {
-    let parts: Vec<Option<usize>> = std::iter::once(None).chain((0..model.tables.len()).map(Some)).collect();
+    let parts: Vec<Part> = std::iter::once(Part::Preamble)
+        .chain((0..model.single_tables.len()).map(Part::SingleTable))
+        .chain((0..model.tables.len()).map(Part::Table))
+        .collect();
     let texts = parallel_map(&parts, |part| {
         let tokens = match part {
-            None => preamble(model, options),
-            Some(i) => table::table_module(&model.tables[*i], options),
+            Part::Preamble => preamble(model, options),
+            Part::SingleTable(i) => single::single_table_module(model, &model.single_tables[*i]),
+            Part::Table(i) => table::table_module(&model.tables[*i], options),
         };
         format_items(tokens)
     });
     let header = format!("// {GENERATED_MARKER} from {source}. Do not edit: change the schema and regenerate.\n\n");
     header + &separate_items(&texts.concat())
+}
+
+/// One independently formatted part of a module.
+enum Part {
+    /// The version marker and shared types.
+    Preamble,
+    /// A single table's module (index into `single_tables`).
+    SingleTable(usize),
+    /// A table's or entity's module (index into `tables`).
+    Table(usize),
 }
 
 /// The version marker and the `types` module.

@@ -370,7 +370,7 @@ fn projection_type(table: &Table, doc: String, projection: &Projection, options:
         .fields
         .iter()
         .map(|f| struct_field(&projection.name, f, options));
-    let from_item = codec::from_item_impl(&name, &projection.fields);
+    let from_item = codec::from_item_impl(&name, &projection.fields, table.entity.as_ref());
     quote! {
         #[doc = #doc]
         #derives

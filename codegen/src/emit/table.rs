@@ -9,7 +9,13 @@ use crate::ir::Table;
 /// `pub mod book { .. }` for one table.
 pub(crate) fn table_module(table: &Table, options: &Options) -> TokenStream {
     let module = ident(&table.names.module);
-    let module_doc = doc(Some(&format!("The `{}` table.", table.table_name)));
+    let module_doc = match &table.entity {
+        Some(entity) => doc(Some(&format!(
+            "The `{}` entity of the `{}` table ([`{1}`](super::{})).",
+            table.names.item, table.table_name, entity.table_module
+        ))),
+        None => doc(Some(&format!("The `{}` table.", table.table_name))),
+    };
     let runtime_import = runtime_import();
     let table_spec = key::table_spec(table);
     let items = item::item_types(table, options);

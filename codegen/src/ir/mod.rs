@@ -296,6 +296,8 @@ pub struct SingleTable {
     pub discriminator: String,
     /// The entities (indexes into the model's tables), in schema order.
     pub entities: Vec<usize>,
+    /// The entities' type names, in the same order.
+    pub entity_names: Vec<String>,
     /// Queries that read several entities of one partition at once.
     pub collections: Vec<Collection>,
     /// TTL attribute, when an entity declares one.
@@ -328,11 +330,12 @@ pub struct Collection {
     pub doc: Option<String>,
     /// The index read; `None` for the table.
     pub index: Option<String>,
-    /// The member entities (indexes into the model's tables).
+    /// The member entities (positions in the single table's `entities`).
     pub members: Vec<usize>,
-    /// The entity whose hash template the method takes (the first member's; every member's
-    /// template is the same).
-    pub keyed_by: usize,
+    /// The partition's hash-key template, as the first member stores it (its field indexes
+    /// are the first member's): the method's parameters are its fields. Every member's
+    /// template is the same.
+    pub hash: CompositeKey,
     /// Where the collection is declared.
     pub span: Span,
 }

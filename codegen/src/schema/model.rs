@@ -43,7 +43,9 @@ pub struct TableDef {
     /// many items.
     #[serde(default)]
     pub range_key: Option<RangeKeyDef>,
-    /// The attributes of an item, by Rust field name.
+    /// The attributes of an item, by Rust field name. A table with `entities:` declares its
+    /// fields per entity instead.
+    #[serde(default)]
     pub fields: IndexMap<String, FieldDef>,
     /// Secondary indexes, by name.
     #[serde(default)]
@@ -66,6 +68,57 @@ pub struct TableDef {
     /// (`query(..).select::<BookSummary>()` reads only these attributes).
     #[serde(default)]
     pub projections: IndexMap<String, Vec<String>>,
+    /// Single-table design: the entities stored in this table, by Rust type name. With
+    /// entities, `hash_key`, `range_key` and the indexes' keys name generic string attributes
+    /// (`pk`, `sk`, `gsi1pk`) that each entity fills from its `keys:` templates.
+    #[serde(default)]
+    pub entities: IndexMap<String, EntityDef>,
+    /// With `entities:`, the attribute that stores each item's entity name, so that a read
+    /// never takes one entity for another. Default `entity`.
+    #[serde(default)]
+    pub discriminator: Option<String>,
+    /// With `entities:`, queries that read several entities of one partition at once, by the
+    /// name of the generated enum.
+    #[serde(default)]
+    pub collections: IndexMap<String, CollectionDef>,
+}
+
+/// One entity of a single table: its own fields, validation, audit and version, and the
+/// templates that build the table's key attributes.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntityDef {
+    /// Documentation, copied onto the generated item type.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// The templates of the key attributes, by attribute: every key attribute of the table,
+    /// and both keys of each index the entity is in. Segments are separated by `#`; each is a
+    /// constant (`CUSTOMER`) or one field in braces (`{customer_id}`), encoded in the order-
+    /// preserving part encoding of composite keys: `ORDER#{placed_on}#{order_id}`.
+    pub keys: IndexMap<String, String>,
+    /// The attributes of the entity, by Rust field name.
+    pub fields: IndexMap<String, FieldDef>,
+    /// Audit columns `created` and `updated`: `true` (default), `false`, or their names.
+    #[serde(default)]
+    pub audit: Option<AuditDef>,
+    /// Name of an optional optimistic-locking counter field (u64, managed by ddbgen).
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+/// A query over one partition that returns the items of several entities as one enum.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionDef {
+    /// Documentation, copied onto the generated enum and method.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// The entities returned, each a variant. They share the partition: the same hash-key
+    /// template on the key read.
+    pub entities: Vec<String>,
+    /// The index read; omitted, the table.
+    #[serde(default)]
+    pub index: Option<String>,
 }
 
 /// One read the application makes: which key fields it is given, how it narrows the sort key,

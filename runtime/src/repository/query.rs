@@ -470,6 +470,10 @@ impl ReadSpec {
             let Fetched { items: raw, last, .. } = self.fetch(start, None, false).await?;
             let count = raw.len();
             for (i, stored) in raw.into_iter().enumerate() {
+                // Another entity's item in a shared table: not this read's.
+                if !T::accepts(&stored) {
+                    continue;
+                }
                 let reaches_limit = limit == Some(items.len() + 1);
                 // When the limit stops the page inside a response, the next page resumes after
                 // this item: its key is where DynamoDB would have stopped.
@@ -614,6 +618,7 @@ impl<T: FromItem + Send + 'static> Query<T> {
         let limit = self.limit.unwrap_or(usize::MAX);
         Arc::new(self.spec)
             .raw_items(None)
+            .filter(|r| std::future::ready(r.as_ref().map_or(true, T::accepts)))
             .map(|r| r.and_then(T::from_item))
             .take(limit)
     }
@@ -830,6 +835,7 @@ impl<T: FromItem + Send + 'static> ParallelScan<T> {
         let spec = Arc::new(self.scan.query.spec);
         let streams = (0..total).map(|segment| spec.clone().raw_items(Some((segment, total))).boxed());
         stream::select_all(streams)
+            .filter(|r| std::future::ready(r.as_ref().map_or(true, T::accepts)))
             .map(|r| r.and_then(T::from_item))
             .take(limit)
     }

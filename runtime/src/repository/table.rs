@@ -504,6 +504,18 @@ impl<T: Item> Table<T> {
         Query::new(ReadSpec::new(self, Some(index), Some(condition)))
     }
 
+    /// A query of the table (`index` `None`) or of an index, reading items as `P`: the enum of
+    /// a single table's collection, whose entities share the partition.
+    pub fn query_as<P: FromItem>(&self, index: Option<&'static str>, condition: KeyCondition) -> Query<P> {
+        Query::new(ReadSpec::new(self, index, Some(condition)))
+    }
+
+    /// A scan of the whole table, reading items as `P` (the enum of every entity of a single
+    /// table).
+    pub fn scan_as<P: FromItem>(&self) -> Scan<P> {
+        Scan::new(ReadSpec::new(self, None, None))
+    }
+
     /// A scan of the whole table.
     pub fn scan(&self) -> Scan<T> {
         Scan::new(ReadSpec::new(self, None, None))

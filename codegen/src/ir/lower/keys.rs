@@ -103,11 +103,7 @@ impl Lowering<'_> {
                 continue;
             }
             self.check_part(&fields[i], &separator, &part_path);
-            match fields[i].ty {
-                FieldType::Scalar(Scalar::String) => fields[i].rules.forbid_separator = Some(separator.clone()),
-                FieldType::Scalar(Scalar::Date | Scalar::DateTime) => fields[i].rules.four_digit_year = true,
-                _ => {}
-            }
+            mark_part(&mut fields[i], &separator);
             parts.push(i);
         }
         Some(Some(KeyAttr::Composite(CompositeKey {
@@ -214,6 +210,16 @@ impl Lowering<'_> {
                 );
             }
         }
+    }
+}
+
+/// Adds the rules a composite key part needs to keep its order: a string may not contain the
+/// separator, a date or time needs a four-digit year.
+pub(super) fn mark_part(field: &mut Field, separator: &str) {
+    match field.ty {
+        FieldType::Scalar(Scalar::String) => field.rules.forbid_separator = Some(separator.to_owned()),
+        FieldType::Scalar(Scalar::Date | Scalar::DateTime) => field.rules.four_digit_year = true,
+        _ => {}
     }
 }
 

@@ -9,8 +9,14 @@ use crate::schema::model::{AuditDef, TableDef};
 
 impl Lowering<'_> {
     /// Appends the audit columns and the version counter the table asks for.
-    pub(super) fn managed_columns(&mut self, def: &TableDef, fields: &mut Vec<Field>, path: &YamlPath) {
-        let (created, updated) = match &def.audit {
+    pub(super) fn managed_columns(
+        &mut self,
+        audit: Option<&AuditDef>,
+        version: Option<&String>,
+        fields: &mut Vec<Field>,
+        path: &YamlPath,
+    ) {
+        let (created, updated) = match audit {
             None | Some(AuditDef::Enabled(true)) => (Some("created".to_owned()), Some("updated".to_owned())),
             Some(AuditDef::Enabled(false)) => (None, None),
             Some(AuditDef::Named(names)) => (
@@ -32,7 +38,7 @@ impl Lowering<'_> {
                 "audit",
             ),
             (
-                def.version.clone(),
+                version.cloned(),
                 FieldOrigin::Version,
                 "Optimistic-locking counter; starts at 1 and grows by one on every write.",
                 "version",

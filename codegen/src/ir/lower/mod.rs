@@ -7,6 +7,7 @@
 //! and `plan`, which gives every generated item its Rust name through the registries of
 //! [`super::names`] once the structure is known.
 
+mod entities;
 mod fields;
 mod indexes;
 mod keys;
@@ -102,7 +103,17 @@ impl Lowering<'_> {
                     "rename one of them",
                 );
             }
-            if let Some(table) = self.table(name, def, &path) {
+            if !def.entities.is_empty() || !def.collections.is_empty() || def.discriminator.is_some() {
+                if def.entities.is_empty() {
+                    self.error_key(
+                        &path,
+                        format!("table `{name}` has `collections:` or `discriminator:` but no `entities:`"),
+                        "declare the entities the table holds under `entities:`",
+                    );
+                } else if let Some(single) = self.single_table(name, def, &path, &mut model.tables) {
+                    model.single_tables.push(single);
+                }
+            } else if let Some(table) = self.table(name, def, &path) {
                 model.tables.push(table);
             }
         }
@@ -139,7 +150,7 @@ impl Lowering<'_> {
         let field_names: Vec<String> = def.fields.keys().cloned().collect();
         let hash_key = self.hash_key(def, &mut fields, &field_names, path)?;
         let range_key = self.range_key(def, &mut fields, &field_names, hash_key, path)?;
-        self.managed_columns(def, &mut fields, path);
+        self.managed_columns(def.audit.as_ref(), def.version.as_ref(), &mut fields, path);
         let ttl = self.ttl(def, &fields, &field_names, path)?;
         // Every name but the item's is given by `plan`, once all tables are known.
         let mut table = Table {

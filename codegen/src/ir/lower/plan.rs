@@ -10,7 +10,7 @@ use super::keys::managed_field;
 use crate::ir::names::{Scope, escape, snake};
 use crate::ir::{
     Comparison, CompositeKey, Field, FieldOrigin, FieldType, Index, KeyAttr, Model, Projection, ProjectionKind,
-    QueryLevel, QueryPlan, Rules, Scalar, SortPlan, Table, UpdateMethod, UpdateOp,
+    QueryLevel, QueryPlan, Rules, Scalar, SingleTable, SortPlan, Table, UpdateMethod, UpdateOp,
 };
 
 /// The methods every repository has.
@@ -51,6 +51,18 @@ const REPOSITORY_METHODS: &[(&str, &str)] = &[
     ("transact_check", "`transact_check`"),
 ];
 
+/// The methods of a single table's repository besides its collections.
+const SINGLE_TABLE_METHODS: &[(&str, &str)] = &[
+    ("new", "the repository's constructor"),
+    ("with_table_prefix", "the table-prefix setting"),
+    ("with_table_name", "the table-name setting"),
+    ("with_cursor_key", "the cursor-key setting"),
+    ("table", "the accessor of the underlying table"),
+    ("scan", "`scan`"),
+    ("create_table", "`create_table`"),
+    ("delete_table", "`delete_table`"),
+];
+
 /// The methods every update builder has.
 const UPDATE_METHODS: &[(&str, &str)] = &[
     ("new", "the update builder's constructor"),
@@ -84,9 +96,74 @@ impl Lowering<'_> {
         if !model.types.is_empty() {
             let _ = modules.claim("types", "the module of shared types (`types:`)", None);
         }
+        let mut singles = std::mem::take(&mut model.single_tables);
+        singles.retain_mut(|single| self.plan_single_table(single, &mut modules));
         let mut tables = std::mem::take(&mut model.tables);
         tables.retain_mut(|table| self.plan_table(table, &mut modules));
+        // Entities find their table's module, and single tables their entities.
+        for single in &mut singles {
+            single.entities = single
+                .entity_names
+                .iter()
+                .filter_map(|name| {
+                    tables
+                        .iter()
+                        .position(|t| t.entity.is_some() && t.names.item == *name && t.table_name == single.table_name)
+                })
+                .collect();
+            for &i in &single.entities {
+                if let Some(entity) = &mut tables[i].entity {
+                    entity.table_module = single.module.clone();
+                }
+            }
+        }
         model.tables = tables;
+        model.single_tables = singles;
+    }
+
+    /// Names the module of a single table and what it holds: its spec, repository, item enum,
+    /// change type and collections.
+    fn plan_single_table(&mut self, single: &mut SingleTable, modules: &mut Scope) -> bool {
+        let name = single.name.clone();
+        let Some(module) = escape(&snake(&name)) else {
+            self.error_span(
+                single.span,
+                format!("table `{name}` would generate module `{}`, which Rust does not allow", snake(&name)),
+                format!("rename the table, such as `{name}Table`, and keep the DynamoDB name with `table_name:`"),
+            );
+            return false;
+        };
+        if let Err(clash) = modules.claim(&module, format!("table `{name}`"), Some(single.span)) {
+            self.clash(single.span, &clash, "rename the table or the entity");
+            return false;
+        }
+        single.module = module.clone();
+        single.repository = format!("{name}Repository");
+        single.item = format!("{name}Item");
+        single.change = format!("{name}Change");
+        let mut items = Scope::with_fixed(
+            format!("module `{module}`"),
+            &[("TABLE", "the table's `TABLE` spec"), ("rt", "the runtime import `rt`")],
+        );
+        for (ty, why) in [
+            (single.repository.clone(), "the table's repository"),
+            (single.item.clone(), "the enum of every entity"),
+            (single.change.clone(), "the decoded stream record"),
+        ] {
+            if let Err(clash) = items.claim(ty.as_str(), why, Some(single.span)) {
+                self.clash(single.span, &clash, "rename the table");
+            }
+        }
+        let mut methods = Scope::with_fixed(format!("the repository `{}`", single.repository), SINGLE_TABLE_METHODS);
+        for collection in &single.collections {
+            if let Err(clash) = items.claim(&collection.name, format!("collection `{}`", collection.name), Some(collection.span)) {
+                self.clash(collection.span, &clash, "rename the collection");
+            }
+            if let Err(clash) = methods.claim(&collection.method, format!("collection `{}`", collection.name), Some(collection.span)) {
+                self.clash(collection.span, &clash, "rename the collection");
+            }
+        }
+        true
     }
 
     /// Names everything of one table; `false` when the table cannot be generated at all.
@@ -152,7 +229,10 @@ impl Lowering<'_> {
 
     /// Check functions and update operations of each field.
     fn plan_fields(&mut self, table: &mut Table, items: &mut Scope) {
-        let keys = table.key_field_indexes();
+        // Key fields never change; nor do fields of an entity's index templates, whose stored
+        // attribute an update of one field would leave stale (`replace` rewrites both).
+        let mut keys = table.key_field_indexes();
+        keys.extend(table.composites().iter().flat_map(|c| c.parts()));
         let mut setters = Scope::with_fixed(format!("the update builder `{}`", table.names.update), UPDATE_METHODS);
         // Key attributes that are fields never change, so conditions do not test them; parts
         // of a composite are stored as fields of their own too, and may be tested.

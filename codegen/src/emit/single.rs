@@ -1,0 +1,265 @@
+//! The module of a table with several entities (`pub mod shop { .. }`): the physical table's
+//! `TABLE` spec, the enum of every entity (`ShopItem`, what scans and change streams decode
+//! into), one enum per collection, and the repository of whole-table reads. Each entity has
+//! a module of its own, printed by [`super::table`].
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::key::key_param;
+use super::{doc, ident, rt, runtime_import};
+use crate::ir::{IndexKind, Model, SingleTable, Table};
+
+/// `pub mod shop { .. }`.
+pub(crate) fn single_table_module(model: &Model, single: &SingleTable) -> TokenStream {
+    let rt = rt();
+    let module = ident(&single.module);
+    let entities: Vec<&Table> = single.entities.iter().map(|i| &model.tables[*i]).collect();
+    let Some(first) = entities.first() else {
+        return TokenStream::new();
+    };
+    let table_name = &single.table_name;
+    let module_doc = doc(Some(&format!(
+        "The `{table_name}` table, which holds the entities {}.",
+        entities
+            .iter()
+            .map(|e| format!("[`{0}`](super::{1}::{0})", e.names.item, e.names.module))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )));
+    let runtime_import = runtime_import();
+    let spec = table_spec(single);
+    let all: Vec<usize> = (0..entities.len()).collect();
+    let item_doc = format!(
+        "An item of the `{table_name}` table, as its discriminator `{}` names it: what a scan of the\nwhole table and its change stream decode into.",
+        single.discriminator
+    );
+    let item_enum = entity_enum(single, &entities, &single.item, &item_doc, &all);
+    let collections = single.collections.iter().map(|c| {
+        let doc = c.doc.clone().unwrap_or_else(|| {
+            format!(
+                "An item of collection `{}`: one of {}.",
+                c.name,
+                c.members
+                    .iter()
+                    .map(|m| format!("`{}`", entities[*m].names.item))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+        entity_enum(single, &entities, &c.name, &doc, &c.members)
+    });
+    let change = ident(&single.change);
+    let item = ident(&single.item);
+    let change_doc = format!(
+        " A change of the `{table_name}` table from its stream: `Insert(new)`, `Modify {{ old, new }}` or\n `Remove(old)`, each a [`{0}`] whose variant the discriminator picks. Decode with\n `{1}::from_lambda_record` (feature `lambda-events` of `ddbgen-runtime`) or\n `from_stream_record` (feature `streams`).",
+        single.item, single.change
+    );
+    let repository = repository(single, &entities, first);
+    quote! {
+        #module_doc
+        pub mod #module {
+            #runtime_import
+            #spec
+            #item_enum
+            #(#collections)*
+
+            #[doc = #change_doc]
+            pub type #change = #rt::Change<#item>;
+
+            #repository
+        }
+    }
+}
+
+/// The physical table's spec: generic string keys, indexes of whole items.
+fn table_spec(single: &SingleTable) -> TokenStream {
+    let rt = rt();
+    let key = |name: &str| quote!(#rt::KeyAttribute { name: #name, attribute_type: #rt::AttributeType::S });
+    let table_name = &single.table_name;
+    let hash = key(&single.hash_key);
+    let range = match &single.range_key {
+        Some(r) => {
+            let r = key(r);
+            quote!(Some(#r))
+        }
+        None => quote!(None),
+    };
+    let indexes = single.indexes.iter().map(|index| {
+        let name = &index.name;
+        let global = index.kind == IndexKind::Global;
+        let hash = key(&index.hash_key);
+        let range = match &index.range_key {
+            Some(r) => {
+                let r = key(r);
+                quote!(Some(#r))
+            }
+            None => quote!(None),
+        };
+        quote!(#rt::IndexSpec { name: #name, global: #global, hash_key: #hash, range_key: #range, projection: #rt::Projection::All })
+    });
+    let ttl = match &single.ttl {
+        Some(t) => quote!(Some(#t)),
+        None => quote!(None),
+    };
+    let doc = format!(" Keys and indexes of the `{table_name}` table, as the schema declares them.");
+    quote! {
+        #[doc = #doc]
+        pub const TABLE: #rt::TableSpec = #rt::TableSpec {
+            table_name: #table_name,
+            hash_key: #hash,
+            range_key: #range,
+            indexes: &[#(#indexes),*],
+            ttl_attribute: #ttl,
+        };
+    }
+}
+
+/// An enum with one variant per member entity, decoded by the discriminator: it accepts the
+/// members' items only (reads skip the others), and an item that names no entity of the
+/// table is an error naming the attribute.
+fn entity_enum(single: &SingleTable, entities: &[&Table], name: &str, doc_text: &str, members: &[usize]) -> TokenStream {
+    let rt = rt();
+    let name = ident(name);
+    let attribute = &single.discriminator;
+    let doc = doc(Some(doc_text));
+    let members: Vec<&Table> = members.iter().map(|m| entities[*m]).collect();
+    let variants = members.iter().map(|e| {
+        let (variant, module, item) = (ident(&e.names.item), ident(&e.names.module), ident(&e.names.item));
+        let doc = format!(" A [`{0}`](super::{1}::{0}).", e.names.item, e.names.module);
+        quote! {
+            #[doc = #doc]
+            #variant(super::#module::#item)
+        }
+    });
+    let values: Vec<&str> = members
+        .iter()
+        .filter_map(|e| e.entity.as_ref().map(|x| x.value.as_str()))
+        .collect();
+    let arms = members.iter().filter_map(|e| {
+        let value = &e.entity.as_ref()?.value;
+        let (variant, module, item) = (ident(&e.names.item), ident(&e.names.module), ident(&e.names.item));
+        Some(quote!(Some(#value) => <super::#module::#item as #rt::FromItem>::from_item(map).map(Self::#variant),))
+    });
+    let accepts = quote!(#(Some(#values))|*);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants,)*
+        }
+
+        impl #rt::FromItem for #name {
+            fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
+                match #rt::entity_of(&map, #attribute) {
+                    #(#arms)*
+                    _ => Err(#rt::unknown_entity(&map, TABLE.table_name, #attribute, &[#(#values),*])),
+                }
+            }
+
+            fn accepts(map: &#rt::AttributeMap) -> bool {
+                matches!(#rt::entity_of(map, #attribute), #accepts)
+            }
+        }
+    }
+}
+
+/// `ShopRepository`: reads across entities (collections, scan) and table creation.
+fn repository(single: &SingleTable, entities: &[&Table], first: &Table) -> TokenStream {
+    let rt = rt();
+    let repo = ident(&single.repository);
+    let item = ident(&single.item);
+    let table_name = &single.table_name;
+    let (first_module, first_item) = (ident(&first.names.module), ident(&first.names.item));
+    let collections = single.collections.iter().map(|c| {
+        let keyed = entities[c.members[0]];
+        let key_type = ident(&keyed.names.key);
+        let keyed_module = ident(&keyed.names.module);
+        let (encoder, attribute) = (ident(&c.hash.encoder), &c.hash.attribute);
+        let parts: Vec<&crate::ir::Field> = c.hash.parts().into_iter().map(|i| &keyed.fields[i]).collect();
+        let params = parts.iter().map(|f| {
+            let (name, ty) = (ident(&f.ident), key_param(f));
+            quote!(#name: #ty)
+        });
+        let args = parts.iter().map(|f| ident(&f.ident));
+        let method = ident(&c.method);
+        let ty = ident(&c.name);
+        let index = match &c.index {
+            Some(index) => quote!(Some(#index)),
+            None => quote!(None),
+        };
+        let text = format!(
+            "{}Every item of collection [`{}`] in the partition whose `{attribute}` is `{}`, in sort-key order:\nlazily paginated, items of other entities skipped.",
+            c.doc.as_deref().map(|d| format!("{}\n\n", d.trim())).unwrap_or_default(),
+            c.name,
+            c.hash.template(&keyed.fields)
+        );
+        let doc = doc(Some(&text));
+        quote! {
+            #doc
+            pub fn #method(&self, #(#params),*) -> #rt::Query<#ty> {
+                let condition = #rt::KeyCondition::hash(
+                    #attribute,
+                    #rt::AttributeValue::S(super::#keyed_module::#key_type::#encoder(#(#args),*)),
+                );
+                self.table.query_as(#index, condition)
+            }
+        }
+    });
+    let repo_doc = format!(
+        " Reads across the entities of the `{table_name}` table (collections, scan) and its\n creation. Each entity has its own repository for writes and typed queries."
+    );
+    quote! {
+        #[doc = #repo_doc]
+        #[derive(Debug, Clone)]
+        pub struct #repo {
+            table: #rt::Table<super::#first_module::#first_item>,
+        }
+
+        impl #repo {
+            /// A repository for the table, with the system clock.
+            pub fn new(client: #rt::Client) -> Self {
+                Self { table: #rt::Table::new(client) }
+            }
+
+            /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
+            pub fn with_table_prefix(self, prefix: &str) -> Self {
+                Self { table: self.table.with_table_prefix(prefix) }
+            }
+
+            /// Uses another table name altogether.
+            pub fn with_table_name(self, name: impl Into<String>) -> Self {
+                Self { table: self.table.with_table_name(name) }
+            }
+
+            /// Signs and checks cursors with `key` (share it between the instances that hand
+            /// out and take back the same cursors).
+            pub fn with_cursor_key(self, key: #rt::CursorKey) -> Self {
+                Self { table: self.table.with_cursor_key(key) }
+            }
+
+            /// The underlying runtime table.
+            pub fn table(&self) -> &#rt::Table<super::#first_module::#first_item> {
+                &self.table
+            }
+
+            /// Every item of the table, each decoded as its entity, lazily paginated.
+            pub fn scan(&self) -> #rt::Scan<#item> {
+                self.table.scan_as()
+            }
+
+            /// Creates the table from the schema (keys, indexes, on-demand billing) and waits
+            /// until it is active.
+            pub async fn create_table(&self) -> Result<(), #rt::Error> {
+                self.table.create_table().await
+            }
+
+            /// Deletes the table and waits until it is gone.
+            pub async fn delete_table(&self) -> Result<(), #rt::Error> {
+                self.table.delete_table().await
+            }
+
+            #(#collections)*
+        }
+    }
+}

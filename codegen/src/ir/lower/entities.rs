@@ -1,0 +1,620 @@
+//! Single-table design: a table that declares `entities:`. Each entity is lowered into an IR
+//! [`Table`] of its own (fields, audit, version, repository), whose key attributes are
+//! composites built from its `keys:` templates; the table itself becomes a [`SingleTable`].
+//!
+//! Checked here, before anything runs: every placeholder is a field of its entity and a valid
+//! key part; every entity fills every key attribute of the table, and both keys of each index
+//! it is in; the discriminator is no field's attribute; no two entities can produce the same
+//! primary key (proved segment by segment from the constants, see [`may_collide`]); and the
+//! entities of a collection share their partition's template.
+
+use heck::ToUpperCamelCase;
+
+use super::{Lowering, RESERVED_TYPE_NAMES, check_dynamo_name, is_upper_camel};
+use crate::diagnostic::did_you_mean;
+use crate::ir::names::{escape, snake};
+use crate::ir::{
+    Collection, CompositeKey, EntityOf, Field, FieldType, GenericIndex, Index, IndexKind, IntType, KeyAttr,
+    ProjectionKind, Scalar, Segment, SingleTable, Table, TableNames,
+};
+use crate::schema::YamlPath;
+use crate::schema::model::{EntityDef, RangeKeyDef, TableDef};
+
+/// The separator of key templates.
+pub(crate) const TEMPLATE_SEPARATOR: &str = "#";
+
+impl Lowering<'_> {
+    /// Lowers a table with `entities:`: its entities into `tables`, and the table itself.
+    pub(super) fn single_table(&mut self, name: &str, def: &TableDef, path: &YamlPath, tables: &mut Vec<Table>) -> Option<SingleTable> {
+        if !is_upper_camel(name) {
+            self.error_key(
+                path,
+                format!("table type name `{name}` is not UpperCamelCase"),
+                format!("write `{}`", name.to_upper_camel_case()),
+            );
+            return None;
+        }
+        let table_name = def.table_name.clone().unwrap_or_else(|| snake(name));
+        if let Err(why) = check_dynamo_name(&table_name) {
+            self.error(
+                &path.child("table_name"),
+                format!("table name `{table_name}` {why}"),
+                "DynamoDB table names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`",
+            );
+        }
+        self.per_entity_keys(def, path);
+        let Some(hash_key) = def.hash_key.clone() else {
+            self.error_key(
+                path,
+                format!("table `{name}` has entities but no `hash_key`"),
+                "name the generic hash key attribute that entities fill: `hash_key: pk`",
+            );
+            return None;
+        };
+        let range_key = match &def.range_key {
+            None => None,
+            Some(RangeKeyDef::Field(key)) => Some(key.clone()),
+            Some(RangeKeyDef::Composite(_)) => {
+                self.error(
+                    &path.child("range_key"),
+                    "with entities, the range key is a generic attribute, not a composite",
+                    "write `range_key: sk`, and build it per entity under `keys:` (`sk: \"ORDER#{order_id}\"`)",
+                );
+                return None;
+            }
+        };
+        let discriminator = def.discriminator.clone().unwrap_or_else(|| "entity".to_owned());
+        let indexes = self.generic_indexes(def, &hash_key, path);
+        let mut key_attributes = vec![hash_key.clone()];
+        key_attributes.extend(range_key.clone());
+        for index in &indexes {
+            for attribute in std::iter::once(&index.hash_key).chain(&index.range_key) {
+                if !key_attributes.contains(attribute) {
+                    key_attributes.push(attribute.clone());
+                }
+            }
+        }
+        if key_attributes.contains(&discriminator) {
+            self.error(
+                &path.child("discriminator"),
+                format!("the discriminator `{discriminator}` is also a key attribute"),
+                "name the discriminator `entity`, or another attribute no key uses",
+            );
+        }
+        let shape = Shape {
+            table_name: &table_name,
+            hash_key: &hash_key,
+            range_key: range_key.as_deref(),
+            indexes: &indexes,
+            key_attributes: &key_attributes,
+            discriminator: &discriminator,
+        };
+        let mut entities: Vec<Table> = Vec::new();
+        let mut entity_names = Vec::new();
+        for (entity, edef) in &def.entities {
+            let epath = path.child("entities").child(entity);
+            if let Some(table) = self.entity(entity, edef, &shape, &epath) {
+                self.check_distinct(&entities, &table, path);
+                entity_names.push(entity.clone());
+                entities.push(table);
+            }
+        }
+        let collections = self.collections(def, &entities, path);
+        tables.extend(entities);
+        Some(SingleTable {
+            name: name.to_owned(),
+            module: String::new(),
+            repository: String::new(),
+            item: String::new(),
+            change: String::new(),
+            table_name,
+            doc: def.doc.clone(),
+            hash_key,
+            range_key,
+            indexes,
+            discriminator,
+            entities: Vec::new(),
+            entity_names,
+            collections,
+            ttl: None,
+            span: self.span(path),
+        })
+    }
+
+    /// Table keys that belong to each entity instead.
+    fn per_entity_keys(&mut self, def: &TableDef, path: &YamlPath) {
+        let misplaced = [
+            ("fields", !def.fields.is_empty()),
+            ("audit", def.audit.is_some()),
+            ("version", def.version.is_some()),
+        ];
+        for (key, present) in misplaced {
+            if present {
+                self.error_key(
+                    &path.child(key),
+                    format!("a table with entities declares `{key}` per entity"),
+                    format!("move `{key}:` under each entity of `entities:`"),
+                );
+            }
+        }
+        let unsupported = [
+            ("ttl", def.ttl.is_some()),
+            ("access_patterns", !def.access_patterns.is_empty()),
+            ("projections", !def.projections.is_empty()),
+        ];
+        for (key, present) in unsupported {
+            if present {
+                self.error_key(
+                    &path.child(key),
+                    format!("`{key}` is not available on a table with entities"),
+                    "entities read by their key templates, their indexes and collections; see docs/single-table.md",
+                );
+            }
+        }
+    }
+
+    /// The indexes of a single table: generic attributes, whole items.
+    fn generic_indexes(&mut self, def: &TableDef, hash_key: &str, path: &YamlPath) -> Vec<GenericIndex> {
+        let mut out = Vec::new();
+        for (name, index) in &def.indexes {
+            let ipath = path.child("indexes").child(name);
+            if let Err(why) = check_dynamo_name(name) {
+                self.error_key(
+                    &ipath,
+                    format!("index name `{name}` {why}"),
+                    "DynamoDB index names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`",
+                );
+            }
+            if index.projection.is_some_and(|p| p != ProjectionKind::All) || !index.include.is_empty() {
+                self.error(
+                    &ipath.child("projection"),
+                    "an index of a table with entities holds whole items",
+                    "remove `projection:` and `include:`: every entity reads its whole items from the index",
+                );
+            }
+            let hash = match (index.kind, &index.hash_key) {
+                (IndexKind::Global, Some(key)) => key.clone(),
+                (IndexKind::Global, None) => {
+                    self.error(
+                        &ipath.child("kind"),
+                        format!("global index `{name}` has no `hash_key`"),
+                        "name the generic attribute the index is partitioned by: `hash_key: gsi1pk`",
+                    );
+                    continue;
+                }
+                (IndexKind::Local, key) => {
+                    if key.as_deref().is_some_and(|k| k != hash_key) {
+                        self.error(
+                            &ipath.child("hash_key"),
+                            "a local index shares the table's hash key",
+                            "remove `hash_key`, or make the index `kind: global`",
+                        );
+                    }
+                    if index.range_key.is_none() {
+                        self.error(
+                            &ipath.child("kind"),
+                            format!("local index `{name}` has no `range_key`"),
+                            "name the generic attribute it sorts by: `range_key: lsi1sk`",
+                        );
+                        continue;
+                    }
+                    hash_key.to_owned()
+                }
+            };
+            out.push(GenericIndex {
+                name: name.clone(),
+                kind: index.kind,
+                hash_key: hash,
+                range_key: index.range_key.clone(),
+            });
+        }
+        out
+    }
+
+    fn entity(&mut self, name: &str, def: &EntityDef, shape: &Shape<'_>, path: &YamlPath) -> Option<Table> {
+        if !is_upper_camel(name) {
+            self.error_key(
+                path,
+                format!("entity name `{name}` is not UpperCamelCase"),
+                format!("write `{}`", name.to_upper_camel_case()),
+            );
+            return None;
+        }
+        if RESERVED_TYPE_NAMES.contains(&name) {
+            self.error_key(
+                path,
+                format!("entity name `{name}` would clash with a name in generated code"),
+                format!("choose another name, such as `{name}Item`"),
+            );
+            return None;
+        }
+        let mut fields = self.field_list(&def.fields, &path.child("fields"), &format!("entity `{name}`"));
+        let names: Vec<String> = def.fields.keys().cloned().collect();
+        self.managed_columns(def.audit.as_ref(), def.version.as_ref(), &mut fields, path);
+        for field in &fields {
+            let fpath = path.child("fields").child(&field.name);
+            if field.attribute == shape.discriminator {
+                self.error_key(
+                    &fpath,
+                    format!("attribute `{}` is the table's discriminator", field.attribute),
+                    "give the field another `attribute:`, or set `discriminator:` on the table",
+                );
+            } else if shape.key_attributes.contains(&field.attribute) {
+                self.error_key(
+                    &fpath,
+                    format!("attribute `{}` is a key attribute of the table", field.attribute),
+                    "key attributes are built from `keys:` templates: give the field another `attribute:`",
+                );
+            }
+        }
+        let kpath = path.child("keys");
+        for (attribute, _) in &def.keys {
+            if !shape.key_attributes.contains(attribute) {
+                let help = match did_you_mean(attribute, shape.key_attributes.iter().map(String::as_str)) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("the table's key attributes are {}", list(shape.key_attributes)),
+                };
+                self.error_key(
+                    &kpath.child(attribute),
+                    format!("`{attribute}` is not a key attribute of table `{}`", shape.table_name),
+                    help,
+                );
+            }
+        }
+        let template = |cx: &mut Self, fields: &mut [Field], attribute: &str, required: bool| -> Option<KeyAttr> {
+            match def.keys.get(attribute) {
+                Some(text) => cx.template(attribute, text, fields, &names, &kpath.child(attribute)),
+                None => {
+                    if required {
+                        cx.error_key(
+                            &kpath,
+                            format!("entity `{name}` has no template for key attribute `{attribute}`"),
+                            format!(
+                                "add `{attribute}: \"{}#{{...}}\"` under `keys:`",
+                                name.to_uppercase()
+                            ),
+                        );
+                    }
+                    None
+                }
+            }
+        };
+        let hash_key = template(self, &mut fields, shape.hash_key, true);
+        let range_key = shape
+            .range_key
+            .and_then(|range| template(self, &mut fields, range, true));
+        let (hash_key, range_key) = match (hash_key, shape.range_key, range_key) {
+            (Some(hash), Some(_), Some(range)) => (hash, Some(range)),
+            (Some(hash), None, _) => (hash, None),
+            _ => return None,
+        };
+        let mut indexes = Vec::new();
+        for index in shape.indexes {
+            let has_hash = index.kind == IndexKind::Global && def.keys.contains_key(&index.hash_key);
+            let has_range = index.range_key.as_ref().is_some_and(|r| def.keys.contains_key(r));
+            let wanted = match index.kind {
+                IndexKind::Global => has_hash || has_range,
+                IndexKind::Local => has_range,
+            };
+            if !wanted {
+                continue; // not in this index: a sparse index
+            }
+            let hash = match index.kind {
+                IndexKind::Global => template(self, &mut fields, &index.hash_key, true),
+                IndexKind::Local => Some(hash_key.clone()),
+            };
+            let range = match &index.range_key {
+                Some(range) => match template(self, &mut fields, range, true) {
+                    Some(key) => Some(key),
+                    None => continue,
+                },
+                None => None,
+            };
+            let Some(hash) = hash else { continue };
+            indexes.push(Index {
+                name: index.name.clone(),
+                kind: index.kind,
+                hash_key: hash,
+                range_key: range,
+                projection: ProjectionKind::All,
+                include: Vec::new(),
+                projection_type: None,
+                span: self.span(&kpath),
+            });
+        }
+        Some(Table {
+            names: TableNames {
+                module: String::new(),
+                item: name.to_owned(),
+                new_item: String::new(),
+                key: String::new(),
+                repository: String::new(),
+                update: String::new(),
+                fields: String::new(),
+                change: String::new(),
+            },
+            table_name: shape.table_name.to_owned(),
+            doc: def.doc.clone(),
+            fields,
+            hash_key,
+            range_key,
+            indexes,
+            ttl: None,
+            queries: Vec::new(),
+            projections: Vec::new(),
+            access_patterns: Vec::new(),
+            condition_fields: Vec::new(),
+            entity: Some(EntityOf {
+                table_module: String::new(),
+                discriminator: shape.discriminator.to_owned(),
+                value: name.to_owned(),
+            }),
+            span: self.span(path),
+        })
+    }
+
+    /// Parses one key template into a composite whose fields are checked key parts.
+    fn template(
+        &mut self,
+        attribute: &str,
+        text: &str,
+        fields: &mut [Field],
+        names: &[String],
+        path: &YamlPath,
+    ) -> Option<KeyAttr> {
+        let mut segments = Vec::new();
+        let mut ok = true;
+        for segment in text.split(TEMPLATE_SEPARATOR) {
+            if let Some(inner) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                let Some(i) = self.find_field(inner, fields, names, path) else {
+                    ok = false;
+                    continue;
+                };
+                self.check_part(&fields[i], TEMPLATE_SEPARATOR, path);
+                super::keys::mark_part(&mut fields[i], TEMPLATE_SEPARATOR);
+                segments.push(Segment::Field(i));
+            } else if segment.contains(['{', '}']) {
+                self.error(
+                    path,
+                    format!("segment `{segment}` of template `{text}` mixes a placeholder with text"),
+                    format!(
+                        "a placeholder fills a whole segment between `{TEMPLATE_SEPARATOR}`s: write `{}`",
+                        segment.replace('{', "#{").trim_start_matches('#')
+                    ),
+                );
+                ok = false;
+            } else if segment.is_empty() {
+                self.error(
+                    path,
+                    format!("template `{text}` has an empty segment"),
+                    format!("separate constants and `{{field}}` placeholders by one `{TEMPLATE_SEPARATOR}`"),
+                );
+                ok = false;
+            } else {
+                segments.push(Segment::Const(segment.to_owned()));
+            }
+        }
+        ok.then(|| {
+            KeyAttr::Composite(CompositeKey {
+                attribute: attribute.to_owned(),
+                segments,
+                separator: TEMPLATE_SEPARATOR.to_owned(),
+                encoder: format!("encode_{}", snake(attribute)),
+                span: self.span(path),
+            })
+        })
+    }
+
+    /// Refuses an entity that could produce the primary key of one declared before it.
+    fn check_distinct(
+        &mut self,
+        before: &[Table],
+        entity: &Table,
+        path: &YamlPath,
+    ) {
+        for other in before {
+            let hash = may_collide(other, &other.hash_key, entity, &entity.hash_key);
+            let range = match (&other.range_key, &entity.range_key) {
+                (Some(a), Some(b)) => may_collide(other, a, entity, b),
+                _ => true,
+            };
+            if !(hash && range) {
+                continue;
+            }
+            let describe = |t: &Table| {
+                let mut keys = vec![t.hash_key.describe(&t.fields)];
+                keys.extend(t.range_key.as_ref().map(|r| r.describe(&t.fields)));
+                keys.join(", ")
+            };
+            let (a, b) = (&other.names.item, &entity.names.item);
+            let kpath = |n: &str| path.child("entities").child(n).child("keys");
+            let mut diagnostic = self
+                .file
+                .error_at_key(
+                    &kpath(b),
+                    format!(
+                        "entities `{a}` and `{b}` can produce the same primary key: {} and {}",
+                        describe(other),
+                        describe(entity)
+                    ),
+                )
+                .with_help(format!(
+                    "start one of the templates with a constant the other cannot produce, such as `{}#…`",
+                    b.to_uppercase()
+                ));
+            let span = self.span(&kpath(a));
+            diagnostic = diagnostic.with_related(&self.file.name, span, "the other entity's keys");
+            self.errors.push(diagnostic);
+        }
+    }
+
+    /// The collections: member entities that share the partition they are read by.
+    fn collections(&mut self, def: &TableDef, entities: &[Table], path: &YamlPath) -> Vec<Collection> {
+        let mut out = Vec::new();
+        for (name, cdef) in &def.collections {
+            let cpath = path.child("collections").child(name);
+            if !is_upper_camel(name) {
+                self.error_key(
+                    &cpath,
+                    format!("collection name `{name}` is not UpperCamelCase"),
+                    format!("write `{}`", name.to_upper_camel_case()),
+                );
+                continue;
+            }
+            if cdef.entities.is_empty() {
+                self.error(
+                    &cpath.child("entities"),
+                    "a collection lists at least one entity",
+                    "list the entities it returns: `entities: [Customer, Order]`",
+                );
+                continue;
+            }
+            let mut members: Vec<usize> = Vec::new();
+            let mut keys: Vec<(usize, CompositeKey)> = Vec::new();
+            for (n, member) in cdef.entities.iter().enumerate() {
+                let mpath = cpath.child("entities").child(n);
+                let Some(position) = entities.iter().position(|e| e.names.item == *member) else {
+                    if def.entities.contains_key(member) {
+                        continue; // invalid entity: already reported
+                    }
+                    let help = match did_you_mean(member, def.entities.keys().map(String::as_str)) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("the entities are {}", list(&def.entities.keys().cloned().collect::<Vec<_>>())),
+                    };
+                    self.error(&mpath, format!("no entity named `{member}`"), help);
+                    continue;
+                };
+                if members.contains(&position) {
+                    self.error(&mpath, format!("`{member}` is listed twice"), "list each entity once");
+                    continue;
+                }
+                let entity = &entities[position];
+                let hash = match &cdef.index {
+                    None => Some(&entity.hash_key),
+                    Some(index) => entity.indexes.iter().find(|i| i.name == *index).map(|i| &i.hash_key),
+                };
+                let Some(KeyAttr::Composite(hash)) = hash else {
+                    let index = cdef.index.as_deref().unwrap_or_default();
+                    if def.indexes.contains_key(index) {
+                        self.error(
+                            &mpath,
+                            format!("entity `{member}` is not in index `{index}`"),
+                            format!("give `{member}` templates for the keys of `{index}`, or leave it out of the collection"),
+                        );
+                    } else {
+                        let help = match did_you_mean(index, def.indexes.keys().map(String::as_str)) {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None => "name an index of the table, or omit `index:` to read the table".to_owned(),
+                        };
+                        self.error(&cpath.child("index"), format!("no index named `{index}`"), help);
+                        return out;
+                    }
+                    continue;
+                };
+                if let Some((first, key)) = keys.first() {
+                    let same = same_template(&entities[*first], key, entity, hash);
+                    if !same {
+                        let (a, b) = (&entities[*first], entity);
+                        self.error(
+                            &mpath,
+                            format!(
+                                "`{}` and `{}` do not share a partition: `{}` is `{}` for one and `{}` for the other",
+                                a.names.item,
+                                b.names.item,
+                                key.attribute,
+                                key.template(&a.fields),
+                                hash.template(&b.fields)
+                            ),
+                            "members of a collection have the same hash-key template (same constants, fields of the same name and type)",
+                        );
+                        continue;
+                    }
+                }
+                keys.push((position, hash.clone()));
+                members.push(position);
+            }
+            let Some(method) = escape(&snake(name)) else { continue };
+            if let Some((_, hash)) = keys.into_iter().next() {
+                out.push(Collection {
+                    name: name.clone(),
+                    method,
+                    doc: cdef.doc.clone(),
+                    index: cdef.index.clone(),
+                    members,
+                    hash,
+                    span: self.span(&cpath),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// What every entity of a single table is checked against.
+struct Shape<'a> {
+    table_name: &'a str,
+    hash_key: &'a str,
+    range_key: Option<&'a str>,
+    indexes: &'a [GenericIndex],
+    key_attributes: &'a [String],
+    discriminator: &'a str,
+}
+
+fn list(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Two hash-key templates of a collection's members are the same: the same constants, and
+/// fields of the same name and type at the same places.
+fn same_template(a: &Table, ka: &CompositeKey, b: &Table, kb: &CompositeKey) -> bool {
+    ka.segments.len() == kb.segments.len()
+        && ka.segments.iter().zip(&kb.segments).all(|pair| match pair {
+            (Segment::Const(x), Segment::Const(y)) => x == y,
+            (Segment::Field(i), Segment::Field(j)) => {
+                let (fa, fb) = (&a.fields[*i], &b.fields[*j]);
+                fa.name == fb.name && fa.ty == fb.ty && fa.codec == fb.codec
+            }
+            _ => false,
+        })
+}
+
+/// Whether key `ka` of entity `a` and key `kb` of entity `b` can hold the same stored value.
+///
+/// No encoded part contains the separator (string parts are refused it by a validation rule,
+/// enum values by lowering, and numbers, dates, UUIDs and booleans never do), so a stored
+/// value has exactly as many segments as its template. Two templates with different segment
+/// counts therefore never meet; with the same count, they meet only if every position can:
+/// two constants when equal, a constant and a field when the field's encoding can spell the
+/// constant, two fields always (conservatively).
+fn may_collide(a: &Table, ka: &KeyAttr, b: &Table, kb: &KeyAttr) -> bool {
+    let (KeyAttr::Composite(ka), KeyAttr::Composite(kb)) = (ka, kb) else {
+        return true;
+    };
+    ka.segments.len() == kb.segments.len()
+        && ka.segments.iter().zip(&kb.segments).all(|pair| match pair {
+            (Segment::Const(x), Segment::Const(y)) => x == y,
+            (Segment::Const(c), Segment::Field(i)) => can_spell(&b.fields[*i], c),
+            (Segment::Field(i), Segment::Const(c)) => can_spell(&a.fields[*i], c),
+            (Segment::Field(_), Segment::Field(_)) => true,
+        })
+}
+
+/// Whether some value of `field` encodes to exactly `text`, as a key part.
+fn can_spell(field: &Field, text: &str) -> bool {
+    let digits = |width: usize| text.len() == width && text.bytes().all(|b| b.is_ascii_digit());
+    match &field.ty {
+        FieldType::Scalar(Scalar::Int(int)) => digits(match int {
+            IntType::I8 | IntType::U8 => 3,
+            IntType::I16 | IntType::U16 => 5,
+            IntType::I32 | IntType::U32 => 10,
+            IntType::I64 | IntType::U64 => 20,
+        }),
+        FieldType::Scalar(Scalar::Bool) => text == "0" || text == "1",
+        FieldType::Scalar(Scalar::Uuid) => {
+            text.len() == 36 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b) || b == b'-')
+        }
+        FieldType::Scalar(Scalar::Date | Scalar::DateTime) => text.starts_with(|c: char| c.is_ascii_digit()),
+        // Enum parts are checked by name in lowering; a string can spell anything.
+        _ => true,
+    }
+}
