@@ -77,7 +77,11 @@ pub fn check_entity(item: &AttributeMap, attribute: &str, entity: &str) -> Resul
 pub fn unknown_entity(item: &AttributeMap, table: &str, attribute: &str, entities: &[&str]) -> Error {
     let expected = format!(
         "S, one of {} (the discriminator)",
-        entities.iter().map(|e| format!("\"{e}\"")).collect::<Vec<_>>().join(", ")
+        entities
+            .iter()
+            .map(|e| format!("\"{e}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let found = item.get(attribute).cloned().unwrap_or(AttributeValue::Null(true));
     DecodeError::new(expected, &found).at_field(attribute).in_table(table)

@@ -118,7 +118,13 @@ fn table_spec(single: &SingleTable) -> TokenStream {
 /// An enum with one variant per member entity, decoded by the discriminator: it accepts the
 /// members' items only (reads skip the others), and an item that names no entity of the
 /// table is an error naming the attribute.
-fn entity_enum(single: &SingleTable, entities: &[&Table], name: &str, doc_text: &str, members: &[usize]) -> TokenStream {
+fn entity_enum(
+    single: &SingleTable,
+    entities: &[&Table],
+    name: &str,
+    doc_text: &str,
+    members: &[usize],
+) -> TokenStream {
     let rt = rt();
     let name = ident(name);
     let attribute = &single.discriminator;

@@ -25,7 +25,13 @@ pub(crate) const TEMPLATE_SEPARATOR: &str = "#";
 
 impl Lowering<'_> {
     /// Lowers a table with `entities:`: its entities into `tables`, and the table itself.
-    pub(super) fn single_table(&mut self, name: &str, def: &TableDef, path: &YamlPath, tables: &mut Vec<Table>) -> Option<SingleTable> {
+    pub(super) fn single_table(
+        &mut self,
+        name: &str,
+        def: &TableDef,
+        path: &YamlPath,
+        tables: &mut Vec<Table>,
+    ) -> Option<SingleTable> {
         if !is_upper_camel(name) {
             self.error_key(
                 path,
@@ -269,10 +275,7 @@ impl Lowering<'_> {
                         cx.error_key(
                             &kpath,
                             format!("entity `{name}` has no template for key attribute `{attribute}`"),
-                            format!(
-                                "add `{attribute}: \"{}#{{...}}\"` under `keys:`",
-                                name.to_uppercase()
-                            ),
+                            format!("add `{attribute}: \"{}#{{...}}\"` under `keys:`", name.to_uppercase()),
                         );
                     }
                     None
@@ -406,12 +409,7 @@ impl Lowering<'_> {
     }
 
     /// Refuses an entity that could produce the primary key of one declared before it.
-    fn check_distinct(
-        &mut self,
-        before: &[Table],
-        entity: &Table,
-        path: &YamlPath,
-    ) {
+    fn check_distinct(&mut self, before: &[Table], entity: &Table, path: &YamlPath) {
         for other in before {
             let hash = may_collide(other, &other.hash_key, entity, &entity.hash_key);
             let range = match (&other.range_key, &entity.range_key) {
@@ -479,7 +477,10 @@ impl Lowering<'_> {
                     }
                     let help = match did_you_mean(member, def.entities.keys().map(String::as_str)) {
                         Some(close) => format!("did you mean `{close}`?"),
-                        None => format!("the entities are {}", list(&def.entities.keys().cloned().collect::<Vec<_>>())),
+                        None => format!(
+                            "the entities are {}",
+                            list(&def.entities.keys().cloned().collect::<Vec<_>>())
+                        ),
                     };
                     self.error(&mpath, format!("no entity named `{member}`"), help);
                     continue;
@@ -499,7 +500,9 @@ impl Lowering<'_> {
                         self.error(
                             &mpath,
                             format!("entity `{member}` is not in index `{index}`"),
-                            format!("give `{member}` templates for the keys of `{index}`, or leave it out of the collection"),
+                            format!(
+                                "give `{member}` templates for the keys of `{index}`, or leave it out of the collection"
+                            ),
                         );
                     } else {
                         let help = match did_you_mean(index, def.indexes.keys().map(String::as_str)) {
@@ -611,7 +614,10 @@ fn can_spell(field: &Field, text: &str) -> bool {
         }),
         FieldType::Scalar(Scalar::Bool) => text == "0" || text == "1",
         FieldType::Scalar(Scalar::Uuid) => {
-            text.len() == 36 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b) || b == b'-')
+            text.len() == 36
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b) || b == b'-')
         }
         FieldType::Scalar(Scalar::Date | Scalar::DateTime) => text.starts_with(|c: char| c.is_ascii_digit()),
         // Enum parts are checked by name in lowering; a string can spell anything.

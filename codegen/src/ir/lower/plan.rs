@@ -128,7 +128,10 @@ impl Lowering<'_> {
         let Some(module) = escape(&snake(&name)) else {
             self.error_span(
                 single.span,
-                format!("table `{name}` would generate module `{}`, which Rust does not allow", snake(&name)),
+                format!(
+                    "table `{name}` would generate module `{}`, which Rust does not allow",
+                    snake(&name)
+                ),
                 format!("rename the table, such as `{name}Table`, and keep the DynamoDB name with `table_name:`"),
             );
             return false;
@@ -156,10 +159,18 @@ impl Lowering<'_> {
         }
         let mut methods = Scope::with_fixed(format!("the repository `{}`", single.repository), SINGLE_TABLE_METHODS);
         for collection in &single.collections {
-            if let Err(clash) = items.claim(&collection.name, format!("collection `{}`", collection.name), Some(collection.span)) {
+            if let Err(clash) = items.claim(
+                &collection.name,
+                format!("collection `{}`", collection.name),
+                Some(collection.span),
+            ) {
                 self.clash(collection.span, &clash, "rename the collection");
             }
-            if let Err(clash) = methods.claim(&collection.method, format!("collection `{}`", collection.name), Some(collection.span)) {
+            if let Err(clash) = methods.claim(
+                &collection.method,
+                format!("collection `{}`", collection.name),
+                Some(collection.span),
+            ) {
                 self.clash(collection.span, &clash, "rename the collection");
             }
         }
