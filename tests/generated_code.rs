@@ -122,12 +122,14 @@ fn corrupt_items_name_table_attribute_and_expected_type() {
     match Book::from_item(item) {
         Err(Error::Conversion {
             table,
+            entity,
             attribute,
             expected,
             found,
             shape,
         }) => {
             assert_eq!((table.as_str(), attribute.as_str()), ("books", "published_year"));
+            assert_eq!(entity, None, "a table of one item type names no entity");
             assert!(expected.contains("u16"), "{expected}");
             assert_eq!(found, "N 70000");
             assert_eq!(shape, "N (5 digits)");

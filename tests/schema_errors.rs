@@ -127,7 +127,7 @@ fn a_table_name_used_in_two_files_is_refused() {
     let error = ddbgen::compile(&[file("a.yaml", "Book"), file("b.yaml", "Author")]).expect_err("refused");
     assert_eq!(
         error.to_string(),
-        "b.yaml:3:3: error: table `Author` stores its items in DynamoDB table `shared`, which table `Book` uses too\n  |\n3 |   Author:\n  |   ^^^^^^\n  = note: table `Book` is declared here at a.yaml:3:3\n  = help: give each table its own `table_name:`; several item kinds in one table are single-table entities, not two tables"
+        "b.yaml:3:3: error: table `Author` stores its items in DynamoDB table `shared`, which table `Book` uses too\n  |\n3 |   Author:\n  |   ^^^^^^\n  = note: table `Book` is declared here at a.yaml:3:3\n  = help: give each table its own `table_name:`; several item kinds in one table are single-table entities, not two tables: declare them under one table's `entities:` (docs/single-table.md)"
     );
 }
 

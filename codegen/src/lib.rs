@@ -107,35 +107,53 @@ pub fn compile(sources: &[SchemaSource]) -> Result<Vec<(String, String, ir::Mode
 /// collide in it.
 fn duplicate_table_names(modules: &[(String, String, ir::Model)]) -> Vec<Diagnostic> {
     // Entities share their single table's name; the single table stands for them.
-    let declared = modules.iter().flat_map(|(_, source, model)| {
-        let plain = model
-            .tables
-            .iter()
-            .filter(|t| t.entity.is_none())
-            .map(move |t| (source.as_str(), t.names.item.as_str(), t.table_name.as_str(), t.span));
+    // (file, type name, DynamoDB name, span, has entities)
+    let mut declared: Vec<(&str, &str, &str, ir::Span, bool)> = Vec::new();
+    for (_, source, model) in modules {
+        let plain = model.tables.iter().filter(|t| t.entity.is_none()).map(|t| {
+            (
+                source.as_str(),
+                t.names.item.as_str(),
+                t.table_name.as_str(),
+                t.span,
+                false,
+            )
+        });
         let single = model
             .single_tables
             .iter()
-            .map(move |t| (source.as_str(), t.name.as_str(), t.table_name.as_str(), t.span));
-        plain.chain(single)
-    });
-    let mut first: std::collections::BTreeMap<&str, (&str, &str, ir::Span)> = std::collections::BTreeMap::new();
+            .map(|t| (source.as_str(), t.name.as_str(), t.table_name.as_str(), t.span, true));
+        let mut file: Vec<_> = plain.chain(single).collect();
+        // In the order the file declares them, whichever kind of table they are.
+        file.sort_by_key(|(_, _, _, span, _)| (span.line, span.column));
+        declared.extend(file);
+    }
+    let mut first: std::collections::BTreeMap<&str, (&str, &str, ir::Span, bool)> = std::collections::BTreeMap::new();
     let mut errors = Vec::new();
-    for (source, item, table_name, span) in declared {
+    for (source, item, table_name, span, single) in declared {
+        let help = |first_item: &str, first_single: bool| {
+            match (first_single, single) {
+            (true, _) => format!(
+                "give `{item}` its own `table_name:`, or make it an entity of `{first_item}`: move it under `{first_item}`'s `entities:` with its `keys:` templates (docs/single-table.md)"
+            ),
+            (false, true) => format!(
+                "give `{first_item}` its own `table_name:`, or make it an entity of `{item}`: move it under `{item}`'s `entities:` with its `keys:` templates (docs/single-table.md)"
+            ),
+            (false, false) => "give each table its own `table_name:`; several item kinds in one table are single-table entities, not two tables: declare them under one table's `entities:` (docs/single-table.md)".to_owned(),
+        }
+        };
         match first.get(table_name) {
-            Some((first_source, first_item, first_span)) => errors.push(
+            Some((first_source, first_item, first_span, first_single)) => errors.push(
                 Diagnostic::new(
                     source,
                     span,
                     format!("table `{item}` stores its items in DynamoDB table `{table_name}`, which table `{first_item}` uses too"),
                 )
                 .with_related(*first_source, *first_span, format!("table `{first_item}` is declared here"))
-                .with_help(format!(
-                    "give each table its own `table_name:`; to keep several item kinds in one table, declare them as `entities:` of one table (docs/single-table.md): `entities: {{ {first_item}: .., {item}: .. }}`"
-                )),
+                .with_help(help(first_item, *first_single)),
             ),
             None => {
-                first.insert(table_name, (source, item, span));
+                first.insert(table_name, (source, item, span, single));
             }
         }
     }

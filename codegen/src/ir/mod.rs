@@ -185,6 +185,8 @@ pub struct CompositeKey {
     pub separator: String,
     /// The key type's associated function that encodes it from its parts (`encode_sort_key`).
     pub encoder: String,
+    /// Written as an entity's template (`{field}` placeholders), not as a list of parts.
+    pub template: bool,
     /// Where the key is declared.
     pub span: Span,
 }
@@ -236,7 +238,7 @@ impl CompositeKey {
     /// The template as the schema writes it, for messages and docs: `ORDER#{placed_on}` for
     /// an entity's, `published_year#isbn` for a composite of fields only.
     pub fn template(&self, fields: &[Field]) -> String {
-        let braces = self.segments.iter().any(|s| matches!(s, Segment::Const(_)));
+        let braces = self.template;
         self.segments
             .iter()
             .map(|s| match s {

@@ -403,6 +403,7 @@ impl Lowering<'_> {
                 segments,
                 separator: TEMPLATE_SEPARATOR.to_owned(),
                 encoder: format!("encode_{}", snake(attribute)),
+                template: true,
                 span: self.span(path),
             })
         })
@@ -425,13 +426,22 @@ impl Lowering<'_> {
                 keys.join(", ")
             };
             let (a, b) = (&other.names.item, &entity.names.item);
+            let mut witness = spelled(other, &other.hash_key, entity, &entity.hash_key);
+            if let (Some(x), Some(y)) = (&other.range_key, &entity.range_key) {
+                witness.extend(spelled(other, x, entity, y));
+            }
+            let witness = if witness.is_empty() {
+                String::new()
+            } else {
+                format!(" (when {})", witness.join(" and "))
+            };
             let kpath = |n: &str| path.child("entities").child(n).child("keys");
             let mut diagnostic = self
                 .file
                 .error_at_key(
                     &kpath(b),
                     format!(
-                        "entities `{a}` and `{b}` can produce the same primary key: {} and {}",
+                        "entities `{a}` and `{b}` can produce the same primary key{witness}: {} and {}",
                         describe(other),
                         describe(entity)
                     ),
@@ -600,6 +610,26 @@ fn may_collide(a: &Table, ka: &KeyAttr, b: &Table, kb: &KeyAttr) -> bool {
             (Segment::Field(i), Segment::Const(c)) => can_spell(&a.fields[*i], c),
             (Segment::Field(_), Segment::Field(_)) => true,
         })
+}
+
+/// Where a field of one template meets a constant of the other: `` `kind` is `ORDER` ``.
+fn spelled(a: &Table, ka: &KeyAttr, b: &Table, kb: &KeyAttr) -> Vec<String> {
+    let (KeyAttr::Composite(ka), KeyAttr::Composite(kb)) = (ka, kb) else {
+        return Vec::new();
+    };
+    ka.segments
+        .iter()
+        .zip(&kb.segments)
+        .filter_map(|pair| match pair {
+            (Segment::Const(c), Segment::Field(i)) => {
+                Some(format!("`{}.{}` is `{c}`", b.names.item, b.fields[*i].name))
+            }
+            (Segment::Field(i), Segment::Const(c)) => {
+                Some(format!("`{}.{}` is `{c}`", a.names.item, a.fields[*i].name))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Whether some value of `field` encodes to exactly `text`, as a key part.

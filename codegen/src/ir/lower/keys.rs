@@ -111,6 +111,7 @@ impl Lowering<'_> {
             segments: parts.into_iter().map(Segment::Field).collect(),
             separator,
             encoder: "encode_sort_key".to_owned(),
+            template: false,
             span: self.span(&rk_path),
         })))
     }
