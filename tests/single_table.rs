@@ -262,6 +262,25 @@ async fn queries_narrow_by_template_and_skip_other_entities() {
         .expect("by status and date");
     assert_eq!(placed_late, orders[2..3]);
 
+    // Setting the status re-encodes the index template: the order moves to its new status.
+    let shipped = shop
+        .orders
+        .update(&orders[0].key())
+        .set_status(OrderStatus::Shipped)
+        .send()
+        .await
+        .expect("ship");
+    assert_eq!(shipped.status, OrderStatus::Shipped);
+    let by_shipped = shop
+        .orders
+        .query_gsi1(OrderStatus::Shipped)
+        .all()
+        .await
+        .expect("shipped");
+    assert_eq!(by_shipped, vec![shipped, orders[1].clone()]);
+    let placed = shop.orders.query_gsi1(OrderStatus::Placed).all().await.expect("placed");
+    assert_eq!(placed, orders[2..3]);
+
     // Scans: an entity's scan returns its entity only; the table's, every entity as itself.
     assert_eq!(shop.orders.scan().all().await.expect("scan").len(), 4);
     let everything = shop.table.scan().all().await.expect("scan all");

@@ -1193,7 +1193,7 @@ pub mod product {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &ProductKey) -> ProductUpdate<'_> {
-            ProductUpdate::new(&self.table, key.to_key())
+            ProductUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -1373,14 +1373,14 @@ pub mod product {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct ProductUpdate<'a> {
         table: &'a rt::Table<Product>,
-        key: rt::AttributeMap,
+        key: ProductKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Product>>,
     }
 
     impl<'a> ProductUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Product>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Product>, key: ProductKey) -> Self {
             Self {
                 table,
                 key,
@@ -1820,7 +1820,9 @@ pub mod product {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Product, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -1831,7 +1833,13 @@ pub mod product {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 

@@ -819,7 +819,7 @@ pub mod book {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &BookKey) -> BookUpdate<'_> {
-            BookUpdate::new(&self.table, key.to_key())
+            BookUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -1051,7 +1051,7 @@ pub mod book {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct BookUpdate<'a> {
         table: &'a rt::Table<Book>,
-        key: rt::AttributeMap,
+        key: BookKey,
         update: rt::UpdateExpression,
         version: Option<u64>,
         condition: Option<rt::Condition<Book>>,
@@ -1059,7 +1059,7 @@ pub mod book {
 
     impl<'a> BookUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Book>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Book>, key: BookKey) -> Self {
             Self {
                 table,
                 key,
@@ -1229,7 +1229,7 @@ pub mod book {
             self.update.increment("version");
             self.table
                 .update(
-                    self.key,
+                    self.key.to_key(),
                     self.update,
                     self.version.map(|expected| ("version", expected)),
                     self.condition.as_ref(),
@@ -1248,7 +1248,7 @@ pub mod book {
             transaction
                 .update(
                     self.table,
-                    self.key,
+                    self.key.to_key(),
                     self.update,
                     self.version.map(|expected| ("version", expected)),
                     self.condition.as_ref(),
@@ -2059,7 +2059,7 @@ pub mod customer {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &CustomerKey) -> CustomerUpdate<'_> {
-            CustomerUpdate::new(&self.table, key.to_key())
+            CustomerUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -2244,17 +2244,14 @@ pub mod customer {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct CustomerUpdate<'a> {
         table: &'a rt::Table<Customer>,
-        key: rt::AttributeMap,
+        key: CustomerKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Customer>>,
     }
 
     impl<'a> CustomerUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(
-            table: &'a rt::Table<Customer>,
-            key: rt::AttributeMap,
-        ) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Customer>, key: CustomerKey) -> Self {
             Self {
                 table,
                 key,
@@ -2320,7 +2317,9 @@ pub mod customer {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Customer, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -2331,7 +2330,13 @@ pub mod customer {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 

@@ -718,7 +718,7 @@ pub mod customer {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &CustomerKey) -> CustomerUpdate<'_> {
-            CustomerUpdate::new(&self.table, key.to_key())
+            CustomerUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -908,7 +908,7 @@ pub mod customer {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct CustomerUpdate<'a> {
         table: &'a rt::Table<Customer>,
-        key: rt::AttributeMap,
+        key: CustomerKey,
         update: rt::UpdateExpression,
         version: Option<u64>,
         condition: Option<rt::Condition<Customer>>,
@@ -916,10 +916,7 @@ pub mod customer {
 
     impl<'a> CustomerUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(
-            table: &'a rt::Table<Customer>,
-            key: rt::AttributeMap,
-        ) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Customer>, key: CustomerKey) -> Self {
             Self {
                 table,
                 key,
@@ -973,7 +970,7 @@ pub mod customer {
             self.update.increment("version");
             self.table
                 .update(
-                    self.key,
+                    self.key.to_key(),
                     self.update,
                     self.version.map(|expected| ("version", expected)),
                     self.condition.as_ref(),
@@ -992,7 +989,7 @@ pub mod customer {
             transaction
                 .update(
                     self.table,
-                    self.key,
+                    self.key.to_key(),
                     self.update,
                     self.version.map(|expected| ("version", expected)),
                     self.condition.as_ref(),
@@ -1498,7 +1495,7 @@ pub mod order {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &OrderKey) -> OrderUpdate<'_> {
-            OrderUpdate::new(&self.table, key.to_key())
+            OrderUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -1674,20 +1671,31 @@ pub mod order {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct OrderUpdate<'a> {
         table: &'a rt::Table<Order>,
-        key: rt::AttributeMap,
+        key: OrderKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Order>>,
     }
 
     impl<'a> OrderUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Order>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Order>, key: OrderKey) -> Self {
             Self {
                 table,
                 key,
                 update: rt::UpdateExpression::new(),
                 condition: None,
             }
+        }
+
+        /// Sets `status`. Also sets `gsi1pk`, which the entity's index templates build from it.
+        pub fn set_status(mut self, status: super::types::OrderStatus) -> Self {
+            self.update.set("status", rt::Native.encode(&status));
+            self.update
+                .set(
+                    "gsi1pk",
+                    Some(rt::AttributeValue::S(OrderKey::encode_gsi1pk(status))),
+                );
+            self
         }
 
         /// Sets `total`; the new value is checked against the schema's rules before sending.
@@ -1727,7 +1735,9 @@ pub mod order {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Order, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -1738,7 +1748,13 @@ pub mod order {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 
@@ -2544,7 +2560,7 @@ pub mod order_line {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &OrderLineKey) -> OrderLineUpdate<'_> {
-            OrderLineUpdate::new(&self.table, key.to_key())
+            OrderLineUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -2716,17 +2732,14 @@ pub mod order_line {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct OrderLineUpdate<'a> {
         table: &'a rt::Table<OrderLine>,
-        key: rt::AttributeMap,
+        key: OrderLineKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<OrderLine>>,
     }
 
     impl<'a> OrderLineUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(
-            table: &'a rt::Table<OrderLine>,
-            key: rt::AttributeMap,
-        ) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<OrderLine>, key: OrderLineKey) -> Self {
             Self {
                 table,
                 key,
@@ -2779,7 +2792,9 @@ pub mod order_line {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<OrderLine, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -2790,7 +2805,13 @@ pub mod order_line {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 

@@ -677,7 +677,7 @@ pub mod settings {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &SettingsKey) -> SettingsUpdate<'_> {
-            SettingsUpdate::new(&self.table, key.to_key())
+            SettingsUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -844,17 +844,14 @@ pub mod settings {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct SettingsUpdate<'a> {
         table: &'a rt::Table<Settings>,
-        key: rt::AttributeMap,
+        key: SettingsKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Settings>>,
     }
 
     impl<'a> SettingsUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(
-            table: &'a rt::Table<Settings>,
-            key: rt::AttributeMap,
-        ) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Settings>, key: SettingsKey) -> Self {
             Self {
                 table,
                 key,
@@ -886,7 +883,9 @@ pub mod settings {
         /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
         /// never an upsert). Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Settings, rt::Error> {
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -896,7 +895,13 @@ pub mod settings {
             transaction: &mut rt::Transaction,
         ) -> Result<(), rt::Error> {
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 
@@ -1519,7 +1524,7 @@ pub mod member {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &MemberKey) -> MemberUpdate<'_> {
-            MemberUpdate::new(&self.table, key.to_key())
+            MemberUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -1713,7 +1718,7 @@ pub mod member {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct MemberUpdate<'a> {
         table: &'a rt::Table<Member>,
-        key: rt::AttributeMap,
+        key: MemberKey,
         update: rt::UpdateExpression,
         version: Option<u64>,
         condition: Option<rt::Condition<Member>>,
@@ -1721,7 +1726,7 @@ pub mod member {
 
     impl<'a> MemberUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Member>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Member>, key: MemberKey) -> Self {
             Self {
                 table,
                 key,
@@ -1729,6 +1734,29 @@ pub mod member {
                 version: None,
                 condition: None,
             }
+        }
+
+        /// Sets `kind`. Also sets `GSI1PK`, which the entity's index templates build from it.
+        pub fn set_kind(mut self, kind: super::types::Kind) -> Self {
+            self.update.set("kind", rt::Native.encode(&kind));
+            self.update
+                .set(
+                    "GSI1PK",
+                    Some(rt::AttributeValue::S(MemberKey::encode_gsi1pk(kind))),
+                );
+            self
+        }
+
+        /// Sets `joined`; the new value is checked against the schema's rules before sending. Also sets `LSI1SK`, which the entity's index templates build from it.
+        pub fn set_joined(mut self, joined: rt::DateTime<rt::Utc>) -> Self {
+            self.update.check("joined", &joined, check_joined);
+            self.update.set("joined", rt::Native.encode(&joined));
+            self.update
+                .set(
+                    "LSI1SK",
+                    Some(rt::AttributeValue::S(MemberKey::encode_lsi1sk(joined))),
+                );
+            self
         }
 
         /// Sets `type`.
@@ -1772,7 +1800,7 @@ pub mod member {
             self.update.increment("rev");
             self.table
                 .update(
-                    self.key,
+                    self.key.to_key(),
                     self.update,
                     self.version.map(|expected| ("rev", expected)),
                     self.condition.as_ref(),
@@ -1791,7 +1819,7 @@ pub mod member {
             transaction
                 .update(
                     self.table,
-                    self.key,
+                    self.key.to_key(),
                     self.update,
                     self.version.map(|expected| ("rev", expected)),
                     self.condition.as_ref(),
@@ -2701,7 +2729,7 @@ pub mod invite {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &InviteKey) -> InviteUpdate<'_> {
-            InviteUpdate::new(&self.table, key.to_key())
+            InviteUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -2865,14 +2893,14 @@ pub mod invite {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct InviteUpdate<'a> {
         table: &'a rt::Table<Invite>,
-        key: rt::AttributeMap,
+        key: InviteKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Invite>>,
     }
 
     impl<'a> InviteUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Invite>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Invite>, key: InviteKey) -> Self {
             Self {
                 table,
                 key,
@@ -2898,7 +2926,9 @@ pub mod invite {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Invite, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -2909,7 +2939,13 @@ pub mod invite {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 

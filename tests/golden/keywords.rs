@@ -666,7 +666,7 @@ pub mod event {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &EventKey) -> EventUpdate<'_> {
-            EventUpdate::new(&self.table, key.to_key())
+            EventUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -825,14 +825,14 @@ pub mod event {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct EventUpdate<'a> {
         table: &'a rt::Table<Event>,
-        key: rt::AttributeMap,
+        key: EventKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Event>>,
     }
 
     impl<'a> EventUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Event>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Event>, key: EventKey) -> Self {
             Self {
                 table,
                 key,
@@ -968,7 +968,9 @@ pub mod event {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Event, rt::Error> {
             self.update.set("last_seen", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -979,7 +981,13 @@ pub mod event {
         ) -> Result<(), rt::Error> {
             self.update.set("last_seen", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 
@@ -1556,7 +1564,7 @@ pub mod reading {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &ReadingKey) -> ReadingUpdate<'_> {
-            ReadingUpdate::new(&self.table, key.to_key())
+            ReadingUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -1720,14 +1728,14 @@ pub mod reading {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct ReadingUpdate<'a> {
         table: &'a rt::Table<Reading>,
-        key: rt::AttributeMap,
+        key: ReadingKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Reading>>,
     }
 
     impl<'a> ReadingUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Reading>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Reading>, key: ReadingKey) -> Self {
             Self {
                 table,
                 key,
@@ -1759,7 +1767,9 @@ pub mod reading {
         /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
         /// never an upsert). Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Reading, rt::Error> {
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -1769,7 +1779,13 @@ pub mod reading {
             transaction: &mut rt::Transaction,
         ) -> Result<(), rt::Error> {
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 
@@ -2448,7 +2464,7 @@ pub mod reserved {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &ReservedKey) -> ReservedUpdate<'_> {
-            ReservedUpdate::new(&self.table, key.to_key())
+            ReservedUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -2667,17 +2683,14 @@ pub mod reserved {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct ReservedUpdate<'a> {
         table: &'a rt::Table<Reserved>,
-        key: rt::AttributeMap,
+        key: ReservedKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Reserved>>,
     }
 
     impl<'a> ReservedUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(
-            table: &'a rt::Table<Reserved>,
-            key: rt::AttributeMap,
-        ) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Reserved>, key: ReservedKey) -> Self {
             Self {
                 table,
                 key,
@@ -2792,7 +2805,9 @@ pub mod reserved {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Reserved, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -2803,7 +2818,13 @@ pub mod reserved {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 

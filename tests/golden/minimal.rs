@@ -329,7 +329,7 @@ pub mod note {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &NoteKey) -> NoteUpdate<'_> {
-            NoteUpdate::new(&self.table, key.to_key())
+            NoteUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -483,14 +483,14 @@ pub mod note {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct NoteUpdate<'a> {
         table: &'a rt::Table<Note>,
-        key: rt::AttributeMap,
+        key: NoteKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Note>>,
     }
 
     impl<'a> NoteUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Note>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Note>, key: NoteKey) -> Self {
             Self {
                 table,
                 key,
@@ -523,7 +523,9 @@ pub mod note {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Note, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -534,7 +536,13 @@ pub mod note {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
     /** A change of a [`Note`] from the table's stream: `Insert(new)`, `Modify { old, new }` or

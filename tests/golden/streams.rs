@@ -319,7 +319,7 @@ pub mod test_item {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &TestItemKey) -> TestItemUpdate<'_> {
-            TestItemUpdate::new(&self.table, key.to_key())
+            TestItemUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -479,17 +479,14 @@ pub mod test_item {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct TestItemUpdate<'a> {
         table: &'a rt::Table<TestItem>,
-        key: rt::AttributeMap,
+        key: TestItemKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<TestItem>>,
     }
 
     impl<'a> TestItemUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(
-            table: &'a rt::Table<TestItem>,
-            key: rt::AttributeMap,
-        ) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<TestItem>, key: TestItemKey) -> Self {
             Self {
                 table,
                 key,
@@ -521,7 +518,9 @@ pub mod test_item {
         /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
         /// never an upsert). Returns the item as stored afterwards.
         pub async fn send(self) -> Result<TestItem, rt::Error> {
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -531,7 +530,13 @@ pub mod test_item {
             transaction: &mut rt::Transaction,
         ) -> Result<(), rt::Error> {
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
     /** A change of a [`TestItem`] from the table's stream: `Insert(new)`, `Modify { old, new }` or

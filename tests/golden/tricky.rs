@@ -935,7 +935,7 @@ pub mod keyword {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &KeywordKey) -> KeywordUpdate<'_> {
-            KeywordUpdate::new(&self.table, key.to_key())
+            KeywordUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -1112,14 +1112,14 @@ pub mod keyword {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct KeywordUpdate<'a> {
         table: &'a rt::Table<Keyword>,
-        key: rt::AttributeMap,
+        key: KeywordKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Keyword>>,
     }
 
     impl<'a> KeywordUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Keyword>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Keyword>, key: KeywordKey) -> Self {
             Self {
                 table,
                 key,
@@ -1331,7 +1331,9 @@ pub mod keyword {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Keyword, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -1342,7 +1344,13 @@ pub mod keyword {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 
@@ -2049,7 +2057,7 @@ pub mod seconds {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &SecondsKey) -> SecondsUpdate<'_> {
-            SecondsUpdate::new(&self.table, key.to_key())
+            SecondsUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -2210,14 +2218,14 @@ pub mod seconds {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct SecondsUpdate<'a> {
         table: &'a rt::Table<Seconds>,
-        key: rt::AttributeMap,
+        key: SecondsKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Seconds>>,
     }
 
     impl<'a> SecondsUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Seconds>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Seconds>, key: SecondsKey) -> Self {
             Self {
                 table,
                 key,
@@ -2256,7 +2264,9 @@ pub mod seconds {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Seconds, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -2267,7 +2277,13 @@ pub mod seconds {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 
@@ -2756,7 +2772,7 @@ pub mod millis {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &MillisKey) -> MillisUpdate<'_> {
-            MillisUpdate::new(&self.table, key.to_key())
+            MillisUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -2950,14 +2966,14 @@ pub mod millis {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct MillisUpdate<'a> {
         table: &'a rt::Table<Millis>,
-        key: rt::AttributeMap,
+        key: MillisKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Millis>>,
     }
 
     impl<'a> MillisUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Millis>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Millis>, key: MillisKey) -> Self {
             Self {
                 table,
                 key,
@@ -2989,7 +3005,9 @@ pub mod millis {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Millis, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -3000,7 +3018,13 @@ pub mod millis {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 
@@ -3766,7 +3790,7 @@ pub mod blob {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &BlobKey) -> BlobUpdate<'_> {
-            BlobUpdate::new(&self.table, key.to_key())
+            BlobUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -3924,14 +3948,14 @@ pub mod blob {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct BlobUpdate<'a> {
         table: &'a rt::Table<Blob>,
-        key: rt::AttributeMap,
+        key: BlobKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Blob>>,
     }
 
     impl<'a> BlobUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Blob>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Blob>, key: BlobKey) -> Self {
             Self {
                 table,
                 key,
@@ -3970,7 +3994,9 @@ pub mod blob {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Blob, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -3981,7 +4007,13 @@ pub mod blob {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 
@@ -4456,7 +4488,7 @@ pub mod price {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &PriceKey) -> PriceUpdate<'_> {
-            PriceUpdate::new(&self.table, key.to_key())
+            PriceUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -4614,14 +4646,14 @@ pub mod price {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct PriceUpdate<'a> {
         table: &'a rt::Table<Price>,
-        key: rt::AttributeMap,
+        key: PriceKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Price>>,
     }
 
     impl<'a> PriceUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Price>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Price>, key: PriceKey) -> Self {
             Self {
                 table,
                 key,
@@ -4660,7 +4692,9 @@ pub mod price {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Price, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -4671,7 +4705,13 @@ pub mod price {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 
@@ -5148,7 +5188,7 @@ pub mod release {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &ReleaseKey) -> ReleaseUpdate<'_> {
-            ReleaseUpdate::new(&self.table, key.to_key())
+            ReleaseUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -5312,14 +5352,14 @@ pub mod release {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct ReleaseUpdate<'a> {
         table: &'a rt::Table<Release>,
-        key: rt::AttributeMap,
+        key: ReleaseKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Release>>,
     }
 
     impl<'a> ReleaseUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Release>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Release>, key: ReleaseKey) -> Self {
             Self {
                 table,
                 key,
@@ -5357,7 +5397,9 @@ pub mod release {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Release, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -5368,7 +5410,13 @@ pub mod release {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 
@@ -5834,7 +5882,7 @@ pub mod moment {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &MomentKey) -> MomentUpdate<'_> {
-            MomentUpdate::new(&self.table, key.to_key())
+            MomentUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -5995,14 +6043,14 @@ pub mod moment {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct MomentUpdate<'a> {
         table: &'a rt::Table<Moment>,
-        key: rt::AttributeMap,
+        key: MomentKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Moment>>,
     }
 
     impl<'a> MomentUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Moment>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Moment>, key: MomentKey) -> Self {
             Self {
                 table,
                 key,
@@ -6041,7 +6089,9 @@ pub mod moment {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Moment, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -6052,7 +6102,13 @@ pub mod moment {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 
@@ -6529,7 +6585,7 @@ pub mod long {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &LongKey) -> LongUpdate<'_> {
-            LongUpdate::new(&self.table, key.to_key())
+            LongUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -6688,14 +6744,14 @@ pub mod long {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct LongUpdate<'a> {
         table: &'a rt::Table<Long>,
-        key: rt::AttributeMap,
+        key: LongKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Long>>,
     }
 
     impl<'a> LongUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Long>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Long>, key: LongKey) -> Self {
             Self {
                 table,
                 key,
@@ -6733,7 +6789,9 @@ pub mod long {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Long, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -6744,7 +6802,13 @@ pub mod long {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 
@@ -7759,7 +7823,7 @@ pub mod indexed {
 
         /// Starts an update of the existing item with this key; key fields cannot change.
         pub fn update(&self, key: &IndexedKey) -> IndexedUpdate<'_> {
-            IndexedUpdate::new(&self.table, key.to_key())
+            IndexedUpdate::new(&self.table, key.clone())
         }
 
         /// Deletes the item with this key, unconditionally; returns it, or `None` when
@@ -8165,14 +8229,14 @@ pub mod indexed {
     #[must_use = "an update does nothing until `send` is awaited"]
     pub struct IndexedUpdate<'a> {
         table: &'a rt::Table<Indexed>,
-        key: rt::AttributeMap,
+        key: IndexedKey,
         update: rt::UpdateExpression,
         condition: Option<rt::Condition<Indexed>>,
     }
 
     impl<'a> IndexedUpdate<'a> {
         /// Starts an update of the item with `key`.
-        pub(crate) fn new(table: &'a rt::Table<Indexed>, key: rt::AttributeMap) -> Self {
+        pub(crate) fn new(table: &'a rt::Table<Indexed>, key: IndexedKey) -> Self {
             Self {
                 table,
                 key,
@@ -8519,7 +8583,9 @@ pub mod indexed {
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(mut self) -> Result<Indexed, rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
-            self.table.update(self.key, self.update, None, self.condition.as_ref()).await
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
         }
 
         /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -8530,7 +8596,13 @@ pub mod indexed {
         ) -> Result<(), rt::Error> {
             self.update.set("updated", rt::Native.encode(&self.table.now()));
             transaction
-                .update(self.table, self.key, self.update, None, self.condition.as_ref())
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
         }
     }
 

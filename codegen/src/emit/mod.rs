@@ -437,6 +437,7 @@ mod tests {
         let at = field("at", FieldType::Scalar(Scalar::DateTime), Codec::EpochSeconds);
         let mut note = field("note", FieldType::Scalar(Scalar::String), Codec::Native);
         note.updates = vec![UpdateMethod {
+            rewrites: Vec::new(),
             op: UpdateOp::Set,
             method: "set_headline".to_owned(),
         }];

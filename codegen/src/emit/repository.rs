@@ -218,7 +218,7 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
 
             /// Starts an update of the existing item with this key; key fields cannot change.
             pub fn update(&self, key: &#key) -> #update<'_> {
-                #update::new(&self.table, key.to_key())
+                #update::new(&self.table, key.clone())
             }
 
             /// Deletes the item with this key, unconditionally; returns it, or `None` when

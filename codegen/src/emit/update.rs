@@ -5,16 +5,20 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{codec, ident, rt, validate};
-use crate::ir::{Field, FieldOrigin, Table, UpdateOp};
+use crate::ir::{Field, FieldOrigin, FieldType, Scalar, Table, UpdateMethod, UpdateOp};
 
 /// `BookUpdate` and its methods.
 pub(crate) fn update_builder(table: &Table) -> TokenStream {
     let rt = rt();
-    let (item, update) = (ident(&table.names.item), ident(&table.names.update));
+    let (item, update, key) = (
+        ident(&table.names.item),
+        ident(&table.names.update),
+        ident(&table.names.key),
+    );
     let methods = table
         .fields
         .iter()
-        .flat_map(|field| field.updates.iter().map(move |m| setter(field, m.op, &m.method)));
+        .flat_map(|field| field.updates.iter().map(move |m| setter(table, field, m)));
     let updated = table.managed(FieldOrigin::Updated).map(|f| {
         let attribute = &f.attribute;
         quote!(self.update.set(#attribute, #rt::Native.encode(&self.table.now()));)
@@ -63,7 +67,7 @@ pub(crate) fn update_builder(table: &Table) -> TokenStream {
         #[must_use = "an update does nothing until `send` is awaited"]
         pub struct #update<'a> {
             table: &'a #rt::Table<#item>,
-            key: #rt::AttributeMap,
+            key: #key,
             update: #rt::UpdateExpression,
             #version_slot
             condition: Option<#rt::Condition<#item>>,
@@ -71,7 +75,7 @@ pub(crate) fn update_builder(table: &Table) -> TokenStream {
 
         impl<'a> #update<'a> {
             /// Starts an update of the item with `key`.
-            pub(crate) fn new(table: &'a #rt::Table<#item>, key: #rt::AttributeMap) -> Self {
+            pub(crate) fn new(table: &'a #rt::Table<#item>, key: #key) -> Self {
                 Self { table, key, update: #rt::UpdateExpression::new(), #version_init condition: None }
             }
 
@@ -94,7 +98,7 @@ pub(crate) fn update_builder(table: &Table) -> TokenStream {
             pub async fn send(#receiver) -> Result<#item, #rt::Error> {
                 #updated
                 #version
-                self.table.update(self.key, self.update, #version_arg, self.condition.as_ref()).await
+                self.table.update(self.key.to_key(), self.update, #version_arg, self.condition.as_ref()).await
             }
 
             /// Adds the update to `transaction` instead of sending it; rule failures are
@@ -102,16 +106,44 @@ pub(crate) fn update_builder(table: &Table) -> TokenStream {
             pub fn transact(#receiver, transaction: &mut #rt::Transaction) -> Result<(), #rt::Error> {
                 #updated
                 #version
-                transaction.update(self.table, self.key, self.update, #version_arg, self.condition.as_ref())
+                transaction.update(self.table, self.key.to_key(), self.update, #version_arg, self.condition.as_ref())
             }
         }
     }
 }
 
-/// One setter: `set_title`, `remove_subtitle`, `add_copies_sold`, …
-fn setter(field: &Field, op: UpdateOp, method: &str) -> TokenStream {
+/// The statements that store the templates `setter` re-encodes: the setter's own field from
+/// its new value (in scope under the field's name), the others from the key.
+fn rewrites(table: &Table, field: &Field, setter: &UpdateMethod) -> TokenStream {
     let rt = rt();
-    let method = ident(method);
+    let key = ident(&table.names.key);
+    setter
+        .rewrites
+        .iter()
+        .map(|c| {
+            let (attribute, encoder) = (&c.attribute, ident(&c.encoder));
+            let args = c.parts().into_iter().map(|i| {
+                let part = &table.fields[i];
+                let name = ident(&part.ident);
+                let by_ref = matches!(part.ty, FieldType::Scalar(Scalar::String | Scalar::Bytes));
+                match (part.name == field.name, by_ref) {
+                    (true, true) => quote!(&#name),
+                    (true, false) => quote!(#name),
+                    (false, true) => quote!(&self.key.#name),
+                    (false, false) => quote!(self.key.#name),
+                }
+            });
+            quote!(self.update.set(#attribute, Some(#rt::AttributeValue::S(#key::#encoder(#(#args),*))));)
+        })
+        .collect()
+}
+
+/// One setter: `set_title`, `remove_subtitle`, `add_copies_sold`, …
+fn setter(table: &Table, field: &Field, setter: &UpdateMethod) -> TokenStream {
+    let rt = rt();
+    let op = setter.op;
+    let rewrite = rewrites(table, field, setter);
+    let method = ident(&setter.method);
     let name = ident(&field.ident);
     let attribute = &field.attribute;
     let field_name = &field.name;
@@ -121,15 +153,22 @@ fn setter(field: &Field, op: UpdateOp, method: &str) -> TokenStream {
             let (param, convert) = super::value_param(field);
             let check = validate::setter_check(field, &quote!(#name));
             let encoded = codec::encode_value(field, &quote!(&#name));
-            let doc = if check.is_empty() {
+            let mut doc = if check.is_empty() {
                 format!(" Sets `{field_name}`.")
             } else {
                 format!(" Sets `{field_name}`; the new value is checked against the schema's rules before sending.")
             };
+            if !setter.rewrites.is_empty() {
+                let attributes: Vec<String> = setter.rewrites.iter().map(|c| format!("`{}`", c.attribute)).collect();
+                doc.push_str(&format!(
+                    " Also sets {}, which the entity's index templates build from it.",
+                    attributes.join(" and ")
+                ));
+            }
             (
                 doc,
                 quote!(#name: #param),
-                quote!(#convert #check self.update.set(#attribute, #encoded);),
+                quote!(#convert #check self.update.set(#attribute, #encoded); #rewrite),
             )
         }
         UpdateOp::Remove => (

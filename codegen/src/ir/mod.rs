@@ -175,7 +175,7 @@ impl KeyAttr {
 
 /// A key attribute encoded from segments joined by a separator, so that string order equals
 /// the order of its parts: `published_year#isbn`, or an entity's `ORDER#{placed_on}#{order_id}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompositeKey {
     /// The stored attribute.
     pub attribute: String,
@@ -467,6 +467,9 @@ pub struct UpdateMethod {
     pub op: UpdateOp,
     /// The setter's name (`set_title`, `add_copies_sold`).
     pub method: String,
+    /// The composite attributes (an entity's index templates) the setter re-encodes from the
+    /// new value and the key's fields, so that they never go stale.
+    pub rewrites: Vec<CompositeKey>,
 }
 
 /// Validation rules of a field, checked against its type.

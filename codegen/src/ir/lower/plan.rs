@@ -240,10 +240,23 @@ impl Lowering<'_> {
 
     /// Check functions and update operations of each field.
     fn plan_fields(&mut self, table: &mut Table, items: &mut Scope) {
-        // Key fields never change; nor do fields of an entity's index templates, whose stored
-        // attribute an update of one field would leave stale (`replace` rewrites both).
-        let mut keys = table.key_field_indexes();
-        keys.extend(table.composites().iter().flat_map(|c| c.parts()));
+        // Key fields never change. A field of an entity's index template is set together with
+        // the template's attribute, re-encoded from the new value and the key's fields; when
+        // the template holds another field that may change, the field has no setter at all
+        // (`replace` rewrites both).
+        let keys = table.key_field_indexes();
+        let rewrites: Vec<Option<Vec<CompositeKey>>> = (0..table.fields.len())
+            .map(|i| {
+                let of: Vec<CompositeKey> = table
+                    .composites()
+                    .into_iter()
+                    .filter(|c| c.parts().contains(&i))
+                    .cloned()
+                    .collect();
+                let settable = of.iter().all(|c| c.parts().iter().all(|p| *p == i || keys.contains(p)));
+                settable.then_some(of)
+            })
+            .collect();
         let mut setters = Scope::with_fixed(format!("the update builder `{}`", table.names.update), UPDATE_METHODS);
         // Key attributes that are fields never change, so conditions do not test them; parts
         // of a composite are stored as fields of their own too, and may be tested.
@@ -270,8 +283,15 @@ impl Lowering<'_> {
             if field.origin != FieldOrigin::Declared || keys.contains(&i) {
                 continue;
             }
+            let Some(rewrites) = &rewrites[i] else {
+                continue;
+            };
             let mut updates = Vec::new();
-            for op in allowed_updates(field) {
+            // An atomic operation cannot re-encode a template: only `set` for template fields.
+            let ops = allowed_updates(field)
+                .into_iter()
+                .filter(|op| rewrites.is_empty() || *op == UpdateOp::Set);
+            for op in ops {
                 let prefix = match op {
                     UpdateOp::Set => "set_",
                     UpdateOp::Remove | UpdateOp::SetNull => "remove_",
@@ -282,7 +302,11 @@ impl Lowering<'_> {
                 };
                 let method = format!("{prefix}{}", field.method_stem());
                 match setters.claim(&method, format!("field `{}`", field.name), Some(field.span)) {
-                    Ok(()) => updates.push(UpdateMethod { op, method }),
+                    Ok(()) => updates.push(UpdateMethod {
+                        op,
+                        method,
+                        rewrites: rewrites.clone(),
+                    }),
                     Err(clash) => self.clash(field.span, &clash, RENAME_FIELD),
                 }
             }
