@@ -86,12 +86,20 @@ tables:
 fn apply_then_plan_reports_no_difference() {
     let server = LocalDynamo::start().expect("server");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let (library, catalog) = (root.join("schemas/library.yaml"), root.join("schemas/catalog.yaml"));
-    let (library, catalog) = (library.to_str().expect("path"), catalog.to_str().expect("path"));
+    let (library, catalog, shop) = (
+        root.join("schemas/library.yaml"),
+        root.join("schemas/catalog.yaml"),
+        root.join("schemas/shop.yaml"),
+    );
+    let (library, catalog, shop) = (
+        library.to_str().expect("path"),
+        catalog.to_str().expect("path"),
+        shop.to_str().expect("path"),
+    );
     let endpoint = server.endpoint().to_owned();
     let live = ["--endpoint", endpoint.as_str(), "--table-prefix", "dev-"];
     let args = |command: &'static str| -> Vec<&str> {
-        let mut args = vec![command, library, catalog];
+        let mut args = vec![command, library, catalog, shop];
         args.extend(live);
         args
     };
@@ -107,6 +115,9 @@ fn apply_then_plan_reports_no_difference() {
     let books = describe(&server, "dev-books").expect("created");
     assert_eq!(books.ttl.as_deref(), Some("expires_at"));
     assert_eq!(books.global[0].name, "by_title");
+    // A single table is one table, whatever its entities: generic string keys, its index.
+    let shop = describe(&server, "dev-shop").expect("created");
+    assert_eq!((shop.hash.name.as_str(), shop.global[0].name.as_str()), ("pk", "gsi1"));
 }
 
 #[test]

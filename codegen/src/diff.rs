@@ -191,12 +191,40 @@ impl Differ<'_> {
     }
 
     fn models(&mut self, old: &Model, new: &Model) {
+        // A table is known by its DynamoDB name; an entity by its table's name and the name its
+        // discriminator stores.
+        let identity = |t: &Table| (t.table_name.clone(), t.entity.as_ref().map(|e| e.value.clone()));
+        let path = |model: &Model, t: &Table| match &t.entity {
+            Some(entity) => {
+                let single = model
+                    .single_tables
+                    .iter()
+                    .find(|s| s.table_name == t.table_name)
+                    .map_or(t.table_name.as_str(), |s| s.name.as_str());
+                format!("tables.{single}.entities.{}", entity.value)
+            }
+            None => format!("tables.{}", t.names.item),
+        };
         for table in &old.tables {
-            let path = format!("tables.{}", table.names.item);
-            match new.tables.iter().find(|t| t.table_name == table.table_name) {
-                Some(other) => self.table(&path, table, other),
+            let at = path(old, table);
+            match new.tables.iter().find(|t| identity(t) == identity(table)) {
+                Some(other) => self.table(&at, table, other),
+                None if table.entity.is_some() => self.add(
+                    at,
+                    Some(table.span),
+                    None,
+                    Say {
+                        severity: Severity::Breaking,
+                        message: format!(
+                            "entity `{}` removed from table `{}`",
+                            table.names.item, table.table_name
+                        ),
+                        why: "its items stay in the table under their discriminator, and a scan or stream of the whole table now meets items of an entity it does not know: an error (renaming an entity is removing it and adding another)",
+                        instead: "delete or migrate the entity's items first, or keep the entity",
+                    },
+                ),
                 None => self.add(
-                    path,
+                    at,
                     Some(table.span),
                     None,
                     Say {
@@ -209,14 +237,18 @@ impl Differ<'_> {
             }
         }
         for table in &new.tables {
-            if !old.tables.iter().any(|t| t.table_name == table.table_name) {
+            if !old.tables.iter().any(|t| identity(t) == identity(table)) {
+                let message = match &table.entity {
+                    Some(_) => format!("entity `{}` added to table `{}`", table.names.item, table.table_name),
+                    None => format!("table `{}` added", table.table_name),
+                };
                 self.add(
-                    format!("tables.{}", table.names.item),
+                    path(new, table),
                     None,
                     Some(table.span),
                     Say {
                         severity: Severity::Safe,
-                        message: format!("table `{}` added", table.table_name),
+                        message,
                         why: "",
                         instead: "",
                     },
@@ -700,6 +732,7 @@ fn describe_key(t: &Table, key: &KeyAttr) -> String {
 fn key_span(t: &Table, key: &KeyAttr) -> crate::ir::Span {
     match key {
         KeyAttr::Field(i) => t.fields[*i].span,
+        KeyAttr::Composite(c) if c.template => c.span,
         KeyAttr::Composite(c) => c.parts().first().map_or(c.span, |i| t.fields[*i].span),
     }
 }
