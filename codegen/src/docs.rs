@@ -121,6 +121,15 @@ fn table(module: &str, t: &Table) -> Value {
         name => t.names.item.clone(),
         module_path => format!("{module}::{}", t.names.module.trim_start_matches("r#")),
         table_name => t.table_name.clone(),
+        kind => match &t.entity {
+            Some(e) => format!(
+                "entity of table {}, stored with {} = {}",
+                code_span(t.table_name.clone()),
+                code_span(e.discriminator.clone()),
+                code_span(e.value.clone())
+            ),
+            None => format!("table {}", code_span(t.table_name.clone())),
+        },
         doc => t.doc.clone(),
         hash => key_context(t, &t.hash_key),
         range => range,

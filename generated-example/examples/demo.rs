@@ -1,15 +1,20 @@
 //! The book library, end to end: start an embedded DynamoDB server (or use `--endpoint URL`),
-//! create the tables, and walk the story of the schema.
+//! create the tables, and walk the story of the schema; then the shop, a single-table design.
 //!
 //! Run: `cargo run -p library-tables --example demo [-- --endpoint http://127.0.0.1:8000]`
 
-use ddbgen_runtime::codegen::{Decimal, NaiveDate};
+use ddbgen_runtime::codegen::{Decimal, NaiveDate, Uuid};
 use ddbgen_runtime::local::{LocalDynamo, client_for};
 use ddbgen_runtime::{Cursor, Error, FromItem, QueryBuilder};
 use futures_util::TryStreamExt;
 use library_tables::library::book::{Book, BookFields, BookKey, BookRepository, NewBook};
 use library_tables::library::customer::{CustomerRepository, NewCustomer};
 use library_tables::library::types::{Author, BookStatus};
+use library_tables::shop::customer::{CustomerRepository as ShopCustomers, NewCustomer as NewShopCustomer};
+use library_tables::shop::order::{NewOrder, OrderRepository};
+use library_tables::shop::order_line::{NewOrderLine, OrderLineRepository};
+use library_tables::shop::shop::{CustomerWithOrders, ShopItem, ShopRepository};
+use library_tables::shop::types::OrderStatus;
 
 fn book(publisher: &str, year: u16, isbn: &str, title: &str) -> NewBook {
     NewBook {
@@ -46,7 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let prefix = format!("demo-{}-", std::process::id());
     let books = BookRepository::new(client.clone()).with_table_prefix(&prefix);
-    let customers = CustomerRepository::new(client).with_table_prefix(&prefix);
+    let customers = CustomerRepository::new(client.clone()).with_table_prefix(&prefix);
     books.create_table().await?;
     customers.create_table().await?;
     println!(
@@ -224,5 +229,90 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     books.delete_table().await?;
     customers.delete_table().await?;
+
+    shop(&client, &prefix).await
+}
+
+/// Single-table design (`schemas/shop.yaml`, docs/single-table.md): customers, orders and
+/// order lines in one table, each entity with its typed repository, one collection query for
+/// a customer and their orders, and orders by status through the overloaded index.
+async fn shop(client: &ddbgen_runtime::codegen::Client, prefix: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let table = ShopRepository::new(client.clone()).with_table_prefix(prefix);
+    table.create_table().await?;
+    let (customers, orders, lines) = (
+        ShopCustomers::new(client.clone()).with_table_prefix(prefix),
+        OrderRepository::new(client.clone()).with_table_prefix(prefix),
+        OrderLineRepository::new(client.clone()).with_table_prefix(prefix),
+    );
+    let ada = customers
+        .create(NewShopCustomer {
+            customer_id: Uuid::new_v4(),
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+        })
+        .await?;
+    let mut placed = Vec::new();
+    for day in [3, 9, 14] {
+        let order = orders
+            .create(NewOrder {
+                customer_id: ada.customer_id,
+                order_id: Uuid::new_v4(),
+                placed_on: NaiveDate::from_ymd_opt(2024, 3, day).ok_or("bad date")?,
+                status: OrderStatus::Placed,
+                total: Decimal::new(2450, 2),
+                note: None,
+            })
+            .await?;
+        placed.push(order);
+    }
+    lines
+        .create(NewOrderLine {
+            order_id: placed[0].order_id,
+            line_no: 1,
+            sku: "BOOK-0887306640".into(),
+            quantity: 2,
+            price: Decimal::new(1225, 2),
+        })
+        .await?;
+
+    // One query, one partition: the profile and the orders, each decoded as its entity.
+    for item in table.customer_with_orders(ada.customer_id).all().await? {
+        match item {
+            CustomerWithOrders::Customer(c) => println!("shop: customer {} <{}>", c.name, c.email),
+            CustomerWithOrders::Order(o) => println!("shop: order of {} for {}", o.placed_on, o.total),
+        }
+    }
+    // The sort-key template narrows part by part, like a composite key.
+    let march = orders
+        .query(ada.customer_id)
+        .placed_on_between(
+            NaiveDate::from_ymd_opt(2024, 3, 1).ok_or("bad date")?,
+            NaiveDate::from_ymd_opt(2024, 3, 10).ok_or("bad date")?,
+        )
+        .all()
+        .await?;
+    println!("shop: {} orders placed from 1 to 10 March", march.len());
+    // Shipping re-encodes the index template: the order moves to `STATUS#shipped`.
+    orders
+        .update(&placed[0].key())
+        .set_status(OrderStatus::Shipped)
+        .send()
+        .await?;
+    let shipped = orders.query_gsi1(OrderStatus::Shipped).all().await?;
+    let still_placed = orders.query_gsi1(OrderStatus::Placed).count().await?;
+    println!(
+        "shop: orders by status: {} shipped, {still_placed} placed",
+        shipped.len()
+    );
+    let everything = table.scan().all().await?;
+    let lines_stored = everything
+        .iter()
+        .filter(|i| matches!(i, ShopItem::OrderLine(_)))
+        .count();
+    println!(
+        "shop: the table holds {} items, {lines_stored} of them order lines",
+        everything.len()
+    );
+    table.delete_table().await?;
     Ok(())
 }
