@@ -225,6 +225,16 @@ async fn queries_narrow_by_template_and_skip_other_entities() {
         .await
         .expect("lt");
     assert_eq!(before, orders[..2]);
+    // Counts are exact too: the server counts the orders only (a filter on the discriminator).
+    let counted = shop
+        .orders
+        .query(customer_id)
+        .placed_on_lt(day(3))
+        .count()
+        .await
+        .expect("count");
+    assert_eq!(counted, 2);
+    assert_eq!(shop.customers.scan().count().await.expect("count"), 1);
     let after = shop
         .orders
         .query(customer_id)

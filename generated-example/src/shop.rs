@@ -185,12 +185,10 @@ pub mod shop {
             }
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            matches!(
-                rt::entity_of(map, "entity"), Some("Customer") | Some("Order") |
-                Some("OrderLine")
-            )
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Customer", "Order", "OrderLine"],
+        });
     }
 
     /// A customer's profile and orders, read in one query.
@@ -226,9 +224,10 @@ pub mod shop {
             }
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            matches!(rt::entity_of(map, "entity"), Some("Customer") | Some("Order"))
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Customer", "Order"],
+        });
     }
     /** A change of the `shop` table from its stream: `Insert(new)`, `Modify { old, new }` or
  `Remove(old)`, each a [`ShopItem`] whose variant the discriminator picks. Decode with
@@ -412,9 +411,10 @@ pub mod customer {
                 .map_err(|error| error.in_entity(TABLE.table_name, "Customer"))
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            rt::entity_of(map, "entity") == Some("Customer")
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Customer"],
+        });
     }
 
     impl Customer {
@@ -535,9 +535,10 @@ pub mod customer {
                 .map_err(|error| error.in_entity(TABLE.table_name, "Customer"))
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            rt::entity_of(map, "entity") == Some("Customer")
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Customer"],
+        });
     }
 
     impl rt::Selection for CustomerKey {
@@ -1163,9 +1164,10 @@ pub mod order {
                 .map_err(|error| error.in_entity(TABLE.table_name, "Order"))
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            rt::entity_of(map, "entity") == Some("Order")
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Order"],
+        });
     }
 
     impl Order {
@@ -1310,9 +1312,10 @@ pub mod order {
                 .map_err(|error| error.in_entity(TABLE.table_name, "Order"))
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            rt::entity_of(map, "entity") == Some("Order")
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Order"],
+        });
     }
 
     impl rt::Selection for OrderKey {
@@ -2253,9 +2256,10 @@ pub mod order_line {
                 .map_err(|error| error.in_entity(TABLE.table_name, "OrderLine"))
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            rt::entity_of(map, "entity") == Some("OrderLine")
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["OrderLine"],
+        });
     }
 
     impl OrderLine {
@@ -2379,9 +2383,10 @@ pub mod order_line {
                 .map_err(|error| error.in_entity(TABLE.table_name, "OrderLine"))
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            rt::entity_of(map, "entity") == Some("OrderLine")
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["OrderLine"],
+        });
     }
 
     impl rt::Selection for OrderLineKey {

@@ -13,7 +13,9 @@ pub use uuid::Uuid;
 pub use crate::change::Change;
 pub use crate::codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
 pub use crate::error::Error;
-pub use crate::item::{AttributeType, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec};
+pub use crate::item::{
+    AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec,
+};
 pub use crate::key::{CompositeKey, KeyPart, KeyPartError};
 pub use crate::repository::{
     Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, KeyCondition, Page, ParallelScan, Query,

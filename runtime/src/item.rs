@@ -137,12 +137,41 @@ pub trait FromItem: Sized {
     /// into the result instead of being copied (clone a borrowed item first).
     fn from_item(item: AttributeMap) -> Result<Self, Error>;
 
+    /// In a table of several entities, the entities this type reads: queries and scans ask
+    /// the server for these items only (a filter on the discriminator, so that `count` is
+    /// exact too), and skip any other. `None` (the default) reads every item.
+    const ENTITIES: Option<Entities> = None;
+
     /// Whether a stored item is one of this type's at all: `false` for another entity's item
     /// in a single table (its discriminator names another entity), which reads skip. Only
-    /// items this accepts are decoded; the default accepts every item.
+    /// items this accepts are decoded.
     fn accepts(item: &AttributeMap) -> bool {
-        let _ = item;
-        true
+        Self::ENTITIES.is_none_or(|entities| entities.accepts(item))
+    }
+}
+
+/// The entities a type reads from a table of several: the discriminator attribute and the
+/// names it may hold.
+///
+/// ```
+/// use ddbgen_runtime::{AttributeMap, AttributeValue, Entities};
+///
+/// let orders = Entities { attribute: "entity", names: &["Order"] };
+/// let item = AttributeMap::from([("entity".to_owned(), AttributeValue::S("Customer".into()))]);
+/// assert!(!orders.accepts(&item));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entities {
+    /// The discriminator attribute (`entity`).
+    pub attribute: &'static str,
+    /// The entity names read (`["Customer", "Order"]`).
+    pub names: &'static [&'static str],
+}
+
+impl Entities {
+    /// Whether `item`'s discriminator names one of the entities.
+    pub fn accepts(&self, item: &AttributeMap) -> bool {
+        matches!(item.get(self.attribute), Some(crate::AttributeValue::S(name)) if self.names.contains(&name.as_str()))
     }
 }
 

@@ -181,12 +181,10 @@ pub mod tenancy {
             }
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            matches!(
-                rt::entity_of(map, "_type"), Some("Settings") | Some("Member") |
-                Some("Invite")
-            )
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "_type",
+            names: &["Settings", "Member", "Invite"],
+        });
     }
 
     /// An item of collection `Membership`: one of `Member`, `Invite`.
@@ -222,9 +220,10 @@ pub mod tenancy {
             }
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            matches!(rt::entity_of(map, "_type"), Some("Member") | Some("Invite"))
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "_type",
+            names: &["Member", "Invite"],
+        });
     }
 
     /// An item of collection `ByKind`: one of `Member`.
@@ -247,9 +246,10 @@ pub mod tenancy {
             }
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            matches!(rt::entity_of(map, "_type"), Some("Member"))
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "_type",
+            names: &["Member"],
+        });
     }
     /** A change of the `tenancy-data` table from its stream: `Insert(new)`, `Modify { old, new }` or
  `Remove(old)`, each a [`TenancyItem`] whose variant the discriminator picks. Decode with
@@ -411,9 +411,10 @@ pub mod settings {
                 .map_err(|error| error.in_entity(TABLE.table_name, "Settings"))
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            rt::entity_of(map, "_type") == Some("Settings")
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "_type",
+            names: &["Settings"],
+        });
     }
 
     impl Settings {
@@ -505,9 +506,10 @@ pub mod settings {
                 .map_err(|error| error.in_entity(TABLE.table_name, "Settings"))
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            rt::entity_of(map, "_type") == Some("Settings")
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "_type",
+            names: &["Settings"],
+        });
     }
 
     impl rt::Selection for SettingsKey {
@@ -1184,9 +1186,10 @@ pub mod member {
                 .map_err(|error| error.in_entity(TABLE.table_name, "Member"))
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            rt::entity_of(map, "_type") == Some("Member")
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "_type",
+            names: &["Member"],
+        });
     }
 
     impl Member {
@@ -1334,9 +1337,10 @@ pub mod member {
                 .map_err(|error| error.in_entity(TABLE.table_name, "Member"))
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            rt::entity_of(map, "_type") == Some("Member")
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "_type",
+            names: &["Member"],
+        });
     }
 
     impl rt::Selection for MemberKey {
@@ -2417,9 +2421,10 @@ pub mod invite {
                 .map_err(|error| error.in_entity(TABLE.table_name, "Invite"))
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            rt::entity_of(map, "_type") == Some("Invite")
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "_type",
+            names: &["Invite"],
+        });
     }
 
     impl Invite {
@@ -2552,9 +2557,10 @@ pub mod invite {
                 .map_err(|error| error.in_entity(TABLE.table_name, "Invite"))
         }
 
-        fn accepts(map: &rt::AttributeMap) -> bool {
-            rt::entity_of(map, "_type") == Some("Invite")
-        }
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "_type",
+            names: &["Invite"],
+        });
     }
 
     impl rt::Selection for InviteKey {

@@ -103,8 +103,8 @@ pub(crate) fn decode_fields(fields: &[Field]) -> TokenStream {
 
 /// `decode_map` and `impl FromItem` of a type read from stored items (an item type or an
 /// index's projection type), in a table module where `TABLE` names the table for errors. An
-/// entity's type checks the discriminator first, accepts only its own entity's items, and
-/// names the entity in errors.
+/// entity's type checks the discriminator first, reads only its own entity's items
+/// (`ENTITIES`), and names the entity in errors.
 pub(crate) fn from_item_impl(ty: &proc_macro2::Ident, fields: &[Field], entity: Option<&EntityOf>) -> TokenStream {
     let rt = rt();
     let decode = decode_fields(fields);
@@ -123,9 +123,7 @@ pub(crate) fn from_item_impl(ty: &proc_macro2::Ident, fields: &[Field], entity: 
                         .map_err(|error| error.in_entity(TABLE.table_name, #value))
                 }
 
-                fn accepts(map: &#rt::AttributeMap) -> bool {
-                    #rt::entity_of(map, #attribute) == Some(#value)
-                }
+                const ENTITIES: Option<#rt::Entities> = Some(#rt::Entities { attribute: #attribute, names: &[#value] });
             }
         }
     };

@@ -147,7 +147,6 @@ fn entity_enum(
         let (variant, module, item) = (ident(&e.names.item), ident(&e.names.module), ident(&e.names.item));
         Some(quote!(Some(#value) => <super::#module::#item as #rt::FromItem>::from_item(map).map(Self::#variant),))
     });
-    let accepts = quote!(#(Some(#values))|*);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -163,9 +162,7 @@ fn entity_enum(
                 }
             }
 
-            fn accepts(map: &#rt::AttributeMap) -> bool {
-                matches!(#rt::entity_of(map, #attribute), #accepts)
-            }
+            const ENTITIES: Option<#rt::Entities> = Some(#rt::Entities { attribute: #attribute, names: &[#(#values),*] });
         }
     }
 }

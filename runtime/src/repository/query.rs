@@ -289,6 +289,21 @@ impl ReadSpec {
         });
     }
 
+    /// Reads only items whose discriminator names one of `entities`, ANDed to the filter.
+    fn only_entities(&mut self, entities: crate::item::Entities) {
+        let name = self.placeholders.name(entities.attribute);
+        let values: Vec<String> = entities
+            .names
+            .iter()
+            .map(|n| self.placeholders.value(AttributeValue::S((*n).to_owned())))
+            .collect();
+        let text = format!("{name} IN ({})", values.join(", "));
+        self.filter = Some(match self.filter.take() {
+            Some(previous) => format!("({previous}) AND ({text})"),
+            None => text,
+        });
+    }
+
     /// Reads only `attributes` and the key attributes.
     fn project(&mut self, attributes: &[&'static str]) {
         if attributes.is_empty() {
@@ -545,8 +560,12 @@ pub struct Query<T> {
     item: PhantomData<fn() -> T>,
 }
 
-impl<T> Query<T> {
-    pub(crate) fn new(spec: ReadSpec) -> Self {
+impl<T: FromItem> Query<T> {
+    /// A read of `T`: of a single table's entities, only theirs.
+    pub(crate) fn new(mut spec: ReadSpec) -> Self {
+        if let Some(entities) = T::ENTITIES {
+            spec.only_entities(entities);
+        }
         Self {
             spec,
             limit: None,
@@ -736,7 +755,7 @@ pub struct Scan<T> {
     query: Query<T>,
 }
 
-impl<T> Scan<T> {
+impl<T: FromItem> Scan<T> {
     pub(crate) fn new(spec: ReadSpec) -> Self {
         Self {
             query: Query::new(spec),
