@@ -513,3 +513,118 @@ fn stream_changes_decode_into_the_entity_the_discriminator_names() {
     let change = ShopChange::from_images("REMOVE", Some(customer.to_item()), None).expect("decode");
     assert_eq!(change, Change::Remove(ShopItem::Customer(customer)));
 }
+
+/// The corner cases of `tests/fixtures/good/entities.yaml` on the server: a constant-only hash
+/// key, constants between and after fields, integer, bool, enum and time parts, a collection
+/// over an index, a local index whose template a setter re-encodes, a custom discriminator.
+mod corners {
+    use ddbgen_runtime::QueryBuilder;
+    use ddbgen_runtime::codegen::DateTime;
+    use ddbgen_tests::entities::invite::{InviteRepository, NewInvite};
+    use ddbgen_tests::entities::member::{MemberRepository, NewMember};
+    use ddbgen_tests::entities::settings::{NewSettings, SettingsKey, SettingsRepository};
+    use ddbgen_tests::entities::tenancy::{ByKind, Membership, TenancyRepository};
+    use ddbgen_tests::entities::types::Kind;
+
+    use super::support::Env;
+    use super::*;
+
+    fn member(tenant: &str, user: u64, active: bool, kind: Kind, joined: i64) -> NewMember {
+        NewMember {
+            tenant: tenant.into(),
+            user,
+            active,
+            kind,
+            joined: DateTime::from_timestamp(joined, 0).expect("time"),
+            r#type: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn tricky_templates_round_trip_and_query() {
+        let env = Env::new();
+        let table = TenancyRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+        env.table_created(table.create_table().await);
+        let name = table.table().name().to_owned();
+        let settings = SettingsRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+        let members = MemberRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+        let invites = InviteRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+
+        // A constant-only hash key: every revision of the settings in one partition, sorted
+        // by a signed integer (negative revisions first).
+        for revision in [-3, 7, 12] {
+            settings
+                .create(NewSettings {
+                    revision,
+                    body: format!("r{revision}"),
+                })
+                .await
+                .expect("settings");
+        }
+        let all = settings.query().all().await.expect("settings");
+        assert_eq!(all.iter().map(|s| s.revision).collect::<Vec<_>>(), vec![-3, 7, 12]);
+        let recent = settings.query().revision_ge(0).all().await.expect("ge");
+        assert_eq!(recent.len(), 2);
+        let key = SettingsKey { revision: -3 };
+        assert_eq!(
+            settings.get(&key).await.expect("get").map(|s| s.body),
+            Some("r-3".into())
+        );
+
+        let ada = members
+            .create(member("acme", 1, true, Kind::Owner, 1_700_000_000))
+            .await
+            .expect("member");
+        members
+            .create(member("acme", 2, false, Kind::Guest, 1_700_000_100))
+            .await
+            .expect("member");
+        invites
+            .create(NewInvite {
+                tenant: "acme".into(),
+                user: 1,
+                sent: NaiveDate::from_ymd_opt(2024, 1, 2).expect("date"),
+            })
+            .await
+            .expect("invite");
+        let item = env
+            .client
+            .get_item()
+            .table_name(&name)
+            .key("PK", s("TENANT#acme#USER#00000000000000000001"))
+            .key("SK", s("MEMBER#1#META"))
+            .send()
+            .await
+            .expect("get")
+            .item
+            .expect("stored under its templates");
+        assert_eq!(item["_type"], s("Member"));
+        assert_eq!(item["GSI1SK"], s("acme#00000000000000000001"));
+        assert_eq!(members.get(&ada.key()).await.expect("get"), Some(ada.clone()));
+        let active = members.query("acme", 1).active(true).all().await.expect("active");
+        assert_eq!(active, vec![ada.clone()]);
+
+        // A collection over a partition, and one over an index partition.
+        let membership = table.membership("acme", 1).all().await.expect("membership");
+        assert_eq!(membership.len(), 2);
+        assert!(
+            matches!(membership[0], Membership::Invite(_)),
+            "INVITE# sorts before MEMBER#"
+        );
+        let owners = table.by_kind(Kind::Owner).all().await.expect("by kind");
+        assert_eq!(owners, vec![ByKind::Member(ada.clone())]);
+
+        // Setters re-encode the index templates they feed: the global and the local one.
+        let guest = members
+            .update(&ada.key())
+            .set_kind(Kind::Guest)
+            .set_joined(DateTime::from_timestamp(1_600_000_000, 0).expect("time"))
+            .send()
+            .await
+            .expect("update");
+        assert_eq!(table.by_kind(Kind::Owner).all().await.expect("owners"), vec![]);
+        assert_eq!(table.by_kind(Kind::Guest).count().await.expect("guests"), 2);
+        let by_join = members.query_lsi1("acme", 1).all().await.expect("lsi");
+        assert_eq!(by_join, vec![guest]);
+    }
+}

@@ -654,3 +654,98 @@ fn can_spell(field: &Field, text: &str) -> bool {
         _ => true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Codec, FieldOrigin, Span};
+
+    fn field(name: &str, ty: FieldType) -> Field {
+        Field::new(name, ty, Codec::Native, FieldOrigin::Declared, Span::default()).expect("a field")
+    }
+
+    #[test]
+    fn a_field_spells_a_constant_only_in_its_own_encoding() {
+        let int = field("n", FieldType::Scalar(Scalar::Int(IntType::U16)));
+        assert!(can_spell(&int, "01995") && !can_spell(&int, "ORDER") && !can_spell(&int, "1995"));
+        let flag = field("b", FieldType::Scalar(Scalar::Bool));
+        assert!(can_spell(&flag, "1") && !can_spell(&flag, "true"));
+        let id = field("id", FieldType::Scalar(Scalar::Uuid));
+        assert!(can_spell(&id, "00000000-0000-0000-0000-000000000007") && !can_spell(&id, "PROFILE"));
+        let day = field("d", FieldType::Scalar(Scalar::Date));
+        assert!(can_spell(&day, "2024-01-02") && !can_spell(&day, "LINE"));
+        assert!(can_spell(&field("s", FieldType::Scalar(Scalar::String)), "ANYTHING"));
+    }
+
+    fn entity(fields: Vec<Field>, hash: Vec<Segment>, range: Vec<Segment>) -> Table {
+        let composite = |attribute: &str, segments| {
+            KeyAttr::Composite(CompositeKey {
+                attribute: attribute.to_owned(),
+                segments,
+                separator: "#".to_owned(),
+                encoder: String::new(),
+                template: true,
+                span: Span::default(),
+            })
+        };
+        Table {
+            names: TableNames {
+                module: String::new(),
+                item: String::new(),
+                new_item: String::new(),
+                key: String::new(),
+                repository: String::new(),
+                update: String::new(),
+                fields: String::new(),
+                change: String::new(),
+            },
+            table_name: "t".to_owned(),
+            doc: None,
+            fields,
+            hash_key: composite("pk", hash),
+            range_key: Some(composite("sk", range)),
+            indexes: Vec::new(),
+            ttl: None,
+            queries: Vec::new(),
+            projections: Vec::new(),
+            access_patterns: Vec::new(),
+            condition_fields: Vec::new(),
+            entity: None,
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn keys_collide_only_when_every_segment_can_match() {
+        use Segment::{Const, Field as F};
+        let c = |s: &str| Const(s.to_owned());
+        let id = || field("id", FieldType::Scalar(Scalar::Uuid));
+        let n = || field("n", FieldType::Scalar(Scalar::Int(IntType::U32)));
+        let s = || field("s", FieldType::Scalar(Scalar::String));
+        let order = entity(vec![id(), n()], vec![c("C"), F(0)], vec![c("ORDER"), F(1)]);
+        let profile = entity(vec![id()], vec![c("C"), F(0)], vec![c("PROFILE")]);
+        let refund = entity(vec![id(), s(), n()], vec![c("C"), F(0)], vec![F(1), F(2)]);
+        let numbered = entity(vec![id(), n(), n()], vec![c("C"), F(0)], vec![F(1), F(2)]);
+        let collide = |a: &Table, b: &Table| {
+            may_collide(a, &a.hash_key, b, &b.hash_key)
+                && may_collide(
+                    a,
+                    a.range_key.as_ref().expect("sk"),
+                    b,
+                    b.range_key.as_ref().expect("sk"),
+                )
+        };
+        assert!(!collide(&order, &profile), "one segment against two");
+        assert!(collide(&order, &refund), "a string part can spell ORDER");
+        assert!(!collide(&order, &numbered), "a u32 part is ten digits, never ORDER");
+        assert_eq!(
+            spelled(
+                &order,
+                order.range_key.as_ref().expect("sk"),
+                &refund,
+                refund.range_key.as_ref().expect("sk")
+            ),
+            vec!["`.s` is `ORDER`".to_owned()]
+        );
+    }
+}
