@@ -131,8 +131,8 @@ fn corrupt_items_name_table_attribute_and_expected_type() {
             assert_eq!((table.as_str(), attribute.as_str()), ("books", "published_year"));
             assert_eq!(entity, None, "a table of one item type names no entity");
             assert!(expected.contains("u16"), "{expected}");
-            assert_eq!(found, "N 70000");
-            assert_eq!(shape, "N (5 digits)");
+            assert_eq!(&*found, "N 70000");
+            assert_eq!(&*shape, "N (5 digits)");
         }
         other => panic!("expected a conversion error, got {other:?}"),
     }

@@ -285,7 +285,7 @@ pub mod types {
 }
 
 /// The `products` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod product {
     use ::ddbgen_runtime::codegen as rt;
 

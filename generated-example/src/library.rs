@@ -250,7 +250,7 @@ pub mod types {
 }
 
 /// The `books` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod book {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1652,7 +1652,7 @@ pub mod book {
 }
 
 /// The `customers` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod customer {
     use ::ddbgen_runtime::codegen as rt;
 

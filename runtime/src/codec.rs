@@ -76,8 +76,8 @@ impl DecodeError {
             entity: None,
             attribute: self.path,
             expected: self.expected,
-            found: self.found,
-            shape: self.shape,
+            found: self.found.into_boxed_str(),
+            shape: self.shape.into_boxed_str(),
         }
     }
 }
@@ -85,14 +85,14 @@ impl DecodeError {
 impl DecodeError {
     /// Into the crate's [`Error`](crate::Error), naming the table and the entity of a single
     /// table the item was read as.
-    pub fn in_entity(self, table: &str, entity: &str) -> crate::Error {
+    pub fn in_entity(self, table: &str, entity: &'static str) -> crate::Error {
         crate::Error::Conversion {
             table: table.to_owned(),
-            entity: Some(entity.to_owned()),
+            entity: Some(entity),
             attribute: self.path,
             expected: self.expected,
-            found: self.found,
-            shape: self.shape,
+            found: self.found.into_boxed_str(),
+            shape: self.shape.into_boxed_str(),
         }
     }
 }

@@ -29,16 +29,19 @@ pub enum Error {
     Conversion {
         /// The DynamoDB table the item came from.
         table: String,
-        /// The entity the item was read as, in a table of several entities.
-        entity: Option<String>,
+        /// The entity the item was read as, in a table of several entities (single-table
+        /// design).
+        entity: Option<&'static str>,
         /// Path of the attribute (`authors[2].name`).
         attribute: String,
         /// What the schema expects there.
         expected: String,
         /// What was found, with a clipped copy of a scalar's value, for your code.
-        found: String,
-        /// What was found, without its value: what `Display` shows.
-        shape: String,
+        found: Box<str>,
+        /// What was found, without its value: what `Display` shows. (`found` and `shape` are
+        /// boxed `str`s, which keep the variant under clippy's `result_large_err` threshold of
+        /// 128 bytes.)
+        shape: Box<str>,
     },
     /// `create` found an item with the same key; nothing was written.
     AlreadyExists {
@@ -166,7 +169,7 @@ impl fmt::Display for Error {
                 shape,
                 ..
             } => {
-                let entity = entity.as_ref().map(|e| format!(" (entity `{e}`)")).unwrap_or_default();
+                let entity = entity.map(|e| format!(" (entity `{e}`)")).unwrap_or_default();
                 write!(
                     f,
                     "item of table `{table}`{entity} does not match its schema: attribute `{attribute}`: expected {expected}, found {shape}"

@@ -196,7 +196,7 @@ pub mod types {
 }
 
 /// The `events` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod event {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1140,7 +1140,7 @@ pub mod event {
 }
 
 /// The `sensor.readings` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod reading {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -2004,7 +2004,7 @@ pub mod reading {
 }
 
 /// The `reserved_words` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod reserved {
     use ::ddbgen_runtime::codegen as rt;
 

@@ -3,7 +3,7 @@
 /// Fails to compile when the `ddbgen-runtime` version does not match the generator.
 const _: () = ::ddbgen_runtime::codegen::RUNTIME_API_V4;
 /// The `TestTable` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod test_item {
     use ::ddbgen_runtime::codegen as rt;
 

@@ -242,7 +242,7 @@ pub mod types {
 }
 
 /// The `keyword-parts` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod keyword {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1709,7 +1709,7 @@ pub mod keyword {
 }
 
 /// The `keyed.by.seconds` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod seconds {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -2397,7 +2397,7 @@ pub mod seconds {
 }
 
 /// The `keyed-by-millis` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod millis {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -3442,7 +3442,7 @@ pub mod millis {
 }
 
 /// The `keyed_by_bytes` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod blob {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -4127,7 +4127,7 @@ pub mod blob {
 }
 
 /// The `keyed_by_numbers` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod price {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -4840,7 +4840,7 @@ pub mod price {
 }
 
 /// The `keyed_by_enum` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod release {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -5534,7 +5534,7 @@ pub mod release {
 }
 
 /// The `keyed_by_rfc3339` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod moment {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -6237,7 +6237,7 @@ pub mod moment {
 }
 
 /// The `long_keys` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod long {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -6957,7 +6957,7 @@ pub mod long {
 }
 
 /// The `many_indexes` table.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod indexed {
     use ::ddbgen_runtime::codegen as rt;
 

@@ -58,6 +58,8 @@ pub(crate) fn single_table_module(model: &Model, single: &SingleTable) -> TokenS
     let repository = repository(single, &entities, first);
     quote! {
         #module_doc
+        // A table named like its schema file (`Shop` in `shop.yaml`) is module `shop::shop`.
+        #[allow(clippy::module_inception)]
         pub mod #module {
             #runtime_import
             #spec

@@ -26,9 +26,11 @@ pub(crate) fn table_module(table: &Table, options: &Options) -> TokenStream {
     let field_handles = condition::field_handles(table);
     // `rt::Error` is 128 bytes (it carries the stored item of a conflict, by design), one over
     // clippy's default for `result_large_err`, which the synchronous `transact_*` methods trip.
+    // A table named like its schema file (`Book` in `book.yaml`) is module `book::book`, which
+    // is what the user asked for: `module_inception` is allowed too.
     quote! {
         #module_doc
-        #[allow(clippy::result_large_err)]
+        #[allow(clippy::result_large_err, clippy::module_inception)]
         pub mod #module {
             #runtime_import
             #table_spec

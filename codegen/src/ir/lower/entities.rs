@@ -373,6 +373,17 @@ impl Lowering<'_> {
                     ok = false;
                     continue;
                 };
+                if fields[i].origin != crate::ir::FieldOrigin::Declared {
+                    self.error(
+                        path,
+                        format!(
+                            "`{inner}` is managed by ddbgen (set on writes, never given): it cannot be part of a key"
+                        ),
+                        "build key templates from fields declared under `fields:`",
+                    );
+                    ok = false;
+                    continue;
+                }
                 self.check_part(&fields[i], TEMPLATE_SEPARATOR, path);
                 super::keys::mark_part(&mut fields[i], TEMPLATE_SEPARATOR);
                 segments.push(Segment::Field(i));
