@@ -112,7 +112,7 @@ pub mod types {
     }
 }
 
-/// The `shop` table, which holds the entities [`Customer`](super::customer::Customer), [`Order`](super::order::Order), [`OrderLine`](super::order_line::OrderLine).
+/// The `shop` table, which holds the entities [`Customer`](customer::Customer), [`Order`](order::Order), [`OrderLine`](order_line::OrderLine).
 #[allow(clippy::module_inception)]
 pub mod shop {
     use ::ddbgen_runtime::codegen as rt;
@@ -312,7 +312,7 @@ pub mod shop {
     }
 }
 
-/// The `Customer` entity of the `shop` table ([`shop`](super::shop)).
+/// The `Customer` entity of the `shop` table (its module: [`shop`]).
 #[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod customer {
     use ::ddbgen_runtime::codegen as rt;
@@ -1039,7 +1039,7 @@ pub mod customer {
     }
 }
 
-/// The `Order` entity of the `shop` table ([`shop`](super::shop)).
+/// The `Order` entity of the `shop` table (its module: [`shop`]).
 #[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod order {
     use ::ddbgen_runtime::codegen as rt;
@@ -2145,7 +2145,7 @@ pub mod order {
     }
 }
 
-/// The `OrderLine` entity of the `shop` table ([`shop`](super::shop)).
+/// The `OrderLine` entity of the `shop` table (its module: [`shop`]).
 #[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod order_line {
     use ::ddbgen_runtime::codegen as rt;

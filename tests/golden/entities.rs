@@ -95,7 +95,7 @@ pub mod types {
     }
 }
 
-/// The `tenancy-data` table, which holds the entities [`Settings`](super::settings::Settings), [`Counter`](super::counter::Counter), [`Member`](super::member::Member), [`Invite`](super::invite::Invite).
+/// The `tenancy-data` table, which holds the entities [`Settings`](settings::Settings), [`Counter`](counter::Counter), [`Member`](member::Member), [`Invite`](invite::Invite).
 #[allow(clippy::module_inception)]
 pub mod tenancy {
     use ::ddbgen_runtime::codegen as rt;
@@ -343,7 +343,7 @@ pub mod tenancy {
     }
 }
 
-/// The `Settings` entity of the `tenancy-data` table ([`tenancy-data`](super::tenancy)).
+/// The `Settings` entity of the `tenancy-data` table (its module: [`tenancy`]).
 #[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod settings {
     use ::ddbgen_runtime::codegen as rt;
@@ -1060,7 +1060,7 @@ pub mod settings {
     }
 }
 
-/// The `Counter` entity of the `tenancy-data` table ([`tenancy-data`](super::tenancy)).
+/// The `Counter` entity of the `tenancy-data` table (its module: [`tenancy`]).
 #[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod counter {
     use ::ddbgen_runtime::codegen as rt;
@@ -1622,7 +1622,7 @@ pub mod counter {
     }
 }
 
-/// The `Member` entity of the `tenancy-data` table ([`tenancy-data`](super::tenancy)).
+/// The `Member` entity of the `tenancy-data` table (its module: [`tenancy`]).
 #[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod member {
     use ::ddbgen_runtime::codegen as rt;
@@ -2895,7 +2895,7 @@ pub mod member {
     }
 }
 
-/// The `Invite` entity of the `tenancy-data` table ([`tenancy-data`](super::tenancy)).
+/// The `Invite` entity of the `tenancy-data` table (its module: [`tenancy`]).
 #[allow(clippy::result_large_err, clippy::module_inception)]
 pub mod invite {
     use ::ddbgen_runtime::codegen as rt;

@@ -23,7 +23,8 @@ pub(crate) fn single_table_module(model: &Model, single: &SingleTable) -> TokenS
         "The `{table_name}` table, which holds the entities {}.",
         entities
             .iter()
-            .map(|e| format!("[`{0}`](super::{1}::{0})", e.names.item, e.names.module))
+            // An outer doc of a module resolves links where the module is declared.
+            .map(|e| format!("[`{0}`]({1}::{0})", e.names.item, e.names.module))
             .collect::<Vec<_>>()
             .join(", ")
     )));

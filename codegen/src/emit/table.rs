@@ -11,7 +11,7 @@ pub(crate) fn table_module(table: &Table, options: &Options) -> TokenStream {
     let module = ident(&table.names.module);
     let module_doc = match &table.entity {
         Some(entity) => doc(Some(&format!(
-            "The `{}` entity of the `{}` table ([`{1}`](super::{})).",
+            "The `{}` entity of the `{}` table (its module: [`{}`]).",
             table.names.item, table.table_name, entity.table_module
         ))),
         None => doc(Some(&format!("The `{}` table.", table.table_name))),
