@@ -32,22 +32,7 @@ impl Lowering<'_> {
         path: &YamlPath,
         tables: &mut Vec<Table>,
     ) -> Option<SingleTable> {
-        if !is_upper_camel(name) {
-            self.error_key(
-                path,
-                format!("table type name `{name}` is not UpperCamelCase"),
-                format!("write `{}`", name.to_upper_camel_case()),
-            );
-            return None;
-        }
-        let table_name = def.table_name.clone().unwrap_or_else(|| snake(name));
-        if let Err(why) = check_dynamo_name(&table_name) {
-            self.error(
-                &path.child("table_name"),
-                format!("table name `{table_name}` {why}"),
-                "DynamoDB table names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`",
-            );
-        }
+        let table_name = self.table_name(name, def, path)?;
         self.per_entity_keys(def, path);
         let Some(hash_key) = def.hash_key.clone() else {
             self.error_key(

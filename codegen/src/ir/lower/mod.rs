@@ -121,20 +121,14 @@ impl Lowering<'_> {
         model
     }
 
-    fn table(&mut self, name: &str, def: &TableDef, path: &YamlPath) -> Option<Table> {
+    /// The DynamoDB name of the table `name` (checked, like the type name, for either kind of
+    /// table); `None` when the type name is unusable (reported).
+    fn table_name(&mut self, name: &str, def: &TableDef, path: &YamlPath) -> Option<String> {
         if !is_upper_camel(name) {
             self.error_key(
                 path,
                 format!("table type name `{name}` is not UpperCamelCase"),
                 format!("write `{}`", name.to_upper_camel_case()),
-            );
-            return None;
-        }
-        if RESERVED_TYPE_NAMES.contains(&name) {
-            self.error_key(
-                path,
-                format!("table type name `{name}` would clash with a name in generated code"),
-                format!("choose another name, such as `{name}Item`, and keep the DynamoDB name with `table_name:`"),
             );
             return None;
         }
@@ -145,6 +139,19 @@ impl Lowering<'_> {
                 format!("table name `{table_name}` {why}"),
                 "DynamoDB table names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`",
             );
+        }
+        Some(table_name)
+    }
+
+    fn table(&mut self, name: &str, def: &TableDef, path: &YamlPath) -> Option<Table> {
+        let table_name = self.table_name(name, def, path)?;
+        if RESERVED_TYPE_NAMES.contains(&name) {
+            self.error_key(
+                path,
+                format!("table type name `{name}` would clash with a name in generated code"),
+                format!("choose another name, such as `{name}Item`, and keep the DynamoDB name with `table_name:`"),
+            );
+            return None;
         }
         let mut fields = self.field_list(&def.fields, &path.child("fields"), &format!("table `{name}`"));
         let field_names: Vec<String> = def.fields.keys().cloned().collect();
