@@ -90,8 +90,8 @@ impl SortCondition {
     }
 
     /// Composite keys whose first part after `start` is less than `value`. A key condition
-    /// holds one range, so keys below `start`'s constants are read too: a generated entity
-    /// query skips the other entities' items by their discriminator.
+    /// holds one range, so keys below `start`'s constants are in range too: a generated entity
+    /// query leaves the other entities' items out with its filter on the discriminator.
     pub fn part_lt<P: KeyPart + ?Sized>(start: CompositeKey<'_>, value: &P) -> Self {
         SortCondition::Lt(AttributeValue::S(start.part(value).finish()))
     }
@@ -283,10 +283,7 @@ impl ReadSpec {
     /// ANDs `condition` to the filter.
     fn add_filter<S>(&mut self, condition: Condition<S>) {
         let text = condition.render(&mut self.placeholders);
-        self.filter = Some(match self.filter.take() {
-            Some(previous) => format!("({previous}) AND ({text})"),
-            None => text,
-        });
+        self.and_filter(text);
     }
 
     /// Reads only items whose discriminator names one of `entities`, ANDed to the filter.
@@ -297,7 +294,11 @@ impl ReadSpec {
             .iter()
             .map(|n| self.placeholders.value(AttributeValue::S((*n).to_owned())))
             .collect();
-        let text = format!("{name} IN ({})", values.join(", "));
+        self.and_filter(format!("{name} IN ({})", values.join(", ")));
+    }
+
+    /// ANDs a rendered expression to the filter.
+    fn and_filter(&mut self, text: String) {
         self.filter = Some(match self.filter.take() {
             Some(previous) => format!("({previous}) AND ({text})"),
             None => text,
