@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 use crate::diagnostic::Pos;
 use crate::docs::type_text;
 use crate::ir::{
-    Field, FieldOrigin, IndexKind, KeyAttr, Literal, Model, NamedKind, NamedType, ProjectionKind, Rules, Segment, Table,
+    Field, FieldOrigin, IndexKind, KeyAttr, Literal, Model, NamedKind, NamedType, ProjectionKind, Rules, Table,
 };
 use crate::{Diagnostics, SchemaSource};
 
@@ -700,7 +700,7 @@ fn describe_key(t: &Table, key: &KeyAttr) -> String {
             let f = &t.fields[*i];
             format!("`{}` ({})", f.attribute, type_text(&f.ty, f.codec))
         }
-        KeyAttr::Composite(c) if c.segments.iter().all(|s| matches!(s, Segment::Field(_))) => {
+        KeyAttr::Composite(c) if !c.template => {
             let parts: Vec<String> = c
                 .parts()
                 .iter()

@@ -5,7 +5,7 @@
 use minijinja::{Environment, Value, context};
 
 use crate::emit::GENERATED_MARKER;
-use crate::ir::{Codec, Field, FieldType, KeyAttr, Literal, Model, NamedKind, Scalar, Segment, Table};
+use crate::ir::{Codec, Field, FieldType, KeyAttr, Literal, Model, NamedKind, Scalar, Table};
 
 /// The Markdown reference of one schema file's model.
 pub fn schema_markdown(module: &str, source: &str, model: &Model) -> String {
@@ -82,7 +82,7 @@ fn key_context(t: &Table, key: &KeyAttr) -> Value {
             parts => Vec::<Value>::new(),
         },
         KeyAttr::Composite(c) => {
-            let stored = if c.segments.iter().all(|s| matches!(s, Segment::Field(_))) {
+            let stored = if !c.template {
                 format!(
                     "S: {} joined by {}",
                     c.parts()

@@ -921,7 +921,7 @@ pub mod product {
             map.insert(
                 "variant_key".to_owned(),
                 rt::AttributeValue::S(
-                    Self::encode_sort_key(
+                    ProductKey::encode_sort_key(
                         self.region,
                         self.released,
                         self.tier,

@@ -585,7 +585,7 @@ pub mod book {
             map.insert(
                 "year_isbn".to_owned(),
                 rt::AttributeValue::S(
-                    Self::encode_sort_key(self.published_year, &self.isbn),
+                    BookKey::encode_sort_key(self.published_year, &self.isbn),
                 ),
             );
             map

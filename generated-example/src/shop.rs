@@ -497,9 +497,9 @@ pub mod customer {
             let mut map = rt::AttributeMap::with_capacity(2);
             map.insert(
                 "pk".to_owned(),
-                rt::AttributeValue::S(Self::encode_pk(self.customer_id)),
+                rt::AttributeValue::S(CustomerKey::encode_pk(self.customer_id)),
             );
-            map.insert("sk".to_owned(), rt::AttributeValue::S(Self::encode_sk()));
+            map.insert("sk".to_owned(), rt::AttributeValue::S(CustomerKey::encode_sk()));
             map
         }
 
@@ -1249,11 +1249,11 @@ pub mod order {
             let mut map = rt::AttributeMap::with_capacity(2);
             map.insert(
                 "pk".to_owned(),
-                rt::AttributeValue::S(Self::encode_pk(self.customer_id)),
+                rt::AttributeValue::S(OrderKey::encode_pk(self.customer_id)),
             );
             map.insert(
                 "sk".to_owned(),
-                rt::AttributeValue::S(Self::encode_sk(self.placed_on, self.order_id)),
+                rt::AttributeValue::S(OrderKey::encode_sk(self.placed_on, self.order_id)),
             );
             map
         }
@@ -1277,7 +1277,7 @@ pub mod order {
             rt::CompositeKey::new("#").part("STATUS").part(&status).finish()
         }
 
-        /// Encodes the parts of the sort key in order (see `docs/encoding.md`).
+        /// Encodes `gsi1sk` = `{placed_on}#{order_id}` (see `docs/encoding.md`).
         pub(crate) fn encode_gsi1sk(
             placed_on: rt::NaiveDate,
             order_id: rt::Uuid,
@@ -2339,11 +2339,11 @@ pub mod order_line {
             let mut map = rt::AttributeMap::with_capacity(2);
             map.insert(
                 "pk".to_owned(),
-                rt::AttributeValue::S(Self::encode_pk(self.order_id)),
+                rt::AttributeValue::S(OrderLineKey::encode_pk(self.order_id)),
             );
             map.insert(
                 "sk".to_owned(),
-                rt::AttributeValue::S(Self::encode_sk(self.line_no)),
+                rt::AttributeValue::S(OrderLineKey::encode_sk(self.line_no)),
             );
             map
         }

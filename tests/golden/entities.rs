@@ -472,10 +472,10 @@ pub mod settings {
         /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
         pub fn to_key(&self) -> rt::AttributeMap {
             let mut map = rt::AttributeMap::with_capacity(2);
-            map.insert("PK".to_owned(), rt::AttributeValue::S(Self::encode_pk()));
+            map.insert("PK".to_owned(), rt::AttributeValue::S(SettingsKey::encode_pk()));
             map.insert(
                 "SK".to_owned(),
-                rt::AttributeValue::S(Self::encode_sk(self.revision)),
+                rt::AttributeValue::S(SettingsKey::encode_sk(self.revision)),
             );
             map
         }
@@ -1174,8 +1174,8 @@ pub mod counter {
         /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
         pub fn to_key(&self) -> rt::AttributeMap {
             let mut map = rt::AttributeMap::with_capacity(2);
-            map.insert("PK".to_owned(), rt::AttributeValue::S(Self::encode_pk()));
-            map.insert("SK".to_owned(), rt::AttributeValue::S(Self::encode_sk()));
+            map.insert("PK".to_owned(), rt::AttributeValue::S(CounterKey::encode_pk()));
+            map.insert("SK".to_owned(), rt::AttributeValue::S(CounterKey::encode_sk()));
             map
         }
 
@@ -1839,11 +1839,11 @@ pub mod member {
             let mut map = rt::AttributeMap::with_capacity(2);
             map.insert(
                 "PK".to_owned(),
-                rt::AttributeValue::S(Self::encode_pk(&self.tenant, self.user)),
+                rt::AttributeValue::S(MemberKey::encode_pk(&self.tenant, self.user)),
             );
             map.insert(
                 "SK".to_owned(),
-                rt::AttributeValue::S(Self::encode_sk(self.active)),
+                rt::AttributeValue::S(MemberKey::encode_sk(self.active)),
             );
             map
         }
@@ -1868,7 +1868,7 @@ pub mod member {
             rt::CompositeKey::new("#").part("KIND").part(&kind).finish()
         }
 
-        /// Encodes the parts of the sort key in order (see `docs/encoding.md`).
+        /// Encodes `GSI1SK` = `{tenant}#{user}` (see `docs/encoding.md`).
         pub(crate) fn encode_gsi1sk(tenant: &str, user: u64) -> String {
             rt::CompositeKey::new("#").part(tenant).part(&user).finish()
         }
@@ -3074,11 +3074,11 @@ pub mod invite {
             let mut map = rt::AttributeMap::with_capacity(2);
             map.insert(
                 "PK".to_owned(),
-                rt::AttributeValue::S(Self::encode_pk(&self.tenant, self.user)),
+                rt::AttributeValue::S(InviteKey::encode_pk(&self.tenant, self.user)),
             );
             map.insert(
                 "SK".to_owned(),
-                rt::AttributeValue::S(Self::encode_sk(self.sent)),
+                rt::AttributeValue::S(InviteKey::encode_sk(self.sent)),
             );
             map
         }

@@ -1340,7 +1340,7 @@ pub mod reading {
             map.insert(
                 "sk".to_owned(),
                 rt::AttributeValue::S(
-                    Self::encode_sort_key(self.day, self.offset, self.level),
+                    ReadingKey::encode_sort_key(self.day, self.offset, self.level),
                 ),
             );
             map

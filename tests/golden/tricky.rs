@@ -677,7 +677,7 @@ pub mod keyword {
             map.insert(
                 "sort".to_owned(),
                 rt::AttributeValue::S(
-                    Self::encode_sort_key(
+                    KeywordKey::encode_sort_key(
                         &self.r#ref,
                         self.r#fn,
                         self.r#loop,

@@ -51,11 +51,7 @@ pub(crate) fn key_items(table: &Table, options: &Options) -> TokenStream {
             let (name, attribute, codec) = (ident(&field.ident), &field.attribute, codec::codec(field.codec));
             quote!(#codec.write(&mut map, #attribute, &self.#name);)
         }
-        KeyAttr::Composite(c) => {
-            let (attribute, encoder) = (&c.attribute, ident(&c.encoder));
-            let args = c.parts().into_iter().map(|i| self_arg(&table.fields[i]));
-            quote!(map.insert(#attribute.to_owned(), #rt::AttributeValue::S(Self::#encoder(#(#args),*)));)
-        }
+        KeyAttr::Composite(c) => insert_composite(table, c),
     };
     let hash_write = write(&table.hash_key);
     let range_write = table.range_key.as_ref().map(write).unwrap_or_default();
@@ -147,7 +143,7 @@ fn encoder(table: &Table, c: &CompositeKey) -> TokenStream {
         }
     });
     let separator = &c.separator;
-    let doc = if c.segments.iter().all(|s| matches!(s, Segment::Field(_))) {
+    let doc = if !c.template {
         " Encodes the parts of the sort key in order (see `docs/encoding.md`).".to_owned()
     } else {
         format!(
@@ -167,19 +163,23 @@ fn encoder(table: &Table, c: &CompositeKey) -> TokenStream {
 /// The statements in `to_item` that store the composite attributes (a sort key, an entity's
 /// key and index templates).
 pub(crate) fn composite_attribute_write(table: &Table) -> TokenStream {
-    let rt = rt();
-    let key = ident(&table.names.key);
     table
         .composites()
         .into_iter()
-        .map(|c| {
-            let (attribute, encoder) = (&c.attribute, ident(&c.encoder));
-            let args = c.parts().into_iter().map(|i| self_arg(&table.fields[i]));
-            quote! {
-                map.insert(#attribute.to_owned(), #rt::AttributeValue::S(#key::#encoder(#(#args),*)));
-            }
-        })
+        .map(|c| insert_composite(table, c))
         .collect()
+}
+
+/// `map.insert(attribute, S(BookKey::encoder(self.part, ..)))`: stores composite `c`, encoded
+/// from the fields of `self` (a key or an item, which name them alike).
+fn insert_composite(table: &Table, c: &CompositeKey) -> TokenStream {
+    let rt = rt();
+    let key = ident(&table.names.key);
+    let (attribute, encoder) = (&c.attribute, ident(&c.encoder));
+    let args = c.parts().into_iter().map(|i| self_arg(&table.fields[i]));
+    quote! {
+        map.insert(#attribute.to_owned(), #rt::AttributeValue::S(#key::#encoder(#(#args),*)));
+    }
 }
 
 /// `KeyAttribute { name, attribute_type }` of a stored key attribute.
