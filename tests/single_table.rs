@@ -248,6 +248,15 @@ async fn queries_narrow_by_template_and_skip_other_entities() {
         .await
         .expect("one");
     assert_eq!(one, orders[3..]);
+    // Keys alone: the projection reads the key fields and the discriminator.
+    let keys: Vec<OrderKey> = shop
+        .orders
+        .query(customer_id)
+        .select::<OrderKey>()
+        .all()
+        .await
+        .expect("keys");
+    assert_eq!(keys, orders.iter().map(Order::key).collect::<Vec<_>>());
     let profile = shop.customers.query(customer_id).all().await.expect("profile");
     assert_eq!(profile.len(), 1);
 
