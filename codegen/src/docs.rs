@@ -36,10 +36,37 @@ pub fn schema_markdown(module: &str, source: &str, model: &Model) -> String {
             },
         })
         .collect();
+    let single_tables: Vec<Value> = model
+        .single_tables
+        .iter()
+        .map(|st| {
+            let entity = |i: usize| model.tables[st.entities[i]].names.item.clone();
+            context! {
+                name => st.name.clone(),
+                module_path => format!("{module}::{}", st.module.trim_start_matches("r#")),
+                table_name => st.table_name.clone(),
+                doc => st.doc.clone(),
+                hash => st.hash_key.clone(),
+                range => st.range_key.clone(),
+                discriminator => st.discriminator.clone(),
+                entities => (0..st.entities.len()).map(entity).collect::<Vec<_>>(),
+                repository => st.repository.clone(),
+                item => st.item.clone(),
+                collections => st.collections.iter().map(|c| context! {
+                    name => c.name.clone(),
+                    method => c.method.clone(),
+                    read => c.index.as_ref().map_or_else(|| "the table".to_owned(), |i| format!("index {}", code_span(i.clone()))),
+                    partition => format!("{} = {}", c.hash.attribute, c.hash.template(&model.tables[st.entities[c.members[0]]].fields)),
+                    members => c.members.iter().map(|m| entity(*m)).collect::<Vec<_>>(),
+                }).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
     let ctx = context! {
         marker => GENERATED_MARKER,
         module => module,
         source => source,
+        single_tables => single_tables,
         tables => tables,
         types => types,
         diagram => diagram(model),
