@@ -527,6 +527,7 @@ mod corners {
     use ddbgen_runtime::codegen::DateTime;
     use ddbgen_tests::entities::counter::{CounterKey, CounterRepository, NewCounter};
     use ddbgen_tests::entities::invite::{InviteRepository, NewInvite};
+    use ddbgen_tests::entities::marker::{MarkerKey, MarkerRepository, NewMarker};
     use ddbgen_tests::entities::member::{MemberRepository, NewMember};
     use ddbgen_tests::entities::settings::{NewSettings, SettingsKey, SettingsRepository};
     use ddbgen_tests::entities::tenancy::{ByKind, Membership, TenancyRepository};
@@ -582,6 +583,10 @@ mod corners {
         counters.create(NewCounter { hits: 1 }).await.expect("counter");
         let counted = counters.update(&CounterKey {}).add_hits(41).send().await.expect("add");
         assert_eq!(counted.hits, 42);
+        // No field at all: the item is its keys and discriminator.
+        let markers = MarkerRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+        markers.create(NewMarker {}).await.expect("marker");
+        assert!(markers.get(&MarkerKey {}).await.expect("get").is_some());
         let again = counters.create(NewCounter { hits: 0 }).await;
         assert!(
             matches!(again, Err(Error::AlreadyExists { .. })),

@@ -95,7 +95,7 @@ pub mod types {
     }
 }
 
-/// The `tenancy-data` table, which holds the entities [`Settings`](settings::Settings), [`Counter`](counter::Counter), [`Member`](member::Member), [`Invite`](invite::Invite).
+/// The `tenancy-data` table, which holds the entities [`Settings`](settings::Settings), [`Counter`](counter::Counter), [`Marker`](marker::Marker), [`Member`](member::Member), [`Invite`](invite::Invite).
 #[allow(clippy::module_inception)]
 pub mod tenancy {
     use ::ddbgen_runtime::codegen as rt;
@@ -150,6 +150,8 @@ pub mod tenancy {
         Settings(super::settings::Settings),
         /// A [`Counter`](super::counter::Counter).
         Counter(super::counter::Counter),
+        /// A [`Marker`](super::marker::Marker).
+        Marker(super::marker::Marker),
         /// A [`Member`](super::member::Member).
         Member(super::member::Member),
         /// A [`Invite`](super::invite::Invite).
@@ -167,6 +169,10 @@ pub mod tenancy {
                     <super::counter::Counter as rt::FromItem>::from_item(map)
                         .map(Self::Counter)
                 }
+                Some("Marker") => {
+                    <super::marker::Marker as rt::FromItem>::from_item(map)
+                        .map(Self::Marker)
+                }
                 Some("Member") => {
                     <super::member::Member as rt::FromItem>::from_item(map)
                         .map(Self::Member)
@@ -181,7 +187,7 @@ pub mod tenancy {
                             &map,
                             TABLE.table_name,
                             "_type",
-                            &["Settings", "Counter", "Member", "Invite"],
+                            &["Settings", "Counter", "Marker", "Member", "Invite"],
                         ),
                     )
                 }
@@ -190,7 +196,7 @@ pub mod tenancy {
 
         const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
             attribute: "_type",
-            names: &["Settings", "Counter", "Member", "Invite"],
+            names: &["Settings", "Counter", "Marker", "Member", "Invite"],
         });
     }
 
@@ -1620,6 +1626,535 @@ pub mod counter {
             rt::Attr::new("hits", rt::Native)
         }
     }
+}
+
+/// The `Marker` entity of the `tenancy-data` table (its module: [`tenancy`]).
+#[allow(clippy::result_large_err, clippy::module_inception)]
+pub mod marker {
+    use ::ddbgen_runtime::codegen as rt;
+
+    /// Keys and indexes of the `tenancy-data` table, which holds this entity among others.
+    pub const TABLE: rt::TableSpec = super::tenancy::TABLE;
+    /// No field at all, audit off; both keys constant.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct Marker {}
+    /// What it takes to create a [`Marker`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Default,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct NewMarker {}
+    impl rt::Item for Marker {
+        const TABLE: &'static rt::TableSpec = &TABLE;
+        fn to_item(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::with_capacity(3);
+            map.insert("PK".to_owned(), rt::AttributeValue::S(MarkerKey::encode_pk()));
+            map.insert("SK".to_owned(), rt::AttributeValue::S(MarkerKey::encode_sk()));
+            map.insert("_type".to_owned(), rt::AttributeValue::S("Marker".to_owned()));
+            map
+        }
+    }
+
+    impl Marker {
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            drop(map);
+            Ok(Self {})
+        }
+    }
+
+    impl rt::FromItem for Marker {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            rt::check_entity(&map, "_type", "Marker")
+                .and_then(|()| Self::decode_map(map))
+                .map_err(|error| error.in_entity(TABLE.table_name, "Marker"))
+        }
+
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "_type",
+            names: &["Marker"],
+        });
+    }
+
+    impl Marker {
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            let mut errors = rt::ValidationErrors::new();
+            rt::Validate::validate_at(self, &rt::FieldPath::Root, &mut errors);
+            errors.into_result()
+        }
+    }
+
+    impl rt::Validate for Marker {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
+    }
+
+    impl NewMarker {
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            let mut errors = rt::ValidationErrors::new();
+            rt::Validate::validate_at(self, &rt::FieldPath::Root, &mut errors);
+            errors.into_result()
+        }
+    }
+
+    impl rt::Validate for NewMarker {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
+    }
+
+    /// The primary key of a [`Marker`]. Keys never change once an item exists.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct MarkerKey {}
+    impl MarkerKey {
+        /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
+        pub fn to_key(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::with_capacity(2);
+            map.insert("PK".to_owned(), rt::AttributeValue::S(MarkerKey::encode_pk()));
+            map.insert("SK".to_owned(), rt::AttributeValue::S(MarkerKey::encode_sk()));
+            map
+        }
+
+        /// Encodes `PK` = `MARKER` (see `docs/encoding.md`).
+        pub(crate) fn encode_pk() -> String {
+            rt::CompositeKey::new("#").part("MARKER").finish()
+        }
+
+        /// Encodes `SK` = `ONLY` (see `docs/encoding.md`).
+        pub(crate) fn encode_sk() -> String {
+            rt::CompositeKey::new("#").part("ONLY").finish()
+        }
+    }
+
+    impl MarkerKey {
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            drop(map);
+            Ok(Self {})
+        }
+    }
+
+    impl rt::FromItem for MarkerKey {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            rt::check_entity(&map, "_type", "Marker")
+                .and_then(|()| Self::decode_map(map))
+                .map_err(|error| error.in_entity(TABLE.table_name, "Marker"))
+        }
+
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "_type",
+            names: &["Marker"],
+        });
+    }
+
+    impl rt::Selection for MarkerKey {
+        type Table = Marker;
+        const ATTRIBUTES: &'static [&'static str] = &["_type"];
+    }
+
+    impl Marker {
+        /// The primary key of this item.
+        pub fn key(&self) -> MarkerKey {
+            MarkerKey {}
+        }
+    }
+
+    /// Typed access to the `tenancy-data` table: safe writes, reads, queries and table creation.
+    #[derive(Debug, Clone)]
+    pub struct MarkerRepository {
+        table: rt::Table<Marker>,
+    }
+
+    impl MarkerRepository {
+        /// A repository for table `tenancy-data`, with the system clock.
+        pub fn new(client: rt::Client) -> Self {
+            Self {
+                table: rt::Table::new(client),
+            }
+        }
+
+        /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
+        pub fn with_table_prefix(self, prefix: &str) -> Self {
+            Self {
+                table: self.table.with_table_prefix(prefix),
+            }
+        }
+
+        /// Uses another table name altogether.
+        pub fn with_table_name(self, name: impl Into<String>) -> Self {
+            Self {
+                table: self.table.with_table_name(name),
+            }
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
+        }
+
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
+        pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
+            Self {
+                table: self.table.with_cursor_key(key),
+            }
+        }
+
+        /// The underlying table: its name, client and clock.
+        pub fn table(&self) -> &rt::Table<Marker> {
+            &self.table
+        }
+
+        /// Asks DynamoDB for the capacity each request consumes, recorded on the
+        /// request's `tracing` span.
+        pub fn with_consumed_capacity(self, on: bool) -> Self {
+            Self {
+                table: self.table.with_consumed_capacity(on),
+            }
+        }
+
+        /// Sets how batches retry unprocessed items and how many requests they run at once.
+        pub fn with_retry_policy(self, policy: rt::RetryPolicy) -> Self {
+            Self {
+                table: self.table.with_retry_policy(policy),
+            }
+        }
+
+        /// Validates `new` and fills in what ddbgen manages (generated id, `created`,
+        /// `updated`, version 1).
+        fn stamp_new(&self, new: NewMarker) -> Result<Marker, rt::Error> {
+            new.validate()?;
+            Ok(Marker {})
+        }
+
+        /// `item` as it is stored next: `updated` set, version incremented.
+        fn stamp(&self, item: &Marker) -> Marker {
+            item.clone()
+        }
+
+        /// Validates `new`, fills in what ddbgen manages (generated id, `created`,
+        /// `updated`, version 1) and stores it, never overwriting: an existing key is
+        /// [`AlreadyExists`](rt::Error::AlreadyExists) with the stored item.
+        pub async fn create(&self, new: NewMarker) -> Result<Marker, rt::Error> {
+            let item = self.stamp_new(new)?;
+            self.table.put_new(&item, None).await?;
+            Ok(item)
+        }
+
+        /// [`create`](Self::create), when `condition` holds too
+        /// ([`ConditionFailed`](rt::Error::ConditionFailed) otherwise).
+        pub async fn create_if(
+            &self,
+            new: NewMarker,
+            condition: rt::Condition<Marker>,
+        ) -> Result<Marker, rt::Error> {
+            let item = self.stamp_new(new)?;
+            self.table.put_new(&item, Some(&condition)).await?;
+            Ok(item)
+        }
+
+        /// The item with this key, if any (eventually consistent).
+        pub async fn get(&self, key: &MarkerKey) -> Result<Option<Marker>, rt::Error> {
+            self.table.get(key.to_key(), false).await
+        }
+
+        /// The item with this key, if any, read with strong consistency.
+        pub async fn get_consistent(
+            &self,
+            key: &MarkerKey,
+        ) -> Result<Option<Marker>, rt::Error> {
+            self.table.get(key.to_key(), true).await
+        }
+
+        /// Whether an item with this key exists (reads the key attribute only).
+        pub async fn exists(&self, key: &MarkerKey) -> Result<bool, rt::Error> {
+            self.table.exists(key.to_key(), false).await
+        }
+
+        /// Writes `item` over the stored one, which must exist: a changed key is
+        /// [`NotFound`](rt::Error::NotFound), never a second item. Returns what was stored, with
+        /// `updated` set.
+        pub async fn replace(&self, item: &Marker) -> Result<Marker, rt::Error> {
+            item.validate()?;
+            let next = self.stamp(item);
+            self.table.put_existing(&next, None, None).await?;
+            Ok(next)
+        }
+
+        /// [`replace`](Self::replace), when `condition` holds too
+        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        pub async fn replace_if(
+            &self,
+            item: &Marker,
+            condition: rt::Condition<Marker>,
+        ) -> Result<Marker, rt::Error> {
+            item.validate()?;
+            let next = self.stamp(item);
+            self.table.put_existing(&next, None, Some(&condition)).await?;
+            Ok(next)
+        }
+
+        /// Stores `item` whether or not its key exists: the one explicit overwrite.
+        /// Returns what was stored, with `updated` set.
+        pub async fn upsert(&self, item: &Marker) -> Result<Marker, rt::Error> {
+            item.validate()?;
+            let next = self.stamp(item);
+            self.table.put(&next).await?;
+            Ok(next)
+        }
+
+        /// Starts an update of the existing item with this key; key fields cannot change.
+        pub fn update(&self, key: &MarkerKey) -> MarkerUpdate<'_> {
+            MarkerUpdate::new(&self.table, key.clone())
+        }
+
+        /// Deletes the item with this key, unconditionally; returns it, or `None` when
+        /// there was none.
+        pub async fn delete(
+            &self,
+            key: &MarkerKey,
+        ) -> Result<Option<Marker>, rt::Error> {
+            self.table.delete(key.to_key()).await
+        }
+
+        /// Deletes `item`, which must exist ([`NotFound`](rt::Error::NotFound) otherwise).
+        /// Returns what was deleted.
+        pub async fn delete_item(&self, item: &Marker) -> Result<Marker, rt::Error> {
+            self.table.delete_existing(item.key().to_key(), None, None).await
+        }
+
+        /// Deletes the existing item with this key when `condition` holds
+        /// ([`NotFound`](rt::Error::NotFound) or [`ConditionFailed`](rt::Error::ConditionFailed)
+        /// with the stored item otherwise). Returns what was deleted.
+        pub async fn delete_if(
+            &self,
+            key: &MarkerKey,
+            condition: rt::Condition<Marker>,
+        ) -> Result<Marker, rt::Error> {
+            self.table.delete_existing(key.to_key(), None, Some(&condition)).await
+        }
+
+        /// Reads many items by key (BatchGetItem, 100 keys per request, retried under
+        /// the retry policy): one entry per key, in order, telling found, missing and
+        /// unprocessed keys apart.
+        pub async fn batch_get(
+            &self,
+            keys: &[MarkerKey],
+        ) -> Result<rt::BatchGet<MarkerKey, Marker>, rt::Error> {
+            self.table.batch_get(keys.to_vec(), MarkerKey::to_key, false).await
+        }
+
+        /// Stores many items whether or not their keys exist (BatchWriteItem, 25 per
+        /// request): the explicit overwrite of [`upsert`](Self::upsert), with `updated` and
+        /// the version set as it sets them. Every item is validated and checked against
+        /// DynamoDB's size limit, and keys must be distinct, before anything is sent;
+        /// what stays unprocessed after the retry policy is returned, never dropped.
+        pub async fn batch_put(
+            &self,
+            items: &[Marker],
+        ) -> Result<rt::BatchWrite<Marker>, rt::Error> {
+            let mut errors = rt::ValidationErrors::new();
+            for (i, item) in items.iter().enumerate() {
+                rt::Validate::validate_at(
+                    item,
+                    &rt::FieldPath::Root.index(i),
+                    &mut errors,
+                );
+            }
+            errors.into_result()?;
+            let next: Vec<Marker> = items.iter().map(|item| self.stamp(item)).collect();
+            self.table.batch_put(next).await
+        }
+
+        /// Deletes many items by key (BatchWriteItem, 25 per request); a key with no item
+        /// is not an error. What stays unprocessed after the retry policy is returned.
+        pub async fn batch_delete(
+            &self,
+            keys: &[MarkerKey],
+        ) -> Result<rt::BatchWrite<MarkerKey>, rt::Error> {
+            self.table.batch_delete(keys.to_vec(), MarkerKey::to_key).await
+        }
+
+        /// Reads up to 100 items together (TransactGetItems): `None` where there is no
+        /// item, in the keys' order.
+        pub async fn transact_get(
+            &self,
+            keys: &[MarkerKey],
+        ) -> Result<Vec<Option<Marker>>, rt::Error> {
+            self.table.transact_get(keys.iter().map(MarkerKey::to_key).collect()).await
+        }
+
+        /// A new transaction on this repository's client, for the `transact_*` methods of
+        /// any repository.
+        pub fn transaction(&self) -> rt::Transaction {
+            rt::Transaction::new(self.table.client())
+        }
+
+        /// Adds the creation of `new` to `transaction`, as [`create`](Self::create) does it;
+        /// returns the item that will be stored.
+        pub fn transact_create(
+            &self,
+            transaction: &mut rt::Transaction,
+            new: NewMarker,
+        ) -> Result<Marker, rt::Error> {
+            let item = self.stamp_new(new)?;
+            transaction.put_new(&self.table, &item, None)?;
+            Ok(item)
+        }
+
+        /// Adds the replacement of `item` to `transaction`, as [`replace`](Self::replace)
+        /// does it; returns the item that will be stored.
+        pub fn transact_replace(
+            &self,
+            transaction: &mut rt::Transaction,
+            item: &Marker,
+        ) -> Result<Marker, rt::Error> {
+            item.validate()?;
+            let next = self.stamp(item);
+            transaction.put_existing(&self.table, &next, None, None)?;
+            Ok(next)
+        }
+
+        /// Adds a delete of the existing item with `key` to `transaction`.
+        pub fn transact_delete(
+            &self,
+            transaction: &mut rt::Transaction,
+            key: &MarkerKey,
+        ) -> Result<(), rt::Error> {
+            transaction.delete(&self.table, key.to_key(), None, None)
+        }
+
+        /// Adds a check of `condition` on the item with `key` to `transaction`, without
+        /// writing it.
+        pub fn transact_check(
+            &self,
+            transaction: &mut rt::Transaction,
+            key: &MarkerKey,
+            condition: rt::Condition<Marker>,
+        ) -> Result<(), rt::Error> {
+            transaction.check(&self.table, key.to_key(), &condition)
+        }
+
+        /// The item of table `tenancy-data` whose `PK` is `MARKER` (its `SK` is constant).
+        pub fn query(&self) -> rt::Query<Marker> {
+            self.table
+                .query(
+                    rt::KeyCondition::hash(
+                            "PK",
+                            rt::AttributeValue::S(MarkerKey::encode_pk()),
+                        )
+                        .sort(
+                            "SK",
+                            rt::SortCondition::Eq(
+                                rt::AttributeValue::S(
+                                    rt::CompositeKey::new("#").part("ONLY").finish(),
+                                ),
+                            ),
+                        ),
+                )
+        }
+
+        /// Every item of the table, lazily, page by page.
+        pub fn scan(&self) -> rt::Scan<Marker> {
+            self.table.scan()
+        }
+
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
+        pub async fn create_table(&self) -> Result<(), rt::Error> {
+            self.table.create_table().await
+        }
+
+        /// Deletes the table and waits until it is gone.
+        pub async fn delete_table(&self) -> Result<(), rt::Error> {
+            self.table.delete_table().await
+        }
+    }
+
+    /// An update of one `tenancy-data` item, built setter by setter; see [`MarkerRepository::update`].
+    #[derive(Debug)]
+    #[must_use = "an update does nothing until `send` is awaited"]
+    pub struct MarkerUpdate<'a> {
+        table: &'a rt::Table<Marker>,
+        key: MarkerKey,
+        update: rt::UpdateExpression,
+        condition: Option<rt::Condition<Marker>>,
+    }
+
+    impl<'a> MarkerUpdate<'a> {
+        /// Starts an update of the item with `key`.
+        pub(crate) fn new(table: &'a rt::Table<Marker>, key: MarkerKey) -> Self {
+            Self {
+                table,
+                key,
+                update: rt::UpdateExpression::new(),
+                condition: None,
+            }
+        }
+
+        /// Applies the update only if `condition` holds too
+        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// Several calls are combined with AND.
+        pub fn only_if(mut self, condition: rt::Condition<Marker>) -> Self {
+            self.condition = Some(
+                match self.condition.take() {
+                    Some(previous) => previous & condition,
+                    None => condition,
+                },
+            );
+            self
+        }
+
+        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// never an upsert). Returns the item as stored afterwards.
+        pub async fn send(self) -> Result<Marker, rt::Error> {
+            self.table
+                .update(self.key.to_key(), self.update, None, self.condition.as_ref())
+                .await
+        }
+
+        /// Adds the update to `transaction` instead of sending it; rule failures are
+        /// returned now, the rest when the transaction is sent.
+        pub fn transact(
+            self,
+            transaction: &mut rt::Transaction,
+        ) -> Result<(), rt::Error> {
+            transaction
+                .update(
+                    self.table,
+                    self.key.to_key(),
+                    self.update,
+                    None,
+                    self.condition.as_ref(),
+                )
+        }
+    }
+    /** A change of a [`Marker`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
+ `Remove(old)`. Decode with `MarkerChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type MarkerChange = rt::Change<Marker>;
+    /** The fields of a [`Marker`] for typed conditions and filters: `MarkerFields::title().eq("Dune")`.
+ Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
+    #[derive(Debug, Clone, Copy)]
+    pub struct MarkerFields;
+    impl MarkerFields {}
 }
 
 /// The `Member` entity of the `tenancy-data` table (its module: [`tenancy`]).

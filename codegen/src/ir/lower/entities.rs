@@ -65,6 +65,20 @@ impl Lowering<'_> {
                 }
             }
         }
+        // Each key attribute's encoder is a function of every entity's key type.
+        let mut encoders = crate::ir::names::Scope::with_fixed(
+            format!("the key types of table `{name}`"),
+            &[("to_key", "the key types' `to_key`")],
+        );
+        for attribute in &key_attributes {
+            if let Err(clash) = encoders.claim(&encoder_name(attribute), format!("key attribute `{attribute}`"), None) {
+                self.error_key(
+                    path,
+                    clash.message(),
+                    "give the key attributes names that differ in more than case and punctuation",
+                );
+            }
+        }
         if key_attributes.contains(&discriminator) {
             self.error(
                 &path.child("discriminator"),
@@ -358,6 +372,15 @@ impl Lowering<'_> {
                     ok = false;
                     continue;
                 };
+                if segments.contains(&Segment::Field(i)) {
+                    self.error(
+                        path,
+                        format!("`{{{inner}}}` appears twice in template `{text}`"),
+                        "a field fills one segment of a template",
+                    );
+                    ok = false;
+                    continue;
+                }
                 if fields[i].origin != crate::ir::FieldOrigin::Declared {
                     self.error(
                         path,
@@ -398,7 +421,7 @@ impl Lowering<'_> {
                 attribute: attribute.to_owned(),
                 segments,
                 separator: TEMPLATE_SEPARATOR.to_owned(),
-                encoder: format!("encode_{}", snake(attribute)),
+                encoder: encoder_name(attribute),
                 template: true,
                 span: self.span(path),
             })
@@ -557,6 +580,11 @@ impl Lowering<'_> {
         }
         out
     }
+}
+
+/// The key types' function that encodes key attribute `attribute` (`encode_gsi1pk`).
+fn encoder_name(attribute: &str) -> String {
+    format!("encode_{}", snake(attribute))
 }
 
 /// What every entity of a single table is checked against.
