@@ -1035,13 +1035,6 @@ pub mod product {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -1052,6 +1045,13 @@ pub mod product {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Product> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the

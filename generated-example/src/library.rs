@@ -676,13 +676,6 @@ pub mod book {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -693,6 +686,13 @@ pub mod book {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Book> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the
@@ -1925,13 +1925,6 @@ pub mod customer {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -1942,6 +1935,13 @@ pub mod customer {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Customer> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the

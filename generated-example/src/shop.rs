@@ -243,7 +243,7 @@ pub mod shop {
     }
 
     impl ShopRepository {
-        /// A repository for the table, with the system clock.
+        /// A repository for table `shop`, with the system clock.
         pub fn new(client: rt::Client) -> Self {
             Self {
                 table: rt::Table::new(client),
@@ -264,15 +264,14 @@ pub mod shop {
             }
         }
 
-        /// Signs and checks cursors with `key` (share it between the instances that hand
-        /// out and take back the same cursors).
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
                 table: self.table.with_cursor_key(key),
             }
         }
 
-        /// The underlying runtime table.
+        /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<super::customer::Customer> {
             &self.table
         }
@@ -282,8 +281,8 @@ pub mod shop {
             self.table.scan_as()
         }
 
-        /// Creates the table from the schema (keys, indexes, on-demand billing) and waits
-        /// until it is active.
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
         pub async fn create_table(&self) -> Result<(), rt::Error> {
             self.table.create_table().await
         }
@@ -584,13 +583,6 @@ pub mod customer {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -601,6 +593,13 @@ pub mod customer {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Customer> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the
@@ -1368,13 +1367,6 @@ pub mod order {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -1385,6 +1377,13 @@ pub mod order {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Order> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the
@@ -2433,13 +2432,6 @@ pub mod order_line {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -2450,6 +2442,13 @@ pub mod order_line {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<OrderLine> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the

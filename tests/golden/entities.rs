@@ -277,7 +277,7 @@ pub mod tenancy {
     }
 
     impl TenancyRepository {
-        /// A repository for the table, with the system clock.
+        /// A repository for table `tenancy-data`, with the system clock.
         pub fn new(client: rt::Client) -> Self {
             Self {
                 table: rt::Table::new(client),
@@ -298,15 +298,14 @@ pub mod tenancy {
             }
         }
 
-        /// Signs and checks cursors with `key` (share it between the instances that hand
-        /// out and take back the same cursors).
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
                 table: self.table.with_cursor_key(key),
             }
         }
 
-        /// The underlying runtime table.
+        /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<super::settings::Settings> {
             &self.table
         }
@@ -316,8 +315,8 @@ pub mod tenancy {
             self.table.scan_as()
         }
 
-        /// Creates the table from the schema (keys, indexes, on-demand billing) and waits
-        /// until it is active.
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
         pub async fn create_table(&self) -> Result<(), rt::Error> {
             self.table.create_table().await
         }
@@ -567,13 +566,6 @@ pub mod settings {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -584,6 +576,13 @@ pub mod settings {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Settings> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the
@@ -1257,13 +1256,6 @@ pub mod counter {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -1274,6 +1266,13 @@ pub mod counter {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Counter> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the
@@ -1803,13 +1802,6 @@ pub mod marker {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -1820,6 +1812,13 @@ pub mod marker {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Marker> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the
@@ -2496,13 +2495,6 @@ pub mod member {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -2513,6 +2505,13 @@ pub mod member {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Member> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the
@@ -3711,13 +3710,6 @@ pub mod invite {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -3728,6 +3720,13 @@ pub mod invite {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Invite> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the

@@ -531,13 +531,6 @@ pub mod event {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -548,6 +541,13 @@ pub mod event {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Event> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the
@@ -1439,13 +1439,6 @@ pub mod reading {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -1456,6 +1449,13 @@ pub mod reading {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Reading> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the
@@ -2327,13 +2327,6 @@ pub mod reserved {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -2344,6 +2337,13 @@ pub mod reserved {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Reserved> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the

@@ -202,13 +202,6 @@ pub mod note {
             }
         }
 
-        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
-            Self {
-                table: self.table.with_clock(clock),
-            }
-        }
-
         /// Signs pagination cursors with `key`, so that every instance accepts them.
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
@@ -219,6 +212,13 @@ pub mod note {
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<Note> {
             &self.table
+        }
+
+        /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
+        pub fn with_clock(self, clock: impl rt::Clock + 'static) -> Self {
+            Self {
+                table: self.table.with_clock(clock),
+            }
         }
 
         /// Asks DynamoDB for the capacity each request consumes, recorded on the

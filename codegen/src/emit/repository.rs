@@ -96,6 +96,8 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
     )));
     let repo_doc =
         format!(" Typed access to the `{table_name}` table: safe writes, reads, queries and table creation.");
+    let settings = settings(&quote!(#item), &new_doc);
+    let lifecycle = lifecycle();
     quote! {
         #[doc = #repo_doc]
         #[derive(Debug, Clone)]
@@ -104,34 +106,11 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
         }
 
         impl #repo {
-            #new_doc
-            pub fn new(client: #rt::Client) -> Self {
-                Self { table: #rt::Table::new(client) }
-            }
-
-            /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
-            pub fn with_table_prefix(self, prefix: &str) -> Self {
-                Self { table: self.table.with_table_prefix(prefix) }
-            }
-
-            /// Uses another table name altogether.
-            pub fn with_table_name(self, name: impl Into<String>) -> Self {
-                Self { table: self.table.with_table_name(name) }
-            }
+            #settings
 
             /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
             pub fn with_clock(self, clock: impl #rt::Clock + 'static) -> Self {
                 Self { table: self.table.with_clock(clock) }
-            }
-
-            /// Signs pagination cursors with `key`, so that every instance accepts them.
-            pub fn with_cursor_key(self, key: #rt::CursorKey) -> Self {
-                Self { table: self.table.with_cursor_key(key) }
-            }
-
-            /// The underlying table: its name, client and clock.
-            pub fn table(&self) -> &#rt::Table<#item> {
-                &self.table
             }
 
             /// Asks DynamoDB for the capacity each request consumes, recorded on the
@@ -313,16 +292,57 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
                 self.table.scan()
             }
 
-            /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
-            /// active. ddbgen never creates tables behind your back: call this explicitly.
-            pub async fn create_table(&self) -> Result<(), #rt::Error> {
-                self.table.create_table().await
-            }
+            #lifecycle
+        }
+    }
+}
 
-            /// Deletes the table and waits until it is gone.
-            pub async fn delete_table(&self) -> Result<(), #rt::Error> {
-                self.table.delete_table().await
-            }
+/// The methods every repository has, whatever it reads: its constructor (`new_doc` says
+/// which table), the table-name and cursor-key settings and `table()`, over a field
+/// `table: rt::Table<item>`.
+pub(crate) fn settings(item: &TokenStream, new_doc: &TokenStream) -> TokenStream {
+    let rt = rt();
+    quote! {
+        #new_doc
+        pub fn new(client: #rt::Client) -> Self {
+            Self { table: #rt::Table::new(client) }
+        }
+
+        /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
+        pub fn with_table_prefix(self, prefix: &str) -> Self {
+            Self { table: self.table.with_table_prefix(prefix) }
+        }
+
+        /// Uses another table name altogether.
+        pub fn with_table_name(self, name: impl Into<String>) -> Self {
+            Self { table: self.table.with_table_name(name) }
+        }
+
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
+        pub fn with_cursor_key(self, key: #rt::CursorKey) -> Self {
+            Self { table: self.table.with_cursor_key(key) }
+        }
+
+        /// The underlying table: its name, client and clock.
+        pub fn table(&self) -> &#rt::Table<#item> {
+            &self.table
+        }
+    }
+}
+
+/// `create_table` and `delete_table` of a repository.
+pub(crate) fn lifecycle() -> TokenStream {
+    let rt = rt();
+    quote! {
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
+        pub async fn create_table(&self) -> Result<(), #rt::Error> {
+            self.table.create_table().await
+        }
+
+        /// Deletes the table and waits until it is gone.
+        pub async fn delete_table(&self) -> Result<(), #rt::Error> {
+            self.table.delete_table().await
         }
     }
 }

@@ -212,6 +212,12 @@ fn repository(single: &SingleTable, entities: &[&Table], first: &Table) -> Token
             }
         }
     });
+    let first_type = quote!(super::#first_module::#first_item);
+    let new_doc = doc(Some(&format!(
+        "A repository for table `{table_name}`, with the system clock."
+    )));
+    let settings = super::repository::settings(&first_type, &new_doc);
+    let lifecycle = super::repository::lifecycle();
     let repo_doc = format!(
         " Reads across the entities of the `{table_name}` table (collections, scan) and its\n creation. Each entity has its own repository for writes and typed queries."
     );
@@ -219,51 +225,18 @@ fn repository(single: &SingleTable, entities: &[&Table], first: &Table) -> Token
         #[doc = #repo_doc]
         #[derive(Debug, Clone)]
         pub struct #repo {
-            table: #rt::Table<super::#first_module::#first_item>,
+            table: #rt::Table<#first_type>,
         }
 
         impl #repo {
-            /// A repository for the table, with the system clock.
-            pub fn new(client: #rt::Client) -> Self {
-                Self { table: #rt::Table::new(client) }
-            }
-
-            /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
-            pub fn with_table_prefix(self, prefix: &str) -> Self {
-                Self { table: self.table.with_table_prefix(prefix) }
-            }
-
-            /// Uses another table name altogether.
-            pub fn with_table_name(self, name: impl Into<String>) -> Self {
-                Self { table: self.table.with_table_name(name) }
-            }
-
-            /// Signs and checks cursors with `key` (share it between the instances that hand
-            /// out and take back the same cursors).
-            pub fn with_cursor_key(self, key: #rt::CursorKey) -> Self {
-                Self { table: self.table.with_cursor_key(key) }
-            }
-
-            /// The underlying runtime table.
-            pub fn table(&self) -> &#rt::Table<super::#first_module::#first_item> {
-                &self.table
-            }
+            #settings
 
             /// Every item of the table, each decoded as its entity, lazily paginated.
             pub fn scan(&self) -> #rt::Scan<#item> {
                 self.table.scan_as()
             }
 
-            /// Creates the table from the schema (keys, indexes, on-demand billing) and waits
-            /// until it is active.
-            pub async fn create_table(&self) -> Result<(), #rt::Error> {
-                self.table.create_table().await
-            }
-
-            /// Deletes the table and waits until it is gone.
-            pub async fn delete_table(&self) -> Result<(), #rt::Error> {
-                self.table.delete_table().await
-            }
+            #lifecycle
 
             #(#collections)*
         }
