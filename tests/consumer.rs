@@ -69,6 +69,9 @@ tokio = {{ version = "1", default-features = false, features = ["macros", "rt"] 
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .env_remove("RUSTFLAGS")
+        // The consumer is a workspace of its own: this keeps its build as lean as ours (no
+        // debug info), which matters on a CI machine's disk.
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
         .output()
         .expect("cargo runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
