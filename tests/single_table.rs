@@ -606,9 +606,35 @@ mod corners {
                 tenant: "acme".into(),
                 user: 1,
                 sent: NaiveDate::from_ymd_opt(2024, 1, 2).expect("date"),
+                expires_at: DateTime::from_timestamp(1_800_000_000, 0),
             })
             .await
             .expect("invite");
+        // The one entity that expires: the table's TTL is its field's attribute, and the
+        // invite stores it as epoch seconds (N), which is what DynamoDB expires by.
+        if !env.external() {
+            let ttl = env
+                .client
+                .describe_time_to_live()
+                .table_name(&name)
+                .send()
+                .await
+                .expect("describe TTL");
+            let description = ttl.time_to_live_description().expect("a TTL description");
+            assert_eq!(description.attribute_name(), Some("expires_at"));
+        }
+        let stored = env
+            .client
+            .get_item()
+            .table_name(&name)
+            .key("PK", s("TENANT#acme#USER#00000000000000000001"))
+            .key("SK", s("INVITE#2024-01-02"))
+            .send()
+            .await
+            .expect("get")
+            .item
+            .expect("the invite");
+        assert_eq!(stored["expires_at"], AttributeValue::N("1800000000".into()));
         let item = env
             .client
             .get_item()

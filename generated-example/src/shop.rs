@@ -117,7 +117,7 @@ pub mod types {
 pub mod shop {
     use ::ddbgen_runtime::codegen as rt;
 
-    /// Keys and indexes of the `shop` table, as the schema declares them.
+    /// Keys, indexes and TTL of the `shop` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "shop",
         hash_key: rt::KeyAttribute {

@@ -100,7 +100,7 @@ pub mod types {
 pub mod tenancy {
     use ::ddbgen_runtime::codegen as rt;
 
-    /// Keys and indexes of the `tenancy-data` table, as the schema declares them.
+    /// Keys, indexes and TTL of the `tenancy-data` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "tenancy-data",
         hash_key: rt::KeyAttribute {
@@ -139,7 +139,7 @@ pub mod tenancy {
                 projection: rt::Projection::All,
             },
         ],
-        ttl_attribute: None,
+        ttl_attribute: Some("expires_at"),
     };
 
     /// An item of the `tenancy-data` table, as its discriminator `_type` names it: what a scan of the
@@ -3446,6 +3446,8 @@ pub mod invite {
         pub user: u64,
         /// Stored as attribute `sent`.
         pub sent: rt::NaiveDate,
+        /// Stored as attribute `expires_at`, absent when `None`.
+        pub expires_at: Option<rt::DateTime<rt::Utc>>,
         /// When the item was created (UTC); set once by ddbgen.
         pub created: rt::DateTime<rt::Utc>,
         /// When the item was last written (UTC); set on every write by ddbgen.
@@ -3469,15 +3471,18 @@ pub mod invite {
         pub user: u64,
         /// Stored as attribute `sent`.
         pub sent: rt::NaiveDate,
+        /// Stored as attribute `expires_at`, absent when `None`.
+        pub expires_at: Option<rt::DateTime<rt::Utc>>,
     }
 
     impl rt::Item for Invite {
         const TABLE: &'static rt::TableSpec = &TABLE;
         fn to_item(&self) -> rt::AttributeMap {
-            let mut map = rt::AttributeMap::with_capacity(8);
+            let mut map = rt::AttributeMap::with_capacity(9);
             rt::Native.write(&mut map, "tenant", &self.tenant);
             rt::Native.write(&mut map, "user", &self.user);
             rt::Native.write(&mut map, "sent", &self.sent);
+            rt::EpochSeconds.write(&mut map, "expires_at", &self.expires_at);
             rt::Native.write(&mut map, "created", &self.created);
             rt::Native.write(&mut map, "updated", &self.updated);
             map.insert(
@@ -3496,14 +3501,15 @@ pub mod invite {
     impl Invite {
         /// Reads the stored attributes; errors name the attribute's path.
         fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
-            let mut slots = [const { None::<rt::AttributeValue> }; 5];
+            let mut slots = [const { None::<rt::AttributeValue> }; 6];
             for (attribute, value) in map {
                 match attribute.as_str() {
                     "tenant" => slots[0] = Some(value),
                     "user" => slots[1] = Some(value),
                     "sent" => slots[2] = Some(value),
-                    "created" => slots[3] = Some(value),
-                    "updated" => slots[4] = Some(value),
+                    "expires_at" => slots[3] = Some(value),
+                    "created" => slots[4] = Some(value),
+                    "updated" => slots[5] = Some(value),
                     _ => {}
                 }
             }
@@ -3511,8 +3517,9 @@ pub mod invite {
                 tenant: rt::Native.field(slots[0].take(), "tenant")?,
                 user: rt::Native.field(slots[1].take(), "user")?,
                 sent: rt::Native.field(slots[2].take(), "sent")?,
-                created: rt::Native.field(slots[3].take(), "created")?,
-                updated: rt::Native.field(slots[4].take(), "updated")?,
+                expires_at: rt::EpochSeconds.field(slots[3].take(), "expires_at")?,
+                created: rt::Native.field(slots[4].take(), "created")?,
+                updated: rt::Native.field(slots[5].take(), "updated")?,
             })
         }
     }
@@ -3753,6 +3760,7 @@ pub mod invite {
                 tenant: new.tenant,
                 user: new.user,
                 sent: new.sent,
+                expires_at: new.expires_at,
                 created: now,
                 updated: now,
             })
@@ -4018,6 +4026,18 @@ pub mod invite {
             }
         }
 
+        /// Sets `expires_at`.
+        pub fn set_expires_at(mut self, expires_at: rt::DateTime<rt::Utc>) -> Self {
+            self.update.set("expires_at", rt::EpochSeconds.encode(&expires_at));
+            self
+        }
+
+        /// Removes `expires_at` (reads back as `None`).
+        pub fn remove_expires_at(mut self) -> Self {
+            self.update.remove("expires_at");
+            self
+        }
+
         /// Applies the update only if `condition` holds too
         /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
@@ -4212,6 +4232,15 @@ pub mod invite {
         /// Field `sent`, stored as attribute `sent`.
         pub fn sent() -> rt::Attr<Invite, rt::NaiveDate, rt::Native> {
             rt::Attr::new("sent", rt::Native)
+        }
+
+        /// Field `expires_at`, stored as attribute `expires_at`.
+        pub fn expires_at() -> rt::Attr<
+            Invite,
+            rt::DateTime<rt::Utc>,
+            rt::EpochSeconds,
+        > {
+            rt::Attr::new("expires_at", rt::EpochSeconds)
         }
 
         /// Field `created`, stored as attribute `created`.

@@ -105,7 +105,7 @@ fn table_spec(single: &SingleTable) -> TokenStream {
         Some(t) => quote!(Some(#t)),
         None => quote!(None),
     };
-    let doc = format!(" Keys and indexes of the `{table_name}` table, as the schema declares them.");
+    let doc = format!(" Keys, indexes and TTL of the `{table_name}` table, as the schema declares them.");
     quote! {
         #[doc = #doc]
         pub const TABLE: #rt::TableSpec = #rt::TableSpec {

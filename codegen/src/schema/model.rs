@@ -104,6 +104,11 @@ pub struct EntityDef {
     /// Name of an optional optimistic-locking counter field (u64, managed by ddbgen).
     #[serde(default)]
     pub version: Option<String>,
+    /// Field holding the entity's expiry time (DynamoDB TTL); a `datetime` with
+    /// `format: epoch_seconds`. A table has one TTL attribute: every entity that expires
+    /// stores its TTL field under that attribute, and no other entity may store it.
+    #[serde(default)]
+    pub ttl: Option<String>,
 }
 
 /// A query over one partition that returns the items of several entities as one enum.

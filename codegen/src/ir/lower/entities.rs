@@ -105,6 +105,7 @@ impl Lowering<'_> {
             }
         }
         let collections = self.collections(def, &entities, path);
+        let ttl = self.single_ttl(&entities, path);
         tables.extend(entities);
         Some(SingleTable {
             name: name.to_owned(),
@@ -121,9 +122,47 @@ impl Lowering<'_> {
             entities: Vec::new(),
             entity_names,
             collections,
-            ttl: None,
+            ttl,
             span: self.span(path),
         })
+    }
+
+    /// The table's one TTL attribute: where every entity that declares `ttl:` stores its TTL
+    /// field. No two of them may differ, and no other entity may store that attribute, or
+    /// DynamoDB would expire its items by a field that was never meant as an expiry.
+    fn single_ttl(&mut self, entities: &[Table], path: &YamlPath) -> Option<String> {
+        let expiring = || entities.iter().filter_map(|e| e.ttl.map(|i| (e, &e.fields[i])));
+        let (first, first_field) = expiring().next()?;
+        let attribute = first_field.attribute.clone();
+        let entity_path = |entity: &Table| path.child("entities").child(&entity.names.item);
+        for (entity, field) in expiring().skip(1) {
+            if field.attribute != attribute {
+                self.error(
+                    &entity_path(entity).child("ttl"),
+                    format!(
+                        "entities `{}` and `{}` expire by different attributes, `{attribute}` and `{}`, but a DynamoDB table has one TTL attribute",
+                        first.names.item, entity.names.item, field.attribute
+                    ),
+                    format!("store `{}` under the same attribute: `attribute: {attribute}`", field.name),
+                );
+            }
+        }
+        for entity in entities.iter().filter(|e| e.ttl.is_none()) {
+            if let Some(field) = entity.fields.iter().find(|f| f.attribute == attribute) {
+                self.error_key(
+                    &entity_path(entity).child("fields").child(&field.name),
+                    format!(
+                        "entity `{}` stores `{attribute}`, the table's TTL attribute (`{}.ttl`), without declaring `ttl:`; DynamoDB expires every item by that attribute",
+                        entity.names.item, first.names.item
+                    ),
+                    format!(
+                        "add `ttl: {}` to `{}`, or store the field under another `attribute:`",
+                        field.name, entity.names.item
+                    ),
+                );
+            }
+        }
+        Some(attribute)
     }
 
     /// Table keys that belong to each entity instead.
@@ -132,6 +171,7 @@ impl Lowering<'_> {
             ("fields", !def.fields.is_empty()),
             ("audit", def.audit.is_some()),
             ("version", def.version.is_some()),
+            ("ttl", def.ttl.is_some()),
         ];
         for (key, present) in misplaced {
             if present {
@@ -143,7 +183,6 @@ impl Lowering<'_> {
             }
         }
         let unsupported = [
-            ("ttl", def.ttl.is_some()),
             ("access_patterns", !def.access_patterns.is_empty()),
             ("projections", !def.projections.is_empty()),
         ];
@@ -252,6 +291,7 @@ impl Lowering<'_> {
                 );
             }
         }
+        let ttl = self.ttl(def.ttl.as_ref(), &fields, &names, path)?;
         let kpath = path.child("keys");
         for (attribute, _) in &def.keys {
             if !shape.key_attributes.contains(attribute) {
@@ -341,7 +381,7 @@ impl Lowering<'_> {
             hash_key,
             range_key,
             indexes,
-            ttl: None,
+            ttl,
             queries: Vec::new(),
             projections: Vec::new(),
             access_patterns: Vec::new(),

@@ -5,7 +5,7 @@ use super::fields::is_field_name;
 use super::keys::managed_field;
 use crate::ir::{Codec, Field, FieldOrigin, FieldType, IntType, Scalar};
 use crate::schema::YamlPath;
-use crate::schema::model::{AuditDef, TableDef};
+use crate::schema::model::AuditDef;
 
 impl Lowering<'_> {
     /// Appends the audit columns and the version counter the table asks for.
@@ -78,12 +78,12 @@ impl Lowering<'_> {
     /// The TTL field: a `datetime` stored as epoch seconds.
     pub(super) fn ttl(
         &mut self,
-        def: &TableDef,
+        ttl: Option<&String>,
         fields: &[Field],
         names: &[String],
         path: &YamlPath,
     ) -> Option<Option<usize>> {
-        let Some(ttl) = &def.ttl else { return Some(None) };
+        let Some(ttl) = ttl else { return Some(None) };
         let ttl_path = path.child("ttl");
         let i = self.find_field(ttl, fields, names, &ttl_path)?;
         if fields[i].codec != Codec::EpochSeconds {

@@ -158,7 +158,7 @@ impl Lowering<'_> {
         let hash_key = self.hash_key(def, &mut fields, &field_names, path)?;
         let range_key = self.range_key(def, &mut fields, &field_names, hash_key, path)?;
         self.managed_columns(def.audit.as_ref(), def.version.as_ref(), &mut fields, path);
-        let ttl = self.ttl(def, &fields, &field_names, path)?;
+        let ttl = self.ttl(def.ttl.as_ref(), &fields, &field_names, path)?;
         // Every name but the item's is given by `plan`, once all tables are known.
         let mut table = Table {
             names: TableNames {
