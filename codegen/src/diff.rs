@@ -255,6 +255,28 @@ impl Differ<'_> {
                 );
             }
         }
+        // A single table has one TTL attribute. A change of it that no kept entity explains
+        // (an entity that expires was added or removed) is reported on the table.
+        let ttl = |t: &Table| t.ttl.map(|i| t.fields[i].attribute.clone());
+        for single in &old.single_tables {
+            let Some(other) = new.single_tables.iter().find(|s| s.table_name == single.table_name) else {
+                continue;
+            };
+            let explained = old
+                .tables
+                .iter()
+                .filter(|t| t.entity.is_some() && t.table_name == single.table_name)
+                .any(|t| {
+                    new.tables
+                        .iter()
+                        .find(|n| identity(n) == identity(t))
+                        .is_some_and(|n| ttl(n) != ttl(t))
+                });
+            if !explained {
+                let at = format!("tables.{}.ttl", other.name);
+                self.ttl(&at, single.ttl.clone(), other.ttl.clone(), single.span, other.span);
+            }
+        }
         for ty in &old.types {
             let path = format!("types.{}", ty.name);
             if let Some(other) = new.types.iter().find(|t| t.name == ty.name) {
@@ -281,12 +303,19 @@ impl Differ<'_> {
         self.fields(&format!("{path}.fields"), &old_fields, &new_fields, Some(new.span));
         self.indexes(path, old, new);
         let ttl = |t: &Table| t.ttl.map(|i| t.fields[i].attribute.clone());
-        match (ttl(old), ttl(new)) {
+        let at = format!("{path}.ttl");
+        self.ttl(&at, ttl(old), ttl(new), old.span, new.span);
+    }
+
+    /// A table's TTL attribute turned on, off, or moved; for an entity, whether its items
+    /// expire.
+    fn ttl(&mut self, path: &str, old: Option<String>, new: Option<String>, old_span: Pos, new_span: Pos) {
+        match (old, new) {
             (a, b) if a == b => {}
             (None, Some(b)) => self.add(
-                format!("{path}.ttl"),
+                path.to_owned(),
                 None,
-                Some(new.span),
+                Some(new_span),
                 Say {
                     severity: Severity::Risky,
                     message: format!("TTL turned on, on attribute `{b}`"),
@@ -295,9 +324,9 @@ impl Differ<'_> {
                 },
             ),
             (Some(a), None) => self.add(
-                format!("{path}.ttl"),
-                Some(old.span),
-                Some(new.span),
+                path.to_owned(),
+                Some(old_span),
+                Some(new_span),
                 Say {
                     severity: Severity::Safe,
                     message: format!("TTL on attribute `{a}` turned off"),
@@ -306,9 +335,9 @@ impl Differ<'_> {
                 },
             ),
             (a, b) => self.add(
-                format!("{path}.ttl"),
-                Some(old.span),
-                Some(new.span),
+                path.to_owned(),
+                Some(old_span),
+                Some(new_span),
                 Say {
                     severity: Severity::Risky,
                     message: format!(
