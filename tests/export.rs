@@ -137,3 +137,21 @@ fn terraform_declares_the_same_tables() {
     assert_eq!(book["stream_enabled"], false);
     assert!(config["resource"]["aws_dynamodb_table"]["customer"].is_object());
 }
+
+#[test]
+fn a_single_table_is_one_resource_with_its_entities_ttl() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema = root.join("fixtures/good/entities.yaml").display().to_string();
+    let (code, out, err) = support::run_cli(&["export", "cloudformation", &schema]);
+    assert_eq!(code, std::process::ExitCode::from(0), "{err}");
+    let template: Value = serde_json::from_str(&out).expect("json");
+    let resources = template["Resources"].as_object().expect("resources");
+    assert_eq!(resources.len(), 1, "five entities, one table: {resources:?}");
+    let p = &template["Resources"]["TenancyTable"]["Properties"];
+    assert_eq!(p["TableName"], "tenancy-data");
+    // The one entity that expires (`Invite`) turns TTL on for the whole table.
+    assert_eq!(
+        p["TimeToLiveSpecification"],
+        json!({"AttributeName": "expires_at", "Enabled": true})
+    );
+}
