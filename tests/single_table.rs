@@ -311,6 +311,63 @@ async fn queries_narrow_by_template_and_skip_other_entities() {
 }
 
 #[tokio::test]
+async fn ranges_read_inside_their_template_and_lt_leaves_its_bound_out() {
+    let env = Env::new();
+    let shop = shop(&env).await;
+    let order_id = Uuid::new_v4();
+    for line_no in 1..=3 {
+        shop.lines
+            .create(NewOrderLine {
+                order_id,
+                line_no,
+                sku: format!("SKU-{line_no}"),
+                quantity: 1,
+                price: Decimal::new(100, 2),
+            })
+            .await
+            .expect("line");
+    }
+    // An item of an entity this schema does not know, sorting below `LINE#` in the same
+    // partition: a range on the lines must not even read it.
+    let mut stranger = AttributeMap::new();
+    stranger.insert("pk".into(), s(&format!("ORDER#{order_id}")));
+    stranger.insert("sk".into(), s("INVOICE"));
+    stranger.insert("entity".into(), s("Invoice"));
+    put_raw(&env, &shop.name, stranger).await;
+
+    let line_nos = |lines: Vec<ddbgen_tests::shop::order_line::OrderLine>| {
+        lines.into_iter().map(|l| l.line_no).collect::<Vec<_>>()
+    };
+    // `LINE#{line_no}` ends with the part, so the key condition's upper bound is the key of
+    // line 2 itself: the generated filter leaves that line out, and the count agrees.
+    let below = shop.lines.query(order_id).line_no_lt(2).all().await.expect("lt");
+    assert_eq!(line_nos(below), vec![1]);
+    assert_eq!(
+        shop.lines.query(order_id).line_no_lt(2).count().await.expect("count"),
+        1
+    );
+    let at_most = shop.lines.query(order_id).line_no_le(2).all().await.expect("le");
+    assert_eq!(line_nos(at_most), vec![1, 2]);
+    assert_eq!(
+        line_nos(shop.lines.query(order_id).line_no_lt(1).all().await.expect("none")),
+        Vec::<u16>::new()
+    );
+    // One item evaluated per response: the first response of each range holds line 1, so the
+    // key condition starts at `LINE#`, not at the partition's start (the `INVOICE` item).
+    for (name, query) in [
+        ("lt", shop.lines.query(order_id).line_no_lt(3)),
+        ("le", shop.lines.query(order_id).line_no_le(3)),
+    ] {
+        let first = query.page_size(1).page(None).await.expect("page");
+        assert_eq!(
+            line_nos(first.items),
+            vec![1],
+            "{name}: the first item evaluated is line 1"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_collection_reads_a_partition_over_several_pages() {
     let env = Env::new();
     let shop = shop(&env).await;

@@ -2913,6 +2913,7 @@ pub mod order_line {
                             ),
                         ),
                 )
+                .filter(OrderLineFields::line_no().ne(value))
         }
 
         /// Items whose `line_no` is at most `value`.

@@ -1009,6 +1009,7 @@ pub mod settings {
                             ),
                         ),
                 )
+                .filter(SettingsFields::revision().ne(value))
         }
 
         /// Items whose `revision` is at most `value`.
@@ -3332,6 +3333,7 @@ pub mod member {
                             ),
                         ),
                 )
+                .filter(MemberFields::joined().ne(value))
         }
 
         /// Items whose `joined` is at most `value`.
@@ -4175,6 +4177,7 @@ pub mod invite {
                             ),
                         ),
                 )
+                .filter(InviteFields::sent().ne(value))
         }
 
         /// Items whose `sent` is at most `value`.

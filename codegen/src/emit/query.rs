@@ -245,7 +245,12 @@ fn level_type(table: &Table, plan: &QueryPlan, sort: &SortPlan, k: usize, level:
                 Some(_) => by_ref(v),
                 None => codec::key_value(part, &v),
             });
-        let run = run(table, plan, quote!(self.condition.sort(#attribute, #condition)));
+        let mut run = run(table, plan, quote!(self.condition.sort(#attribute, #condition)));
+        if let (Comparison::Lt, Some(f)) = (comparison, level.lt_filter) {
+            // The key condition reads up to and including the key of `value`: leave it out.
+            let (fields, handle) = (ident(&table.names.fields), ident(&table.fields[f].ident));
+            run = quote!(#run.filter(#fields::#handle().ne(value)));
+        }
         let params = params.iter().map(|p| quote!(#p: #ty));
         methods.push(quote! {
             #[doc = #doc]

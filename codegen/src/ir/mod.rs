@@ -610,6 +610,11 @@ pub struct QueryLevel {
     pub comparisons: Vec<(Comparison, String)>,
     /// The constants of a composite right after this part.
     pub trailing: Vec<String>,
+    /// The field whose `ne` filter an `lt` on this part adds (`Some(part)`), when the key
+    /// condition's upper bound includes one key too many: that of a template with leading
+    /// constants that ends with this part, whose `lt` reads from the constants up to and
+    /// including the key of `value` itself.
+    pub lt_filter: Option<usize>,
 }
 
 /// A range condition on a sort-key part.

@@ -34,6 +34,13 @@ use crate::key::{CompositeKey, KeyPart};
 ///     decade,
 ///     SortCondition::Between(AttributeValue::S("01990".into()), AttributeValue::S("01999$".into()))
 /// );
+///
+/// // An entity's orders before 1995: from its `ORDER#` prefix, not from the partition's start.
+/// let before = SortCondition::part_lt(CompositeKey::new("#").part("ORDER"), &1995u16);
+/// assert_eq!(
+///     before,
+///     SortCondition::Between(AttributeValue::S("ORDER#".into()), AttributeValue::S("ORDER#01995".into()))
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum SortCondition {
@@ -89,17 +96,30 @@ impl SortCondition {
         }
     }
 
-    /// Composite keys whose first part after `start` is less than `value`. A key condition
-    /// holds one range, so keys below `start`'s constants are in range too: a generated entity
-    /// query leaves the other entities' items out with its filter on the discriminator.
+    /// Composite keys whose first part after `start` is less than `value`. With constants in
+    /// `start`, only keys that start with them, up to and including the key that is exactly
+    /// those constants and `value`: a key condition has no exclusive upper bound beside a
+    /// lower one. A template that ends with the part can store that key; the generated query
+    /// then leaves its one item out with a filter on the field. With no constants, the keys
+    /// below `value`, from the start of the partition.
     pub fn part_lt<P: KeyPart + ?Sized>(start: CompositeKey<'_>, value: &P) -> Self {
-        SortCondition::Lt(AttributeValue::S(start.part(value).finish()))
+        if start.is_empty() {
+            SortCondition::Lt(AttributeValue::S(start.part(value).finish()))
+        } else {
+            let low = start.clone().prefix();
+            SortCondition::Between(AttributeValue::S(low), AttributeValue::S(start.part(value).finish()))
+        }
     }
 
-    /// Composite keys whose first part after `start` is at most `value` (keys below `start`'s
-    /// constants are read too, as with [`SortCondition::part_lt`]).
+    /// Composite keys whose first part after `start` is at most `value`; with constants in
+    /// `start`, only keys that start with them.
     pub fn part_le<P: KeyPart + ?Sized>(start: CompositeKey<'_>, value: &P) -> Self {
-        SortCondition::Lt(AttributeValue::S(start.part(value).after()))
+        let high = start.clone().part(value).after();
+        if start.is_empty() {
+            SortCondition::Lt(AttributeValue::S(high))
+        } else {
+            SortCondition::Between(AttributeValue::S(start.prefix()), AttributeValue::S(high))
+        }
     }
 }
 

@@ -534,12 +534,22 @@ impl Lowering<'_> {
                 eq_method: field.ident.clone(),
                 comparisons,
                 trailing: composite.map(|c| c.after_part(k)).unwrap_or_default(),
+                lt_filter: None,
             });
+        }
+        let leading = composite.map(CompositeKey::leading).unwrap_or_default();
+        // `lt` after leading constants is a BETWEEN from them to the key of `value`, which
+        // includes that key when nothing follows the part: a filter leaves its item out.
+        if let [level] = levels.as_mut_slice()
+            && !leading.is_empty()
+            && level.trailing.is_empty()
+        {
+            level.lt_filter = Some(level.part);
         }
         Some(SortPlan {
             attribute,
             separator,
-            leading: composite.map(CompositeKey::leading).unwrap_or_default(),
+            leading,
             levels,
         })
     }
