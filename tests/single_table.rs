@@ -8,7 +8,7 @@ use ddbgen_runtime::aws_sdk_dynamodb::types::AttributeValue;
 use ddbgen_runtime::codegen::{AttributeMap, Decimal, NaiveDate, Uuid};
 use ddbgen_runtime::{Change, Cursor, Error, FromItem, Item, QueryBuilder};
 use ddbgen_tests::shop::customer::{Customer, CustomerKey, CustomerRepository, NewCustomer};
-use ddbgen_tests::shop::order::{NewOrder, Order, OrderKey, OrderRepository};
+use ddbgen_tests::shop::order::{NewOrder, Order, OrderKey, OrderRepository, OrderSummary};
 use ddbgen_tests::shop::order_line::{NewOrderLine, OrderLineRepository};
 use ddbgen_tests::shop::shop::{CustomerWithOrders, ShopChange, ShopItem, ShopRepository};
 use ddbgen_tests::shop::types::OrderStatus;
@@ -257,6 +257,30 @@ async fn queries_narrow_by_template_and_skip_other_entities() {
         .await
         .expect("keys");
     assert_eq!(keys, orders.iter().map(Order::key).collect::<Vec<_>>());
+    // A partial type of the entity reads its fields, keys and discriminator only; a scan of
+    // it over the whole table (a customer and an order line too) returns the orders alone.
+    let summary = |o: &Order| OrderSummary {
+        order_id: o.order_id,
+        placed_on: o.placed_on,
+        status: o.status,
+        total: o.total,
+    };
+    let summaries = shop
+        .orders
+        .query(customer_id)
+        .select::<OrderSummary>()
+        .all()
+        .await
+        .expect("summaries");
+    assert_eq!(summaries, orders.iter().map(summary).collect::<Vec<_>>());
+    let scanned = shop
+        .orders
+        .scan()
+        .select::<OrderSummary>()
+        .all()
+        .await
+        .expect("scan summaries");
+    assert_eq!(scanned.len(), orders.len());
     let profile = shop.customers.query(customer_id).all().await.expect("profile");
     assert_eq!(profile.len(), 1);
 
@@ -585,7 +609,7 @@ mod corners {
     use ddbgen_tests::entities::counter::{CounterKey, CounterRepository, NewCounter};
     use ddbgen_tests::entities::invite::{InviteRepository, NewInvite};
     use ddbgen_tests::entities::marker::{MarkerKey, MarkerRepository, NewMarker};
-    use ddbgen_tests::entities::member::{MemberRepository, NewMember};
+    use ddbgen_tests::entities::member::{MemberRepository, MemberSummary, NewMember};
     use ddbgen_tests::entities::settings::{NewSettings, SettingsKey, SettingsRepository};
     use ddbgen_tests::entities::tenancy::{ByKind, Membership, TenancyRepository};
     use ddbgen_tests::entities::types::Kind;
@@ -708,6 +732,21 @@ mod corners {
         assert_eq!(members.get(&ada.key()).await.expect("get"), Some(ada.clone()));
         let active = members.query("acme", 1).active(true).all().await.expect("active");
         assert_eq!(active, vec![ada.clone()]);
+        // A partial type with a keyword field, read from the entity's partition.
+        let summaries = members
+            .query("acme", 1)
+            .select::<MemberSummary>()
+            .all()
+            .await
+            .expect("summary");
+        assert_eq!(
+            summaries,
+            vec![MemberSummary {
+                user: 1,
+                kind: Kind::Owner,
+                r#type: None
+            }]
+        );
 
         // A collection over a partition, and one over an index partition.
         let membership = table.membership("acme", 1).all().await.expect("membership");

@@ -11,7 +11,7 @@ use library_tables::library::book::{Book, BookFields, BookKey, BookRepository, N
 use library_tables::library::customer::{CustomerRepository, NewCustomer};
 use library_tables::library::types::{Author, BookStatus};
 use library_tables::shop::customer::{CustomerRepository as ShopCustomers, NewCustomer as NewShopCustomer};
-use library_tables::shop::order::{NewOrder, OrderRepository};
+use library_tables::shop::order::{NewOrder, OrderRepository, OrderSummary};
 use library_tables::shop::order_line::{NewOrderLine, OrderLineRepository};
 use library_tables::shop::shop::{CustomerWithOrders, ShopItem, ShopRepository};
 use library_tables::shop::types::OrderStatus;
@@ -292,6 +292,13 @@ async fn shop(client: &ddbgen_runtime::codegen::Client, prefix: &str) -> Result<
         .all()
         .await?;
     println!("shop: {} orders placed from 1 to 10 March", march.len());
+    // A partial type reads a few attributes of each order (plus its keys and discriminator).
+    for summary in orders.query(ada.customer_id).select::<OrderSummary>().all().await? {
+        println!(
+            "shop: summary {} {:?} {}",
+            summary.placed_on, summary.status, summary.total
+        );
+    }
     // Shipping re-encodes the index template: the order moves to `STATUS#shipped`.
     orders
         .update(&placed[0].key())

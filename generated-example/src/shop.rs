@@ -2093,6 +2093,66 @@ pub mod order {
                 )
         }
     }
+
+    /// Some fields of a [`Order`], read alone: `query(..).select::<OrderSummary>()` requests only these attributes.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct OrderSummary {
+        /// Stored as attribute `order_id`.
+        pub order_id: rt::Uuid,
+        /// Stored as attribute `placed_on`.
+        pub placed_on: rt::NaiveDate,
+        /// Stored as attribute `status`.
+        pub status: super::types::OrderStatus,
+        /// Stored as attribute `total`.
+        pub total: rt::Decimal,
+    }
+
+    impl OrderSummary {
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 4];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "order_id" => slots[0] = Some(value),
+                    "placed_on" => slots[1] = Some(value),
+                    "status" => slots[2] = Some(value),
+                    "total" => slots[3] = Some(value),
+                    _ => {}
+                }
+            }
+            Ok(Self {
+                order_id: rt::Native.field(slots[0].take(), "order_id")?,
+                placed_on: rt::Native.field(slots[1].take(), "placed_on")?,
+                status: rt::Native.field(slots[2].take(), "status")?,
+                total: rt::Native.field(slots[3].take(), "total")?,
+            })
+        }
+    }
+
+    impl rt::FromItem for OrderSummary {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            rt::check_entity(&map, "entity", "Order")
+                .and_then(|()| Self::decode_map(map))
+                .map_err(|error| error.in_entity(TABLE.table_name, "Order"))
+        }
+
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Order"],
+        });
+    }
+
+    impl rt::Selection for OrderSummary {
+        type Table = Order;
+        const ATTRIBUTES: &'static [&'static str] = &[
+            "order_id",
+            "placed_on",
+            "status",
+            "total",
+            "entity",
+        ];
+    }
     /** A change of a [`Order`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
  `Remove(old)`. Decode with `OrderChange::from_lambda_record` (feature `lambda-events` of
  `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/

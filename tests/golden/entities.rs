@@ -3375,6 +3375,56 @@ pub mod member {
                 )
         }
     }
+
+    /// Some fields of a [`Member`], read alone: `query(..).select::<MemberSummary>()` requests only these attributes.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct MemberSummary {
+        /// Stored as attribute `user`.
+        pub user: u64,
+        /// Stored as attribute `kind`.
+        pub kind: super::types::Kind,
+        /// Stored as attribute `type`, absent when `None`.
+        pub r#type: Option<String>,
+    }
+
+    impl MemberSummary {
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 3];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "user" => slots[0] = Some(value),
+                    "kind" => slots[1] = Some(value),
+                    "type" => slots[2] = Some(value),
+                    _ => {}
+                }
+            }
+            Ok(Self {
+                user: rt::Native.field(slots[0].take(), "user")?,
+                kind: rt::Native.field(slots[1].take(), "kind")?,
+                r#type: rt::Native.field(slots[2].take(), "type")?,
+            })
+        }
+    }
+
+    impl rt::FromItem for MemberSummary {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            rt::check_entity(&map, "_type", "Member")
+                .and_then(|()| Self::decode_map(map))
+                .map_err(|error| error.in_entity(TABLE.table_name, "Member"))
+        }
+
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "_type",
+            names: &["Member"],
+        });
+    }
+
+    impl rt::Selection for MemberSummary {
+        type Table = Member;
+        const ATTRIBUTES: &'static [&'static str] = &["user", "kind", "type", "_type"];
+    }
     /** A change of a [`Member`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
  `Remove(old)`. Decode with `MemberChange::from_lambda_record` (feature `lambda-events` of
  `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/

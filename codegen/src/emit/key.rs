@@ -78,10 +78,7 @@ pub(crate) fn key_items(table: &Table, options: &Options) -> TokenStream {
     let key_owned: Vec<Field> = key_fields.iter().map(|f| (*f).clone()).collect();
     let key_from_item = codec::from_item_impl(&key, &key_owned, table.entity.as_ref());
     // An entity's key also reads the discriminator, which its decoder checks.
-    let key_attributes = key_fields
-        .iter()
-        .map(|f| &f.attribute)
-        .chain(table.entity.as_ref().map(|e| &e.discriminator));
+    let key_attributes = table.selection_attributes(key_fields.iter().copied());
     let key_doc = format!(
         " The primary key of a [`{}`]. Keys never change once an item exists.",
         table.names.item

@@ -369,7 +369,7 @@ fn projection_type(table: &Table, doc: String, projection: &Projection, options:
     let rt = rt();
     let item = ident(&table.names.item);
     let name = ident(&projection.name);
-    let attributes = projection.fields.iter().map(|f| &f.attribute);
+    let attributes = table.selection_attributes(&projection.fields);
     let derives = data_derives(&projection.name, false, options);
     let struct_fields = projection
         .fields

@@ -88,6 +88,17 @@ pub struct Table {
 }
 
 impl Table {
+    /// The attributes a partial read of `fields` requests (`Selection::ATTRIBUTES`): theirs,
+    /// and an entity's discriminator, which its decoder checks first.
+    pub fn selection_attributes<'a>(&'a self, fields: impl IntoIterator<Item = &'a Field>) -> Vec<&'a str> {
+        let discriminator = self.entity.as_ref().map(|e| e.discriminator.as_str());
+        fields
+            .into_iter()
+            .map(|f| f.attribute.as_str())
+            .chain(discriminator)
+            .collect()
+    }
+
     /// Indexes into `fields` of the primary key, in order (hash key, then range key fields),
     /// each once.
     pub fn key_field_indexes(&self) -> Vec<usize> {

@@ -109,6 +109,11 @@ pub struct EntityDef {
     /// stores its TTL field under that attribute, and no other entity may store it.
     #[serde(default)]
     pub ttl: Option<String>,
+    /// Partial types of the entity, by type name: each lists the fields it reads
+    /// (`query(..).select::<OrderSummary>()` reads only these attributes, its keys and the
+    /// discriminator).
+    #[serde(default)]
+    pub projections: IndexMap<String, Vec<String>>,
 }
 
 /// A query over one partition that returns the items of several entities as one enum.

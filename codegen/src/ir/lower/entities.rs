@@ -172,6 +172,7 @@ impl Lowering<'_> {
             ("audit", def.audit.is_some()),
             ("version", def.version.is_some()),
             ("ttl", def.ttl.is_some()),
+            ("projections", !def.projections.is_empty()),
         ];
         for (key, present) in misplaced {
             if present {
@@ -182,18 +183,12 @@ impl Lowering<'_> {
                 );
             }
         }
-        let unsupported = [
-            ("access_patterns", !def.access_patterns.is_empty()),
-            ("projections", !def.projections.is_empty()),
-        ];
-        for (key, present) in unsupported {
-            if present {
-                self.error_key(
-                    &path.child(key),
-                    format!("`{key}` is not available on a table with entities"),
-                    "entities read by their key templates, their indexes and collections; see docs/single-table.md",
-                );
-            }
+        if !def.access_patterns.is_empty() {
+            self.error_key(
+                &path.child("access_patterns"),
+                "`access_patterns` is not available on a table with entities",
+                "entities read by their key templates, their indexes and collections; see docs/single-table.md",
+            );
         }
     }
 
