@@ -396,7 +396,7 @@ impl Lowering<'_> {
             Some(_) => document.tables.iter().find_map(|(single, def)| {
                 let path = tables.child(single).child("entities").child(&table.names.item);
                 let entity = def.entities.get(&table.names.item)?;
-                (self.span(&path) == table.span).then(|| (&entity.fields, &entity.projections, path))
+                (self.span(&path) == table.span).then_some((&entity.fields, &entity.projections, path))
             }),
         };
         let Some((declared, list, path)) = found else {
