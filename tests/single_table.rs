@@ -300,6 +300,21 @@ async fn queries_narrow_by_template_and_skip_other_entities() {
         .await
         .expect("by status and date");
     assert_eq!(placed_late, orders[2..3]);
+    // Access patterns declared on the entity: named reads over the table and the index.
+    let since = shop
+        .orders
+        .orders_since(customer_id, day(2))
+        .all()
+        .await
+        .expect("since");
+    assert_eq!(since, orders[1..]);
+    let newest_placed = shop
+        .orders
+        .orders_by_status(OrderStatus::Placed)
+        .all()
+        .await
+        .expect("by status");
+    assert_eq!(newest_placed, vec![orders[2].clone(), orders[0].clone()]);
 
     // Setting the status re-encodes the index template: the order moves to its new status.
     let shipped = shop
@@ -653,6 +668,9 @@ mod corners {
         assert_eq!(all.iter().map(|s| s.revision).collect::<Vec<_>>(), vec![-3, 7, 12]);
         let recent = settings.query().revision_ge(0).all().await.expect("ge");
         assert_eq!(recent.len(), 2);
+        // An access pattern given nothing: its partition is the constant `SETTINGS`.
+        let newest = settings.settings_from(0).all().await.expect("pattern");
+        assert_eq!(newest.iter().map(|s| s.revision).collect::<Vec<_>>(), vec![12, 7]);
         let key = SettingsKey { revision: -3 };
         assert_eq!(
             settings.get(&key).await.expect("get").map(|s| s.body),
@@ -732,6 +750,15 @@ mod corners {
         assert_eq!(members.get(&ada.key()).await.expect("get"), Some(ada.clone()));
         let active = members.query("acme", 1).active(true).all().await.expect("active");
         assert_eq!(active, vec![ada.clone()]);
+        // Access patterns over a two-field template and over the index.
+        assert_eq!(
+            members.member_of("acme", 1).all().await.expect("member_of"),
+            vec![ada.clone()]
+        );
+        assert_eq!(
+            members.members_of_kind(Kind::Owner).all().await.expect("of kind"),
+            vec![ada.clone()]
+        );
         // A partial type with a keyword field, read from the entity's partition.
         let summaries = members
             .query("acme", 1)

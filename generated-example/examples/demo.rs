@@ -305,8 +305,9 @@ async fn shop(client: &ddbgen_runtime::codegen::Client, prefix: &str) -> Result<
         .set_status(OrderStatus::Shipped)
         .send()
         .await?;
-    let shipped = orders.query_gsi1(OrderStatus::Shipped).all().await?;
-    let still_placed = orders.query_gsi1(OrderStatus::Placed).count().await?;
+    // The access pattern `orders_by_status` (declared in the schema, served by `gsi1`).
+    let shipped = orders.orders_by_status(OrderStatus::Shipped).all().await?;
+    let still_placed = orders.orders_by_status(OrderStatus::Placed).count().await?;
     println!(
         "shop: orders by status: {} shipped, {still_placed} placed",
         shipped.len()

@@ -1652,6 +1652,27 @@ pub mod order {
             }
         }
 
+        /// A customer's orders from a day on, oldest first.
+        ///
+        /// Access pattern `orders_since`, served by the table's key.
+        pub fn orders_since(
+            &self,
+            customer_id: rt::Uuid,
+            placed_on: rt::NaiveDate,
+        ) -> rt::Query<Order> {
+            rt::QueryBuilder::into_query(self.query(customer_id).placed_on_ge(placed_on))
+        }
+
+        /// The orders in one status, newest first (the overloaded index `gsi1`).
+        ///
+        /// Access pattern `orders_by_status`, served by index `gsi1`, in descending sort-key order.
+        pub fn orders_by_status(
+            &self,
+            status: super::types::OrderStatus,
+        ) -> rt::Query<Order> {
+            rt::QueryBuilder::into_query(self.query_gsi1(status)).reverse()
+        }
+
         /// Every item of the table, lazily, page by page.
         pub fn scan(&self) -> rt::Scan<Order> {
             self.table.scan()

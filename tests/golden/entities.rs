@@ -836,6 +836,11 @@ pub mod settings {
             }
         }
 
+        /// Access pattern `settings_from`, served by the table's key, in descending sort-key order.
+        pub fn settings_from(&self, revision: i32) -> rt::Query<Settings> {
+            rt::QueryBuilder::into_query(self.query().revision_ge(revision)).reverse()
+        }
+
         /// Every item of the table, lazily, page by page.
         pub fn scan(&self) -> rt::Scan<Settings> {
             self.table.scan()
@@ -2802,6 +2807,16 @@ pub mod member {
                     rt::AttributeValue::S(MemberKey::encode_pk(tenant, user)),
                 ),
             }
+        }
+
+        /// Access pattern `member_of`, served by the table's key.
+        pub fn member_of(&self, tenant: &str, user: u64) -> rt::Query<Member> {
+            rt::QueryBuilder::into_query(self.query(tenant, user))
+        }
+
+        /// Access pattern `members_of_kind`, served by index `by-kind`, in descending sort-key order.
+        pub fn members_of_kind(&self, kind: super::types::Kind) -> rt::Query<Member> {
+            rt::QueryBuilder::into_query(self.query_by_kind(kind)).reverse()
         }
 
         /// Every item of the table, lazily, page by page.

@@ -61,6 +61,15 @@ fn run(table: &Table, plan: &QueryPlan, condition: TokenStream) -> TokenStream {
     }
 }
 
+/// The type a query method's parameter for hash-key field `field` has: a single-field hash
+/// key's value type, or a template part's key type.
+pub(crate) fn hash_param_type(plan: &QueryPlan, field: &crate::ir::Field) -> TokenStream {
+    match plan.hash {
+        KeyAttr::Field(_) => super::value_param(field).0,
+        KeyAttr::Composite(_) => key_param(field),
+    }
+}
+
 /// The parameters of a query method (the hash key's fields), the statements that convert
 /// them, the key condition on the hash key, and how the doc names it.
 fn hash_condition(table: &Table, plan: &QueryPlan) -> (Vec<TokenStream>, TokenStream, TokenStream, String) {
@@ -85,7 +94,7 @@ fn hash_condition(table: &Table, plan: &QueryPlan) -> (Vec<TokenStream>, TokenSt
             let params = parts
                 .iter()
                 .map(|f| {
-                    let (name, ty) = (ident(&f.ident), key_param(f));
+                    let (name, ty) = (ident(&f.ident), hash_param_type(plan, f));
                     quote!(#name: #ty)
                 })
                 .collect();

@@ -376,23 +376,25 @@ fn pattern_method(table: &Table, pattern: &AccessPattern) -> TokenStream {
         None => "the table's key".to_owned(),
     };
     let mut params = Vec::new();
-    let mut chain = TokenStream::new();
-    for (k, (field, name)) in pattern.given.iter().enumerate() {
+    // The query method takes the hash key's fields, as its own parameters are typed.
+    let (hash, narrow) = pattern.given.split_at(pattern.hash_params);
+    let mut args = Vec::new();
+    for (field, name) in hash {
         let field = &table.fields[*field];
+        let ty = super::query::hash_param_type(plan, field);
         let name = ident(name);
-        if k == 0 {
-            let (ty, _) = super::value_param(field);
-            let query = ident(&plan.method);
-            params.push(quote!(#name: #ty));
-            chain = quote!(self.#query(#name));
-        } else {
-            let level = plan.sort.as_ref().map(|s| &s.levels[k - 1]);
-            let Some(level) = level else { continue };
-            let eq = ident(&level.eq_method);
-            let ty = super::key::key_param(field);
-            params.push(quote!(#name: #ty));
-            chain = quote!(#chain.#eq(#name));
-        }
+        params.push(quote!(#name: #ty));
+        args.push(name);
+    }
+    let query = ident(&plan.method);
+    let mut chain = quote!(self.#query(#(#args),*));
+    for (k, (field, name)) in narrow.iter().enumerate() {
+        let level = plan.sort.as_ref().map(|s| &s.levels[k]);
+        let Some(level) = level else { continue };
+        let (eq, name) = (ident(&level.eq_method), ident(name));
+        let ty = super::key::key_param(&table.fields[*field]);
+        params.push(quote!(#name: #ty));
+        chain = quote!(#chain.#eq(#name));
     }
     if let Some(comparison) = &pattern.comparison {
         let ty = super::key::key_param(&table.fields[comparison.part]);

@@ -548,6 +548,9 @@ pub struct AccessPattern {
     /// The given fields in the order the query takes them (hash key, then sort-key parts),
     /// each with its parameter name.
     pub given: Vec<(usize, String)>,
+    /// How many of `given` the query method takes (the hash key's fields: one, or an entity
+    /// template's, none for a constant partition); the rest narrow its levels.
+    pub hash_params: usize,
     /// The range condition: its kind, the level method that applies it, and its parameter
     /// names (`low`/`high` for between, one otherwise).
     pub comparison: Option<PatternComparison>,

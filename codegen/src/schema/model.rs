@@ -114,6 +114,11 @@ pub struct EntityDef {
     /// discriminator).
     #[serde(default)]
     pub projections: IndexMap<String, Vec<String>>,
+    /// The reads the application makes of this entity, by method name: each is proven to be
+    /// served by the table's key or an index the entity fills, and becomes a method of the
+    /// entity's repository.
+    #[serde(default)]
+    pub access_patterns: IndexMap<String, AccessPatternDef>,
 }
 
 /// A query over one partition that returns the items of several entities as one enum.

@@ -173,6 +173,7 @@ impl Lowering<'_> {
             ("version", def.version.is_some()),
             ("ttl", def.ttl.is_some()),
             ("projections", !def.projections.is_empty()),
+            ("access_patterns", !def.access_patterns.is_empty()),
         ];
         for (key, present) in misplaced {
             if present {
@@ -182,13 +183,6 @@ impl Lowering<'_> {
                     format!("move `{key}:` under each entity of `entities:`"),
                 );
             }
-        }
-        if !def.access_patterns.is_empty() {
-            self.error_key(
-                &path.child("access_patterns"),
-                "`access_patterns` is not available on a table with entities",
-                "entities read by their key templates, their indexes and collections; see docs/single-table.md",
-            );
         }
     }
 

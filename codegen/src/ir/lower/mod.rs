@@ -23,7 +23,9 @@ use heck::ToUpperCamelCase;
 
 use super::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::schema::model::TableDef;
+use indexmap::IndexMap;
+
+use crate::schema::model::{AccessPatternDef, FieldDef, TableDef};
 use crate::schema::{SchemaFile, YamlPath};
 
 /// Checks one parsed file and lowers it into the IR.
@@ -47,6 +49,45 @@ pub(crate) struct Lowering<'a> {
     file: &'a SchemaFile,
     errors: Vec<Diagnostic>,
     enums: BTreeMap<String, Vec<EnumVariant>>,
+}
+
+/// Where a table of the IR is declared: its entry under `tables:`, or for an entity its entry
+/// under its single table's `entities:`; with what both kinds declare alike.
+pub(super) struct Declared<'a> {
+    /// The declared fields, by name.
+    fields: &'a IndexMap<String, FieldDef>,
+    /// `projections:`.
+    projections: &'a IndexMap<String, Vec<String>>,
+    /// `access_patterns:`.
+    access_patterns: &'a IndexMap<String, AccessPatternDef>,
+    /// The path of the entry.
+    path: YamlPath,
+}
+
+impl<'a> Lowering<'a> {
+    /// The declaration of `table` (an entity's is the one its span points at).
+    fn declared(&self, table: &Table) -> Option<Declared<'a>> {
+        let file: &'a SchemaFile = self.file;
+        let tables = YamlPath::root().child("tables");
+        match &table.entity {
+            None => file.document.tables.get(&table.names.item).map(|def| Declared {
+                fields: &def.fields,
+                projections: &def.projections,
+                access_patterns: &def.access_patterns,
+                path: tables.child(&table.names.item),
+            }),
+            Some(_) => file.document.tables.iter().find_map(|(single, def)| {
+                let path = tables.child(single).child("entities").child(&table.names.item);
+                let entity = def.entities.get(&table.names.item)?;
+                (self.span(&path) == table.span).then_some(Declared {
+                    fields: &entity.fields,
+                    projections: &entity.projections,
+                    access_patterns: &entity.access_patterns,
+                    path,
+                })
+            }),
+        }
+    }
 }
 
 impl Lowering<'_> {

@@ -21,17 +21,16 @@ fn comparison(condition: PatternCondition) -> Comparison {
 }
 
 /// How `plan` serves `given` (field indexes) and `sort`: the fields in the order the query
-/// takes them, and the level method of the range condition.
+/// takes them (the hash key's, then sort-key parts), and the level method of the range
+/// condition. A hash key is one field, or an entity's template of any number of fields (none
+/// for a constant partition).
 fn serves(
     plan: &QueryPlan,
     given: &[usize],
     sort: Option<(usize, Comparison)>,
 ) -> Option<(Vec<usize>, Option<String>)> {
-    // Access patterns are declared on plain tables, whose hash key is one field.
-    let [hash] = plan.hash.fields()[..] else {
-        return None;
-    };
-    if !given.contains(&hash) {
+    let hash = plan.hash.fields();
+    if !hash.iter().all(|h| given.contains(h)) {
         return None;
     }
     let parts: Vec<usize> = plan
@@ -39,11 +38,11 @@ fn serves(
         .as_ref()
         .map(|s| s.levels.iter().map(|l| l.part).collect())
         .unwrap_or_default();
-    let rest: Vec<usize> = given.iter().copied().filter(|f| *f != hash).collect();
+    let rest: Vec<usize> = given.iter().copied().filter(|f| !hash.contains(f)).collect();
     if rest.len() > parts.len() || !parts[..rest.len()].iter().all(|p| rest.contains(p)) {
         return None;
     }
-    let mut order = vec![hash];
+    let mut order = hash;
     order.extend(&parts[..rest.len()]);
     let Some((field, kind)) = sort else {
         return Some((order, None));
@@ -60,16 +59,13 @@ fn serves(
 impl Lowering<'_> {
     /// Resolves the access patterns of `table` and claims their method names.
     pub(super) fn plan_patterns(&mut self, table: &mut Table, methods: &mut Scope) {
-        let Some(def) = self.file.document.tables.get(&table.names.item) else {
+        let Some(declared) = self.declared(table) else {
             return;
         };
-        let names: Vec<String> = def.fields.keys().cloned().collect();
-        let path = YamlPath::root()
-            .child("tables")
-            .child(&table.names.item)
-            .child("access_patterns");
+        let names: Vec<String> = declared.fields.keys().cloned().collect();
+        let path = declared.path.child("access_patterns");
         let mut patterns = Vec::new();
-        for (name, pattern) in &def.access_patterns {
+        for (name, pattern) in declared.access_patterns {
             let path = path.child(name);
             if let Some(p) = self.pattern(table, name, pattern, &names, &path, methods) {
                 patterns.push(p);
@@ -133,13 +129,19 @@ impl Lowering<'_> {
                 method,
                 doc: def.doc.clone(),
                 query: None,
+                hash_params: 0,
                 given: Vec::new(),
                 comparison: None,
                 reverse: false,
                 span,
             });
         }
-        if given.is_empty() {
+        let served = table
+            .queries
+            .iter()
+            .enumerate()
+            .find_map(|(q, plan)| serves(plan, &given, sort).map(|(order, cmp)| (q, order, cmp)));
+        if given.is_empty() && served.is_none() {
             self.error_key(
                 path,
                 format!("access pattern `{name}` is given no key: it would be a scan"),
@@ -147,11 +149,6 @@ impl Lowering<'_> {
             );
             return None;
         }
-        let served = table
-            .queries
-            .iter()
-            .enumerate()
-            .find_map(|(q, plan)| serves(plan, &given, sort).map(|(order, cmp)| (q, order, cmp)));
         let Some((query, order, cmp)) = served else {
             let field = |i: usize| table.fields[i].name.clone();
             let hash = field(given[0]);
@@ -161,16 +158,32 @@ impl Lowering<'_> {
                 None => format!("`by_{hash}: {{ kind: global, hash_key: {hash} }}`"),
             };
             let wanted: Vec<String> = given.iter().map(|f| field(*f)).collect();
+            let item = &table.names.item;
+            let (what, help) = match &table.entity {
+                None => (
+                    format!("table `{item}`"),
+                    format!("add the index that would serve it: {index}"),
+                ),
+                Some(_) => {
+                    let upper = hash.to_uppercase();
+                    let range = range.map(|r| format!(", gsi1sk: \"{{{r}}}\"")).unwrap_or_default();
+                    (
+                        format!("entity `{item}`"),
+                        format!(
+                            "fill an index of the table from these fields under `{item}`'s `keys:`, for example `gsi1pk: \"{upper}#{{{hash}}}\"{range}`"
+                        ),
+                    )
+                }
+            };
             self.error_key(
                 path,
                 format!(
-                    "no key of table `{}` serves access pattern `{name}` (given {}{})",
-                    table.names.item,
+                    "no key of {what} serves access pattern `{name}` (given {}{})",
                     wanted.join(", "),
                     sort.map(|(f, k)| format!(", {} {}", field(f), k.suffix()))
                         .unwrap_or_default()
                 ),
-                format!("add the index that would serve it: {index}"),
+                help,
             );
             return None;
         };
@@ -209,6 +222,7 @@ impl Lowering<'_> {
             method,
             doc: def.doc.clone(),
             query: Some(query),
+            hash_params: table.queries[query].hash.fields().len(),
             given: given_params,
             comparison,
             reverse,

@@ -384,28 +384,13 @@ impl Lowering<'_> {
 
     /// The partial types of `projections:`: a subset of the item's fields each.
     fn plan_partial_types(&mut self, table: &mut Table, items: &mut Scope) {
-        let tables = crate::schema::YamlPath::root().child("tables");
-        let document = &self.file.document;
-        // A table's own `projections:`, or an entity's, under its single table's `entities:`
-        // (the one declared where the entity's span points).
-        let found = match &table.entity {
-            None => document
-                .tables
-                .get(&table.names.item)
-                .map(|def| (&def.fields, &def.projections, tables.child(&table.names.item))),
-            Some(_) => document.tables.iter().find_map(|(single, def)| {
-                let path = tables.child(single).child("entities").child(&table.names.item);
-                let entity = def.entities.get(&table.names.item)?;
-                (self.span(&path) == table.span).then_some((&entity.fields, &entity.projections, path))
-            }),
-        };
-        let Some((declared, list, path)) = found else {
+        let Some(declared) = self.declared(table) else {
             return;
         };
-        let (list, path) = (list.clone(), path.child("projections"));
-        let names: Vec<String> = declared.keys().cloned().collect();
+        let path = declared.path.child("projections");
+        let names: Vec<String> = declared.fields.keys().cloned().collect();
         let mut projections = Vec::new();
-        for (name, list) in &list {
+        for (name, list) in declared.projections {
             let path = path.child(name);
             let span = self.span(&path);
             if name.to_upper_camel_case() != *name {
