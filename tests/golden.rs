@@ -30,6 +30,7 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/tricky.yaml",
     "tests/fixtures/good/streams.yaml",
     "tests/fixtures/good/entities.yaml",
+    "tests/fixtures/good/entity_names.yaml",
 ];
 
 #[test]

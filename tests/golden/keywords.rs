@@ -2191,9 +2191,6 @@ pub mod reserved {
             if let Some(value) = &self.value {
                 check_value(value, &path.field("value"), errors);
             }
-            if let Some(value) = &self.marker {
-                check_marker(value, &path.field("marker"), errors);
-            }
         }
     }
 
@@ -2216,9 +2213,6 @@ pub mod reserved {
             if let Some(value) = &self.value {
                 check_value(value, &path.field("value"), errors);
             }
-            if let Some(value) = &self.marker {
-                check_marker(value, &path.field("marker"), errors);
-            }
         }
     }
 
@@ -2229,15 +2223,6 @@ pub mod reserved {
         errors: &mut rt::ValidationErrors,
     ) {
         rt::rules::finite(path, *value, errors);
-    }
-
-    /// The schema's rules of `marker`.
-    fn check_marker(
-        value: &super::types::Marker,
-        path: &rt::FieldPath<'_>,
-        errors: &mut rt::ValidationErrors,
-    ) {
-        rt::Validate::validate_at(value, path, errors);
     }
 
     /// The primary key of a [`Reserved`]. Keys never change once an item exists.
@@ -2775,9 +2760,8 @@ pub mod reserved {
             self
         }
 
-        /// Sets `marker`; the new value is checked against the schema's rules before sending.
+        /// Sets `marker`.
         pub fn set_marker(mut self, marker: super::types::Marker) -> Self {
-            self.update.check("marker", &marker, check_marker);
             self.update.set("marker", rt::Native.encode(&marker));
             self
         }

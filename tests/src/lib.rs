@@ -37,6 +37,12 @@ pub mod entities {
     include!(concat!(env!("OUT_DIR"), "/entities.rs"));
 }
 
+/// Generated from `tests/fixtures/good/entity_names.yaml` (keywords and odd names in a single
+/// table).
+pub mod entity_names {
+    include!(concat!(env!("OUT_DIR"), "/entity_names.rs"));
+}
+
 /// Generated from `tests/fixtures/good/entities.yaml` without serde derives.
 pub mod entities_without_serde {
     include!(concat!(env!("OUT_DIR"), "/no_serde/entities.rs"));

@@ -209,7 +209,7 @@ fn setter(table: &Table, field: &Field, setter: &UpdateMethod) -> TokenStream {
         }
         UpdateOp::Append => {
             // The list's own rules hold for the longer list; the new elements' rules are checked.
-            let check = if field.ty.contains_object() {
+            let check = if field.nested_checks {
                 quote!(#rt::Validate::validate_at(&values, &#rt::FieldPath::Root.field(#field_name), &mut self.update.errors);)
             } else {
                 TokenStream::new()

@@ -91,7 +91,7 @@ fn value_checks(field: &Field) -> Vec<TokenStream> {
         let function: syn::Path = syn::parse_str(custom).unwrap_or_else(|_| syn::parse_quote!(invalid_custom_rule));
         checks.push(quote!(#rt::rules::custom(path, #function(value), errors);));
     }
-    if field.ty.contains_object() {
+    if field.nested_checks {
         checks.push(quote!(#rt::Validate::validate_at(value, path, errors);));
     }
     checks

@@ -387,6 +387,10 @@ pub struct Field {
     pub key_type: Option<KeyType>,
     /// The value is held in a `Box`: its type contains the type that holds it (recursion).
     pub boxed: bool,
+    /// The value holds a nested object (in a list or map, perhaps) whose rules can fail, so
+    /// checking the field descends into the object's `Validate`. Lowering starts from "holds
+    /// an object" and clears it where no object type reachable from the field has a rule.
+    pub nested_checks: bool,
     /// Absent attribute is `None`.
     pub optional: bool,
     /// `None` is stored as NULL rather than left out.
@@ -419,6 +423,7 @@ impl Field {
             ident: names::escape(&names::snake(name))?,
             attribute: name.to_owned(),
             key_type: KeyType::of(&ty, codec),
+            nested_checks: ty.contains_object(),
             ty,
             codec,
             boxed: false,
@@ -440,15 +445,22 @@ impl Field {
     }
 
     /// The stem of names built from the field (`set_{stem}`, `{stem}_between`): the bare
-    /// identifier without leading underscores, which would make `set__private`.
+    /// identifier without leading or trailing underscores, which would make `set__private`
+    /// and `crate__between`.
     pub fn method_stem(&self) -> &str {
-        self.bare_ident().trim_start_matches('_')
+        self.bare_ident().trim_matches('_')
     }
 
     /// Whether the field has any rule to check (validation rules, or a descent into a nested
     /// object that may have its own).
     pub fn has_checks(&self) -> bool {
-        !self.rules.is_empty() || self.ty.contains_object() || self.ty == FieldType::Scalar(Scalar::F64)
+        self.has_own_checks() || self.nested_checks
+    }
+
+    /// Whether the field's own value has a rule to check (its declared rules; an `f64` must
+    /// also be finite), leaving nested objects aside.
+    pub fn has_own_checks(&self) -> bool {
+        !self.rules.is_empty() || self.ty == FieldType::Scalar(Scalar::F64)
     }
 }
 

@@ -31,14 +31,18 @@ pub fn escape(name: &str) -> Option<String> {
     }
 }
 
-/// The snake_case form of a schema name (`first-name` → `first_name`, `_private` kept).
+/// The snake_case form of a schema name (`first-name` → `first_name`). A leading `_`
+/// (`_private`) and trailing ones (`crate_`, the usual way to name a keyword) are kept.
 pub fn snake(name: &str) -> String {
     let snake = name.replace(['-', '.'], "_").to_snake_case();
-    if name.starts_with('_') && !snake.starts_with('_') {
-        format!("_{snake}")
+    let lead = if name.starts_with('_') && !snake.starts_with('_') {
+        "_"
     } else {
-        snake
-    }
+        ""
+    };
+    let trailing = name.len() - name.trim_end_matches('_').len();
+    let kept = snake.len() - snake.trim_end_matches('_').len();
+    format!("{lead}{snake}{}", "_".repeat(trailing.saturating_sub(kept)))
 }
 
 /// One namespace of generated code: a module's items, a type's methods.
@@ -138,6 +142,9 @@ mod tests {
         assert_eq!(snake("first-name"), "first_name");
         assert_eq!(snake("by.title"), "by_title");
         assert_eq!(snake("_private"), "_private");
+        assert_eq!(snake("crate_"), "crate_");
+        assert_eq!(snake("self__"), "self__");
+        assert_eq!(snake("Type_"), "type_");
     }
 
     #[test]

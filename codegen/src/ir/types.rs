@@ -383,10 +383,15 @@ impl FieldType {
     /// Whether a value of this type holds a nested object (whose rules are checked by its own
     /// `Validate`).
     pub fn contains_object(&self) -> bool {
+        self.object().is_some()
+    }
+
+    /// The object type a value of this type holds (itself, or in a list or map).
+    pub fn object(&self) -> Option<&str> {
         match self {
-            FieldType::Object(_) => true,
-            FieldType::List(inner) | FieldType::Map(inner) => inner.contains_object(),
-            _ => false,
+            FieldType::Object(name) => Some(name),
+            FieldType::List(inner) | FieldType::Map(inner) => inner.object(),
+            _ => None,
         }
     }
 }

@@ -517,6 +517,14 @@ impl Lowering<'_> {
                 );
                 continue;
             }
+            if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                self.error_key(
+                    &cpath,
+                    format!("collection name `{name}` would clash with a name in generated code"),
+                    format!("choose another name, such as `{name}Items`"),
+                );
+                continue;
+            }
             if cdef.entities.is_empty() {
                 self.error(
                     &cpath.child("entities"),

@@ -137,6 +137,7 @@ impl Lowering<'_> {
             ident,
             attribute,
             key_type: KeyType::of(&ty, codec),
+            nested_checks: ty.contains_object(),
             ty,
             codec,
             boxed: false,

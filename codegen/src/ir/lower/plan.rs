@@ -3,14 +3,16 @@
 //! update operations each field allows; the query plan of the table and each index; the
 //! projection types of indexes that do not hold whole items.
 
+use std::collections::BTreeSet;
+
 use heck::ToUpperCamelCase;
 
 use super::Lowering;
 use super::keys::managed_field;
 use crate::ir::names::{Scope, escape, snake};
 use crate::ir::{
-    Comparison, CompositeKey, Field, FieldOrigin, FieldType, Index, KeyAttr, Model, Projection, ProjectionKind,
-    QueryLevel, QueryPlan, Rules, Scalar, SingleTable, SortPlan, Table, UpdateMethod, UpdateOp,
+    Comparison, CompositeKey, Field, FieldOrigin, FieldType, Index, KeyAttr, Model, NamedKind, NamedType, Projection,
+    ProjectionKind, QueryLevel, QueryPlan, Rules, Scalar, SingleTable, SortPlan, Table, UpdateMethod, UpdateOp,
 };
 
 /// The methods every repository has.
@@ -92,6 +94,20 @@ const RENAME_FIELD: &str = "rename the field in Rust (`page_no`, say) and keep i
 
 impl Lowering<'_> {
     pub(super) fn plan(&mut self, model: &mut Model) {
+        // A field descends into a nested object's `Validate` only where that can fail: a
+        // recursive type without rules would otherwise recurse to check nothing.
+        let validating = validating_types(&model.types);
+        let mark = |field: &mut Field| {
+            field.nested_checks = field.ty.object().is_some_and(|name| validating.contains(name));
+        };
+        for ty in &mut model.types {
+            if let NamedKind::Object(fields) = &mut ty.kind {
+                fields.iter_mut().for_each(mark);
+            }
+        }
+        for table in &mut model.tables {
+            table.fields.iter_mut().for_each(mark);
+        }
         let mut modules = Scope::new("the schema file's module");
         if !model.types.is_empty() {
             let _ = modules.claim("types", "the module of shared types (`types:`)", None);
@@ -180,23 +196,24 @@ impl Lowering<'_> {
     /// Names everything of one table; `false` when the table cannot be generated at all.
     fn plan_table(&mut self, table: &mut Table, modules: &mut Scope) -> bool {
         let item = table.names.item.clone();
+        // An entity's name is what its discriminator stores; a table's DynamoDB name can stay.
+        let (kind, keep) = match table.entity {
+            Some(_) => ("entity", "its items store the new name as their discriminator"),
+            None => ("table", "keep the DynamoDB name with `table_name:`"),
+        };
         let Some(module) = escape(&snake(&item)) else {
             self.error_span(
                 table.span,
                 format!(
-                    "table `{item}` would generate module `{}`, which Rust does not allow",
+                    "{kind} `{item}` would generate module `{}`, which Rust does not allow",
                     snake(&item)
                 ),
-                format!("rename the table, such as `{item}Item`, and keep the DynamoDB name with `table_name:`"),
+                format!("rename the {kind}, such as `{item}Item`; {keep}"),
             );
             return false;
         };
-        if let Err(clash) = modules.claim(&module, format!("table `{item}`"), Some(table.span)) {
-            self.clash(
-                table.span,
-                &clash,
-                "rename one of the tables; keep the DynamoDB name with `table_name:`",
-            );
+        if let Err(clash) = modules.claim(&module, format!("{kind} `{item}`"), Some(table.span)) {
+            self.clash(table.span, &clash, &format!("rename one of them; {keep}"));
             return false;
         }
         table.names = crate::ir::TableNames {
@@ -549,6 +566,27 @@ impl Lowering<'_> {
             leading,
             levels,
         })
+    }
+}
+
+/// The object types whose validation can fail: those with a field that has a rule of its own,
+/// or that holds an object type whose validation can fail (a fixed point over the type graph).
+fn validating_types(types: &[NamedType]) -> BTreeSet<String> {
+    let mut validating = BTreeSet::new();
+    loop {
+        let before = validating.len();
+        for ty in types {
+            let NamedKind::Object(fields) = &ty.kind else { continue };
+            let fails = fields
+                .iter()
+                .any(|f| f.has_own_checks() || f.ty.object().is_some_and(|name| validating.contains(name)));
+            if fails {
+                validating.insert(ty.name.clone());
+            }
+        }
+        if validating.len() == before {
+            return validating;
+        }
     }
 }
 
