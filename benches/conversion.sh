@@ -12,7 +12,7 @@ bench() { cargo bench -q -p ddbgen-benches --bench conversion -- "$@"; }
 
 bench --list > /dev/null   # builds once, outside what is measured
 # The setup prints the page and the allocation counts; a filter that matches nothing runs only it.
-bench '^none$' | grep -E '^(page|thread page|allocations)'
+bench '^none$' | grep -E '^(page|thread page|single-table page|allocations)'
 
 # The median of one benchmark, in milliseconds, from criterion's `time: [low median high]` line.
 median_ms() {
@@ -47,3 +47,12 @@ for group in decode_thread_page_drop_untimed encode_thread_page_drop_untimed; do
         printf "%-34s %9.2f ms %11.2f ms %13.2fx faster\n", g, a, s, s / a
     }'
 done
+
+printf '\nthird shape, a scan page of a single table (customers, orders, lines; decode by discriminator)\n'
+printf '%-40s %12s %14s %18s\n' benchmark "generated" "serde_dynamo" "vs serde_dynamo"
+group=decode_single_table_page_drop_untimed
+generated=$(median_ms "$group/generated")
+serde=$(median_ms "$group/serde_dynamo")
+awk -v g="$group" -v a="$generated" -v s="$serde" 'BEGIN {
+    printf "%-40s %9.2f ms %11.2f ms %13.2fx faster\n", g, a, s, s / a
+}'

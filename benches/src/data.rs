@@ -1,10 +1,16 @@
 //! Realistic orders: about 1 KB each when stored.
 
 use ddbgen_runtime::codegen::{DateTime, Decimal, NaiveDate, Uuid};
+use ddbgen_runtime::{AttributeMap, Item};
 
 use crate::orders::order::Order;
 use crate::orders::thread::Thread;
 use crate::orders::types::{Address, LineItem, OrderStatus};
+use crate::shop::customer::Customer;
+use crate::shop::order::Order as ShopOrder;
+use crate::shop::order_line::OrderLine;
+use crate::shop::shop::ShopItem;
+use crate::shop::types::OrderStatus as ShopStatus;
 
 /// Order number `i` of `customer`, deterministic.
 pub fn order(customer: Uuid, i: u32) -> Order {
@@ -72,6 +78,62 @@ pub fn thread(i: u32) -> Thread {
 pub fn page(bytes: usize) -> Vec<Order> {
     let customer = Uuid::from_u128(42);
     fill(bytes, |i| order(customer, i))
+}
+
+/// A scan page of a single table, about `bytes` when stored: per customer a profile, eight
+/// orders and three lines of each order, as stored items (key templates and discriminator
+/// included) with the values they hold.
+pub fn shop_page(bytes: usize) -> Vec<(AttributeMap, ShopItem)> {
+    let mut out = Vec::new();
+    let mut size = 0;
+    let mut push = |item: AttributeMap, value: ShopItem, size: &mut usize| {
+        *size += stored_size(&item);
+        out.push((item, value));
+    };
+    let at = |i: u32| DateTime::from_timestamp(1_700_000_000 + i64::from(i) * 53, 0).unwrap_or_default();
+    let mut c = 0;
+    while size < bytes {
+        let customer_id = Uuid::from_u128(u128::from(c) * 0x9e37_79b9 + 7);
+        let customer = Customer {
+            customer_id,
+            name: format!("Customer number {c} of the shop"),
+            email: format!("customer-{c:06}@example.com"),
+            version: u64::from(c % 9),
+            created: at(c),
+            updated: at(c + 1),
+        };
+        push(customer.to_item(), ShopItem::Customer(customer), &mut size);
+        for o in 0..8 {
+            let i = c * 8 + o;
+            let order = ShopOrder {
+                customer_id,
+                order_id: Uuid::from_u128(u128::from(i) * 0x9e37_79b9_7f4a_7c15 + 1),
+                placed_on: NaiveDate::from_ymd_opt(2024, 1 + i % 12, 1 + i % 28).unwrap_or_default(),
+                status: [ShopStatus::Placed, ShopStatus::Shipped, ShopStatus::Delivered][(i % 3) as usize],
+                total: Decimal::new(i64::from(i) * 137 + 1999, 2),
+                note: i
+                    .is_multiple_of(3)
+                    .then(|| "Leave it with the neighbour at number 12.".to_owned()),
+                created: at(i),
+                updated: at(i),
+            };
+            for line_no in 1..=3u16 {
+                let line = OrderLine {
+                    order_id: order.order_id,
+                    line_no,
+                    sku: format!("SKU-{:06}-{line_no}", i % 999_983),
+                    quantity: u32::from(line_no),
+                    price: Decimal::new(i64::from(line_no) * 250 + 499, 2),
+                    created: at(i),
+                    updated: at(i),
+                };
+                push(line.to_item(), ShopItem::OrderLine(line), &mut size);
+            }
+            push(order.to_item(), ShopItem::Order(order), &mut size);
+        }
+        c += 1;
+    }
+    out
 }
 
 /// Enough forum threads to fill about `bytes` when stored.
