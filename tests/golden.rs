@@ -31,6 +31,7 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/streams.yaml",
     "tests/fixtures/good/entities.yaml",
     "tests/fixtures/good/entity_names.yaml",
+    "tests/fixtures/good/entity_types.yaml",
 ];
 
 #[test]

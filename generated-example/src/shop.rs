@@ -148,6 +148,7 @@ pub mod shop {
 
     /// An item of the `shop` table, as its discriminator `entity` names it: what a scan of the
     /// whole table and its change stream decode into.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum ShopItem {
         /// A [`Customer`](super::customer::Customer).
@@ -193,6 +194,7 @@ pub mod shop {
     }
 
     /// A customer's profile and orders, read in one query.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum CustomerWithOrders {
         /// A [`Customer`](super::customer::Customer).

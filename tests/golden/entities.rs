@@ -144,6 +144,7 @@ pub mod tenancy {
 
     /// An item of the `tenancy-data` table, as its discriminator `_type` names it: what a scan of the
     /// whole table and its change stream decode into.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum TenancyItem {
         /// A [`Settings`](super::settings::Settings).
@@ -201,6 +202,7 @@ pub mod tenancy {
     }
 
     /// An item of collection `Membership`: one of `Member`, `Invite`.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum Membership {
         /// A [`Member`](super::member::Member).
@@ -240,6 +242,7 @@ pub mod tenancy {
     }
 
     /// An item of collection `ByKind`: one of `Member`.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum ByKind {
         /// A [`Member`](super::member::Member).

@@ -88,6 +88,7 @@ pub mod crates {
 
     /// An item of the `crates` table, as its discriminator `type` names it: what a scan of the
     /// whole table and its change stream decode into.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum CratesItem {
         /// A [`Match`](super::r#match::Match).
@@ -133,6 +134,7 @@ pub mod crates {
     }
 
     /// An item of collection `Match`: one of `Match`.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum Match {
         /// A [`Match`](super::r#match::Match).

@@ -43,6 +43,12 @@ pub mod entity_names {
     include!(concat!(env!("OUT_DIR"), "/entity_names.rs"));
 }
 
+/// Generated from `tests/fixtures/good/entity_types.yaml` (every key type in templates, every
+/// field shape on an entity).
+pub mod entity_types {
+    include!(concat!(env!("OUT_DIR"), "/entity_types.rs"));
+}
+
 /// Generated from `tests/fixtures/good/entities.yaml` without serde derives.
 pub mod entities_without_serde {
     include!(concat!(env!("OUT_DIR"), "/no_serde/entities.rs"));

@@ -152,6 +152,9 @@ fn entity_enum(
     });
     quote! {
         #doc
+        // The entities' sizes differ as the schema makes them; boxing the large ones would cost
+        // an allocation per item read, for a value that is matched and moved out at once.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#variants,)*
