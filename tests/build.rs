@@ -11,6 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("fixtures/good/entities.yaml")
         .schema("fixtures/good/entity_names.yaml")
         .schema("fixtures/good/entity_types.yaml")
+        .schema("fixtures/good/entity_shapes.yaml")
         .schema("../schemas/shop.yaml")
         .type_attribute("BookKey", "#[derive(Eq, Hash)]")
         .field_attribute("Book.title", "#[doc(alias = \"name\")]")

@@ -32,6 +32,7 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/entities.yaml",
     "tests/fixtures/good/entity_names.yaml",
     "tests/fixtures/good/entity_types.yaml",
+    "tests/fixtures/good/entity_shapes.yaml",
 ];
 
 #[test]

@@ -49,6 +49,12 @@ pub mod entity_types {
     include!(concat!(env!("OUT_DIR"), "/entity_types.rs"));
 }
 
+/// Generated from `tests/fixtures/good/entity_shapes.yaml` (a hash-only single table, one
+/// entity with a local index, a plain table beside them).
+pub mod entity_shapes {
+    include!(concat!(env!("OUT_DIR"), "/entity_shapes.rs"));
+}
+
 /// Generated from `tests/fixtures/good/entities.yaml` without serde derives.
 pub mod entities_without_serde {
     include!(concat!(env!("OUT_DIR"), "/no_serde/entities.rs"));
