@@ -396,7 +396,29 @@ impl Lowering<'_> {
         let mut segments = Vec::new();
         let mut ok = true;
         for segment in text.split(TEMPLATE_SEPARATOR) {
-            if let Some(inner) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            // `{a}{b}` is two placeholders in one segment: a mixed segment, below.
+            let placeholder = segment
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .filter(|inner| !inner.trim_matches(['{', '}']).contains(['{', '}']));
+            if let Some(inner) = placeholder {
+                // One field name, nothing else: not `{}`, `{ id }` or `{{id}}`.
+                let bare = inner.trim_matches(|c: char| c == '{' || c == '}' || c.is_whitespace());
+                if bare != inner || bare.is_empty() {
+                    let help = if names.iter().any(|n| n == bare) {
+                        format!("write `{{{bare}}}`")
+                    } else {
+                        let first = names.first().map_or("field", String::as_str);
+                        format!("write one field of the entity in braces, such as `{{{first}}}`")
+                    };
+                    self.error(
+                        path,
+                        format!("placeholder `{segment}` of template `{text}` is not a field name in braces"),
+                        help,
+                    );
+                    ok = false;
+                    continue;
+                }
                 let Some(i) = self.find_field(inner, fields, names, path) else {
                     ok = false;
                     continue;
@@ -425,13 +447,27 @@ impl Lowering<'_> {
                 super::keys::mark_part(&mut fields[i], TEMPLATE_SEPARATOR);
                 segments.push(Segment::Field(i));
             } else if segment.contains(['{', '}']) {
+                // `CUSTOMER{id}` → `CUSTOMER#{id}`, where the braces pair up; otherwise the rule.
+                let (open, close) = (segment.find('{'), segment.rfind('}'));
+                let help = match (open, close) {
+                    (Some(open), Some(close)) if open < close => format!(
+                        "a placeholder fills a whole segment between `{TEMPLATE_SEPARATOR}`s: write `{}`",
+                        segment
+                            .replace('{', &format!("{TEMPLATE_SEPARATOR}{{"))
+                            .replace('}', &format!("}}{TEMPLATE_SEPARATOR}"))
+                            .split(TEMPLATE_SEPARATOR)
+                            .filter(|s| !s.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(TEMPLATE_SEPARATOR)
+                    ),
+                    _ => format!(
+                        "a placeholder is a field in braces filling a whole segment between `{TEMPLATE_SEPARATOR}`s, such as `CUSTOMER{TEMPLATE_SEPARATOR}{{id}}`"
+                    ),
+                };
                 self.error(
                     path,
                     format!("segment `{segment}` of template `{text}` mixes a placeholder with text"),
-                    format!(
-                        "a placeholder fills a whole segment between `{TEMPLATE_SEPARATOR}`s: write `{}`",
-                        segment.replace('{', "#{").trim_start_matches('#')
-                    ),
+                    help,
                 );
                 ok = false;
             } else if segment.is_empty() {

@@ -175,11 +175,20 @@ impl Lowering<'_> {
         }
         let table_name = def.table_name.clone().unwrap_or_else(|| super::names::snake(name));
         if let Err(why) = check_dynamo_name(&table_name) {
-            self.error(
-                &path.child("table_name"),
-                format!("table name `{table_name}` {why}"),
-                "DynamoDB table names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`",
-            );
+            const RULE: &str = "DynamoDB table names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`";
+            match def.table_name {
+                Some(_) => self.error(
+                    &path.child("table_name"),
+                    format!("table name `{table_name}` {why}"),
+                    RULE,
+                ),
+                // Derived from the key: point at it, and say how to name the table instead.
+                None => self.error_key(
+                    path,
+                    format!("table name `{table_name}` (from `{name}`) {why}"),
+                    format!("{RULE}: name it with `table_name:`"),
+                ),
+            }
         }
         Some(table_name)
     }
