@@ -52,7 +52,7 @@ pub mod types {
     }
 }
 
-/// The `crates` table, which holds the entities [`Match`](r#match::Match), [`Superb`](superb::Superb), [`CrateItem`](crate_item::CrateItem).
+/// The `crates` table, which holds the entities [`Match`](match::Match), [`Superb`](superb::Superb), [`CrateItem`](crate_item::CrateItem).
 #[allow(clippy::module_inception)]
 pub mod crates {
     use ::ddbgen_runtime::codegen as rt;
@@ -91,7 +91,7 @@ pub mod crates {
     #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum CratesItem {
-        /// A [`Match`](super::r#match::Match).
+        /// A [`Match`](super::match::Match).
         Match(super::r#match::Match),
         /// A [`Superb`](super::superb::Superb).
         Superb(super::superb::Superb),
@@ -137,7 +137,7 @@ pub mod crates {
     #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum Match {
-        /// A [`Match`](super::r#match::Match).
+        /// A [`Match`](super::match::Match).
         Match(super::r#match::Match),
     }
 

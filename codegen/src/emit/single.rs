@@ -24,7 +24,7 @@ pub(crate) fn single_table_module(model: &Model, single: &SingleTable) -> TokenS
         entities
             .iter()
             // An outer doc of a module resolves links where the module is declared.
-            .map(|e| format!("[`{0}`]({1}::{0})", e.names.item, e.names.module))
+            .map(|e| format!("[`{0}`]({1}::{0})", e.names.item, e.names.doc_module()))
             .collect::<Vec<_>>()
             .join(", ")
     )));
@@ -135,7 +135,7 @@ fn entity_enum(
     let members: Vec<&Table> = members.iter().map(|m| entities[*m]).collect();
     let variants = members.iter().map(|e| {
         let (variant, module, item) = (ident(&e.names.item), ident(&e.names.module), ident(&e.names.item));
-        let doc = format!(" A [`{0}`](super::{1}::{0}).", e.names.item, e.names.module);
+        let doc = format!(" A [`{0}`](super::{1}::{0}).", e.names.item, e.names.doc_module());
         quote! {
             #[doc = #doc]
             #variant(super::#module::#item)

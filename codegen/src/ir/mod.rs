@@ -53,6 +53,14 @@ pub struct TableNames {
     pub change: String,
 }
 
+impl TableNames {
+    /// The module as a segment of an intra-doc link: rustdoc resolves `super::match::Match`,
+    /// but not the raw identifier `r#match` that Rust code uses.
+    pub fn doc_module(&self) -> &str {
+        self.module.trim_start_matches("r#")
+    }
+}
+
 /// One table and its generated module.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
