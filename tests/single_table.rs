@@ -59,16 +59,16 @@ fn new_order(customer_id: Uuid, d: u32, status: OrderStatus) -> NewOrder {
 }
 
 async fn raw(env: &Env, table: &str, pk: &str, sk: &str) -> AttributeMap {
-    env.client
-        .get_item()
-        .table_name(table)
-        .key("pk", AttributeValue::S(pk.into()))
-        .key("sk", AttributeValue::S(sk.into()))
-        .send()
-        .await
-        .expect("get item")
-        .item
-        .expect("stored")
+    raw_at(env, table, [("pk", pk), ("sk", sk)]).await
+}
+
+/// The item stored under the two key attributes `keys` (name, string value), as stored.
+async fn raw_at(env: &Env, table: &str, keys: [(&str, &str); 2]) -> AttributeMap {
+    let mut get = env.client.get_item().table_name(table);
+    for (name, value) in keys {
+        get = get.key(name, AttributeValue::S(value.into()));
+    }
+    get.send().await.expect("get item").item.expect("stored")
 }
 
 async fn put_raw(env: &Env, table: &str, item: AttributeMap) {
@@ -722,29 +722,10 @@ mod corners {
             let description = ttl.time_to_live_description().expect("a TTL description");
             assert_eq!(description.attribute_name(), Some("expires_at"));
         }
-        let stored = env
-            .client
-            .get_item()
-            .table_name(&name)
-            .key("PK", s("TENANT#acme#USER#00000000000000000001"))
-            .key("SK", s("INVITE#2024-01-02"))
-            .send()
-            .await
-            .expect("get")
-            .item
-            .expect("the invite");
+        let partition = "TENANT#acme#USER#00000000000000000001";
+        let stored = raw_at(&env, &name, [("PK", partition), ("SK", "INVITE#2024-01-02")]).await;
         assert_eq!(stored["expires_at"], AttributeValue::N("1800000000".into()));
-        let item = env
-            .client
-            .get_item()
-            .table_name(&name)
-            .key("PK", s("TENANT#acme#USER#00000000000000000001"))
-            .key("SK", s("MEMBER#1#META"))
-            .send()
-            .await
-            .expect("get")
-            .item
-            .expect("stored under its templates");
+        let item = raw_at(&env, &name, [("PK", partition), ("SK", "MEMBER#1#META")]).await;
         assert_eq!(item["_type"], s("Member"));
         assert_eq!(item["GSI1SK"], s("acme#00000000000000000001"));
         assert_eq!(members.get(&ada.key()).await.expect("get"), Some(ada.clone()));
@@ -836,17 +817,8 @@ mod odd_names {
         // The discriminator is `type`; the field `type` is stored as `kind`.
         let mut loop_part = String::new();
         (-3i64).write_key_part(&mut loop_part);
-        let stored = env
-            .client
-            .get_item()
-            .table_name(&name)
-            .key("Pk", s("M#f"))
-            .key("sk", s(&format!("S#{loop_part}#1")))
-            .send()
-            .await
-            .expect("get item")
-            .item
-            .expect("stored under its templates");
+        let sort_key = format!("S#{loop_part}#1");
+        let stored = raw_at(&env, &name, [("Pk", "M#f"), ("sk", &sort_key)]).await;
         assert_eq!(stored["type"], s("Match"));
         assert_eq!(stored["kind"], s("t"));
         assert_eq!(stored["gsi_1_pk"], s("t"));
