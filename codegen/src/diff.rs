@@ -257,7 +257,6 @@ impl Differ<'_> {
         }
         // A single table has one TTL attribute. A change of it that no kept entity explains
         // (an entity that expires was added or removed) is reported on the table.
-        let ttl = |t: &Table| t.ttl.map(|i| t.fields[i].attribute.clone());
         for single in &old.single_tables {
             let Some(other) = new.single_tables.iter().find(|s| s.table_name == single.table_name) else {
                 continue;
@@ -270,7 +269,7 @@ impl Differ<'_> {
                     new.tables
                         .iter()
                         .find(|n| identity(n) == identity(t))
-                        .is_some_and(|n| ttl(n) != ttl(t))
+                        .is_some_and(|n| n.ttl_attribute() != t.ttl_attribute())
                 });
             if !explained {
                 let at = format!("tables.{}.ttl", other.name);
@@ -302,9 +301,8 @@ impl Differ<'_> {
             .collect();
         self.fields(&format!("{path}.fields"), &old_fields, &new_fields, Some(new.span));
         self.indexes(path, old, new);
-        let ttl = |t: &Table| t.ttl.map(|i| t.fields[i].attribute.clone());
         let at = format!("{path}.ttl");
-        self.ttl(&at, ttl(old), ttl(new), old.span, new.span);
+        self.ttl(&at, old.ttl_attribute(), new.ttl_attribute(), old.span, new.span);
     }
 
     /// A table's TTL attribute turned on, off, or moved; for an entity, whether its items

@@ -165,6 +165,6 @@ fn table(t: &Table) -> TableDefinition {
             .filter(|i| i.kind == IndexKind::Local)
             .map(index)
             .collect(),
-        ttl: t.ttl.map(|i| t.fields[i].attribute.clone()),
+        ttl: t.ttl_attribute(),
     }
 }

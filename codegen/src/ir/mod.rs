@@ -96,6 +96,11 @@ pub struct Table {
 }
 
 impl Table {
+    /// The attribute DynamoDB expires items by, when the table (or entity) has a TTL field.
+    pub fn ttl_attribute(&self) -> Option<String> {
+        self.ttl.map(|i| self.fields[i].attribute.clone())
+    }
+
     /// The attributes a partial read of `fields` requests (`Selection::ATTRIBUTES`): theirs,
     /// and an entity's discriminator, which its decoder checks first.
     pub fn selection_attributes<'a>(&'a self, fields: impl IntoIterator<Item = &'a Field>) -> Vec<&'a str> {
