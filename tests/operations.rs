@@ -602,9 +602,8 @@ async fn transactions_apply_all_or_nothing_and_say_why() {
 
     // Delete at a version, and a typed read of several items in order.
     let mut tx = books.transaction();
-    books
-        .transact_delete(&mut tx, &created.key(), Some(1))
-        .expect("add delete");
+    assert_eq!(created.version, 1);
+    books.transact_delete_item(&mut tx, &created).expect("add delete");
     customers.transact_delete(&mut tx, &ada.key()).expect("add delete");
     tx.send().await.expect("delete both");
     let read = books

@@ -157,7 +157,8 @@ async fn upsert_creates_and_overwrites() {
     let created = books.upsert(&other).await.expect("upsert creates");
     assert_eq!(
         (created.created, created.updated, created.version),
-        (book.created, book.updated, 2)
+        (book.created, book.updated, 1),
+        "a new key starts at version 1, whatever the copy held"
     );
     env.clock.set(time(1_700_000_700));
     let mut changed = book.clone();
@@ -168,6 +169,34 @@ async fn upsert_creates_and_overwrites() {
         books.get(&book.key()).await.expect("get").map(|b| b.title),
         Some(overwritten.title)
     );
+}
+
+#[tokio::test]
+async fn upsert_of_a_stale_copy_stores_the_stored_version_plus_one() {
+    let env = Env::new();
+    let books = books(&env).await;
+    let stale = books
+        .create(new_book("HarperBusiness", 1995, "1000003"))
+        .await
+        .expect("create");
+    // Other writers move the stored item to version 4.
+    let mut current = stale.clone();
+    for title in ["two", "three", "four"] {
+        current.title = title.into();
+        current = books.replace(&current).await.expect("replace");
+    }
+    assert_eq!(current.version, 4);
+    let mut overwrite = stale.clone();
+    overwrite.title = "from a stale copy".into();
+    let stored = books.upsert(&overwrite).await.expect("upsert");
+    assert_eq!(stored.version, 5, "never lower than what other writers stored");
+    let read = books.get_consistent(&stale.key()).await.expect("get").expect("stored");
+    assert_eq!(read, stored);
+    // A holder of version 4 now conflicts instead of writing over the upsert.
+    match books.replace(&current).await {
+        Err(Error::VersionConflict { expected: 4, .. }) => {}
+        other => panic!("expected VersionConflict, got {other:?}"),
+    }
 }
 
 #[tokio::test]

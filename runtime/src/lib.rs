@@ -8,8 +8,9 @@
 //! - [`KeyPart`] and [`CompositeKey`]: order-preserving composite sort keys;
 //! - [`Validate`] and [`ValidationErrors`]: rules checked before writes, every failure at once,
 //!   each with its field path;
-//! - [`Table`], [`Query`], [`Page`] and [`Cursor`]: safe writes, lazy pagination and signed
-//!   cursors, shared by every generated repository ([`repository`]);
+//! - [`Repository`] over [`Record`]: every generated repository's safe writes, batches and
+//!   transactions, written once; [`Table`], [`Query`], [`Page`] and [`Cursor`]: lazy
+//!   pagination and sealed cursors ([`repository`]);
 //! - [`Error`]: the one error type of generated code;
 //! - with feature `local`, [`local::LocalDynamo`]: an embedded DynamoDB-compatible server for
 //!   tests and demos, nothing to install.
@@ -46,6 +47,7 @@ pub use item::{AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute,
 pub use key::{CompositeKey, KeyPart, KeyPartError};
 pub use repository::{
     Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, CursorKeyError, Fetched, FixedClock, Ordered,
-    Page, ParallelScan, Query, QueryBuilder, RetryPolicy, Scan, StopReason, SystemClock, Table, Transaction,
+    Page, ParallelScan, Query, QueryBuilder, REPOSITORY_METHODS, Record, RecordKey, Repository, RetryPolicy, Scan,
+    StopReason, SystemClock, Table, TableReads, Transaction,
 };
 pub use validate::{FieldError, FieldPath, Validate, ValidationErrors, rules};

@@ -9,12 +9,12 @@ use clap::{Args, Parser, Subcommand};
 use crate::{CrateSettings, Output, SchemaSource};
 
 /// What `ddbgen --version` prints after the name: the generator's version and the runtime API
-/// its code needs (`ddbgen-runtime` with `RUNTIME_API_V4`).
+/// its code needs (`ddbgen-runtime` with `RUNTIME_API_V5`).
 pub const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (generates code for ddbgen-runtime ",
     env!("CARGO_PKG_VERSION"),
-    ", runtime API v4)"
+    ", runtime API v5)"
 );
 
 /// Exit code: success.

@@ -7,20 +7,15 @@ use quote::quote;
 use super::{ident, rt};
 use crate::ir::{AccessPattern, FieldOrigin, Table};
 
-/// `BookRepository` and its methods.
+/// `BookRepository` (an alias of the runtime's generic repository), the `Record` impl that
+/// tells it about the table, and `BookReads`, the typed reads it dereferences to.
 pub(crate) fn repository(table: &Table) -> TokenStream {
     let rt = rt();
     let names = &table.names;
     let (item, new_item, key) = (ident(&names.item), ident(&names.new_item), ident(&names.key));
-    let (repo, update) = (ident(&names.repository), ident(&names.update));
+    let (repo, reads, update) = (ident(&names.repository), ident(&names.reads), ident(&names.update));
     let table_name = &table.table_name;
 
-    let now_needed = table.managed(FieldOrigin::Created).is_some() || table.managed(FieldOrigin::Updated).is_some();
-    let now = if now_needed {
-        quote!(let now = self.table.now();)
-    } else {
-        TokenStream::new()
-    };
     let inits = table.fields.iter().map(|f| {
         let name = ident(&f.ident);
         match f.origin {
@@ -30,270 +25,120 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
             FieldOrigin::Version => quote!(#name: 1,),
         }
     });
-    let touch = {
-        let updated = table.managed(FieldOrigin::Updated).map(|f| {
-            let name = ident(&f.ident);
-            quote!(next.#name = self.table.now();)
-        });
-        let version = table.managed(FieldOrigin::Version).map(|f| {
-            let name = ident(&f.ident);
-            quote!(next.#name += 1;)
-        });
-        quote!(#updated #version)
-    };
-    let stamp_body = if touch.is_empty() {
-        quote!(item.clone())
+    let uses_now = table.managed(FieldOrigin::Created).is_some() || table.managed(FieldOrigin::Updated).is_some();
+    let now_param = if uses_now { quote!(now) } else { quote!(_now) };
+    let uses_new = table
+        .fields
+        .iter()
+        .any(|f| matches!(f.origin, FieldOrigin::Declared | FieldOrigin::CompositeKey));
+    let new_param = if uses_new { quote!(new) } else { quote!(_new) };
+    let updated = table.managed(FieldOrigin::Updated);
+    let version = table.managed(FieldOrigin::Version);
+    let touch_updated = updated.map(|f| {
+        let name = ident(&f.ident);
+        quote!(self.#name = now;)
+    });
+    let touch_version = version.map(|f| {
+        let name = ident(&f.ident);
+        quote!(self.#name += 1;)
+    });
+    let touch_now = if touch_updated.is_some() {
+        quote!(now)
     } else {
-        quote! {
-            let mut next = item.clone();
-            #touch
-            next
-        }
+        quote!(_now)
     };
-    let version_field = table.managed(FieldOrigin::Version);
-    let expected_version = match version_field {
+    let updated_attribute = option_str(updated.map(|f| f.attribute.as_str()));
+    let version_attribute = option_str(version.map(|f| f.attribute.as_str()));
+    let (get_version, version_param, set_version) = match version {
         Some(f) => {
-            let (name, attribute) = (ident(&f.ident), &f.attribute);
-            quote!(Some((#attribute, item.#name)))
+            let name = ident(&f.ident);
+            (quote!(self.#name), quote!(version), quote!(self.#name = version;))
         }
-        None => quote!(None),
+        None => (quote!(0), quote!(_version), TokenStream::new()),
     };
-    let replace_doc = if version_field.is_some() {
-        "Writes `item` over the stored one, which must exist and still be at `item`'s version:\na changed key is [`NotFound`](rt::Error::NotFound) (never a second item), a newer\nstored version is [`VersionConflict`](rt::Error::VersionConflict). Returns what was\nstored: `updated` set, version incremented."
-    } else {
-        "Writes `item` over the stored one, which must exist: a changed key is\n[`NotFound`](rt::Error::NotFound), never a second item. Returns what was stored, with\n`updated` set."
-    };
-    let (delete_item_doc, transact_delete) = match version_field {
-        Some(f) => {
-            let attribute = &f.attribute;
-            (
-                "Deletes `item`, which must exist and still be at `item`'s version\n([`NotFound`](rt::Error::NotFound) or [`VersionConflict`](rt::Error::VersionConflict)\nwith the stored item otherwise). Returns what was deleted.",
-                quote! {
-                    /// Adds a delete of the existing item with `key` to `transaction`, at
-                    /// `version` when given.
-                    pub fn transact_delete(&self, transaction: &mut #rt::Transaction, key: &#key, version: Option<u64>) -> Result<(), #rt::Error> {
-                        transaction.delete(&self.table, key.to_key(), version.map(|v| (#attribute, v)), None)
-                    }
-                },
-            )
-        }
-        None => (
-            "Deletes `item`, which must exist ([`NotFound`](rt::Error::NotFound) otherwise).\nReturns what was deleted.",
-            quote! {
-                /// Adds a delete of the existing item with `key` to `transaction`.
-                pub fn transact_delete(&self, transaction: &mut #rt::Transaction, key: &#key) -> Result<(), #rt::Error> {
-                    transaction.delete(&self.table, key.to_key(), None, None)
-                }
-            },
-        ),
-    };
-    let delete_item_doc = super::doc(Some(delete_item_doc));
-    let replace_doc = super::doc(Some(replace_doc));
     let queries = super::query::query_methods(table);
     let patterns = table.access_patterns.iter().map(|p| pattern_method(table, p));
-    let new_doc = super::doc(Some(&format!(
-        "A repository for table `{table_name}`, with the system clock."
-    )));
-    let repo_doc =
-        format!(" Typed access to the `{table_name}` table: safe writes, reads, queries and table creation.");
-    let settings = settings(&quote!(#item), &new_doc);
-    let lifecycle = lifecycle();
+    let repo_doc = format!(
+        " Typed access to the `{table_name}` table: [`rt::Repository`]'s safe writes, batches and\n transactions on [`{}`], and the typed queries of [`{}`], which it dereferences to.",
+        names.item, names.reads
+    );
+    let reads_doc = format!(
+        " The typed queries and access patterns of the `{table_name}` table; [`{}`] dereferences to\n them.",
+        names.repository
+    );
     quote! {
         #[doc = #repo_doc]
+        pub type #repo = #rt::Repository<#item>;
+
+        impl #rt::Record for #item {
+            type Key = #key;
+            type New = #new_item;
+            type Reads = #reads;
+            type Update<'a> = #update<'a>;
+            const VERSION: Option<&'static str> = #version_attribute;
+            const UPDATED: Option<&'static str> = #updated_attribute;
+
+            fn key(&self) -> #key {
+                #item::key(self)
+            }
+
+            fn version(&self) -> u64 {
+                #get_version
+            }
+
+            fn set_version(&mut self, #version_param: u64) {
+                #set_version
+            }
+
+            fn from_new(#new_param: #new_item, #now_param: #rt::DateTime<#rt::Utc>) -> Self {
+                #item { #(#inits)* }
+            }
+
+            fn touch(&mut self, #touch_now: #rt::DateTime<#rt::Utc>) {
+                #touch_updated
+                #touch_version
+            }
+        }
+
+        impl #rt::RecordKey for #key {
+            fn to_key(&self) -> #rt::AttributeMap {
+                #key::to_key(self)
+            }
+        }
+
+        #[doc = #reads_doc]
         #[derive(Debug, Clone)]
-        pub struct #repo {
+        pub struct #reads {
             table: #rt::Table<#item>,
         }
 
-        impl #repo {
-            #settings
-
-            /// Takes `created`/`updated` times from `clock` (tests freeze time this way).
-            pub fn with_clock(self, clock: impl #rt::Clock + 'static) -> Self {
-                Self { table: self.table.with_clock(clock) }
+        impl #rt::TableReads<#item> for #reads {
+            fn from_table(table: #rt::Table<#item>) -> Self {
+                Self { table }
             }
 
-            /// Asks DynamoDB for the capacity each request consumes, recorded on the
-            /// request's `tracing` span.
-            pub fn with_consumed_capacity(self, on: bool) -> Self {
-                Self { table: self.table.with_consumed_capacity(on) }
+            fn table(&self) -> &#rt::Table<#item> {
+                &self.table
             }
 
-            /// Sets how batches retry unprocessed items and how many requests they run at once.
-            pub fn with_retry_policy(self, policy: #rt::RetryPolicy) -> Self {
-                Self { table: self.table.with_retry_policy(policy) }
+            fn into_table(self) -> #rt::Table<#item> {
+                self.table
             }
+        }
 
-            /// Validates `new` and fills in what ddbgen manages (generated id, `created`,
-            /// `updated`, version 1).
-            fn stamp_new(&self, new: #new_item) -> Result<#item, #rt::Error> {
-                new.validate()?;
-                #now
-                Ok(#item { #(#inits)* })
-            }
-
-            /// `item` as it is stored next: `updated` set, version incremented.
-            fn stamp(&self, item: &#item) -> #item {
-                #stamp_body
-            }
-
-            /// Validates `new`, fills in what ddbgen manages (generated id, `created`,
-            /// `updated`, version 1) and stores it, never overwriting: an existing key is
-            /// [`AlreadyExists`](rt::Error::AlreadyExists) with the stored item.
-            pub async fn create(&self, new: #new_item) -> Result<#item, #rt::Error> {
-                let item = self.stamp_new(new)?;
-                self.table.put_new(&item, None).await?;
-                Ok(item)
-            }
-
-            /// [`create`](Self::create), when `condition` holds too
-            /// ([`ConditionFailed`](rt::Error::ConditionFailed) otherwise).
-            pub async fn create_if(&self, new: #new_item, condition: #rt::Condition<#item>) -> Result<#item, #rt::Error> {
-                let item = self.stamp_new(new)?;
-                self.table.put_new(&item, Some(&condition)).await?;
-                Ok(item)
-            }
-
-            /// The item with this key, if any (eventually consistent).
-            pub async fn get(&self, key: &#key) -> Result<Option<#item>, #rt::Error> {
-                self.table.get(key.to_key(), false).await
-            }
-
-            /// The item with this key, if any, read with strong consistency.
-            pub async fn get_consistent(&self, key: &#key) -> Result<Option<#item>, #rt::Error> {
-                self.table.get(key.to_key(), true).await
-            }
-
-            /// Whether an item with this key exists (reads the key attribute only).
-            pub async fn exists(&self, key: &#key) -> Result<bool, #rt::Error> {
-                self.table.exists(key.to_key(), false).await
-            }
-
-            #replace_doc
-            pub async fn replace(&self, item: &#item) -> Result<#item, #rt::Error> {
-                item.validate()?;
-                let next = self.stamp(item);
-                self.table.put_existing(&next, #expected_version, None).await?;
-                Ok(next)
-            }
-
-            /// [`replace`](Self::replace), when `condition` holds too
-            /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
-            pub async fn replace_if(&self, item: &#item, condition: #rt::Condition<#item>) -> Result<#item, #rt::Error> {
-                item.validate()?;
-                let next = self.stamp(item);
-                self.table.put_existing(&next, #expected_version, Some(&condition)).await?;
-                Ok(next)
-            }
-
-            /// Stores `item` whether or not its key exists: the one explicit overwrite.
-            /// Returns what was stored, with `updated` set.
-            pub async fn upsert(&self, item: &#item) -> Result<#item, #rt::Error> {
-                item.validate()?;
-                let next = self.stamp(item);
-                self.table.put(&next).await?;
-                Ok(next)
-            }
-
-            /// Starts an update of the existing item with this key; key fields cannot change.
-            pub fn update(&self, key: &#key) -> #update<'_> {
-                #update::new(&self.table, key.clone())
-            }
-
-            /// Deletes the item with this key, unconditionally; returns it, or `None` when
-            /// there was none.
-            pub async fn delete(&self, key: &#key) -> Result<Option<#item>, #rt::Error> {
-                self.table.delete(key.to_key()).await
-            }
-
-            #delete_item_doc
-            pub async fn delete_item(&self, item: &#item) -> Result<#item, #rt::Error> {
-                self.table.delete_existing(item.key().to_key(), #expected_version, None).await
-            }
-
-            /// Deletes the existing item with this key when `condition` holds
-            /// ([`NotFound`](rt::Error::NotFound) or [`ConditionFailed`](rt::Error::ConditionFailed)
-            /// with the stored item otherwise). Returns what was deleted.
-            pub async fn delete_if(&self, key: &#key, condition: #rt::Condition<#item>) -> Result<#item, #rt::Error> {
-                self.table.delete_existing(key.to_key(), None, Some(&condition)).await
-            }
-
-            /// Reads many items by key (BatchGetItem, 100 keys per request, retried under
-            /// the retry policy): one entry per key, in order, telling found, missing and
-            /// unprocessed keys apart.
-            pub async fn batch_get(&self, keys: &[#key]) -> Result<#rt::BatchGet<#key, #item>, #rt::Error> {
-                self.table.batch_get(keys.to_vec(), #key::to_key, false).await
-            }
-
-            /// Stores many items whether or not their keys exist (BatchWriteItem, 25 per
-            /// request): the explicit overwrite of [`upsert`](Self::upsert), with `updated` and
-            /// the version set as it sets them. Every item is validated and checked against
-            /// DynamoDB's size limit, and keys must be distinct, before anything is sent;
-            /// what stays unprocessed after the retry policy is returned, never dropped.
-            pub async fn batch_put(&self, items: &[#item]) -> Result<#rt::BatchWrite<#item>, #rt::Error> {
-                let mut errors = #rt::ValidationErrors::new();
-                for (i, item) in items.iter().enumerate() {
-                    #rt::Validate::validate_at(item, &#rt::FieldPath::Root.index(i), &mut errors);
-                }
-                errors.into_result()?;
-                let next: Vec<#item> = items.iter().map(|item| self.stamp(item)).collect();
-                self.table.batch_put(next).await
-            }
-
-            /// Deletes many items by key (BatchWriteItem, 25 per request); a key with no item
-            /// is not an error. What stays unprocessed after the retry policy is returned.
-            pub async fn batch_delete(&self, keys: &[#key]) -> Result<#rt::BatchWrite<#key>, #rt::Error> {
-                self.table.batch_delete(keys.to_vec(), #key::to_key).await
-            }
-
-            /// Reads up to 100 items together (TransactGetItems): `None` where there is no
-            /// item, in the keys' order.
-            pub async fn transact_get(&self, keys: &[#key]) -> Result<Vec<Option<#item>>, #rt::Error> {
-                self.table.transact_get(keys.iter().map(#key::to_key).collect()).await
-            }
-
-            /// A new transaction on this repository's client, for the `transact_*` methods of
-            /// any repository.
-            pub fn transaction(&self) -> #rt::Transaction {
-                #rt::Transaction::new(self.table.client())
-            }
-
-            /// Adds the creation of `new` to `transaction`, as [`create`](Self::create) does it;
-            /// returns the item that will be stored.
-            pub fn transact_create(&self, transaction: &mut #rt::Transaction, new: #new_item) -> Result<#item, #rt::Error> {
-                let item = self.stamp_new(new)?;
-                transaction.put_new(&self.table, &item, None)?;
-                Ok(item)
-            }
-
-            /// Adds the replacement of `item` to `transaction`, as [`replace`](Self::replace)
-            /// does it; returns the item that will be stored.
-            pub fn transact_replace(&self, transaction: &mut #rt::Transaction, item: &#item) -> Result<#item, #rt::Error> {
-                item.validate()?;
-                let next = self.stamp(item);
-                transaction.put_existing(&self.table, &next, #expected_version, None)?;
-                Ok(next)
-            }
-
-            #transact_delete
-
-            /// Adds a check of `condition` on the item with `key` to `transaction`, without
-            /// writing it.
-            pub fn transact_check(&self, transaction: &mut #rt::Transaction, key: &#key, condition: #rt::Condition<#item>) -> Result<(), #rt::Error> {
-                transaction.check(&self.table, key.to_key(), &condition)
-            }
-
+        impl #reads {
             #queries
 
             #(#patterns)*
-
-            /// Every item of the table, lazily, page by page.
-            pub fn scan(&self) -> #rt::Scan<#item> {
-                self.table.scan()
-            }
-
-            #lifecycle
         }
+    }
+}
+
+/// `Some("attribute")` or `None`, as a constant of type `Option<&'static str>`.
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
     }
 }
 
@@ -365,7 +210,7 @@ fn pattern_method(table: &Table, pattern: &AccessPattern) -> TokenStream {
         return quote! {
             #doc
             pub fn #method(&self) -> #rt::Scan<#item> {
-                self.scan()
+                self.table.scan()
             }
         };
     };

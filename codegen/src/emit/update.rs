@@ -7,78 +7,49 @@ use quote::quote;
 use super::{codec, ident, rt, validate};
 use crate::ir::{Field, FieldOrigin, FieldType, Scalar, Table, UpdateMethod, UpdateOp};
 
-/// `BookUpdate` and its methods.
+/// `BookUpdate` and its methods: the setters are the table's own; sending, conditions and
+/// versions are the runtime's `Update`, which the builder wraps.
 pub(crate) fn update_builder(table: &Table) -> TokenStream {
     let rt = rt();
-    let (item, update, key) = (
-        ident(&table.names.item),
-        ident(&table.names.update),
-        ident(&table.names.key),
-    );
+    let (item, update) = (ident(&table.names.item), ident(&table.names.update));
     let methods = table
         .fields
         .iter()
         .flat_map(|field| field.updates.iter().map(move |m| setter(table, field, m)));
-    let updated = table.managed(FieldOrigin::Updated).map(|f| {
-        let attribute = &f.attribute;
-        quote!(self.update.set(#attribute, #rt::Native.encode(&self.table.now()));)
-    });
-    let version = table.managed(FieldOrigin::Version).map(|f| {
-        let attribute = &f.attribute;
-        quote!(self.update.increment(#attribute);)
-    });
-    let version_field = table.managed(FieldOrigin::Version);
-    let receiver = if updated.is_none() && version.is_none() {
-        quote!(self)
-    } else {
-        quote!(mut self)
-    };
-    let (version_slot, version_init, expect_version, version_arg) = match version_field {
-        Some(f) => {
-            let attribute = &f.attribute;
-            (
-                quote!(version: Option<u64>,),
-                quote!(version: None,),
-                quote! {
-                    /// Applies the update only if the stored item is still at `version`
-                    /// ([`VersionConflict`](rt::Error::VersionConflict) with the stored item
-                    /// otherwise): optimistic locking for read-modify-write.
-                    pub fn expect_version(mut self, version: u64) -> Self {
-                        self.version = Some(version);
-                        self
-                    }
-                },
-                quote!(self.version.map(|expected| (#attribute, expected))),
-            )
+    let updated = table.managed(FieldOrigin::Updated).is_some();
+    let expect_version = table.managed(FieldOrigin::Version).map(|_| {
+        quote! {
+            /// Applies the update only if the stored item is still at `version`
+            /// ([`VersionConflict`](rt::Error::VersionConflict) with the stored item
+            /// otherwise): optimistic locking for read-modify-write.
+            pub fn expect_version(self, version: u64) -> Self {
+                Self { update: self.update.expect_version(version) }
+            }
         }
-        None => (TokenStream::new(), TokenStream::new(), TokenStream::new(), quote!(None)),
-    };
+    });
     let send_doc = super::doc(Some(&format!(
         "Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,\nnever an upsert){}. Returns the item as stored afterwards.",
-        if updated.is_some() { "; `updated` is set" } else { "" }
+        if updated { "; `updated` is set" } else { "" }
     )));
     let doc = format!(
-        " An update of one `{}` item, built setter by setter; see [`{}::update`].",
-        table.table_name, table.names.repository
+        " An update of one `{}` item, built setter by setter; see [`rt::Repository::update`].",
+        table.table_name
     );
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
         #[must_use = "an update does nothing until `send` is awaited"]
         pub struct #update<'a> {
-            table: &'a #rt::Table<#item>,
-            key: #key,
-            update: #rt::UpdateExpression,
-            #version_slot
-            condition: Option<#rt::Condition<#item>>,
+            update: #rt::Update<'a, #item>,
         }
 
-        impl<'a> #update<'a> {
-            /// Starts an update of the item with `key`.
-            pub(crate) fn new(table: &'a #rt::Table<#item>, key: #key) -> Self {
-                Self { table, key, update: #rt::UpdateExpression::new(), #version_init condition: None }
+        impl<'a> From<#rt::Update<'a, #item>> for #update<'a> {
+            fn from(update: #rt::Update<'a, #item>) -> Self {
+                Self { update }
             }
+        }
 
+        impl #update<'_> {
             #(#methods)*
 
             #expect_version
@@ -86,27 +57,19 @@ pub(crate) fn update_builder(table: &Table) -> TokenStream {
             /// Applies the update only if `condition` holds too
             /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
             /// Several calls are combined with AND.
-            pub fn only_if(mut self, condition: #rt::Condition<#item>) -> Self {
-                self.condition = Some(match self.condition.take() {
-                    Some(previous) => previous & condition,
-                    None => condition,
-                });
-                self
+            pub fn only_if(self, condition: #rt::Condition<#item>) -> Self {
+                Self { update: self.update.only_if(condition) }
             }
 
             #send_doc
-            pub async fn send(#receiver) -> Result<#item, #rt::Error> {
-                #updated
-                #version
-                self.table.update(self.key.to_key(), self.update, #version_arg, self.condition.as_ref()).await
+            pub async fn send(self) -> Result<#item, #rt::Error> {
+                self.update.send().await
             }
 
             /// Adds the update to `transaction` instead of sending it; rule failures are
             /// returned now, the rest when the transaction is sent.
-            pub fn transact(#receiver, transaction: &mut #rt::Transaction) -> Result<(), #rt::Error> {
-                #updated
-                #version
-                transaction.update(self.table, self.key.to_key(), self.update, #version_arg, self.condition.as_ref())
+            pub fn transact(self, transaction: &mut #rt::Transaction) -> Result<(), #rt::Error> {
+                self.update.transact(transaction)
             }
         }
     }
@@ -129,8 +92,8 @@ fn rewrites(table: &Table, field: &Field, setter: &UpdateMethod) -> TokenStream 
                 match (part.name == field.name, by_ref) {
                     (true, true) => quote!(&#name),
                     (true, false) => quote!(#name),
-                    (false, true) => quote!(&self.key.#name),
-                    (false, false) => quote!(self.key.#name),
+                    (false, true) => quote!(&self.update.key().#name),
+                    (false, false) => quote!(self.update.key().#name),
                 }
             });
             quote!(self.update.set(#attribute, Some(#rt::AttributeValue::S(#key::#encoder(#(#args),*))));)

@@ -12,6 +12,7 @@
 //! does no I/O, and can be built by hand for emitter tests.
 
 pub mod lower;
+mod methods;
 pub mod names;
 pub mod types;
 
@@ -33,7 +34,7 @@ pub struct Model {
 }
 
 /// The Rust names generated for one table, all registered in the table module's scope.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TableNames {
     /// Module (`book`, `r#type` for a keyword).
     pub module: String,
@@ -43,8 +44,11 @@ pub struct TableNames {
     pub new_item: String,
     /// Primary key type (`BookKey`).
     pub key: String,
-    /// Repository (`BookRepository`).
+    /// Repository (`BookRepository`, an alias of `ddbgen_runtime::Repository<Book>`).
     pub repository: String,
+    /// The typed reads the repository dereferences to (`BookReads`): queries and access
+    /// patterns.
+    pub reads: String,
     /// Update builder (`BookUpdate`).
     pub update: String,
     /// Field handles for typed conditions and filters (`BookFields`).

@@ -1,14 +1,19 @@
 //! Talking to DynamoDB: what every generated repository shares.
 //!
-//! A generated `BookRepository` wraps a [`Table<Book>`] and adds typed methods; the logic of
-//! safe writes, pagination, cursors and table creation lives here once.
+//! A generated `BookRepository` is [`Repository<Book>`]: the logic of safe writes, batches,
+//! transactions, pagination, cursors and table creation lives here once, over the [`Record`]
+//! trait the generated item implements, and the repository dereferences to the table's
+//! generated typed reads.
 
 mod batch;
 mod clock;
 mod condition;
 mod cursor;
 mod expression;
+mod generic;
+mod methods;
 mod query;
+mod record;
 mod table;
 mod transaction;
 mod update;
@@ -17,7 +22,10 @@ pub use batch::{BATCH_GET_KEYS, BATCH_WRITE_BYTES, BATCH_WRITE_REQUESTS, BatchGe
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use condition::{Attr, Condition, Ordered};
 pub use cursor::{Cursor, CursorKey, CursorKeyError};
+pub use generic::Repository;
+pub use methods::{REPOSITORY_METHODS, UPDATE_METHODS};
 pub use query::{KeyCondition, Page, ParallelScan, Query, QueryBuilder, Scan, SortCondition, StopReason};
+pub use record::{Record, RecordKey, TableReads};
 pub use table::Table;
 pub use transaction::{CancellationReason, TRANSACTION_BYTES, TRANSACTION_OPERATIONS, Transaction};
-pub use update::UpdateExpression;
+pub use update::{Update, UpdateExpression};

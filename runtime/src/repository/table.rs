@@ -116,7 +116,7 @@ pub(crate) fn refusal(
 }
 
 /// The version counter of a stored item.
-fn stored_version(item: &AttributeMap, attribute: &str) -> Option<u64> {
+pub(crate) fn stored_version(item: &AttributeMap, attribute: &str) -> Option<u64> {
     match item.get(attribute) {
         Some(AttributeValue::N(n)) => n.parse().ok(),
         _ => None,
@@ -274,7 +274,7 @@ impl<T: Item> Table<T> {
     }
 
     /// PutItem under `must`, `version` and `condition`.
-    async fn put_checked(
+    pub(crate) async fn put_checked(
         &self,
         item: &T,
         must: Must,

@@ -1,8 +1,16 @@
 //! UpdateItem expressions, built clause by clause by generated typed setters.
 
+use std::ops::{Deref, DerefMut};
+
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use super::condition::Condition;
 use super::expression::Placeholders;
+use super::record::{Record, RecordKey};
+use super::table::Table;
+use super::transaction::Transaction;
+use crate::codec::Native;
+use crate::error::Error;
 use crate::validate::{FieldPath, ValidationErrors};
 
 /// The clauses of one UpdateItem, with their placeholders and the validation failures of the
@@ -107,6 +115,115 @@ impl UpdateExpression {
             }
         }
         clauses.join(" ")
+    }
+}
+
+/// An update of one existing item of `T`, as a generated update builder (`BookUpdate`) builds
+/// it: the generated setters add clauses to its [`UpdateExpression`] (it dereferences to one),
+/// and this type sends it with what every update shares: the item must exist, `updated` is
+/// set, the version grows by one and, when asked, must match.
+#[must_use = "an update does nothing until it is sent"]
+pub struct Update<'a, T: Record> {
+    table: &'a Table<T>,
+    key: T::Key,
+    expression: UpdateExpression,
+    version: Option<u64>,
+    condition: Option<Condition<T>>,
+}
+
+impl<T: Record> std::fmt::Debug for Update<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Update")
+            .field("table", &self.table.name())
+            .field("expression", &self.expression)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T: Record> Update<'a, T> {
+    /// An update of the item with `key` in `table`, changing nothing yet.
+    pub fn new(table: &'a Table<T>, key: T::Key) -> Self {
+        Self {
+            table,
+            key,
+            expression: UpdateExpression::new(),
+            version: None,
+            condition: None,
+        }
+    }
+
+    /// The key of the item updated.
+    pub fn key(&self) -> &T::Key {
+        &self.key
+    }
+
+    /// Applies the update only if the stored item is still at `version`.
+    pub fn expect_version(mut self, version: u64) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// Applies the update only if `condition` holds too; several calls are combined with AND.
+    pub fn only_if(mut self, condition: Condition<T>) -> Self {
+        self.condition = Some(match self.condition.take() {
+            Some(previous) => previous & condition,
+            None => condition,
+        });
+        self
+    }
+
+    /// The expression with what ddbgen manages: `updated` set, the version incremented.
+    fn stamped(mut self) -> Self {
+        if let Some(updated) = T::UPDATED {
+            self.expression.set(updated, Native.encode(&self.table.now()));
+        }
+        if let Some(version) = T::VERSION {
+            self.expression.increment(version);
+        }
+        self
+    }
+
+    fn expected_version(&self) -> Option<(&'static str, u64)> {
+        T::VERSION.zip(self.version)
+    }
+
+    /// Sends the update (UpdateItem): the item must exist ([`Error::NotFound`] otherwise,
+    /// never an upsert). Returns the item as stored afterwards.
+    pub async fn send(self) -> Result<T, Error> {
+        let this = self.stamped();
+        let version = this.expected_version();
+        this.table
+            .update(this.key.to_key(), this.expression, version, this.condition.as_ref())
+            .await
+    }
+
+    /// Adds the update to `transaction` instead of sending it; rule failures are returned now,
+    /// the rest when the transaction is sent.
+    pub fn transact(self, transaction: &mut Transaction) -> Result<(), Error> {
+        let this = self.stamped();
+        let version = this.expected_version();
+        transaction.update(
+            this.table,
+            this.key.to_key(),
+            this.expression,
+            version,
+            this.condition.as_ref(),
+        )
+    }
+}
+
+impl<T: Record> Deref for Update<'_, T> {
+    type Target = UpdateExpression;
+
+    fn deref(&self) -> &UpdateExpression {
+        &self.expression
+    }
+}
+
+impl<T: Record> DerefMut for Update<'_, T> {
+    fn deref_mut(&mut self) -> &mut UpdateExpression {
+        &mut self.expression
     }
 }
 

@@ -355,14 +355,8 @@ impl Lowering<'_> {
         }
         Some(Table {
             names: TableNames {
-                module: String::new(),
                 item: name.to_owned(),
-                new_item: String::new(),
-                key: String::new(),
-                repository: String::new(),
-                update: String::new(),
-                fields: String::new(),
-                change: String::new(),
+                ..TableNames::default()
             },
             table_name: shape.table_name.to_owned(),
             doc: def.doc.clone(),
@@ -786,16 +780,7 @@ mod tests {
             })
         };
         Table {
-            names: TableNames {
-                module: String::new(),
-                item: String::new(),
-                new_item: String::new(),
-                key: String::new(),
-                repository: String::new(),
-                update: String::new(),
-                fields: String::new(),
-                change: String::new(),
-            },
+            names: TableNames::default(),
             table_name: "t".to_owned(),
             doc: None,
             fields,

@@ -212,14 +212,8 @@ impl Lowering<'_> {
         // Every name but the item's is given by `plan`, once all tables are known.
         let mut table = Table {
             names: TableNames {
-                module: String::new(),
                 item: name.to_owned(),
-                new_item: String::new(),
-                key: String::new(),
-                repository: String::new(),
-                update: String::new(),
-                fields: String::new(),
-                change: String::new(),
+                ..TableNames::default()
             },
             table_name,
             doc: def.doc.clone(),

@@ -9,49 +9,17 @@ use heck::ToUpperCamelCase;
 
 use super::Lowering;
 use super::keys::managed_field;
+use crate::ir::methods::{REPOSITORY_METHODS, UPDATE_METHODS};
 use crate::ir::names::{Scope, escape, snake};
 use crate::ir::{
     Comparison, CompositeKey, Field, FieldOrigin, FieldType, Index, KeyAttr, Model, NamedKind, NamedType, Projection,
     ProjectionKind, QueryLevel, QueryPlan, Rules, Scalar, SingleTable, SortPlan, Table, UpdateMethod, UpdateOp,
 };
 
-/// The methods every repository has.
-const REPOSITORY_METHODS: &[(&str, &str)] = &[
-    ("new", "the repository's constructor"),
-    ("with_table_prefix", "the table-prefix setting"),
-    ("with_table_name", "the table-name setting"),
-    ("with_clock", "the clock setting"),
-    ("with_cursor_key", "the cursor-key setting"),
-    ("table", "the accessor of the underlying table"),
-    ("create", "`create`"),
-    ("get", "`get`"),
-    ("get_consistent", "`get_consistent`"),
-    ("replace", "`replace`"),
-    ("upsert", "`upsert`"),
-    ("update", "`update`"),
-    ("delete", "`delete`"),
-    ("scan", "`scan`"),
-    ("create_table", "`create_table`"),
-    ("delete_table", "`delete_table`"),
-    ("with_retry_policy", "the batch retry-policy setting"),
-    ("with_consumed_capacity", "the consumed-capacity setting"),
-    ("stamp_new", "the helper that fills in managed fields"),
-    ("stamp", "the helper that sets `updated` and the version"),
-    ("create_if", "`create_if`"),
-    ("replace_if", "`replace_if`"),
-    ("exists", "`exists`"),
-    ("delete_item", "`delete_item`"),
-    ("delete_if", "`delete_if`"),
-    ("batch_get", "`batch_get`"),
-    ("batch_put", "`batch_put`"),
-    ("batch_delete", "`batch_delete`"),
-    ("transaction", "`transaction`"),
-    ("transact_get", "`transact_get`"),
-    ("transact_create", "`transact_create`"),
-    ("transact_replace", "`transact_replace`"),
-    ("transact_delete", "`transact_delete`"),
-    ("transact_check", "`transact_check`"),
-];
+/// The runtime's fixed method names, each claimed for `why`.
+fn runtime_methods(names: &'static [&'static str], why: &'static str) -> Vec<(&'static str, &'static str)> {
+    names.iter().map(|name| (*name, why)).collect()
+}
 
 /// The methods of a single table's repository besides its collections.
 const SINGLE_TABLE_METHODS: &[(&str, &str)] = &[
@@ -63,15 +31,6 @@ const SINGLE_TABLE_METHODS: &[(&str, &str)] = &[
     ("scan", "`scan`"),
     ("create_table", "`create_table`"),
     ("delete_table", "`delete_table`"),
-];
-
-/// The methods every update builder has.
-const UPDATE_METHODS: &[(&str, &str)] = &[
-    ("new", "the update builder's constructor"),
-    ("send", "`send`"),
-    ("expect_version", "`expect_version`"),
-    ("only_if", "`only_if`"),
-    ("transact", "`transact`"),
 ];
 
 /// The methods every query level has (`ddbgen_runtime::QueryBuilder` and its `into_query`).
@@ -221,6 +180,7 @@ impl Lowering<'_> {
             new_item: format!("New{item}"),
             key: format!("{item}Key"),
             repository: format!("{item}Repository"),
+            reads: format!("{item}Reads"),
             update: format!("{item}Update"),
             fields: format!("{item}Fields"),
             change: format!("{item}Change"),
@@ -235,6 +195,7 @@ impl Lowering<'_> {
             (&table.names.new_item, "the creation input"),
             (&table.names.key, "the key type"),
             (&table.names.repository, "the repository"),
+            (&table.names.reads, "the typed reads"),
             (&table.names.update, "the update builder"),
             (&table.names.fields, "the field handles for conditions"),
             (&table.names.change, "the decoded stream record"),
@@ -248,7 +209,10 @@ impl Lowering<'_> {
         self.plan_partial_types(table, &mut items);
         let mut methods = Scope::with_fixed(
             format!("the repository `{}`", table.names.repository),
-            REPOSITORY_METHODS,
+            &runtime_methods(
+                REPOSITORY_METHODS,
+                "a method of every repository (`ddbgen_runtime::Repository`)",
+            ),
         );
         self.plan_queries(table, &mut items, &mut methods);
         self.plan_patterns(table, &mut methods);
@@ -274,7 +238,13 @@ impl Lowering<'_> {
                 settable.then_some(of)
             })
             .collect();
-        let mut setters = Scope::with_fixed(format!("the update builder `{}`", table.names.update), UPDATE_METHODS);
+        let mut setters = Scope::with_fixed(
+            format!("the update builder `{}`", table.names.update),
+            &runtime_methods(
+                UPDATE_METHODS,
+                "a method of every update builder (`ddbgen_runtime::codegen::Update`)",
+            ),
+        );
         // Key attributes that are fields never change, so conditions do not test them; parts
         // of a composite are stored as fields of their own too, and may be tested.
         let key_attributes: Vec<usize> = [Some(&table.hash_key), table.range_key.as_ref()]
