@@ -6,6 +6,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("../schemas/library.yaml")
         .schema("fixtures/good/keywords.yaml")
         .schema("fixtures/good/minimal.yaml")
+        .schema("fixtures/good/bulk.yaml")
         .schema("fixtures/good/tricky.yaml")
         .schema("fixtures/good/streams.yaml")
         .schema("fixtures/good/entities.yaml")

@@ -12,8 +12,9 @@ use ddbgen_runtime::aws_sdk_dynamodb::Client;
 use ddbgen_runtime::aws_sdk_dynamodb::config::retry::RetryConfig;
 use ddbgen_runtime::aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use ddbgen_runtime::local::LocalDynamo;
-use ddbgen_runtime::{Error, Fetched, FixedClock, QueryBuilder, RetryPolicy};
-use ddbgen_tests::library::book::{Book, BookKey, BookRepository, NewBook};
+use ddbgen_runtime::{Error, Fetched, FixedClock, QueryBuilder, Record, Repository, RetryPolicy};
+use ddbgen_tests::bulk::{book as bulk, types as bulk_types};
+use ddbgen_tests::library::book::{Book, BookRepository, NewBook};
 use ddbgen_tests::library::types::{Author, BookStatus};
 use futures_util::StreamExt;
 
@@ -27,9 +28,22 @@ const BOUND: Duration = Duration::from_secs(120);
 /// The embedded server, a proxy before it with `plan`, and a repository whose client talks to
 /// the proxy with the SDK's standard retries (3 attempts) and millisecond backoffs.
 async fn setup(plan: impl Fn(&str, u64) -> Fault + Send + Sync + 'static) -> (LocalDynamo, Proxy, BookRepository) {
+    setup_for::<Book>(plan).await
+}
+
+/// [`setup`] for the books without a version, which `batch_put` writes.
+async fn bulk_setup(
+    plan: impl Fn(&str, u64) -> Fault + Send + Sync + 'static,
+) -> (LocalDynamo, Proxy, Repository<bulk::Book>) {
+    setup_for::<bulk::Book>(plan).await
+}
+
+async fn setup_for<T: Record>(
+    plan: impl Fn(&str, u64) -> Fault + Send + Sync + 'static,
+) -> (LocalDynamo, Proxy, Repository<T>) {
     let server = LocalDynamo::start().expect("embedded server");
     let proxy = Proxy::start(server.endpoint(), plan).await;
-    let books = BookRepository::new(client(&server, &proxy, None))
+    let books = Repository::<T>::new(client(&server, &proxy, None))
         .with_clock(FixedClock::new(
             ddbgen_runtime::codegen::DateTime::from_timestamp(1_700_000_000, 0).expect("time"),
         ))
@@ -40,7 +54,7 @@ async fn setup(plan: impl Fn(&str, u64) -> Fault + Send + Sync + 'static) -> (Lo
             concurrency: 4,
         });
     // The table is created directly on the server, not through the faults.
-    BookRepository::new(server.client())
+    Repository::<T>::new(server.client())
         .create_table()
         .await
         .expect("create table");
@@ -92,11 +106,33 @@ fn book(i: u64) -> Book {
     }
 }
 
-/// Stores `n` items straight on the server.
+/// A book without a version, as [`book`] makes it.
+fn bulk_book(i: u64) -> bulk::Book {
+    let book = book(i);
+    bulk::Book {
+        publisher: book.publisher,
+        published_year: book.published_year,
+        isbn: book.isbn,
+        title: book.title,
+        subtitle: None,
+        price: None,
+        status: bulk_types::BookStatus::Draft,
+        authors: vec![bulk_types::Author {
+            name: "A".into(),
+            born: None,
+        }],
+        copies_sold: 0,
+        created: book.created,
+        updated: book.updated,
+    }
+}
+
+/// Stores `n` items straight on the server, as given (the runtime's `Table::batch_put`, which
+/// the versioned repository does not offer).
 async fn fill(server: &LocalDynamo, n: u64) {
     let direct = BookRepository::new(server.client());
     let items: Vec<Book> = (0..n).map(book).collect();
-    let written = direct.batch_put(&items).await.expect("fill");
+    let written = direct.table().batch_put(items).await.expect("fill");
     assert!(written.is_complete());
 }
 
@@ -214,7 +250,7 @@ async fn a_slow_server_is_a_timeout() {
 #[tokio::test]
 async fn ten_thousand_batch_puts_under_30_percent_unprocessed_are_all_stored() {
     tokio::time::timeout(BOUND, async {
-        let (server, proxy, books) = setup(|op, _| {
+        let (server, proxy, books) = bulk_setup(|op, _| {
             if op == "BatchWriteItem" || op == "BatchGetItem" {
                 Fault::Partial(3)
             } else {
@@ -222,16 +258,16 @@ async fn ten_thousand_batch_puts_under_30_percent_unprocessed_are_all_stored() {
             }
         })
         .await;
-        let items: Vec<Book> = (0..10_000).map(book).collect();
+        let items: Vec<bulk::Book> = (0..10_000).map(bulk_book).collect();
         let written = books.batch_put(&items).await.expect("batch put");
         assert!(written.is_complete(), "left: {}", written.unprocessed.len());
         assert_eq!(written.written, 10_000);
         assert!(proxy.count("BatchWriteItem") > 400, "unprocessed items were retried");
-        let direct = BookRepository::new(server.client());
+        let direct = bulk::BookRepository::new(server.client());
         assert_eq!(direct.query("F").count().await.expect("count"), 10_000);
 
         // Batch reads under the same faults find every item.
-        let keys: Vec<BookKey> = items.iter().take(1_000).map(Book::key).collect();
+        let keys: Vec<bulk::BookKey> = items.iter().take(1_000).map(bulk::Book::key).collect();
         let read = books.batch_get(&keys).await.expect("batch get");
         assert!(read.is_complete());
         assert_eq!(read.found().count(), 1_000);
@@ -243,7 +279,7 @@ async fn ten_thousand_batch_puts_under_30_percent_unprocessed_are_all_stored() {
 #[tokio::test]
 async fn batch_leftovers_are_returned_typed_never_dropped() {
     tokio::time::timeout(BOUND, async {
-        let (server, _proxy, books) = setup(|op, _| {
+        let (server, _proxy, books) = bulk_setup(|op, _| {
             if op == "BatchWriteItem" || op == "BatchGetItem" {
                 Fault::Partial(3)
             } else {
@@ -255,13 +291,13 @@ async fn batch_leftovers_are_returned_typed_never_dropped() {
             attempts: 1,
             ..RetryPolicy::default()
         });
-        let items: Vec<Book> = (0..500).map(book).collect();
+        let items: Vec<bulk::Book> = (0..500).map(bulk_book).collect();
         let written = books.batch_put(&items).await.expect("batch put");
         assert!(!written.unprocessed.is_empty(), "one attempt leaves items behind");
         assert_eq!(written.written + written.unprocessed.len(), 500);
         let left: HashSet<String> = written.unprocessed.iter().map(|b| b.isbn.clone()).collect();
-        let direct = BookRepository::new(server.client());
-        let keys: Vec<BookKey> = items.iter().map(Book::key).collect();
+        let direct = bulk::BookRepository::new(server.client());
+        let keys: Vec<bulk::BookKey> = items.iter().map(bulk::Book::key).collect();
         let stored = direct.batch_get(&keys).await.expect("batch get");
         for (key, fetched) in &stored.entries {
             match fetched {

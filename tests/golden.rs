@@ -27,6 +27,7 @@ fn source(relative: &str) -> SchemaSource {
 const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/keywords.yaml",
     "tests/fixtures/good/minimal.yaml",
+    "tests/fixtures/good/bulk.yaml",
     "tests/fixtures/good/tricky.yaml",
     "tests/fixtures/good/streams.yaml",
     "tests/fixtures/good/entities.yaml",

@@ -6,7 +6,7 @@
 use ddbgen_runtime::codegen::{Decimal, NaiveDate, Uuid};
 use ddbgen_runtime::local::{LocalDynamo, client_for};
 use ddbgen_runtime::{Cursor, Error, FromItem, QueryBuilder};
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use library_tables::library::book::{Book, BookFields, BookKey, BookRepository, NewBook};
 use library_tables::library::customer::{CustomerRepository, NewCustomer};
 use library_tables::library::types::{Author, BookStatus};
@@ -139,18 +139,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{seen} books in {pages} pages; the lazy stream saw {streamed}");
 
-    // Batches: reprice every Bulk book at once (BatchWriteItem in chunks of 25, unprocessed
-    // items retried, an explicit overwrite like `upsert`), then read some back in order.
-    let mut bulk: Vec<Book> = books.query("Bulk").all().await?;
-    for book in &mut bulk {
-        book.price = Some(Decimal::new(999, 2));
-    }
-    let written = books.batch_put(&bulk).await?;
-    println!(
-        "batch_put wrote {} books; left unprocessed: {}",
-        written.written,
-        written.unprocessed.len()
-    );
+    // Reprice every Bulk book: books keep a version, which BatchWriteItem cannot check, so
+    // versioned tables have no `batch_put`; eight checked updates run at once instead. Then a
+    // batch read (BatchGetItem in chunks of 100, unprocessed keys retried) in request order.
+    let bulk: Vec<Book> = books.query("Bulk").all().await?;
+    let repriced: Vec<Book> = futures_util::stream::iter(bulk.iter().map(|book| {
+        books
+            .update(&book.key())
+            .set_price(Decimal::new(999, 2))
+            .expect_version(book.version)
+            .send()
+    }))
+    .buffer_unordered(8)
+    .try_collect()
+    .await?;
+    println!("repriced {} books, eight checked updates at a time", repriced.len());
     let keys: Vec<BookKey> = bulk.iter().step_by(10).map(Book::key).collect();
     let read = books.batch_get(&keys).await?;
     println!(

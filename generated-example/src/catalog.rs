@@ -1070,6 +1070,7 @@ pub mod product {
         }
     }
 
+    impl rt::Unversioned for Product {}
     impl rt::RecordKey for ProductKey {
         fn to_key(&self) -> rt::AttributeMap {
             ProductKey::to_key(self)

@@ -1648,6 +1648,7 @@ pub mod customer {
         }
     }
 
+    impl rt::Unversioned for Customer {}
     impl rt::RecordKey for CustomerKey {
         fn to_key(&self) -> rt::AttributeMap {
             CustomerKey::to_key(self)

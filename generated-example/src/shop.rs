@@ -1083,6 +1083,7 @@ pub mod order {
         }
     }
 
+    impl rt::Unversioned for Order {}
     impl rt::RecordKey for OrderKey {
         fn to_key(&self) -> rt::AttributeMap {
             OrderKey::to_key(self)
@@ -1967,6 +1968,7 @@ pub mod order_line {
         }
     }
 
+    impl rt::Unversioned for OrderLine {}
     impl rt::RecordKey for OrderLineKey {
         fn to_key(&self) -> rt::AttributeMap {
             OrderLineKey::to_key(self)

@@ -20,7 +20,7 @@ pub use crate::key::{CompositeKey, KeyPart, KeyPartError};
 pub use crate::repository::{
     Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, KeyCondition, Page, ParallelScan, Query,
     QueryBuilder, Record, RecordKey, Repository, RetryPolicy, Scan, SortCondition, Table, TableReads, Transaction,
-    Update, UpdateExpression,
+    Unversioned, Update, UpdateExpression,
 };
 pub use crate::validate::{FieldPath, Validate, ValidationErrors, rules};
 pub use aws_sdk_dynamodb::Client;

@@ -48,6 +48,6 @@ pub use key::{CompositeKey, KeyPart, KeyPartError};
 pub use repository::{
     Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, CursorKeyError, Fetched, FixedClock, Ordered,
     Page, ParallelScan, Query, QueryBuilder, REPOSITORY_METHODS, Record, RecordKey, Repository, RetryPolicy, Scan,
-    StopReason, SystemClock, Table, TableReads, Transaction,
+    StopReason, SystemClock, Table, TableReads, Transaction, Unversioned,
 };
 pub use validate::{FieldError, FieldPath, Validate, ValidationErrors, rules};

@@ -569,6 +569,7 @@ pub mod settings {
         fn touch(&mut self, _now: rt::DateTime<rt::Utc>) {}
     }
 
+    impl rt::Unversioned for Settings {}
     impl rt::RecordKey for SettingsKey {
         fn to_key(&self) -> rt::AttributeMap {
             SettingsKey::to_key(self)
@@ -995,6 +996,7 @@ pub mod counter {
         fn touch(&mut self, _now: rt::DateTime<rt::Utc>) {}
     }
 
+    impl rt::Unversioned for Counter {}
     impl rt::RecordKey for CounterKey {
         fn to_key(&self) -> rt::AttributeMap {
             CounterKey::to_key(self)
@@ -1280,6 +1282,7 @@ pub mod marker {
         fn touch(&mut self, _now: rt::DateTime<rt::Utc>) {}
     }
 
+    impl rt::Unversioned for Marker {}
     impl rt::RecordKey for MarkerKey {
         fn to_key(&self) -> rt::AttributeMap {
             MarkerKey::to_key(self)
@@ -2726,6 +2729,7 @@ pub mod invite {
         }
     }
 
+    impl rt::Unversioned for Invite {}
     impl rt::RecordKey for InviteKey {
         fn to_key(&self) -> rt::AttributeMap {
             InviteKey::to_key(self)

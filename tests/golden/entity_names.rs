@@ -546,6 +546,7 @@ pub mod r#match {
         }
     }
 
+    impl rt::Unversioned for Match {}
     impl rt::RecordKey for MatchKey {
         fn to_key(&self) -> rt::AttributeMap {
             MatchKey::to_key(self)
@@ -1096,6 +1097,7 @@ pub mod superb {
         }
     }
 
+    impl rt::Unversioned for Superb {}
     impl rt::RecordKey for SuperbKey {
         fn to_key(&self) -> rt::AttributeMap {
             SuperbKey::to_key(self)
@@ -1528,6 +1530,7 @@ pub mod crate_item {
         }
     }
 
+    impl rt::Unversioned for CrateItem {}
     impl rt::RecordKey for CrateItemKey {
         fn to_key(&self) -> rt::AttributeMap {
             CrateItemKey::to_key(self)

@@ -514,6 +514,7 @@ pub mod flag {
         }
     }
 
+    impl rt::Unversioned for Flag {}
     impl rt::RecordKey for FlagKey {
         fn to_key(&self) -> rt::AttributeMap {
             FlagKey::to_key(self)
@@ -1318,6 +1319,7 @@ pub mod only {
         }
     }
 
+    impl rt::Unversioned for Only {}
     impl rt::RecordKey for OnlyKey {
         fn to_key(&self) -> rt::AttributeMap {
             OnlyKey::to_key(self)
@@ -1904,6 +1906,7 @@ pub mod plain {
         }
     }
 
+    impl rt::Unversioned for Plain {}
     impl rt::RecordKey for PlainKey {
         fn to_key(&self) -> rt::AttributeMap {
             PlainKey::to_key(self)

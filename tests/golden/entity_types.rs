@@ -1833,6 +1833,7 @@ pub mod snapshot {
         fn touch(&mut self, _now: rt::DateTime<rt::Utc>) {}
     }
 
+    impl rt::Unversioned for Snapshot {}
     impl rt::RecordKey for SnapshotKey {
         fn to_key(&self) -> rt::AttributeMap {
             SnapshotKey::to_key(self)

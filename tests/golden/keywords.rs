@@ -543,6 +543,7 @@ pub mod event {
         }
     }
 
+    impl rt::Unversioned for Event {}
     impl rt::RecordKey for EventKey {
         fn to_key(&self) -> rt::AttributeMap {
             EventKey::to_key(self)
@@ -1181,6 +1182,7 @@ pub mod reading {
         fn touch(&mut self, _now: rt::DateTime<rt::Utc>) {}
     }
 
+    impl rt::Unversioned for Reading {}
     impl rt::RecordKey for ReadingKey {
         fn to_key(&self) -> rt::AttributeMap {
             ReadingKey::to_key(self)
@@ -1801,6 +1803,7 @@ pub mod reserved {
         }
     }
 
+    impl rt::Unversioned for Reserved {}
     impl rt::RecordKey for ReservedKey {
         fn to_key(&self) -> rt::AttributeMap {
             ReservedKey::to_key(self)

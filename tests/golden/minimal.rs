@@ -206,6 +206,7 @@ pub mod note {
         }
     }
 
+    impl rt::Unversioned for Note {}
     impl rt::RecordKey for NoteKey {
         fn to_key(&self) -> rt::AttributeMap {
             NoteKey::to_key(self)

@@ -194,6 +194,7 @@ pub mod test_item {
         fn touch(&mut self, _now: rt::DateTime<rt::Utc>) {}
     }
 
+    impl rt::Unversioned for TestItem {}
     impl rt::RecordKey for TestItemKey {
         fn to_key(&self) -> rt::AttributeMap {
             TestItemKey::to_key(self)

@@ -812,6 +812,7 @@ pub mod keyword {
         }
     }
 
+    impl rt::Unversioned for Keyword {}
     impl rt::RecordKey for KeywordKey {
         fn to_key(&self) -> rt::AttributeMap {
             KeywordKey::to_key(self)
@@ -1670,6 +1671,7 @@ pub mod seconds {
         }
     }
 
+    impl rt::Unversioned for Seconds {}
     impl rt::RecordKey for SecondsKey {
         fn to_key(&self) -> rt::AttributeMap {
             SecondsKey::to_key(self)
@@ -2121,6 +2123,7 @@ pub mod millis {
         }
     }
 
+    impl rt::Unversioned for Millis {}
     impl rt::RecordKey for MillisKey {
         fn to_key(&self) -> rt::AttributeMap {
             MillisKey::to_key(self)
@@ -2875,6 +2878,7 @@ pub mod blob {
         }
     }
 
+    impl rt::Unversioned for Blob {}
     impl rt::RecordKey for BlobKey {
         fn to_key(&self) -> rt::AttributeMap {
             BlobKey::to_key(self)
@@ -3312,6 +3316,7 @@ pub mod price {
         }
     }
 
+    impl rt::Unversioned for Price {}
     impl rt::RecordKey for PriceKey {
         fn to_key(&self) -> rt::AttributeMap {
             PriceKey::to_key(self)
@@ -3751,6 +3756,7 @@ pub mod release {
         }
     }
 
+    impl rt::Unversioned for Release {}
     impl rt::RecordKey for ReleaseKey {
         fn to_key(&self) -> rt::AttributeMap {
             ReleaseKey::to_key(self)
@@ -4181,6 +4187,7 @@ pub mod moment {
         }
     }
 
+    impl rt::Unversioned for Moment {}
     impl rt::RecordKey for MomentKey {
         fn to_key(&self) -> rt::AttributeMap {
             MomentKey::to_key(self)
@@ -4620,6 +4627,7 @@ pub mod long {
         }
     }
 
+    impl rt::Unversioned for Long {}
     impl rt::RecordKey for LongKey {
         fn to_key(&self) -> rt::AttributeMap {
             LongKey::to_key(self)
@@ -5597,6 +5605,7 @@ pub mod indexed {
         }
     }
 
+    impl rt::Unversioned for Indexed {}
     impl rt::RecordKey for IndexedKey {
         fn to_key(&self) -> rt::AttributeMap {
             IndexedKey::to_key(self)

@@ -17,6 +17,12 @@ pub mod minimal {
     include!(concat!(env!("OUT_DIR"), "/minimal.rs"));
 }
 
+/// Generated from `tests/fixtures/good/bulk.yaml` (the library's books without a version, for
+/// `batch_put`).
+pub mod bulk {
+    include!(concat!(env!("OUT_DIR"), "/bulk.rs"));
+}
+
 /// Generated from `tests/fixtures/good/tricky.yaml`.
 pub mod tricky {
     include!(concat!(env!("OUT_DIR"), "/tricky.rs"));

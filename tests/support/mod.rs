@@ -68,6 +68,16 @@ pub async fn books(env: &Env) -> BookRepository {
     repo
 }
 
+/// The books without a version (`tests/fixtures/good/bulk.yaml`), which `batch_put` writes, on
+/// this test's own table, created.
+pub async fn bulk_books(env: &Env) -> ddbgen_tests::bulk::book::BookRepository {
+    let repo = ddbgen_tests::bulk::book::BookRepository::new(env.client.clone())
+        .with_table_prefix(&env.prefix)
+        .with_clock(env.clock.clone());
+    env.table_created(repo.create_table().await);
+    repo
+}
+
 /// A valid new book with one author.
 pub fn new_book(publisher: &str, year: u16, isbn: &str) -> NewBook {
     NewBook {

@@ -56,6 +56,7 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
         }
         None => (quote!(0), quote!(_version), TokenStream::new()),
     };
+    let unversioned = version.is_none().then(|| quote!(impl #rt::Unversioned for #item {}));
     let queries = super::query::query_methods(table);
     let patterns = table.access_patterns.iter().map(|p| pattern_method(table, p));
     let repo_doc = format!(
@@ -99,6 +100,8 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
                 #touch_version
             }
         }
+
+        #unversioned
 
         impl #rt::RecordKey for #key {
             fn to_key(&self) -> #rt::AttributeMap {

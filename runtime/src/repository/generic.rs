@@ -9,7 +9,7 @@ use super::clock::Clock;
 use super::condition::Condition;
 use super::cursor::CursorKey;
 use super::query::Scan;
-use super::record::{Record, RecordKey, TableReads};
+use super::record::{Record, RecordKey, TableReads, Unversioned};
 use super::table::{Must, Table, stored_version};
 use super::transaction::Transaction;
 use super::update::Update;
@@ -296,30 +296,6 @@ impl<T: Record> Repository<T> {
         self.table().batch_get(keys.to_vec(), T::Key::to_key, false).await
     }
 
-    /// Stores many items whether or not their keys exist (BatchWriteItem, 25 per request): the
-    /// explicit overwrite of [`upsert`](Self::upsert), with `updated` and the version set as
-    /// it sets them. Every item is validated and checked against DynamoDB's size limit, and
-    /// keys must be distinct, before anything is sent; what stays unprocessed after the retry
-    /// policy is returned, never dropped. On a table with a version, see
-    /// `docs/failure-semantics.md` for how versions only grow.
-    pub async fn batch_put(&self, items: &[T]) -> Result<BatchWrite<T>, Error> {
-        let mut errors = ValidationErrors::new();
-        for (i, item) in items.iter().enumerate() {
-            item.validate_at(&FieldPath::Root.index(i), &mut errors);
-        }
-        errors.into_result()?;
-        let now = self.table().now();
-        let next: Vec<T> = items
-            .iter()
-            .map(|item| {
-                let mut next = item.clone();
-                next.touch(now);
-                next
-            })
-            .collect();
-        self.table().batch_put(next).await
-    }
-
     /// Deletes many items by key (BatchWriteItem, 25 per request); a key with no item is not
     /// an error. What stays unprocessed after the retry policy is returned.
     pub async fn batch_delete(&self, keys: &[T::Key]) -> Result<BatchWrite<T::Key>, Error> {
@@ -392,5 +368,31 @@ impl<T: Record> Repository<T> {
     /// Deletes the table and waits until it is gone.
     pub async fn delete_table(&self) -> Result<(), Error> {
         self.table().delete_table().await
+    }
+}
+
+impl<T: Record + Unversioned> Repository<T> {
+    /// Stores many items whether or not their keys exist (BatchWriteItem, 25 per request): the
+    /// explicit overwrite of [`upsert`](Self::upsert), with `updated` and the version set as
+    /// it sets them. Every item is validated and checked against DynamoDB's size limit, and
+    /// keys must be distinct, before anything is sent; what stays unprocessed after the retry
+    /// policy is returned, never dropped. Only tables without a version have it
+    /// ([`Unversioned`]): BatchWriteItem cannot check a version.
+    pub async fn batch_put(&self, items: &[T]) -> Result<BatchWrite<T>, Error> {
+        let mut errors = ValidationErrors::new();
+        for (i, item) in items.iter().enumerate() {
+            item.validate_at(&FieldPath::Root.index(i), &mut errors);
+        }
+        errors.into_result()?;
+        let now = self.table().now();
+        let next: Vec<T> = items
+            .iter()
+            .map(|item| {
+                let mut next = item.clone();
+                next.touch(now);
+                next
+            })
+            .collect();
+        self.table().batch_put(next).await
     }
 }

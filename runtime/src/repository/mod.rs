@@ -25,7 +25,7 @@ pub use cursor::{Cursor, CursorKey, CursorKeyError};
 pub use generic::Repository;
 pub use methods::{REPOSITORY_METHODS, UPDATE_METHODS};
 pub use query::{KeyCondition, Page, ParallelScan, Query, QueryBuilder, Scan, SortCondition, StopReason};
-pub use record::{Record, RecordKey, TableReads};
+pub use record::{Record, RecordKey, TableReads, Unversioned};
 pub use table::Table;
 pub use transaction::{CancellationReason, TRANSACTION_BYTES, TRANSACTION_OPERATIONS, Transaction};
 pub use update::{Update, UpdateExpression};

@@ -89,3 +89,15 @@ pub trait TableReads<T>: Sized {
     /// The table back, to change its settings.
     fn into_table(self) -> Table<T>;
 }
+
+/// A [`Record`] whose table keeps no version. Only such items may be written by
+/// [`Repository::batch_put`](super::Repository::batch_put): BatchWriteItem takes no condition,
+/// so on a versioned table it would store whatever version a possibly stale copy holds and
+/// move the counter backwards under other writers. Generated code implements it for every
+/// table without `version:`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` keeps a version, which `batch_put` cannot check (BatchWriteItem takes no condition)",
+    label = "this table keeps a version",
+    note = "write versioned items with `upsert` (it stores the stored version plus one) or with a transaction of `transact_replace`; see docs/failure-semantics.md"
+)]
+pub trait Unversioned: Record {}
