@@ -7,6 +7,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("fixtures/good/keywords.yaml")
         .schema("fixtures/good/minimal.yaml")
         .schema("fixtures/good/bulk.yaml")
+        .schema("fixtures/good/sort_order.yaml")
         .schema("fixtures/good/tricky.yaml")
         .schema("fixtures/good/streams.yaml")
         .schema("fixtures/good/entities.yaml")

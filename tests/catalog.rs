@@ -82,7 +82,7 @@ async fn every_type_round_trips_through_the_server() {
     let stored = created.to_item();
     assert_eq!(
         stored["variant_key"],
-        AttributeValue::S("apac|2024-02-29|126|XL".into())
+        AttributeValue::S("apac#2024-02-29#126#XL".into())
     );
     assert_eq!(stored["lc"], AttributeValue::S("L-1".into()), "`attribute:` renames");
     assert_eq!(stored["note"], AttributeValue::Null(true), "nullable None is NULL");

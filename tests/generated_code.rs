@@ -195,17 +195,14 @@ fn validation_reports_every_failing_field_with_its_path() {
             "publisher",
             "published_year",
             "isbn",
-            "isbn",
             "title",
             "price",
             "authors[1].name"
         ],
         "{errors}"
     );
-    assert!(
-        errors.to_string().contains("isbn: contains the key separator \"#\""),
-        "{errors}"
-    );
+    // A key part may hold the separator (it is escaped in the key); the pattern refuses it.
+    assert!(errors.to_string().contains("isbn: does not match pattern"), "{errors}");
     assert!(
         errors
             .to_string()

@@ -28,6 +28,7 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/keywords.yaml",
     "tests/fixtures/good/minimal.yaml",
     "tests/fixtures/good/bulk.yaml",
+    "tests/fixtures/good/sort_order.yaml",
     "tests/fixtures/good/tricky.yaml",
     "tests/fixtures/good/streams.yaml",
     "tests/fixtures/good/entities.yaml",
@@ -110,6 +111,21 @@ fn committed_generated_example_is_current() {
         "generated-example is stale; run the `ddbgen generate` command in its README:\n{}",
         staleness.report(Path::new("generated-example"))
     );
+}
+
+/// The crate's `Cargo.toml` names the schema's own change type in its feature comments.
+#[test]
+fn crate_manifest_names_the_schemas_own_types() {
+    let settings = CrateSettings {
+        name: "notes".to_owned(),
+        runtime_path: None,
+        out_dir: "notes".to_owned(),
+        options: Default::default(),
+    };
+    let output = ddbgen::generate_crate(&[source("tests/fixtures/good/minimal.yaml")], &settings).expect("valid");
+    let manifest = &output.files[Path::new("Cargo.toml")];
+    assert!(manifest.contains("`NoteChange::from_lambda_record`"), "{manifest}");
+    assert!(!manifest.contains("BookChange"), "{manifest}");
 }
 
 #[test]

@@ -91,7 +91,9 @@ async fn create_validates_before_writing() {
     let Err(Error::Validation(errors)) = result else {
         panic!("expected a validation error, got {result:?}")
     };
-    assert_eq!(errors.errors().len(), 3, "{errors}");
+    // The year's range and the ISBN's pattern (a key part may hold the separator: it is
+    // escaped in the key).
+    assert_eq!(errors.errors().len(), 2, "{errors}");
     assert!(
         books.scan().all().await.expect("scan").is_empty(),
         "nothing was written"

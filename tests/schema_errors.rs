@@ -217,3 +217,52 @@ proptest::proptest! {
         }
     }
 }
+
+/// Names users write: keywords (strict, reserved, raw-only), near-keywords, odd and empty.
+const NAMES: &[&str] = &[
+    "self", "Self", "super", "crate", "_", "__", "type", "fn", "r#type", "r#self", "SELF", "self_", "Self_", "2nd",
+    "a-b", "a b", "ü", "x", "page", "new", "get", "key", "async", "gen", "union", "default", "Option", "String",
+];
+
+/// A name from [`NAMES`], or an arbitrary short one.
+fn any_name() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        3 => proptest::sample::select(NAMES).prop_map(str::to_owned),
+        1 => "[a-zA-Z_ü][a-zA-Z0-9_ -]{0,6}",
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Whatever enum values, field names and variant names (`name:`) a schema gives, it is
+    /// refused with a diagnostic or it generates code that parses as Rust (the generator parses
+    /// its output with `syn`, which rejects a keyword where an identifier stands): `validate`
+    /// never accepts a schema whose code would not compile for its names.
+    #[test]
+    fn every_accepted_name_generates_valid_rust(
+        values in proptest::collection::vec(any_name(), 1..4),
+        named in proptest::option::of((any_name(), any_name())),
+        fields in proptest::collection::vec(any_name(), 1..4),
+    ) {
+        let mut yaml = String::from("version: 1\ntables:\n  Thing:\n    fields:\n");
+        for field in &fields {
+            yaml.push_str(&format!("      {field:?}: {{ type: Kind, optional: true }}\n"));
+        }
+        yaml.push_str("types:\n  Kind:\n    enum:\n");
+        for value in &values {
+            yaml.push_str(&format!("      - {value:?}\n"));
+        }
+        if let Some((value, name)) = &named {
+            yaml.push_str(&format!("      - {{ value: {value:?}, name: {name:?} }}\n"));
+        }
+        let source = SchemaSource { name: "names.yaml".to_owned(), text: yaml };
+        if ddbgen::compile(std::slice::from_ref(&source)).is_ok() {
+            let output = ddbgen::generate_modules(std::slice::from_ref(&source)).expect("accepted above");
+            for (path, text) in &output.files {
+                proptest::prop_assert!(!text.contains("compile_error!"), "{}: {}\n{}", path.display(), text.lines().find(|l| l.contains("compile_error")).unwrap_or_default(), source.text);
+            }
+        }
+    }
+}

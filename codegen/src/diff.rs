@@ -205,10 +205,36 @@ impl Differ<'_> {
             }
             None => format!("tables.{}", t.names.item),
         };
+        // The same table or entity of the schema under another DynamoDB table name: its items
+        // are not in the new table.
+        let renamed = |table: &Table| {
+            new.tables.iter().find(|t| {
+                path(new, t) == path(old, table)
+                    && identity(t) != identity(table)
+                    && !old.tables.iter().any(|o| identity(o) == identity(t))
+            })
+        };
         for table in &old.tables {
             let at = path(old, table);
             match new.tables.iter().find(|t| identity(t) == identity(table)) {
                 Some(other) => self.table(&at, table, other),
+                None if let Some(other) = renamed(table) => {
+                    self.add(
+                        at.clone(),
+                        Some(table.span),
+                        Some(other.span),
+                        Say {
+                            severity: Severity::Breaking,
+                            message: format!(
+                                "the DynamoDB table changed: `{}` → `{}`",
+                                table.table_name, other.table_name
+                            ),
+                            why: "the stored items stay in the old table: reads of the new one find none of them",
+                            instead: "keep `table_name:` and rename only the schema, or copy the items to the new table first",
+                        },
+                    );
+                    self.table(&at, table, other);
+                }
                 None if table.entity.is_some() => self.add(
                     at,
                     Some(table.span),
@@ -237,7 +263,11 @@ impl Differ<'_> {
             }
         }
         for table in &new.tables {
-            if !old.tables.iter().any(|t| identity(t) == identity(table)) {
+            let was_renamed = old
+                .tables
+                .iter()
+                .any(|o| renamed(o).is_some_and(|r| identity(r) == identity(table)));
+            if !was_renamed && !old.tables.iter().any(|t| identity(t) == identity(table)) {
                 let message = match &table.entity {
                     Some(_) => format!("entity `{}` added to table `{}`", table.names.item, table.table_name),
                     None => format!("table `{}` added", table.table_name),

@@ -307,9 +307,6 @@ fn rules_text(f: &Field) -> String {
     if let Some(c) = &r.custom {
         out.push(format!("custom {}", code_span(c.clone())));
     }
-    if let Some(sep) = &r.forbid_separator {
-        out.push(format!("no {} (key separator)", code_span(sep.clone())));
-    }
     out.join("; ")
 }
 

@@ -50,6 +50,7 @@ pub(crate) fn crate_files(settings: &CrateSettings, modules: &[(String, String, 
                     table_name => t.table_name.clone(),
                     item => t.names.item.clone(),
                     key => key_description(t),
+                    change => t.names.change.clone(),
                 }
             })
         })

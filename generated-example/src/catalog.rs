@@ -86,6 +86,7 @@ pub mod types {
     }
 
     impl rt::KeyPart for Region {
+        const TEXT: bool = true;
         fn write_key_part(&self, out: &mut String) {
             out.push_str(self.as_str());
         }
@@ -786,7 +787,6 @@ pub mod product {
                 .expect("ddbgen checked this pattern when it generated the code")
         });
         rt::rules::pattern(path, value, &PATTERN, errors);
-        rt::rules::no_separator(path, value, "|", errors);
     }
 
     /// The schema's rules of `name`.
@@ -932,7 +932,7 @@ pub mod product {
             map
         }
 
-        /// The stored sort key `variant_key`: the encoded `region|released|tier|size_code`, ordered as its parts are.
+        /// The stored sort key `variant_key`: the encoded `region#released#tier#size_code`, ordered as its parts are.
         pub fn sort_key(&self) -> String {
             Self::encode_sort_key(self.region, self.released, self.tier, &self.size_code)
         }
@@ -944,7 +944,7 @@ pub mod product {
             tier: i8,
             size_code: &str,
         ) -> String {
-            rt::CompositeKey::new("|")
+            rt::CompositeKey::new("#")
                 .part(&region)
                 .part(&released)
                 .part(&tier)
@@ -1595,7 +1595,7 @@ pub mod product {
             ProductQueryRegion {
                 table: self.table,
                 condition: self.condition,
-                key: rt::CompositeKey::new("|").part(&value),
+                key: rt::CompositeKey::new("#").part(&value),
             }
         }
 
@@ -1612,7 +1612,7 @@ pub mod product {
                         .sort(
                             "variant_key",
                             rt::SortCondition::part_between(
-                                rt::CompositeKey::new("|"),
+                                rt::CompositeKey::new("#"),
                                 &low,
                                 &high,
                             ),
@@ -1629,7 +1629,7 @@ pub mod product {
                         .sort(
                             "variant_key",
                             rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("|"),
+                                rt::CompositeKey::new("#"),
                                 &value,
                             ),
                         ),
@@ -1645,7 +1645,7 @@ pub mod product {
                         .sort(
                             "variant_key",
                             rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("|"),
+                                rt::CompositeKey::new("#"),
                                 &value,
                             ),
                         ),
@@ -1661,7 +1661,7 @@ pub mod product {
                         .sort(
                             "variant_key",
                             rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("|"),
+                                rt::CompositeKey::new("#"),
                                 &value,
                             ),
                         ),
@@ -1677,7 +1677,7 @@ pub mod product {
                         .sort(
                             "variant_key",
                             rt::SortCondition::part_le(
-                                rt::CompositeKey::new("|"),
+                                rt::CompositeKey::new("#"),
                                 &value,
                             ),
                         ),

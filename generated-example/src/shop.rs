@@ -98,6 +98,7 @@ pub mod types {
     }
 
     impl rt::KeyPart for OrderStatus {
+        const TEXT: bool = true;
         fn write_key_part(&self, out: &mut String) {
             out.push_str(self.as_str());
         }

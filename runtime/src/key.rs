@@ -3,8 +3,16 @@
 //! Each part type has one fixed encoding ([`KeyPart`]): unsigned integers zero-padded to their
 //! type's width, signed integers offset by their type's minimum and then padded (so `-1` sorts
 //! before `0`), dates and times in fixed-width UTC, UUIDs lowercase hyphenated, enums by name.
-//! Strings are copied as they are; a string part may not contain the separator (a validation
-//! rule the generator adds). Parts are joined by the separator.
+//! Parts are joined by the separator.
+//!
+//! Text parts (strings and enum names, [`KeyPart::TEXT`]) vary in length, so a value must sort
+//! before every longer value that starts with it whatever character follows: `good` before
+//! `good first issue`, although a space sorts below `#`. In a composite key every character of
+//! a text part at or below the escape character (the separator's first character plus one: `$`
+//! for `#`) is written after an escape character, so every character of a text part sorts
+//! above the separator, and the separator ends the part as the lowest character would. The
+//! code is prefix-free and keeps order, so keys sort exactly as their parts' tuples do, and a
+//! value with no such character (most values) is stored as it is: `good$ first$ issue#…`.
 
 use std::fmt;
 use std::fmt::Write as _;
@@ -47,6 +55,11 @@ impl std::error::Error for KeyPartError {}
 /// assert_eq!(i8::read_key_part("127"), Ok(-1));
 /// ```
 pub trait KeyPart {
+    /// Whether the encoding is text of varying length (strings, enum names): a composite key
+    /// escapes such a part so that it sorts exactly (see the module's documentation). Parts of
+    /// fixed width (numbers, dates, times, UUIDs, booleans) are written as they are.
+    const TEXT: bool = false;
+
     /// Appends the order-preserving encoding of `self`.
     fn write_key_part(&self, out: &mut String);
     /// Reads a part back.
@@ -92,6 +105,8 @@ macro_rules! signed_part {
 signed_part!(i8 as u8, i16 as u16, i32 as u32, i64 as u64);
 
 impl KeyPart for String {
+    const TEXT: bool = true;
+
     fn write_key_part(&self, out: &mut String) {
         out.push_str(self);
     }
@@ -102,6 +117,8 @@ impl KeyPart for String {
 
 /// A string part as a query takes it (`&str`): the same encoding as `String`.
 impl KeyPart for str {
+    const TEXT: bool = true;
+
     fn write_key_part(&self, out: &mut String) {
         out.push_str(self);
     }
@@ -175,6 +192,29 @@ pub struct CompositeKey<'a> {
     empty: bool,
 }
 
+/// The escape character of text parts in keys joined by `separator`: the character after the
+/// separator's first one. `None` when that is not an ASCII character below `~` (the generator
+/// refuses such separators), and for an empty separator: nothing is escaped then.
+fn escape_char(separator: &str) -> Option<u8> {
+    match separator.as_bytes().first() {
+        Some(&first) if first < b'~' => Some(first + 1),
+        _ => None,
+    }
+}
+
+/// Appends `text` with every character at or below `escape` written after `escape`.
+fn push_escaped(out: &mut String, text: &str, escape: u8) {
+    let mut rest = text;
+    while let Some(at) = rest.bytes().position(|b| b <= escape) {
+        out.push_str(&rest[..at]);
+        out.push(char::from(escape));
+        // A byte at or below `escape` (< 0x80) is a whole ASCII character.
+        out.push(char::from(rest.as_bytes()[at]));
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+}
+
 impl<'a> CompositeKey<'a> {
     /// An empty key whose parts are joined by `separator`.
     pub fn new(separator: &'a str) -> Self {
@@ -185,14 +225,46 @@ impl<'a> CompositeKey<'a> {
         }
     }
 
-    /// Appends one part (`&str` for a string part: nothing is copied first).
+    /// Appends one part (`&str` for a string part: nothing is copied first). A text part is
+    /// escaped (see the module's documentation).
     pub fn part<P: KeyPart + ?Sized>(mut self, part: &P) -> Self {
         if !self.empty {
             self.text.push_str(self.separator);
         }
-        part.write_key_part(&mut self.text);
+        match escape_char(self.separator).filter(|_| P::TEXT) {
+            Some(escape) => {
+                let mut raw = String::new();
+                part.write_key_part(&mut raw);
+                push_escaped(&mut self.text, &raw, escape);
+            }
+            None => part.write_key_part(&mut self.text),
+        }
         self.empty = false;
         self
+    }
+
+    /// The text of a text part as `part` wrote it into a key joined by `separator`, its escapes
+    /// removed: `good first issue` for `good$ first$ issue`.
+    ///
+    /// ```
+    /// use ddbgen_runtime::CompositeKey;
+    ///
+    /// let key = CompositeKey::new("#").part("a#b c").part(&7u8).finish();
+    /// assert_eq!(key, "a$#b$ c#007");
+    /// assert_eq!(CompositeKey::unescape("a$#b$ c", "#"), "a#b c");
+    /// ```
+    pub fn unescape(part: &str, separator: &str) -> String {
+        let Some(escape) = escape_char(separator) else {
+            return part.to_owned();
+        };
+        let escape = char::from(escape);
+        let mut out = String::with_capacity(part.len());
+        let mut chars = part.chars();
+        while let Some(c) = chars.next() {
+            // The escaped character follows; a trailing escape (never written by `part`) stays.
+            out.push(if c == escape { chars.next().unwrap_or(escape) } else { c });
+        }
+        out
     }
 
     /// The smallest text above every key that starts with this text and the separator: the
@@ -223,24 +295,13 @@ impl<'a> CompositeKey<'a> {
         self.text.push_str(self.separator);
         self.text
     }
-
-    /// Splits a stored key into its `parts` texts.
-    pub fn split(text: &'a str, separator: &str, parts: usize) -> Result<Vec<&'a str>, KeyPartError> {
-        let split: Vec<&str> = text.splitn(parts, separator).collect();
-        if split.len() == parts {
-            Ok(split)
-        } else {
-            Err(KeyPartError {
-                text: text.to_owned(),
-                expected: "a composite key with every part",
-            })
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::repository::SortCondition;
+    use aws_sdk_dynamodb::types::AttributeValue;
     use proptest::prelude::*;
 
     fn encode<P: KeyPart>(p: &P) -> String {
@@ -292,26 +353,118 @@ mod tests {
             prop_assert_eq!(bool::read_key_part(&encode(&x)), Ok(x));
         }
 
-        /// With the separator below every character the parts use, string parts of any
-        /// length keep tuple order, and a prefix query never matches a longer sibling.
-        #[test]
-        fn string_parts_keep_tuple_order(a in ("[0-9A-Za-z]{0,6}", "[0-9A-Za-z]{0,6}"), b in ("[0-9A-Za-z]{0,6}", "[0-9A-Za-z]{0,6}")) {
-            let key = |p: &(String, String)| CompositeKey::new("#").part(&p.0).part(&p.1).finish();
-            prop_assert_eq!(a.cmp(&b), key(&a).cmp(&key(&b)));
-            let prefix = CompositeKey::new("#").part(&a.0).prefix();
-            prop_assert_eq!(key(&b).starts_with(&prefix), b.0 == a.0);
-            let stored = key(&a);
-            let parts = CompositeKey::split(&stored, "#", 2).unwrap();
-            prop_assert_eq!((parts[0], parts[1]), (a.0.as_str(), a.1.as_str()));
-        }
-
         #[test]
         fn composite_order_is_tuple_order(a in (0u16..3000, "[0-9]{1,4}"), b in (0u16..3000, "[0-9]{1,4}")) {
             let ka = CompositeKey::new("#").part(&a.0).part(&a.1).finish();
             let kb = CompositeKey::new("#").part(&b.0).part(&b.1).finish();
             prop_assert_eq!(a.cmp(&b), ka.cmp(&kb));
-            let parts = CompositeKey::split(&ka, "#", 2).unwrap();
-            prop_assert_eq!(u16::read_key_part(parts[0]), Ok(a.0));
+            prop_assert!(ka.starts_with(&encode(&a.0)));
+        }
+
+        /// Any two strings, with characters around every separator, sort in keys as their
+        /// tuples do; `begins_with` on a first part matches exactly the keys with that part;
+        /// escaping is undone exactly.
+        #[test]
+        fn text_parts_keep_tuple_order_for_any_string(
+            sep in separator(), a in (text(), text()), b in (text(), text()),
+        ) {
+            let key = |p: &(String, String)| CompositeKey::new(sep).part(&p.0).part(&p.1).finish();
+            prop_assert_eq!(a.cmp(&b), key(&a).cmp(&key(&b)), "{:?} {:?}", key(&a), key(&b));
+            let prefix = CompositeKey::new(sep).part(a.0.as_str()).prefix();
+            prop_assert_eq!(key(&b).starts_with(&prefix), b.0 == a.0);
+            let first = CompositeKey::new(sep).part(a.0.as_str()).finish();
+            prop_assert_eq!(CompositeKey::unescape(&first, sep), a.0.clone());
+        }
+
+        /// Every range condition on a text part, after constants or not, selects exactly the
+        /// keys whose part satisfies it, whatever the strings (a sorted model decides).
+        #[test]
+        fn range_bounds_on_a_text_part_select_exactly(
+            sep in separator(),
+            stored in prop::collection::vec((prop::sample::select(CONSTANTS), text(), 0u8..3), 1..16),
+            v in text(), w in text(),
+            with_constants: bool,
+        ) {
+            let start = || if with_constants { CompositeKey::new(sep).part("ORDER") } else { CompositeKey::new(sep) };
+            let key = |(constant, part, n): &(&str, String, u8)| {
+                let key = if with_constants { CompositeKey::new(sep).part(*constant) } else { CompositeKey::new(sep) };
+                key.part(part.as_str()).part(n).finish()
+            };
+            let (low, high) = if v <= w { (&v, &w) } else { (&w, &v) };
+            let cases: [(SortCondition, Box<Holds<'_>>); 5] = [
+                (SortCondition::part_between(start(), low.as_str(), high.as_str()), Box::new(|p| low <= p && p <= high)),
+                (SortCondition::part_gt(start(), v.as_str()), Box::new(|p| p > &v)),
+                (SortCondition::part_ge(start(), v.as_str()), Box::new(|p| p >= &v)),
+                (SortCondition::part_lt(start(), v.as_str()), Box::new(|p| p < &v)),
+                (SortCondition::part_le(start(), v.as_str()), Box::new(|p| p <= &v)),
+            ];
+            for (condition, model) in &cases {
+                for item in &stored {
+                    let in_scope = !with_constants || item.0 == "ORDER";
+                    prop_assert_eq!(
+                        matches(condition, &key(item)),
+                        in_scope && model(&item.1),
+                        "{:?} on {:?}", condition, key(item)
+                    );
+                }
+            }
+        }
+    }
+
+    /// Whether a part's value satisfies a comparison, in the model.
+    type Holds<'a> = dyn Fn(&String) -> bool + 'a;
+
+    /// Constants of other entities' templates around `ORDER`, each sorting near it.
+    const CONSTANTS: &[&str] = &["ORDER", "ORDER X", "ORDERS", "ORDEQ", "ORDER#", "ORDER$", "ORDE"];
+
+    /// Separators the generator accepts, low and high.
+    fn separator() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["#", "|", "::", " ", "!", "-"])
+    }
+
+    /// Strings of characters around every separator above, escape characters, the lowest and
+    /// highest characters, and any other.
+    fn text() -> impl Strategy<Value = String> {
+        let near = prop::sample::select(vec![
+            '\u{0}',
+            '\u{1f}',
+            ' ',
+            '!',
+            '"',
+            '#',
+            '$',
+            '%',
+            ',',
+            '-',
+            '.',
+            ':',
+            ';',
+            '|',
+            '}',
+            '~',
+            'a',
+            'b',
+            'é',
+            '\u{10FFFF}',
+        ]);
+        prop::collection::vec(prop_oneof![4 => near, 1 => any::<char>()], 0..6).prop_map(|c| c.into_iter().collect())
+    }
+
+    /// Whether DynamoDB's key condition holds for stored key `key` (S values compare as UTF-8
+    /// bytes, as Rust strings do).
+    fn matches(condition: &SortCondition, key: &str) -> bool {
+        let s = |v: &AttributeValue| match v {
+            AttributeValue::S(s) => s.clone(),
+            other => panic!("not a string bound: {other:?}"),
+        };
+        match condition {
+            SortCondition::Eq(v) => key == s(v),
+            SortCondition::BeginsWith(p) => key.starts_with(p.as_str()),
+            SortCondition::Between(lo, hi) => s(lo).as_str() <= key && key <= s(hi).as_str(),
+            SortCondition::Lt(v) => key < s(v).as_str(),
+            SortCondition::Le(v) => key <= s(v).as_str(),
+            SortCondition::Gt(v) => key > s(v).as_str(),
+            SortCondition::Ge(v) => key >= s(v).as_str(),
         }
     }
 

@@ -314,14 +314,6 @@ pub mod rules {
         }
     }
 
-    /// A composite key part may not contain the key's separator: it would change the order
-    /// and meaning of the stored key.
-    pub fn no_separator(path: &FieldPath<'_>, value: &str, separator: &str, errors: &mut ValidationErrors) {
-        if value.contains(separator) {
-            errors.push(path, format!("contains the key separator {separator:?}"));
-        }
-    }
-
     /// `custom`: the result of a user function.
     pub fn custom(path: &FieldPath<'_>, result: Result<(), String>, errors: &mut ValidationErrors) {
         if let Err(message) = result {

@@ -147,6 +147,7 @@ pub mod types {
     }
 
     impl rt::KeyPart for BookStatus {
+        const TEXT: bool = true;
         fn write_key_part(&self, out: &mut String) {
             out.push_str(self.as_str());
         }
@@ -400,7 +401,6 @@ pub mod book {
                 .expect("ddbgen checked this pattern when it generated the code")
         });
         rt::rules::pattern(path, value, &PATTERN, errors);
-        rt::rules::no_separator(path, value, "#", errors);
     }
 
     /// The schema's rules of `title`.

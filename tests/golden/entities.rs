@@ -81,6 +81,7 @@ pub mod types {
     }
 
     impl rt::KeyPart for Kind {
+        const TEXT: bool = true;
         fn write_key_part(&self, out: &mut String) {
             out.push_str(self.as_str());
         }
@@ -1534,7 +1535,6 @@ pub mod member {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            check_tenant(&self.tenant, &path.field("tenant"), errors);
             check_joined(&self.joined, &path.field("joined"), errors);
         }
     }
@@ -1555,18 +1555,8 @@ pub mod member {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            check_tenant(&self.tenant, &path.field("tenant"), errors);
             check_joined(&self.joined, &path.field("joined"), errors);
         }
-    }
-
-    /// The schema's rules of `tenant`.
-    fn check_tenant(
-        value: &str,
-        path: &rt::FieldPath<'_>,
-        errors: &mut rt::ValidationErrors,
-    ) {
-        rt::rules::no_separator(path, value, "#", errors);
     }
 
     /// The schema's rules of `joined`.
@@ -2559,7 +2549,6 @@ pub mod invite {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            check_tenant(&self.tenant, &path.field("tenant"), errors);
             check_sent(&self.sent, &path.field("sent"), errors);
         }
     }
@@ -2580,18 +2569,8 @@ pub mod invite {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            check_tenant(&self.tenant, &path.field("tenant"), errors);
             check_sent(&self.sent, &path.field("sent"), errors);
         }
-    }
-
-    /// The schema's rules of `tenant`.
-    fn check_tenant(
-        value: &str,
-        path: &rt::FieldPath<'_>,
-        errors: &mut rt::ValidationErrors,
-    ) {
-        rt::rules::no_separator(path, value, "#", errors);
     }
 
     /// The schema's rules of `sent`.

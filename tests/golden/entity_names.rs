@@ -367,12 +367,9 @@ pub mod r#match {
     impl rt::Validate for Match {
         fn validate_at(
             &self,
-            path: &rt::FieldPath<'_>,
-            errors: &mut rt::ValidationErrors,
-        ) {
-            check_fn(&self.r#fn, &path.field("fn"), errors);
-            check_type(&self.r#type, &path.field("type"), errors);
-        }
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
     }
 
     impl NewMatch {
@@ -388,30 +385,9 @@ pub mod r#match {
     impl rt::Validate for NewMatch {
         fn validate_at(
             &self,
-            path: &rt::FieldPath<'_>,
-            errors: &mut rt::ValidationErrors,
-        ) {
-            check_fn(&self.r#fn, &path.field("fn"), errors);
-            check_type(&self.r#type, &path.field("type"), errors);
-        }
-    }
-
-    /// The schema's rules of `fn`.
-    fn check_fn(
-        value: &str,
-        path: &rt::FieldPath<'_>,
-        errors: &mut rt::ValidationErrors,
-    ) {
-        rt::rules::no_separator(path, value, "#", errors);
-    }
-
-    /// The schema's rules of `type`.
-    fn check_type(
-        value: &str,
-        path: &rt::FieldPath<'_>,
-        errors: &mut rt::ValidationErrors,
-    ) {
-        rt::rules::no_separator(path, value, "#", errors);
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
     }
 
     /// The primary key of a [`Match`]. Keys never change once an item exists.
@@ -623,10 +599,9 @@ pub mod r#match {
     }
 
     impl MatchUpdate<'_> {
-        /// Sets `type`; the new value is checked against the schema's rules before sending. Also sets `gsi_1_pk`, which the entity's index templates build from it.
+        /// Sets `type`. Also sets `gsi_1_pk`, which the entity's index templates build from it.
         pub fn set_type(mut self, r#type: impl Into<String>) -> Self {
             let r#type: String = r#type.into();
-            self.update.check("type", r#type.as_str(), check_type);
             self.update.set("kind", rt::Native.encode(&r#type));
             self.update
                 .set(

@@ -381,11 +381,9 @@ pub mod flag {
     impl rt::Validate for Flag {
         fn validate_at(
             &self,
-            path: &rt::FieldPath<'_>,
-            errors: &mut rt::ValidationErrors,
-        ) {
-            check_name(&self.name, &path.field("name"), errors);
-        }
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
     }
 
     impl NewFlag {
@@ -401,20 +399,9 @@ pub mod flag {
     impl rt::Validate for NewFlag {
         fn validate_at(
             &self,
-            path: &rt::FieldPath<'_>,
-            errors: &mut rt::ValidationErrors,
-        ) {
-            check_name(&self.name, &path.field("name"), errors);
-        }
-    }
-
-    /// The schema's rules of `name`.
-    fn check_name(
-        value: &str,
-        path: &rt::FieldPath<'_>,
-        errors: &mut rt::ValidationErrors,
-    ) {
-        rt::rules::no_separator(path, value, "#", errors);
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
     }
 
     /// The primary key of a [`Flag`]. Keys never change once an item exists.
@@ -744,11 +731,9 @@ pub mod quota {
     impl rt::Validate for Quota {
         fn validate_at(
             &self,
-            path: &rt::FieldPath<'_>,
-            errors: &mut rt::ValidationErrors,
-        ) {
-            check_tenant(&self.tenant, &path.field("tenant"), errors);
-        }
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
     }
 
     impl NewQuota {
@@ -764,20 +749,9 @@ pub mod quota {
     impl rt::Validate for NewQuota {
         fn validate_at(
             &self,
-            path: &rt::FieldPath<'_>,
-            errors: &mut rt::ValidationErrors,
-        ) {
-            check_tenant(&self.tenant, &path.field("tenant"), errors);
-        }
-    }
-
-    /// The schema's rules of `tenant`.
-    fn check_tenant(
-        value: &str,
-        path: &rt::FieldPath<'_>,
-        errors: &mut rt::ValidationErrors,
-    ) {
-        rt::rules::no_separator(path, value, "#", errors);
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
     }
 
     /// The primary key of a [`Quota`]. Keys never change once an item exists.
@@ -1155,7 +1129,6 @@ pub mod only {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            check_a(&self.a, &path.field("a"), errors);
             check_c(&self.c, &path.field("c"), errors);
         }
     }
@@ -1176,18 +1149,8 @@ pub mod only {
             path: &rt::FieldPath<'_>,
             errors: &mut rt::ValidationErrors,
         ) {
-            check_a(&self.a, &path.field("a"), errors);
             check_c(&self.c, &path.field("c"), errors);
         }
-    }
-
-    /// The schema's rules of `a`.
-    fn check_a(
-        value: &str,
-        path: &rt::FieldPath<'_>,
-        errors: &mut rt::ValidationErrors,
-    ) {
-        rt::rules::no_separator(path, value, "#", errors);
     }
 
     /// The schema's rules of `c`.

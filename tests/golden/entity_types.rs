@@ -86,6 +86,7 @@ pub mod types {
     }
 
     impl rt::KeyPart for Kind {
+        const TEXT: bool = true;
         fn write_key_part(&self, out: &mut String) {
             out.push_str(self.as_str());
         }
@@ -647,7 +648,6 @@ pub mod entry {
     ) {
         rt::rules::max_length(path, value, 40usize, errors);
         rt::rules::non_empty(path, value, errors);
-        rt::rules::no_separator(path, value, "#", errors);
     }
 
     /// The schema's rules of `amount`.

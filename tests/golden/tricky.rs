@@ -96,6 +96,7 @@ pub mod types {
     }
 
     impl rt::KeyPart for Edition {
+        const TEXT: bool = true;
         fn write_key_part(&self, out: &mut String) {
             out.push_str(self.as_str());
         }
@@ -575,7 +576,6 @@ pub mod keyword {
         errors: &mut rt::ValidationErrors,
     ) {
         rt::rules::max_length(path, value, 20usize, errors);
-        rt::rules::no_separator(path, value, "|", errors);
     }
 
     /// The schema's rules of `async`.

@@ -23,6 +23,11 @@ pub mod bulk {
     include!(concat!(env!("OUT_DIR"), "/bulk.rs"));
 }
 
+/// Generated from `tests/fixtures/good/sort_order.yaml` (text key parts that must sort exactly).
+pub mod sort_order {
+    include!(concat!(env!("OUT_DIR"), "/sort_order.rs"));
+}
+
 /// Generated from `tests/fixtures/good/tricky.yaml`.
 pub mod tricky {
     include!(concat!(env!("OUT_DIR"), "/tricky.rs"));

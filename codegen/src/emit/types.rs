@@ -110,6 +110,8 @@ fn string_enum(ty: &NamedType, values: &[EnumVariant], options: &Options) -> Tok
         }
 
         impl #rt::KeyPart for #name {
+            const TEXT: bool = true;
+
             fn write_key_part(&self, out: &mut String) {
                 out.push_str(self.as_str());
             }

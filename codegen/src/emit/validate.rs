@@ -83,9 +83,6 @@ fn value_checks(field: &Field) -> Vec<TokenStream> {
     if rules.four_digit_year {
         checks.push(quote!(#rt::rules::four_digit_year(path, value, errors);));
     }
-    if let Some(separator) = &rules.forbid_separator {
-        checks.push(quote!(#rt::rules::no_separator(path, value, #separator, errors);));
-    }
     if let Some(custom) = &rules.custom {
         // The IR checked that this parses as a path.
         let function: syn::Path = syn::parse_str(custom).unwrap_or_else(|_| syn::parse_quote!(invalid_custom_rule));

@@ -531,8 +531,6 @@ pub struct Rules {
     pub non_empty: bool,
     /// Path of a user function.
     pub custom: Option<String>,
-    /// A composite key part may not contain this separator.
-    pub forbid_separator: Option<String>,
     /// A date or time composite key part must have a four-digit year to sort correctly.
     pub four_digit_year: bool,
 }

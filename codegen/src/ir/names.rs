@@ -31,6 +31,12 @@ pub fn escape(name: &str) -> Option<String> {
     }
 }
 
+/// Whether `name` is an identifier Rust accepts where the generator prints it (`r#type` is,
+/// `Self`, `self` and `r#self` are not), as `syn`, which parses the generated code, decides.
+pub fn is_ident(name: &str) -> bool {
+    syn::parse_str::<syn::Ident>(name).is_ok()
+}
+
 /// The snake_case form of a schema name (`first-name` → `first_name`). A leading `_`
 /// (`_private`) and trailing ones (`crate_`, the usual way to name a keyword) are kept.
 pub fn snake(name: &str) -> String {

@@ -437,8 +437,8 @@ impl Lowering<'_> {
                     ok = false;
                     continue;
                 }
-                self.check_part(&fields[i], TEMPLATE_SEPARATOR, path);
-                super::keys::mark_part(&mut fields[i], TEMPLATE_SEPARATOR);
+                self.check_part(&fields[i], path);
+                super::keys::mark_part(&mut fields[i]);
                 segments.push(Segment::Field(i));
             } else if segment.contains(['{', '}']) {
                 // `CUSTOMER{id}` → `CUSTOMER#{id}`, where the braces pair up; otherwise the rule.
@@ -684,9 +684,10 @@ fn same_template(a: &Table, ka: &CompositeKey, b: &Table, kb: &CompositeKey) -> 
 
 /// Whether key `ka` of entity `a` and key `kb` of entity `b` can hold the same stored value.
 ///
-/// No encoded part contains the separator (string parts are refused it by a validation rule,
-/// enum values by lowering, and numbers, dates, UUIDs and booleans never do), so a stored
-/// value has exactly as many segments as its template. Two templates with different segment
+/// No encoded part contains an unescaped separator (text parts, constants included, are
+/// escaped alike, and numbers, dates, UUIDs and booleans never hold one), so a stored value
+/// has exactly as many segments as its template, and two texts meet exactly when their raw
+/// values are equal. Two templates with different segment
 /// counts therefore never meet; with the same count, they meet only if every position can:
 /// two constants when equal, a constant and a field when the field's encoding can spell the
 /// constant, two fields always (conservatively).

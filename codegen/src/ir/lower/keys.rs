@@ -67,12 +67,20 @@ impl Lowering<'_> {
             Some(RangeKeyDef::Composite(composite)) => composite,
         };
         let separator = composite.separator.clone().unwrap_or_else(|| "#".to_owned());
-        if separator.is_empty() {
-            self.error(
+        match separator.bytes().next() {
+            None => self.error(
                 &rk_path.child("separator"),
                 "the separator is empty",
                 "use a character such as `#`",
-            );
+            ),
+            // Text parts escape every character up to the one after the separator's first
+            // (docs/encoding.md): that must be an ASCII character.
+            Some(first) if first >= b'~' => self.error(
+                &rk_path.child("separator"),
+                format!("the separator {separator:?} does not start with an ASCII character below `~`"),
+                "use `#` (the default, which keeps text parts readable) or another ASCII punctuation character",
+            ),
+            Some(_) => {}
         }
         if composite.parts.is_empty() {
             self.error(
@@ -102,8 +110,8 @@ impl Lowering<'_> {
                 );
                 continue;
             }
-            self.check_part(&fields[i], &separator, &part_path);
-            mark_part(&mut fields[i], &separator);
+            self.check_part(&fields[i], &part_path);
+            mark_part(&mut fields[i]);
             parts.push(i);
         }
         Some(Some(KeyAttr::Composite(CompositeKey {
@@ -172,7 +180,7 @@ impl Lowering<'_> {
         Some(i)
     }
 
-    pub(super) fn check_part(&mut self, field: &Field, separator: &str, path: &YamlPath) {
+    pub(super) fn check_part(&mut self, field: &Field, path: &YamlPath) {
         let sortable = matches!(
             &field.ty,
             FieldType::Scalar(
@@ -196,31 +204,15 @@ impl Lowering<'_> {
                 format!("remove `optional: true` from `{}`", field.name),
             );
         }
-        if let FieldType::Enum(name) = &field.ty
-            && !separator.is_empty()
-        {
-            let values = self.enums.get(name).cloned().unwrap_or_default();
-            if let Some(value) = values.iter().find(|v| v.value.contains(separator)) {
-                self.error(
-                    path,
-                    format!(
-                        "enum `{name}` value {:?} contains the separator {separator:?}, so keys with it could not be split or ordered",
-                        value.value
-                    ),
-                    "choose a separator none of the values contain (`separator: \"|\"`)",
-                );
-            }
-        }
     }
 }
 
-/// Adds the rules a composite key part needs to keep its order: a string may not contain the
-/// separator, a date or time needs a four-digit year.
-pub(super) fn mark_part(field: &mut Field, separator: &str) {
-    match field.ty {
-        FieldType::Scalar(Scalar::String) => field.rules.forbid_separator = Some(separator.to_owned()),
-        FieldType::Scalar(Scalar::Date | Scalar::DateTime) => field.rules.four_digit_year = true,
-        _ => {}
+/// Adds the rules a composite key part needs to keep its order: a date or time needs a
+/// four-digit year. (Text parts need none: the runtime escapes them, so any string sorts
+/// exactly; see `docs/encoding.md`.)
+pub(super) fn mark_part(field: &mut Field) {
+    if let FieldType::Scalar(Scalar::Date | Scalar::DateTime) = field.ty {
+        field.rules.four_digit_year = true;
     }
 }
 

@@ -58,6 +58,27 @@ fn serves(
 
 impl Lowering<'_> {
     /// Resolves the access patterns of `table` and claims their method names.
+    /// The hash and sort attributes of the first global index of the single table that holds
+    /// entity `entity`, as the schema spells them; `gsi1pk` and `gsi1sk` when it has none yet.
+    fn index_attributes(&self, entity: &str) -> (String, String) {
+        let index = self
+            .file
+            .document
+            .tables
+            .values()
+            .filter(|def| def.entities.contains_key(entity))
+            .flat_map(|def| def.indexes.values())
+            .find(|index| matches!(index.kind, crate::schema::model::IndexKind::Global));
+        (
+            index
+                .and_then(|i| i.hash_key.clone())
+                .unwrap_or_else(|| "gsi1pk".to_owned()),
+            index
+                .and_then(|i| i.range_key.clone())
+                .unwrap_or_else(|| "gsi1sk".to_owned()),
+        )
+    }
+
     pub(super) fn plan_patterns(&mut self, table: &mut Table, methods: &mut Scope) {
         let Some(declared) = self.declared(table) else {
             return;
@@ -166,11 +187,15 @@ impl Lowering<'_> {
                 ),
                 Some(_) => {
                     let upper = hash.to_uppercase();
-                    let range = range.map(|r| format!(", gsi1sk: \"{{{r}}}\"")).unwrap_or_default();
+                    // The table's own index attributes, as it spells them (`GSI1PK`).
+                    let (index_hash, index_range) = self.index_attributes(item);
+                    let range = range
+                        .map(|r| format!(", {index_range}: \"{{{r}}}\""))
+                        .unwrap_or_default();
                     (
                         format!("entity `{item}`"),
                         format!(
-                            "fill an index of the table from these fields under `{item}`'s `keys:`, for example `gsi1pk: \"{upper}#{{{hash}}}\"{range}`"
+                            "fill an index of the table from these fields under `{item}`'s `keys:`, for example `{index_hash}: \"{upper}#{{{hash}}}\"{range}`"
                         ),
                     )
                 }

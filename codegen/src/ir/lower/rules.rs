@@ -162,11 +162,6 @@ pub(super) fn violates(value: &Literal, rules: &Rules) -> Option<String> {
         {
             return Some(format!("does not match pattern {pattern:?}"));
         }
-        if let Some(sep) = &rules.forbid_separator
-            && s.contains(sep.as_str())
-        {
-            return Some(format!("contains the key separator {sep:?}"));
-        }
     }
     if !rules.one_of.is_empty() && !rules.one_of.contains(value) {
         return Some("not one of `one_of`".to_owned());

@@ -7,6 +7,7 @@ use heck::ToUpperCamelCase;
 
 use super::{Lowering, RESERVED_TYPE_NAMES, is_upper_camel};
 use crate::ir::names::Scope;
+use crate::ir::names::is_ident;
 use crate::ir::{EnumVariant, FieldType, NamedKind, NamedType};
 use crate::schema::YamlPath;
 use crate::schema::model::EnumValueDef;
@@ -91,7 +92,7 @@ impl Lowering<'_> {
             }
             let ident = match def {
                 EnumValueDef::Named(named) => {
-                    if !is_upper_camel(&named.name) || named.name == "Self" {
+                    if !is_upper_camel(&named.name) || !is_ident(&named.name) {
                         self.error(
                             &value_path.child("name"),
                             format!("`{}` is not an UpperCamelCase Rust name", named.name),
@@ -200,7 +201,8 @@ impl Lowering<'_> {
 
 /// The Rust variant derived from a stored value: UpperCamelCase of its ASCII letters and digits
 /// (common Latin accents folded: `ünïcode` → `Unicode`), prefixed with `V` when it would start
-/// with a digit (`2nd-edition` → `V2ndEdition`); `None` when nothing is left.
+/// with a digit (`2nd-edition` → `V2ndEdition`) or when it would be a keyword (`self` →
+/// `VSelf`); `None` when nothing is left.
 pub(crate) fn derive_variant(value: &str) -> Option<String> {
     let folded: String = value.chars().map(fold_accent).collect();
     let words: String = folded
@@ -210,7 +212,7 @@ pub(crate) fn derive_variant(value: &str) -> Option<String> {
     let camel = words.to_upper_camel_case();
     if camel.is_empty() {
         None
-    } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
+    } else if camel.starts_with(|c: char| c.is_ascii_digit()) || !is_ident(&camel) {
         Some(format!("V{camel}"))
     } else {
         Some(camel)
@@ -249,6 +251,7 @@ mod tests {
         assert_eq!(derive_variant("2nd-edition").as_deref(), Some("V2ndEdition"));
         assert_eq!(derive_variant("ünïcode").as_deref(), Some("Unicode"));
         assert_eq!(derive_variant("in stock!").as_deref(), Some("InStock"));
+        assert_eq!(derive_variant("self").as_deref(), Some("VSelf"));
         assert_eq!(derive_variant("日本"), None);
         assert_eq!(derive_variant(""), None);
     }
