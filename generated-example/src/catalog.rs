@@ -1102,8 +1102,13 @@ pub mod product {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, sku: rt::Uuid) -> ProductQuery<'_> {
             ProductQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("sku", rt::Native.key_value(&sku)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("sku", rt::Native.key_value(&sku)),
+                    "variant_key",
+                    "#",
+                ),
             }
         }
 
@@ -1112,8 +1117,13 @@ pub mod product {
         pub fn query_by_name(&self, name: impl Into<String>) -> ProductByNameQuery<'_> {
             let name: String = name.into();
             ProductByNameQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("name", rt::Native.key_value(&name)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("by_name"),
+                    rt::KeyCondition::hash("name", rt::Native.key_value(&name)),
+                    "launched_at",
+                    "",
+                ),
             }
         }
 
@@ -1121,8 +1131,13 @@ pub mod product {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_stock(&self, sku: rt::Uuid) -> ProductByStockQuery<'_> {
             ProductByStockQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("sku", rt::Native.key_value(&sku)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("by_stock"),
+                    rt::KeyCondition::hash("sku", rt::Native.key_value(&sku)),
+                    "stock",
+                    "",
+                ),
             }
         }
     }
@@ -1585,17 +1600,14 @@ pub mod product {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ProductQuery<'a> {
-        table: &'a rt::Table<Product>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Product, Product>,
     }
 
     impl<'a> ProductQuery<'a> {
         /// Items whose `region` is `value` (a `begins_with` on the sort key).
         pub fn region(self, value: super::types::Region) -> ProductQueryRegion<'a> {
             ProductQueryRegion {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("#").part(&value),
+                query: self.query.part(&value),
             }
         }
 
@@ -1605,90 +1617,34 @@ pub mod product {
             low: super::types::Region,
             high: super::types::Region,
         ) -> rt::Query<Product> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "variant_key",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `region` is greater than `value`.
         pub fn region_gt(self, value: super::types::Region) -> rt::Query<Product> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "variant_key",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `region` is at least `value`.
         pub fn region_ge(self, value: super::types::Region) -> rt::Query<Product> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "variant_key",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `region` is less than `value`.
         pub fn region_lt(self, value: super::types::Region) -> rt::Query<Product> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "variant_key",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `region` is at most `value`.
         pub fn region_le(self, value: super::types::Region) -> rt::Query<Product> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "variant_key",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for ProductQuery<'_> {
         type Item = Product;
         fn into_query(self) -> rt::Query<Product> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
 
@@ -1697,18 +1653,14 @@ pub mod product {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ProductQueryRegion<'a> {
-        table: &'a rt::Table<Product>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Product, Product>,
     }
 
     impl<'a> ProductQueryRegion<'a> {
         /// Items whose `released` is `value` (a `begins_with` on the sort key).
         pub fn released(self, value: rt::NaiveDate) -> ProductQueryRegionReleased<'a> {
             ProductQueryRegionReleased {
-                table: self.table,
-                condition: self.condition,
-                key: self.key.part(&value),
+                query: self.query.part(&value),
             }
         }
     }
@@ -1716,15 +1668,7 @@ pub mod product {
     impl rt::QueryBuilder for ProductQueryRegion<'_> {
         type Item = Product;
         fn into_query(self) -> rt::Query<Product> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "variant_key",
-                            rt::SortCondition::BeginsWith(self.key.prefix()),
-                        ),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1733,18 +1677,14 @@ pub mod product {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ProductQueryRegionReleased<'a> {
-        table: &'a rt::Table<Product>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Product, Product>,
     }
 
     impl<'a> ProductQueryRegionReleased<'a> {
         /// Items whose `tier` is `value` (a `begins_with` on the sort key).
         pub fn tier(self, value: i8) -> ProductQueryRegionReleasedTier<'a> {
             ProductQueryRegionReleasedTier {
-                table: self.table,
-                condition: self.condition,
-                key: self.key.part(&value),
+                query: self.query.part(&value),
             }
         }
     }
@@ -1752,15 +1692,7 @@ pub mod product {
     impl rt::QueryBuilder for ProductQueryRegionReleased<'_> {
         type Item = Product;
         fn into_query(self) -> rt::Query<Product> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "variant_key",
-                            rt::SortCondition::BeginsWith(self.key.prefix()),
-                        ),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1769,40 +1701,20 @@ pub mod product {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ProductQueryRegionReleasedTier<'a> {
-        table: &'a rt::Table<Product>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Product, Product>,
     }
 
     impl<'a> ProductQueryRegionReleasedTier<'a> {
         /// The item whose `size_code` is `value`: the whole sort key.
         pub fn size_code(self, value: &str) -> rt::Query<Product> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "variant_key",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(value).equal()
         }
     }
 
     impl rt::QueryBuilder for ProductQueryRegionReleasedTier<'_> {
         type Item = Product;
         fn into_query(self) -> rt::Query<Product> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "variant_key",
-                            rt::SortCondition::BeginsWith(self.key.prefix()),
-                        ),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1811,8 +1723,7 @@ pub mod product {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ProductByNameQuery<'a> {
-        table: &'a rt::Table<Product>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Product, ProductByName>,
     }
 
     impl<'a> ProductByNameQuery<'a> {
@@ -1821,18 +1732,7 @@ pub mod product {
             self,
             value: rt::DateTime<rt::Utc>,
         ) -> rt::Query<ProductByName> {
-            self.table
-                .query_index::<
-                    ProductByName,
-                >(
-                    "by_name",
-                    self
-                        .condition
-                        .sort(
-                            "launched_at",
-                            rt::SortCondition::Eq(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `launched_at` is from `low` to `high`, both included.
@@ -1841,21 +1741,8 @@ pub mod product {
             low: rt::DateTime<rt::Utc>,
             high: rt::DateTime<rt::Utc>,
         ) -> rt::Query<ProductByName> {
-            self.table
-                .query_index::<
-                    ProductByName,
-                >(
-                    "by_name",
-                    self
-                        .condition
-                        .sort(
-                            "launched_at",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `launched_at` is greater than `value`.
@@ -1863,18 +1750,7 @@ pub mod product {
             self,
             value: rt::DateTime<rt::Utc>,
         ) -> rt::Query<ProductByName> {
-            self.table
-                .query_index::<
-                    ProductByName,
-                >(
-                    "by_name",
-                    self
-                        .condition
-                        .sort(
-                            "launched_at",
-                            rt::SortCondition::Gt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `launched_at` is at least `value`.
@@ -1882,18 +1758,7 @@ pub mod product {
             self,
             value: rt::DateTime<rt::Utc>,
         ) -> rt::Query<ProductByName> {
-            self.table
-                .query_index::<
-                    ProductByName,
-                >(
-                    "by_name",
-                    self
-                        .condition
-                        .sort(
-                            "launched_at",
-                            rt::SortCondition::Ge(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `launched_at` is less than `value`.
@@ -1901,18 +1766,7 @@ pub mod product {
             self,
             value: rt::DateTime<rt::Utc>,
         ) -> rt::Query<ProductByName> {
-            self.table
-                .query_index::<
-                    ProductByName,
-                >(
-                    "by_name",
-                    self
-                        .condition
-                        .sort(
-                            "launched_at",
-                            rt::SortCondition::Lt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `launched_at` is at most `value`.
@@ -1920,25 +1774,14 @@ pub mod product {
             self,
             value: rt::DateTime<rt::Utc>,
         ) -> rt::Query<ProductByName> {
-            self.table
-                .query_index::<
-                    ProductByName,
-                >(
-                    "by_name",
-                    self
-                        .condition
-                        .sort(
-                            "launched_at",
-                            rt::SortCondition::Le(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for ProductByNameQuery<'_> {
         type Item = ProductByName;
         fn into_query(self) -> rt::Query<ProductByName> {
-            self.table.query_index::<ProductByName>("by_name", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -1947,115 +1790,46 @@ pub mod product {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ProductByStockQuery<'a> {
-        table: &'a rt::Table<Product>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Product, ProductByStock>,
     }
 
     impl<'a> ProductByStockQuery<'a> {
         /// Items whose `stock` is `value`.
         pub fn stock(self, value: i32) -> rt::Query<ProductByStock> {
-            self.table
-                .query_index::<
-                    ProductByStock,
-                >(
-                    "by_stock",
-                    self
-                        .condition
-                        .sort(
-                            "stock",
-                            rt::SortCondition::Eq(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `stock` is from `low` to `high`, both included.
         pub fn stock_between(self, low: i32, high: i32) -> rt::Query<ProductByStock> {
-            self.table
-                .query_index::<
-                    ProductByStock,
-                >(
-                    "by_stock",
-                    self
-                        .condition
-                        .sort(
-                            "stock",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `stock` is greater than `value`.
         pub fn stock_gt(self, value: i32) -> rt::Query<ProductByStock> {
-            self.table
-                .query_index::<
-                    ProductByStock,
-                >(
-                    "by_stock",
-                    self
-                        .condition
-                        .sort(
-                            "stock",
-                            rt::SortCondition::Gt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `stock` is at least `value`.
         pub fn stock_ge(self, value: i32) -> rt::Query<ProductByStock> {
-            self.table
-                .query_index::<
-                    ProductByStock,
-                >(
-                    "by_stock",
-                    self
-                        .condition
-                        .sort(
-                            "stock",
-                            rt::SortCondition::Ge(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `stock` is less than `value`.
         pub fn stock_lt(self, value: i32) -> rt::Query<ProductByStock> {
-            self.table
-                .query_index::<
-                    ProductByStock,
-                >(
-                    "by_stock",
-                    self
-                        .condition
-                        .sort(
-                            "stock",
-                            rt::SortCondition::Lt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `stock` is at most `value`.
         pub fn stock_le(self, value: i32) -> rt::Query<ProductByStock> {
-            self.table
-                .query_index::<
-                    ProductByStock,
-                >(
-                    "by_stock",
-                    self
-                        .condition
-                        .sort(
-                            "stock",
-                            rt::SortCondition::Le(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for ProductByStockQuery<'_> {
         type Item = ProductByStock;
         fn into_query(self) -> rt::Query<ProductByStock> {
-            self.table.query_index::<ProductByStock>("by_stock", self.condition)
+            self.query.into_query()
         }
     }
 

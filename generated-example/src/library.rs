@@ -729,10 +729,15 @@ pub mod book {
         pub fn query(&self, publisher: impl Into<String>) -> BookQuery<'_> {
             let publisher: String = publisher.into();
             BookQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "publisher",
-                    rt::Native.key_value(&publisher),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash(
+                        "publisher",
+                        rt::Native.key_value(&publisher),
+                    ),
+                    "year_isbn",
+                    "#",
                 ),
             }
         }
@@ -742,8 +747,13 @@ pub mod book {
         pub fn query_by_title(&self, title: impl Into<String>) -> BookByTitleQuery<'_> {
             let title: String = title.into();
             BookByTitleQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("title", rt::Native.key_value(&title)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("by_title"),
+                    rt::KeyCondition::hash("title", rt::Native.key_value(&title)),
+                    "published_year",
+                    "",
+                ),
             }
         }
 
@@ -977,106 +987,47 @@ pub mod book {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct BookQuery<'a> {
-        table: &'a rt::Table<Book>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Book, Book>,
     }
 
     impl<'a> BookQuery<'a> {
         /// Items whose `published_year` is `value` (a `begins_with` on the sort key).
         pub fn published_year(self, value: u16) -> BookQueryPublishedYear<'a> {
             BookQueryPublishedYear {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("#").part(&value),
+                query: self.query.part(&value),
             }
         }
 
         /// Items whose `published_year` is from `low` to `high`, both included.
         pub fn published_year_between(self, low: u16, high: u16) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `published_year` is greater than `value`.
         pub fn published_year_gt(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `published_year` is at least `value`.
         pub fn published_year_ge(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `published_year` is less than `value`.
         pub fn published_year_lt(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `published_year` is at most `value`.
         pub fn published_year_le(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for BookQuery<'_> {
         type Item = Book;
         fn into_query(self) -> rt::Query<Book> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
 
@@ -1085,40 +1036,20 @@ pub mod book {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct BookQueryPublishedYear<'a> {
-        table: &'a rt::Table<Book>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Book, Book>,
     }
 
     impl<'a> BookQueryPublishedYear<'a> {
         /// The item whose `isbn` is `value`: the whole sort key.
         pub fn isbn(self, value: &str) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(value).equal()
         }
     }
 
     impl rt::QueryBuilder for BookQueryPublishedYear<'_> {
         type Item = Book;
         fn into_query(self) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::BeginsWith(self.key.prefix()),
-                        ),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1127,115 +1058,46 @@ pub mod book {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct BookByTitleQuery<'a> {
-        table: &'a rt::Table<Book>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Book, Book>,
     }
 
     impl<'a> BookByTitleQuery<'a> {
         /// Items whose `published_year` is `value`.
         pub fn published_year(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query_index::<
-                    Book,
-                >(
-                    "by_title",
-                    self
-                        .condition
-                        .sort(
-                            "published_year",
-                            rt::SortCondition::Eq(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `published_year` is from `low` to `high`, both included.
         pub fn published_year_between(self, low: u16, high: u16) -> rt::Query<Book> {
-            self.table
-                .query_index::<
-                    Book,
-                >(
-                    "by_title",
-                    self
-                        .condition
-                        .sort(
-                            "published_year",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `published_year` is greater than `value`.
         pub fn published_year_gt(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query_index::<
-                    Book,
-                >(
-                    "by_title",
-                    self
-                        .condition
-                        .sort(
-                            "published_year",
-                            rt::SortCondition::Gt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `published_year` is at least `value`.
         pub fn published_year_ge(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query_index::<
-                    Book,
-                >(
-                    "by_title",
-                    self
-                        .condition
-                        .sort(
-                            "published_year",
-                            rt::SortCondition::Ge(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `published_year` is less than `value`.
         pub fn published_year_lt(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query_index::<
-                    Book,
-                >(
-                    "by_title",
-                    self
-                        .condition
-                        .sort(
-                            "published_year",
-                            rt::SortCondition::Lt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `published_year` is at most `value`.
         pub fn published_year_le(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query_index::<
-                    Book,
-                >(
-                    "by_title",
-                    self
-                        .condition
-                        .sort(
-                            "published_year",
-                            rt::SortCondition::Le(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for BookByTitleQuery<'_> {
         type Item = Book;
         fn into_query(self) -> rt::Query<Book> {
-            self.table.query_index::<Book>("by_title", self.condition)
+            self.query.into_query()
         }
     }
 

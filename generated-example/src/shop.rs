@@ -625,21 +625,18 @@ pub mod customer {
     impl CustomerReads {
         /// The item of table `shop` whose `pk` is `CUSTOMER#{customer_id}` (its `sk` is constant).
         pub fn query(&self, customer_id: rt::Uuid) -> rt::Query<Customer> {
-            self.table
-                .query(
+            rt::KeyQuery::new(
+                    &self.table,
+                    None,
                     rt::KeyCondition::hash(
-                            "pk",
-                            rt::AttributeValue::S(CustomerKey::encode_pk(customer_id)),
-                        )
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#").part("PROFILE").finish(),
-                                ),
-                            ),
-                        ),
+                        "pk",
+                        rt::AttributeValue::S(CustomerKey::encode_pk(customer_id)),
+                    ),
+                    "sk",
+                    "#",
                 )
+                .constant("PROFILE")
+                .equal()
         }
     }
 
@@ -1116,11 +1113,17 @@ pub mod order {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, customer_id: rt::Uuid) -> OrderQuery<'_> {
             OrderQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "pk",
-                    rt::AttributeValue::S(OrderKey::encode_pk(customer_id)),
-                ),
+                query: rt::KeyQuery::new(
+                        &self.table,
+                        None,
+                        rt::KeyCondition::hash(
+                            "pk",
+                            rt::AttributeValue::S(OrderKey::encode_pk(customer_id)),
+                        ),
+                        "sk",
+                        "#",
+                    )
+                    .constant("ORDER"),
             }
         }
 
@@ -1131,10 +1134,15 @@ pub mod order {
             status: super::types::OrderStatus,
         ) -> OrderGsi1Query<'_> {
             OrderGsi1Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "gsi1pk",
-                    rt::AttributeValue::S(OrderKey::encode_gsi1pk(status)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("gsi1"),
+                    rt::KeyCondition::hash(
+                        "gsi1pk",
+                        rt::AttributeValue::S(OrderKey::encode_gsi1pk(status)),
+                    ),
+                    "gsi1sk",
+                    "#",
                 ),
             }
         }
@@ -1236,17 +1244,14 @@ pub mod order {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct OrderQuery<'a> {
-        table: &'a rt::Table<Order>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Order, Order>,
     }
 
     impl<'a> OrderQuery<'a> {
         /// Items whose `placed_on` is `value` (a `begins_with` on the sort key).
         pub fn placed_on(self, value: rt::NaiveDate) -> OrderQueryPlacedOn<'a> {
             OrderQueryPlacedOn {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("#").part("ORDER").part(&value),
+                query: self.query.part(&value),
             }
         }
 
@@ -1256,100 +1261,34 @@ pub mod order {
             low: rt::NaiveDate,
             high: rt::NaiveDate,
         ) -> rt::Query<Order> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#").part("ORDER"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `placed_on` is greater than `value`.
         pub fn placed_on_gt(self, value: rt::NaiveDate) -> rt::Query<Order> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#").part("ORDER"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `placed_on` is at least `value`.
         pub fn placed_on_ge(self, value: rt::NaiveDate) -> rt::Query<Order> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#").part("ORDER"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `placed_on` is less than `value`.
         pub fn placed_on_lt(self, value: rt::NaiveDate) -> rt::Query<Order> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#").part("ORDER"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `placed_on` is at most `value`.
         pub fn placed_on_le(self, value: rt::NaiveDate) -> rt::Query<Order> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#").part("ORDER"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for OrderQuery<'_> {
         type Item = Order;
         fn into_query(self) -> rt::Query<Order> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::BeginsWith(
-                                rt::CompositeKey::new("#").part("ORDER").prefix(),
-                            ),
-                        ),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1358,37 +1297,20 @@ pub mod order {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct OrderQueryPlacedOn<'a> {
-        table: &'a rt::Table<Order>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Order, Order>,
     }
 
     impl<'a> OrderQueryPlacedOn<'a> {
         /// The item whose `order_id` is `value`: the whole sort key.
         pub fn order_id(self, value: rt::Uuid) -> rt::Query<Order> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(&value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
     }
 
     impl rt::QueryBuilder for OrderQueryPlacedOn<'_> {
         type Item = Order;
         fn into_query(self) -> rt::Query<Order> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("sk", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1397,17 +1319,14 @@ pub mod order {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct OrderGsi1Query<'a> {
-        table: &'a rt::Table<Order>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Order, Order>,
     }
 
     impl<'a> OrderGsi1Query<'a> {
         /// Items whose `placed_on` is `value` (a `begins_with` on the sort key).
         pub fn placed_on(self, value: rt::NaiveDate) -> OrderGsi1QueryPlacedOn<'a> {
             OrderGsi1QueryPlacedOn {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("#").part(&value),
+                query: self.query.part(&value),
             }
         }
 
@@ -1417,105 +1336,34 @@ pub mod order {
             low: rt::NaiveDate,
             high: rt::NaiveDate,
         ) -> rt::Query<Order> {
-            self.table
-                .query_index::<
-                    Order,
-                >(
-                    "gsi1",
-                    self
-                        .condition
-                        .sort(
-                            "gsi1sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `placed_on` is greater than `value`.
         pub fn placed_on_gt(self, value: rt::NaiveDate) -> rt::Query<Order> {
-            self.table
-                .query_index::<
-                    Order,
-                >(
-                    "gsi1",
-                    self
-                        .condition
-                        .sort(
-                            "gsi1sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `placed_on` is at least `value`.
         pub fn placed_on_ge(self, value: rt::NaiveDate) -> rt::Query<Order> {
-            self.table
-                .query_index::<
-                    Order,
-                >(
-                    "gsi1",
-                    self
-                        .condition
-                        .sort(
-                            "gsi1sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `placed_on` is less than `value`.
         pub fn placed_on_lt(self, value: rt::NaiveDate) -> rt::Query<Order> {
-            self.table
-                .query_index::<
-                    Order,
-                >(
-                    "gsi1",
-                    self
-                        .condition
-                        .sort(
-                            "gsi1sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `placed_on` is at most `value`.
         pub fn placed_on_le(self, value: rt::NaiveDate) -> rt::Query<Order> {
-            self.table
-                .query_index::<
-                    Order,
-                >(
-                    "gsi1",
-                    self
-                        .condition
-                        .sort(
-                            "gsi1sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for OrderGsi1Query<'_> {
         type Item = Order;
         fn into_query(self) -> rt::Query<Order> {
-            self.table.query_index::<Order>("gsi1", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -1524,43 +1372,20 @@ pub mod order {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct OrderGsi1QueryPlacedOn<'a> {
-        table: &'a rt::Table<Order>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Order, Order>,
     }
 
     impl<'a> OrderGsi1QueryPlacedOn<'a> {
         /// The item whose `order_id` is `value`: the whole sort key.
         pub fn order_id(self, value: rt::Uuid) -> rt::Query<Order> {
-            self.table
-                .query_index::<
-                    Order,
-                >(
-                    "gsi1",
-                    self
-                        .condition
-                        .sort(
-                            "gsi1sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(&value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
     }
 
     impl rt::QueryBuilder for OrderGsi1QueryPlacedOn<'_> {
         type Item = Order;
         fn into_query(self) -> rt::Query<Order> {
-            self.table
-                .query_index::<
-                    Order,
-                >(
-                    "gsi1",
-                    self
-                        .condition
-                        .sort("gsi1sk", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
 
@@ -2001,11 +1826,17 @@ pub mod order_line {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, order_id: rt::Uuid) -> OrderLineQuery<'_> {
             OrderLineQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "pk",
-                    rt::AttributeValue::S(OrderLineKey::encode_pk(order_id)),
-                ),
+                query: rt::KeyQuery::new(
+                        &self.table,
+                        None,
+                        rt::KeyCondition::hash(
+                            "pk",
+                            rt::AttributeValue::S(OrderLineKey::encode_pk(order_id)),
+                        ),
+                        "sk",
+                        "#",
+                    )
+                    .constant("LINE"),
             }
         }
     }
@@ -2081,128 +1912,45 @@ pub mod order_line {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct OrderLineQuery<'a> {
-        table: &'a rt::Table<OrderLine>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, OrderLine, OrderLine>,
     }
 
     impl<'a> OrderLineQuery<'a> {
         /// The item whose `line_no` is `value`: the whole sort key.
         pub fn line_no(self, value: u16) -> rt::Query<OrderLine> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#")
-                                        .part("LINE")
-                                        .part(&value)
-                                        .finish(),
-                                ),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
 
         /// Items whose `line_no` is from `low` to `high`, both included.
         pub fn line_no_between(self, low: u16, high: u16) -> rt::Query<OrderLine> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#").part("LINE"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `line_no` is greater than `value`.
         pub fn line_no_gt(self, value: u16) -> rt::Query<OrderLine> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#").part("LINE"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `line_no` is at least `value`.
         pub fn line_no_ge(self, value: u16) -> rt::Query<OrderLine> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#").part("LINE"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `line_no` is less than `value`.
         pub fn line_no_lt(self, value: u16) -> rt::Query<OrderLine> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#").part("LINE"),
-                                &value,
-                            ),
-                        ),
-                )
-                .filter(OrderLineFields::line_no().ne(value))
+            self.query.lt(&value).filter(OrderLineFields::line_no().ne(value))
         }
 
         /// Items whose `line_no` is at most `value`.
         pub fn line_no_le(self, value: u16) -> rt::Query<OrderLine> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#").part("LINE"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for OrderLineQuery<'_> {
         type Item = OrderLine;
         fn into_query(self) -> rt::Query<OrderLine> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::BeginsWith(
-                                rt::CompositeKey::new("#").part("LINE").prefix(),
-                            ),
-                        ),
-                )
+            self.query.into_query()
         }
     }
     /** A change of a [`OrderLine`] from the table's stream: `Insert(new)`, `Modify { old, new }` or

@@ -18,7 +18,7 @@ pub use crate::item::{
 };
 pub use crate::key::{CompositeKey, KeyPart, KeyPartError};
 pub use crate::repository::{
-    Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, KeyCondition, Page, ParallelScan, Query,
+    Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, KeyCondition, KeyQuery, Page, ParallelScan, Query,
     QueryBuilder, Record, RecordKey, Repository, RetryPolicy, Scan, SortCondition, Table, TableReads, Transaction,
     Unversioned, Update, UpdateExpression,
 };

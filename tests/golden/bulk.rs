@@ -585,10 +585,15 @@ pub mod book {
         pub fn query(&self, publisher: impl Into<String>) -> BookQuery<'_> {
             let publisher: String = publisher.into();
             BookQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "publisher",
-                    rt::Native.key_value(&publisher),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash(
+                        "publisher",
+                        rt::Native.key_value(&publisher),
+                    ),
+                    "year_isbn",
+                    "#",
                 ),
             }
         }
@@ -710,106 +715,47 @@ pub mod book {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct BookQuery<'a> {
-        table: &'a rt::Table<Book>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Book, Book>,
     }
 
     impl<'a> BookQuery<'a> {
         /// Items whose `published_year` is `value` (a `begins_with` on the sort key).
         pub fn published_year(self, value: u16) -> BookQueryPublishedYear<'a> {
             BookQueryPublishedYear {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("#").part(&value),
+                query: self.query.part(&value),
             }
         }
 
         /// Items whose `published_year` is from `low` to `high`, both included.
         pub fn published_year_between(self, low: u16, high: u16) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `published_year` is greater than `value`.
         pub fn published_year_gt(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `published_year` is at least `value`.
         pub fn published_year_ge(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `published_year` is less than `value`.
         pub fn published_year_lt(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `published_year` is at most `value`.
         pub fn published_year_le(self, value: u16) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for BookQuery<'_> {
         type Item = Book;
         fn into_query(self) -> rt::Query<Book> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
 
@@ -818,40 +764,20 @@ pub mod book {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct BookQueryPublishedYear<'a> {
-        table: &'a rt::Table<Book>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Book, Book>,
     }
 
     impl<'a> BookQueryPublishedYear<'a> {
         /// The item whose `isbn` is `value`: the whole sort key.
         pub fn isbn(self, value: &str) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(value).equal()
         }
     }
 
     impl rt::QueryBuilder for BookQueryPublishedYear<'_> {
         type Item = Book;
         fn into_query(self) -> rt::Query<Book> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year_isbn",
-                            rt::SortCondition::BeginsWith(self.key.prefix()),
-                        ),
-                )
+            self.query.into_query()
         }
     }
     /** A change of a [`Book`] from the table's stream: `Insert(new)`, `Modify { old, new }` or

@@ -602,11 +602,17 @@ pub mod settings {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self) -> SettingsQuery<'_> {
             SettingsQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "PK",
-                    rt::AttributeValue::S(SettingsKey::encode_pk()),
-                ),
+                query: rt::KeyQuery::new(
+                        &self.table,
+                        None,
+                        rt::KeyCondition::hash(
+                            "PK",
+                            rt::AttributeValue::S(SettingsKey::encode_pk()),
+                        ),
+                        "SK",
+                        "#",
+                    )
+                    .constant("V"),
             }
         }
 
@@ -667,125 +673,45 @@ pub mod settings {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct SettingsQuery<'a> {
-        table: &'a rt::Table<Settings>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Settings, Settings>,
     }
 
     impl<'a> SettingsQuery<'a> {
         /// The item whose `revision` is `value`: the whole sort key.
         pub fn revision(self, value: i32) -> rt::Query<Settings> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#").part("V").part(&value).finish(),
-                                ),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
 
         /// Items whose `revision` is from `low` to `high`, both included.
         pub fn revision_between(self, low: i32, high: i32) -> rt::Query<Settings> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#").part("V"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `revision` is greater than `value`.
         pub fn revision_gt(self, value: i32) -> rt::Query<Settings> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#").part("V"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `revision` is at least `value`.
         pub fn revision_ge(self, value: i32) -> rt::Query<Settings> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#").part("V"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `revision` is less than `value`.
         pub fn revision_lt(self, value: i32) -> rt::Query<Settings> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#").part("V"),
-                                &value,
-                            ),
-                        ),
-                )
-                .filter(SettingsFields::revision().ne(value))
+            self.query.lt(&value).filter(SettingsFields::revision().ne(value))
         }
 
         /// Items whose `revision` is at most `value`.
         pub fn revision_le(self, value: i32) -> rt::Query<Settings> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#").part("V"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for SettingsQuery<'_> {
         type Item = Settings;
         fn into_query(self) -> rt::Query<Settings> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::BeginsWith(
-                                rt::CompositeKey::new("#").part("V").prefix(),
-                            ),
-                        ),
-                )
+            self.query.into_query()
         }
     }
     /** A change of a [`Settings`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -1027,21 +953,18 @@ pub mod counter {
     impl CounterReads {
         /// The item of table `tenancy-data` whose `PK` is `COUNTER` (its `SK` is constant).
         pub fn query(&self) -> rt::Query<Counter> {
-            self.table
-                .query(
+            rt::KeyQuery::new(
+                    &self.table,
+                    None,
                     rt::KeyCondition::hash(
-                            "PK",
-                            rt::AttributeValue::S(CounterKey::encode_pk()),
-                        )
-                        .sort(
-                            "SK",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#").part("GLOBAL").finish(),
-                                ),
-                            ),
-                        ),
+                        "PK",
+                        rt::AttributeValue::S(CounterKey::encode_pk()),
+                    ),
+                    "SK",
+                    "#",
                 )
+                .constant("GLOBAL")
+                .equal()
         }
     }
 
@@ -1313,21 +1236,18 @@ pub mod marker {
     impl MarkerReads {
         /// The item of table `tenancy-data` whose `PK` is `MARKER` (its `SK` is constant).
         pub fn query(&self) -> rt::Query<Marker> {
-            self.table
-                .query(
+            rt::KeyQuery::new(
+                    &self.table,
+                    None,
                     rt::KeyCondition::hash(
-                            "PK",
-                            rt::AttributeValue::S(MarkerKey::encode_pk()),
-                        )
-                        .sort(
-                            "SK",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#").part("ONLY").finish(),
-                                ),
-                            ),
-                        ),
+                        "PK",
+                        rt::AttributeValue::S(MarkerKey::encode_pk()),
+                    ),
+                    "SK",
+                    "#",
                 )
+                .constant("ONLY")
+                .equal()
         }
     }
 
@@ -1752,11 +1672,17 @@ pub mod member {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, tenant: &str, user: u64) -> MemberQuery<'_> {
             MemberQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "PK",
-                    rt::AttributeValue::S(MemberKey::encode_pk(tenant, user)),
-                ),
+                query: rt::KeyQuery::new(
+                        &self.table,
+                        None,
+                        rt::KeyCondition::hash(
+                            "PK",
+                            rt::AttributeValue::S(MemberKey::encode_pk(tenant, user)),
+                        ),
+                        "SK",
+                        "#",
+                    )
+                    .constant("MEMBER"),
             }
         }
 
@@ -1764,10 +1690,15 @@ pub mod member {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_kind(&self, kind: super::types::Kind) -> MemberByKindQuery<'_> {
             MemberByKindQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "GSI1PK",
-                    rt::AttributeValue::S(MemberKey::encode_gsi1pk(kind)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("by-kind"),
+                    rt::KeyCondition::hash(
+                        "GSI1PK",
+                        rt::AttributeValue::S(MemberKey::encode_gsi1pk(kind)),
+                    ),
+                    "GSI1SK",
+                    "#",
                 ),
             }
         }
@@ -1776,11 +1707,17 @@ pub mod member {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi1(&self, tenant: &str, user: u64) -> MemberLsi1Query<'_> {
             MemberLsi1Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "PK",
-                    rt::AttributeValue::S(MemberKey::encode_pk(tenant, user)),
-                ),
+                query: rt::KeyQuery::new(
+                        &self.table,
+                        Some("lsi1"),
+                        rt::KeyCondition::hash(
+                            "PK",
+                            rt::AttributeValue::S(MemberKey::encode_pk(tenant, user)),
+                        ),
+                        "LSI1SK",
+                        "#",
+                    )
+                    .constant("JOINED"),
             }
         }
 
@@ -1884,128 +1821,45 @@ pub mod member {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct MemberQuery<'a> {
-        table: &'a rt::Table<Member>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Member, Member>,
     }
 
     impl<'a> MemberQuery<'a> {
         /// The item whose `active` is `value`: the whole sort key.
         pub fn active(self, value: bool) -> rt::Query<Member> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#")
-                                        .part("MEMBER")
-                                        .part(&value)
-                                        .part("META")
-                                        .finish(),
-                                ),
-                            ),
-                        ),
-                )
+            self.query.part(&value).constant("META").equal()
         }
 
         /// Items whose `active` is from `low` to `high`, both included.
         pub fn active_between(self, low: bool, high: bool) -> rt::Query<Member> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#").part("MEMBER"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `active` is greater than `value`.
         pub fn active_gt(self, value: bool) -> rt::Query<Member> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#").part("MEMBER"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `active` is at least `value`.
         pub fn active_ge(self, value: bool) -> rt::Query<Member> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#").part("MEMBER"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `active` is less than `value`.
         pub fn active_lt(self, value: bool) -> rt::Query<Member> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#").part("MEMBER"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `active` is at most `value`.
         pub fn active_le(self, value: bool) -> rt::Query<Member> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#").part("MEMBER"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for MemberQuery<'_> {
         type Item = Member;
         fn into_query(self) -> rt::Query<Member> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::BeginsWith(
-                                rt::CompositeKey::new("#").part("MEMBER").prefix(),
-                            ),
-                        ),
-                )
+            self.query.into_query()
         }
     }
 
@@ -2014,109 +1868,47 @@ pub mod member {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct MemberByKindQuery<'a> {
-        table: &'a rt::Table<Member>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Member, Member>,
     }
 
     impl<'a> MemberByKindQuery<'a> {
         /// Items whose `tenant` is `value` (a `begins_with` on the sort key).
         pub fn tenant(self, value: &str) -> MemberByKindQueryTenant<'a> {
             MemberByKindQueryTenant {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("#").part(value),
+                query: self.query.part(value),
             }
         }
 
         /// Items whose `tenant` is from `low` to `high`, both included.
         pub fn tenant_between(self, low: &str, high: &str) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "by-kind",
-                    self
-                        .condition
-                        .sort(
-                            "GSI1SK",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#"),
-                                low,
-                                high,
-                            ),
-                        ),
-                )
+            self.query.between(low, high)
         }
 
         /// Items whose `tenant` is greater than `value`.
         pub fn tenant_gt(self, value: &str) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "by-kind",
-                    self
-                        .condition
-                        .sort(
-                            "GSI1SK",
-                            rt::SortCondition::part_gt(rt::CompositeKey::new("#"), value),
-                        ),
-                )
+            self.query.gt(value)
         }
 
         /// Items whose `tenant` is at least `value`.
         pub fn tenant_ge(self, value: &str) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "by-kind",
-                    self
-                        .condition
-                        .sort(
-                            "GSI1SK",
-                            rt::SortCondition::part_ge(rt::CompositeKey::new("#"), value),
-                        ),
-                )
+            self.query.ge(value)
         }
 
         /// Items whose `tenant` is less than `value`.
         pub fn tenant_lt(self, value: &str) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "by-kind",
-                    self
-                        .condition
-                        .sort(
-                            "GSI1SK",
-                            rt::SortCondition::part_lt(rt::CompositeKey::new("#"), value),
-                        ),
-                )
+            self.query.lt(value)
         }
 
         /// Items whose `tenant` is at most `value`.
         pub fn tenant_le(self, value: &str) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "by-kind",
-                    self
-                        .condition
-                        .sort(
-                            "GSI1SK",
-                            rt::SortCondition::part_le(rt::CompositeKey::new("#"), value),
-                        ),
-                )
+            self.query.le(value)
         }
     }
 
     impl rt::QueryBuilder for MemberByKindQuery<'_> {
         type Item = Member;
         fn into_query(self) -> rt::Query<Member> {
-            self.table.query_index::<Member>("by-kind", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -2125,43 +1917,20 @@ pub mod member {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct MemberByKindQueryTenant<'a> {
-        table: &'a rt::Table<Member>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Member, Member>,
     }
 
     impl<'a> MemberByKindQueryTenant<'a> {
         /// The item whose `user` is `value`: the whole sort key.
         pub fn user(self, value: u64) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "by-kind",
-                    self
-                        .condition
-                        .sort(
-                            "GSI1SK",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(&value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
     }
 
     impl rt::QueryBuilder for MemberByKindQueryTenant<'_> {
         type Item = Member;
         fn into_query(self) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "by-kind",
-                    self
-                        .condition
-                        .sort("GSI1SK", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
 
@@ -2170,32 +1939,13 @@ pub mod member {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct MemberLsi1Query<'a> {
-        table: &'a rt::Table<Member>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Member, Member>,
     }
 
     impl<'a> MemberLsi1Query<'a> {
         /// The item whose `joined` is `value`: the whole sort key.
         pub fn joined(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort(
-                            "LSI1SK",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#")
-                                        .part("JOINED")
-                                        .part(&value)
-                                        .finish(),
-                                ),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
 
         /// Items whose `joined` is from `low` to `high`, both included.
@@ -2204,119 +1954,34 @@ pub mod member {
             low: rt::DateTime<rt::Utc>,
             high: rt::DateTime<rt::Utc>,
         ) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort(
-                            "LSI1SK",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#").part("JOINED"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `joined` is greater than `value`.
         pub fn joined_gt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort(
-                            "LSI1SK",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#").part("JOINED"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `joined` is at least `value`.
         pub fn joined_ge(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort(
-                            "LSI1SK",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#").part("JOINED"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `joined` is less than `value`.
         pub fn joined_lt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort(
-                            "LSI1SK",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#").part("JOINED"),
-                                &value,
-                            ),
-                        ),
-                )
-                .filter(MemberFields::joined().ne(value))
+            self.query.lt(&value).filter(MemberFields::joined().ne(value))
         }
 
         /// Items whose `joined` is at most `value`.
         pub fn joined_le(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort(
-                            "LSI1SK",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#").part("JOINED"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for MemberLsi1Query<'_> {
         type Item = Member;
         fn into_query(self) -> rt::Query<Member> {
-            self.table
-                .query_index::<
-                    Member,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort(
-                            "LSI1SK",
-                            rt::SortCondition::BeginsWith(
-                                rt::CompositeKey::new("#").part("JOINED").prefix(),
-                            ),
-                        ),
-                )
+            self.query.into_query()
         }
     }
 
@@ -2740,11 +2405,17 @@ pub mod invite {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, tenant: &str, user: u64) -> InviteQuery<'_> {
             InviteQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "PK",
-                    rt::AttributeValue::S(InviteKey::encode_pk(tenant, user)),
-                ),
+                query: rt::KeyQuery::new(
+                        &self.table,
+                        None,
+                        rt::KeyCondition::hash(
+                            "PK",
+                            rt::AttributeValue::S(InviteKey::encode_pk(tenant, user)),
+                        ),
+                        "SK",
+                        "#",
+                    )
+                    .constant("INVITE"),
             }
         }
     }
@@ -2805,29 +2476,13 @@ pub mod invite {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct InviteQuery<'a> {
-        table: &'a rt::Table<Invite>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Invite, Invite>,
     }
 
     impl<'a> InviteQuery<'a> {
         /// The item whose `sent` is `value`: the whole sort key.
         pub fn sent(self, value: rt::NaiveDate) -> rt::Query<Invite> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#")
-                                        .part("INVITE")
-                                        .part(&value)
-                                        .finish(),
-                                ),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
 
         /// Items whose `sent` is from `low` to `high`, both included.
@@ -2836,101 +2491,34 @@ pub mod invite {
             low: rt::NaiveDate,
             high: rt::NaiveDate,
         ) -> rt::Query<Invite> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#").part("INVITE"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `sent` is greater than `value`.
         pub fn sent_gt(self, value: rt::NaiveDate) -> rt::Query<Invite> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#").part("INVITE"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `sent` is at least `value`.
         pub fn sent_ge(self, value: rt::NaiveDate) -> rt::Query<Invite> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#").part("INVITE"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `sent` is less than `value`.
         pub fn sent_lt(self, value: rt::NaiveDate) -> rt::Query<Invite> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#").part("INVITE"),
-                                &value,
-                            ),
-                        ),
-                )
-                .filter(InviteFields::sent().ne(value))
+            self.query.lt(&value).filter(InviteFields::sent().ne(value))
         }
 
         /// Items whose `sent` is at most `value`.
         pub fn sent_le(self, value: rt::NaiveDate) -> rt::Query<Invite> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#").part("INVITE"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for InviteQuery<'_> {
         type Item = Invite;
         fn into_query(self) -> rt::Query<Invite> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "SK",
-                            rt::SortCondition::BeginsWith(
-                                rt::CompositeKey::new("#").part("INVITE").prefix(),
-                            ),
-                        ),
-                )
+            self.query.into_query()
         }
     }
     /** A change of a [`Invite`] from the table's stream: `Insert(new)`, `Modify { old, new }` or

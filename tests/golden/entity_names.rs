@@ -554,34 +554,34 @@ pub mod r#match {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, r#fn: &str) -> MatchQuery<'_> {
             MatchQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "Pk",
-                    rt::AttributeValue::S(MatchKey::encode_pk(r#fn)),
-                ),
+                query: rt::KeyQuery::new(
+                        &self.table,
+                        None,
+                        rt::KeyCondition::hash(
+                            "Pk",
+                            rt::AttributeValue::S(MatchKey::encode_pk(r#fn)),
+                        ),
+                        "sk",
+                        "#",
+                    )
+                    .constant("S"),
             }
         }
 
         /// The item of index `gsi-1` whose `gsi_1_pk` is `{type}` (its `Gsi1Sk` is constant).
         pub fn query_gsi_1(&self, r#type: &str) -> rt::Query<Match> {
-            self.table
-                .query_index::<
-                    Match,
-                >(
-                    "gsi-1",
+            rt::KeyQuery::new(
+                    &self.table,
+                    Some("gsi-1"),
                     rt::KeyCondition::hash(
-                            "gsi_1_pk",
-                            rt::AttributeValue::S(MatchKey::encode_gsi_1_pk(r#type)),
-                        )
-                        .sort(
-                            "Gsi1Sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#").part("X").finish(),
-                                ),
-                            ),
-                        ),
+                        "gsi_1_pk",
+                        rt::AttributeValue::S(MatchKey::encode_gsi_1_pk(r#type)),
+                    ),
+                    "Gsi1Sk",
+                    "#",
                 )
+                .constant("X")
+                .equal()
         }
     }
 
@@ -653,116 +653,47 @@ pub mod r#match {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct MatchQuery<'a> {
-        table: &'a rt::Table<Match>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Match, Match>,
     }
 
     impl<'a> MatchQuery<'a> {
         /// Items whose `loop` is `value` (a `begins_with` on the sort key).
         pub fn r#loop(self, value: i64) -> MatchQueryLoop<'a> {
             MatchQueryLoop {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("#").part("S").part(&value),
+                query: self.query.part(&value),
             }
         }
 
         /// Items whose `loop` is from `low` to `high`, both included.
         pub fn loop_between(self, low: i64, high: i64) -> rt::Query<Match> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#").part("S"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `loop` is greater than `value`.
         pub fn loop_gt(self, value: i64) -> rt::Query<Match> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#").part("S"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `loop` is at least `value`.
         pub fn loop_ge(self, value: i64) -> rt::Query<Match> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#").part("S"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `loop` is less than `value`.
         pub fn loop_lt(self, value: i64) -> rt::Query<Match> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#").part("S"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `loop` is at most `value`.
         pub fn loop_le(self, value: i64) -> rt::Query<Match> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#").part("S"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for MatchQuery<'_> {
         type Item = Match;
         fn into_query(self) -> rt::Query<Match> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::BeginsWith(
-                                rt::CompositeKey::new("#").part("S").prefix(),
-                            ),
-                        ),
-                )
+            self.query.into_query()
         }
     }
 
@@ -771,37 +702,20 @@ pub mod r#match {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct MatchQueryLoop<'a> {
-        table: &'a rt::Table<Match>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Match, Match>,
     }
 
     impl<'a> MatchQueryLoop<'a> {
         /// The item whose `selfish` is `value`: the whole sort key.
         pub fn selfish(self, value: bool) -> rt::Query<Match> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(&value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
     }
 
     impl rt::QueryBuilder for MatchQueryLoop<'_> {
         type Item = Match;
         fn into_query(self) -> rt::Query<Match> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("sk", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
     /** A change of a [`Match`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -1104,10 +1018,15 @@ pub mod superb {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self) -> SuperbQuery<'_> {
             SuperbQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "Pk",
-                    rt::AttributeValue::S(SuperbKey::encode_pk()),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash(
+                        "Pk",
+                        rt::AttributeValue::S(SuperbKey::encode_pk()),
+                    ),
+                    "sk",
+                    "#",
                 ),
             }
         }
@@ -1162,114 +1081,45 @@ pub mod superb {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct SuperbQuery<'a> {
-        table: &'a rt::Table<Superb>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Superb, Superb>,
     }
 
     impl<'a> SuperbQuery<'a> {
         /// The item whose `crate_` is `value`: the whole sort key.
         pub fn crate_(self, value: u8) -> rt::Query<Superb> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#").part(&value).finish(),
-                                ),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
 
         /// Items whose `crate_` is from `low` to `high`, both included.
         pub fn crate_between(self, low: u8, high: u8) -> rt::Query<Superb> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `crate_` is greater than `value`.
         pub fn crate_gt(self, value: u8) -> rt::Query<Superb> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `crate_` is at least `value`.
         pub fn crate_ge(self, value: u8) -> rt::Query<Superb> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `crate_` is less than `value`.
         pub fn crate_lt(self, value: u8) -> rt::Query<Superb> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `crate_` is at most `value`.
         pub fn crate_le(self, value: u8) -> rt::Query<Superb> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for SuperbQuery<'_> {
         type Item = Superb;
         fn into_query(self) -> rt::Query<Superb> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
     /** A change of a [`Superb`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -1535,21 +1385,18 @@ pub mod crate_item {
     impl CrateItemReads {
         /// The item of table `crates` whose `Pk` is `C` (its `sk` is constant).
         pub fn query(&self) -> rt::Query<CrateItem> {
-            self.table
-                .query(
+            rt::KeyQuery::new(
+                    &self.table,
+                    None,
                     rt::KeyCondition::hash(
-                            "Pk",
-                            rt::AttributeValue::S(CrateItemKey::encode_pk()),
-                        )
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#").part("C").finish(),
-                                ),
-                            ),
-                        ),
+                        "Pk",
+                        rt::AttributeValue::S(CrateItemKey::encode_pk()),
+                    ),
+                    "sk",
+                    "#",
                 )
+                .constant("C")
+                .equal()
         }
     }
 

@@ -1314,10 +1314,15 @@ pub mod only {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, a: &str) -> OnlyQuery<'_> {
             OnlyQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "pk",
-                    rt::AttributeValue::S(OnlyKey::encode_pk(a)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash(
+                        "pk",
+                        rt::AttributeValue::S(OnlyKey::encode_pk(a)),
+                    ),
+                    "sk",
+                    "#",
                 ),
             }
         }
@@ -1326,10 +1331,15 @@ pub mod only {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi(&self, a: &str) -> OnlyLsiQuery<'_> {
             OnlyLsiQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "pk",
-                    rt::AttributeValue::S(OnlyKey::encode_pk(a)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("lsi"),
+                    rt::KeyCondition::hash(
+                        "pk",
+                        rt::AttributeValue::S(OnlyKey::encode_pk(a)),
+                    ),
+                    "lsk",
+                    "#",
                 ),
             }
         }
@@ -1387,114 +1397,45 @@ pub mod only {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct OnlyQuery<'a> {
-        table: &'a rt::Table<Only>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Only, Only>,
     }
 
     impl<'a> OnlyQuery<'a> {
         /// The item whose `b` is `value`: the whole sort key.
         pub fn b(self, value: i64) -> rt::Query<Only> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#").part(&value).finish(),
-                                ),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
 
         /// Items whose `b` is from `low` to `high`, both included.
         pub fn b_between(self, low: i64, high: i64) -> rt::Query<Only> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `b` is greater than `value`.
         pub fn b_gt(self, value: i64) -> rt::Query<Only> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `b` is at least `value`.
         pub fn b_ge(self, value: i64) -> rt::Query<Only> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `b` is less than `value`.
         pub fn b_lt(self, value: i64) -> rt::Query<Only> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `b` is at most `value`.
         pub fn b_le(self, value: i64) -> rt::Query<Only> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for OnlyQuery<'_> {
         type Item = Only;
         fn into_query(self) -> rt::Query<Only> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
 
@@ -1503,29 +1444,13 @@ pub mod only {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct OnlyLsiQuery<'a> {
-        table: &'a rt::Table<Only>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Only, Only>,
     }
 
     impl<'a> OnlyLsiQuery<'a> {
         /// The item whose `c` is `value`: the whole sort key.
         pub fn c(self, value: rt::NaiveDate) -> rt::Query<Only> {
-            self.table
-                .query_index::<
-                    Only,
-                >(
-                    "lsi",
-                    self
-                        .condition
-                        .sort(
-                            "lsk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#").part(&value).finish(),
-                                ),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
 
         /// Items whose `c` is from `low` to `high`, both included.
@@ -1534,105 +1459,34 @@ pub mod only {
             low: rt::NaiveDate,
             high: rt::NaiveDate,
         ) -> rt::Query<Only> {
-            self.table
-                .query_index::<
-                    Only,
-                >(
-                    "lsi",
-                    self
-                        .condition
-                        .sort(
-                            "lsk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `c` is greater than `value`.
         pub fn c_gt(self, value: rt::NaiveDate) -> rt::Query<Only> {
-            self.table
-                .query_index::<
-                    Only,
-                >(
-                    "lsi",
-                    self
-                        .condition
-                        .sort(
-                            "lsk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `c` is at least `value`.
         pub fn c_ge(self, value: rt::NaiveDate) -> rt::Query<Only> {
-            self.table
-                .query_index::<
-                    Only,
-                >(
-                    "lsi",
-                    self
-                        .condition
-                        .sort(
-                            "lsk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `c` is less than `value`.
         pub fn c_lt(self, value: rt::NaiveDate) -> rt::Query<Only> {
-            self.table
-                .query_index::<
-                    Only,
-                >(
-                    "lsi",
-                    self
-                        .condition
-                        .sort(
-                            "lsk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `c` is at most `value`.
         pub fn c_le(self, value: rt::NaiveDate) -> rt::Query<Only> {
-            self.table
-                .query_index::<
-                    Only,
-                >(
-                    "lsi",
-                    self
-                        .condition
-                        .sort(
-                            "lsk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for OnlyLsiQuery<'_> {
         type Item = Only;
         fn into_query(self) -> rt::Query<Only> {
-            self.table.query_index::<Only>("lsi", self.condition)
+            self.query.into_query()
         }
     }
     /** A change of a [`Only`] from the table's stream: `Insert(new)`, `Modify { old, new }` or

@@ -872,11 +872,17 @@ pub mod entry {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, account: rt::Uuid) -> EntryQuery<'_> {
             EntryQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "pk",
-                    rt::AttributeValue::S(EntryKey::encode_pk(account)),
-                ),
+                query: rt::KeyQuery::new(
+                        &self.table,
+                        None,
+                        rt::KeyCondition::hash(
+                            "pk",
+                            rt::AttributeValue::S(EntryKey::encode_pk(account)),
+                        ),
+                        "sk",
+                        "#",
+                    )
+                    .constant("AT"),
             }
         }
 
@@ -888,10 +894,15 @@ pub mod entry {
             flag: bool,
         ) -> EntryByAmountQuery<'_> {
             EntryByAmountQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "gsi_pk",
-                    rt::AttributeValue::S(EntryKey::encode_gsi_pk(kind, flag)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("by_amount"),
+                    rt::KeyCondition::hash(
+                        "gsi_pk",
+                        rt::AttributeValue::S(EntryKey::encode_gsi_pk(kind, flag)),
+                    ),
+                    "gsi_sk",
+                    "#",
                 ),
             }
         }
@@ -1082,17 +1093,14 @@ pub mod entry {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct EntryQuery<'a> {
-        table: &'a rt::Table<Entry>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Entry, Entry>,
     }
 
     impl<'a> EntryQuery<'a> {
         /// Items whose `at` is `value` (a `begins_with` on the sort key).
         pub fn at(self, value: rt::DateTime<rt::Utc>) -> EntryQueryAt<'a> {
             EntryQueryAt {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("#").part("AT").part(&value),
+                query: self.query.part(&value),
             }
         }
 
@@ -1102,100 +1110,34 @@ pub mod entry {
             low: rt::DateTime<rt::Utc>,
             high: rt::DateTime<rt::Utc>,
         ) -> rt::Query<Entry> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#").part("AT"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `at` is greater than `value`.
         pub fn at_gt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Entry> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#").part("AT"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `at` is at least `value`.
         pub fn at_ge(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Entry> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#").part("AT"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `at` is less than `value`.
         pub fn at_lt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Entry> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#").part("AT"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `at` is at most `value`.
         pub fn at_le(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Entry> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#").part("AT"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for EntryQuery<'_> {
         type Item = Entry;
         fn into_query(self) -> rt::Query<Entry> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::BeginsWith(
-                                rt::CompositeKey::new("#").part("AT").prefix(),
-                            ),
-                        ),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1204,37 +1146,20 @@ pub mod entry {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct EntryQueryAt<'a> {
-        table: &'a rt::Table<Entry>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Entry, Entry>,
     }
 
     impl<'a> EntryQueryAt<'a> {
         /// The item whose `seq` is `value`: the whole sort key.
         pub fn seq(self, value: u64) -> rt::Query<Entry> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(&value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
     }
 
     impl rt::QueryBuilder for EntryQueryAt<'_> {
         type Item = Entry;
         fn into_query(self) -> rt::Query<Entry> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("sk", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1243,17 +1168,14 @@ pub mod entry {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct EntryByAmountQuery<'a> {
-        table: &'a rt::Table<Entry>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Entry, Entry>,
     }
 
     impl<'a> EntryByAmountQuery<'a> {
         /// Items whose `day` is `value` (a `begins_with` on the sort key).
         pub fn day(self, value: rt::NaiveDate) -> EntryByAmountQueryDay<'a> {
             EntryByAmountQueryDay {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("#").part(&value),
+                query: self.query.part(&value),
             }
         }
 
@@ -1263,105 +1185,34 @@ pub mod entry {
             low: rt::NaiveDate,
             high: rt::NaiveDate,
         ) -> rt::Query<Entry> {
-            self.table
-                .query_index::<
-                    Entry,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort(
-                            "gsi_sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `day` is greater than `value`.
         pub fn day_gt(self, value: rt::NaiveDate) -> rt::Query<Entry> {
-            self.table
-                .query_index::<
-                    Entry,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort(
-                            "gsi_sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `day` is at least `value`.
         pub fn day_ge(self, value: rt::NaiveDate) -> rt::Query<Entry> {
-            self.table
-                .query_index::<
-                    Entry,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort(
-                            "gsi_sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `day` is less than `value`.
         pub fn day_lt(self, value: rt::NaiveDate) -> rt::Query<Entry> {
-            self.table
-                .query_index::<
-                    Entry,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort(
-                            "gsi_sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `day` is at most `value`.
         pub fn day_le(self, value: rt::NaiveDate) -> rt::Query<Entry> {
-            self.table
-                .query_index::<
-                    Entry,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort(
-                            "gsi_sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for EntryByAmountQuery<'_> {
         type Item = Entry;
         fn into_query(self) -> rt::Query<Entry> {
-            self.table.query_index::<Entry>("by_amount", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -1370,18 +1221,14 @@ pub mod entry {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct EntryByAmountQueryDay<'a> {
-        table: &'a rt::Table<Entry>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Entry, Entry>,
     }
 
     impl<'a> EntryByAmountQueryDay<'a> {
         /// Items whose `signed` is `value` (a `begins_with` on the sort key).
         pub fn signed(self, value: i16) -> EntryByAmountQueryDaySigned<'a> {
             EntryByAmountQueryDaySigned {
-                table: self.table,
-                condition: self.condition,
-                key: self.key.part(&value),
+                query: self.query.part(&value),
             }
         }
     }
@@ -1389,15 +1236,7 @@ pub mod entry {
     impl rt::QueryBuilder for EntryByAmountQueryDay<'_> {
         type Item = Entry;
         fn into_query(self) -> rt::Query<Entry> {
-            self.table
-                .query_index::<
-                    Entry,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort("gsi_sk", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1406,43 +1245,20 @@ pub mod entry {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct EntryByAmountQueryDaySigned<'a> {
-        table: &'a rt::Table<Entry>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Entry, Entry>,
     }
 
     impl<'a> EntryByAmountQueryDaySigned<'a> {
         /// The item whose `id` is `value`: the whole sort key.
         pub fn id(self, value: &str) -> rt::Query<Entry> {
-            self.table
-                .query_index::<
-                    Entry,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort(
-                            "gsi_sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(value).equal()
         }
     }
 
     impl rt::QueryBuilder for EntryByAmountQueryDaySigned<'_> {
         type Item = Entry;
         fn into_query(self) -> rt::Query<Entry> {
-            self.table
-                .query_index::<
-                    Entry,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort("gsi_sk", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
     /** A change of a [`Entry`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -1865,11 +1681,17 @@ pub mod snapshot {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, account: rt::Uuid) -> SnapshotQuery<'_> {
             SnapshotQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "pk",
-                    rt::AttributeValue::S(SnapshotKey::encode_pk(account)),
-                ),
+                query: rt::KeyQuery::new(
+                        &self.table,
+                        None,
+                        rt::KeyCondition::hash(
+                            "pk",
+                            rt::AttributeValue::S(SnapshotKey::encode_pk(account)),
+                        ),
+                        "sk",
+                        "#",
+                    )
+                    .constant("SNAP"),
             }
         }
 
@@ -1877,10 +1699,15 @@ pub mod snapshot {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_amount(&self) -> SnapshotByAmountQuery<'_> {
             SnapshotByAmountQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "gsi_pk",
-                    rt::AttributeValue::S(SnapshotKey::encode_gsi_pk()),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("by_amount"),
+                    rt::KeyCondition::hash(
+                        "gsi_pk",
+                        rt::AttributeValue::S(SnapshotKey::encode_gsi_pk()),
+                    ),
+                    "gsi_sk",
+                    "#",
                 ),
             }
         }
@@ -1942,29 +1769,13 @@ pub mod snapshot {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct SnapshotQuery<'a> {
-        table: &'a rt::Table<Snapshot>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Snapshot, Snapshot>,
     }
 
     impl<'a> SnapshotQuery<'a> {
         /// The item whose `taken_on` is `value`: the whole sort key.
         pub fn taken_on(self, value: rt::NaiveDate) -> rt::Query<Snapshot> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#")
-                                        .part("SNAP")
-                                        .part(&value)
-                                        .finish(),
-                                ),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
 
         /// Items whose `taken_on` is from `low` to `high`, both included.
@@ -1973,101 +1784,34 @@ pub mod snapshot {
             low: rt::NaiveDate,
             high: rt::NaiveDate,
         ) -> rt::Query<Snapshot> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#").part("SNAP"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `taken_on` is greater than `value`.
         pub fn taken_on_gt(self, value: rt::NaiveDate) -> rt::Query<Snapshot> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#").part("SNAP"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `taken_on` is at least `value`.
         pub fn taken_on_ge(self, value: rt::NaiveDate) -> rt::Query<Snapshot> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#").part("SNAP"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `taken_on` is less than `value`.
         pub fn taken_on_lt(self, value: rt::NaiveDate) -> rt::Query<Snapshot> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#").part("SNAP"),
-                                &value,
-                            ),
-                        ),
-                )
-                .filter(SnapshotFields::taken_on().ne(value))
+            self.query.lt(&value).filter(SnapshotFields::taken_on().ne(value))
         }
 
         /// Items whose `taken_on` is at most `value`.
         pub fn taken_on_le(self, value: rt::NaiveDate) -> rt::Query<Snapshot> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#").part("SNAP"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for SnapshotQuery<'_> {
         type Item = Snapshot;
         fn into_query(self) -> rt::Query<Snapshot> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::BeginsWith(
-                                rt::CompositeKey::new("#").part("SNAP").prefix(),
-                            ),
-                        ),
-                )
+            self.query.into_query()
         }
     }
 
@@ -2076,17 +1820,14 @@ pub mod snapshot {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct SnapshotByAmountQuery<'a> {
-        table: &'a rt::Table<Snapshot>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Snapshot, Snapshot>,
     }
 
     impl<'a> SnapshotByAmountQuery<'a> {
         /// Items whose `taken_on` is `value` (a `begins_with` on the sort key).
         pub fn taken_on(self, value: rt::NaiveDate) -> SnapshotByAmountQueryTakenOn<'a> {
             SnapshotByAmountQueryTakenOn {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("#").part(&value),
+                query: self.query.part(&value),
             }
         }
 
@@ -2096,105 +1837,34 @@ pub mod snapshot {
             low: rt::NaiveDate,
             high: rt::NaiveDate,
         ) -> rt::Query<Snapshot> {
-            self.table
-                .query_index::<
-                    Snapshot,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort(
-                            "gsi_sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `taken_on` is greater than `value`.
         pub fn taken_on_gt(self, value: rt::NaiveDate) -> rt::Query<Snapshot> {
-            self.table
-                .query_index::<
-                    Snapshot,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort(
-                            "gsi_sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `taken_on` is at least `value`.
         pub fn taken_on_ge(self, value: rt::NaiveDate) -> rt::Query<Snapshot> {
-            self.table
-                .query_index::<
-                    Snapshot,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort(
-                            "gsi_sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `taken_on` is less than `value`.
         pub fn taken_on_lt(self, value: rt::NaiveDate) -> rt::Query<Snapshot> {
-            self.table
-                .query_index::<
-                    Snapshot,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort(
-                            "gsi_sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `taken_on` is at most `value`.
         pub fn taken_on_le(self, value: rt::NaiveDate) -> rt::Query<Snapshot> {
-            self.table
-                .query_index::<
-                    Snapshot,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort(
-                            "gsi_sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for SnapshotByAmountQuery<'_> {
         type Item = Snapshot;
         fn into_query(self) -> rt::Query<Snapshot> {
-            self.table.query_index::<Snapshot>("by_amount", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -2203,43 +1873,20 @@ pub mod snapshot {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct SnapshotByAmountQueryTakenOn<'a> {
-        table: &'a rt::Table<Snapshot>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Snapshot, Snapshot>,
     }
 
     impl<'a> SnapshotByAmountQueryTakenOn<'a> {
         /// The item whose `account` is `value`: the whole sort key.
         pub fn account(self, value: rt::Uuid) -> rt::Query<Snapshot> {
-            self.table
-                .query_index::<
-                    Snapshot,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort(
-                            "gsi_sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(&value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
     }
 
     impl rt::QueryBuilder for SnapshotByAmountQueryTakenOn<'_> {
         type Item = Snapshot;
         fn into_query(self) -> rt::Query<Snapshot> {
-            self.table
-                .query_index::<
-                    Snapshot,
-                >(
-                    "by_amount",
-                    self
-                        .condition
-                        .sort("gsi_sk", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
     /** A change of a [`Snapshot`] from the table's stream: `Insert(new)`, `Modify { old, new }` or

@@ -577,8 +577,13 @@ pub mod event {
         pub fn query(&self, r#type: impl Into<String>) -> EventQuery<'_> {
             let r#type: String = r#type.into();
             EventQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("type", rt::Native.key_value(&r#type)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("type", rt::Native.key_value(&r#type)),
+                    "at",
+                    "",
+                ),
             }
         }
     }
@@ -737,82 +742,46 @@ pub mod event {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct EventQuery<'a> {
-        table: &'a rt::Table<Event>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Event, Event>,
     }
 
     impl<'a> EventQuery<'a> {
         /// Items whose `at` is `value`.
         pub fn at(self, value: i64) -> rt::Query<Event> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("at", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `at` is from `low` to `high`, both included.
         pub fn at_between(self, low: i64, high: i64) -> rt::Query<Event> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "at",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `at` is greater than `value`.
         pub fn at_gt(self, value: i64) -> rt::Query<Event> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("at", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `at` is at least `value`.
         pub fn at_ge(self, value: i64) -> rt::Query<Event> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("at", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `at` is less than `value`.
         pub fn at_lt(self, value: i64) -> rt::Query<Event> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("at", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `at` is at most `value`.
         pub fn at_le(self, value: i64) -> rt::Query<Event> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("at", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for EventQuery<'_> {
         type Item = Event;
         fn into_query(self) -> rt::Query<Event> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
     /** A change of a [`Event`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -1215,10 +1184,12 @@ pub mod reading {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, sensor: rt::Uuid) -> ReadingQuery<'_> {
             ReadingQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "sensor",
-                    rt::Native.key_value(&sensor),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("sensor", rt::Native.key_value(&sensor)),
+                    "sk",
+                    "|",
                 ),
             }
         }
@@ -1275,17 +1246,14 @@ pub mod reading {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ReadingQuery<'a> {
-        table: &'a rt::Table<Reading>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Reading, Reading>,
     }
 
     impl<'a> ReadingQuery<'a> {
         /// Items whose `day` is `value` (a `begins_with` on the sort key).
         pub fn day(self, value: rt::NaiveDate) -> ReadingQueryDay<'a> {
             ReadingQueryDay {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("|").part(&value),
+                query: self.query.part(&value),
             }
         }
 
@@ -1295,90 +1263,34 @@ pub mod reading {
             low: rt::NaiveDate,
             high: rt::NaiveDate,
         ) -> rt::Query<Reading> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("|"),
-                                &low,
-                                &high,
-                            ),
-                        ),
-                )
+            self.query.between(&low, &high)
         }
 
         /// Items whose `day` is greater than `value`.
         pub fn day_gt(self, value: rt::NaiveDate) -> rt::Query<Reading> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("|"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.gt(&value)
         }
 
         /// Items whose `day` is at least `value`.
         pub fn day_ge(self, value: rt::NaiveDate) -> rt::Query<Reading> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("|"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.ge(&value)
         }
 
         /// Items whose `day` is less than `value`.
         pub fn day_lt(self, value: rt::NaiveDate) -> rt::Query<Reading> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("|"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.lt(&value)
         }
 
         /// Items whose `day` is at most `value`.
         pub fn day_le(self, value: rt::NaiveDate) -> rt::Query<Reading> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("|"),
-                                &value,
-                            ),
-                        ),
-                )
+            self.query.le(&value)
         }
     }
 
     impl rt::QueryBuilder for ReadingQuery<'_> {
         type Item = Reading;
         fn into_query(self) -> rt::Query<Reading> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
 
@@ -1387,18 +1299,14 @@ pub mod reading {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ReadingQueryDay<'a> {
-        table: &'a rt::Table<Reading>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Reading, Reading>,
     }
 
     impl<'a> ReadingQueryDay<'a> {
         /// Items whose `offset` is `value` (a `begins_with` on the sort key).
         pub fn offset(self, value: i16) -> ReadingQueryDayOffset<'a> {
             ReadingQueryDayOffset {
-                table: self.table,
-                condition: self.condition,
-                key: self.key.part(&value),
+                query: self.query.part(&value),
             }
         }
     }
@@ -1406,12 +1314,7 @@ pub mod reading {
     impl rt::QueryBuilder for ReadingQueryDay<'_> {
         type Item = Reading;
         fn into_query(self) -> rt::Query<Reading> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("sk", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1420,37 +1323,20 @@ pub mod reading {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ReadingQueryDayOffset<'a> {
-        table: &'a rt::Table<Reading>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Reading, Reading>,
     }
 
     impl<'a> ReadingQueryDayOffset<'a> {
         /// The item whose `level` is `value`: the whole sort key.
         pub fn level(self, value: super::types::Level) -> rt::Query<Reading> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(&value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
     }
 
     impl rt::QueryBuilder for ReadingQueryDayOffset<'_> {
         type Item = Reading;
         fn into_query(self) -> rt::Query<Reading> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("sk", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
     /** A change of a [`Reading`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -1837,8 +1723,13 @@ pub mod reserved {
         pub fn query(&self, name: impl Into<String>) -> ReservedQuery<'_> {
             let name: String = name.into();
             ReservedQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("name", rt::Native.key_value(&name)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("name", rt::Native.key_value(&name)),
+                    "year",
+                    "",
+                ),
             }
         }
 
@@ -1850,10 +1741,12 @@ pub mod reserved {
         ) -> ReservedByStatusQuery<'_> {
             let status: String = status.into();
             ReservedByStatusQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "status",
-                    rt::Native.key_value(&status),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("by_status"),
+                    rt::KeyCondition::hash("status", rt::Native.key_value(&status)),
+                    "count",
+                    "",
                 ),
             }
         }
@@ -1863,8 +1756,13 @@ pub mod reserved {
         pub fn query_by_date(&self, name: impl Into<String>) -> ReservedByDateQuery<'_> {
             let name: String = name.into();
             ReservedByDateQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("name", rt::Native.key_value(&name)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("by_date"),
+                    rt::KeyCondition::hash("name", rt::Native.key_value(&name)),
+                    "date",
+                    "",
+                ),
             }
         }
 
@@ -2029,97 +1927,46 @@ pub mod reserved {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ReservedQuery<'a> {
-        table: &'a rt::Table<Reserved>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Reserved, Reserved>,
     }
 
     impl<'a> ReservedQuery<'a> {
         /// Items whose `year` is `value`.
         pub fn year(self, value: u16) -> rt::Query<Reserved> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year",
-                            rt::SortCondition::Eq(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `year` is from `low` to `high`, both included.
         pub fn year_between(self, low: u16, high: u16) -> rt::Query<Reserved> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `year` is greater than `value`.
         pub fn year_gt(self, value: u16) -> rt::Query<Reserved> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year",
-                            rt::SortCondition::Gt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `year` is at least `value`.
         pub fn year_ge(self, value: u16) -> rt::Query<Reserved> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year",
-                            rt::SortCondition::Ge(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `year` is less than `value`.
         pub fn year_lt(self, value: u16) -> rt::Query<Reserved> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year",
-                            rt::SortCondition::Lt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `year` is at most `value`.
         pub fn year_le(self, value: u16) -> rt::Query<Reserved> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "year",
-                            rt::SortCondition::Le(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for ReservedQuery<'_> {
         type Item = Reserved;
         fn into_query(self) -> rt::Query<Reserved> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
 
@@ -2128,115 +1975,46 @@ pub mod reserved {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ReservedByStatusQuery<'a> {
-        table: &'a rt::Table<Reserved>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Reserved, ReservedByStatus>,
     }
 
     impl<'a> ReservedByStatusQuery<'a> {
         /// Items whose `tally` is `value`.
         pub fn tally(self, value: u32) -> rt::Query<ReservedByStatus> {
-            self.table
-                .query_index::<
-                    ReservedByStatus,
-                >(
-                    "by_status",
-                    self
-                        .condition
-                        .sort(
-                            "count",
-                            rt::SortCondition::Eq(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `tally` is from `low` to `high`, both included.
         pub fn tally_between(self, low: u32, high: u32) -> rt::Query<ReservedByStatus> {
-            self.table
-                .query_index::<
-                    ReservedByStatus,
-                >(
-                    "by_status",
-                    self
-                        .condition
-                        .sort(
-                            "count",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `tally` is greater than `value`.
         pub fn tally_gt(self, value: u32) -> rt::Query<ReservedByStatus> {
-            self.table
-                .query_index::<
-                    ReservedByStatus,
-                >(
-                    "by_status",
-                    self
-                        .condition
-                        .sort(
-                            "count",
-                            rt::SortCondition::Gt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `tally` is at least `value`.
         pub fn tally_ge(self, value: u32) -> rt::Query<ReservedByStatus> {
-            self.table
-                .query_index::<
-                    ReservedByStatus,
-                >(
-                    "by_status",
-                    self
-                        .condition
-                        .sort(
-                            "count",
-                            rt::SortCondition::Ge(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `tally` is less than `value`.
         pub fn tally_lt(self, value: u32) -> rt::Query<ReservedByStatus> {
-            self.table
-                .query_index::<
-                    ReservedByStatus,
-                >(
-                    "by_status",
-                    self
-                        .condition
-                        .sort(
-                            "count",
-                            rt::SortCondition::Lt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `tally` is at most `value`.
         pub fn tally_le(self, value: u32) -> rt::Query<ReservedByStatus> {
-            self.table
-                .query_index::<
-                    ReservedByStatus,
-                >(
-                    "by_status",
-                    self
-                        .condition
-                        .sort(
-                            "count",
-                            rt::SortCondition::Le(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for ReservedByStatusQuery<'_> {
         type Item = ReservedByStatus;
         fn into_query(self) -> rt::Query<ReservedByStatus> {
-            self.table.query_index::<ReservedByStatus>("by_status", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -2245,25 +2023,13 @@ pub mod reserved {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ReservedByDateQuery<'a> {
-        table: &'a rt::Table<Reserved>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Reserved, ReservedByDate>,
     }
 
     impl<'a> ReservedByDateQuery<'a> {
         /// Items whose `date` is `value`.
         pub fn date(self, value: rt::NaiveDate) -> rt::Query<ReservedByDate> {
-            self.table
-                .query_index::<
-                    ReservedByDate,
-                >(
-                    "by_date",
-                    self
-                        .condition
-                        .sort(
-                            "date",
-                            rt::SortCondition::Eq(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `date` is from `low` to `high`, both included.
@@ -2272,92 +2038,35 @@ pub mod reserved {
             low: rt::NaiveDate,
             high: rt::NaiveDate,
         ) -> rt::Query<ReservedByDate> {
-            self.table
-                .query_index::<
-                    ReservedByDate,
-                >(
-                    "by_date",
-                    self
-                        .condition
-                        .sort(
-                            "date",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `date` is greater than `value`.
         pub fn date_gt(self, value: rt::NaiveDate) -> rt::Query<ReservedByDate> {
-            self.table
-                .query_index::<
-                    ReservedByDate,
-                >(
-                    "by_date",
-                    self
-                        .condition
-                        .sort(
-                            "date",
-                            rt::SortCondition::Gt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `date` is at least `value`.
         pub fn date_ge(self, value: rt::NaiveDate) -> rt::Query<ReservedByDate> {
-            self.table
-                .query_index::<
-                    ReservedByDate,
-                >(
-                    "by_date",
-                    self
-                        .condition
-                        .sort(
-                            "date",
-                            rt::SortCondition::Ge(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `date` is less than `value`.
         pub fn date_lt(self, value: rt::NaiveDate) -> rt::Query<ReservedByDate> {
-            self.table
-                .query_index::<
-                    ReservedByDate,
-                >(
-                    "by_date",
-                    self
-                        .condition
-                        .sort(
-                            "date",
-                            rt::SortCondition::Lt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `date` is at most `value`.
         pub fn date_le(self, value: rt::NaiveDate) -> rt::Query<ReservedByDate> {
-            self.table
-                .query_index::<
-                    ReservedByDate,
-                >(
-                    "by_date",
-                    self
-                        .condition
-                        .sort(
-                            "date",
-                            rt::SortCondition::Le(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for ReservedByDateQuery<'_> {
         type Item = ReservedByDate;
         fn into_query(self) -> rt::Query<ReservedByDate> {
-            self.table.query_index::<ReservedByDate>("by_date", self.condition)
+            self.query.into_query()
         }
     }
 

@@ -406,8 +406,13 @@ pub mod label {
         pub fn query(&self, repo: impl Into<String>) -> LabelQuery<'_> {
             let repo: String = repo.into();
             LabelQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("repo", rt::Native.key_value(&repo)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("repo", rt::Native.key_value(&repo)),
+                    "sk",
+                    "#",
+                ),
             }
         }
     }
@@ -456,94 +461,47 @@ pub mod label {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct LabelQuery<'a> {
-        table: &'a rt::Table<Label>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Label, Label>,
     }
 
     impl<'a> LabelQuery<'a> {
         /// Items whose `name` is `value` (a `begins_with` on the sort key).
         pub fn name(self, value: &str) -> LabelQueryName<'a> {
             LabelQueryName {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("#").part(value),
+                query: self.query.part(value),
             }
         }
 
         /// Items whose `name` is from `low` to `high`, both included.
         pub fn name_between(self, low: &str, high: &str) -> rt::Query<Label> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#"),
-                                low,
-                                high,
-                            ),
-                        ),
-                )
+            self.query.between(low, high)
         }
 
         /// Items whose `name` is greater than `value`.
         pub fn name_gt(self, value: &str) -> rt::Query<Label> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_gt(rt::CompositeKey::new("#"), value),
-                        ),
-                )
+            self.query.gt(value)
         }
 
         /// Items whose `name` is at least `value`.
         pub fn name_ge(self, value: &str) -> rt::Query<Label> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_ge(rt::CompositeKey::new("#"), value),
-                        ),
-                )
+            self.query.ge(value)
         }
 
         /// Items whose `name` is less than `value`.
         pub fn name_lt(self, value: &str) -> rt::Query<Label> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_lt(rt::CompositeKey::new("#"), value),
-                        ),
-                )
+            self.query.lt(value)
         }
 
         /// Items whose `name` is at most `value`.
         pub fn name_le(self, value: &str) -> rt::Query<Label> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_le(rt::CompositeKey::new("#"), value),
-                        ),
-                )
+            self.query.le(value)
         }
     }
 
     impl rt::QueryBuilder for LabelQuery<'_> {
         type Item = Label;
         fn into_query(self) -> rt::Query<Label> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
 
@@ -552,37 +510,20 @@ pub mod label {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct LabelQueryName<'a> {
-        table: &'a rt::Table<Label>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Label, Label>,
     }
 
     impl<'a> LabelQueryName<'a> {
         /// The item whose `seq` is `value`: the whole sort key.
         pub fn seq(self, value: u8) -> rt::Query<Label> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(&value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
     }
 
     impl rt::QueryBuilder for LabelQueryName<'_> {
         type Item = Label;
         fn into_query(self) -> rt::Query<Label> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("sk", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
     /** A change of a [`Label`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -905,11 +846,17 @@ pub mod card {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, board: &str) -> CardQuery<'_> {
             CardQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "pk",
-                    rt::AttributeValue::S(CardKey::encode_pk(board)),
-                ),
+                query: rt::KeyQuery::new(
+                        &self.table,
+                        None,
+                        rt::KeyCondition::hash(
+                            "pk",
+                            rt::AttributeValue::S(CardKey::encode_pk(board)),
+                        ),
+                        "sk",
+                        "#",
+                    )
+                    .constant("CARD"),
             }
         }
     }
@@ -958,116 +905,47 @@ pub mod card {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct CardQuery<'a> {
-        table: &'a rt::Table<Card>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Card, Card>,
     }
 
     impl<'a> CardQuery<'a> {
         /// Items whose `title` is `value` (a `begins_with` on the sort key).
         pub fn title(self, value: &str) -> CardQueryTitle<'a> {
             CardQueryTitle {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("#").part("CARD").part(value),
+                query: self.query.part(value),
             }
         }
 
         /// Items whose `title` is from `low` to `high`, both included.
         pub fn title_between(self, low: &str, high: &str) -> rt::Query<Card> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#").part("CARD"),
-                                low,
-                                high,
-                            ),
-                        ),
-                )
+            self.query.between(low, high)
         }
 
         /// Items whose `title` is greater than `value`.
         pub fn title_gt(self, value: &str) -> rt::Query<Card> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#").part("CARD"),
-                                value,
-                            ),
-                        ),
-                )
+            self.query.gt(value)
         }
 
         /// Items whose `title` is at least `value`.
         pub fn title_ge(self, value: &str) -> rt::Query<Card> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#").part("CARD"),
-                                value,
-                            ),
-                        ),
-                )
+            self.query.ge(value)
         }
 
         /// Items whose `title` is less than `value`.
         pub fn title_lt(self, value: &str) -> rt::Query<Card> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#").part("CARD"),
-                                value,
-                            ),
-                        ),
-                )
+            self.query.lt(value)
         }
 
         /// Items whose `title` is at most `value`.
         pub fn title_le(self, value: &str) -> rt::Query<Card> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#").part("CARD"),
-                                value,
-                            ),
-                        ),
-                )
+            self.query.le(value)
         }
     }
 
     impl rt::QueryBuilder for CardQuery<'_> {
         type Item = Card;
         fn into_query(self) -> rt::Query<Card> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::BeginsWith(
-                                rt::CompositeKey::new("#").part("CARD").prefix(),
-                            ),
-                        ),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1076,37 +954,20 @@ pub mod card {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct CardQueryTitle<'a> {
-        table: &'a rt::Table<Card>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Card, Card>,
     }
 
     impl<'a> CardQueryTitle<'a> {
         /// The item whose `seq` is `value`: the whole sort key.
         pub fn seq(self, value: u8) -> rt::Query<Card> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(&value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
     }
 
     impl rt::QueryBuilder for CardQueryTitle<'_> {
         type Item = Card;
         fn into_query(self) -> rt::Query<Card> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("sk", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
     /** A change of a [`Card`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -1421,11 +1282,17 @@ pub mod column {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, board: &str) -> ColumnQuery<'_> {
             ColumnQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "pk",
-                    rt::AttributeValue::S(ColumnKey::encode_pk(board)),
-                ),
+                query: rt::KeyQuery::new(
+                        &self.table,
+                        None,
+                        rt::KeyCondition::hash(
+                            "pk",
+                            rt::AttributeValue::S(ColumnKey::encode_pk(board)),
+                        ),
+                        "sk",
+                        "#",
+                    )
+                    .constant("CARDS"),
             }
         }
     }
@@ -1474,128 +1341,45 @@ pub mod column {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ColumnQuery<'a> {
-        table: &'a rt::Table<Column>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Column, Column>,
     }
 
     impl<'a> ColumnQuery<'a> {
         /// The item whose `title` is `value`: the whole sort key.
         pub fn title(self, value: &str) -> rt::Query<Column> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(
-                                    rt::CompositeKey::new("#")
-                                        .part("CARDS")
-                                        .part(value)
-                                        .finish(),
-                                ),
-                            ),
-                        ),
-                )
+            self.query.part(value).equal()
         }
 
         /// Items whose `title` is from `low` to `high`, both included.
         pub fn title_between(self, low: &str, high: &str) -> rt::Query<Column> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("#").part("CARDS"),
-                                low,
-                                high,
-                            ),
-                        ),
-                )
+            self.query.between(low, high)
         }
 
         /// Items whose `title` is greater than `value`.
         pub fn title_gt(self, value: &str) -> rt::Query<Column> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_gt(
-                                rt::CompositeKey::new("#").part("CARDS"),
-                                value,
-                            ),
-                        ),
-                )
+            self.query.gt(value)
         }
 
         /// Items whose `title` is at least `value`.
         pub fn title_ge(self, value: &str) -> rt::Query<Column> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_ge(
-                                rt::CompositeKey::new("#").part("CARDS"),
-                                value,
-                            ),
-                        ),
-                )
+            self.query.ge(value)
         }
 
         /// Items whose `title` is less than `value`.
         pub fn title_lt(self, value: &str) -> rt::Query<Column> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_lt(
-                                rt::CompositeKey::new("#").part("CARDS"),
-                                value,
-                            ),
-                        ),
-                )
-                .filter(ColumnFields::title().ne(value))
+            self.query.lt(value).filter(ColumnFields::title().ne(value))
         }
 
         /// Items whose `title` is at most `value`.
         pub fn title_le(self, value: &str) -> rt::Query<Column> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::part_le(
-                                rt::CompositeKey::new("#").part("CARDS"),
-                                value,
-                            ),
-                        ),
-                )
+            self.query.le(value)
         }
     }
 
     impl rt::QueryBuilder for ColumnQuery<'_> {
         type Item = Column;
         fn into_query(self) -> rt::Query<Column> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::BeginsWith(
-                                rt::CompositeKey::new("#").part("CARDS").prefix(),
-                            ),
-                        ),
-                )
+            self.query.into_query()
         }
     }
     /** A change of a [`Column`] from the table's stream: `Insert(new)`, `Modify { old, new }` or

@@ -845,8 +845,13 @@ pub mod keyword {
         pub fn query(&self, r#type: impl Into<String>) -> KeywordQuery<'_> {
             let r#type: String = r#type.into();
             KeywordQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("type", rt::Native.key_value(&r#type)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("type", rt::Native.key_value(&r#type)),
+                    "sort",
+                    "|",
+                ),
             }
         }
 
@@ -1096,94 +1101,47 @@ pub mod keyword {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct KeywordQuery<'a> {
-        table: &'a rt::Table<Keyword>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Keyword, Keyword>,
     }
 
     impl<'a> KeywordQuery<'a> {
         /// Items whose `ref` is `value` (a `begins_with` on the sort key).
         pub fn r#ref(self, value: &str) -> KeywordQueryRef<'a> {
             KeywordQueryRef {
-                table: self.table,
-                condition: self.condition,
-                key: rt::CompositeKey::new("|").part(value),
+                query: self.query.part(value),
             }
         }
 
         /// Items whose `ref` is from `low` to `high`, both included.
         pub fn ref_between(self, low: &str, high: &str) -> rt::Query<Keyword> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sort",
-                            rt::SortCondition::part_between(
-                                rt::CompositeKey::new("|"),
-                                low,
-                                high,
-                            ),
-                        ),
-                )
+            self.query.between(low, high)
         }
 
         /// Items whose `ref` is greater than `value`.
         pub fn ref_gt(self, value: &str) -> rt::Query<Keyword> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sort",
-                            rt::SortCondition::part_gt(rt::CompositeKey::new("|"), value),
-                        ),
-                )
+            self.query.gt(value)
         }
 
         /// Items whose `ref` is at least `value`.
         pub fn ref_ge(self, value: &str) -> rt::Query<Keyword> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sort",
-                            rt::SortCondition::part_ge(rt::CompositeKey::new("|"), value),
-                        ),
-                )
+            self.query.ge(value)
         }
 
         /// Items whose `ref` is less than `value`.
         pub fn ref_lt(self, value: &str) -> rt::Query<Keyword> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sort",
-                            rt::SortCondition::part_lt(rt::CompositeKey::new("|"), value),
-                        ),
-                )
+            self.query.lt(value)
         }
 
         /// Items whose `ref` is at most `value`.
         pub fn ref_le(self, value: &str) -> rt::Query<Keyword> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sort",
-                            rt::SortCondition::part_le(rt::CompositeKey::new("|"), value),
-                        ),
-                )
+            self.query.le(value)
         }
     }
 
     impl rt::QueryBuilder for KeywordQuery<'_> {
         type Item = Keyword;
         fn into_query(self) -> rt::Query<Keyword> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
 
@@ -1192,18 +1150,14 @@ pub mod keyword {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct KeywordQueryRef<'a> {
-        table: &'a rt::Table<Keyword>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Keyword, Keyword>,
     }
 
     impl<'a> KeywordQueryRef<'a> {
         /// Items whose `fn` is `value` (a `begins_with` on the sort key).
         pub fn r#fn(self, value: u8) -> KeywordQueryRefFn<'a> {
             KeywordQueryRefFn {
-                table: self.table,
-                condition: self.condition,
-                key: self.key.part(&value),
+                query: self.query.part(&value),
             }
         }
     }
@@ -1211,12 +1165,7 @@ pub mod keyword {
     impl rt::QueryBuilder for KeywordQueryRef<'_> {
         type Item = Keyword;
         fn into_query(self) -> rt::Query<Keyword> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("sort", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1225,18 +1174,14 @@ pub mod keyword {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct KeywordQueryRefFn<'a> {
-        table: &'a rt::Table<Keyword>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Keyword, Keyword>,
     }
 
     impl<'a> KeywordQueryRefFn<'a> {
         /// Items whose `loop` is `value` (a `begins_with` on the sort key).
         pub fn r#loop(self, value: bool) -> KeywordQueryRefFnLoop<'a> {
             KeywordQueryRefFnLoop {
-                table: self.table,
-                condition: self.condition,
-                key: self.key.part(&value),
+                query: self.query.part(&value),
             }
         }
     }
@@ -1244,12 +1189,7 @@ pub mod keyword {
     impl rt::QueryBuilder for KeywordQueryRefFn<'_> {
         type Item = Keyword;
         fn into_query(self) -> rt::Query<Keyword> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("sort", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1258,37 +1198,20 @@ pub mod keyword {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct KeywordQueryRefFnLoop<'a> {
-        table: &'a rt::Table<Keyword>,
-        condition: rt::KeyCondition,
-        key: rt::CompositeKey<'static>,
+        query: rt::KeyQuery<'a, Keyword, Keyword>,
     }
 
     impl<'a> KeywordQueryRefFnLoop<'a> {
         /// The item whose `await` is `value`: the whole sort key.
         pub fn r#await(self, value: super::types::Edition) -> rt::Query<Keyword> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sort",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(self.key.part(&value).finish()),
-                            ),
-                        ),
-                )
+            self.query.part(&value).equal()
         }
     }
 
     impl rt::QueryBuilder for KeywordQueryRefFnLoop<'_> {
         type Item = Keyword;
         fn into_query(self) -> rt::Query<Keyword> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("sort", rt::SortCondition::BeginsWith(self.key.prefix())),
-                )
+            self.query.into_query()
         }
     }
 
@@ -1703,8 +1626,13 @@ pub mod seconds {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, at: rt::DateTime<rt::Utc>) -> SecondsQuery<'_> {
             SecondsQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("at", rt::EpochSeconds.key_value(&at)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("at", rt::EpochSeconds.key_value(&at)),
+                    "seq",
+                    "",
+                ),
             }
         }
     }
@@ -1766,82 +1694,46 @@ pub mod seconds {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct SecondsQuery<'a> {
-        table: &'a rt::Table<Seconds>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Seconds, Seconds>,
     }
 
     impl<'a> SecondsQuery<'a> {
         /// Items whose `seq` is `value`.
         pub fn seq(self, value: u32) -> rt::Query<Seconds> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("seq", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `seq` is from `low` to `high`, both included.
         pub fn seq_between(self, low: u32, high: u32) -> rt::Query<Seconds> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "seq",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `seq` is greater than `value`.
         pub fn seq_gt(self, value: u32) -> rt::Query<Seconds> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("seq", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `seq` is at least `value`.
         pub fn seq_ge(self, value: u32) -> rt::Query<Seconds> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("seq", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `seq` is less than `value`.
         pub fn seq_lt(self, value: u32) -> rt::Query<Seconds> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("seq", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `seq` is at most `value`.
         pub fn seq_le(self, value: u32) -> rt::Query<Seconds> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("seq", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for SecondsQuery<'_> {
         type Item = Seconds;
         fn into_query(self) -> rt::Query<Seconds> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
     /** A change of a [`Seconds`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -2156,10 +2048,12 @@ pub mod millis {
         pub fn query(&self, bucket: impl Into<String>) -> MillisQuery<'_> {
             let bucket: String = bucket.into();
             MillisQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "bucket",
-                    rt::Native.key_value(&bucket),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("bucket", rt::Native.key_value(&bucket)),
+                    "at",
+                    "",
                 ),
             }
         }
@@ -2172,10 +2066,12 @@ pub mod millis {
         ) -> MillisByOtherQuery<'_> {
             let bucket: String = bucket.into();
             MillisByOtherQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "bucket",
-                    rt::Native.key_value(&bucket),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("by_other"),
+                    rt::KeyCondition::hash("bucket", rt::Native.key_value(&bucket)),
+                    "other",
+                    "",
                 ),
             }
         }
@@ -2185,10 +2081,12 @@ pub mod millis {
         pub fn query_by_at(&self, bucket: impl Into<String>) -> MillisByAtQuery<'_> {
             let bucket: String = bucket.into();
             MillisByAtQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "bucket",
-                    rt::Native.key_value(&bucket),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("by_at"),
+                    rt::KeyCondition::hash("bucket", rt::Native.key_value(&bucket)),
+                    "other",
+                    "",
                 ),
             }
         }
@@ -2244,22 +2142,13 @@ pub mod millis {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct MillisQuery<'a> {
-        table: &'a rt::Table<Millis>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Millis, Millis>,
     }
 
     impl<'a> MillisQuery<'a> {
         /// Items whose `at` is `value`.
         pub fn at(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Millis> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "at",
-                            rt::SortCondition::Eq(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_eq(rt::EpochMillis.key_value(&value))
         }
 
         /// Items whose `at` is from `low` to `high`, both included.
@@ -2268,77 +2157,38 @@ pub mod millis {
             low: rt::DateTime<rt::Utc>,
             high: rt::DateTime<rt::Utc>,
         ) -> rt::Query<Millis> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "at",
-                            rt::SortCondition::Between(
-                                rt::EpochMillis.key_value(&low),
-                                rt::EpochMillis.key_value(&high),
-                            ),
-                        ),
+            self.query
+                .value_between(
+                    rt::EpochMillis.key_value(&low),
+                    rt::EpochMillis.key_value(&high),
                 )
         }
 
         /// Items whose `at` is greater than `value`.
         pub fn at_gt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Millis> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "at",
-                            rt::SortCondition::Gt(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_gt(rt::EpochMillis.key_value(&value))
         }
 
         /// Items whose `at` is at least `value`.
         pub fn at_ge(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Millis> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "at",
-                            rt::SortCondition::Ge(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_ge(rt::EpochMillis.key_value(&value))
         }
 
         /// Items whose `at` is less than `value`.
         pub fn at_lt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Millis> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "at",
-                            rt::SortCondition::Lt(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_lt(rt::EpochMillis.key_value(&value))
         }
 
         /// Items whose `at` is at most `value`.
         pub fn at_le(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Millis> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "at",
-                            rt::SortCondition::Le(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_le(rt::EpochMillis.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for MillisQuery<'_> {
         type Item = Millis;
         fn into_query(self) -> rt::Query<Millis> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
 
@@ -2347,25 +2197,13 @@ pub mod millis {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct MillisByOtherQuery<'a> {
-        table: &'a rt::Table<Millis>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Millis, MillisByOther>,
     }
 
     impl<'a> MillisByOtherQuery<'a> {
         /// Items whose `other` is `value`.
         pub fn other(self, value: rt::DateTime<rt::Utc>) -> rt::Query<MillisByOther> {
-            self.table
-                .query_index::<
-                    MillisByOther,
-                >(
-                    "by_other",
-                    self
-                        .condition
-                        .sort(
-                            "other",
-                            rt::SortCondition::Eq(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_eq(rt::EpochMillis.key_value(&value))
         }
 
         /// Items whose `other` is from `low` to `high`, both included.
@@ -2374,92 +2212,38 @@ pub mod millis {
             low: rt::DateTime<rt::Utc>,
             high: rt::DateTime<rt::Utc>,
         ) -> rt::Query<MillisByOther> {
-            self.table
-                .query_index::<
-                    MillisByOther,
-                >(
-                    "by_other",
-                    self
-                        .condition
-                        .sort(
-                            "other",
-                            rt::SortCondition::Between(
-                                rt::EpochMillis.key_value(&low),
-                                rt::EpochMillis.key_value(&high),
-                            ),
-                        ),
+            self.query
+                .value_between(
+                    rt::EpochMillis.key_value(&low),
+                    rt::EpochMillis.key_value(&high),
                 )
         }
 
         /// Items whose `other` is greater than `value`.
         pub fn other_gt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<MillisByOther> {
-            self.table
-                .query_index::<
-                    MillisByOther,
-                >(
-                    "by_other",
-                    self
-                        .condition
-                        .sort(
-                            "other",
-                            rt::SortCondition::Gt(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_gt(rt::EpochMillis.key_value(&value))
         }
 
         /// Items whose `other` is at least `value`.
         pub fn other_ge(self, value: rt::DateTime<rt::Utc>) -> rt::Query<MillisByOther> {
-            self.table
-                .query_index::<
-                    MillisByOther,
-                >(
-                    "by_other",
-                    self
-                        .condition
-                        .sort(
-                            "other",
-                            rt::SortCondition::Ge(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_ge(rt::EpochMillis.key_value(&value))
         }
 
         /// Items whose `other` is less than `value`.
         pub fn other_lt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<MillisByOther> {
-            self.table
-                .query_index::<
-                    MillisByOther,
-                >(
-                    "by_other",
-                    self
-                        .condition
-                        .sort(
-                            "other",
-                            rt::SortCondition::Lt(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_lt(rt::EpochMillis.key_value(&value))
         }
 
         /// Items whose `other` is at most `value`.
         pub fn other_le(self, value: rt::DateTime<rt::Utc>) -> rt::Query<MillisByOther> {
-            self.table
-                .query_index::<
-                    MillisByOther,
-                >(
-                    "by_other",
-                    self
-                        .condition
-                        .sort(
-                            "other",
-                            rt::SortCondition::Le(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_le(rt::EpochMillis.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for MillisByOtherQuery<'_> {
         type Item = MillisByOther;
         fn into_query(self) -> rt::Query<MillisByOther> {
-            self.table.query_index::<MillisByOther>("by_other", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -2468,25 +2252,13 @@ pub mod millis {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct MillisByAtQuery<'a> {
-        table: &'a rt::Table<Millis>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Millis, Millis>,
     }
 
     impl<'a> MillisByAtQuery<'a> {
         /// Items whose `other` is `value`.
         pub fn other(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Millis> {
-            self.table
-                .query_index::<
-                    Millis,
-                >(
-                    "by_at",
-                    self
-                        .condition
-                        .sort(
-                            "other",
-                            rt::SortCondition::Eq(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_eq(rt::EpochMillis.key_value(&value))
         }
 
         /// Items whose `other` is from `low` to `high`, both included.
@@ -2495,92 +2267,38 @@ pub mod millis {
             low: rt::DateTime<rt::Utc>,
             high: rt::DateTime<rt::Utc>,
         ) -> rt::Query<Millis> {
-            self.table
-                .query_index::<
-                    Millis,
-                >(
-                    "by_at",
-                    self
-                        .condition
-                        .sort(
-                            "other",
-                            rt::SortCondition::Between(
-                                rt::EpochMillis.key_value(&low),
-                                rt::EpochMillis.key_value(&high),
-                            ),
-                        ),
+            self.query
+                .value_between(
+                    rt::EpochMillis.key_value(&low),
+                    rt::EpochMillis.key_value(&high),
                 )
         }
 
         /// Items whose `other` is greater than `value`.
         pub fn other_gt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Millis> {
-            self.table
-                .query_index::<
-                    Millis,
-                >(
-                    "by_at",
-                    self
-                        .condition
-                        .sort(
-                            "other",
-                            rt::SortCondition::Gt(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_gt(rt::EpochMillis.key_value(&value))
         }
 
         /// Items whose `other` is at least `value`.
         pub fn other_ge(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Millis> {
-            self.table
-                .query_index::<
-                    Millis,
-                >(
-                    "by_at",
-                    self
-                        .condition
-                        .sort(
-                            "other",
-                            rt::SortCondition::Ge(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_ge(rt::EpochMillis.key_value(&value))
         }
 
         /// Items whose `other` is less than `value`.
         pub fn other_lt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Millis> {
-            self.table
-                .query_index::<
-                    Millis,
-                >(
-                    "by_at",
-                    self
-                        .condition
-                        .sort(
-                            "other",
-                            rt::SortCondition::Lt(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_lt(rt::EpochMillis.key_value(&value))
         }
 
         /// Items whose `other` is at most `value`.
         pub fn other_le(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Millis> {
-            self.table
-                .query_index::<
-                    Millis,
-                >(
-                    "by_at",
-                    self
-                        .condition
-                        .sort(
-                            "other",
-                            rt::SortCondition::Le(rt::EpochMillis.key_value(&value)),
-                        ),
-                )
+            self.query.value_le(rt::EpochMillis.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for MillisByAtQuery<'_> {
         type Item = Millis;
         fn into_query(self) -> rt::Query<Millis> {
-            self.table.query_index::<Millis>("by_at", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -2910,8 +2628,13 @@ pub mod blob {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, blob: rt::Bytes) -> BlobQuery<'_> {
             BlobQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("blob", rt::Native.key_value(&blob)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("blob", rt::Native.key_value(&blob)),
+                    "num",
+                    "",
+                ),
             }
         }
     }
@@ -2973,82 +2696,46 @@ pub mod blob {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct BlobQuery<'a> {
-        table: &'a rt::Table<Blob>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Blob, Blob>,
     }
 
     impl<'a> BlobQuery<'a> {
         /// Items whose `num` is `value`.
         pub fn num(self, value: i64) -> rt::Query<Blob> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("num", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `num` is from `low` to `high`, both included.
         pub fn num_between(self, low: i64, high: i64) -> rt::Query<Blob> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "num",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `num` is greater than `value`.
         pub fn num_gt(self, value: i64) -> rt::Query<Blob> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("num", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `num` is at least `value`.
         pub fn num_ge(self, value: i64) -> rt::Query<Blob> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("num", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `num` is less than `value`.
         pub fn num_lt(self, value: i64) -> rt::Query<Blob> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("num", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `num` is at most `value`.
         pub fn num_le(self, value: i64) -> rt::Query<Blob> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("num", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for BlobQuery<'_> {
         type Item = Blob;
         fn into_query(self) -> rt::Query<Blob> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
     /** A change of a [`Blob`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -3348,8 +3035,13 @@ pub mod price {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, price: rt::Decimal) -> PriceQuery<'_> {
             PriceQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("price", rt::Native.key_value(&price)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("price", rt::Native.key_value(&price)),
+                    "ratio",
+                    "",
+                ),
             }
         }
     }
@@ -3411,97 +3103,46 @@ pub mod price {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct PriceQuery<'a> {
-        table: &'a rt::Table<Price>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Price, Price>,
     }
 
     impl<'a> PriceQuery<'a> {
         /// Items whose `ratio` is `value`.
         pub fn ratio(self, value: f64) -> rt::Query<Price> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "ratio",
-                            rt::SortCondition::Eq(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `ratio` is from `low` to `high`, both included.
         pub fn ratio_between(self, low: f64, high: f64) -> rt::Query<Price> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "ratio",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `ratio` is greater than `value`.
         pub fn ratio_gt(self, value: f64) -> rt::Query<Price> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "ratio",
-                            rt::SortCondition::Gt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `ratio` is at least `value`.
         pub fn ratio_ge(self, value: f64) -> rt::Query<Price> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "ratio",
-                            rt::SortCondition::Ge(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `ratio` is less than `value`.
         pub fn ratio_lt(self, value: f64) -> rt::Query<Price> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "ratio",
-                            rt::SortCondition::Lt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `ratio` is at most `value`.
         pub fn ratio_le(self, value: f64) -> rt::Query<Price> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "ratio",
-                            rt::SortCondition::Le(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for PriceQuery<'_> {
         type Item = Price;
         fn into_query(self) -> rt::Query<Price> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
     /** A change of a [`Price`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -3788,10 +3429,12 @@ pub mod release {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, edition: super::types::Edition) -> ReleaseQuery<'_> {
             ReleaseQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash(
-                    "edition",
-                    rt::Native.key_value(&edition),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("edition", rt::Native.key_value(&edition)),
+                    "day",
+                    "",
                 ),
             }
         }
@@ -3853,19 +3496,13 @@ pub mod release {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct ReleaseQuery<'a> {
-        table: &'a rt::Table<Release>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Release, Release>,
     }
 
     impl<'a> ReleaseQuery<'a> {
         /// Items whose `day` is `value`.
         pub fn day(self, value: rt::NaiveDate) -> rt::Query<Release> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("day", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `day` is from `low` to `high`, both included.
@@ -3874,65 +3511,35 @@ pub mod release {
             low: rt::NaiveDate,
             high: rt::NaiveDate,
         ) -> rt::Query<Release> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "day",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `day` is greater than `value`.
         pub fn day_gt(self, value: rt::NaiveDate) -> rt::Query<Release> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("day", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `day` is at least `value`.
         pub fn day_ge(self, value: rt::NaiveDate) -> rt::Query<Release> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("day", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `day` is less than `value`.
         pub fn day_lt(self, value: rt::NaiveDate) -> rt::Query<Release> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("day", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `day` is at most `value`.
         pub fn day_le(self, value: rt::NaiveDate) -> rt::Query<Release> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("day", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for ReleaseQuery<'_> {
         type Item = Release;
         fn into_query(self) -> rt::Query<Release> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
     /** A change of a [`Release`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -4219,8 +3826,13 @@ pub mod moment {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, at: rt::DateTime<rt::Utc>) -> MomentQuery<'_> {
             MomentQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("at", rt::Native.key_value(&at)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("at", rt::Native.key_value(&at)),
+                    "level",
+                    "",
+                ),
             }
         }
     }
@@ -4282,97 +3894,46 @@ pub mod moment {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct MomentQuery<'a> {
-        table: &'a rt::Table<Moment>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Moment, Moment>,
     }
 
     impl<'a> MomentQuery<'a> {
         /// Items whose `level` is `value`.
         pub fn level(self, value: i16) -> rt::Query<Moment> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "level",
-                            rt::SortCondition::Eq(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `level` is from `low` to `high`, both included.
         pub fn level_between(self, low: i16, high: i16) -> rt::Query<Moment> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "level",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `level` is greater than `value`.
         pub fn level_gt(self, value: i16) -> rt::Query<Moment> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "level",
-                            rt::SortCondition::Gt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `level` is at least `value`.
         pub fn level_ge(self, value: i16) -> rt::Query<Moment> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "level",
-                            rt::SortCondition::Ge(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `level` is less than `value`.
         pub fn level_lt(self, value: i16) -> rt::Query<Moment> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "level",
-                            rt::SortCondition::Lt(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `level` is at most `value`.
         pub fn level_le(self, value: i16) -> rt::Query<Moment> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "level",
-                            rt::SortCondition::Le(rt::Native.key_value(&value)),
-                        ),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for MomentQuery<'_> {
         type Item = Moment;
         fn into_query(self) -> rt::Query<Moment> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
     /** A change of a [`Moment`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -4660,8 +4221,13 @@ pub mod long {
         pub fn query(&self, pk: impl Into<String>) -> LongQuery<'_> {
             let pk: String = pk.into();
             LongQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("pk", rt::Native.key_value(&pk)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("pk", rt::Native.key_value(&pk)),
+                    "sk",
+                    "",
+                ),
             }
         }
     }
@@ -4722,117 +4288,54 @@ pub mod long {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct LongQuery<'a> {
-        table: &'a rt::Table<Long>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Long, Long>,
     }
 
     impl<'a> LongQuery<'a> {
         /// Items whose `sk` is `value`.
         pub fn sk(self, value: &str) -> rt::Query<Long> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Eq(
-                                rt::AttributeValue::S(value.to_owned()),
-                            ),
-                        ),
-                )
+            self.query.value_eq(rt::AttributeValue::S(value.to_owned()))
         }
 
         /// Items whose `sk` is from `low` to `high`, both included.
         pub fn sk_between(self, low: &str, high: &str) -> rt::Query<Long> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Between(
-                                rt::AttributeValue::S(low.to_owned()),
-                                rt::AttributeValue::S(high.to_owned()),
-                            ),
-                        ),
+            self.query
+                .value_between(
+                    rt::AttributeValue::S(low.to_owned()),
+                    rt::AttributeValue::S(high.to_owned()),
                 )
         }
 
         /// Items whose `sk` is greater than `value`.
         pub fn sk_gt(self, value: &str) -> rt::Query<Long> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Gt(
-                                rt::AttributeValue::S(value.to_owned()),
-                            ),
-                        ),
-                )
+            self.query.value_gt(rt::AttributeValue::S(value.to_owned()))
         }
 
         /// Items whose `sk` is at least `value`.
         pub fn sk_ge(self, value: &str) -> rt::Query<Long> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Ge(
-                                rt::AttributeValue::S(value.to_owned()),
-                            ),
-                        ),
-                )
+            self.query.value_ge(rt::AttributeValue::S(value.to_owned()))
         }
 
         /// Items whose `sk` is less than `value`.
         pub fn sk_lt(self, value: &str) -> rt::Query<Long> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Lt(
-                                rt::AttributeValue::S(value.to_owned()),
-                            ),
-                        ),
-                )
+            self.query.value_lt(rt::AttributeValue::S(value.to_owned()))
         }
 
         /// Items whose `sk` is at most `value`.
         pub fn sk_le(self, value: &str) -> rt::Query<Long> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "sk",
-                            rt::SortCondition::Le(
-                                rt::AttributeValue::S(value.to_owned()),
-                            ),
-                        ),
-                )
+            self.query.value_le(rt::AttributeValue::S(value.to_owned()))
         }
 
         /// Items whose `sk` starts with `prefix`.
         pub fn sk_begins_with(self, prefix: &str) -> rt::Query<Long> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("sk", rt::SortCondition::BeginsWith(prefix.to_owned())),
-                )
+            self.query.value_begins_with(prefix)
         }
     }
 
     impl rt::QueryBuilder for LongQuery<'_> {
         type Item = Long;
         fn into_query(self) -> rt::Query<Long> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
     /** A change of a [`Long`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
@@ -5637,8 +5140,13 @@ pub mod indexed {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, id: rt::Uuid) -> IndexedQuery<'_> {
             IndexedQuery {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5647,8 +5155,13 @@ pub mod indexed {
         pub fn query_g01(&self, f01: impl Into<String>) -> IndexedG01Query<'_> {
             let f01: String = f01.into();
             IndexedG01Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f01", rt::Native.key_value(&f01)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g01"),
+                    rt::KeyCondition::hash("f01", rt::Native.key_value(&f01)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5657,8 +5170,13 @@ pub mod indexed {
         pub fn query_g02(&self, f02: impl Into<String>) -> IndexedG02Query<'_> {
             let f02: String = f02.into();
             IndexedG02Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f02", rt::Native.key_value(&f02)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g02"),
+                    rt::KeyCondition::hash("f02", rt::Native.key_value(&f02)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5667,8 +5185,13 @@ pub mod indexed {
         pub fn query_g03(&self, f03: impl Into<String>) -> IndexedG03Query<'_> {
             let f03: String = f03.into();
             IndexedG03Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f03", rt::Native.key_value(&f03)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g03"),
+                    rt::KeyCondition::hash("f03", rt::Native.key_value(&f03)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5677,8 +5200,13 @@ pub mod indexed {
         pub fn query_g04(&self, f04: impl Into<String>) -> IndexedG04Query<'_> {
             let f04: String = f04.into();
             IndexedG04Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f04", rt::Native.key_value(&f04)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g04"),
+                    rt::KeyCondition::hash("f04", rt::Native.key_value(&f04)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5687,8 +5215,13 @@ pub mod indexed {
         pub fn query_g05(&self, f05: impl Into<String>) -> IndexedG05Query<'_> {
             let f05: String = f05.into();
             IndexedG05Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f05", rt::Native.key_value(&f05)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g05"),
+                    rt::KeyCondition::hash("f05", rt::Native.key_value(&f05)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5697,8 +5230,13 @@ pub mod indexed {
         pub fn query_g06(&self, f06: impl Into<String>) -> IndexedG06Query<'_> {
             let f06: String = f06.into();
             IndexedG06Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f06", rt::Native.key_value(&f06)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g06"),
+                    rt::KeyCondition::hash("f06", rt::Native.key_value(&f06)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5707,8 +5245,13 @@ pub mod indexed {
         pub fn query_g07(&self, f07: impl Into<String>) -> IndexedG07Query<'_> {
             let f07: String = f07.into();
             IndexedG07Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f07", rt::Native.key_value(&f07)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g07"),
+                    rt::KeyCondition::hash("f07", rt::Native.key_value(&f07)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5717,8 +5260,13 @@ pub mod indexed {
         pub fn query_g08(&self, f08: impl Into<String>) -> IndexedG08Query<'_> {
             let f08: String = f08.into();
             IndexedG08Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f08", rt::Native.key_value(&f08)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g08"),
+                    rt::KeyCondition::hash("f08", rt::Native.key_value(&f08)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5727,8 +5275,13 @@ pub mod indexed {
         pub fn query_g09(&self, f09: impl Into<String>) -> IndexedG09Query<'_> {
             let f09: String = f09.into();
             IndexedG09Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f09", rt::Native.key_value(&f09)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g09"),
+                    rt::KeyCondition::hash("f09", rt::Native.key_value(&f09)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5737,8 +5290,13 @@ pub mod indexed {
         pub fn query_g10(&self, f10: impl Into<String>) -> IndexedG10Query<'_> {
             let f10: String = f10.into();
             IndexedG10Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f10", rt::Native.key_value(&f10)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g10"),
+                    rt::KeyCondition::hash("f10", rt::Native.key_value(&f10)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5747,8 +5305,13 @@ pub mod indexed {
         pub fn query_g11(&self, f11: impl Into<String>) -> IndexedG11Query<'_> {
             let f11: String = f11.into();
             IndexedG11Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f11", rt::Native.key_value(&f11)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g11"),
+                    rt::KeyCondition::hash("f11", rt::Native.key_value(&f11)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5757,8 +5320,13 @@ pub mod indexed {
         pub fn query_g12(&self, f12: impl Into<String>) -> IndexedG12Query<'_> {
             let f12: String = f12.into();
             IndexedG12Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f12", rt::Native.key_value(&f12)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g12"),
+                    rt::KeyCondition::hash("f12", rt::Native.key_value(&f12)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5767,8 +5335,13 @@ pub mod indexed {
         pub fn query_g13(&self, f13: impl Into<String>) -> IndexedG13Query<'_> {
             let f13: String = f13.into();
             IndexedG13Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f13", rt::Native.key_value(&f13)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g13"),
+                    rt::KeyCondition::hash("f13", rt::Native.key_value(&f13)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5777,8 +5350,13 @@ pub mod indexed {
         pub fn query_g14(&self, f14: impl Into<String>) -> IndexedG14Query<'_> {
             let f14: String = f14.into();
             IndexedG14Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f14", rt::Native.key_value(&f14)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g14"),
+                    rt::KeyCondition::hash("f14", rt::Native.key_value(&f14)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5787,8 +5365,13 @@ pub mod indexed {
         pub fn query_g15(&self, f15: impl Into<String>) -> IndexedG15Query<'_> {
             let f15: String = f15.into();
             IndexedG15Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f15", rt::Native.key_value(&f15)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g15"),
+                    rt::KeyCondition::hash("f15", rt::Native.key_value(&f15)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5797,8 +5380,13 @@ pub mod indexed {
         pub fn query_g16(&self, f16: impl Into<String>) -> IndexedG16Query<'_> {
             let f16: String = f16.into();
             IndexedG16Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f16", rt::Native.key_value(&f16)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g16"),
+                    rt::KeyCondition::hash("f16", rt::Native.key_value(&f16)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5807,8 +5395,13 @@ pub mod indexed {
         pub fn query_g17(&self, f17: impl Into<String>) -> IndexedG17Query<'_> {
             let f17: String = f17.into();
             IndexedG17Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f17", rt::Native.key_value(&f17)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g17"),
+                    rt::KeyCondition::hash("f17", rt::Native.key_value(&f17)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5817,8 +5410,13 @@ pub mod indexed {
         pub fn query_g18(&self, f18: impl Into<String>) -> IndexedG18Query<'_> {
             let f18: String = f18.into();
             IndexedG18Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f18", rt::Native.key_value(&f18)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g18"),
+                    rt::KeyCondition::hash("f18", rt::Native.key_value(&f18)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5827,8 +5425,13 @@ pub mod indexed {
         pub fn query_g19(&self, f19: impl Into<String>) -> IndexedG19Query<'_> {
             let f19: String = f19.into();
             IndexedG19Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f19", rt::Native.key_value(&f19)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g19"),
+                    rt::KeyCondition::hash("f19", rt::Native.key_value(&f19)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5837,8 +5440,13 @@ pub mod indexed {
         pub fn query_g20(&self, f20: impl Into<String>) -> IndexedG20Query<'_> {
             let f20: String = f20.into();
             IndexedG20Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("f20", rt::Native.key_value(&f20)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("g20"),
+                    rt::KeyCondition::hash("f20", rt::Native.key_value(&f20)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5846,8 +5454,13 @@ pub mod indexed {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi1(&self, id: rt::Uuid) -> IndexedLsi1Query<'_> {
             IndexedLsi1Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("lsi1"),
+                    rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
+                    "n1",
+                    "",
+                ),
             }
         }
 
@@ -5855,8 +5468,13 @@ pub mod indexed {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi2(&self, id: rt::Uuid) -> IndexedLsi2Query<'_> {
             IndexedLsi2Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("lsi2"),
+                    rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
+                    "n2",
+                    "",
+                ),
             }
         }
 
@@ -5864,8 +5482,13 @@ pub mod indexed {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi3(&self, id: rt::Uuid) -> IndexedLsi3Query<'_> {
             IndexedLsi3Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("lsi3"),
+                    rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
+                    "n3",
+                    "",
+                ),
             }
         }
 
@@ -5873,8 +5496,13 @@ pub mod indexed {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi4(&self, id: rt::Uuid) -> IndexedLsi4Query<'_> {
             IndexedLsi4Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("lsi4"),
+                    rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
+                    "n4",
+                    "",
+                ),
             }
         }
 
@@ -5882,8 +5510,13 @@ pub mod indexed {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi5(&self, id: rt::Uuid) -> IndexedLsi5Query<'_> {
             IndexedLsi5Query {
-                table: &self.table,
-                condition: rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("lsi5"),
+                    rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
+                    "n5",
+                    "",
+                ),
             }
         }
     }
@@ -6253,82 +5886,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedQuery<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, Indexed>,
     }
 
     impl<'a> IndexedQuery<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<Indexed> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query(
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedQuery<'_> {
         type Item = Indexed;
         fn into_query(self) -> rt::Query<Indexed> {
-            self.table.query(self.condition)
+            self.query.into_query()
         }
     }
 
@@ -6337,100 +5934,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG01Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG01>,
     }
 
     impl<'a> IndexedG01Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG01> {
-            self.table
-                .query_index::<
-                    IndexedG01,
-                >(
-                    "g01",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG01> {
-            self.table
-                .query_index::<
-                    IndexedG01,
-                >(
-                    "g01",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG01> {
-            self.table
-                .query_index::<
-                    IndexedG01,
-                >(
-                    "g01",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG01> {
-            self.table
-                .query_index::<
-                    IndexedG01,
-                >(
-                    "g01",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG01> {
-            self.table
-                .query_index::<
-                    IndexedG01,
-                >(
-                    "g01",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG01> {
-            self.table
-                .query_index::<
-                    IndexedG01,
-                >(
-                    "g01",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG01Query<'_> {
         type Item = IndexedG01;
         fn into_query(self) -> rt::Query<IndexedG01> {
-            self.table.query_index::<IndexedG01>("g01", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -6439,100 +5982,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG02Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG02>,
     }
 
     impl<'a> IndexedG02Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG02> {
-            self.table
-                .query_index::<
-                    IndexedG02,
-                >(
-                    "g02",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG02> {
-            self.table
-                .query_index::<
-                    IndexedG02,
-                >(
-                    "g02",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG02> {
-            self.table
-                .query_index::<
-                    IndexedG02,
-                >(
-                    "g02",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG02> {
-            self.table
-                .query_index::<
-                    IndexedG02,
-                >(
-                    "g02",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG02> {
-            self.table
-                .query_index::<
-                    IndexedG02,
-                >(
-                    "g02",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG02> {
-            self.table
-                .query_index::<
-                    IndexedG02,
-                >(
-                    "g02",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG02Query<'_> {
         type Item = IndexedG02;
         fn into_query(self) -> rt::Query<IndexedG02> {
-            self.table.query_index::<IndexedG02>("g02", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -6541,100 +6030,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG03Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, Indexed>,
     }
 
     impl<'a> IndexedG03Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g03",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g03",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g03",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g03",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g03",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g03",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG03Query<'_> {
         type Item = Indexed;
         fn into_query(self) -> rt::Query<Indexed> {
-            self.table.query_index::<Indexed>("g03", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -6643,100 +6078,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG04Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG04>,
     }
 
     impl<'a> IndexedG04Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG04> {
-            self.table
-                .query_index::<
-                    IndexedG04,
-                >(
-                    "g04",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG04> {
-            self.table
-                .query_index::<
-                    IndexedG04,
-                >(
-                    "g04",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG04> {
-            self.table
-                .query_index::<
-                    IndexedG04,
-                >(
-                    "g04",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG04> {
-            self.table
-                .query_index::<
-                    IndexedG04,
-                >(
-                    "g04",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG04> {
-            self.table
-                .query_index::<
-                    IndexedG04,
-                >(
-                    "g04",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG04> {
-            self.table
-                .query_index::<
-                    IndexedG04,
-                >(
-                    "g04",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG04Query<'_> {
         type Item = IndexedG04;
         fn into_query(self) -> rt::Query<IndexedG04> {
-            self.table.query_index::<IndexedG04>("g04", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -6745,100 +6126,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG05Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG05>,
     }
 
     impl<'a> IndexedG05Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG05> {
-            self.table
-                .query_index::<
-                    IndexedG05,
-                >(
-                    "g05",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG05> {
-            self.table
-                .query_index::<
-                    IndexedG05,
-                >(
-                    "g05",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG05> {
-            self.table
-                .query_index::<
-                    IndexedG05,
-                >(
-                    "g05",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG05> {
-            self.table
-                .query_index::<
-                    IndexedG05,
-                >(
-                    "g05",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG05> {
-            self.table
-                .query_index::<
-                    IndexedG05,
-                >(
-                    "g05",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG05> {
-            self.table
-                .query_index::<
-                    IndexedG05,
-                >(
-                    "g05",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG05Query<'_> {
         type Item = IndexedG05;
         fn into_query(self) -> rt::Query<IndexedG05> {
-            self.table.query_index::<IndexedG05>("g05", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -6847,100 +6174,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG06Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, Indexed>,
     }
 
     impl<'a> IndexedG06Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g06",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g06",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g06",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g06",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g06",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g06",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG06Query<'_> {
         type Item = Indexed;
         fn into_query(self) -> rt::Query<Indexed> {
-            self.table.query_index::<Indexed>("g06", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -6949,100 +6222,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG07Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG07>,
     }
 
     impl<'a> IndexedG07Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG07> {
-            self.table
-                .query_index::<
-                    IndexedG07,
-                >(
-                    "g07",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG07> {
-            self.table
-                .query_index::<
-                    IndexedG07,
-                >(
-                    "g07",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG07> {
-            self.table
-                .query_index::<
-                    IndexedG07,
-                >(
-                    "g07",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG07> {
-            self.table
-                .query_index::<
-                    IndexedG07,
-                >(
-                    "g07",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG07> {
-            self.table
-                .query_index::<
-                    IndexedG07,
-                >(
-                    "g07",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG07> {
-            self.table
-                .query_index::<
-                    IndexedG07,
-                >(
-                    "g07",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG07Query<'_> {
         type Item = IndexedG07;
         fn into_query(self) -> rt::Query<IndexedG07> {
-            self.table.query_index::<IndexedG07>("g07", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -7051,100 +6270,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG08Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG08>,
     }
 
     impl<'a> IndexedG08Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG08> {
-            self.table
-                .query_index::<
-                    IndexedG08,
-                >(
-                    "g08",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG08> {
-            self.table
-                .query_index::<
-                    IndexedG08,
-                >(
-                    "g08",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG08> {
-            self.table
-                .query_index::<
-                    IndexedG08,
-                >(
-                    "g08",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG08> {
-            self.table
-                .query_index::<
-                    IndexedG08,
-                >(
-                    "g08",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG08> {
-            self.table
-                .query_index::<
-                    IndexedG08,
-                >(
-                    "g08",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG08> {
-            self.table
-                .query_index::<
-                    IndexedG08,
-                >(
-                    "g08",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG08Query<'_> {
         type Item = IndexedG08;
         fn into_query(self) -> rt::Query<IndexedG08> {
-            self.table.query_index::<IndexedG08>("g08", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -7153,100 +6318,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG09Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, Indexed>,
     }
 
     impl<'a> IndexedG09Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g09",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g09",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g09",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g09",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g09",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g09",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG09Query<'_> {
         type Item = Indexed;
         fn into_query(self) -> rt::Query<Indexed> {
-            self.table.query_index::<Indexed>("g09", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -7255,100 +6366,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG10Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG10>,
     }
 
     impl<'a> IndexedG10Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG10> {
-            self.table
-                .query_index::<
-                    IndexedG10,
-                >(
-                    "g10",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG10> {
-            self.table
-                .query_index::<
-                    IndexedG10,
-                >(
-                    "g10",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG10> {
-            self.table
-                .query_index::<
-                    IndexedG10,
-                >(
-                    "g10",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG10> {
-            self.table
-                .query_index::<
-                    IndexedG10,
-                >(
-                    "g10",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG10> {
-            self.table
-                .query_index::<
-                    IndexedG10,
-                >(
-                    "g10",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG10> {
-            self.table
-                .query_index::<
-                    IndexedG10,
-                >(
-                    "g10",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG10Query<'_> {
         type Item = IndexedG10;
         fn into_query(self) -> rt::Query<IndexedG10> {
-            self.table.query_index::<IndexedG10>("g10", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -7357,100 +6414,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG11Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG11>,
     }
 
     impl<'a> IndexedG11Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG11> {
-            self.table
-                .query_index::<
-                    IndexedG11,
-                >(
-                    "g11",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG11> {
-            self.table
-                .query_index::<
-                    IndexedG11,
-                >(
-                    "g11",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG11> {
-            self.table
-                .query_index::<
-                    IndexedG11,
-                >(
-                    "g11",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG11> {
-            self.table
-                .query_index::<
-                    IndexedG11,
-                >(
-                    "g11",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG11> {
-            self.table
-                .query_index::<
-                    IndexedG11,
-                >(
-                    "g11",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG11> {
-            self.table
-                .query_index::<
-                    IndexedG11,
-                >(
-                    "g11",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG11Query<'_> {
         type Item = IndexedG11;
         fn into_query(self) -> rt::Query<IndexedG11> {
-            self.table.query_index::<IndexedG11>("g11", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -7459,100 +6462,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG12Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, Indexed>,
     }
 
     impl<'a> IndexedG12Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g12",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g12",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g12",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g12",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g12",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g12",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG12Query<'_> {
         type Item = Indexed;
         fn into_query(self) -> rt::Query<Indexed> {
-            self.table.query_index::<Indexed>("g12", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -7561,100 +6510,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG13Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG13>,
     }
 
     impl<'a> IndexedG13Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG13> {
-            self.table
-                .query_index::<
-                    IndexedG13,
-                >(
-                    "g13",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG13> {
-            self.table
-                .query_index::<
-                    IndexedG13,
-                >(
-                    "g13",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG13> {
-            self.table
-                .query_index::<
-                    IndexedG13,
-                >(
-                    "g13",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG13> {
-            self.table
-                .query_index::<
-                    IndexedG13,
-                >(
-                    "g13",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG13> {
-            self.table
-                .query_index::<
-                    IndexedG13,
-                >(
-                    "g13",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG13> {
-            self.table
-                .query_index::<
-                    IndexedG13,
-                >(
-                    "g13",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG13Query<'_> {
         type Item = IndexedG13;
         fn into_query(self) -> rt::Query<IndexedG13> {
-            self.table.query_index::<IndexedG13>("g13", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -7663,100 +6558,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG14Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG14>,
     }
 
     impl<'a> IndexedG14Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG14> {
-            self.table
-                .query_index::<
-                    IndexedG14,
-                >(
-                    "g14",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG14> {
-            self.table
-                .query_index::<
-                    IndexedG14,
-                >(
-                    "g14",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG14> {
-            self.table
-                .query_index::<
-                    IndexedG14,
-                >(
-                    "g14",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG14> {
-            self.table
-                .query_index::<
-                    IndexedG14,
-                >(
-                    "g14",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG14> {
-            self.table
-                .query_index::<
-                    IndexedG14,
-                >(
-                    "g14",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG14> {
-            self.table
-                .query_index::<
-                    IndexedG14,
-                >(
-                    "g14",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG14Query<'_> {
         type Item = IndexedG14;
         fn into_query(self) -> rt::Query<IndexedG14> {
-            self.table.query_index::<IndexedG14>("g14", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -7765,100 +6606,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG15Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, Indexed>,
     }
 
     impl<'a> IndexedG15Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g15",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g15",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g15",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g15",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g15",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g15",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG15Query<'_> {
         type Item = Indexed;
         fn into_query(self) -> rt::Query<Indexed> {
-            self.table.query_index::<Indexed>("g15", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -7867,100 +6654,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG16Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG16>,
     }
 
     impl<'a> IndexedG16Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG16> {
-            self.table
-                .query_index::<
-                    IndexedG16,
-                >(
-                    "g16",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG16> {
-            self.table
-                .query_index::<
-                    IndexedG16,
-                >(
-                    "g16",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG16> {
-            self.table
-                .query_index::<
-                    IndexedG16,
-                >(
-                    "g16",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG16> {
-            self.table
-                .query_index::<
-                    IndexedG16,
-                >(
-                    "g16",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG16> {
-            self.table
-                .query_index::<
-                    IndexedG16,
-                >(
-                    "g16",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG16> {
-            self.table
-                .query_index::<
-                    IndexedG16,
-                >(
-                    "g16",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG16Query<'_> {
         type Item = IndexedG16;
         fn into_query(self) -> rt::Query<IndexedG16> {
-            self.table.query_index::<IndexedG16>("g16", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -7969,100 +6702,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG17Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG17>,
     }
 
     impl<'a> IndexedG17Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG17> {
-            self.table
-                .query_index::<
-                    IndexedG17,
-                >(
-                    "g17",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG17> {
-            self.table
-                .query_index::<
-                    IndexedG17,
-                >(
-                    "g17",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG17> {
-            self.table
-                .query_index::<
-                    IndexedG17,
-                >(
-                    "g17",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG17> {
-            self.table
-                .query_index::<
-                    IndexedG17,
-                >(
-                    "g17",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG17> {
-            self.table
-                .query_index::<
-                    IndexedG17,
-                >(
-                    "g17",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG17> {
-            self.table
-                .query_index::<
-                    IndexedG17,
-                >(
-                    "g17",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG17Query<'_> {
         type Item = IndexedG17;
         fn into_query(self) -> rt::Query<IndexedG17> {
-            self.table.query_index::<IndexedG17>("g17", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -8071,100 +6750,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG18Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, Indexed>,
     }
 
     impl<'a> IndexedG18Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g18",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g18",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g18",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g18",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g18",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<Indexed> {
-            self.table
-                .query_index::<
-                    Indexed,
-                >(
-                    "g18",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG18Query<'_> {
         type Item = Indexed;
         fn into_query(self) -> rt::Query<Indexed> {
-            self.table.query_index::<Indexed>("g18", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -8173,100 +6798,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG19Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG19>,
     }
 
     impl<'a> IndexedG19Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG19> {
-            self.table
-                .query_index::<
-                    IndexedG19,
-                >(
-                    "g19",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG19> {
-            self.table
-                .query_index::<
-                    IndexedG19,
-                >(
-                    "g19",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG19> {
-            self.table
-                .query_index::<
-                    IndexedG19,
-                >(
-                    "g19",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG19> {
-            self.table
-                .query_index::<
-                    IndexedG19,
-                >(
-                    "g19",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG19> {
-            self.table
-                .query_index::<
-                    IndexedG19,
-                >(
-                    "g19",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG19> {
-            self.table
-                .query_index::<
-                    IndexedG19,
-                >(
-                    "g19",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG19Query<'_> {
         type Item = IndexedG19;
         fn into_query(self) -> rt::Query<IndexedG19> {
-            self.table.query_index::<IndexedG19>("g19", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -8275,100 +6846,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedG20Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedG20>,
     }
 
     impl<'a> IndexedG20Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedG20> {
-            self.table
-                .query_index::<
-                    IndexedG20,
-                >(
-                    "g20",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedG20> {
-            self.table
-                .query_index::<
-                    IndexedG20,
-                >(
-                    "g20",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedG20> {
-            self.table
-                .query_index::<
-                    IndexedG20,
-                >(
-                    "g20",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedG20> {
-            self.table
-                .query_index::<
-                    IndexedG20,
-                >(
-                    "g20",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedG20> {
-            self.table
-                .query_index::<
-                    IndexedG20,
-                >(
-                    "g20",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedG20> {
-            self.table
-                .query_index::<
-                    IndexedG20,
-                >(
-                    "g20",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedG20Query<'_> {
         type Item = IndexedG20;
         fn into_query(self) -> rt::Query<IndexedG20> {
-            self.table.query_index::<IndexedG20>("g20", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -8377,100 +6894,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedLsi1Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedLsi1>,
     }
 
     impl<'a> IndexedLsi1Query<'a> {
         /// Items whose `n1` is `value`.
         pub fn n1(self, value: u32) -> rt::Query<IndexedLsi1> {
-            self.table
-                .query_index::<
-                    IndexedLsi1,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is from `low` to `high`, both included.
         pub fn n1_between(self, low: u32, high: u32) -> rt::Query<IndexedLsi1> {
-            self.table
-                .query_index::<
-                    IndexedLsi1,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort(
-                            "n1",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n1` is greater than `value`.
         pub fn n1_gt(self, value: u32) -> rt::Query<IndexedLsi1> {
-            self.table
-                .query_index::<
-                    IndexedLsi1,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at least `value`.
         pub fn n1_ge(self, value: u32) -> rt::Query<IndexedLsi1> {
-            self.table
-                .query_index::<
-                    IndexedLsi1,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is less than `value`.
         pub fn n1_lt(self, value: u32) -> rt::Query<IndexedLsi1> {
-            self.table
-                .query_index::<
-                    IndexedLsi1,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n1` is at most `value`.
         pub fn n1_le(self, value: u32) -> rt::Query<IndexedLsi1> {
-            self.table
-                .query_index::<
-                    IndexedLsi1,
-                >(
-                    "lsi1",
-                    self
-                        .condition
-                        .sort("n1", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedLsi1Query<'_> {
         type Item = IndexedLsi1;
         fn into_query(self) -> rt::Query<IndexedLsi1> {
-            self.table.query_index::<IndexedLsi1>("lsi1", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -8479,100 +6942,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedLsi2Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedLsi2>,
     }
 
     impl<'a> IndexedLsi2Query<'a> {
         /// Items whose `n2` is `value`.
         pub fn n2(self, value: u32) -> rt::Query<IndexedLsi2> {
-            self.table
-                .query_index::<
-                    IndexedLsi2,
-                >(
-                    "lsi2",
-                    self
-                        .condition
-                        .sort("n2", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n2` is from `low` to `high`, both included.
         pub fn n2_between(self, low: u32, high: u32) -> rt::Query<IndexedLsi2> {
-            self.table
-                .query_index::<
-                    IndexedLsi2,
-                >(
-                    "lsi2",
-                    self
-                        .condition
-                        .sort(
-                            "n2",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n2` is greater than `value`.
         pub fn n2_gt(self, value: u32) -> rt::Query<IndexedLsi2> {
-            self.table
-                .query_index::<
-                    IndexedLsi2,
-                >(
-                    "lsi2",
-                    self
-                        .condition
-                        .sort("n2", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n2` is at least `value`.
         pub fn n2_ge(self, value: u32) -> rt::Query<IndexedLsi2> {
-            self.table
-                .query_index::<
-                    IndexedLsi2,
-                >(
-                    "lsi2",
-                    self
-                        .condition
-                        .sort("n2", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n2` is less than `value`.
         pub fn n2_lt(self, value: u32) -> rt::Query<IndexedLsi2> {
-            self.table
-                .query_index::<
-                    IndexedLsi2,
-                >(
-                    "lsi2",
-                    self
-                        .condition
-                        .sort("n2", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n2` is at most `value`.
         pub fn n2_le(self, value: u32) -> rt::Query<IndexedLsi2> {
-            self.table
-                .query_index::<
-                    IndexedLsi2,
-                >(
-                    "lsi2",
-                    self
-                        .condition
-                        .sort("n2", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedLsi2Query<'_> {
         type Item = IndexedLsi2;
         fn into_query(self) -> rt::Query<IndexedLsi2> {
-            self.table.query_index::<IndexedLsi2>("lsi2", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -8581,100 +6990,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedLsi3Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedLsi3>,
     }
 
     impl<'a> IndexedLsi3Query<'a> {
         /// Items whose `n3` is `value`.
         pub fn n3(self, value: u32) -> rt::Query<IndexedLsi3> {
-            self.table
-                .query_index::<
-                    IndexedLsi3,
-                >(
-                    "lsi3",
-                    self
-                        .condition
-                        .sort("n3", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n3` is from `low` to `high`, both included.
         pub fn n3_between(self, low: u32, high: u32) -> rt::Query<IndexedLsi3> {
-            self.table
-                .query_index::<
-                    IndexedLsi3,
-                >(
-                    "lsi3",
-                    self
-                        .condition
-                        .sort(
-                            "n3",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n3` is greater than `value`.
         pub fn n3_gt(self, value: u32) -> rt::Query<IndexedLsi3> {
-            self.table
-                .query_index::<
-                    IndexedLsi3,
-                >(
-                    "lsi3",
-                    self
-                        .condition
-                        .sort("n3", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n3` is at least `value`.
         pub fn n3_ge(self, value: u32) -> rt::Query<IndexedLsi3> {
-            self.table
-                .query_index::<
-                    IndexedLsi3,
-                >(
-                    "lsi3",
-                    self
-                        .condition
-                        .sort("n3", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n3` is less than `value`.
         pub fn n3_lt(self, value: u32) -> rt::Query<IndexedLsi3> {
-            self.table
-                .query_index::<
-                    IndexedLsi3,
-                >(
-                    "lsi3",
-                    self
-                        .condition
-                        .sort("n3", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n3` is at most `value`.
         pub fn n3_le(self, value: u32) -> rt::Query<IndexedLsi3> {
-            self.table
-                .query_index::<
-                    IndexedLsi3,
-                >(
-                    "lsi3",
-                    self
-                        .condition
-                        .sort("n3", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedLsi3Query<'_> {
         type Item = IndexedLsi3;
         fn into_query(self) -> rt::Query<IndexedLsi3> {
-            self.table.query_index::<IndexedLsi3>("lsi3", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -8683,100 +7038,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedLsi4Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedLsi4>,
     }
 
     impl<'a> IndexedLsi4Query<'a> {
         /// Items whose `n4` is `value`.
         pub fn n4(self, value: u32) -> rt::Query<IndexedLsi4> {
-            self.table
-                .query_index::<
-                    IndexedLsi4,
-                >(
-                    "lsi4",
-                    self
-                        .condition
-                        .sort("n4", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n4` is from `low` to `high`, both included.
         pub fn n4_between(self, low: u32, high: u32) -> rt::Query<IndexedLsi4> {
-            self.table
-                .query_index::<
-                    IndexedLsi4,
-                >(
-                    "lsi4",
-                    self
-                        .condition
-                        .sort(
-                            "n4",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n4` is greater than `value`.
         pub fn n4_gt(self, value: u32) -> rt::Query<IndexedLsi4> {
-            self.table
-                .query_index::<
-                    IndexedLsi4,
-                >(
-                    "lsi4",
-                    self
-                        .condition
-                        .sort("n4", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n4` is at least `value`.
         pub fn n4_ge(self, value: u32) -> rt::Query<IndexedLsi4> {
-            self.table
-                .query_index::<
-                    IndexedLsi4,
-                >(
-                    "lsi4",
-                    self
-                        .condition
-                        .sort("n4", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n4` is less than `value`.
         pub fn n4_lt(self, value: u32) -> rt::Query<IndexedLsi4> {
-            self.table
-                .query_index::<
-                    IndexedLsi4,
-                >(
-                    "lsi4",
-                    self
-                        .condition
-                        .sort("n4", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n4` is at most `value`.
         pub fn n4_le(self, value: u32) -> rt::Query<IndexedLsi4> {
-            self.table
-                .query_index::<
-                    IndexedLsi4,
-                >(
-                    "lsi4",
-                    self
-                        .condition
-                        .sort("n4", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedLsi4Query<'_> {
         type Item = IndexedLsi4;
         fn into_query(self) -> rt::Query<IndexedLsi4> {
-            self.table.query_index::<IndexedLsi4>("lsi4", self.condition)
+            self.query.into_query()
         }
     }
 
@@ -8785,100 +7086,46 @@ pub mod indexed {
     #[derive(Debug)]
     #[must_use = "a query reads nothing until it is streamed or paged"]
     pub struct IndexedLsi5Query<'a> {
-        table: &'a rt::Table<Indexed>,
-        condition: rt::KeyCondition,
+        query: rt::KeyQuery<'a, Indexed, IndexedLsi5>,
     }
 
     impl<'a> IndexedLsi5Query<'a> {
         /// Items whose `n5` is `value`.
         pub fn n5(self, value: u32) -> rt::Query<IndexedLsi5> {
-            self.table
-                .query_index::<
-                    IndexedLsi5,
-                >(
-                    "lsi5",
-                    self
-                        .condition
-                        .sort("n5", rt::SortCondition::Eq(rt::Native.key_value(&value))),
-                )
+            self.query.value_eq(rt::Native.key_value(&value))
         }
 
         /// Items whose `n5` is from `low` to `high`, both included.
         pub fn n5_between(self, low: u32, high: u32) -> rt::Query<IndexedLsi5> {
-            self.table
-                .query_index::<
-                    IndexedLsi5,
-                >(
-                    "lsi5",
-                    self
-                        .condition
-                        .sort(
-                            "n5",
-                            rt::SortCondition::Between(
-                                rt::Native.key_value(&low),
-                                rt::Native.key_value(&high),
-                            ),
-                        ),
-                )
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
         }
 
         /// Items whose `n5` is greater than `value`.
         pub fn n5_gt(self, value: u32) -> rt::Query<IndexedLsi5> {
-            self.table
-                .query_index::<
-                    IndexedLsi5,
-                >(
-                    "lsi5",
-                    self
-                        .condition
-                        .sort("n5", rt::SortCondition::Gt(rt::Native.key_value(&value))),
-                )
+            self.query.value_gt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n5` is at least `value`.
         pub fn n5_ge(self, value: u32) -> rt::Query<IndexedLsi5> {
-            self.table
-                .query_index::<
-                    IndexedLsi5,
-                >(
-                    "lsi5",
-                    self
-                        .condition
-                        .sort("n5", rt::SortCondition::Ge(rt::Native.key_value(&value))),
-                )
+            self.query.value_ge(rt::Native.key_value(&value))
         }
 
         /// Items whose `n5` is less than `value`.
         pub fn n5_lt(self, value: u32) -> rt::Query<IndexedLsi5> {
-            self.table
-                .query_index::<
-                    IndexedLsi5,
-                >(
-                    "lsi5",
-                    self
-                        .condition
-                        .sort("n5", rt::SortCondition::Lt(rt::Native.key_value(&value))),
-                )
+            self.query.value_lt(rt::Native.key_value(&value))
         }
 
         /// Items whose `n5` is at most `value`.
         pub fn n5_le(self, value: u32) -> rt::Query<IndexedLsi5> {
-            self.table
-                .query_index::<
-                    IndexedLsi5,
-                >(
-                    "lsi5",
-                    self
-                        .condition
-                        .sort("n5", rt::SortCondition::Le(rt::Native.key_value(&value))),
-                )
+            self.query.value_le(rt::Native.key_value(&value))
         }
     }
 
     impl rt::QueryBuilder for IndexedLsi5Query<'_> {
         type Item = IndexedLsi5;
         fn into_query(self) -> rt::Query<IndexedLsi5> {
-            self.table.query_index::<IndexedLsi5>("lsi5", self.condition)
+            self.query.into_query()
         }
     }
 

@@ -109,12 +109,6 @@ fn hash_condition(table: &Table, plan: &QueryPlan) -> (Vec<TokenStream>, TokenSt
     }
 }
 
-/// `CompositeKey::new(separator)` followed by the constants `consts`.
-fn key_with(separator: &str, consts: &[String]) -> TokenStream {
-    let rt = rt();
-    quote!(#rt::CompositeKey::new(#separator)#(.part(#consts))*)
-}
-
 fn query_method(table: &Table, plan: &QueryPlan) -> TokenStream {
     let rt = rt();
     let (params, convert, condition, whose) = hash_condition(table, plan);
@@ -138,19 +132,14 @@ fn query_method(table: &Table, plan: &QueryPlan) -> TokenStream {
         }
         Some(sort) if sort.levels.is_empty() => {
             // A sort key of constants only: one item per hash key.
-            let (attribute, separator) = (&sort.attribute, sort.separator.as_deref().unwrap_or("#"));
-            let value = key_with(separator, &sort.leading);
+            let attribute = &sort.attribute;
             let doc = format!(" The item of {what} {whose} (its `{attribute}` is constant).");
-            let run = run(
-                table,
-                plan,
-                quote!(#condition.sort(#attribute, #rt::SortCondition::Eq(#rt::AttributeValue::S(#value.finish())))),
-            );
+            let start = key_query(table, plan, sort, condition);
             quote! {
                 #[doc = #doc]
                 pub fn #method(&self, #(#params),*) -> #rt::Query<#item> {
                     #convert
-                    #run
+                    #start.equal()
                 }
             }
         }
@@ -159,28 +148,45 @@ fn query_method(table: &Table, plan: &QueryPlan) -> TokenStream {
                 "Items of {what} {whose}; narrow by the sort key, or read it\n(`ddbgen_runtime::QueryBuilder`)."
             )));
             let level = ident(&sort.levels[0].type_name);
+            let start = key_query(table, plan, sort, condition);
             quote! {
                 #doc
                 pub fn #method(&self, #(#params),*) -> #level<'_> {
                     #convert
-                    #level { table: &self.table, condition: #condition }
+                    #level { query: #start }
                 }
             }
         }
     }
 }
 
-/// The struct of level `k` of a sort key: its narrowing methods and its `QueryBuilder`.
+/// `rt::KeyQuery::new(..)` of a query plan, with the sort key's leading constants given.
+fn key_query(table: &Table, plan: &QueryPlan, sort: &SortPlan, condition: TokenStream) -> TokenStream {
+    let rt = rt();
+    let index = match plan.index {
+        Some(i) => {
+            let name = &table.indexes[i].name;
+            quote!(Some(#name))
+        }
+        None => quote!(None),
+    };
+    let (attribute, separator) = (&sort.attribute, sort.separator.as_deref().unwrap_or_default());
+    let leading = &sort.leading;
+    quote!(#rt::KeyQuery::new(&self.table, #index, #condition, #attribute, #separator)#(.constant(#leading))*)
+}
+
+/// The struct of level `k` of a sort key: its narrowing methods and its `QueryBuilder`, each
+/// forwarding to the `rt::KeyQuery` it holds.
 fn level_type(table: &Table, plan: &QueryPlan, sort: &SortPlan, k: usize, level: &QueryLevel) -> TokenStream {
     let rt = rt();
     let table_item = ident(&table.names.item);
     let item = ident(&plan.item);
     let name = ident(&level.type_name);
     let part = &table.fields[level.part];
-    let (part_name, attribute) = (&part.name, &sort.attribute);
+    let part_name = &part.name;
     let ty = key_param(part);
     let eq = ident(&level.eq_method);
-    // The value as `CompositeKey::part` takes it: `&str` already is a reference.
+    // The value as `KeyQuery::part` takes it: `&str` already is a reference.
     let by_ref = |v: TokenStream| {
         if part.ty == FieldType::Scalar(Scalar::String) {
             v
@@ -188,73 +194,55 @@ fn level_type(table: &Table, plan: &QueryPlan, sort: &SortPlan, k: usize, level:
             quote!(&#v)
         }
     };
+    let composite = sort.separator.is_some();
     let mut methods = Vec::new();
-    let key_field = match &sort.separator {
-        None => {
-            // A single-field sort key compares stored values directly.
-            let value = codec::key_value(part, &quote!(value));
-            let run = run(
-                table,
-                plan,
-                quote!(self.condition.sort(#attribute, #rt::SortCondition::Eq(#value))),
-            );
-            let doc = format!(" Items whose `{part_name}` is `value`.");
-            methods.push(quote! {
-                #[doc = #doc]
-                pub fn #eq(self, value: #ty) -> #rt::Query<#item> {
-                    #run
-                }
-            });
-            TokenStream::new()
-        }
-        Some(separator) => {
-            let value = by_ref(quote!(value));
-            let key = if k == 0 {
-                key_with(separator, &sort.leading)
-            } else {
-                quote!(self.key)
-            };
-            let trailing = &level.trailing;
-            match sort.levels.get(k + 1) {
-                Some(next) => {
-                    let next = ident(&next.type_name);
-                    let doc = format!(" Items whose `{part_name}` is `value` (a `begins_with` on the sort key).");
-                    methods.push(quote! {
-                        #[doc = #doc]
-                        pub fn #eq(self, value: #ty) -> #next<'a> {
-                            #next { table: self.table, condition: self.condition, key: #key.part(#value)#(.part(#trailing))* }
-                        }
-                    });
-                }
-                None => {
-                    let doc = format!(" The item whose `{part_name}` is `value`: the whole sort key.");
-                    let condition = quote!(#rt::SortCondition::Eq(#rt::AttributeValue::S(#key.part(#value)#(.part(#trailing))*.finish())));
-                    let run = run(table, plan, quote!(self.condition.sort(#attribute, #condition)));
-                    methods.push(quote! {
-                        #[doc = #doc]
-                        pub fn #eq(self, value: #ty) -> #rt::Query<#item> {
-                            #run
-                        }
-                    });
-                }
+    if composite {
+        let value = by_ref(quote!(value));
+        let trailing = &level.trailing;
+        let narrowed = quote!(self.query.part(#value)#(.constant(#trailing))*);
+        match sort.levels.get(k + 1) {
+            Some(next) => {
+                let next = ident(&next.type_name);
+                let doc = format!(" Items whose `{part_name}` is `value` (a `begins_with` on the sort key).");
+                methods.push(quote! {
+                    #[doc = #doc]
+                    pub fn #eq(self, value: #ty) -> #next<'a> {
+                        #next { query: #narrowed }
+                    }
+                });
             }
-            if k > 0 {
-                quote!(key: #rt::CompositeKey<'static>,)
-            } else {
-                TokenStream::new()
+            None => {
+                let doc = format!(" The item whose `{part_name}` is `value`: the whole sort key.");
+                methods.push(quote! {
+                    #[doc = #doc]
+                    pub fn #eq(self, value: #ty) -> #rt::Query<#item> {
+                        #narrowed.equal()
+                    }
+                });
             }
         }
-    };
+    } else {
+        // A single-field sort key compares stored values directly.
+        let value = codec::key_value(part, &quote!(value));
+        let doc = format!(" Items whose `{part_name}` is `value`.");
+        methods.push(quote! {
+            #[doc = #doc]
+            pub fn #eq(self, value: #ty) -> #rt::Query<#item> {
+                self.query.value_eq(#value)
+            }
+        });
+    }
     for (comparison, method) in &level.comparisons {
         let method = ident(method);
-        // Comparisons exist at the first level only, whose key holds the leading constants.
-        let start = sort.separator.as_deref().map(|sep| key_with(sep, &sort.leading));
-        let (doc, params, condition) =
-            comparison_body(part_name, *comparison, start.as_ref(), &|v| match &sort.separator {
-                Some(_) => by_ref(v),
-                None => codec::key_value(part, &v),
-            });
-        let mut run = run(table, plan, quote!(self.condition.sort(#attribute, #condition)));
+        let (doc, params, mut run) = comparison_body(
+            part_name,
+            *comparison,
+            &|v| match composite {
+                true => by_ref(v),
+                false => codec::key_value(part, &v),
+            },
+            composite,
+        );
         if let (Comparison::Lt, Some(f)) = (comparison, level.lt_filter) {
             // The key condition reads up to and including the key of `value`: leave it out.
             let (fields, handle) = (ident(&table.names.fields), ident(&table.fields[f].ident));
@@ -268,32 +256,13 @@ fn level_type(table: &Table, plan: &QueryPlan, sort: &SortPlan, k: usize, level:
             }
         });
     }
-    let into_query = match (&sort.separator, k) {
-        (Some(_), 1..) => run(
-            table,
-            plan,
-            quote!(self.condition.sort(#attribute, #rt::SortCondition::BeginsWith(self.key.prefix()))),
-        ),
-        // An entity's sort key starts with constants: its items are those that start with them.
-        (Some(separator), 0) if !sort.leading.is_empty() => {
-            let prefix = key_with(separator, &sort.leading);
-            run(
-                table,
-                plan,
-                quote!(self.condition.sort(#attribute, #rt::SortCondition::BeginsWith(#prefix.prefix()))),
-            )
-        }
-        _ => run(table, plan, quote!(self.condition)),
-    };
     quote! {
         /// A query narrowed so far: narrow it further by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         #[derive(Debug)]
         #[must_use = "a query reads nothing until it is streamed or paged"]
         pub struct #name<'a> {
-            table: &'a #rt::Table<#table_item>,
-            condition: #rt::KeyCondition,
-            #key_field
+            query: #rt::KeyQuery<'a, #table_item, #item>,
         }
 
         impl<'a> #name<'a> {
@@ -304,63 +273,52 @@ fn level_type(table: &Table, plan: &QueryPlan, sort: &SortPlan, k: usize, level:
             type Item = #item;
 
             fn into_query(self) -> #rt::Query<#item> {
-                #into_query
+                self.query.into_query()
             }
         }
     }
 }
 
-/// The doc, parameter names and `SortCondition` of a comparison on a sort-key part.
-/// `value(v)` is the argument as the condition takes it: a stored value for a single-field
-/// key, a part reference for a composite's first part (whose bounds the runtime encodes).
+/// The doc, parameter names and call of a comparison on a sort-key part. `value(v)` is the
+/// argument as the call takes it: a part reference for a composite's first part (whose bounds
+/// the runtime encodes), a stored value for a single-field key.
 fn comparison_body(
     part_name: &str,
     comparison: Comparison,
-    start: Option<&TokenStream>,
     value: &dyn Fn(TokenStream) -> TokenStream,
+    composite: bool,
 ) -> (String, Vec<proc_macro2::Ident>, TokenStream) {
-    let rt = rt();
     let (low, high, v) = (value(quote!(low)), value(quote!(high)), value(quote!(value)));
-    let one = vec![ident("value")];
-    let (doc, params, condition) = match (comparison, start) {
-        (Comparison::Between, None) => (
-            format!(" Items whose `{part_name}` is from `low` to `high`, both included."),
-            vec![ident("low"), ident("high")],
-            quote!(#rt::SortCondition::Between(#low, #high)),
-        ),
-        (Comparison::Between, Some(sep)) => (
-            format!(" Items whose `{part_name}` is from `low` to `high`, both included."),
-            vec![ident("low"), ident("high")],
-            quote!(#rt::SortCondition::part_between(#sep, #low, #high)),
-        ),
-        (Comparison::BeginsWith, _) => (
+    let call = |name: &str| {
+        ident(&if composite {
+            name.to_owned()
+        } else {
+            format!("value_{name}")
+        })
+    };
+    match comparison {
+        Comparison::Between => {
+            let method = call("between");
+            (
+                format!(" Items whose `{part_name}` is from `low` to `high`, both included."),
+                vec![ident("low"), ident("high")],
+                quote!(self.query.#method(#low, #high)),
+            )
+        }
+        Comparison::BeginsWith => (
             format!(" Items whose `{part_name}` starts with `prefix`."),
             vec![ident("prefix")],
-            quote!(#rt::SortCondition::BeginsWith(prefix.to_owned())),
+            quote!(self.query.value_begins_with(prefix)),
         ),
-        (other, None) => {
-            let variant = ident(match other {
-                Comparison::Gt => "Gt",
-                Comparison::Ge => "Ge",
-                Comparison::Lt => "Lt",
-                _ => "Le",
-            });
+        other => {
+            let method = call(other.suffix());
             (
                 comparison_doc(part_name, other),
-                one,
-                quote!(#rt::SortCondition::#variant(#v)),
+                vec![ident("value")],
+                quote!(self.query.#method(#v)),
             )
         }
-        (other, Some(sep)) => {
-            let function = ident(&format!("part_{}", other.suffix()));
-            (
-                comparison_doc(part_name, other),
-                one,
-                quote!(#rt::SortCondition::#function(#sep, #v)),
-            )
-        }
-    };
-    (doc, params, condition)
+    }
 }
 
 fn comparison_doc(part_name: &str, comparison: Comparison) -> String {
