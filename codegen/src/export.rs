@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::infra::{IndexDefinition, IndexProjection, KeyAttribute, TableDefinition};
+use crate::infra::{IndexLayout, IndexProjection, KeyAttribute, TableLayout};
 use crate::ir::KeyType;
 
 /// How tables are billed.
@@ -207,15 +207,15 @@ fn throughput(settings: &Settings) -> Option<CfnThroughput> {
 }
 
 /// The logical ID of a table's resource: its schema name, alphanumeric, then `Table`.
-fn logical_id(table: &TableDefinition) -> String {
+fn logical_id(table: &TableLayout) -> String {
     let name: String = table.item.chars().filter(char::is_ascii_alphanumeric).collect();
     format!("{name}Table")
 }
 
 /// A CloudFormation template with one `AWS::DynamoDB::Table` per table, retained on stack
 /// deletion and replacement.
-pub fn cloudformation(tables: &[TableDefinition], settings: &Settings, description: &str) -> Value {
-    let index = |i: &IndexDefinition, global: bool| CfnIndex {
+pub fn cloudformation(tables: &[TableLayout], settings: &Settings, description: &str) -> Value {
+    let index = |i: &IndexLayout, global: bool| CfnIndex {
         index_name: i.name.clone(),
         key_schema: cfn_keys(&i.hash, i.range.as_ref()),
         projection: cfn_projection(&i.projection),
@@ -345,12 +345,12 @@ struct TfTable {
 }
 
 /// A Terraform JSON configuration (`.tf.json`) with one `aws_dynamodb_table` per table.
-pub fn terraform(tables: &[TableDefinition], settings: &Settings) -> Value {
+pub fn terraform(tables: &[TableLayout], settings: &Settings) -> Value {
     let (read, write) = match settings.billing {
         Billing::OnDemand => (None, None),
         Billing::Provisioned { read, write } => (Some(read), Some(write)),
     };
-    let index = |i: &IndexDefinition, global: bool| {
+    let index = |i: &IndexLayout, global: bool| {
         let (projection_type, non_key_attributes) = match &i.projection {
             IndexProjection::All => ("ALL", None),
             IndexProjection::KeysOnly => ("KEYS_ONLY", None),

@@ -293,39 +293,21 @@ pub mod product {
     /// Keys, indexes and TTL of the `products` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "products",
-        hash_key: rt::KeyAttribute {
-            name: "sku",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "variant_key",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("sku"),
+        range_key: Some(rt::KeyAttribute::s("variant_key")),
         indexes: &[
             rt::IndexSpec {
                 name: "by_name",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "name",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "launched_at",
-                    attribute_type: rt::AttributeType::S,
-                }),
+                hash_key: rt::KeyAttribute::s("name"),
+                range_key: Some(rt::KeyAttribute::s("launched_at")),
                 projection: rt::Projection::Include(&["price", "stock"]),
             },
             rt::IndexSpec {
                 name: "by_stock",
                 global: false,
-                hash_key: rt::KeyAttribute {
-                    name: "sku",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "stock",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("sku"),
+                range_key: Some(rt::KeyAttribute::n("stock")),
                 projection: rt::Projection::KeysOnly,
             },
         ],
@@ -1006,8 +988,9 @@ pub mod product {
             }
         }
     }
-    /** Typed access to the `products` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Product`], and the typed queries of [`ProductReads`], which it dereferences to.*/
+
+    /// Typed access to the `products` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Product`], and the typed queries of [`ProductReads`], which it dereferences to.
     pub type ProductRepository = rt::Repository<Product>;
     impl rt::Record for Product {
         type Key = ProductKey;
@@ -1076,8 +1059,9 @@ pub mod product {
             ProductKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `products` table; [`ProductRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `products` table; [`ProductRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct ProductReads {
         table: rt::Table<Product>,

@@ -259,26 +259,14 @@ pub mod book {
     /// Keys, indexes and TTL of the `books` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "books",
-        hash_key: rt::KeyAttribute {
-            name: "publisher",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "year_isbn",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("publisher"),
+        range_key: Some(rt::KeyAttribute::s("year_isbn")),
         indexes: &[
             rt::IndexSpec {
                 name: "by_title",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "title",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "published_year",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("title"),
+                range_key: Some(rt::KeyAttribute::n("published_year")),
                 projection: rt::Projection::All,
             },
         ],
@@ -648,8 +636,9 @@ pub mod book {
             }
         }
     }
-    /** Typed access to the `books` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Book`], and the typed queries of [`BookReads`], which it dereferences to.*/
+
+    /// Typed access to the `books` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Book`], and the typed queries of [`BookReads`], which it dereferences to.
     pub type BookRepository = rt::Repository<Book>;
     impl rt::Record for Book {
         type Key = BookKey;
@@ -702,8 +691,9 @@ pub mod book {
             BookKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `books` table; [`BookRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `books` table; [`BookRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct BookReads {
         table: rt::Table<Book>,
@@ -1237,19 +1227,13 @@ pub mod customer {
     /// Keys, indexes and TTL of the `customers` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "customers",
-        hash_key: rt::KeyAttribute {
-            name: "id",
-            attribute_type: rt::AttributeType::S,
-        },
+        hash_key: rt::KeyAttribute::s("id"),
         range_key: None,
         indexes: &[
             rt::IndexSpec {
                 name: "by_email",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "email",
-                    attribute_type: rt::AttributeType::S,
-                },
+                hash_key: rt::KeyAttribute::s("email"),
                 range_key: None,
                 projection: rt::Projection::KeysOnly,
             },
@@ -1474,8 +1458,9 @@ pub mod customer {
             CustomerKey { id: self.id }
         }
     }
-    /** Typed access to the `customers` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Customer`], and the typed queries of [`CustomerReads`], which it dereferences to.*/
+
+    /// Typed access to the `customers` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Customer`], and the typed queries of [`CustomerReads`], which it dereferences to.
     pub type CustomerRepository = rt::Repository<Customer>;
     impl rt::Record for Customer {
         type Key = CustomerKey;
@@ -1517,8 +1502,9 @@ pub mod customer {
             CustomerKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `customers` table; [`CustomerRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `customers` table; [`CustomerRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct CustomerReads {
         table: rt::Table<Customer>,
@@ -1551,10 +1537,8 @@ pub mod customer {
         ) -> rt::Query<CustomerByEmail> {
             let email: String = email.into();
             self.table
-                .query_index::<
-                    CustomerByEmail,
-                >(
-                    "by_email",
+                .query_as(
+                    Some("by_email"),
                     rt::KeyCondition::hash("email", rt::Native.key_value(&email)),
                 )
         }

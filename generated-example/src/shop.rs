@@ -121,26 +121,14 @@ pub mod shop {
     /// Keys, indexes and TTL of the `shop` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "shop",
-        hash_key: rt::KeyAttribute {
-            name: "pk",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "sk",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("pk"),
+        range_key: Some(rt::KeyAttribute::s("sk")),
         indexes: &[
             rt::IndexSpec {
                 name: "gsi1",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "gsi1pk",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "gsi1sk",
-                    attribute_type: rt::AttributeType::S,
-                }),
+                hash_key: rt::KeyAttribute::s("gsi1pk"),
+                range_key: Some(rt::KeyAttribute::s("gsi1sk")),
                 projection: rt::Projection::All,
             },
         ],
@@ -557,8 +545,9 @@ pub mod customer {
             }
         }
     }
-    /** Typed access to the `shop` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Customer`], and the typed queries of [`CustomerReads`], which it dereferences to.*/
+
+    /// Typed access to the `shop` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Customer`], and the typed queries of [`CustomerReads`], which it dereferences to.
     pub type CustomerRepository = rt::Repository<Customer>;
     impl rt::Record for Customer {
         type Key = CustomerKey;
@@ -601,8 +590,9 @@ pub mod customer {
             CustomerKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `shop` table; [`CustomerRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `shop` table; [`CustomerRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct CustomerReads {
         table: rt::Table<Customer>,
@@ -1044,8 +1034,9 @@ pub mod order {
             }
         }
     }
-    /** Typed access to the `shop` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Order`], and the typed queries of [`OrderReads`], which it dereferences to.*/
+
+    /// Typed access to the `shop` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Order`], and the typed queries of [`OrderReads`], which it dereferences to.
     pub type OrderRepository = rt::Repository<Order>;
     impl rt::Record for Order {
         type Key = OrderKey;
@@ -1087,8 +1078,9 @@ pub mod order {
             OrderKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `shop` table; [`OrderRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `shop` table; [`OrderRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct OrderReads {
         table: rt::Table<Order>,
@@ -1758,8 +1750,9 @@ pub mod order_line {
             }
         }
     }
-    /** Typed access to the `shop` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`OrderLine`], and the typed queries of [`OrderLineReads`], which it dereferences to.*/
+
+    /// Typed access to the `shop` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`OrderLine`], and the typed queries of [`OrderLineReads`], which it dereferences to.
     pub type OrderLineRepository = rt::Repository<OrderLine>;
     impl rt::Record for OrderLine {
         type Key = OrderLineKey;
@@ -1800,8 +1793,9 @@ pub mod order_line {
             OrderLineKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `shop` table; [`OrderLineRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `shop` table; [`OrderLineRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct OrderLineReads {
         table: rt::Table<OrderLine>,

@@ -37,6 +37,32 @@ pub struct KeyAttribute {
     pub attribute_type: AttributeType,
 }
 
+impl KeyAttribute {
+    /// A string key attribute.
+    pub const fn s(name: &'static str) -> Self {
+        Self {
+            name,
+            attribute_type: AttributeType::S,
+        }
+    }
+
+    /// A number key attribute.
+    pub const fn n(name: &'static str) -> Self {
+        Self {
+            name,
+            attribute_type: AttributeType::N,
+        }
+    }
+
+    /// A binary key attribute.
+    pub const fn b(name: &'static str) -> Self {
+        Self {
+            name,
+            attribute_type: AttributeType::B,
+        }
+    }
+}
+
 /// Which attributes a secondary index holds.
 ///
 /// ```

@@ -170,14 +170,8 @@ pub mod book {
     /// Keys, indexes and TTL of the `bulk_books` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "bulk_books",
-        hash_key: rt::KeyAttribute {
-            name: "publisher",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "year_isbn",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("publisher"),
+        range_key: Some(rt::KeyAttribute::s("year_isbn")),
         indexes: &[],
         ttl_attribute: None,
     };
@@ -512,8 +506,9 @@ pub mod book {
             }
         }
     }
-    /** Typed access to the `bulk_books` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Book`], and the typed queries of [`BookReads`], which it dereferences to.*/
+
+    /// Typed access to the `bulk_books` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Book`], and the typed queries of [`BookReads`], which it dereferences to.
     pub type BookRepository = rt::Repository<Book>;
     impl rt::Record for Book {
         type Key = BookKey;
@@ -558,8 +553,9 @@ pub mod book {
             BookKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `bulk_books` table; [`BookRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `bulk_books` table; [`BookRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct BookReads {
         table: rt::Table<Book>,

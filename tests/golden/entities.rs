@@ -104,39 +104,21 @@ pub mod tenancy {
     /// Keys, indexes and TTL of the `tenancy-data` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "tenancy-data",
-        hash_key: rt::KeyAttribute {
-            name: "PK",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "SK",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("PK"),
+        range_key: Some(rt::KeyAttribute::s("SK")),
         indexes: &[
             rt::IndexSpec {
                 name: "by-kind",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "GSI1PK",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "GSI1SK",
-                    attribute_type: rt::AttributeType::S,
-                }),
+                hash_key: rt::KeyAttribute::s("GSI1PK"),
+                range_key: Some(rt::KeyAttribute::s("GSI1SK")),
                 projection: rt::Projection::All,
             },
             rt::IndexSpec {
                 name: "lsi1",
                 global: false,
-                hash_key: rt::KeyAttribute {
-                    name: "PK",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "LSI1SK",
-                    attribute_type: rt::AttributeType::S,
-                }),
+                hash_key: rt::KeyAttribute::s("PK"),
+                range_key: Some(rt::KeyAttribute::s("LSI1SK")),
                 projection: rt::Projection::All,
             },
         ],
@@ -541,8 +523,9 @@ pub mod settings {
             }
         }
     }
-    /** Typed access to the `tenancy-data` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Settings`], and the typed queries of [`SettingsReads`], which it dereferences to.*/
+
+    /// Typed access to the `tenancy-data` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Settings`], and the typed queries of [`SettingsReads`], which it dereferences to.
     pub type SettingsRepository = rt::Repository<Settings>;
     impl rt::Record for Settings {
         type Key = SettingsKey;
@@ -576,8 +559,9 @@ pub mod settings {
             SettingsKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `tenancy-data` table; [`SettingsRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `tenancy-data` table; [`SettingsRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct SettingsReads {
         table: rt::Table<Settings>,
@@ -897,8 +881,9 @@ pub mod counter {
             CounterKey {}
         }
     }
-    /** Typed access to the `tenancy-data` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Counter`], and the typed queries of [`CounterReads`], which it dereferences to.*/
+
+    /// Typed access to the `tenancy-data` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Counter`], and the typed queries of [`CounterReads`], which it dereferences to.
     pub type CounterRepository = rt::Repository<Counter>;
     impl rt::Record for Counter {
         type Key = CounterKey;
@@ -929,8 +914,9 @@ pub mod counter {
             CounterKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `tenancy-data` table; [`CounterRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `tenancy-data` table; [`CounterRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct CounterReads {
         table: rt::Table<Counter>,
@@ -1180,8 +1166,9 @@ pub mod marker {
             MarkerKey {}
         }
     }
-    /** Typed access to the `tenancy-data` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Marker`], and the typed queries of [`MarkerReads`], which it dereferences to.*/
+
+    /// Typed access to the `tenancy-data` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Marker`], and the typed queries of [`MarkerReads`], which it dereferences to.
     pub type MarkerRepository = rt::Repository<Marker>;
     impl rt::Record for Marker {
         type Key = MarkerKey;
@@ -1212,8 +1199,9 @@ pub mod marker {
             MarkerKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `tenancy-data` table; [`MarkerRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `tenancy-data` table; [`MarkerRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct MarkerReads {
         table: rt::Table<Marker>,
@@ -1599,8 +1587,9 @@ pub mod member {
             }
         }
     }
-    /** Typed access to the `tenancy-data` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Member`], and the typed queries of [`MemberReads`], which it dereferences to.*/
+
+    /// Typed access to the `tenancy-data` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Member`], and the typed queries of [`MemberReads`], which it dereferences to.
     pub type MemberRepository = rt::Repository<Member>;
     impl rt::Record for Member {
         type Key = MemberKey;
@@ -1646,8 +1635,9 @@ pub mod member {
             MemberKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `tenancy-data` table; [`MemberRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `tenancy-data` table; [`MemberRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct MemberReads {
         table: rt::Table<Member>,
@@ -2338,8 +2328,9 @@ pub mod invite {
             }
         }
     }
-    /** Typed access to the `tenancy-data` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Invite`], and the typed queries of [`InviteReads`], which it dereferences to.*/
+
+    /// Typed access to the `tenancy-data` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Invite`], and the typed queries of [`InviteReads`], which it dereferences to.
     pub type InviteRepository = rt::Repository<Invite>;
     impl rt::Record for Invite {
         type Key = InviteKey;
@@ -2379,8 +2370,9 @@ pub mod invite {
             InviteKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `tenancy-data` table; [`InviteRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `tenancy-data` table; [`InviteRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct InviteReads {
         table: rt::Table<Invite>,

@@ -60,26 +60,14 @@ pub mod crates {
     /// Keys, indexes and TTL of the `crates` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "crates",
-        hash_key: rt::KeyAttribute {
-            name: "Pk",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "sk",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("Pk"),
+        range_key: Some(rt::KeyAttribute::s("sk")),
         indexes: &[
             rt::IndexSpec {
                 name: "gsi-1",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "gsi_1_pk",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "Gsi1Sk",
-                    attribute_type: rt::AttributeType::S,
-                }),
+                hash_key: rt::KeyAttribute::s("gsi_1_pk"),
+                range_key: Some(rt::KeyAttribute::s("Gsi1Sk")),
                 projection: rt::Projection::All,
             },
         ],
@@ -486,8 +474,9 @@ pub mod r#match {
             }
         }
     }
-    /** Typed access to the `crates` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Match`], and the typed queries of [`MatchReads`], which it dereferences to.*/
+
+    /// Typed access to the `crates` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Match`], and the typed queries of [`MatchReads`], which it dereferences to.
     pub type MatchRepository = rt::Repository<Match>;
     impl rt::Record for Match {
         type Key = MatchKey;
@@ -528,8 +517,9 @@ pub mod r#match {
             MatchKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `crates` table; [`MatchRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `crates` table; [`MatchRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct MatchReads {
         table: rt::Table<Match>,
@@ -954,8 +944,9 @@ pub mod superb {
             SuperbKey { crate_: self.crate_ }
         }
     }
-    /** Typed access to the `crates` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Superb`], and the typed queries of [`SuperbReads`], which it dereferences to.*/
+
+    /// Typed access to the `crates` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Superb`], and the typed queries of [`SuperbReads`], which it dereferences to.
     pub type SuperbRepository = rt::Repository<Superb>;
     impl rt::Record for Superb {
         type Key = SuperbKey;
@@ -992,8 +983,9 @@ pub mod superb {
             SuperbKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `crates` table; [`SuperbRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `crates` table; [`SuperbRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct SuperbReads {
         table: rt::Table<Superb>,
@@ -1324,8 +1316,9 @@ pub mod crate_item {
             CrateItemKey {}
         }
     }
-    /** Typed access to the `crates` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`CrateItem`], and the typed queries of [`CrateItemReads`], which it dereferences to.*/
+
+    /// Typed access to the `crates` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`CrateItem`], and the typed queries of [`CrateItemReads`], which it dereferences to.
     pub type CrateItemRepository = rt::Repository<CrateItem>;
     impl rt::Record for CrateItem {
         type Key = CrateItemKey;
@@ -1361,8 +1354,9 @@ pub mod crate_item {
             CrateItemKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `crates` table; [`CrateItemRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `crates` table; [`CrateItemRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct CrateItemReads {
         table: rt::Table<CrateItem>,

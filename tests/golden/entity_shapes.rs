@@ -10,10 +10,7 @@ pub mod flags {
     /// Keys, indexes and TTL of the `flags` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "flags",
-        hash_key: rt::KeyAttribute {
-            name: "pk",
-            attribute_type: rt::AttributeType::S,
-        },
+        hash_key: rt::KeyAttribute::s("pk"),
         range_key: None,
         indexes: &[],
         ttl_attribute: None,
@@ -130,26 +127,14 @@ pub mod solo {
     /// Keys, indexes and TTL of the `solo` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "solo",
-        hash_key: rt::KeyAttribute {
-            name: "pk",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "sk",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("pk"),
+        range_key: Some(rt::KeyAttribute::s("sk")),
         indexes: &[
             rt::IndexSpec {
                 name: "lsi",
                 global: false,
-                hash_key: rt::KeyAttribute {
-                    name: "pk",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "lsk",
-                    attribute_type: rt::AttributeType::S,
-                }),
+                hash_key: rt::KeyAttribute::s("pk"),
+                range_key: Some(rt::KeyAttribute::s("lsk")),
                 projection: rt::Projection::All,
             },
         ],
@@ -468,8 +453,9 @@ pub mod flag {
             FlagKey { name: self.name.clone() }
         }
     }
-    /** Typed access to the `flags` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Flag`], and the typed queries of [`FlagReads`], which it dereferences to.*/
+
+    /// Typed access to the `flags` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Flag`], and the typed queries of [`FlagReads`], which it dereferences to.
     pub type FlagRepository = rt::Repository<Flag>;
     impl rt::Record for Flag {
         type Key = FlagKey;
@@ -507,8 +493,9 @@ pub mod flag {
             FlagKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `flags` table; [`FlagRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `flags` table; [`FlagRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct FlagReads {
         table: rt::Table<Flag>,
@@ -830,8 +817,9 @@ pub mod quota {
             }
         }
     }
-    /** Typed access to the `flags` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Quota`], and the typed queries of [`QuotaReads`], which it dereferences to.*/
+
+    /// Typed access to the `flags` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Quota`], and the typed queries of [`QuotaReads`], which it dereferences to.
     pub type QuotaRepository = rt::Repository<Quota>;
     impl rt::Record for Quota {
         type Key = QuotaKey;
@@ -874,8 +862,9 @@ pub mod quota {
             QuotaKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `flags` table; [`QuotaRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `flags` table; [`QuotaRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct QuotaReads {
         table: rt::Table<Quota>,
@@ -1248,8 +1237,9 @@ pub mod only {
             }
         }
     }
-    /** Typed access to the `solo` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Only`], and the typed queries of [`OnlyReads`], which it dereferences to.*/
+
+    /// Typed access to the `solo` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Only`], and the typed queries of [`OnlyReads`], which it dereferences to.
     pub type OnlyRepository = rt::Repository<Only>;
     impl rt::Record for Only {
         type Key = OnlyKey;
@@ -1288,8 +1278,9 @@ pub mod only {
             OnlyKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `solo` table; [`OnlyRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `solo` table; [`OnlyRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct OnlyReads {
         table: rt::Table<Only>,
@@ -1533,10 +1524,7 @@ pub mod plain {
     /// Keys, indexes and TTL of the `plain` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "plain",
-        hash_key: rt::KeyAttribute {
-            name: "id",
-            attribute_type: rt::AttributeType::S,
-        },
+        hash_key: rt::KeyAttribute::s("id"),
         range_key: None,
         indexes: &[],
         ttl_attribute: None,
@@ -1691,8 +1679,9 @@ pub mod plain {
             PlainKey { id: self.id }
         }
     }
-    /** Typed access to the `plain` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Plain`], and the typed queries of [`PlainReads`], which it dereferences to.*/
+
+    /// Typed access to the `plain` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Plain`], and the typed queries of [`PlainReads`], which it dereferences to.
     pub type PlainRepository = rt::Repository<Plain>;
     impl rt::Record for Plain {
         type Key = PlainKey;
@@ -1729,8 +1718,9 @@ pub mod plain {
             PlainKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `plain` table; [`PlainRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `plain` table; [`PlainRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct PlainReads {
         table: rt::Table<Plain>,

@@ -170,26 +170,14 @@ pub mod ledger {
     /// Keys, indexes and TTL of the `ledger` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "ledger",
-        hash_key: rt::KeyAttribute {
-            name: "pk",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "sk",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("pk"),
+        range_key: Some(rt::KeyAttribute::s("sk")),
         indexes: &[
             rt::IndexSpec {
                 name: "by_amount",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "gsi_pk",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "gsi_sk",
-                    attribute_type: rt::AttributeType::S,
-                }),
+                hash_key: rt::KeyAttribute::s("gsi_pk"),
+                range_key: Some(rt::KeyAttribute::s("gsi_sk")),
                 projection: rt::Projection::All,
             },
         ],
@@ -788,8 +776,9 @@ pub mod entry {
             }
         }
     }
-    /** Typed access to the `ledger` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Entry`], and the typed queries of [`EntryReads`], which it dereferences to.*/
+
+    /// Typed access to the `ledger` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Entry`], and the typed queries of [`EntryReads`], which it dereferences to.
     pub type EntryRepository = rt::Repository<Entry>;
     impl rt::Record for Entry {
         type Key = EntryKey;
@@ -846,8 +835,9 @@ pub mod entry {
             EntryKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `ledger` table; [`EntryRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `ledger` table; [`EntryRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct EntryReads {
         table: rt::Table<Entry>,
@@ -1619,8 +1609,9 @@ pub mod snapshot {
             }
         }
     }
-    /** Typed access to the `ledger` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Snapshot`], and the typed queries of [`SnapshotReads`], which it dereferences to.*/
+
+    /// Typed access to the `ledger` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Snapshot`], and the typed queries of [`SnapshotReads`], which it dereferences to.
     pub type SnapshotRepository = rt::Repository<Snapshot>;
     impl rt::Record for Snapshot {
         type Key = SnapshotKey;
@@ -1655,8 +1646,9 @@ pub mod snapshot {
             SnapshotKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `ledger` table; [`SnapshotRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `ledger` table; [`SnapshotRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct SnapshotReads {
         table: rt::Table<Snapshot>,

@@ -204,14 +204,8 @@ pub mod event {
     /// Keys, indexes and TTL of the `events` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "events",
-        hash_key: rt::KeyAttribute {
-            name: "type",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "at",
-            attribute_type: rt::AttributeType::N,
-        }),
+        hash_key: rt::KeyAttribute::s("type"),
+        range_key: Some(rt::KeyAttribute::n("at")),
         indexes: &[],
         ttl_attribute: None,
     };
@@ -503,8 +497,9 @@ pub mod event {
             }
         }
     }
-    /** Typed access to the `events` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Event`], and the typed queries of [`EventReads`], which it dereferences to.*/
+
+    /// Typed access to the `events` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Event`], and the typed queries of [`EventReads`], which it dereferences to.
     pub type EventRepository = rt::Repository<Event>;
     impl rt::Record for Event {
         type Key = EventKey;
@@ -550,8 +545,9 @@ pub mod event {
             EventKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `events` table; [`EventRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `events` table; [`EventRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct EventReads {
         table: rt::Table<Event>,
@@ -857,14 +853,8 @@ pub mod reading {
     /// Keys, indexes and TTL of the `sensor.readings` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "sensor.readings",
-        hash_key: rt::KeyAttribute {
-            name: "sensor",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "sk",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("sensor"),
+        range_key: Some(rt::KeyAttribute::s("sk")),
         indexes: &[],
         ttl_attribute: None,
     };
@@ -1120,8 +1110,9 @@ pub mod reading {
             }
         }
     }
-    /** Typed access to the `sensor.readings` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Reading`], and the typed queries of [`ReadingReads`], which it dereferences to.*/
+
+    /// Typed access to the `sensor.readings` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Reading`], and the typed queries of [`ReadingReads`], which it dereferences to.
     pub type ReadingRepository = rt::Repository<Reading>;
     impl rt::Record for Reading {
         type Key = ReadingKey;
@@ -1158,8 +1149,9 @@ pub mod reading {
             ReadingKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `sensor.readings` table; [`ReadingRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `sensor.readings` table; [`ReadingRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct ReadingReads {
         table: rt::Table<Reading>,
@@ -1378,39 +1370,21 @@ pub mod reserved {
     /// Keys, indexes and TTL of the `reserved_words` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "reserved_words",
-        hash_key: rt::KeyAttribute {
-            name: "name",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "year",
-            attribute_type: rt::AttributeType::N,
-        }),
+        hash_key: rt::KeyAttribute::s("name"),
+        range_key: Some(rt::KeyAttribute::n("year")),
         indexes: &[
             rt::IndexSpec {
                 name: "by_status",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "status",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "count",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("status"),
+                range_key: Some(rt::KeyAttribute::n("count")),
                 projection: rt::Projection::Include(&["date"]),
             },
             rt::IndexSpec {
                 name: "by_date",
                 global: false,
-                hash_key: rt::KeyAttribute {
-                    name: "name",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "date",
-                    attribute_type: rt::AttributeType::S,
-                }),
+                hash_key: rt::KeyAttribute::s("name"),
+                range_key: Some(rt::KeyAttribute::s("date")),
                 projection: rt::Projection::KeysOnly,
             },
         ],
@@ -1650,8 +1624,9 @@ pub mod reserved {
             }
         }
     }
-    /** Typed access to the `reserved_words` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Reserved`], and the typed queries of [`ReservedReads`], which it dereferences to.*/
+
+    /// Typed access to the `reserved_words` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Reserved`], and the typed queries of [`ReservedReads`], which it dereferences to.
     pub type ReservedRepository = rt::Repository<Reserved>;
     impl rt::Record for Reserved {
         type Key = ReservedKey;
@@ -1696,8 +1671,9 @@ pub mod reserved {
             ReservedKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `reserved_words` table; [`ReservedRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `reserved_words` table; [`ReservedRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct ReservedReads {
         table: rt::Table<Reserved>,

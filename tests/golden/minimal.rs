@@ -10,10 +10,7 @@ pub mod note {
     /// Keys, indexes and TTL of the `note` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "note",
-        hash_key: rt::KeyAttribute {
-            name: "id",
-            attribute_type: rt::AttributeType::S,
-        },
+        hash_key: rt::KeyAttribute::s("id"),
         range_key: None,
         indexes: &[],
         ttl_attribute: None,
@@ -173,8 +170,9 @@ pub mod note {
             NoteKey { id: self.id }
         }
     }
-    /** Typed access to the `note` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Note`], and the typed queries of [`NoteReads`], which it dereferences to.*/
+
+    /// Typed access to the `note` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Note`], and the typed queries of [`NoteReads`], which it dereferences to.
     pub type NoteRepository = rt::Repository<Note>;
     impl rt::Record for Note {
         type Key = NoteKey;
@@ -212,8 +210,9 @@ pub mod note {
             NoteKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `note` table; [`NoteRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `note` table; [`NoteRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct NoteReads {
         table: rt::Table<Note>,

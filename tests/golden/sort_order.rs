@@ -10,14 +10,8 @@ pub mod board {
     /// Keys, indexes and TTL of the `boards` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "boards",
-        hash_key: rt::KeyAttribute {
-            name: "pk",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "sk",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("pk"),
+        range_key: Some(rt::KeyAttribute::s("sk")),
         indexes: &[],
         ttl_attribute: None,
     };
@@ -133,14 +127,8 @@ pub mod label {
     /// Keys, indexes and TTL of the `labels` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "labels",
-        hash_key: rt::KeyAttribute {
-            name: "repo",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "sk",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("repo"),
+        range_key: Some(rt::KeyAttribute::s("sk")),
         indexes: &[],
         ttl_attribute: None,
     };
@@ -339,8 +327,9 @@ pub mod label {
             }
         }
     }
-    /** Typed access to the `labels` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Label`], and the typed queries of [`LabelReads`], which it dereferences to.*/
+
+    /// Typed access to the `labels` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Label`], and the typed queries of [`LabelReads`], which it dereferences to.
     pub type LabelRepository = rt::Repository<Label>;
     impl rt::Record for Label {
         type Key = LabelKey;
@@ -379,8 +368,9 @@ pub mod label {
             LabelKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `labels` table; [`LabelRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `labels` table; [`LabelRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct LabelReads {
         table: rt::Table<Label>,
@@ -780,8 +770,9 @@ pub mod card {
             }
         }
     }
-    /** Typed access to the `boards` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Card`], and the typed queries of [`CardReads`], which it dereferences to.*/
+
+    /// Typed access to the `boards` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Card`], and the typed queries of [`CardReads`], which it dereferences to.
     pub type CardRepository = rt::Repository<Card>;
     impl rt::Record for Card {
         type Key = CardKey;
@@ -820,8 +811,9 @@ pub mod card {
             CardKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `boards` table; [`CardRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `boards` table; [`CardRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct CardReads {
         table: rt::Table<Card>,
@@ -1217,8 +1209,9 @@ pub mod column {
             }
         }
     }
-    /** Typed access to the `boards` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Column`], and the typed queries of [`ColumnReads`], which it dereferences to.*/
+
+    /// Typed access to the `boards` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Column`], and the typed queries of [`ColumnReads`], which it dereferences to.
     pub type ColumnRepository = rt::Repository<Column>;
     impl rt::Record for Column {
         type Key = ColumnKey;
@@ -1256,8 +1249,9 @@ pub mod column {
             ColumnKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `boards` table; [`ColumnRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `boards` table; [`ColumnRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct ColumnReads {
         table: rt::Table<Column>,

@@ -10,10 +10,7 @@ pub mod test_item {
     /// Keys, indexes and TTL of the `TestTable` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "TestTable",
-        hash_key: rt::KeyAttribute {
-            name: "Id",
-            attribute_type: rt::AttributeType::N,
-        },
+        hash_key: rt::KeyAttribute::n("Id"),
         range_key: None,
         indexes: &[],
         ttl_attribute: None,
@@ -165,8 +162,9 @@ pub mod test_item {
             TestItemKey { id: self.id }
         }
     }
-    /** Typed access to the `TestTable` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`TestItem`], and the typed queries of [`TestItemReads`], which it dereferences to.*/
+
+    /// Typed access to the `TestTable` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`TestItem`], and the typed queries of [`TestItemReads`], which it dereferences to.
     pub type TestItemRepository = rt::Repository<TestItem>;
     impl rt::Record for TestItem {
         type Key = TestItemKey;
@@ -200,8 +198,9 @@ pub mod test_item {
             TestItemKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `TestTable` table; [`TestItemRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `TestTable` table; [`TestItemRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct TestItemReads {
         table: rt::Table<TestItem>,

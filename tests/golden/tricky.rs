@@ -250,22 +250,13 @@ pub mod keyword {
     /// Keys, indexes and TTL of the `keyword-parts` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "keyword-parts",
-        hash_key: rt::KeyAttribute {
-            name: "type",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "sort",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("type"),
+        range_key: Some(rt::KeyAttribute::s("sort")),
         indexes: &[
             rt::IndexSpec {
                 name: "by-title",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "ref",
-                    attribute_type: rt::AttributeType::S,
-                },
+                hash_key: rt::KeyAttribute::s("ref"),
                 range_key: None,
                 projection: rt::Projection::KeysOnly,
             },
@@ -762,8 +753,9 @@ pub mod keyword {
             }
         }
     }
-    /** Typed access to the `keyword-parts` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Keyword`], and the typed queries of [`KeywordReads`], which it dereferences to.*/
+
+    /// Typed access to the `keyword-parts` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Keyword`], and the typed queries of [`KeywordReads`], which it dereferences to.
     pub type KeywordRepository = rt::Repository<Keyword>;
     impl rt::Record for Keyword {
         type Key = KeywordKey;
@@ -818,8 +810,9 @@ pub mod keyword {
             KeywordKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `keyword-parts` table; [`KeywordRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `keyword-parts` table; [`KeywordRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct KeywordReads {
         table: rt::Table<Keyword>,
@@ -862,10 +855,8 @@ pub mod keyword {
         ) -> rt::Query<KeywordByTitle> {
             let r#ref: String = r#ref.into();
             self.table
-                .query_index::<
-                    KeywordByTitle,
-                >(
-                    "by-title",
+                .query_as(
+                    Some("by-title"),
                     rt::KeyCondition::hash("ref", rt::Native.key_value(&r#ref)),
                 )
         }
@@ -1376,14 +1367,8 @@ pub mod seconds {
     /// Keys, indexes and TTL of the `keyed.by.seconds` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "keyed.by.seconds",
-        hash_key: rt::KeyAttribute {
-            name: "at",
-            attribute_type: rt::AttributeType::N,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "seq",
-            attribute_type: rt::AttributeType::N,
-        }),
+        hash_key: rt::KeyAttribute::n("at"),
+        range_key: Some(rt::KeyAttribute::n("seq")),
         indexes: &[],
         ttl_attribute: None,
     };
@@ -1560,8 +1545,9 @@ pub mod seconds {
             }
         }
     }
-    /** Typed access to the `keyed.by.seconds` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Seconds`], and the typed queries of [`SecondsReads`], which it dereferences to.*/
+
+    /// Typed access to the `keyed.by.seconds` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Seconds`], and the typed queries of [`SecondsReads`], which it dereferences to.
     pub type SecondsRepository = rt::Repository<Seconds>;
     impl rt::Record for Seconds {
         type Key = SecondsKey;
@@ -1600,8 +1586,9 @@ pub mod seconds {
             SecondsKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `keyed.by.seconds` table; [`SecondsRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `keyed.by.seconds` table; [`SecondsRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct SecondsReads {
         table: rt::Table<Seconds>,
@@ -1770,39 +1757,21 @@ pub mod millis {
     /// Keys, indexes and TTL of the `keyed-by-millis` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "keyed-by-millis",
-        hash_key: rt::KeyAttribute {
-            name: "bucket",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "at",
-            attribute_type: rt::AttributeType::N,
-        }),
+        hash_key: rt::KeyAttribute::s("bucket"),
+        range_key: Some(rt::KeyAttribute::n("at")),
         indexes: &[
             rt::IndexSpec {
                 name: "by_other",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "bucket",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "other",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("bucket"),
+                range_key: Some(rt::KeyAttribute::n("other")),
                 projection: rt::Projection::KeysOnly,
             },
             rt::IndexSpec {
                 name: "by_at",
                 global: false,
-                hash_key: rt::KeyAttribute {
-                    name: "bucket",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "other",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("bucket"),
+                range_key: Some(rt::KeyAttribute::n("other")),
                 projection: rt::Projection::All,
             },
         ],
@@ -1981,8 +1950,9 @@ pub mod millis {
             }
         }
     }
-    /** Typed access to the `keyed-by-millis` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Millis`], and the typed queries of [`MillisReads`], which it dereferences to.*/
+
+    /// Typed access to the `keyed-by-millis` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Millis`], and the typed queries of [`MillisReads`], which it dereferences to.
     pub type MillisRepository = rt::Repository<Millis>;
     impl rt::Record for Millis {
         type Key = MillisKey;
@@ -2021,8 +1991,9 @@ pub mod millis {
             MillisKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `keyed-by-millis` table; [`MillisRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `keyed-by-millis` table; [`MillisRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct MillisReads {
         table: rt::Table<Millis>,
@@ -2378,14 +2349,8 @@ pub mod blob {
     /// Keys, indexes and TTL of the `keyed_by_bytes` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "keyed_by_bytes",
-        hash_key: rt::KeyAttribute {
-            name: "blob",
-            attribute_type: rt::AttributeType::B,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "num",
-            attribute_type: rt::AttributeType::N,
-        }),
+        hash_key: rt::KeyAttribute::b("blob"),
+        range_key: Some(rt::KeyAttribute::n("num")),
         indexes: &[],
         ttl_attribute: None,
     };
@@ -2562,8 +2527,9 @@ pub mod blob {
             }
         }
     }
-    /** Typed access to the `keyed_by_bytes` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Blob`], and the typed queries of [`BlobReads`], which it dereferences to.*/
+
+    /// Typed access to the `keyed_by_bytes` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Blob`], and the typed queries of [`BlobReads`], which it dereferences to.
     pub type BlobRepository = rt::Repository<Blob>;
     impl rt::Record for Blob {
         type Key = BlobKey;
@@ -2602,8 +2568,9 @@ pub mod blob {
             BlobKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `keyed_by_bytes` table; [`BlobRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `keyed_by_bytes` table; [`BlobRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct BlobReads {
         table: rt::Table<Blob>,
@@ -2772,14 +2739,8 @@ pub mod price {
     /// Keys, indexes and TTL of the `keyed_by_numbers` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "keyed_by_numbers",
-        hash_key: rt::KeyAttribute {
-            name: "price",
-            attribute_type: rt::AttributeType::N,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "ratio",
-            attribute_type: rt::AttributeType::N,
-        }),
+        hash_key: rt::KeyAttribute::n("price"),
+        range_key: Some(rt::KeyAttribute::n("ratio")),
         indexes: &[],
         ttl_attribute: None,
     };
@@ -2969,8 +2930,9 @@ pub mod price {
             }
         }
     }
-    /** Typed access to the `keyed_by_numbers` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Price`], and the typed queries of [`PriceReads`], which it dereferences to.*/
+
+    /// Typed access to the `keyed_by_numbers` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Price`], and the typed queries of [`PriceReads`], which it dereferences to.
     pub type PriceRepository = rt::Repository<Price>;
     impl rt::Record for Price {
         type Key = PriceKey;
@@ -3009,8 +2971,9 @@ pub mod price {
             PriceKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `keyed_by_numbers` table; [`PriceRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `keyed_by_numbers` table; [`PriceRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct PriceReads {
         table: rt::Table<Price>,
@@ -3179,14 +3142,8 @@ pub mod release {
     /// Keys, indexes and TTL of the `keyed_by_enum` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "keyed_by_enum",
-        hash_key: rt::KeyAttribute {
-            name: "edition",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "day",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("edition"),
+        range_key: Some(rt::KeyAttribute::s("day")),
         indexes: &[],
         ttl_attribute: None,
     };
@@ -3363,8 +3320,9 @@ pub mod release {
             }
         }
     }
-    /** Typed access to the `keyed_by_enum` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Release`], and the typed queries of [`ReleaseReads`], which it dereferences to.*/
+
+    /// Typed access to the `keyed_by_enum` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Release`], and the typed queries of [`ReleaseReads`], which it dereferences to.
     pub type ReleaseRepository = rt::Repository<Release>;
     impl rt::Record for Release {
         type Key = ReleaseKey;
@@ -3403,8 +3361,9 @@ pub mod release {
             ReleaseKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `keyed_by_enum` table; [`ReleaseRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `keyed_by_enum` table; [`ReleaseRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct ReleaseReads {
         table: rt::Table<Release>,
@@ -3576,14 +3535,8 @@ pub mod moment {
     /// Keys, indexes and TTL of the `keyed_by_rfc3339` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "keyed_by_rfc3339",
-        hash_key: rt::KeyAttribute {
-            name: "at",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "level",
-            attribute_type: rt::AttributeType::N,
-        }),
+        hash_key: rt::KeyAttribute::s("at"),
+        range_key: Some(rt::KeyAttribute::n("level")),
         indexes: &[],
         ttl_attribute: None,
     };
@@ -3760,8 +3713,9 @@ pub mod moment {
             }
         }
     }
-    /** Typed access to the `keyed_by_rfc3339` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Moment`], and the typed queries of [`MomentReads`], which it dereferences to.*/
+
+    /// Typed access to the `keyed_by_rfc3339` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Moment`], and the typed queries of [`MomentReads`], which it dereferences to.
     pub type MomentRepository = rt::Repository<Moment>;
     impl rt::Record for Moment {
         type Key = MomentKey;
@@ -3800,8 +3754,9 @@ pub mod moment {
             MomentKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `keyed_by_rfc3339` table; [`MomentRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `keyed_by_rfc3339` table; [`MomentRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct MomentReads {
         table: rt::Table<Moment>,
@@ -3970,14 +3925,8 @@ pub mod long {
     /// Keys, indexes and TTL of the `long_keys` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "long_keys",
-        hash_key: rt::KeyAttribute {
-            name: "pk",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "sk",
-            attribute_type: rt::AttributeType::S,
-        }),
+        hash_key: rt::KeyAttribute::s("pk"),
+        range_key: Some(rt::KeyAttribute::s("sk")),
         indexes: &[],
         ttl_attribute: None,
     };
@@ -4154,8 +4103,9 @@ pub mod long {
             }
         }
     }
-    /** Typed access to the `long_keys` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Long`], and the typed queries of [`LongReads`], which it dereferences to.*/
+
+    /// Typed access to the `long_keys` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Long`], and the typed queries of [`LongReads`], which it dereferences to.
     pub type LongRepository = rt::Repository<Long>;
     impl rt::Record for Long {
         type Key = LongKey;
@@ -4194,8 +4144,9 @@ pub mod long {
             LongKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `long_keys` table; [`LongRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `long_keys` table; [`LongRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct LongReads {
         table: rt::Table<Long>,
@@ -4372,338 +4323,182 @@ pub mod indexed {
     /// Keys, indexes and TTL of the `many_indexes` table, as the schema declares them.
     pub const TABLE: rt::TableSpec = rt::TableSpec {
         table_name: "many_indexes",
-        hash_key: rt::KeyAttribute {
-            name: "id",
-            attribute_type: rt::AttributeType::S,
-        },
-        range_key: Some(rt::KeyAttribute {
-            name: "n1",
-            attribute_type: rt::AttributeType::N,
-        }),
+        hash_key: rt::KeyAttribute::s("id"),
+        range_key: Some(rt::KeyAttribute::n("n1")),
         indexes: &[
             rt::IndexSpec {
                 name: "g01",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f01",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f01"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::KeysOnly,
             },
             rt::IndexSpec {
                 name: "g02",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f02",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f02"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::Include(&["note"]),
             },
             rt::IndexSpec {
                 name: "g03",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f03",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f03"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::All,
             },
             rt::IndexSpec {
                 name: "g04",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f04",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f04"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::KeysOnly,
             },
             rt::IndexSpec {
                 name: "g05",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f05",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f05"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::Include(&["note"]),
             },
             rt::IndexSpec {
                 name: "g06",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f06",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f06"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::All,
             },
             rt::IndexSpec {
                 name: "g07",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f07",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f07"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::KeysOnly,
             },
             rt::IndexSpec {
                 name: "g08",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f08",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f08"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::Include(&["note"]),
             },
             rt::IndexSpec {
                 name: "g09",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f09",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f09"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::All,
             },
             rt::IndexSpec {
                 name: "g10",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f10",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f10"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::KeysOnly,
             },
             rt::IndexSpec {
                 name: "g11",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f11",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f11"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::Include(&["note"]),
             },
             rt::IndexSpec {
                 name: "g12",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f12",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f12"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::All,
             },
             rt::IndexSpec {
                 name: "g13",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f13",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f13"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::KeysOnly,
             },
             rt::IndexSpec {
                 name: "g14",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f14",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f14"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::Include(&["note"]),
             },
             rt::IndexSpec {
                 name: "g15",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f15",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f15"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::All,
             },
             rt::IndexSpec {
                 name: "g16",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f16",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f16"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::KeysOnly,
             },
             rt::IndexSpec {
                 name: "g17",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f17",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f17"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::Include(&["note"]),
             },
             rt::IndexSpec {
                 name: "g18",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f18",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f18"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::All,
             },
             rt::IndexSpec {
                 name: "g19",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f19",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f19"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::KeysOnly,
             },
             rt::IndexSpec {
                 name: "g20",
                 global: true,
-                hash_key: rt::KeyAttribute {
-                    name: "f20",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("f20"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::Include(&["note"]),
             },
             rt::IndexSpec {
                 name: "lsi1",
                 global: false,
-                hash_key: rt::KeyAttribute {
-                    name: "id",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n1",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("id"),
+                range_key: Some(rt::KeyAttribute::n("n1")),
                 projection: rt::Projection::KeysOnly,
             },
             rt::IndexSpec {
                 name: "lsi2",
                 global: false,
-                hash_key: rt::KeyAttribute {
-                    name: "id",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n2",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("id"),
+                range_key: Some(rt::KeyAttribute::n("n2")),
                 projection: rt::Projection::KeysOnly,
             },
             rt::IndexSpec {
                 name: "lsi3",
                 global: false,
-                hash_key: rt::KeyAttribute {
-                    name: "id",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n3",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("id"),
+                range_key: Some(rt::KeyAttribute::n("n3")),
                 projection: rt::Projection::KeysOnly,
             },
             rt::IndexSpec {
                 name: "lsi4",
                 global: false,
-                hash_key: rt::KeyAttribute {
-                    name: "id",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n4",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("id"),
+                range_key: Some(rt::KeyAttribute::n("n4")),
                 projection: rt::Projection::KeysOnly,
             },
             rt::IndexSpec {
                 name: "lsi5",
                 global: false,
-                hash_key: rt::KeyAttribute {
-                    name: "id",
-                    attribute_type: rt::AttributeType::S,
-                },
-                range_key: Some(rt::KeyAttribute {
-                    name: "n5",
-                    attribute_type: rt::AttributeType::N,
-                }),
+                hash_key: rt::KeyAttribute::s("id"),
+                range_key: Some(rt::KeyAttribute::n("n5")),
                 projection: rt::Projection::KeysOnly,
             },
         ],
@@ -5050,8 +4845,9 @@ pub mod indexed {
             }
         }
     }
-    /** Typed access to the `many_indexes` table: [`rt::Repository`]'s safe writes, batches and
- transactions on [`Indexed`], and the typed queries of [`IndexedReads`], which it dereferences to.*/
+
+    /// Typed access to the `many_indexes` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Indexed`], and the typed queries of [`IndexedReads`], which it dereferences to.
     pub type IndexedRepository = rt::Repository<Indexed>;
     impl rt::Record for Indexed {
         type Key = IndexedKey;
@@ -5114,8 +4910,9 @@ pub mod indexed {
             IndexedKey::to_key(self)
         }
     }
-    /** The typed queries and access patterns of the `many_indexes` table; [`IndexedRepository`] dereferences to
- them.*/
+
+    /// The typed queries and access patterns of the `many_indexes` table; [`IndexedRepository`] dereferences
+    /// to them.
     #[derive(Debug, Clone)]
     pub struct IndexedReads {
         table: rt::Table<Indexed>,

@@ -264,7 +264,7 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
         Command::Export(args) => {
             let sources = read_all(&args.schemas)?;
             let modules = crate::compile(&sources).map_err(|d| d.to_string())?;
-            let tables: Vec<crate::infra::TableDefinition> = modules
+            let tables: Vec<crate::infra::TableLayout> = modules
                 .iter()
                 .flat_map(|(_, _, model)| crate::infra::tables(model))
                 .collect();
@@ -389,7 +389,7 @@ fn read_revision(spec: &str) -> Result<SchemaSource, String> {
 }
 
 /// The runtime's layout of a table definition, under `prefix` + its name.
-fn layout(table: &crate::infra::TableDefinition, prefix: &str) -> ddbgen_runtime::admin::TableLayout {
+fn layout(table: &crate::infra::TableLayout, prefix: &str) -> ddbgen_runtime::admin::TableLayout {
     use crate::infra::{IndexProjection, KeyAttribute};
     use ddbgen_runtime::admin::{IndexLayout, KeyLayout, ProjectionLayout, TableLayout};
     let key = |k: &KeyAttribute| KeyLayout {
@@ -400,7 +400,7 @@ fn layout(table: &crate::infra::TableDefinition, prefix: &str) -> ddbgen_runtime
             crate::ir::KeyType::B => ddbgen_runtime::AttributeType::B,
         },
     };
-    let index = |i: &crate::infra::IndexDefinition| IndexLayout {
+    let index = |i: &crate::infra::IndexLayout| IndexLayout {
         name: i.name.clone(),
         hash: key(&i.hash),
         range: i.range.as_ref().map(key),

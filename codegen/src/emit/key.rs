@@ -4,7 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Options, codec, data_derives, ident, rt, struct_field};
-use crate::ir::{CompositeKey, Field, FieldType, IndexKind, KeyAttr, KeyType, ProjectionKind, Scalar, Segment, Table};
+use crate::ir::layout::TableLayout;
+use crate::ir::{CompositeKey, Field, FieldType, KeyAttr, Scalar, Segment, Table};
 
 /// Whether values of this key type are `Copy` (passed by value, never cloned).
 fn is_copy(ty: &FieldType) -> bool {
@@ -179,27 +180,9 @@ fn insert_composite(table: &Table, c: &CompositeKey) -> TokenStream {
     }
 }
 
-/// `KeyAttribute { name, attribute_type }` of a stored key attribute.
-fn key_attribute(name: &str, key_type: KeyType) -> TokenStream {
-    let rt = rt();
-    let ty = ident(key_type.as_str());
-    quote!(#rt::KeyAttribute { name: #name, attribute_type: #rt::AttributeType::#ty })
-}
-
-/// The `KeyAttribute` of a key (lowering checked that a key field has a key type; a composite
-/// is a string).
-fn field_key_attribute(table: &Table, key: &KeyAttr) -> TokenStream {
-    match key {
-        KeyAttr::Field(i) => {
-            let field = &table.fields[*i];
-            key_attribute(&field.attribute, field.key_type.unwrap_or(KeyType::S))
-        }
-        KeyAttr::Composite(c) => key_attribute(&c.attribute, KeyType::S),
-    }
-}
-
-/// `pub const TABLE: TableSpec`; an entity's is its single table's.
-pub(crate) fn table_spec(table: &Table) -> TokenStream {
+/// `pub const TABLE: TableSpec`, printed from the table's layout; an entity's is its single
+/// table's.
+pub(crate) fn table_spec(table: &Table, layout: Option<&TableLayout>) -> TokenStream {
     let rt = rt();
     if let Some(entity) = &table.entity {
         let module = ident(&entity.table_module);
@@ -212,52 +195,5 @@ pub(crate) fn table_spec(table: &Table) -> TokenStream {
             pub const TABLE: #rt::TableSpec = super::#module::TABLE;
         };
     }
-    let table_name = &table.table_name;
-    let hash_key = field_key_attribute(table, &table.hash_key);
-    let range_key = match &table.range_key {
-        None => quote!(None),
-        Some(key) => {
-            let attr = field_key_attribute(table, key);
-            quote!(Some(#attr))
-        }
-    };
-    let indexes = table.indexes.iter().map(|index| {
-        let name = &index.name;
-        let global = index.kind == IndexKind::Global;
-        let hash_key = field_key_attribute(table, &index.hash_key);
-        let range_key = match &index.range_key {
-            Some(key) => {
-                let attr = field_key_attribute(table, key);
-                quote!(Some(#attr))
-            }
-            None => quote!(None),
-        };
-        let projection = match index.projection {
-            ProjectionKind::All => quote!(#rt::Projection::All),
-            ProjectionKind::KeysOnly => quote!(#rt::Projection::KeysOnly),
-            ProjectionKind::Include => {
-                let names = index.include.iter().map(|i| &table.fields[*i].attribute);
-                quote!(#rt::Projection::Include(&[#(#names),*]))
-            }
-        };
-        quote!(#rt::IndexSpec { name: #name, global: #global, hash_key: #hash_key, range_key: #range_key, projection: #projection })
-    });
-    let ttl = match table.ttl {
-        Some(i) => {
-            let attr = &table.fields[i].attribute;
-            quote!(Some(#attr))
-        }
-        None => quote!(None),
-    };
-    let doc = format!(" Keys, indexes and TTL of the `{table_name}` table, as the schema declares them.");
-    quote! {
-        #[doc = #doc]
-        pub const TABLE: #rt::TableSpec = #rt::TableSpec {
-            table_name: #table_name,
-            hash_key: #hash_key,
-            range_key: #range_key,
-            indexes: &[#(#indexes),*],
-            ttl_attribute: #ttl,
-        };
-    }
+    layout.map(super::layout::table_spec).unwrap_or_default()
 }

@@ -8,6 +8,7 @@ mod codec;
 mod condition;
 mod item;
 mod key;
+mod layout;
 mod query;
 mod repository;
 mod single;
@@ -89,7 +90,10 @@ pub fn emit_module(model: &Model, source: &str, options: &Options) -> String {
         let tokens = match part {
             Part::Preamble => preamble(model, options),
             Part::SingleTable(i) => single::single_table_module(model, &model.single_tables[*i]),
-            Part::Table(i) => table::table_module(&model.tables[*i], options),
+            Part::Table(i) => {
+                let table = &model.tables[*i];
+                table::table_module(table, model.layout(&table.table_name), options)
+            }
         };
         format_items(tokens)
     });
@@ -491,6 +495,18 @@ mod tests {
         );
     }
 
+    /// A model of one table, with its layout as lowering builds it.
+    fn with_table(table: Table) -> Model {
+        let mut model = Model {
+            tables: vec![table],
+            types: Vec::new(),
+            single_tables: Vec::new(),
+            layouts: Vec::new(),
+        };
+        model.layouts = crate::ir::layout::layouts(&model);
+        model
+    }
+
     fn emitted(model: &Model) -> String {
         let text = emit_module(model, "hand-built", &super::Options::default());
         assert!(!text.contains("compile_error!"), "{text}");
@@ -499,11 +515,7 @@ mod tests {
 
     #[test]
     fn keys_and_queries_use_the_codec_the_ir_chose() {
-        let text = emitted(&Model {
-            tables: vec![table()],
-            types: Vec::new(),
-            single_tables: Vec::new(),
-        });
+        let text = emitted(&with_table(table()));
         // Item, key and query condition: one encoding.
         assert!(
             text.contains(r#"rt::EpochSeconds.write(&mut map, "at", &self.at);"#),
@@ -517,17 +529,13 @@ mod tests {
             text.contains(r#"rt::KeyCondition::hash("at", rt::EpochSeconds.key_value(&at))"#),
             "{text}"
         );
-        assert!(text.contains("attribute_type: rt::AttributeType::N"), "{text}");
+        assert!(text.contains(r#"rt::KeyAttribute::n("at")"#), "{text}");
         assert!(!text.contains(r#"rt::Native.write(&mut map, "at""#), "{text}");
     }
 
     #[test]
     fn field_handles_cover_the_condition_fields_the_ir_chose() {
-        let model = Model {
-            tables: vec![table()],
-            types: Vec::new(),
-            single_tables: Vec::new(),
-        };
+        let model = with_table(table());
         let text = emitted(&model);
         assert!(
             text.contains("pub fn note() -> rt::Attr<Event, String, rt::Native>"),
@@ -542,11 +550,7 @@ mod tests {
 
     #[test]
     fn names_are_printed_as_the_ir_decided() {
-        let text = emitted(&Model {
-            tables: vec![table()],
-            types: Vec::new(),
-            single_tables: Vec::new(),
-        });
+        let text = emitted(&with_table(table()));
         assert!(text.contains("pub mod r#event {"), "{text}");
         assert!(
             text.contains("pub fn set_headline(mut self, note: impl Into<String>) -> Self"),
@@ -568,6 +572,7 @@ mod tests {
         let model = Model {
             tables: Vec::new(),
             single_tables: Vec::new(),
+            layouts: Vec::new(),
             types: vec![
                 NamedType {
                     name: "Comment".to_owned(),

@@ -50,12 +50,13 @@ pub(crate) fn query_types(table: &Table, options: &Options) -> TokenStream {
     quote!(#(#levels)* #(#projections)* #(#partial)*)
 }
 
-/// `self.table.query(condition)` or `self.table.query_index::<P>("name", condition)`.
+/// `self.table.query(condition)`, or `self.table.query_as(Some("name"), condition)` for an
+/// index (read as the query's item type).
 fn run(table: &Table, plan: &QueryPlan, condition: TokenStream) -> TokenStream {
     match plan.index {
         Some(i) => {
-            let (item, name) = (ident(&plan.item), &table.indexes[i].name);
-            quote!(self.table.query_index::<#item>(#name, #condition))
+            let name = &table.indexes[i].name;
+            quote!(self.table.query_as(Some(#name), #condition))
         }
         None => quote!(self.table.query(#condition)),
     }

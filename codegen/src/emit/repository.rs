@@ -59,16 +59,16 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
     let unversioned = version.is_none().then(|| quote!(impl #rt::Unversioned for #item {}));
     let queries = super::query::query_methods(table);
     let patterns = table.access_patterns.iter().map(|p| pattern_method(table, p));
-    let repo_doc = format!(
-        " Typed access to the `{table_name}` table: [`rt::Repository`]'s safe writes, batches and\n transactions on [`{}`], and the typed queries of [`{}`], which it dereferences to.",
+    let repo_doc = super::doc(Some(&format!(
+        "Typed access to the `{table_name}` table: [`rt::Repository`]'s safe writes, batches and\ntransactions on [`{}`], and the typed queries of [`{}`], which it dereferences to.",
         names.item, names.reads
-    );
-    let reads_doc = format!(
-        " The typed queries and access patterns of the `{table_name}` table; [`{}`] dereferences to\n them.",
+    )));
+    let reads_doc = super::doc(Some(&format!(
+        "The typed queries and access patterns of the `{table_name}` table; [`{}`] dereferences\nto them.",
         names.repository
-    );
+    )));
     quote! {
-        #[doc = #repo_doc]
+        #repo_doc
         pub type #repo = #rt::Repository<#item>;
 
         impl #rt::Record for #item {
@@ -109,7 +109,7 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
             }
         }
 
-        #[doc = #reads_doc]
+        #reads_doc
         #[derive(Debug, Clone)]
         pub struct #reads {
             table: #rt::Table<#item>,

@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::key::key_param;
 use super::{doc, ident, rt, runtime_import};
-use crate::ir::{IndexKind, Model, SingleTable, Table};
+use crate::ir::{Model, SingleTable, Table};
 
 /// `pub mod shop { .. }`.
 pub(crate) fn single_table_module(model: &Model, single: &SingleTable) -> TokenStream {
@@ -29,7 +29,10 @@ pub(crate) fn single_table_module(model: &Model, single: &SingleTable) -> TokenS
             .join(", ")
     )));
     let runtime_import = runtime_import();
-    let spec = table_spec(single);
+    let spec = model
+        .layout(&single.table_name)
+        .map(super::layout::table_spec)
+        .unwrap_or_default();
     let all: Vec<usize> = (0..entities.len()).collect();
     let item_doc = format!(
         "An item of the `{table_name}` table, as its discriminator `{}` names it: what a scan of the\nwhole table and its change stream decode into.",
@@ -72,49 +75,6 @@ pub(crate) fn single_table_module(model: &Model, single: &SingleTable) -> TokenS
 
             #repository
         }
-    }
-}
-
-/// The physical table's spec: generic string keys, indexes of whole items.
-fn table_spec(single: &SingleTable) -> TokenStream {
-    let rt = rt();
-    let key = |name: &str| quote!(#rt::KeyAttribute { name: #name, attribute_type: #rt::AttributeType::S });
-    let table_name = &single.table_name;
-    let hash = key(&single.hash_key);
-    let range = match &single.range_key {
-        Some(r) => {
-            let r = key(r);
-            quote!(Some(#r))
-        }
-        None => quote!(None),
-    };
-    let indexes = single.indexes.iter().map(|index| {
-        let name = &index.name;
-        let global = index.kind == IndexKind::Global;
-        let hash = key(&index.hash_key);
-        let range = match &index.range_key {
-            Some(r) => {
-                let r = key(r);
-                quote!(Some(#r))
-            }
-            None => quote!(None),
-        };
-        quote!(#rt::IndexSpec { name: #name, global: #global, hash_key: #hash, range_key: #range, projection: #rt::Projection::All })
-    });
-    let ttl = match &single.ttl {
-        Some(t) => quote!(Some(#t)),
-        None => quote!(None),
-    };
-    let doc = format!(" Keys, indexes and TTL of the `{table_name}` table, as the schema declares them.");
-    quote! {
-        #[doc = #doc]
-        pub const TABLE: #rt::TableSpec = #rt::TableSpec {
-            table_name: #table_name,
-            hash_key: #hash,
-            range_key: #range,
-            indexes: &[#(#indexes),*],
-            ttl_attribute: #ttl,
-        };
     }
 }
 

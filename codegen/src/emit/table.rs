@@ -5,9 +5,10 @@ use quote::quote;
 
 use super::{Options, condition, doc, ident, item, key, query, repository, runtime_import, update};
 use crate::ir::Table;
+use crate::ir::layout::TableLayout;
 
 /// `pub mod book { .. }` for one table.
-pub(crate) fn table_module(table: &Table, options: &Options) -> TokenStream {
+pub(crate) fn table_module(table: &Table, layout: Option<&TableLayout>, options: &Options) -> TokenStream {
     let module = ident(&table.names.module);
     let module_doc = match &table.entity {
         Some(entity) => doc(Some(&format!(
@@ -17,7 +18,7 @@ pub(crate) fn table_module(table: &Table, options: &Options) -> TokenStream {
         None => doc(Some(&format!("The `{}` table.", table.table_name))),
     };
     let runtime_import = runtime_import();
-    let table_spec = key::table_spec(table);
+    let table_spec = key::table_spec(table, layout);
     let items = item::item_types(table, options);
     let key_items = key::key_items(table, options);
     let repository = repository::repository(table);

@@ -11,6 +11,7 @@
 //! Every node a later check may complain about carries a [`Span`] into its YAML file. The IR
 //! does no I/O, and can be built by hand for emitter tests.
 
+pub mod layout;
 pub mod lower;
 mod methods;
 pub mod names;
@@ -31,6 +32,16 @@ pub struct Model {
     pub types: Vec<NamedType>,
     /// Tables that hold several entities; their entities are in `tables`.
     pub single_tables: Vec<SingleTable>,
+    /// The physical tables, one per DynamoDB table (`layout::layouts`): what every back end
+    /// (the Rust emitter, docs, export, diff, plan) reads of keys, indexes and TTL.
+    pub layouts: Vec<layout::TableLayout>,
+}
+
+impl Model {
+    /// The physical layout of DynamoDB table `table_name`.
+    pub fn layout(&self, table_name: &str) -> Option<&layout::TableLayout> {
+        self.layouts.iter().find(|l| l.name == table_name)
+    }
 }
 
 /// The Rust names generated for one table, all registered in the table module's scope.

@@ -134,6 +134,7 @@ impl Lowering<'_> {
             tables: Vec::new(),
             types,
             single_tables: Vec::new(),
+            layouts: Vec::new(),
         };
         for (name, def) in &doc.tables {
             let path = root.child("tables").child(name);
@@ -159,6 +160,7 @@ impl Lowering<'_> {
             }
         }
         self.plan(&mut model);
+        model.layouts = crate::ir::layout::layouts(&model);
         model
     }
 

@@ -1,0 +1,66 @@
+//! `TABLE`, the runtime's `TableSpec` of a table: its layout from the IR, printed as data.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, rt};
+use crate::ir::KeyType;
+use crate::ir::layout::{IndexLayout, IndexProjection, KeyAttribute, TableLayout};
+
+/// `rt::KeyAttribute::s("publisher")`.
+fn key_attribute(key: &KeyAttribute) -> TokenStream {
+    let rt = rt();
+    let name = &key.name;
+    let constructor = ident(match key.key_type {
+        KeyType::S => "s",
+        KeyType::N => "n",
+        KeyType::B => "b",
+    });
+    quote!(#rt::KeyAttribute::#constructor(#name))
+}
+
+fn optional_key(key: Option<&KeyAttribute>) -> TokenStream {
+    match key.map(key_attribute) {
+        Some(key) => quote!(Some(#key)),
+        None => quote!(None),
+    }
+}
+
+fn index(index: &IndexLayout, global: bool) -> TokenStream {
+    let rt = rt();
+    let name = &index.name;
+    let (hash, range) = (key_attribute(&index.hash), optional_key(index.range.as_ref()));
+    let projection = match &index.projection {
+        IndexProjection::All => quote!(#rt::Projection::All),
+        IndexProjection::KeysOnly => quote!(#rt::Projection::KeysOnly),
+        IndexProjection::Include(names) => quote!(#rt::Projection::Include(&[#(#names),*])),
+    };
+    quote!(#rt::IndexSpec { name: #name, global: #global, hash_key: #hash, range_key: #range, projection: #projection })
+}
+
+/// `pub const TABLE: rt::TableSpec = ..;` of `layout`.
+pub(crate) fn table_spec(layout: &TableLayout) -> TokenStream {
+    let rt = rt();
+    let table_name = &layout.name;
+    let (hash, range) = (key_attribute(&layout.hash), optional_key(layout.range.as_ref()));
+    let indexes = layout
+        .global
+        .iter()
+        .map(|i| index(i, true))
+        .chain(layout.local.iter().map(|i| index(i, false)));
+    let ttl = match &layout.ttl {
+        Some(attribute) => quote!(Some(#attribute)),
+        None => quote!(None),
+    };
+    let doc = format!(" Keys, indexes and TTL of the `{table_name}` table, as the schema declares them.");
+    quote! {
+        #[doc = #doc]
+        pub const TABLE: #rt::TableSpec = #rt::TableSpec {
+            table_name: #table_name,
+            hash_key: #hash,
+            range_key: #range,
+            indexes: &[#(#indexes),*],
+            ttl_attribute: #ttl,
+        };
+    }
+}
