@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{ident, rt};
+use super::print::{ident, rt};
 use crate::ir::{Codec, EntityOf, Field, FieldType, Scalar};
 
 /// The runtime codec value of a field: `rt::Native`, `rt::EpochSeconds`, `rt::EpochMillis`.

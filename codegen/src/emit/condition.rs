@@ -5,7 +5,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{codec, ident, rt, rust_type};
+use super::codec;
+use super::print::{ident, rt, rust_type};
 use crate::ir::Table;
 
 /// `BookFields` and its functions.

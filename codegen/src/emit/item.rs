@@ -4,7 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Options, codec, data_derives, default_impl, derives_default, doc, ident, rt, struct_field, validate};
+use super::options::Options;
+use super::print::{data_derives, default_impl, derives_default, doc, ident, rt, struct_field};
+use super::{codec, validate};
 use crate::ir::{Field, FieldOrigin, Table};
 
 /// `Book`, `NewBook`, their `Default`, conversion and validation, and the fields' check

@@ -3,7 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Options, codec, data_derives, ident, rt, struct_field};
+use super::codec;
+use super::options::Options;
+use super::print::{self, data_derives, ident, rt, struct_field};
 use crate::ir::layout::TableLayout;
 use crate::ir::{CompositeKey, Field, FieldType, KeyAttr, Scalar, Segment, Table};
 
@@ -17,7 +19,7 @@ pub(crate) fn key_param(field: &Field) -> TokenStream {
     if field.ty == FieldType::Scalar(Scalar::String) {
         quote!(&str)
     } else {
-        super::rust_type(&field.ty)
+        print::rust_type(&field.ty)
     }
 }
 

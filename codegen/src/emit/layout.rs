@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, rt};
+use super::print::{ident, rt};
 use crate::ir::KeyType;
 use crate::ir::layout::{IndexLayout, IndexProjection, KeyAttribute, TableLayout};
 

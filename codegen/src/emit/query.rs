@@ -5,8 +5,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::codec;
 use super::key::key_param;
-use super::{Options, codec, data_derives, ident, rt, struct_field};
+use super::options::Options;
+use super::print::{self, data_derives, ident, rt, struct_field};
 use crate::ir::{Comparison, FieldType, KeyAttr, Projection, QueryLevel, QueryPlan, Scalar, SortPlan, Table};
 
 /// The repository's query methods.
@@ -66,7 +68,7 @@ fn run(table: &Table, plan: &QueryPlan, condition: TokenStream) -> TokenStream {
 /// key's value type, or a template part's key type.
 pub(crate) fn hash_param_type(plan: &QueryPlan, field: &crate::ir::Field) -> TokenStream {
     match plan.hash {
-        KeyAttr::Field(_) => super::value_param(field).0,
+        KeyAttr::Field(_) => print::value_param(field).0,
         KeyAttr::Composite(_) => key_param(field),
     }
 }
@@ -80,7 +82,7 @@ fn hash_condition(table: &Table, plan: &QueryPlan) -> (Vec<TokenStream>, TokenSt
             let hash = &table.fields[*i];
             let name = ident(&hash.ident);
             let attribute = &hash.attribute;
-            let (param_type, convert) = super::value_param(hash);
+            let (param_type, convert) = print::value_param(hash);
             let value = codec::codec(hash.codec);
             (
                 vec![quote!(#name: #param_type)],
@@ -145,7 +147,7 @@ fn query_method(table: &Table, plan: &QueryPlan) -> TokenStream {
             }
         }
         Some(sort) => {
-            let doc = super::doc(Some(&format!(
+            let doc = print::doc(Some(&format!(
                 "Items of {what} {whose}; narrow by the sort key, or read it\n(`ddbgen_runtime::QueryBuilder`)."
             )));
             let level = ident(&sort.levels[0].type_name);

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, rt};
+use super::print::{self, ident, rt};
 use crate::ir::{AccessPattern, FieldOrigin, Table};
 
 /// `BookRepository` (an alias of the runtime's generic repository), the `Record` impl that
@@ -59,11 +59,11 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
     let unversioned = version.is_none().then(|| quote!(impl #rt::Unversioned for #item {}));
     let queries = super::query::query_methods(table);
     let patterns = table.access_patterns.iter().map(|p| pattern_method(table, p));
-    let repo_doc = super::doc(Some(&format!(
+    let repo_doc = print::doc(Some(&format!(
         "Typed access to the `{table_name}` table: [`rt::Repository`]'s safe writes, batches and\ntransactions on [`{}`], and the typed queries of [`{}`], which it dereferences to.",
         names.item, names.reads
     )));
-    let reads_doc = super::doc(Some(&format!(
+    let reads_doc = print::doc(Some(&format!(
         "The typed queries and access patterns of the `{table_name}` table; [`{}`] dereferences\nto them.",
         names.repository
     )));
@@ -206,7 +206,7 @@ fn pattern_method(table: &Table, pattern: &AccessPattern) -> TokenStream {
         .unwrap_or_default();
     let Some(q) = pattern.query else {
         let item = ident(&table.names.item);
-        let doc = super::doc(Some(&format!(
+        let doc = print::doc(Some(&format!(
             "{user_doc}Access pattern `{}`: a scan of the whole table, as declared (`scan: true`).",
             pattern.method
         )));
@@ -252,7 +252,7 @@ fn pattern_method(table: &Table, pattern: &AccessPattern) -> TokenStream {
         chain = quote!(#chain.#level_method(#(#names),*));
     }
     let reverse = pattern.reverse.then(|| quote!(.reverse()));
-    let doc = super::doc(Some(&format!(
+    let doc = print::doc(Some(&format!(
         "{user_doc}Access pattern `{}`, served by {served_by}{}.",
         pattern.method,
         if pattern.reverse {

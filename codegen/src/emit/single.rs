@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::key::key_param;
-use super::{doc, ident, rt, runtime_import};
+use super::print::{doc, ident, rt, runtime_import};
 use crate::ir::{Model, SingleTable, Table};
 
 /// `pub mod shop { .. }`.

@@ -3,7 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Options, condition, doc, ident, item, key, query, repository, runtime_import, update};
+use super::options::Options;
+use super::print::{doc, ident, runtime_import};
+use super::{condition, item, key, query, repository, update};
 use crate::ir::Table;
 use crate::ir::layout::TableLayout;
 

@@ -3,7 +3,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{Options, codec, data_derives, default_impl, derives_default, doc, ident, rt, struct_field, validate};
+use super::options::Options;
+use super::print::{data_derives, default_impl, derives_default, doc, ident, rt, struct_field};
+use super::{codec, validate};
 use crate::ir::{EnumVariant, Field, NamedKind, NamedType};
 
 /// An enum or object of `types:`.

@@ -4,7 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{codec, ident, rt, validate};
+use super::print::{self, ident, rt};
+use super::{codec, validate};
 use crate::ir::{Field, FieldOrigin, FieldType, Scalar, Table, UpdateMethod, UpdateOp};
 
 /// `BookUpdate` and its methods: the setters are the table's own; sending, conditions and
@@ -27,7 +28,7 @@ pub(crate) fn update_builder(table: &Table) -> TokenStream {
             }
         }
     });
-    let send_doc = super::doc(Some(&format!(
+    let send_doc = print::doc(Some(&format!(
         "Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,\nnever an upsert){}. Returns the item as stored afterwards.",
         if updated { "; `updated` is set" } else { "" }
     )));
@@ -110,10 +111,10 @@ fn setter(table: &Table, field: &Field, setter: &UpdateMethod) -> TokenStream {
     let name = ident(&field.ident);
     let attribute = &field.attribute;
     let field_name = &field.name;
-    let ty = super::rust_type(&field.ty);
+    let ty = print::rust_type(&field.ty);
     let (doc, params, body) = match op {
         UpdateOp::Set => {
-            let (param, convert) = super::value_param(field);
+            let (param, convert) = print::value_param(field);
             let check = validate::setter_check(field, &quote!(#name));
             let encoded = codec::encode_value(field, &quote!(&#name));
             let mut doc = if check.is_empty() {

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, literal, rt};
+use super::print::{self, ident, literal, rt};
 use crate::ir::{Field, FieldType, Literal, Scalar};
 
 /// The type a check takes a value as: `str` for strings, `[T]` for lists, the field's type
@@ -14,10 +14,10 @@ fn checked_type(field: &Field) -> TokenStream {
     match &field.ty {
         FieldType::Scalar(Scalar::String) => quote!(str),
         FieldType::List(inner) => {
-            let inner = super::rust_type(inner);
+            let inner = print::rust_type(inner);
             quote!([#inner])
         }
-        ty => super::rust_type(ty),
+        ty => print::rust_type(ty),
     }
 }
 
