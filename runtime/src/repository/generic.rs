@@ -4,12 +4,13 @@
 
 use std::ops::Deref;
 
-use super::batch::{BatchGet, BatchWrite, RetryPolicy};
+use super::batch::{BatchGet, BatchWrite};
 use super::clock::Clock;
 use super::condition::Condition;
 use super::cursor::CursorKey;
 use super::query::Scan;
 use super::record::{Record, RecordKey, TableReads, Unversioned};
+use super::retry::RetryPolicy;
 use super::table::{Must, Table, stored_version};
 use super::transaction::Transaction;
 use super::update::Update;

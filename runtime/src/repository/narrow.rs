@@ -6,7 +6,8 @@ use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::query::{KeyCondition, Query, SortCondition};
+use super::key_condition::{KeyCondition, SortCondition};
+use super::query::Query;
 use super::table::Table;
 use crate::item::{FromItem, Item};
 use crate::key::{CompositeKey, KeyPart};

@@ -7,23 +7,20 @@ use std::sync::{Arc, LazyLock};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConsumedCapacity, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
 };
 use chrono::{DateTime, Utc};
 use tracing::Instrument;
 
-use super::batch::RetryPolicy;
 use super::clock::{Clock, SystemClock};
 use super::condition::Condition;
 use super::cursor::CursorKey;
 use super::expression::Placeholders;
-use super::query::{KeyCondition, Query, ReadSpec, Scan};
-use super::update::UpdateExpression;
+use super::retry::RetryPolicy;
 use crate::codec::AttributeMap;
 use crate::error::Error;
-use crate::item::{FromItem, Item, KeyAttribute};
+use crate::item::{Item, KeyAttribute};
 
 /// The key that signs cursors when the application gives none: random, for this process.
 static PROCESS_CURSOR_KEY: LazyLock<CursorKey> = LazyLock::new(CursorKey::random);
@@ -236,7 +233,7 @@ impl<T: Item> Table<T> {
 
     /// The stored item after a failed condition: the one DynamoDB returned, or where a server
     /// returns none, the item read back consistently.
-    async fn current(
+    pub(crate) async fn current(
         &self,
         returned: Option<&AttributeMap>,
         key: &AttributeMap,
@@ -438,87 +435,6 @@ impl<T: Item> Table<T> {
                 _ => Err(Error::call("DeleteItem", &self.name, e)),
             },
         }
-    }
-
-    /// UpdateItem of an existing item ([`Error::NotFound`] otherwise, never an upsert), at
-    /// `version` when given ([`Error::VersionConflict`] with the stored item otherwise), when
-    /// `condition` holds ([`Error::ConditionFailed`] otherwise); returns the item as stored
-    /// after the update.
-    pub async fn update(
-        &self,
-        key: AttributeMap,
-        mut update: UpdateExpression,
-        version: Option<(&str, u64)>,
-        condition: Option<&Condition<T>>,
-    ) -> Result<T, Error> {
-        if !update.errors.is_empty() {
-            return Err(Error::Validation(update.errors));
-        }
-        self.check_limits(&key, false)?;
-        let expression = self.write_condition(&mut update.placeholders, Must::Exist, version, condition);
-        let span = self.span("UpdateItem");
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.name)
-            .set_key(Some(key.clone()))
-            .update_expression(update.render())
-            .set_condition_expression(expression)
-            .set_expression_attribute_names(update.placeholders.names())
-            .set_expression_attribute_values(update.placeholders.values())
-            .return_values(ReturnValue::AllNew)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .instrument(span.clone())
-            .await;
-        match result {
-            Ok(output) => {
-                record_capacity(&span, output.consumed_capacity.as_ref());
-                match output.attributes {
-                    Some(item) => T::from_item(item),
-                    None => Err(Error::NotFound {
-                        table: self.name.clone(),
-                        key,
-                    }),
-                }
-            }
-            Err(e) => match e.as_service_error() {
-                Some(UpdateItemError::ConditionalCheckFailedException(failed)) => {
-                    let current = self.current(failed.item(), &key).await?;
-                    Err(refusal(&self.name, Must::Exist, version, key, current))
-                }
-                _ => Err(Error::call("UpdateItem", &self.name, e)),
-            },
-        }
-    }
-
-    /// A query of the table by `condition`.
-    pub fn query(&self, condition: KeyCondition) -> Query<T> {
-        Query::new(ReadSpec::new(self, None, Some(condition)))
-    }
-
-    /// A query of index `index` by `condition`, reading items as `P` (the item itself, or a
-    /// projection type for `keys_only` and `include` indexes).
-    pub fn query_index<P: FromItem>(&self, index: &'static str, condition: KeyCondition) -> Query<P> {
-        Query::new(ReadSpec::new(self, Some(index), Some(condition)))
-    }
-
-    /// A query of the table (`index` `None`) or of an index, reading items as `P`: the enum of
-    /// a single table's collection, whose entities share the partition.
-    pub fn query_as<P: FromItem>(&self, index: Option<&'static str>, condition: KeyCondition) -> Query<P> {
-        Query::new(ReadSpec::new(self, index, Some(condition)))
-    }
-
-    /// A scan of the whole table, reading items as `P` (the enum of every entity of a single
-    /// table).
-    pub fn scan_as<P: FromItem>(&self) -> Scan<P> {
-        Scan::new(ReadSpec::new(self, None, None))
-    }
-
-    /// A scan of the whole table.
-    pub fn scan(&self) -> Scan<T> {
-        Scan::new(ReadSpec::new(self, None, None))
     }
 
     /// Creates the table from the schema (keys, indexes, on-demand billing, TTL) and waits

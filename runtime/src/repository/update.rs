@@ -2,15 +2,18 @@
 
 use std::ops::{Deref, DerefMut};
 
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
+use tracing::Instrument;
 
 use super::condition::Condition;
 use super::expression::Placeholders;
 use super::record::{Record, RecordKey};
-use super::table::Table;
+use super::table::{Must, Table, record_capacity, refusal};
 use super::transaction::Transaction;
-use crate::codec::Native;
+use crate::codec::{AttributeMap, Native};
 use crate::error::Error;
+use crate::item::Item;
 use crate::validate::{FieldPath, ValidationErrors};
 
 /// The clauses of one UpdateItem, with their placeholders and the validation failures of the
@@ -115,6 +118,62 @@ impl UpdateExpression {
             }
         }
         clauses.join(" ")
+    }
+}
+
+/// UpdateItem, as every update sends it.
+impl<T: Item> Table<T> {
+    /// UpdateItem of an existing item ([`Error::NotFound`] otherwise, never an upsert), at
+    /// `version` when given ([`Error::VersionConflict`] with the stored item otherwise), when
+    /// `condition` holds ([`Error::ConditionFailed`] otherwise); returns the item as stored
+    /// after the update.
+    pub async fn update(
+        &self,
+        key: AttributeMap,
+        mut update: UpdateExpression,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<T, Error> {
+        if !update.errors.is_empty() {
+            return Err(Error::Validation(update.errors));
+        }
+        self.check_limits(&key, false)?;
+        let expression = self.write_condition(&mut update.placeholders, Must::Exist, version, condition);
+        let span = self.span("UpdateItem");
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.name)
+            .set_key(Some(key.clone()))
+            .update_expression(update.render())
+            .set_condition_expression(expression)
+            .set_expression_attribute_names(update.placeholders.names())
+            .set_expression_attribute_values(update.placeholders.values())
+            .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .set_return_consumed_capacity(self.capacity())
+            .send()
+            .instrument(span.clone())
+            .await;
+        match result {
+            Ok(output) => {
+                record_capacity(&span, output.consumed_capacity.as_ref());
+                match output.attributes {
+                    Some(item) => T::from_item(item),
+                    None => Err(Error::NotFound {
+                        table: self.name.clone(),
+                        key,
+                    }),
+                }
+            }
+            Err(e) => match e.as_service_error() {
+                Some(UpdateItemError::ConditionalCheckFailedException(failed)) => {
+                    let current = self.current(failed.item(), &key).await?;
+                    Err(refusal(&self.name, Must::Exist, version, key, current))
+                }
+                _ => Err(Error::call("UpdateItem", &self.name, e)),
+            },
+        }
     }
 }
 

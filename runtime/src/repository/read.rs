@@ -1,0 +1,408 @@
+//! The engine of every paginated read: one Query or Scan request after another, a page's
+//! items, and the sealed cursor that resumes it. DynamoDB returns at most 1 MB per request and a
+//! `LastEvaluatedKey` to go on from; here that is never dropped.
+
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, Select};
+use futures_util::stream::{self, Stream, TryStreamExt};
+use tracing::Instrument;
+
+use super::condition::Condition;
+use super::cursor::{Cursor, CursorKey};
+use super::expression::Placeholders;
+use super::key_condition::KeyCondition;
+use super::table::{Table, record_capacity};
+use crate::codec::AttributeMap;
+use crate::error::Error;
+use crate::item::{FromItem, Item};
+
+/// Why a [`Page`] ended.
+///
+/// ```
+/// use ddbgen_runtime::{Page, StopReason};
+///
+/// fn more_to_read<T>(page: &Page<T>) -> bool {
+///     page.stop != StopReason::Exhausted
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// Every matching item has been read; `next` is `None`.
+    Exhausted,
+    /// The page holds `limit` items; `next` resumes after the last one.
+    Limit,
+    /// One DynamoDB response ended (1 MB, or `page_size` items evaluated); `next` resumes.
+    ResponseEnd,
+}
+
+/// One page of a paginated read.
+///
+/// ```
+/// use ddbgen_runtime::{Cursor, Error, FromItem, Page, Query};
+///
+/// // A web handler's pattern: read one page, hand the cursor to the client, resume with it later.
+/// async fn one_page<T: FromItem + Send + 'static>(query: Query<T>, cursor: Option<&Cursor>) -> Result<(Vec<T>, Option<String>), Error> {
+///     let Page { items, next, .. } = query.limit(20).page(cursor).await?;
+///     Ok((items, next.map(|c| c.as_str().to_owned())))
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items, in key order (reversed with `reverse()`).
+    pub items: Vec<T>,
+    /// Where to resume; `None` only when the read is exhausted.
+    pub next: Option<Cursor>,
+    /// Why the page ended.
+    pub stop: StopReason,
+}
+
+/// The table's clock, which dates the cursors a read issues and checks their age.
+#[derive(Clone)]
+pub(crate) struct ReadClock(Arc<dyn super::clock::Clock>);
+
+impl std::fmt::Debug for ReadClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadClock(..)")
+    }
+}
+
+/// Everything one paginated read needs, shared by its requests.
+#[derive(Debug, Clone)]
+pub(crate) struct ReadSpec {
+    client: Client,
+    table: String,
+    index: Option<&'static str>,
+    key_names: Vec<&'static str>,
+    condition: Option<String>,
+    placeholders: Placeholders,
+    binding: String,
+    cursor_key: CursorKey,
+    clock: ReadClock,
+    pub(crate) page_size: Option<i32>,
+    pub(crate) forward: bool,
+    pub(crate) consistent: bool,
+    filter: Option<String>,
+    /// The attributes a `select` reads (keys included); `None` for whole items.
+    projection: Option<Vec<&'static str>>,
+    capacity: bool,
+}
+
+/// What one Query or Scan request returned.
+struct Fetched {
+    items: Vec<AttributeMap>,
+    last: Option<AttributeMap>,
+    count: i32,
+}
+
+impl ReadSpec {
+    pub(crate) fn new<T: Item>(table: &Table<T>, index: Option<&'static str>, condition: Option<KeyCondition>) -> Self {
+        let spec = T::TABLE;
+        let mut key_names: Vec<&'static str> = std::iter::once(spec.hash_key.name)
+            .chain(spec.range_key.map(|k| k.name))
+            .collect();
+        if let Some(index) = spec.indexes.iter().find(|i| Some(i.name) == index) {
+            key_names.extend(std::iter::once(index.hash_key.name).chain(index.range_key.map(|k| k.name)));
+        }
+        let mut placeholders = Placeholders::default();
+        let condition = condition.map(|c| c.render(&mut placeholders));
+        let mut values: Vec<String> = placeholders
+            .values()
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, v)| format!("{k}={v:?}"))
+            .collect();
+        values.sort();
+        let binding = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            table.name,
+            index.unwrap_or(""),
+            condition.as_deref().unwrap_or("scan"),
+            values.join("\u{1e}")
+        );
+        Self {
+            client: table.client.clone(),
+            table: table.name.clone(),
+            index,
+            key_names,
+            condition,
+            placeholders,
+            binding,
+            cursor_key: table.cursor_key.clone(),
+            clock: ReadClock(table.clock.clone()),
+            page_size: None,
+            forward: true,
+            consistent: false,
+            filter: None,
+            projection: None,
+            capacity: table.capacity,
+        }
+    }
+
+    /// ANDs `condition` to the filter.
+    pub(crate) fn add_filter<S>(&mut self, condition: Condition<S>) {
+        let text = condition.render(&mut self.placeholders);
+        self.and_filter(text);
+    }
+
+    /// Reads only items whose discriminator names one of `entities`, ANDed to the filter.
+    pub(crate) fn only_entities(&mut self, entities: crate::item::Entities) {
+        let name = self.placeholders.name(entities.attribute);
+        let values: Vec<String> = entities
+            .names
+            .iter()
+            .map(|n| self.placeholders.value(AttributeValue::S((*n).to_owned())))
+            .collect();
+        self.and_filter(format!("{name} IN ({})", values.join(", ")));
+    }
+
+    /// ANDs a rendered expression to the filter.
+    fn and_filter(&mut self, text: String) {
+        self.filter = Some(match self.filter.take() {
+            Some(previous) => format!("({previous}) AND ({text})"),
+            None => text,
+        });
+    }
+
+    /// Reads only `attributes` and the key attributes.
+    pub(crate) fn project(&mut self, attributes: &[&'static str]) {
+        if attributes.is_empty() {
+            self.projection = None;
+            return;
+        }
+        let mut names: Vec<&'static str> = attributes.to_vec();
+        for key in &self.key_names {
+            if !names.contains(key) {
+                names.push(key);
+            }
+        }
+        self.projection = Some(names);
+    }
+
+    /// The operation's name, for errors and traces.
+    fn operation(&self) -> &'static str {
+        if self.condition.is_some() { "Query" } else { "Scan" }
+    }
+
+    /// One Query or Scan request: its items, the key to go on from, and how many items
+    /// matched (with `select_count`, the only result).
+    async fn fetch(
+        &self,
+        start: Option<AttributeMap>,
+        segment: Option<(i32, i32)>,
+        select_count: bool,
+    ) -> Result<Fetched, Error> {
+        let span = tracing::debug_span!(
+            "dynamodb",
+            operation = self.operation(),
+            table = %self.table,
+            index = self.index.unwrap_or(""),
+            items = tracing::field::Empty,
+            scanned = tracing::field::Empty,
+            consumed_capacity = tracing::field::Empty,
+        );
+        // DynamoDB refuses a projection with `Select: COUNT` (a count reads no attributes), and
+        // names no expression uses: the projection's names are added for item reads only.
+        let mut placeholders = self.placeholders.clone();
+        let projection = match &self.projection {
+            Some(attributes) if !select_count => {
+                let names: Vec<String> = attributes.iter().map(|a| placeholders.name(a)).collect();
+                Some(names.join(", "))
+            }
+            _ => None,
+        };
+        let names = placeholders.names();
+        let values = placeholders.values();
+        let select = select_count.then_some(Select::Count);
+        let capacity = self.capacity.then_some(ReturnConsumedCapacity::Total);
+        let (items, last, count, scanned, consumed) = match &self.condition {
+            Some(condition) => {
+                let output = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .set_index_name(self.index.map(str::to_owned))
+                    .key_condition_expression(condition)
+                    .set_filter_expression(self.filter.clone())
+                    .set_projection_expression(projection)
+                    .set_select(select)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .set_exclusive_start_key(start)
+                    .set_limit(self.page_size)
+                    .scan_index_forward(self.forward)
+                    .consistent_read(self.consistent)
+                    .set_return_consumed_capacity(capacity)
+                    .send()
+                    .instrument(span.clone())
+                    .await
+                    .map_err(|e| Error::call("Query", &self.table, e))?;
+                (
+                    output.items,
+                    output.last_evaluated_key,
+                    output.count,
+                    output.scanned_count,
+                    output.consumed_capacity,
+                )
+            }
+            None => {
+                let output = self
+                    .client
+                    .scan()
+                    .table_name(&self.table)
+                    .set_index_name(self.index.map(str::to_owned))
+                    .set_filter_expression(self.filter.clone())
+                    .set_projection_expression(projection)
+                    .set_select(select)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .set_exclusive_start_key(start)
+                    .set_limit(self.page_size)
+                    .set_segment(segment.map(|s| s.0))
+                    .set_total_segments(segment.map(|s| s.1))
+                    .consistent_read(self.consistent)
+                    .set_return_consumed_capacity(capacity)
+                    .send()
+                    .instrument(span.clone())
+                    .await
+                    .map_err(|e| Error::call("Scan", &self.table, e))?;
+                (
+                    output.items,
+                    output.last_evaluated_key,
+                    output.count,
+                    output.scanned_count,
+                    output.consumed_capacity,
+                )
+            }
+        };
+        let items = items.unwrap_or_default();
+        span.record("items", count);
+        span.record("scanned", scanned);
+        record_capacity(&span, consumed.as_ref());
+        Ok(Fetched {
+            items,
+            last: last.filter(|k| !k.is_empty()),
+            count,
+        })
+    }
+
+    /// The stored items of every page, requesting each page only when the previous one has
+    /// been consumed.
+    pub(crate) fn raw_items(
+        self: Arc<Self>,
+        segment: Option<(i32, i32)>,
+    ) -> impl Stream<Item = Result<AttributeMap, Error>> + Send + 'static {
+        // State: `None` when done, otherwise the key to start from (`None` at the start).
+        stream::try_unfold(Some(None), move |state: Option<Option<AttributeMap>>| {
+            let spec = self.clone();
+            async move {
+                let Some(start) = state else {
+                    return Ok::<_, Error>(None);
+                };
+                let Fetched { items, last, .. } = spec.fetch(start, segment, false).await?;
+                Ok(Some((stream::iter(items.into_iter().map(Ok)), last.map(Some))))
+            }
+        })
+        .try_flatten()
+    }
+
+    /// How many items match, summed over every page (`Select: COUNT`).
+    pub(crate) async fn count(&self) -> Result<u64, Error> {
+        let span = tracing::debug_span!("dynamodb.count", table = %self.table, pages = tracing::field::Empty);
+        let (mut total, mut pages, mut start) = (0u64, 0u32, None);
+        loop {
+            let fetched = self.fetch(start, None, true).instrument(span.clone()).await?;
+            pages += 1;
+            span.record("pages", pages);
+            total += u64::try_from(fetched.count).unwrap_or(0);
+            match fetched.last {
+                Some(key) => start = Some(key),
+                None => return Ok(total),
+            }
+        }
+    }
+
+    pub(crate) async fn page<T: FromItem>(
+        &self,
+        cursor: Option<&Cursor>,
+        limit: Option<usize>,
+    ) -> Result<Page<T>, Error> {
+        // An empty key is the start of the read (what a `limit(0)` page hands out).
+        let mut start = cursor
+            .map(|c| self.cursor_key.open(&self.binding, self.forward, self.clock.0.now(), c))
+            .transpose()?
+            .filter(|key| !key.is_empty());
+        if limit == Some(0) {
+            // Nothing to read: no request, and the page resumes where it was asked to start.
+            let here = start.unwrap_or_default();
+            return Ok(Page {
+                items: Vec::new(),
+                next: Some(
+                    self.cursor_key
+                        .seal(&self.binding, self.forward, self.clock.0.now(), &here),
+                ),
+                stop: StopReason::Limit,
+            });
+        }
+        let mut items = Vec::new();
+        loop {
+            let Fetched { items: raw, last, .. } = self.fetch(start, None, false).await?;
+            let count = raw.len();
+            for (i, stored) in raw.into_iter().enumerate() {
+                // Another entity's item in a shared table: not this read's.
+                if !T::accepts(&stored) {
+                    continue;
+                }
+                let reaches_limit = limit == Some(items.len() + 1);
+                // When the limit stops the page inside a response, the next page resumes after
+                // this item: its key is where DynamoDB would have stopped.
+                let resume: Option<AttributeMap> = (reaches_limit && i + 1 < count).then(|| {
+                    self.key_names
+                        .iter()
+                        .filter_map(|n| stored.get(*n).map(|v| ((*n).to_owned(), v.clone())))
+                        .collect()
+                });
+                items.push(T::from_item(stored)?);
+                if reaches_limit {
+                    let next = resume.or_else(|| last.clone());
+                    return Ok(match next {
+                        Some(key) => Page {
+                            items,
+                            next: Some(
+                                self.cursor_key
+                                    .seal(&self.binding, self.forward, self.clock.0.now(), &key),
+                            ),
+                            stop: StopReason::Limit,
+                        },
+                        None => Page {
+                            items,
+                            next: None,
+                            stop: StopReason::Exhausted,
+                        },
+                    });
+                }
+            }
+            match last {
+                None => {
+                    return Ok(Page {
+                        items,
+                        next: None,
+                        stop: StopReason::Exhausted,
+                    });
+                }
+                Some(key) if limit.is_none() => {
+                    return Ok(Page {
+                        items,
+                        next: Some(
+                            self.cursor_key
+                                .seal(&self.binding, self.forward, self.clock.0.now(), &key),
+                        ),
+                        stop: StopReason::ResponseEnd,
+                    });
+                }
+                Some(key) => start = Some(key),
+            }
+        }
+    }
+}
