@@ -1,0 +1,326 @@
+//! Changes of fields, their rules and named types: whether stored items still read back and
+//! validate.
+
+use std::cmp::Ordering;
+
+use super::{Differ, Say, Severity};
+use crate::diagnostic::Pos;
+use crate::docs::type_text;
+use crate::ir::{Field, FieldOrigin, Literal, NamedKind, NamedType, Rules};
+
+impl Differ<'_> {
+    pub(super) fn fields(&mut self, path: &str, old: &[&Field], new: &[&Field], parent: Option<Pos>) {
+        for a in old {
+            let field_path = format!("{path}.{}", a.name);
+            match new.iter().find(|b| b.name == a.name) {
+                Some(b) => self.field(&field_path, a, b),
+                None => self.add(
+                    field_path,
+                    Some(a.span),
+                    parent,
+                    Say {
+                        severity: Severity::Breaking,
+                        message: format!("field `{}` (attribute `{}`) removed", a.name, a.attribute),
+                        why: "stored items still hold the attribute; a replace or upsert now writes them back without it, losing it silently",
+                        instead: "keep the field, as `optional: true`, until the stored data no longer holds it",
+                    },
+                ),
+            }
+        }
+        for b in new {
+            if old.iter().any(|a| a.name == b.name) {
+                continue;
+            }
+            let say = if b.optional {
+                Say {
+                    severity: Severity::Safe,
+                    message: format!("optional field `{}` added", b.name),
+                    why: "",
+                    instead: "",
+                }
+            } else if b.origin != FieldOrigin::Declared {
+                Say {
+                    severity: Severity::Breaking,
+                    message: format!("managed attribute `{}` added (`audit:` or `version:`)", b.attribute),
+                    why: "stored items do not have the attribute, and reading an item without it is an error",
+                    instead: "backfill the attribute on every stored item (audit times, or version 1) before deploying",
+                }
+            } else {
+                Say {
+                    severity: Severity::Breaking,
+                    message: format!("required field `{}` added", b.name),
+                    why: "stored items do not have the attribute, and reading an item without a required attribute is an error (a default applies to new items only)",
+                    instead: "add it with `optional: true`, backfill the stored items, then make it required",
+                }
+            };
+            self.add(format!("{path}.{}", b.name), None, Some(b.span), say);
+        }
+    }
+
+    pub(super) fn field(&mut self, path: &str, a: &Field, b: &Field) {
+        let (old, new) = (Some(a.span), Some(b.span));
+        if a.attribute != b.attribute {
+            self.add(
+                path.to_owned(),
+                old,
+                new,
+                Say {
+                    severity: Severity::Breaking,
+                    message: format!("stored attribute renamed from `{}` to `{}`", a.attribute, b.attribute),
+                    why: "stored items hold the old attribute; reads look for the new one",
+                    instead: "keep `attribute:` at the old name (the Rust name may change freely)",
+                },
+            );
+        }
+        let (ta, tb) = (type_text(&a.ty, a.codec), type_text(&b.ty, b.codec));
+        if ta != tb {
+            self.add(
+                path.to_owned(),
+                old,
+                new,
+                Say {
+                    severity: Severity::Breaking,
+                    message: format!("type changed from {ta} to {tb}"),
+                    why: "stored values keep the old type and encoding, and no longer read back",
+                    instead: "add a new field with the new type, backfill it, and remove the old one later",
+                },
+            );
+        }
+        match (a.optional, b.optional) {
+            (true, false) => self.add(
+                path.to_owned(),
+                old,
+                new,
+                Say {
+                    severity: Severity::Breaking,
+                    message: "an optional field became required".to_owned(),
+                    why: "stored items without the attribute no longer read back",
+                    instead: "backfill every stored item first, then make it required",
+                },
+            ),
+            (false, true) => self.add(
+                path.to_owned(),
+                old,
+                new,
+                Say {
+                    severity: Severity::Safe,
+                    message: "a required field became optional".to_owned(),
+                    why: "",
+                    instead: "",
+                },
+            ),
+            _ => {}
+        }
+        if a.nullable != b.nullable {
+            self.add(
+                path.to_owned(),
+                old,
+                new,
+                Say {
+                    severity: Severity::Risky,
+                    message: format!("`nullable` changed from {} to {}", a.nullable, b.nullable),
+                    why: "items written before store absence differently (NULL or no attribute)",
+                    instead: "",
+                },
+            );
+        }
+        self.rules(path, a, b);
+        if a.doc != b.doc || a.default != b.default {
+            self.add(
+                path.to_owned(),
+                old,
+                new,
+                Say {
+                    severity: Severity::Safe,
+                    message: if a.doc != b.doc {
+                        "documentation changed".to_owned()
+                    } else {
+                        "default changed (for new items only)".to_owned()
+                    },
+                    why: "",
+                    instead: "",
+                },
+            );
+        }
+    }
+
+    pub(super) fn rules(&mut self, path: &str, a: &Field, b: &Field) {
+        let changes = rule_changes(&a.rules, &b.rules);
+        for (tightened, what) in changes {
+            let say = if tightened {
+                Say {
+                    severity: Severity::Risky,
+                    message: format!("rule tightened: {what}"),
+                    why: "stored items may no longer validate: a replace of such an item fails until it is fixed",
+                    instead: "check the stored items against the new rule first (a scan with a filter), or fix them",
+                }
+            } else {
+                Say {
+                    severity: Severity::Safe,
+                    message: format!("rule loosened: {what}"),
+                    why: "",
+                    instead: "",
+                }
+            };
+            self.add(path.to_owned(), Some(a.span), Some(b.span), say);
+        }
+    }
+
+    pub(super) fn named_type(&mut self, path: &str, old: &NamedType, new: &NamedType) {
+        match (&old.kind, &new.kind) {
+            (NamedKind::Enum(a), NamedKind::Enum(b)) => {
+                for variant in a {
+                    if !b.iter().any(|v| v.value == variant.value) {
+                        self.add(
+                            format!("{path}.enum"),
+                            Some(variant.span),
+                            Some(new.span),
+                            Say {
+                                severity: Severity::Breaking,
+                                message: format!("enum value `{}` removed", variant.value),
+                                why: "stored items holding the value no longer read back",
+                                instead: "keep the value until no stored item holds it (a scan with a filter finds them)",
+                            },
+                        );
+                    }
+                }
+                for variant in b {
+                    if !a.iter().any(|v| v.value == variant.value) {
+                        self.add(
+                            format!("{path}.enum"),
+                            None,
+                            Some(variant.span),
+                            Say {
+                                severity: Severity::Safe,
+                                message: format!("enum value `{}` added", variant.value),
+                                why: "",
+                                instead: "",
+                            },
+                        );
+                    }
+                }
+            }
+            (NamedKind::Object(a), NamedKind::Object(b)) => {
+                let (a, b): (Vec<&Field>, Vec<&Field>) = (a.iter().collect(), b.iter().collect());
+                self.fields(&format!("{path}.fields"), &a, &b, Some(new.span));
+            }
+            _ => self.add(
+                path.to_owned(),
+                Some(old.span),
+                Some(new.span),
+                Say {
+                    severity: Severity::Breaking,
+                    message: "changed between an enum and an object".to_owned(),
+                    why: "stored values keep the old shape",
+                    instead: "declare a new type under another name",
+                },
+            ),
+        }
+    }
+}
+
+/// Compares two literals of one type; `None` when they do not order (strings, mixed kinds).
+fn compare(a: &Literal, b: &Literal) -> Option<Ordering> {
+    match (a, b) {
+        (Literal::Int(a), Literal::Int(b)) => Some(a.cmp(b)),
+        (Literal::Float(a), Literal::Float(b)) => a.partial_cmp(b),
+        (
+            Literal::Decimal {
+                mantissa: ma,
+                scale: sa,
+            },
+            Literal::Decimal {
+                mantissa: mb,
+                scale: sb,
+            },
+        ) => {
+            // Bring both to the larger scale; 28 digits fit an i128 with room to spare.
+            let scale = (*sa).max(*sb);
+            let widen = |m: i128, s: u32| m.checked_mul(10i128.checked_pow(scale - s)?);
+            Some(widen(*ma, *sa)?.cmp(&widen(*mb, *sb)?))
+        }
+        _ => None,
+    }
+}
+
+/// Each rule that changed: (tightened?, what).
+fn rule_changes(a: &Rules, b: &Rules) -> Vec<(bool, String)> {
+    let mut out = Vec::new();
+    let show = |l: &Option<Literal>| l.as_ref().map_or("none".to_owned(), Literal::display);
+    // A lower bound tightens when it rises (or appears); an upper one when it falls.
+    let mut bound = |name: &str, old: &Option<Literal>, new: &Option<Literal>, rising_tightens: bool| {
+        let tightened = match (old, new) {
+            (None, None) => return,
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (Some(x), Some(y)) => match compare(x, y) {
+                Some(Ordering::Equal) => return,
+                Some(Ordering::Less) => rising_tightens,
+                Some(Ordering::Greater) => !rising_tightens,
+                None if x == y => return,
+                None => true,
+            },
+        };
+        out.push((tightened, format!("{name} {} → {}", show(old), show(new))));
+    };
+    bound("min", &a.min, &b.min, true);
+    bound("max", &a.max, &b.max, false);
+    let int = |v: Option<u64>| v.map(|n| Literal::Int(i128::from(n)));
+    bound("min_length", &int(a.min_length), &int(b.min_length), true);
+    bound("max_length", &int(a.max_length), &int(b.max_length), false);
+    if a.pattern != b.pattern {
+        let tightened = b.pattern.is_some();
+        out.push((
+            tightened,
+            format!(
+                "pattern {} → {}",
+                a.pattern.as_deref().unwrap_or("none"),
+                b.pattern.as_deref().unwrap_or("none")
+            ),
+        ));
+    }
+    if a.one_of != b.one_of {
+        let widened = !a.one_of.is_empty() && a.one_of.iter().all(|v| b.one_of.contains(v)) || b.one_of.is_empty();
+        let list = |l: &[Literal]| l.iter().map(Literal::display).collect::<Vec<_>>().join(", ");
+        out.push((
+            !widened,
+            format!("one_of [{}] → [{}]", list(&a.one_of), list(&b.one_of)),
+        ));
+    }
+    if a.non_empty != b.non_empty {
+        out.push((b.non_empty, format!("non_empty {} → {}", a.non_empty, b.non_empty)));
+    }
+    if a.custom != b.custom {
+        out.push((
+            b.custom.is_some(),
+            format!(
+                "custom {} → {}",
+                a.custom.as_deref().unwrap_or("none"),
+                b.custom.as_deref().unwrap_or("none")
+            ),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_tighten_in_their_own_direction() {
+        let rules = |min: Option<i128>, max: Option<i128>| Rules {
+            min: min.map(Literal::Int),
+            max: max.map(Literal::Int),
+            ..Rules::default()
+        };
+        let changes = rule_changes(&rules(Some(1), Some(10)), &rules(Some(2), Some(20)));
+        assert_eq!(
+            changes,
+            [(true, "min 1 → 2".to_owned()), (false, "max 10 → 20".to_owned())]
+        );
+        let decimal = |m, s| Literal::Decimal { mantissa: m, scale: s };
+        assert_eq!(compare(&decimal(150, 2), &decimal(15, 1)), Some(Ordering::Equal));
+        assert_eq!(compare(&decimal(151, 2), &decimal(15, 1)), Some(Ordering::Greater));
+    }
+}

@@ -1,0 +1,263 @@
+//! Changes of keys, indexes and TTL: what stored items are found by.
+
+use super::{Differ, Say, Severity};
+use crate::diagnostic::Pos;
+use crate::docs::type_text;
+use crate::ir::{Field, IndexKind, KeyAttr, ProjectionKind, Table};
+
+impl Differ<'_> {
+    /// A table's TTL attribute turned on, off, or moved; for an entity, whether its items
+    /// expire.
+    pub(super) fn ttl(&mut self, path: &str, old: Option<String>, new: Option<String>, old_span: Pos, new_span: Pos) {
+        match (old, new) {
+            (a, b) if a == b => {}
+            (None, Some(b)) => self.add(
+                path.to_owned(),
+                None,
+                Some(new_span),
+                Say {
+                    severity: Severity::Risky,
+                    message: format!("TTL turned on, on attribute `{b}`"),
+                    why: "stored items whose attribute holds a past time will be deleted by DynamoDB",
+                    instead: "check the stored values of the attribute before turning TTL on",
+                },
+            ),
+            (Some(a), None) => self.add(
+                path.to_owned(),
+                Some(old_span),
+                Some(new_span),
+                Say {
+                    severity: Severity::Safe,
+                    message: format!("TTL on attribute `{a}` turned off"),
+                    why: "",
+                    instead: "",
+                },
+            ),
+            (a, b) => self.add(
+                path.to_owned(),
+                Some(old_span),
+                Some(new_span),
+                Say {
+                    severity: Severity::Risky,
+                    message: format!(
+                        "TTL moved from attribute `{}` to `{}`",
+                        a.unwrap_or_default(),
+                        b.unwrap_or_default()
+                    ),
+                    why: "items expire by the new attribute; DynamoDB takes up to an hour to switch TTL off and on",
+                    instead: "",
+                },
+            ),
+        }
+    }
+
+    pub(super) fn hash_key(&mut self, path: &str, old: &Table, new: &Table) {
+        let change = match (&old.hash_key, &new.hash_key) {
+            (KeyAttr::Field(a), KeyAttr::Field(b)) => key_field_change(&old.fields[*a], &new.fields[*b]),
+            (a, b) => {
+                let (a, b) = (describe_key(old, a), describe_key(new, b));
+                (a != b).then(|| format!("{a} → {b}"))
+            }
+        };
+        if let Some(change) = change {
+            self.add(
+                format!("{path}.hash_key"),
+                Some(key_span(old, &old.hash_key)),
+                Some(key_span(new, &new.hash_key)),
+                Say {
+                    severity: Severity::Breaking,
+                    message: format!("the partition key changed: {change}"),
+                    why: KEY_WHY,
+                    instead: KEY_INSTEAD,
+                },
+            );
+        }
+    }
+
+    pub(super) fn range_key(&mut self, path: &str, old: &Table, new: &Table) {
+        let describe = |t: &Table| {
+            t.range_key
+                .as_ref()
+                .map_or_else(|| "none".to_owned(), |k| describe_key(t, k))
+        };
+        let span = |t: &Table| t.range_key.as_ref().map_or(t.span, |k| key_span(t, k));
+        let (a, b) = (describe(old), describe(new));
+        if a != b {
+            self.add(
+                format!("{path}.range_key"),
+                Some(span(old)),
+                Some(span(new)),
+                Say {
+                    severity: Severity::Breaking,
+                    message: format!("the sort key changed: {a} → {b}"),
+                    why: KEY_WHY,
+                    instead: KEY_INSTEAD,
+                },
+            );
+        }
+    }
+
+    pub(super) fn indexes(&mut self, path: &str, old: &Table, new: &Table) {
+        let describe = |t: &Table, i: &crate::ir::Index| -> String {
+            let range = i
+                .range_key
+                .as_ref()
+                .map_or_else(|| "none".to_owned(), |r| describe_key(t, r));
+            let include: Vec<&str> = i.include.iter().map(|f| t.fields[*f].attribute.as_str()).collect();
+            let projection = match i.projection {
+                ProjectionKind::All => "all",
+                ProjectionKind::KeysOnly => "keys_only",
+                ProjectionKind::Include => "include",
+            };
+            format!(
+                "partition key {}, sort key {range}, projection {projection}{}",
+                describe_key(t, &i.hash_key),
+                if include.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", include.join(", "))
+                }
+            )
+        };
+        for a in &old.indexes {
+            let index_path = format!("{path}.indexes.{}", a.name);
+            let local = a.kind == IndexKind::Local;
+            match new.indexes.iter().find(|b| b.name == a.name) {
+                None => self.add(
+                    index_path,
+                    Some(a.span),
+                    Some(new.span),
+                    if local {
+                        Say {
+                            severity: Severity::Breaking,
+                            message: format!("local index `{}` removed", a.name),
+                            why: "a local secondary index can be neither added nor removed once the table exists",
+                            instead: "keep the index, or create a new table and copy the items",
+                        }
+                    } else {
+                        Say {
+                            severity: Severity::Risky,
+                            message: format!("global index `{}` removed", a.name),
+                            why: "deploying deletes the index; its query method disappears from the generated code",
+                            instead: "",
+                        }
+                    },
+                ),
+                Some(b) => {
+                    let (da, db) = (describe(old, a), describe(new, b));
+                    if a.kind != b.kind {
+                        self.add(
+                            index_path,
+                            Some(a.span),
+                            Some(b.span),
+                            Say {
+                                severity: Severity::Breaking,
+                                message: format!("index `{}` changed between local and global", a.name),
+                                why: "a local secondary index can be neither added nor removed once the table exists",
+                                instead: "give the new index another name",
+                            },
+                        );
+                    } else if da != db {
+                        self.add(
+                            index_path,
+                            Some(a.span),
+                            Some(b.span),
+                            if local {
+                                Say {
+                                    severity: Severity::Breaking,
+                                    message: format!("local index `{}` changed: {da} → {db}", a.name),
+                                    why: "a local secondary index cannot change once the table exists",
+                                    instead: "create a new table with the new index and copy the items",
+                                }
+                            } else {
+                                Say {
+                                    severity: Severity::Risky,
+                                    message: format!("global index `{}` changed: {da} → {db}", a.name),
+                                    why: "the index is deleted and created again: queries by it fail until it is backfilled",
+                                    instead: "add a global index under a new name, switch the queries, then remove the old one",
+                                }
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        for b in &new.indexes {
+            if old.indexes.iter().any(|a| a.name == b.name) {
+                continue;
+            }
+            let say = if b.kind == IndexKind::Local {
+                Say {
+                    severity: Severity::Breaking,
+                    message: format!("local index `{}` added", b.name),
+                    why: "a local secondary index can only be created with its table",
+                    instead: "add a global index instead, or create a new table and copy the items",
+                }
+            } else {
+                Say {
+                    severity: Severity::Safe,
+                    message: format!("global index `{}` added", b.name),
+                    why: "",
+                    instead: "",
+                }
+            };
+            self.add(format!("{path}.indexes.{}", b.name), None, Some(b.span), say);
+        }
+    }
+}
+
+const KEY_WHY: &str = "keys never change once items exist: stored items keep the old key, so gets and queries by the new one find nothing, and a put creates a second item";
+pub(super) const KEY_INSTEAD: &str =
+    "create a new table with the new key and copy the items, or add a global index with the new key";
+
+/// What changed between two key fields: stored name, type, or encoding.
+/// A key attribute as a change names it: `` `isbn` (string) ``, `` `year_isbn` = [year (u16),
+/// isbn (string)] joined by "#" ``, or an entity's `` `sk` = `ORDER#{id}` ``.
+pub(super) fn describe_key(t: &Table, key: &KeyAttr) -> String {
+    match key {
+        KeyAttr::Field(i) => {
+            let f = &t.fields[*i];
+            format!("`{}` ({})", f.attribute, type_text(&f.ty, f.codec))
+        }
+        KeyAttr::Composite(c) if !c.template => {
+            let parts: Vec<String> = c
+                .parts()
+                .iter()
+                .map(|i| {
+                    let f = &t.fields[*i];
+                    format!("{} ({})", f.name, type_text(&f.ty, f.codec))
+                })
+                .collect();
+            format!("`{}` = [{}] joined by {:?}", c.attribute, parts.join(", "), c.separator)
+        }
+        KeyAttr::Composite(c) => {
+            let parts: Vec<String> = c
+                .parts()
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{} ({})",
+                        t.fields[*i].name,
+                        type_text(&t.fields[*i].ty, t.fields[*i].codec)
+                    )
+                })
+                .collect();
+            format!("`{}` = `{}` [{}]", c.attribute, c.template(&t.fields), parts.join(", "))
+        }
+    }
+}
+
+/// Where a key attribute is declared: its field, or its composite's first part.
+pub(super) fn key_span(t: &Table, key: &KeyAttr) -> crate::ir::Span {
+    match key {
+        KeyAttr::Field(i) => t.fields[*i].span,
+        KeyAttr::Composite(c) if c.template => c.span,
+        KeyAttr::Composite(c) => c.parts().first().map_or(c.span, |i| t.fields[*i].span),
+    }
+}
+
+pub(super) fn key_field_change(a: &Field, b: &Field) -> Option<String> {
+    let (ta, tb) = (type_text(&a.ty, a.codec), type_text(&b.ty, b.codec));
+    (a.attribute != b.attribute || ta != tb || a.key_type != b.key_type)
+        .then(|| format!("`{}` ({ta}) → `{}` ({tb})", a.attribute, b.attribute))
+}
