@@ -7,6 +7,8 @@
 //! and `plan`, which gives every generated item its Rust name through the registries of
 //! [`super::names`] once the structure is known.
 
+mod collections;
+mod collisions;
 mod entities;
 mod fields;
 mod indexes;
