@@ -65,6 +65,11 @@ fn verdicts_of_the_corpus() {
     assert_eq!(verdict("rules"), (0, 5, 1), "tightened rules are risky, not breaking");
     assert!(verdict("keys").0 >= 3, "key changes are breaking");
     assert_eq!(
+        verdict("ttl_moved"),
+        (1, 0, 0),
+        "a TTL move, which `plan` refuses, is breaking"
+    );
+    assert_eq!(
         verdict("table_name"),
         (2, 0, 0),
         "a table or single table under a new DynamoDB name is breaking, not dropped and added"

@@ -3,52 +3,52 @@
 use super::{Differ, Say, Severity};
 use crate::diagnostic::Pos;
 use crate::docs::type_text;
+use crate::ir::layout::LayoutChange;
 use crate::ir::{Field, IndexKind, KeyAttr, ProjectionKind, Table};
 
 impl Differ<'_> {
     /// A table's TTL attribute turned on, off, or moved; for an entity, whether its items
-    /// expire.
+    /// expire. Judged by the IR's rule table, as `plan` judges it.
     pub(super) fn ttl(&mut self, path: &str, old: Option<String>, new: Option<String>, old_span: Pos, new_span: Pos) {
-        match (old, new) {
-            (a, b) if a == b => {}
-            (None, Some(b)) => self.add(
-                path.to_owned(),
-                None,
-                Some(new_span),
-                Say {
-                    severity: Severity::Risky,
-                    message: format!("TTL turned on, on attribute `{b}`"),
-                    why: "stored items whose attribute holds a past time will be deleted by DynamoDB",
-                    instead: "check the stored values of the attribute before turning TTL on",
-                },
+        let (change, message, why, instead) = match (old, new) {
+            (a, b) if a == b => return,
+            (None, Some(b)) => (
+                LayoutChange::TtlOn(b.clone()),
+                format!("TTL turned on, on attribute `{b}`"),
+                "stored items whose attribute holds a past time will be deleted by DynamoDB",
+                "check the stored values of the attribute before turning TTL on",
             ),
-            (Some(a), None) => self.add(
-                path.to_owned(),
-                Some(old_span),
-                Some(new_span),
-                Say {
-                    severity: Severity::Safe,
-                    message: format!("TTL on attribute `{a}` turned off"),
-                    why: "",
-                    instead: "",
-                },
+            (Some(a), None) => (
+                LayoutChange::TtlOff(a.clone()),
+                format!("TTL on attribute `{a}` turned off"),
+                "",
+                "",
             ),
-            (a, b) => self.add(
-                path.to_owned(),
-                Some(old_span),
-                Some(new_span),
-                Say {
-                    severity: Severity::Risky,
-                    message: format!(
-                        "TTL moved from attribute `{}` to `{}`",
-                        a.unwrap_or_default(),
-                        b.unwrap_or_default()
-                    ),
-                    why: "items expire by the new attribute; DynamoDB takes up to an hour to switch TTL off and on",
-                    instead: "",
-                },
-            ),
-        }
+            (a, b) => {
+                let (from, to) = (a.unwrap_or_default(), b.unwrap_or_default());
+                (
+                    LayoutChange::TtlMoved {
+                        from: from.clone(),
+                        to: to.clone(),
+                    },
+                    format!("TTL moved from attribute `{from}` to `{to}`"),
+                    "items expire by the new attribute, and `apply` cannot make the move in one step",
+                    "DynamoDB moves TTL in two steps an hour apart: turn it off, deploy, wait an hour, then turn it on for the new attribute",
+                )
+            }
+        };
+        let old_place = (!matches!(change, LayoutChange::TtlOn(_))).then_some(old_span);
+        self.add(
+            path.to_owned(),
+            old_place,
+            Some(new_span),
+            Say {
+                severity: change.severity(),
+                message,
+                why,
+                instead,
+            },
+        );
     }
 
     pub(super) fn hash_key(&mut self, path: &str, old: &Table, new: &Table) {
@@ -97,6 +97,8 @@ impl Differ<'_> {
         }
     }
 
+    /// Indexes added, removed or changed; their severity is the IR's rule table's (what `plan`
+    /// refuses is breaking).
     pub(super) fn indexes(&mut self, path: &str, old: &Table, new: &Table) {
         let describe = |t: &Table, i: &crate::ir::Index| -> String {
             let range = i
@@ -129,14 +131,14 @@ impl Differ<'_> {
                     Some(new.span),
                     if local {
                         Say {
-                            severity: Severity::Breaking,
+                            severity: LayoutChange::LocalIndexes.severity(),
                             message: format!("local index `{}` removed", a.name),
                             why: "a local secondary index can be neither added nor removed once the table exists",
                             instead: "keep the index, or create a new table and copy the items",
                         }
                     } else {
                         Say {
-                            severity: Severity::Risky,
+                            severity: LayoutChange::GlobalIndexRemoved(a.name.clone()).severity(),
                             message: format!("global index `{}` removed", a.name),
                             why: "deploying deletes the index; its query method disappears from the generated code",
                             instead: "",
@@ -151,7 +153,7 @@ impl Differ<'_> {
                             Some(a.span),
                             Some(b.span),
                             Say {
-                                severity: Severity::Breaking,
+                                severity: LayoutChange::LocalIndexes.severity(),
                                 message: format!("index `{}` changed between local and global", a.name),
                                 why: "a local secondary index can be neither added nor removed once the table exists",
                                 instead: "give the new index another name",
@@ -164,14 +166,14 @@ impl Differ<'_> {
                             Some(b.span),
                             if local {
                                 Say {
-                                    severity: Severity::Breaking,
+                                    severity: LayoutChange::LocalIndexes.severity(),
                                     message: format!("local index `{}` changed: {da} → {db}", a.name),
                                     why: "a local secondary index cannot change once the table exists",
                                     instead: "create a new table with the new index and copy the items",
                                 }
                             } else {
                                 Say {
-                                    severity: Severity::Risky,
+                                    severity: LayoutChange::GlobalIndexChanged(a.name.clone()).severity(),
                                     message: format!("global index `{}` changed: {da} → {db}", a.name),
                                     why: "the index is deleted and created again: queries by it fail until it is backfilled",
                                     instead: "add a global index under a new name, switch the queries, then remove the old one",
@@ -188,14 +190,14 @@ impl Differ<'_> {
             }
             let say = if b.kind == IndexKind::Local {
                 Say {
-                    severity: Severity::Breaking,
+                    severity: LayoutChange::LocalIndexes.severity(),
                     message: format!("local index `{}` added", b.name),
                     why: "a local secondary index can only be created with its table",
                     instead: "add a global index instead, or create a new table and copy the items",
                 }
             } else {
                 Say {
-                    severity: Severity::Safe,
+                    severity: LayoutChange::GlobalIndexAdded(b.name.clone()).severity(),
                     message: format!("global index `{}` added", b.name),
                     why: "",
                     instead: "",

@@ -4,9 +4,9 @@
 //! - **breaking**: stored items or keys no longer read back, or the change cannot be deployed
 //!   (a key's attribute, type, parts, order, separator or encoding; a stored attribute's type,
 //!   encoding or name; a field removed; a required field added; an LSI added, removed or
-//!   changed; an enum value removed);
+//!   changed; TTL moved to another attribute; an enum value removed);
 //! - **risky**: it deploys, but stored items may no longer validate, or an index is rebuilt
-//!   (a tightened rule, a GSI's key or projection changed, a GSI removed, TTL changed);
+//!   (a tightened rule, a GSI's key or projection changed, a GSI removed, TTL turned on);
 //! - **safe**: an optional field, a new GSI or table, a new enum value, a loosened rule, docs.
 //!
 //! Both files are compiled first, so the comparison is between two checked [`Model`]s: the
@@ -21,27 +21,7 @@ use crate::diagnostic::Pos;
 use crate::ir::{Field, Model, Table};
 use crate::{Diagnostics, SchemaSource};
 
-/// How much a change matters to a deployed table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Stored data no longer reads back, or the change cannot be deployed in place.
-    Breaking,
-    /// Deployable, but stored items may no longer validate, or an index is rebuilt.
-    Risky,
-    /// Nothing stored is affected.
-    Safe,
-}
-
-impl Severity {
-    fn word(self) -> &'static str {
-        match self {
-            Severity::Breaking => "breaking",
-            Severity::Risky => "risky",
-            Severity::Safe => "safe",
-        }
-    }
-}
+pub use crate::ir::layout::Severity;
 
 /// A place in one of the two files.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -170,3 +170,224 @@ pub fn layouts(model: &Model) -> Vec<TableLayout> {
     let plain = model.tables.iter().filter(|t| t.entity.is_none()).map(of_table);
     plain.chain(model.single_tables.iter().map(of_single_table)).collect()
 }
+
+/// How much a change matters to a deployed table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Stored data no longer reads back, or the change cannot be deployed in place.
+    Breaking,
+    /// Deployable, but stored items may no longer validate, or an index is rebuilt.
+    Risky,
+    /// Nothing stored is affected.
+    Safe,
+}
+
+impl Severity {
+    /// The word reports print (`breaking`, `risky`, `safe`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Breaking => "breaking",
+            Severity::Risky => "risky",
+            Severity::Safe => "safe",
+        }
+    }
+}
+
+/// One difference between two layouts of a table. `diff` (between two schemas) and `plan`
+/// (between the live table and the schema) both find differences with [`changes`] and judge
+/// them by [`LayoutChange::severity`] and [`LayoutChange::refusal`], so they cannot disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LayoutChange {
+    /// The primary key (attribute names or types) differs.
+    Key,
+    /// The local secondary indexes differ.
+    LocalIndexes,
+    /// A global index was added.
+    GlobalIndexAdded(String),
+    /// A global index was removed.
+    GlobalIndexRemoved(String),
+    /// A global index keeps its name but not its keys or projection.
+    GlobalIndexChanged(String),
+    /// TTL turned on, on this attribute.
+    TtlOn(String),
+    /// TTL turned off (it was on this attribute).
+    TtlOff(String),
+    /// TTL moved from one attribute to another.
+    TtlMoved {
+        /// The attribute it was on.
+        from: String,
+        /// The attribute it is on now.
+        to: String,
+    },
+}
+
+impl LayoutChange {
+    /// What the change is to a table that holds data.
+    pub fn severity(&self) -> Severity {
+        match self {
+            // Stored items are not found, or `apply` cannot make the change in place.
+            LayoutChange::Key | LayoutChange::LocalIndexes | LayoutChange::TtlMoved { .. } => Severity::Breaking,
+            // An index is deleted or rebuilt; items whose new TTL attribute holds a past time expire.
+            LayoutChange::GlobalIndexRemoved(_) | LayoutChange::GlobalIndexChanged(_) | LayoutChange::TtlOn(_) => {
+                Severity::Risky
+            }
+            LayoutChange::GlobalIndexAdded(_) | LayoutChange::TtlOff(_) => Severity::Safe,
+        }
+    }
+
+    /// Why `apply` will not make the change, or `None` when it will.
+    pub fn refusal(&self) -> Option<&'static str> {
+        match self {
+            LayoutChange::Key => {
+                Some("a key cannot change once the table exists (create a new table and copy the items)")
+            }
+            LayoutChange::LocalIndexes => Some("local secondary indexes can only be set when a table is created"),
+            LayoutChange::TtlMoved { .. } => Some(
+                "DynamoDB moves TTL in two steps an hour apart: turn it off, wait an hour (DynamoDB's rule), and apply again",
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// The attribute names and types of a key, for comparing keys.
+fn key_of(layout: &TableLayout) -> (&KeyAttribute, Option<&KeyAttribute>) {
+    (&layout.hash, layout.range.as_ref())
+}
+
+/// Whether two indexes have the same keys and projection (included attributes in any order).
+fn same_index(a: &IndexLayout, b: &IndexLayout) -> bool {
+    let projection = |p: &IndexProjection| match p {
+        IndexProjection::Include(names) => {
+            let mut names = names.clone();
+            names.sort();
+            IndexProjection::Include(names)
+        }
+        other => other.clone(),
+    };
+    a.hash == b.hash && a.range == b.range && projection(&a.projection) == projection(&b.projection)
+}
+
+/// Every difference from layout `from` to layout `to`, compared as typed values: the key,
+/// the local indexes, each global index by name (removals before additions), and TTL.
+pub fn changes(from: &TableLayout, to: &TableLayout) -> Vec<LayoutChange> {
+    let mut out = Vec::new();
+    if key_of(from) != key_of(to) {
+        out.push(LayoutChange::Key);
+    }
+    let local_same = from.local.len() == to.local.len()
+        && to
+            .local
+            .iter()
+            .all(|t| from.local.iter().any(|f| f.name == t.name && same_index(f, t)));
+    if !local_same {
+        out.push(LayoutChange::LocalIndexes);
+    }
+    for index in &from.global {
+        match to.global.iter().find(|i| i.name == index.name) {
+            None => out.push(LayoutChange::GlobalIndexRemoved(index.name.clone())),
+            Some(other) if !same_index(index, other) => out.push(LayoutChange::GlobalIndexChanged(index.name.clone())),
+            Some(_) => {}
+        }
+    }
+    for index in &to.global {
+        if !from.global.iter().any(|i| i.name == index.name) {
+            out.push(LayoutChange::GlobalIndexAdded(index.name.clone()));
+        }
+    }
+    match (&from.ttl, &to.ttl) {
+        (None, Some(b)) => out.push(LayoutChange::TtlOn(b.clone())),
+        (Some(a), None) => out.push(LayoutChange::TtlOff(a.clone())),
+        (Some(a), Some(b)) if a != b => out.push(LayoutChange::TtlMoved {
+            from: a.clone(),
+            to: b.clone(),
+        }),
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(name: &str) -> KeyAttribute {
+        KeyAttribute {
+            name: name.to_owned(),
+            key_type: KeyType::S,
+        }
+    }
+
+    fn index(name: &str, hash: &str) -> IndexLayout {
+        IndexLayout {
+            name: name.to_owned(),
+            hash: key(hash),
+            range: None,
+            projection: IndexProjection::Include(vec!["b".into(), "a".into()]),
+        }
+    }
+
+    fn layout() -> TableLayout {
+        TableLayout {
+            item: "T".into(),
+            name: "t".into(),
+            hash: key("id"),
+            range: None,
+            global: vec![index("by_a", "a")],
+            local: Vec::new(),
+            ttl: None,
+        }
+    }
+
+    #[test]
+    fn changes_are_found_as_typed_values_and_judged_by_one_rule() {
+        let live = layout();
+        assert_eq!(changes(&live, &live), []);
+        let mut desired = layout();
+        desired.global = vec![
+            IndexLayout {
+                projection: IndexProjection::Include(vec!["a".into(), "b".into()]),
+                ..index("by_a", "a")
+            },
+            index("by_c", "c"),
+        ];
+        desired.ttl = Some("expires".into());
+        assert_eq!(
+            changes(&live, &desired),
+            [
+                LayoutChange::GlobalIndexAdded("by_c".into()),
+                LayoutChange::TtlOn("expires".into())
+            ],
+            "include lists compare as sets"
+        );
+        desired.global = vec![index("by_a", "z")];
+        assert_eq!(
+            changes(&live, &desired)[0],
+            LayoutChange::GlobalIndexChanged("by_a".into())
+        );
+        desired.hash = key("other");
+        desired.ttl = None;
+        let mut moved = layout();
+        moved.ttl = Some("old".into());
+        let mut to = moved.clone();
+        to.ttl = Some("new".into());
+        let ttl = changes(&moved, &to);
+        assert_eq!(
+            ttl,
+            [LayoutChange::TtlMoved {
+                from: "old".into(),
+                to: "new".into()
+            }]
+        );
+        // What `plan` refuses, `diff` calls breaking; what `plan` does, it does not.
+        for change in changes(&live, &desired).iter().chain(&ttl) {
+            assert_eq!(
+                change.refusal().is_some(),
+                change.severity() == Severity::Breaking,
+                "{change:?}"
+            );
+        }
+        assert_eq!(changes(&live, &desired)[0], LayoutChange::Key);
+    }
+}

@@ -1,7 +1,9 @@
 //! Tables as DynamoDB holds them: create one from its layout, read a live one back
-//! (DescribeTable, DescribeTimeToLive), compare the two, and apply the difference. Keys are
-//! never changed and tables never deleted: what cannot be changed in place is refused, with the
-//! reason. `Table::create_table` and `ddbgen plan`/`apply` share this code.
+//! (DescribeTable, DescribeTimeToLive), and apply the steps that bring it to another layout.
+//! Which steps a difference needs, and which differences are refused, is decided by the
+//! generator's one rule table (`ddbgen`'s `ir::layout::changes`, which `diff` uses too); keys are
+//! never changed and tables never deleted. `Table::create_table` and `ddbgen plan`/`apply`
+//! share this code.
 
 mod live;
 
@@ -160,136 +162,5 @@ impl std::fmt::Display for Change {
             Change::DisableTtl(attribute) => write!(f, "turn TTL off (attribute `{attribute}`)"),
             Change::Refused(why) => write!(f, "refused: {why}"),
         }
-    }
-}
-
-fn describe_key(hash: &KeyLayout, range: Option<&KeyLayout>) -> String {
-    let one = |k: &KeyLayout| format!("{} ({:?})", k.name, k.attribute_type);
-    match range {
-        Some(range) => format!("{} + {}", one(hash), one(range)),
-        None => one(hash),
-    }
-}
-
-fn same_projection(a: &ProjectionLayout, b: &ProjectionLayout) -> bool {
-    match (a, b) {
-        (ProjectionLayout::Include(x), ProjectionLayout::Include(y)) => {
-            let (mut x, mut y) = (x.clone(), y.clone());
-            x.sort();
-            y.sort();
-            x == y
-        }
-        _ => a == b,
-    }
-}
-
-fn same_index(a: &IndexLayout, b: &IndexLayout) -> bool {
-    a.hash == b.hash && a.range == b.range && same_projection(&a.projection, &b.projection)
-}
-
-/// The steps that bring `live` (`None`: no such table) to `desired`, in the order `apply`
-/// takes them: removals before additions, one index at a time. Empty when they match.
-pub fn plan(desired: &TableLayout, live: Option<&TableLayout>) -> Vec<Change> {
-    let Some(live) = live else {
-        return vec![Change::CreateTable];
-    };
-    let mut changes = Vec::new();
-    if live.hash != desired.hash || live.range != desired.range {
-        changes.push(Change::Refused(format!(
-            "the live key is {}, the schema's is {}: a key cannot change once the table exists (create a new table and copy the items)",
-            describe_key(&live.hash, live.range.as_ref()),
-            describe_key(&desired.hash, desired.range.as_ref())
-        )));
-    }
-    let local_matches = live.local.len() == desired.local.len()
-        && desired
-            .local
-            .iter()
-            .all(|d| live.local.iter().any(|l| l.name == d.name && same_index(l, d)));
-    if !local_matches {
-        changes.push(Change::Refused(
-            "the local secondary indexes differ: they can only be set when a table is created".to_owned(),
-        ));
-    }
-    for index in &live.global {
-        match desired.global_index(&index.name) {
-            Some(wanted) if same_index(index, wanted) => {}
-            _ => changes.push(Change::RemoveIndex(index.name.clone())),
-        }
-    }
-    for index in &desired.global {
-        match live.global_index(&index.name) {
-            Some(existing) if same_index(existing, index) => {}
-            _ => changes.push(Change::AddIndex(index.name.clone())),
-        }
-    }
-    match (&live.ttl, &desired.ttl) {
-        (None, Some(attribute)) => changes.push(Change::EnableTtl(attribute.clone())),
-        (Some(attribute), None) => changes.push(Change::DisableTtl(attribute.clone())),
-        (Some(a), Some(b)) if a != b => changes.push(Change::Refused(format!(
-            "TTL is on attribute `{a}`, the schema's is `{b}`: turn it off, wait an hour (DynamoDB's rule), and apply again"
-        ))),
-        _ => {}
-    }
-    changes
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(name: &str) -> KeyLayout {
-        KeyLayout {
-            name: name.to_owned(),
-            attribute_type: AttributeType::S,
-        }
-    }
-
-    fn index(name: &str, hash: &str) -> IndexLayout {
-        IndexLayout {
-            name: name.to_owned(),
-            hash: key(hash),
-            range: None,
-            projection: ProjectionLayout::Include(vec!["b".into(), "a".into()]),
-        }
-    }
-
-    fn layout() -> TableLayout {
-        TableLayout {
-            name: "t".into(),
-            hash: key("id"),
-            range: None,
-            global: vec![index("by_a", "a")],
-            local: Vec::new(),
-            ttl: None,
-        }
-    }
-
-    #[test]
-    fn plans_index_and_ttl_changes_and_refuses_key_changes() {
-        let live = layout();
-        assert_eq!(plan(&live, Some(&live)), []);
-        assert_eq!(plan(&live, None), [Change::CreateTable]);
-        let mut desired = layout();
-        desired.global = vec![
-            IndexLayout {
-                projection: ProjectionLayout::Include(vec!["a".into(), "b".into()]),
-                ..index("by_a", "a")
-            },
-            index("by_c", "c"),
-        ];
-        desired.ttl = Some("expires".into());
-        assert_eq!(
-            plan(&desired, Some(&live)),
-            [Change::AddIndex("by_c".into()), Change::EnableTtl("expires".into())],
-            "include lists compare as sets"
-        );
-        desired.global = vec![index("by_a", "z")];
-        assert_eq!(
-            plan(&desired, Some(&live))[..2],
-            [Change::RemoveIndex("by_a".into()), Change::AddIndex("by_a".into())]
-        );
-        desired.hash = key("other");
-        assert!(matches!(plan(&desired, Some(&live))[0], Change::Refused(_)));
     }
 }
