@@ -245,8 +245,9 @@ pub async fn describe(client: &Client, name: &str) -> Result<Option<TableLayout>
     }))
 }
 
-/// Applies `changes` (from `ddbgen plan`, the generator's rule table) to the live table, one at a time, waiting for each index
-/// to be built or gone before the next (DynamoDB allows one index change per UpdateTable).
+/// Applies `changes` (which `ddbgen plan` takes from the generator's rule table) to the live
+/// table, one at a time, waiting for each index to be built or gone before the next (DynamoDB
+/// allows one index change per UpdateTable).
 /// A plan with a [`Change::Refused`] is not applied at all.
 pub async fn apply(client: &Client, desired: &TableLayout, changes: &[Change]) -> Result<(), Error> {
     let name = desired.name.as_str();
