@@ -231,13 +231,14 @@ impl<'a> CompositeKey<'a> {
         if !self.empty {
             self.text.push_str(self.separator);
         }
-        match escape_char(self.separator).filter(|_| P::TEXT) {
-            Some(escape) => {
-                let mut raw = String::new();
-                part.write_key_part(&mut raw);
-                push_escaped(&mut self.text, &raw, escape);
-            }
-            None => part.write_key_part(&mut self.text),
+        let start = self.text.len();
+        part.write_key_part(&mut self.text);
+        // Most text needs no escape: it is rewritten (and copied) only when it does.
+        if let Some(escape) = escape_char(self.separator).filter(|_| P::TEXT)
+            && self.text.as_bytes()[start..].iter().any(|&b| b <= escape)
+        {
+            let raw = self.text.split_off(start);
+            push_escaped(&mut self.text, &raw, escape);
         }
         self.empty = false;
         self
