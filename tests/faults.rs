@@ -12,7 +12,7 @@ use ddbgen_runtime::aws_sdk_dynamodb::Client;
 use ddbgen_runtime::aws_sdk_dynamodb::config::retry::RetryConfig;
 use ddbgen_runtime::aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use ddbgen_runtime::local::LocalDynamo;
-use ddbgen_runtime::{Error, Fetched, FixedClock, QueryBuilder, Record, Repository, RetryPolicy};
+use ddbgen_runtime::{Error, ErrorKind, Fetched, FixedClock, QueryBuilder, Record, Repository, RetryPolicy};
 use ddbgen_tests::bulk::{book as bulk, types as bulk_types};
 use ddbgen_tests::library::book::{Book, BookRepository, NewBook};
 use ddbgen_tests::library::types::{Author, BookStatus};
@@ -198,8 +198,8 @@ async fn a_stream_that_stays_throttled_ends_with_an_error_never_short() {
             }
         }
         assert_eq!(seen.len(), 40, "four pages came through");
-        match ended {
-            Some(Error::Throttled {
+        match ended.map(Error::into_kind) {
+            Some(ErrorKind::Throttled {
                 operation: "Query",
                 table,
                 code,
@@ -210,8 +210,15 @@ async fn a_stream_that_stays_throttled_ends_with_an_error_never_short() {
             other => panic!("a short stream must end with the throttling error, got {other:?}"),
         }
         // A page read fails the same way rather than returning fewer items.
-        match books.query("F").page_size(10).limit(50).page(None).await {
-            Err(Error::Throttled { .. }) => {}
+        match books
+            .query("F")
+            .page_size(10)
+            .limit(50)
+            .page(None)
+            .await
+            .map_err(Error::into_kind)
+        {
+            Err(ErrorKind::Throttled { .. }) => {}
             other => panic!("expected Throttled, got {other:?}"),
         }
     })
@@ -236,8 +243,8 @@ async fn a_slow_server_is_a_timeout() {
             .await
             .expect("table");
         let books = BookRepository::new(client(&server, &proxy, Some(Duration::from_millis(100))));
-        match books.get(&book(1).key()).await {
-            Err(Error::Timeout {
+        match books.get(&book(1).key()).await.map_err(Error::into_kind) {
+            Err(ErrorKind::Timeout {
                 operation: "GetItem", ..
             }) => {}
             other => panic!("expected a timeout, got {other:?}"),
@@ -351,12 +358,12 @@ async fn eight_concurrent_versioned_writers_count_exactly() {
             writers.push(tokio::spawn(async move {
                 let mut mine = 0;
                 while mine < 10 {
-                    let current = match books.get_consistent(&key).await {
+                    let current = match books.get_consistent(&key).await.map_err(Error::into_kind) {
                         Ok(Some(current)) => current,
                         Ok(None) => panic!("the counter exists"),
                         // A read changes nothing: after throttling or a 500 that outlived the
                         // SDK's retries, read again.
-                        Err(e @ (Error::Throttled { .. } | Error::Sdk { .. })) => {
+                        Err(e @ (ErrorKind::Throttled { .. } | ErrorKind::Sdk { .. })) => {
                             eprintln!("read failed, reading again: {e}");
                             continue;
                         }
@@ -373,7 +380,7 @@ async fn eight_concurrent_versioned_writers_count_exactly() {
                             mine += 1;
                             successes.fetch_add(1, Ordering::SeqCst);
                         }
-                        Err(Error::VersionConflict { .. }) => {
+                        Err(e) if matches!(e.kind(), ErrorKind::VersionConflict { .. }) => {
                             conflicts.fetch_add(1, Ordering::SeqCst);
                         }
                         Err(e) if e.is_transient() => {}
@@ -435,12 +442,12 @@ async fn a_transaction_is_all_or_nothing_under_injected_cancellation() {
                 },
             )
             .expect("add");
-        match tx.send().await {
-            Err(Error::TransactionCanceled { failures }) => {
+        match tx.send().await.map_err(Error::into_kind) {
+            Err(ErrorKind::TransactionCanceled { failures }) => {
                 assert_eq!(failures.len(), 1);
                 assert_eq!(failures[0].index, 1);
                 assert!(
-                    matches!(failures[0].error, Error::Throttled { .. }),
+                    matches!(failures[0].error.kind(), ErrorKind::Throttled { .. }),
                     "{:?}",
                     failures[0].error
                 );
@@ -464,6 +471,70 @@ async fn a_transaction_is_all_or_nothing_under_injected_cancellation() {
         assert!(proxy.count("TransactWriteItems") >= 4, "the dropped answer was retried");
         let stored = direct.get(&first.key()).await.expect("get").expect("stored");
         assert_eq!(stored.copies_sold, 1, "applied once");
+    })
+    .await
+    .expect("bounded");
+}
+
+/// Another transaction in flight on the same item: a single write answered with
+/// `TransactionConflictException`, and a transaction cancelled with reason
+/// `TransactionConflict`, are both `ErrorKind::TransactionConflict` (transient), never `Sdk`;
+/// nothing was written, and the same call succeeds once the other transaction is over.
+#[tokio::test]
+async fn a_transaction_conflict_is_its_own_transient_error() {
+    tokio::time::timeout(BOUND, async {
+        let (server, proxy, books) = setup(|op, n| match (op, n) {
+            ("PutItem", 0) => Fault::Reject("TransactionConflictException"),
+            ("TransactWriteItems", 0) => Fault::Cancel(vec!["TransactionConflict"]),
+            _ => Fault::Pass,
+        })
+        .await;
+        let direct = BookRepository::new(server.client());
+        let new = NewBook {
+            publisher: "F".into(),
+            published_year: 2000,
+            isbn: "0000001".into(),
+            title: "One".into(),
+            ..NewBook::default()
+        };
+
+        let error = books.create(new.clone()).await.expect_err("the conflict is injected");
+        assert!(error.is_transient(), "{error}");
+        match error.kind() {
+            ErrorKind::TransactionConflict {
+                operation: "PutItem",
+                table,
+            } => assert_eq!(table, "books"),
+            other => panic!("expected TransactionConflict, got {other:?}"),
+        }
+        assert_eq!(direct.scan().count().await.expect("count"), 0, "nothing was written");
+        let created = books.create(new).await.expect("retried, it is written");
+
+        let mut tx = books.transaction();
+        books
+            .update(&created.key())
+            .add_copies_sold(1)
+            .transact(&mut tx)
+            .expect("add");
+        match tx.send().await.map_err(Error::into_kind) {
+            Err(ErrorKind::TransactionCanceled { failures }) => {
+                assert_eq!(failures.len(), 1);
+                assert_eq!(failures[0].index, 0);
+                assert!(failures[0].error.is_transient());
+                assert!(
+                    matches!(failures[0].error.kind(), ErrorKind::TransactionConflict { .. }),
+                    "{:?}",
+                    failures[0].error
+                );
+            }
+            other => panic!("expected the injected cancellation, got {other:?}"),
+        }
+        let stored = direct.get(&created.key()).await.expect("get").expect("stored");
+        assert_eq!(stored.copies_sold, 0, "the cancelled transaction wrote nothing");
+        tx.send().await.expect("sent again, it applies");
+        let stored = direct.get(&created.key()).await.expect("get").expect("stored");
+        assert_eq!(stored.copies_sold, 1);
+        assert_eq!(proxy.faults(), 2);
     })
     .await
     .expect("bounded");

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ddbgen_runtime::codegen::{Bytes, DateTime, Decimal, NaiveDate, Utc, Uuid};
-use ddbgen_runtime::{AttributeValue, Error, FromItem, Item};
+use ddbgen_runtime::{AttributeValue, Error, ErrorKind, FromItem, Item};
 use ddbgen_tests::keywords::event::Event;
 use ddbgen_tests::keywords::reading::{Reading, ReadingKey};
 use ddbgen_tests::keywords::types::{Level, Note};
@@ -108,8 +108,8 @@ fn with_several_bad_attributes_the_first_field_in_schema_order_is_reported() {
         let mut item = book().to_item();
         item.insert("copies_sold".into(), AttributeValue::S("many".into()));
         item.insert("title".into(), AttributeValue::N("1".into()));
-        match Book::from_item(item) {
-            Err(Error::Conversion { attribute, .. }) => assert_eq!(attribute, "title"),
+        match Book::from_item(item).map_err(Error::into_kind) {
+            Err(ErrorKind::Conversion { attribute, .. }) => assert_eq!(attribute, "title"),
             other => panic!("expected a conversion error, got {other:?}"),
         }
     }
@@ -119,8 +119,8 @@ fn with_several_bad_attributes_the_first_field_in_schema_order_is_reported() {
 fn corrupt_items_name_table_attribute_and_expected_type() {
     let mut item = book().to_item();
     item.insert("published_year".into(), AttributeValue::N("70000".into()));
-    match Book::from_item(item) {
-        Err(Error::Conversion {
+    match Book::from_item(item).map_err(Error::into_kind) {
+        Err(ErrorKind::Conversion {
             table,
             entity,
             attribute,
@@ -380,7 +380,7 @@ proptest! {
     fn a_corrupt_attribute_is_named_in_the_error(name in prop::sample::select(BOOK_ATTRIBUTES.to_vec()), value in attribute_value()) {
         let mut item = book().to_item();
         item.insert(name.to_owned(), value);
-        if let Err(Error::Conversion { table, attribute, .. }) = Book::from_item(item) {
+        if let Err(ErrorKind::Conversion { table, attribute, .. }) = Book::from_item(item).map_err(Error::into_kind) {
             prop_assert_eq!(table, "books");
             prop_assert!(attribute.starts_with(name), "{} does not start with {}", attribute, name);
         }

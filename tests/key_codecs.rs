@@ -335,12 +335,12 @@ async fn composite_key_of_keyword_parts_round_trips() {
 }
 
 /// DynamoDB's size limits, checked before sending: a partition key of 2,048 bytes, a sort key
-/// of 1,024 bytes and an item of 400 KB are stored; one byte more is `Error::TooLarge`,
+/// of 1,024 bytes and an item of 400 KB are stored; one byte more is `ErrorKind::TooLarge`,
 /// naming the attribute (never its value), and nothing is sent.
 #[tokio::test]
 async fn key_and_item_size_limits_are_checked_before_sending() {
-    use ddbgen_runtime::Error;
     use ddbgen_runtime::limits::{MAX_ITEM_BYTES, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES};
+    use ddbgen_runtime::{Error, ErrorKind};
     use ddbgen_tests::tricky::long::{LongKey, LongRepository, NewLong};
 
     let env = Env::new();
@@ -355,8 +355,8 @@ async fn key_and_item_size_limits_are_checked_before_sending() {
         .expect("keys at the limits are stored");
     assert_eq!(repo.get(&at_limit.key()).await.expect("get"), Some(at_limit.clone()));
 
-    let over = |error: Error| match error {
-        Error::TooLarge {
+    let over = |error: Error| match error.into_kind() {
+        ErrorKind::TooLarge {
             attribute,
             what,
             size,

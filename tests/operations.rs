@@ -4,7 +4,7 @@
 //! return early there.
 
 use ddbgen_runtime::codegen::{Decimal, NaiveDate};
-use ddbgen_runtime::{Cursor, Error, Fetched, QueryBuilder, RetryPolicy, StopReason};
+use ddbgen_runtime::{Cursor, Error, ErrorKind, Fetched, QueryBuilder, RetryPolicy, StopReason};
 use ddbgen_tests::bulk;
 use ddbgen_tests::library::book::{Book, BookFields, BookKey, BookSummary};
 use ddbgen_tests::library::customer::{CustomerFields, CustomerRepository, NewCustomer};
@@ -63,8 +63,8 @@ async fn update_and_delete_check_the_version_and_report_the_current_item() {
         .send()
         .await
         .expect_err("the item moved on");
-    match &stale {
-        Error::VersionConflict {
+    match stale.kind() {
+        ErrorKind::VersionConflict {
             expected: 1,
             current: Some(_),
             ..
@@ -74,8 +74,8 @@ async fn update_and_delete_check_the_version_and_report_the_current_item() {
     let current: Book = stale.current().expect("carries the item").expect("decodes");
     assert_eq!((current.version, current.title.as_str()), (2, "Second"));
 
-    match books.delete_item(&book).await {
-        Err(Error::VersionConflict { expected: 1, .. }) => {}
+    match books.delete_item(&book).await.map_err(Error::into_kind) {
+        Err(ErrorKind::VersionConflict { expected: 1, .. }) => {}
         other => panic!("a stale delete is a version conflict, got {other:?}"),
     }
     assert!(books.exists(&book.key()).await.expect("exists"), "nothing was deleted");
@@ -85,12 +85,19 @@ async fn update_and_delete_check_the_version_and_report_the_current_item() {
         .expect("delete at the current version");
     assert_eq!(deleted, current);
     assert!(!books.exists(&book.key()).await.expect("exists"));
-    match books.delete_item(&current).await {
-        Err(Error::NotFound { .. }) => {}
+    match books.delete_item(&current).await.map_err(Error::into_kind) {
+        Err(ErrorKind::NotFound { .. }) => {}
         other => panic!("deleting a deleted item is NotFound, got {other:?}"),
     }
-    match books.update(&book.key()).set_title("x").expect_version(2).send().await {
-        Err(Error::NotFound { .. }) => {}
+    match books
+        .update(&book.key())
+        .set_title("x")
+        .expect_version(2)
+        .send()
+        .await
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::NotFound { .. }) => {}
         other => panic!("updating a deleted item is NotFound, got {other:?}"),
     }
 }
@@ -109,18 +116,27 @@ async fn conditions_add_to_the_safe_write_conditions() {
         .only_if(published.clone())
         .send()
         .await
+        .map_err(Error::into_kind)
     {
-        Err(e @ Error::ConditionFailed { .. }) => {
+        Err(e @ ErrorKind::ConditionFailed { .. }) => {
             assert_eq!(e.current::<Book>().expect("item").expect("decodes"), book);
         }
         other => panic!("expected ConditionFailed, got {other:?}"),
     }
-    match books.replace_if(&book, published.clone()).await {
-        Err(Error::ConditionFailed { current: Some(_), .. }) => {}
+    match books
+        .replace_if(&book, published.clone())
+        .await
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::ConditionFailed { current: Some(_), .. }) => {}
         other => panic!("expected ConditionFailed, got {other:?}"),
     }
-    match books.delete_if(&book.key(), published.clone()).await {
-        Err(Error::ConditionFailed { .. }) => {}
+    match books
+        .delete_if(&book.key(), published.clone())
+        .await
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::ConditionFailed { .. }) => {}
         other => panic!("expected ConditionFailed, got {other:?}"),
     }
 
@@ -140,20 +156,29 @@ async fn conditions_add_to_the_safe_write_conditions() {
     // stale version is still a version conflict.
     let mut moved = replaced.clone();
     moved.isbn = "0000002".into();
-    match books.replace_if(&moved, BookFields::title().exists()).await {
-        Err(Error::NotFound { .. }) => {}
+    match books
+        .replace_if(&moved, BookFields::title().exists())
+        .await
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::NotFound { .. }) => {}
         other => panic!("a changed key is NotFound, got {other:?}"),
     }
-    match books.replace_if(&book, BookFields::title().exists()).await {
-        Err(Error::VersionConflict { .. }) => {}
+    match books
+        .replace_if(&book, BookFields::title().exists())
+        .await
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::VersionConflict { .. }) => {}
         other => panic!("a stale replace is a version conflict, got {other:?}"),
     }
     // create_if never overwrites, whatever the condition.
     match books
         .create_if(new_book("C", 2001, "0000001"), BookFields::title().not_exists())
         .await
+        .map_err(Error::into_kind)
     {
-        Err(Error::AlreadyExists { .. }) => {}
+        Err(ErrorKind::AlreadyExists { .. }) => {}
         other => panic!("expected AlreadyExists, got {other:?}"),
     }
     let deleted = books
@@ -420,8 +445,8 @@ async fn limit_zero_reads_nothing_in_page_and_stream_and_cursors_keep_their_dire
         .await
         .expect("reverse page");
     let cursor = reversed.next.expect("more");
-    match books.query("Z").page(Some(&cursor)).await {
-        Err(Error::InvalidCursor { .. }) => {}
+    match books.query("Z").page(Some(&cursor)).await.map_err(Error::into_kind) {
+        Err(ErrorKind::InvalidCursor { .. }) => {}
         other => panic!("a reverse read's cursor opened on a forward read: {other:?}"),
     }
 }
@@ -484,22 +509,30 @@ async fn batches_chunk_merge_refuse_and_keep_request_order() {
     // Two items with one key, an item over 400 KB, or a rule broken: refused before sending.
     let mut twice = vec![items[0].clone(), items[1].clone(), items[0].clone()];
     twice[2].title = "other".into();
-    match books.batch_put(&twice).await {
-        Err(Error::DuplicateKey { positions: (0, 2), .. }) => {}
+    match books.batch_put(&twice).await.map_err(Error::into_kind) {
+        Err(ErrorKind::DuplicateKey { positions: (0, 2), .. }) => {}
         other => panic!("expected DuplicateKey, got {other:?}"),
     }
     let mut huge = items[0].clone();
     huge.isbn = "9999999".into();
     huge.subtitle = Some("x".repeat(410 * 1024));
-    match books.batch_put(&[items[1].clone(), huge.clone()]).await {
-        Err(Error::TooLarge { what: "item", .. }) => {}
+    match books
+        .batch_put(&[items[1].clone(), huge.clone()])
+        .await
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::TooLarge { what: "item", .. }) => {}
         other => panic!("expected TooLarge, got {other:?}"),
     }
     assert!(!books.exists(&huge.key()).await.expect("exists"));
     let mut broken = items[2].clone();
     broken.title = String::new();
-    match books.batch_put(&[items[1].clone(), broken]).await {
-        Err(Error::Validation(errors)) => assert!(errors.to_string().contains("[1].title"), "{errors}"),
+    match books
+        .batch_put(&[items[1].clone(), broken])
+        .await
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::Validation(errors)) => assert!(errors.to_string().contains("[1].title"), "{errors}"),
         other => panic!("expected a validation error, got {other:?}"),
     }
 
@@ -563,15 +596,15 @@ async fn transactions_apply_all_or_nothing_and_say_why() {
     customers
         .transact_check(&mut tx, &grace.key(), CustomerFields::name().eq("Bob"))
         .expect("add check");
-    match tx.send().await {
-        Err(Error::TransactionCanceled { failures }) => {
+    match tx.send().await.map_err(Error::into_kind) {
+        Err(ErrorKind::TransactionCanceled { failures }) => {
             let kinds: Vec<(usize, &str)> = failures
                 .iter()
                 .map(|f| {
-                    let kind = match &f.error {
-                        Error::AlreadyExists { current: Some(_), .. } => "already exists",
-                        Error::VersionConflict { current: Some(_), .. } => "version conflict",
-                        Error::ConditionFailed { current: Some(_), .. } => "condition failed",
+                    let kind = match f.error.kind() {
+                        ErrorKind::AlreadyExists { current: Some(_), .. } => "already exists",
+                        ErrorKind::VersionConflict { current: Some(_), .. } => "version conflict",
+                        ErrorKind::ConditionFailed { current: Some(_), .. } => "condition failed",
                         other => panic!("unexpected failure {other:?}"),
                     };
                     (f.index, kind)
@@ -621,8 +654,11 @@ async fn transactions_check_limits_before_sending() {
     books
         .transact_create(&mut tx, new_book("L", 2001, "0000001"))
         .expect("add");
-    match books.transact_create(&mut tx, new_book("L", 2001, "0000001")) {
-        Err(Error::DuplicateKey { positions: (0, 1), .. }) => {}
+    match books
+        .transact_create(&mut tx, new_book("L", 2001, "0000001"))
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::DuplicateKey { positions: (0, 1), .. }) => {}
         other => panic!("one operation per item, got {other:?}"),
     }
     for i in 2..=100 {
@@ -631,8 +667,11 @@ async fn transactions_check_limits_before_sending() {
             .expect("add");
     }
     assert_eq!(tx.len(), 100);
-    match books.transact_create(&mut tx, new_book("L", 2001, "0000101")) {
-        Err(Error::TransactionTooLarge {
+    match books
+        .transact_create(&mut tx, new_book("L", 2001, "0000101"))
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::TransactionTooLarge {
             what: "operations",
             limit: 100,
             ..
@@ -645,12 +684,12 @@ async fn transactions_check_limits_before_sending() {
         let mut new = new_book("L", 2002, &format!("{i:07}"));
         new.subtitle = Some("x".repeat(300 * 1024));
         if let Err(e) = books.transact_create(&mut big, new) {
-            refused = Some((i, e));
+            refused = Some((i, e.into_kind()));
             break;
         }
     }
     match refused {
-        Some((13, Error::TransactionTooLarge { what: "bytes", .. })) => {}
+        Some((13, ErrorKind::TransactionTooLarge { what: "bytes", .. })) => {}
         other => panic!("4 MB holds 13 items of 300 KB, got {other:?}"),
     }
     let keys: Vec<BookKey> = (0..101)
@@ -660,8 +699,8 @@ async fn transactions_check_limits_before_sending() {
             isbn: format!("{i:07}"),
         })
         .collect();
-    match books.transact_get(&keys).await {
-        Err(Error::TransactionTooLarge { .. }) => {}
+    match books.transact_get(&keys).await.map_err(Error::into_kind) {
+        Err(ErrorKind::TransactionTooLarge { .. }) => {}
         other => panic!("101 reads, got {other:?}"),
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use ddbgen_runtime::codegen::{Bytes, DateTime, NaiveDate};
-use ddbgen_runtime::{AttributeValue, Cursor, CursorKey, Error, FromItem, QueryBuilder, StopReason};
+use ddbgen_runtime::{AttributeValue, Cursor, CursorKey, Error, ErrorKind, FromItem, QueryBuilder, StopReason};
 use ddbgen_tests::keywords::event::{EventRepository, NewEvent};
 use ddbgen_tests::library::book::{Book, BookKey, BookRepository};
 use ddbgen_tests::library::customer::{CustomerRepository, NewCustomer};
@@ -34,8 +34,8 @@ async fn create_sets_audit_columns_and_never_overwrites() {
     env.clock.set(time(1_700_000_100));
     let mut again = new_book("HarperBusiness", 1995, "9512512");
     again.title = "Another title".into();
-    match books.create(again).await {
-        Err(Error::AlreadyExists {
+    match books.create(again).await.map_err(Error::into_kind) {
+        Err(ErrorKind::AlreadyExists {
             current: Some(current), ..
         }) => {
             assert_eq!(
@@ -56,8 +56,8 @@ async fn create_table_enables_ttl() {
     let result = books.create_table().await;
     if env.external()
         && matches!(
-            result,
-            Err(Error::Sdk {
+            result.as_ref().map_err(Error::kind),
+            Err(ErrorKind::Sdk {
                 operation: "UpdateTimeToLive",
                 ..
             })
@@ -87,8 +87,11 @@ async fn create_table_enables_ttl() {
 async fn create_validates_before_writing() {
     let env = Env::new();
     let books = books(&env).await;
-    let result = books.create(new_book("HarperBusiness", 1200, "12#3")).await;
-    let Err(Error::Validation(errors)) = result else {
+    let result = books
+        .create(new_book("HarperBusiness", 1200, "12#3"))
+        .await
+        .map_err(Error::into_kind);
+    let Err(ErrorKind::Validation(errors)) = result else {
         panic!("expected a validation error, got {result:?}")
     };
     // The year's range and the ISBN's pattern (a key part may hold the separator: it is
@@ -110,7 +113,10 @@ async fn replace_with_a_changed_key_fails_and_leaves_one_item() {
         .expect("create");
     let mut moved = book.clone();
     moved.isbn = "9512513".into();
-    assert!(matches!(books.replace(&moved).await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        books.replace(&moved).await.as_ref().map_err(Error::kind),
+        Err(ErrorKind::NotFound { .. })
+    ));
     let all = books.scan().all().await.expect("scan");
     assert_eq!(all, vec![book], "exactly the original item, never a second one");
 }
@@ -134,8 +140,8 @@ async fn replace_checks_the_version_and_keeps_created() {
     assert_eq!(books.get(&book.key()).await.expect("get"), Some(stored.clone()));
 
     // `edited` is still at version 1: a second writer holding it loses.
-    match books.replace(&edited).await {
-        Err(Error::VersionConflict {
+    match books.replace(&edited).await.map_err(Error::into_kind) {
+        Err(ErrorKind::VersionConflict {
             expected: 1,
             current: Some(current),
             ..
@@ -195,8 +201,8 @@ async fn upsert_of_a_stale_copy_stores_the_stored_version_plus_one() {
     let read = books.get_consistent(&stale.key()).await.expect("get").expect("stored");
     assert_eq!(read, stored);
     // A holder of version 4 now conflicts instead of writing over the upsert.
-    match books.replace(&current).await {
-        Err(Error::VersionConflict { expected: 4, .. }) => {}
+    match books.replace(&current).await.map_err(Error::into_kind) {
+        Err(ErrorKind::VersionConflict { expected: 4, .. }) => {}
         other => panic!("expected VersionConflict, got {other:?}"),
     }
 }
@@ -252,8 +258,8 @@ async fn update_sets_adds_removes_and_appends_with_validation() {
         name: String::new(),
         born: None,
     }]);
-    match invalid.send().await {
-        Err(Error::Validation(errors)) => assert_eq!(
+    match invalid.send().await.map_err(Error::into_kind) {
+        Err(ErrorKind::Validation(errors)) => assert_eq!(
             errors.to_string(),
             "title: is empty; authors[0].name: length 0 is below min_length 1"
         ),
@@ -271,8 +277,14 @@ async fn update_of_a_missing_item_creates_nothing() {
         isbn: "1000001".into(),
     };
     assert!(matches!(
-        books.update(&key).set_title("x").send().await,
-        Err(Error::NotFound { .. })
+        books
+            .update(&key)
+            .set_title("x")
+            .send()
+            .await
+            .as_ref()
+            .map_err(Error::kind),
+        Err(ErrorKind::NotFound { .. })
     ));
     assert_eq!(books.get_consistent(&key).await.expect("get"), None);
     assert!(books.scan().all().await.expect("scan").is_empty());
@@ -481,13 +493,17 @@ async fn tampered_and_foreign_cursors_are_refused() {
     let last = text.pop().expect("non-empty");
     text.push(if last == 'A' { 'B' } else { 'A' });
     assert!(matches!(
-        books.query("A").page(Some(&Cursor::from_text(text))).await,
-        Err(Error::InvalidCursor { .. })
+        books
+            .query("A")
+            .page(Some(&Cursor::from_text(text)))
+            .await
+            .map_err(Error::into_kind),
+        Err(ErrorKind::InvalidCursor { .. })
     ));
     assert!(
         matches!(
-            books.query("B").page(Some(&cursor)).await,
-            Err(Error::InvalidCursor { .. })
+            books.query("B").page(Some(&cursor)).await.as_ref().map_err(Error::kind),
+            Err(ErrorKind::InvalidCursor { .. })
         ),
         "another query's cursor"
     );
@@ -496,15 +512,21 @@ async fn tampered_and_foreign_cursors_are_refused() {
         .with_cursor_key(CursorKey::new([7u8; 32]).expect("long enough"));
     assert!(
         matches!(
-            other.query("A").page(Some(&cursor)).await,
-            Err(Error::InvalidCursor { .. })
+            other.query("A").page(Some(&cursor)).await.as_ref().map_err(Error::kind),
+            Err(ErrorKind::InvalidCursor { .. })
         ),
         "another key's cursor"
     );
     assert!(
         matches!(
-            books.query("A").reverse().page(Some(&cursor)).await,
-            Err(Error::InvalidCursor { .. })
+            books
+                .query("A")
+                .reverse()
+                .page(Some(&cursor))
+                .await
+                .as_ref()
+                .map_err(Error::kind),
+            Err(ErrorKind::InvalidCursor { .. })
         ),
         "a forward read's cursor, given to a reverse read"
     );
@@ -711,7 +733,7 @@ async fn a_table_of_reserved_words_works_end_to_end() {
 
     let nan = table.update(&key).set_value(f64::NAN).send().await;
     assert!(
-        matches!(nan, Err(Error::Validation(_))),
+        matches!(nan.as_ref().map_err(Error::kind), Err(ErrorKind::Validation(_))),
         "NaN cannot be stored: {nan:?}"
     );
 }
@@ -827,8 +849,8 @@ async fn key_errors_name_attributes_not_values() {
         )
     );
     assert!(!text.contains("HarperBusiness") && !text.contains("9512512"), "{text}");
-    let Error::AlreadyExists { key, .. } = error else {
-        panic!("{error}")
+    let ErrorKind::AlreadyExists { key, .. } = error.into_kind() else {
+        panic!("expected AlreadyExists")
     };
     assert_eq!(key["publisher"], AttributeValue::S("HarperBusiness".into()));
     let missing = BookKey {

@@ -6,7 +6,7 @@ use ddbgen_runtime::aws_lambda_events::event::dynamodb::Event;
 use ddbgen_runtime::aws_sdk_dynamodb::types::{StreamSpecification, StreamViewType};
 use ddbgen_runtime::aws_sdk_dynamodbstreams::types::ShardIteratorType;
 use ddbgen_runtime::codegen::{Decimal, NaiveDate, Uuid};
-use ddbgen_runtime::{Change, Error, FromItem};
+use ddbgen_runtime::{Change, Error, ErrorKind, FromItem};
 use ddbgen_tests::library::book::{Book, BookChange, BookRepository, NewBook};
 use ddbgen_tests::shop::customer::{CustomerRepository, NewCustomer};
 use ddbgen_tests::shop::order::{NewOrder, OrderRepository};
@@ -53,8 +53,8 @@ fn a_record_without_images_or_with_a_bad_attribute_is_a_clear_error() {
     let mut event: Event = serde_json::from_str(text).expect("parses");
     let mut keys_only = event.records[0].clone();
     keys_only.change.new_image = Default::default();
-    match TestItemChange::from_lambda_record(&keys_only) {
-        Err(Error::InvalidStreamRecord { reason }) => assert!(reason.contains("NEW_AND_OLD_IMAGES"), "{reason}"),
+    match TestItemChange::from_lambda_record(&keys_only).map_err(Error::into_kind) {
+        Err(ErrorKind::InvalidStreamRecord { reason }) => assert!(reason.contains("NEW_AND_OLD_IMAGES"), "{reason}"),
         other => panic!("expected InvalidStreamRecord, got {other:?}"),
     }
     let record = &mut event.records[0];
@@ -62,8 +62,8 @@ fn a_record_without_images_or_with_a_bad_attribute_is_a_clear_error() {
         .change
         .new_image
         .insert("Id".to_owned(), serde_dynamo::AttributeValue::S("not a number".into()));
-    match TestItemChange::from_lambda_record(record) {
-        Err(Error::Conversion { table, attribute, .. }) => {
+    match TestItemChange::from_lambda_record(record).map_err(Error::into_kind) {
+        Err(ErrorKind::Conversion { table, attribute, .. }) => {
             assert_eq!((table.as_str(), attribute.as_str()), ("TestTable", "Id"))
         }
         other => panic!("expected a conversion error naming the attribute, got {other:?}"),

@@ -5,7 +5,7 @@
 
 use ddbgen_runtime::codegen::{Decimal, NaiveDate, Uuid};
 use ddbgen_runtime::local::{LocalDynamo, client_for};
-use ddbgen_runtime::{Cursor, Error, FromItem, QueryBuilder};
+use ddbgen_runtime::{Cursor, Error, ErrorKind, QueryBuilder};
 use futures_util::{StreamExt, TryStreamExt};
 use library_tables::library::book::{Book, BookFields, BookKey, BookRepository, NewBook};
 use library_tables::library::customer::{CustomerRepository, NewCustomer};
@@ -88,13 +88,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A second create of the same key is refused, and the stored book is untouched.
     match books.create(book("HarperBusiness", 1995, "9512512", "Impostor")).await {
-        Err(error @ Error::AlreadyExists { .. }) => {
+        Err(error) if matches!(error.kind(), ErrorKind::AlreadyExists { .. }) => {
             // The error's message names the key's attributes, never their values.
             println!("second create refused: {error}");
-            if let Error::AlreadyExists { current, .. } = error {
-                let stored = current.map(Book::from_item).transpose()?;
-                println!("  the stored book is still {:?}", stored.map(|b| b.title));
-            }
+            let stored = error.current::<Book>().transpose()?;
+            println!("  the stored book is still {:?}", stored.map(|b| b.title));
         }
         other => return Err(format!("expected AlreadyExists, got {other:?}").into()),
     }
@@ -206,8 +204,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .add_copies_sold(1)
         .expect_version(updated.version)
         .transact(&mut tx)?;
-    match tx.send().await {
-        Err(Error::TransactionCanceled { failures }) => {
+    match tx.send().await.map_err(Error::into_kind) {
+        Err(ErrorKind::TransactionCanceled { failures }) => {
             for failure in failures {
                 println!("transaction cancelled: operation {}: {}", failure.index, failure.error);
             }

@@ -286,7 +286,7 @@ pub mod types {
 }
 
 /// The `products` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod product {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1555,7 +1555,7 @@ pub mod product {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Product>) -> Self {
             Self {
@@ -1563,7 +1563,7 @@ pub mod product {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Product, rt::Error> {
             self.update.send().await

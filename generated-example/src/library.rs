@@ -252,7 +252,7 @@ pub mod types {
 }
 
 /// The `books` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod book {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -939,7 +939,7 @@ pub mod book {
         }
 
         /// Applies the update only if the stored item is still at `version`
-        /// ([`VersionConflict`](rt::Error::VersionConflict) with the stored item
+        /// ([`VersionConflict`](rt::ErrorKind::VersionConflict) with the stored item
         /// otherwise): optimistic locking for read-modify-write.
         pub fn expect_version(self, version: u64) -> Self {
             Self {
@@ -948,7 +948,7 @@ pub mod book {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Book>) -> Self {
             Self {
@@ -956,7 +956,7 @@ pub mod book {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Book, rt::Error> {
             self.update.send().await
@@ -1220,7 +1220,7 @@ pub mod book {
 }
 
 /// The `customers` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod customer {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1609,7 +1609,7 @@ pub mod customer {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Customer>) -> Self {
             Self {
@@ -1617,7 +1617,7 @@ pub mod customer {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Customer, rt::Error> {
             self.update.send().await

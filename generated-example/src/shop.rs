@@ -303,7 +303,7 @@ pub mod shop {
 }
 
 /// The `Customer` entity of the `shop` table (its module: [`shop`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod customer {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -661,7 +661,7 @@ pub mod customer {
         }
 
         /// Applies the update only if the stored item is still at `version`
-        /// ([`VersionConflict`](rt::Error::VersionConflict) with the stored item
+        /// ([`VersionConflict`](rt::ErrorKind::VersionConflict) with the stored item
         /// otherwise): optimistic locking for read-modify-write.
         pub fn expect_version(self, version: u64) -> Self {
             Self {
@@ -670,7 +670,7 @@ pub mod customer {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Customer>) -> Self {
             Self {
@@ -678,7 +678,7 @@ pub mod customer {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Customer, rt::Error> {
             self.update.send().await
@@ -735,7 +735,7 @@ pub mod customer {
 }
 
 /// The `Order` entity of the `shop` table (its module: [`shop`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod order {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1207,7 +1207,7 @@ pub mod order {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Order>) -> Self {
             Self {
@@ -1215,7 +1215,7 @@ pub mod order {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Order, rt::Error> {
             self.update.send().await
@@ -1492,7 +1492,7 @@ pub mod order {
 }
 
 /// The `OrderLine` entity of the `shop` table (its module: [`shop`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod order_line {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1877,7 +1877,7 @@ pub mod order_line {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<OrderLine>) -> Self {
             Self {
@@ -1885,7 +1885,7 @@ pub mod order_line {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<OrderLine, rt::Error> {
             self.update.send().await

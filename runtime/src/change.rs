@@ -4,7 +4,7 @@
 //! (feature `streams`). The table's stream must carry images (`NEW_AND_OLD_IMAGES`).
 
 use crate::codec::AttributeMap;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::item::FromItem;
 
 /// One change of an item, decoded.
@@ -58,16 +58,16 @@ impl<T> Change<T> {
 }
 
 fn missing(event: &str, image: &str) -> Error {
-    Error::InvalidStreamRecord {
+    Error::from(ErrorKind::InvalidStreamRecord {
         reason: format!(
             "a {event} record without {image}: the table's stream must carry images (StreamViewType NEW_AND_OLD_IMAGES)"
         ),
-    }
+    })
 }
 
 impl<T: FromItem> Change<T> {
     /// Decodes a record from its event name (`INSERT`, `MODIFY`, `REMOVE`) and images. A
-    /// stored item that does not match the schema is [`Error::Conversion`] naming the
+    /// stored item that does not match the schema is [`ErrorKind::Conversion`] naming the
     /// attribute.
     pub fn from_images(event: &str, old: Option<AttributeMap>, new: Option<AttributeMap>) -> Result<Self, Error> {
         let image = |image: Option<AttributeMap>, which: &str| {
@@ -83,9 +83,9 @@ impl<T: FromItem> Change<T> {
                 new: image(new, "NewImage")?,
             }),
             "REMOVE" => Ok(Change::Remove(image(old, "OldImage")?)),
-            other => Err(Error::InvalidStreamRecord {
+            other => Err(Error::from(ErrorKind::InvalidStreamRecord {
                 reason: format!("unknown event name `{other}` (INSERT, MODIFY or REMOVE)"),
-            }),
+            })),
         }
     }
 }
@@ -140,7 +140,7 @@ mod streams {
 
     use super::Change;
     use crate::codec::AttributeMap;
-    use crate::error::Error;
+    use crate::error::{Error, ErrorKind};
     use crate::item::FromItem;
 
     fn value(v: &StreamValue) -> Result<AttributeValue, Error> {
@@ -156,9 +156,9 @@ mod streams {
             StreamValue::Ns(n) => AttributeValue::Ns(n.clone()),
             StreamValue::Bs(b) => AttributeValue::Bs(b.iter().map(|b| Blob::new(b.as_ref())).collect()),
             other => {
-                return Err(Error::InvalidStreamRecord {
+                return Err(Error::from(ErrorKind::InvalidStreamRecord {
                     reason: format!("an attribute value of a type this SDK does not know: {other:?}"),
-                });
+                }));
             }
         })
     }
@@ -175,9 +175,9 @@ mod streams {
                 Some(OperationType::Modify) => "MODIFY",
                 Some(OperationType::Remove) => "REMOVE",
                 other => {
-                    return Err(Error::InvalidStreamRecord {
+                    return Err(Error::from(ErrorKind::InvalidStreamRecord {
                         reason: format!("unknown event name {other:?}"),
-                    });
+                    }));
                 }
             };
             let stream = record.dynamodb();

@@ -12,7 +12,7 @@ pub use uuid::Uuid;
 
 pub use crate::change::Change;
 pub use crate::codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
-pub use crate::error::Error;
+pub use crate::error::{Error, ErrorKind};
 pub use crate::item::{
     AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec,
 };

@@ -5,24 +5,31 @@ use std::fmt;
 use crate::codec::AttributeMap;
 use crate::validate::ValidationErrors;
 
-/// Everything a generated repository or conversion can fail with.
+/// Everything a generated repository or conversion can fail with: one pointer wide, so a
+/// `Result<T, Error>` costs no more than `T` plus a pointer (as serde_dynamo's error does).
+/// What went wrong is its [`ErrorKind`]; match on [`kind`](Error::kind).
 ///
 /// ```
-/// use ddbgen_runtime::Error;
+/// use ddbgen_runtime::{Error, ErrorKind};
 ///
 /// fn describe(error: &Error) -> &'static str {
-///     match error {
-///         Error::AlreadyExists { .. } => "taken",
-///         Error::NotFound { .. } => "gone",
-///         Error::VersionConflict { .. } => "changed meanwhile: read again and retry",
-///         Error::Validation(_) => "refused before sending",
+///     match error.kind() {
+///         ErrorKind::AlreadyExists { .. } => "taken",
+///         ErrorKind::NotFound { .. } => "gone",
+///         ErrorKind::VersionConflict { .. } => "changed meanwhile: read again and retry",
+///         ErrorKind::TransactionConflict { .. } => "another transaction holds the item: retry",
+///         ErrorKind::Validation(_) => "refused before sending",
 ///         _ => "other",
 ///     }
 /// }
+/// assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
 /// ```
+pub struct Error(Box<ErrorKind>);
+
+/// What went wrong: the variants of an [`Error`].
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Error {
+pub enum ErrorKind {
     /// The item breaks its schema's rules; every failing field is listed.
     Validation(ValidationErrors),
     /// A stored item does not match the schema.
@@ -38,9 +45,7 @@ pub enum Error {
         expected: String,
         /// What was found, with a clipped copy of a scalar's value, for your code.
         found: Box<str>,
-        /// What was found, without its value: what `Display` shows. (`found` and `shape` are
-        /// boxed `str`s, which keep the variant under clippy's `result_large_err` threshold of
-        /// 128 bytes.)
+        /// What was found, without its value: what `Display` shows.
         shape: Box<str>,
     },
     /// `create` found an item with the same key; nothing was written.
@@ -120,6 +125,16 @@ pub enum Error {
         /// Positions of the two requests in the call.
         positions: (usize, usize),
     },
+    /// The item is part of another transaction that is still in flight, so DynamoDB refused
+    /// this write (`TransactionConflictException`) or cancelled this transaction's operation on
+    /// it (reason `TransactionConflict`); nothing of it was written. Retrying shortly succeeds
+    /// once the other transaction ends.
+    TransactionConflict {
+        /// The operation, such as `PutItem` or `TransactWriteItems`.
+        operation: &'static str,
+        /// The DynamoDB table.
+        table: String,
+    },
     /// A transaction is over one of DynamoDB's limits (100 operations, 4 MB); nothing was sent.
     TransactionTooLarge {
         /// What is over: `operations` or `bytes`.
@@ -133,7 +148,8 @@ pub enum Error {
     /// caused it is listed with its position and what went wrong.
     TransactionCanceled {
         /// The failed operations, in order; each `error` is `AlreadyExists`, `NotFound`,
-        /// `VersionConflict`, `ConditionFailed`, `Throttled`, or `Sdk` for other reasons.
+        /// `VersionConflict`, `ConditionFailed`, `Throttled`, `TransactionConflict`, or `Sdk`
+        /// for other reasons.
         failures: Vec<TransactionFailure>,
     },
     /// A stream record cannot be decoded: no images, or an unknown event.
@@ -157,8 +173,52 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// What went wrong, by value: to take the stored item or the key out of it.
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+}
+
+impl ErrorKind {
+    /// The stored item carried by `AlreadyExists`, `VersionConflict` or `ConditionFailed`,
+    /// decoded as `T`; `None` when the kind carries none.
+    pub fn current<T: crate::FromItem>(&self) -> Option<Result<T, Error>> {
+        match self {
+            ErrorKind::AlreadyExists { current, .. }
+            | ErrorKind::VersionConflict { current, .. }
+            | ErrorKind::ConditionFailed { current, .. } => current.clone().map(T::from_item),
+            _ => None,
+        }
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error(Box::new(kind))
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ErrorKind as Error;
         match self {
             Error::Validation(errors) => write!(f, "validation failed: {errors}"),
             Error::Conversion {
@@ -229,6 +289,10 @@ impl fmt::Display for Error {
                 positions.1,
                 key_names(key)
             ),
+            Error::TransactionConflict { operation, table } => write!(
+                f,
+                "{operation} on table `{table}` met another transaction in flight on the same item; nothing of it was written: retry"
+            ),
             Error::TransactionTooLarge { what, size, limit } => write!(
                 f,
                 "the transaction has {size} {what}, over DynamoDB's limit of {limit}; nothing was sent"
@@ -274,9 +338,15 @@ fn key_names(key: &AttributeMap) -> String {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.0)
+    }
+}
+
+impl std::error::Error for ErrorKind {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Validation(errors) => Some(errors),
-            Error::Sdk { source, .. } => Some(source.as_ref()),
+            ErrorKind::Validation(errors) => Some(errors),
+            ErrorKind::Sdk { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }
@@ -295,21 +365,20 @@ impl Error {
     /// }
     /// ```
     pub fn current<T: crate::FromItem>(&self) -> Option<Result<T, Error>> {
-        match self {
-            Error::AlreadyExists { current, .. }
-            | Error::VersionConflict { current, .. }
-            | Error::ConditionFailed { current, .. } => current.clone().map(T::from_item),
-            _ => None,
-        }
+        self.kind().current()
     }
 
-    /// Whether retrying later may succeed: throttling and timeouts.
+    /// Whether retrying later may succeed: throttling, timeouts and a transaction in flight
+    /// on the same item.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Error::Throttled { .. } | Error::Timeout { .. })
+        matches!(
+            self.kind(),
+            ErrorKind::Throttled { .. } | ErrorKind::Timeout { .. } | ErrorKind::TransactionConflict { .. }
+        )
     }
 
     /// A failed SDK call of `operation` on `table`: throttling and timeouts get their own
-    /// variants, everything else is [`Error::Sdk`].
+    /// variants, everything else is [`ErrorKind::Sdk`].
     pub(crate) fn call<E, R>(
         operation: &'static str,
         table: &str,
@@ -322,26 +391,37 @@ impl Error {
         use aws_sdk_dynamodb::error::SdkError;
         match &error {
             SdkError::TimeoutError(_) => {
-                return Error::Timeout {
+                return ErrorKind::Timeout {
                     operation,
                     table: table.to_owned(),
-                };
+                }
+                .into();
             }
             SdkError::DispatchFailure(failure) if failure.is_timeout() => {
-                return Error::Timeout {
+                return ErrorKind::Timeout {
                     operation,
                     table: table.to_owned(),
-                };
+                }
+                .into();
             }
-            SdkError::ServiceError(service) => {
-                if let Some(code) = service.err().code().filter(|c| is_throttling(c)) {
-                    return Error::Throttled {
+            SdkError::ServiceError(service) => match service.err().code() {
+                Some(code) if is_throttling(code) => {
+                    return ErrorKind::Throttled {
                         operation,
                         table: table.to_owned(),
                         code: code.to_owned(),
-                    };
+                    }
+                    .into();
                 }
-            }
+                Some("TransactionConflictException") => {
+                    return ErrorKind::TransactionConflict {
+                        operation,
+                        table: table.to_owned(),
+                    }
+                    .into();
+                }
+                _ => {}
+            },
             _ => {}
         }
         Error::sdk(operation, table, error)
@@ -353,17 +433,18 @@ impl Error {
         table: &str,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        Error::Sdk {
+        ErrorKind::Sdk {
             operation,
             table: table.to_owned(),
             source: Box::new(source),
         }
+        .into()
     }
 }
 
 impl From<ValidationErrors> for Error {
     fn from(errors: ValidationErrors) -> Self {
-        Error::Validation(errors)
+        ErrorKind::Validation(errors).into()
     }
 }
 

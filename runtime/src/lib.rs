@@ -42,7 +42,7 @@ pub use aws_sdk_dynamodbstreams;
 pub use change::Change;
 pub use client::client_for;
 pub use codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
-pub use error::{Error, TransactionFailure};
+pub use error::{Error, ErrorKind, TransactionFailure};
 pub use item::{AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec};
 pub use key::{CompositeKey, KeyPart, KeyPartError};
 pub use repository::{

@@ -10,7 +10,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::codec::AttributeMap;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::item::KeyAttribute;
 
 /// The largest item DynamoDB stores: 400 KB.
@@ -57,12 +57,14 @@ pub(crate) fn check(
     range: Option<KeyAttribute>,
     whole_item: bool,
 ) -> Result<(), Error> {
-    let too_large = |attribute: &str, what: &'static str, size: usize, limit: usize| Error::TooLarge {
-        table: table.to_owned(),
-        attribute: attribute.to_owned(),
-        what,
-        size,
-        limit,
+    let too_large = |attribute: &str, what: &'static str, size: usize, limit: usize| {
+        Error::from(ErrorKind::TooLarge {
+            table: table.to_owned(),
+            attribute: attribute.to_owned(),
+            what,
+            size,
+            limit,
+        })
     };
     if let Some(value) = item.get(hash.name) {
         let size = value_size(value);

@@ -335,7 +335,7 @@ pub mod tenancy {
 }
 
 /// The `Settings` entity of the `tenancy-data` table (its module: [`tenancy`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod settings {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -628,7 +628,7 @@ pub mod settings {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Settings>) -> Self {
             Self {
@@ -636,7 +636,7 @@ pub mod settings {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert). Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Settings, rt::Error> {
             self.update.send().await
@@ -720,7 +720,7 @@ pub mod settings {
 }
 
 /// The `Counter` entity of the `tenancy-data` table (its module: [`tenancy`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod counter {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -981,7 +981,7 @@ pub mod counter {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Counter>) -> Self {
             Self {
@@ -989,7 +989,7 @@ pub mod counter {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert). Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Counter, rt::Error> {
             self.update.send().await
@@ -1021,7 +1021,7 @@ pub mod counter {
 }
 
 /// The `Marker` entity of the `tenancy-data` table (its module: [`tenancy`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod marker {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1254,7 +1254,7 @@ pub mod marker {
 
     impl MarkerUpdate<'_> {
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Marker>) -> Self {
             Self {
@@ -1262,7 +1262,7 @@ pub mod marker {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert). Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Marker, rt::Error> {
             self.update.send().await
@@ -1289,7 +1289,7 @@ pub mod marker {
 }
 
 /// The `Member` entity of the `tenancy-data` table (its module: [`tenancy`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod member {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1773,7 +1773,7 @@ pub mod member {
         }
 
         /// Applies the update only if the stored item is still at `version`
-        /// ([`VersionConflict`](rt::Error::VersionConflict) with the stored item
+        /// ([`VersionConflict`](rt::ErrorKind::VersionConflict) with the stored item
         /// otherwise): optimistic locking for read-modify-write.
         pub fn expect_version(self, version: u64) -> Self {
             Self {
@@ -1782,7 +1782,7 @@ pub mod member {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Member>) -> Self {
             Self {
@@ -1790,7 +1790,7 @@ pub mod member {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Member, rt::Error> {
             self.update.send().await
@@ -2081,7 +2081,7 @@ pub mod member {
 }
 
 /// The `Invite` entity of the `tenancy-data` table (its module: [`tenancy`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod invite {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -2439,7 +2439,7 @@ pub mod invite {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Invite>) -> Self {
             Self {
@@ -2447,7 +2447,7 @@ pub mod invite {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Invite, rt::Error> {
             self.update.send().await

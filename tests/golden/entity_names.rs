@@ -220,7 +220,7 @@ pub mod crates {
 }
 
 /// The `Match` entity of the `crates` table (its module: [`crates`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod r#match {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -614,7 +614,7 @@ pub mod r#match {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Match>) -> Self {
             Self {
@@ -622,7 +622,7 @@ pub mod r#match {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Match, rt::Error> {
             self.update.send().await
@@ -755,7 +755,7 @@ pub mod r#match {
 }
 
 /// The `Superb` entity of the `crates` table (its module: [`crates`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod superb {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1044,7 +1044,7 @@ pub mod superb {
 
     impl SuperbUpdate<'_> {
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Superb>) -> Self {
             Self {
@@ -1052,7 +1052,7 @@ pub mod superb {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Superb, rt::Error> {
             self.update.send().await
@@ -1141,7 +1141,7 @@ pub mod superb {
 }
 
 /// The `CrateItem` entity of the `crates` table (its module: [`crates`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod crate_item {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1409,7 +1409,7 @@ pub mod crate_item {
 
     impl CrateItemUpdate<'_> {
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<CrateItem>) -> Self {
             Self {
@@ -1417,7 +1417,7 @@ pub mod crate_item {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<CrateItem, rt::Error> {
             self.update.send().await

@@ -264,7 +264,7 @@ pub mod solo {
 }
 
 /// The `Flag` entity of the `flags` table (its module: [`flags`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod flag {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -549,7 +549,7 @@ pub mod flag {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Flag>) -> Self {
             Self {
@@ -557,7 +557,7 @@ pub mod flag {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Flag, rt::Error> {
             self.update.send().await
@@ -604,7 +604,7 @@ pub mod flag {
 }
 
 /// The `Quota` entity of the `flags` table (its module: [`flags`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod quota {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -924,7 +924,7 @@ pub mod quota {
         }
 
         /// Applies the update only if the stored item is still at `version`
-        /// ([`VersionConflict`](rt::Error::VersionConflict) with the stored item
+        /// ([`VersionConflict`](rt::ErrorKind::VersionConflict) with the stored item
         /// otherwise): optimistic locking for read-modify-write.
         pub fn expect_version(self, version: u64) -> Self {
             Self {
@@ -933,7 +933,7 @@ pub mod quota {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Quota>) -> Self {
             Self {
@@ -941,7 +941,7 @@ pub mod quota {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Quota, rt::Error> {
             self.update.send().await
@@ -998,7 +998,7 @@ pub mod quota {
 }
 
 /// The `Only` entity of the `solo` table (its module: [`solo`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod only {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1359,7 +1359,7 @@ pub mod only {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Only>) -> Self {
             Self {
@@ -1367,7 +1367,7 @@ pub mod only {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Only, rt::Error> {
             self.update.send().await
@@ -1517,7 +1517,7 @@ pub mod only {
 }
 
 /// The `plain` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod plain {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1762,7 +1762,7 @@ pub mod plain {
 
     impl PlainUpdate<'_> {
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Plain>) -> Self {
             Self {
@@ -1770,7 +1770,7 @@ pub mod plain {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Plain, rt::Error> {
             self.update.send().await

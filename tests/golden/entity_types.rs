@@ -339,7 +339,7 @@ pub mod ledger {
 }
 
 /// The `Entry` entity of the `ledger` table (its module: [`ledger`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod entry {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1045,7 +1045,7 @@ pub mod entry {
         }
 
         /// Applies the update only if the stored item is still at `version`
-        /// ([`VersionConflict`](rt::Error::VersionConflict) with the stored item
+        /// ([`VersionConflict`](rt::ErrorKind::VersionConflict) with the stored item
         /// otherwise): optimistic locking for read-modify-write.
         pub fn expect_version(self, version: u64) -> Self {
             Self {
@@ -1054,7 +1054,7 @@ pub mod entry {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Entry>) -> Self {
             Self {
@@ -1062,7 +1062,7 @@ pub mod entry {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Entry, rt::Error> {
             self.update.send().await
@@ -1363,7 +1363,7 @@ pub mod entry {
 }
 
 /// The `Snapshot` entity of the `ledger` table (its module: [`ledger`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod snapshot {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1732,7 +1732,7 @@ pub mod snapshot {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Snapshot>) -> Self {
             Self {
@@ -1740,7 +1740,7 @@ pub mod snapshot {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert). Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Snapshot, rt::Error> {
             self.update.send().await

@@ -197,7 +197,7 @@ pub mod types {
 }
 
 /// The `events` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod event {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -709,7 +709,7 @@ pub mod event {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Event>) -> Self {
             Self {
@@ -717,7 +717,7 @@ pub mod event {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Event, rt::Error> {
             self.update.send().await
@@ -846,7 +846,7 @@ pub mod event {
 }
 
 /// The `sensor.readings` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod reading {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1209,7 +1209,7 @@ pub mod reading {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Reading>) -> Self {
             Self {
@@ -1217,7 +1217,7 @@ pub mod reading {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert). Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Reading, rt::Error> {
             self.update.send().await
@@ -1363,7 +1363,7 @@ pub mod reading {
 }
 
 /// The `reserved_words` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod reserved {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1874,7 +1874,7 @@ pub mod reserved {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Reserved>) -> Self {
             Self {
@@ -1882,7 +1882,7 @@ pub mod reserved {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Reserved, rt::Error> {
             self.update.send().await

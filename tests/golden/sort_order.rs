@@ -120,7 +120,7 @@ pub mod board {
 }
 
 /// The `labels` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod label {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -422,7 +422,7 @@ pub mod label {
 
     impl LabelUpdate<'_> {
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Label>) -> Self {
             Self {
@@ -430,7 +430,7 @@ pub mod label {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Label, rt::Error> {
             self.update.send().await
@@ -548,7 +548,7 @@ pub mod label {
 }
 
 /// The `Card` entity of the `boards` table (its module: [`board`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod card {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -868,7 +868,7 @@ pub mod card {
 
     impl CardUpdate<'_> {
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Card>) -> Self {
             Self {
@@ -876,7 +876,7 @@ pub mod card {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Card, rt::Error> {
             self.update.send().await
@@ -999,7 +999,7 @@ pub mod card {
 }
 
 /// The `Column` entity of the `boards` table (its module: [`board`]).
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod column {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1306,7 +1306,7 @@ pub mod column {
 
     impl ColumnUpdate<'_> {
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Column>) -> Self {
             Self {
@@ -1314,7 +1314,7 @@ pub mod column {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Column, rt::Error> {
             self.update.send().await

@@ -3,7 +3,7 @@
 /// Fails to compile when the `ddbgen-runtime` version does not match the generator.
 const _: () = ::ddbgen_runtime::codegen::RUNTIME_API_V5;
 /// The `TestTable` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod test_item {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -249,7 +249,7 @@ pub mod test_item {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<TestItem>) -> Self {
             Self {
@@ -257,7 +257,7 @@ pub mod test_item {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert). Returns the item as stored afterwards.
         pub async fn send(self) -> Result<TestItem, rt::Error> {
             self.update.send().await

@@ -243,7 +243,7 @@ pub mod types {
 }
 
 /// The `keyword-parts` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod keyword {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1063,7 +1063,7 @@ pub mod keyword {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Keyword>) -> Self {
             Self {
@@ -1071,7 +1071,7 @@ pub mod keyword {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Keyword, rt::Error> {
             self.update.send().await
@@ -1360,7 +1360,7 @@ pub mod keyword {
 }
 
 /// The `keyed.by.seconds` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod seconds {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -1652,7 +1652,7 @@ pub mod seconds {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Seconds>) -> Self {
             Self {
@@ -1660,7 +1660,7 @@ pub mod seconds {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Seconds, rt::Error> {
             self.update.send().await
@@ -1750,7 +1750,7 @@ pub mod seconds {
 }
 
 /// The `keyed-by-millis` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod millis {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -2084,7 +2084,7 @@ pub mod millis {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Millis>) -> Self {
             Self {
@@ -2092,7 +2092,7 @@ pub mod millis {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Millis, rt::Error> {
             self.update.send().await
@@ -2342,7 +2342,7 @@ pub mod millis {
 }
 
 /// The `keyed_by_bytes` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod blob {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -2634,7 +2634,7 @@ pub mod blob {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Blob>) -> Self {
             Self {
@@ -2642,7 +2642,7 @@ pub mod blob {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Blob, rt::Error> {
             self.update.send().await
@@ -2732,7 +2732,7 @@ pub mod blob {
 }
 
 /// The `keyed_by_numbers` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod price {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -3037,7 +3037,7 @@ pub mod price {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Price>) -> Self {
             Self {
@@ -3045,7 +3045,7 @@ pub mod price {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Price, rt::Error> {
             self.update.send().await
@@ -3135,7 +3135,7 @@ pub mod price {
 }
 
 /// The `keyed_by_enum` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod release {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -3426,7 +3426,7 @@ pub mod release {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Release>) -> Self {
             Self {
@@ -3434,7 +3434,7 @@ pub mod release {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Release, rt::Error> {
             self.update.send().await
@@ -3528,7 +3528,7 @@ pub mod release {
 }
 
 /// The `keyed_by_rfc3339` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod moment {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -3820,7 +3820,7 @@ pub mod moment {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Moment>) -> Self {
             Self {
@@ -3828,7 +3828,7 @@ pub mod moment {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Moment, rt::Error> {
             self.update.send().await
@@ -3918,7 +3918,7 @@ pub mod moment {
 }
 
 /// The `long_keys` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod long {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -4210,7 +4210,7 @@ pub mod long {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Long>) -> Self {
             Self {
@@ -4218,7 +4218,7 @@ pub mod long {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Long, rt::Error> {
             self.update.send().await
@@ -4316,7 +4316,7 @@ pub mod long {
 }
 
 /// The `many_indexes` table.
-#[allow(clippy::result_large_err, clippy::module_inception)]
+#[allow(clippy::module_inception)]
 pub mod indexed {
     use ::ddbgen_runtime::codegen as rt;
 
@@ -5654,7 +5654,7 @@ pub mod indexed {
         }
 
         /// Applies the update only if `condition` holds too
-        /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
         /// Several calls are combined with AND.
         pub fn only_if(self, condition: rt::Condition<Indexed>) -> Self {
             Self {
@@ -5662,7 +5662,7 @@ pub mod indexed {
             }
         }
 
-        /// Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
         /// never an upsert); `updated` is set. Returns the item as stored afterwards.
         pub async fn send(self) -> Result<Indexed, rt::Error> {
             self.update.send().await

@@ -6,7 +6,7 @@
 use ddbgen_runtime::codegen::NaiveDate;
 use ddbgen_runtime::codegen::{DateTime, Utc, Uuid};
 use ddbgen_runtime::local::{LocalDynamo, test_server};
-use ddbgen_runtime::{Error, FixedClock};
+use ddbgen_runtime::{Error, ErrorKind, FixedClock};
 use ddbgen_tests::library::book::{BookRepository, NewBook};
 use ddbgen_tests::library::types::Author;
 
@@ -48,9 +48,9 @@ impl Env {
     /// Checks the result of `create_table`. dynalite has no UpdateTimeToLive: there, that one
     /// failure (after the table itself was created) is accepted.
     pub fn table_created(&self, result: Result<(), Error>) {
-        match result {
+        match result.map_err(Error::into_kind) {
             Ok(()) => {}
-            Err(Error::Sdk {
+            Err(ErrorKind::Sdk {
                 operation: "UpdateTimeToLive",
                 ..
             }) if self.external() => {}

@@ -27,13 +27,11 @@ pub(crate) fn table_module(table: &Table, layout: Option<&TableLayout>, options:
     let update_builder = update::update_builder(table);
     let query_types = query::query_types(table, options);
     let field_handles = condition::field_handles(table);
-    // `rt::Error` is 128 bytes (it carries the stored item of a conflict, by design), one over
-    // clippy's default for `result_large_err`, which the synchronous `transact_*` methods trip.
     // A table named like its schema file (`Book` in `book.yaml`) is module `book::book`, which
     // is what the user asked for: `module_inception` is allowed too.
     quote! {
         #module_doc
-        #[allow(clippy::result_large_err, clippy::module_inception)]
+        #[allow(clippy::module_inception)]
         pub mod #module {
             #runtime_import
             #table_spec

@@ -21,7 +21,7 @@ pub(crate) fn update_builder(table: &Table) -> TokenStream {
     let expect_version = table.managed(FieldOrigin::Version).map(|_| {
         quote! {
             /// Applies the update only if the stored item is still at `version`
-            /// ([`VersionConflict`](rt::Error::VersionConflict) with the stored item
+            /// ([`VersionConflict`](rt::ErrorKind::VersionConflict) with the stored item
             /// otherwise): optimistic locking for read-modify-write.
             pub fn expect_version(self, version: u64) -> Self {
                 Self { update: self.update.expect_version(version) }
@@ -29,7 +29,7 @@ pub(crate) fn update_builder(table: &Table) -> TokenStream {
         }
     });
     let send_doc = print::doc(Some(&format!(
-        "Sends the update: the item must exist ([`NotFound`](rt::Error::NotFound) otherwise,\nnever an upsert){}. Returns the item as stored afterwards.",
+        "Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,\nnever an upsert){}. Returns the item as stored afterwards.",
         if updated { "; `updated` is set" } else { "" }
     )));
     let doc = format!(
@@ -56,7 +56,7 @@ pub(crate) fn update_builder(table: &Table) -> TokenStream {
             #expect_version
 
             /// Applies the update only if `condition` holds too
-            /// ([`ConditionFailed`](rt::Error::ConditionFailed) with the stored item otherwise).
+            /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
             /// Several calls are combined with AND.
             pub fn only_if(self, condition: #rt::Condition<#item>) -> Self {
                 Self { update: self.update.only_if(condition) }

@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::{
 };
 
 use super::{Change, IndexLayout, KeyLayout, ProjectionLayout, TableLayout};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::item::AttributeType;
 
 /// How long creating a table or building an index may take before `apply` gives up.
@@ -323,10 +323,10 @@ async fn wait_for_index(client: &Client, table: &str, index: &str, present: bool
             return Ok(());
         }
         if start.elapsed() > WAIT {
-            return Err(Error::Timeout {
+            return Err(Error::from(ErrorKind::Timeout {
                 operation: "UpdateTable",
                 table: table.to_owned(),
-            });
+            }));
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }

@@ -76,14 +76,14 @@ impl DecodeError {
 
     /// Into the crate's [`Error`](crate::Error), naming the table the item came from.
     pub fn in_table(self, table: &str) -> crate::Error {
-        crate::Error::Conversion {
+        crate::Error::from(crate::ErrorKind::Conversion {
             table: table.to_owned(),
             entity: None,
             attribute: self.path,
             expected: self.expected,
             found: self.found.into_boxed_str(),
             shape: self.shape.into_boxed_str(),
-        }
+        })
     }
 }
 
@@ -91,14 +91,14 @@ impl DecodeError {
     /// Into the crate's [`Error`](crate::Error), naming the table and the entity of a single
     /// table the item was read as.
     pub fn in_entity(self, table: &str, entity: &'static str) -> crate::Error {
-        crate::Error::Conversion {
+        crate::Error::from(crate::ErrorKind::Conversion {
             table: table.to_owned(),
             entity: Some(entity),
             attribute: self.path,
             expected: self.expected,
             found: self.found.into_boxed_str(),
             shape: self.shape.into_boxed_str(),
-        }
+        })
     }
 }
 

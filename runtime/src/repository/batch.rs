@@ -11,7 +11,7 @@ use tracing::Instrument;
 
 use super::table::{Table, record_capacity};
 use crate::codec::AttributeMap;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::item::Item;
 use crate::limits;
 
@@ -283,11 +283,11 @@ impl<T: Item> Table<T> {
             let key = self.key_of(&map);
             let identity = key_identity(&key);
             if let Some(first) = seen.insert(identity.clone(), position) {
-                return Err(Error::DuplicateKey {
+                return Err(Error::from(ErrorKind::DuplicateKey {
                     table: self.name.clone(),
                     key,
                     positions: (first, position),
-                });
+                }));
             }
             let size = limits::item_size(&map);
             let put = PutRequest::builder()

@@ -5,7 +5,7 @@
 //! application's secret, with the *binding* (table, index, key condition and its values, and
 //! the read's direction) as associated data. Decoding a cursor shows no key value; a cursor that
 //! was edited, made with another secret, or that belongs to another table, index, query or
-//! direction fails to open: [`Error::InvalidCursor`] with the reason. Cursors of format 1
+//! direction fails to open: [`ErrorKind::InvalidCursor`] with the reason. Cursors of format 1
 //! (signed, not encrypted) are refused. See `docs/security.md`.
 
 use std::fmt;
@@ -22,7 +22,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::codec::AttributeMap;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// The format of cursors this runtime writes.
 const VERSION: u8 = 2;
@@ -179,7 +179,7 @@ impl CursorKey {
         now: DateTime<Utc>,
         cursor: &Cursor,
     ) -> Result<AttributeMap, Error> {
-        let invalid = |reason: String| Error::InvalidCursor { reason };
+        let invalid = |reason: String| Error::from(ErrorKind::InvalidCursor { reason });
         let bytes = URL_SAFE_NO_PAD
             .decode(cursor.0.as_bytes())
             .map_err(|_| invalid("not a cursor (not base64url)".to_owned()))?;
@@ -359,8 +359,8 @@ mod tests {
     fn refuses_foreign_tampered_reversed_expired_and_old_cursors() {
         let k = secret(1);
         let cursor = k.seal("books||q", true, at(0), &key());
-        let reason = |result: Result<AttributeMap, Error>| match result {
-            Err(Error::InvalidCursor { reason }) => reason,
+        let reason = |result: Result<AttributeMap, Error>| match result.map_err(Error::into_kind) {
+            Err(ErrorKind::InvalidCursor { reason }) => reason,
             other => panic!("expected an invalid cursor, got {other:?}"),
         };
         assert!(reason(k.open("authors||q", true, at(0), &cursor)).starts_with("does not open"));

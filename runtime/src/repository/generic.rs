@@ -14,7 +14,7 @@ use super::retry::RetryPolicy;
 use super::table::{Must, Table, stored_version};
 use super::transaction::Transaction;
 use super::update::Update;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::validate::{FieldPath, Validate, ValidationErrors};
 
 /// Every rule of `value`, failures reported together.
@@ -34,7 +34,7 @@ const UPSERT_ATTEMPTS: usize = 8;
 /// `books.query("…")` and `books.query_by_title("…")` are called on it directly.
 ///
 /// - `create` never overwrites, `replace` never creates (a changed key is
-///   [`Error::NotFound`], never a second item), `update` never upserts, `upsert` is the one
+///   [`ErrorKind::NotFound`], never a second item), `update` never upserts, `upsert` is the one
 ///   explicit overwrite.
 /// - On a table with a version, `replace`, `delete_item` and `transact_replace` check it, and
 ///   every write stores a version one above the stored one.
@@ -160,7 +160,7 @@ impl<T: Record> Repository<T> {
 
     /// Validates `new`, fills in what ddbgen manages (generated id, `created`, `updated`,
     /// version 1) and stores it, never overwriting: an existing key is
-    /// [`AlreadyExists`](Error::AlreadyExists) with the stored item.
+    /// [`AlreadyExists`](ErrorKind::AlreadyExists) with the stored item.
     pub async fn create(&self, new: T::New) -> Result<T, Error> {
         let item = self.stamp_new(new)?;
         self.table().put_new(&item, None).await?;
@@ -168,7 +168,7 @@ impl<T: Record> Repository<T> {
     }
 
     /// [`create`](Self::create), when `condition` holds too
-    /// ([`ConditionFailed`](Error::ConditionFailed) otherwise).
+    /// ([`ConditionFailed`](ErrorKind::ConditionFailed) otherwise).
     pub async fn create_if(&self, new: T::New, condition: Condition<T>) -> Result<T, Error> {
         let item = self.stamp_new(new)?;
         self.table().put_new(&item, Some(&condition)).await?;
@@ -191,8 +191,8 @@ impl<T: Record> Repository<T> {
     }
 
     /// Writes `item` over the stored one, which must exist (a changed key is
-    /// [`NotFound`](Error::NotFound), never a second item) and, on a table with a version,
-    /// still be at `item`'s version ([`VersionConflict`](Error::VersionConflict) otherwise).
+    /// [`NotFound`](ErrorKind::NotFound), never a second item) and, on a table with a version,
+    /// still be at `item`'s version ([`VersionConflict`](ErrorKind::VersionConflict) otherwise).
     /// Returns what was stored: `updated` set, version incremented.
     pub async fn replace(&self, item: &T) -> Result<T, Error> {
         let next = self.stamp(item)?;
@@ -201,7 +201,7 @@ impl<T: Record> Repository<T> {
     }
 
     /// [`replace`](Self::replace), when `condition` holds too
-    /// ([`ConditionFailed`](Error::ConditionFailed) with the stored item otherwise).
+    /// ([`ConditionFailed`](ErrorKind::ConditionFailed) with the stored item otherwise).
     pub async fn replace_if(&self, item: &T, condition: Condition<T>) -> Result<T, Error> {
         let next = self.stamp(item)?;
         self.table()
@@ -245,21 +245,24 @@ impl<T: Record> Repository<T> {
                 Ok(()) => return Ok(item),
                 Err(error) => error,
             };
-            stored = match &error {
-                Error::NotFound { .. } => None,
-                Error::VersionConflict {
+            stored = match error.kind() {
+                ErrorKind::NotFound { .. } => None,
+                ErrorKind::VersionConflict {
                     current: Some(current), ..
                 }
-                | Error::AlreadyExists {
+                | ErrorKind::AlreadyExists {
                     current: Some(current), ..
                 } => Some(stored_version(current, attribute).unwrap_or(0)),
                 _ => return Err(error),
             };
             last = Some(error);
         }
-        Err(last.unwrap_or_else(|| Error::NotFound {
-            table: self.table().name().to_owned(),
-            key: item.key().to_key(),
+        Err(last.unwrap_or_else(|| {
+            ErrorKind::NotFound {
+                table: self.table().name().to_owned(),
+                key: item.key().to_key(),
+            }
+            .into()
         }))
     }
 
@@ -274,9 +277,9 @@ impl<T: Record> Repository<T> {
         self.table().delete(key.to_key()).await
     }
 
-    /// Deletes `item`, which must exist ([`NotFound`](Error::NotFound) otherwise) and, on a
+    /// Deletes `item`, which must exist ([`NotFound`](ErrorKind::NotFound) otherwise) and, on a
     /// table with a version, still be at `item`'s version
-    /// ([`VersionConflict`](Error::VersionConflict) with the stored item otherwise). Returns
+    /// ([`VersionConflict`](ErrorKind::VersionConflict) with the stored item otherwise). Returns
     /// what was deleted.
     pub async fn delete_item(&self, item: &T) -> Result<T, Error> {
         self.table()
@@ -285,7 +288,7 @@ impl<T: Record> Repository<T> {
     }
 
     /// Deletes the existing item with this key when `condition` holds
-    /// ([`NotFound`](Error::NotFound) or [`ConditionFailed`](Error::ConditionFailed) with the
+    /// ([`NotFound`](ErrorKind::NotFound) or [`ConditionFailed`](ErrorKind::ConditionFailed) with the
     /// stored item otherwise). Returns what was deleted.
     pub async fn delete_if(&self, key: &T::Key, condition: Condition<T>) -> Result<T, Error> {
         self.table().delete_existing(key.to_key(), None, Some(&condition)).await

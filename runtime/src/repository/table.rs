@@ -19,7 +19,7 @@ use super::cursor::CursorKey;
 use super::expression::Placeholders;
 use super::retry::RetryPolicy;
 use crate::codec::AttributeMap;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::item::{Item, KeyAttribute};
 
 /// The key that signs cursors when the application gives none: random, for this process.
@@ -81,9 +81,9 @@ pub(crate) enum Must {
 }
 
 /// The error for a write whose condition failed, told apart by the stored item: absent
-/// ([`Error::NotFound`]), present for a create ([`Error::AlreadyExists`]), at another version
-/// ([`Error::VersionConflict`]), or else the caller's condition was false
-/// ([`Error::ConditionFailed`]).
+/// ([`ErrorKind::NotFound`]), present for a create ([`ErrorKind::AlreadyExists`]), at another version
+/// ([`ErrorKind::VersionConflict`]), or else the caller's condition was false
+/// ([`ErrorKind::ConditionFailed`]).
 pub(crate) fn refusal(
     table: &str,
     must: Must,
@@ -93,22 +93,22 @@ pub(crate) fn refusal(
 ) -> Error {
     let table = table.to_owned();
     match (must, current) {
-        (Must::BeNew, Some(current)) => Error::AlreadyExists {
+        (Must::BeNew, Some(current)) => Error::from(ErrorKind::AlreadyExists {
             table,
             key,
             current: Some(current),
-        },
-        (Must::Exist, None) => Error::NotFound { table, key },
+        }),
+        (Must::Exist, None) => Error::from(ErrorKind::NotFound { table, key }),
         (_, Some(current))
             if version.is_some_and(|(attribute, expected)| stored_version(&current, attribute) != Some(expected)) =>
         {
-            Error::VersionConflict {
+            Error::from(ErrorKind::VersionConflict {
                 table,
                 expected: version.map_or(0, |(_, expected)| expected),
                 current: Some(current),
-            }
+            })
         }
-        (_, current) => Error::ConditionFailed { table, key, current },
+        (_, current) => Error::from(ErrorKind::ConditionFailed { table, key, current }),
     }
 }
 
@@ -322,16 +322,16 @@ impl<T: Item> Table<T> {
         crate::limits::check(&self.name, map, T::TABLE.hash_key, T::TABLE.range_key, whole_item)
     }
 
-    /// PutItem that never overwrites: an existing key is [`Error::AlreadyExists`] with the
-    /// stored item; with `condition`, a false condition is [`Error::ConditionFailed`].
+    /// PutItem that never overwrites: an existing key is [`ErrorKind::AlreadyExists`] with the
+    /// stored item; with `condition`, a false condition is [`ErrorKind::ConditionFailed`].
     pub async fn put_new(&self, item: &T, condition: Option<&Condition<T>>) -> Result<(), Error> {
         self.put_checked(item, Must::BeNew, None, condition).await
     }
 
     /// PutItem that never creates: the key must exist (so a changed key is
-    /// [`Error::NotFound`], never a second item), and with `version` = (attribute, expected)
-    /// the stored counter must equal `expected` ([`Error::VersionConflict`] with the stored
-    /// item otherwise); with `condition`, a false condition is [`Error::ConditionFailed`].
+    /// [`ErrorKind::NotFound`], never a second item), and with `version` = (attribute, expected)
+    /// the stored counter must equal `expected` ([`ErrorKind::VersionConflict`] with the stored
+    /// item otherwise); with `condition`, a false condition is [`ErrorKind::ConditionFailed`].
     pub async fn put_existing(
         &self,
         item: &T,
@@ -378,9 +378,9 @@ impl<T: Item> Table<T> {
         self.delete_checked(key, Must::Nothing, None, None).await
     }
 
-    /// DeleteItem of an existing item ([`Error::NotFound`] otherwise), at `version` when
-    /// given ([`Error::VersionConflict`] with the stored item otherwise), when `condition`
-    /// holds ([`Error::ConditionFailed`] otherwise). Returns the deleted item.
+    /// DeleteItem of an existing item ([`ErrorKind::NotFound`] otherwise), at `version` when
+    /// given ([`ErrorKind::VersionConflict`] with the stored item otherwise), when `condition`
+    /// holds ([`ErrorKind::ConditionFailed`] otherwise). Returns the deleted item.
     pub async fn delete_existing(
         &self,
         key: AttributeMap,
@@ -390,10 +390,10 @@ impl<T: Item> Table<T> {
         let key_copy = key.clone();
         match self.delete_checked(key, Must::Exist, version, condition).await? {
             Some(item) => Ok(item),
-            None => Err(Error::NotFound {
+            None => Err(Error::from(ErrorKind::NotFound {
                 table: self.name.clone(),
                 key: key_copy,
-            }),
+            })),
         }
     }
 

@@ -19,7 +19,7 @@ use super::expression::Placeholders;
 use super::table::{Must, Table, refusal};
 use super::update::UpdateExpression;
 use crate::codec::AttributeMap;
-use crate::error::{Error, TransactionFailure, is_throttling};
+use crate::error::{Error, ErrorKind, TransactionFailure, is_throttling};
 use crate::item::Item;
 use crate::limits;
 
@@ -109,28 +109,28 @@ impl Transaction {
         item: TransactWriteItem,
     ) -> Result<(), Error> {
         if self.items.len() == TRANSACTION_OPERATIONS {
-            return Err(Error::TransactionTooLarge {
+            return Err(Error::from(ErrorKind::TransactionTooLarge {
                 what: "operations",
                 size: TRANSACTION_OPERATIONS + 1,
                 limit: TRANSACTION_OPERATIONS,
-            });
+            }));
         }
         if self.bytes + bytes > TRANSACTION_BYTES {
-            return Err(Error::TransactionTooLarge {
+            return Err(Error::from(ErrorKind::TransactionTooLarge {
                 what: "bytes",
                 size: self.bytes + bytes,
                 limit: TRANSACTION_BYTES,
-            });
+            }));
         }
         let mut identity = table.name().as_bytes().to_vec();
         identity.push(0);
         identity.extend(key_identity(&key));
         if let Some(first) = self.seen.insert(identity, self.items.len()) {
-            return Err(Error::DuplicateKey {
+            return Err(Error::from(ErrorKind::DuplicateKey {
                 table: table.name().to_owned(),
                 key,
                 positions: (first, self.items.len()),
-            });
+            }));
         }
         self.bytes += bytes;
         self.items.push(item);
@@ -203,7 +203,7 @@ impl Transaction {
         condition: Option<&Condition<T>>,
     ) -> Result<(), Error> {
         if !update.errors.is_empty() {
-            return Err(Error::Validation(update.errors));
+            return Err(Error::from(ErrorKind::Validation(update.errors)));
         }
         table.check_limits(&key, false)?;
         let expression = table.write_condition(&mut update.placeholders, Must::Exist, version, condition);
@@ -279,7 +279,7 @@ impl Transaction {
         self.push(table, key, bytes, Must::Nothing, None, item)
     }
 
-    /// Applies every operation, or none: a cancellation is [`Error::TransactionCanceled`]
+    /// Applies every operation, or none: a cancellation is [`ErrorKind::TransactionCanceled`]
     /// listing each failed operation. Sending the same transaction again reuses its token.
     pub async fn send(&self) -> Result<(), Error> {
         let table = self.operations.first().map_or("", |o| o.table.as_str());
@@ -316,7 +316,7 @@ impl Transaction {
                         let error = self.failure(operation, code, reason.message(), reason.item()).await?;
                         failures.push(TransactionFailure { index, error });
                     }
-                    Err(Error::TransactionCanceled { failures })
+                    Err(Error::from(ErrorKind::TransactionCanceled { failures }))
                 }
                 _ => Err(Error::call("TransactWriteItems", table, e)),
             },
@@ -351,11 +351,18 @@ impl Transaction {
             return Ok(refusal(table, operation.must, version, operation.key.clone(), current));
         }
         if is_throttling(code) {
-            return Ok(Error::Throttled {
+            return Ok(Error::from(ErrorKind::Throttled {
                 operation: "TransactWriteItems",
                 table: table.to_owned(),
                 code: code.to_owned(),
-            });
+            }));
+        }
+        if code == "TransactionConflict" {
+            return Ok(ErrorKind::TransactionConflict {
+                operation: "TransactWriteItems",
+                table: table.to_owned(),
+            }
+            .into());
         }
         Ok(Error::sdk(
             "TransactWriteItems",
@@ -368,8 +375,8 @@ impl Transaction {
     }
 }
 
-/// A cancellation reason other than a failed condition or throttling
-/// (`TransactionConflict`, `ValidationError`, …).
+/// A cancellation reason other than a failed condition, throttling or a transaction conflict
+/// (`ValidationError`, `ItemCollectionSizeLimitExceeded`, …).
 #[derive(Debug)]
 pub struct CancellationReason {
     /// DynamoDB's code.
@@ -403,11 +410,11 @@ impl<T: Item> Table<T> {
             slots.push(slot);
         }
         if unique.len() > TRANSACTION_OPERATIONS {
-            return Err(Error::TransactionTooLarge {
+            return Err(Error::from(ErrorKind::TransactionTooLarge {
                 what: "operations",
                 size: unique.len(),
                 limit: TRANSACTION_OPERATIONS,
-            });
+            }));
         }
         if unique.is_empty() {
             return Ok(Vec::new());

@@ -12,7 +12,7 @@ use super::record::{Record, RecordKey};
 use super::table::{Must, Table, record_capacity, refusal};
 use super::transaction::Transaction;
 use crate::codec::{AttributeMap, Native};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::item::Item;
 use crate::validate::{FieldPath, ValidationErrors};
 
@@ -123,9 +123,9 @@ impl UpdateExpression {
 
 /// UpdateItem, as every update sends it.
 impl<T: Item> Table<T> {
-    /// UpdateItem of an existing item ([`Error::NotFound`] otherwise, never an upsert), at
-    /// `version` when given ([`Error::VersionConflict`] with the stored item otherwise), when
-    /// `condition` holds ([`Error::ConditionFailed`] otherwise); returns the item as stored
+    /// UpdateItem of an existing item ([`ErrorKind::NotFound`] otherwise, never an upsert), at
+    /// `version` when given ([`ErrorKind::VersionConflict`] with the stored item otherwise), when
+    /// `condition` holds ([`ErrorKind::ConditionFailed`] otherwise); returns the item as stored
     /// after the update.
     pub async fn update(
         &self,
@@ -135,7 +135,7 @@ impl<T: Item> Table<T> {
         condition: Option<&Condition<T>>,
     ) -> Result<T, Error> {
         if !update.errors.is_empty() {
-            return Err(Error::Validation(update.errors));
+            return Err(Error::from(ErrorKind::Validation(update.errors)));
         }
         self.check_limits(&key, false)?;
         let expression = self.write_condition(&mut update.placeholders, Must::Exist, version, condition);
@@ -160,10 +160,10 @@ impl<T: Item> Table<T> {
                 record_capacity(&span, output.consumed_capacity.as_ref());
                 match output.attributes {
                     Some(item) => T::from_item(item),
-                    None => Err(Error::NotFound {
+                    None => Err(Error::from(ErrorKind::NotFound {
                         table: self.name.clone(),
                         key,
-                    }),
+                    })),
                 }
             }
             Err(e) => match e.as_service_error() {
@@ -247,7 +247,7 @@ impl<'a, T: Record> Update<'a, T> {
         T::VERSION.zip(self.version)
     }
 
-    /// Sends the update (UpdateItem): the item must exist ([`Error::NotFound`] otherwise,
+    /// Sends the update (UpdateItem): the item must exist ([`ErrorKind::NotFound`] otherwise,
     /// never an upsert). Returns the item as stored afterwards.
     pub async fn send(self) -> Result<T, Error> {
         let this = self.stamped();
