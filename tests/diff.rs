@@ -76,6 +76,16 @@ fn verdicts_of_the_corpus() {
     );
     assert!(verdict("fields").0 >= 5);
     assert_eq!(
+        verdict("key_rules"),
+        (0, 2, 2),
+        "rules and docs of key fields are compared like any field's"
+    );
+    assert_eq!(
+        verdict("key_part_renamed"),
+        (0, 0, 2),
+        "keys compare by what they store: a key part renamed in Rust, keeping its attribute, moves no key"
+    );
+    assert_eq!(
         verdict("indexes"),
         (1, 2, 0),
         "an LSI added is breaking, a GSI change risky"

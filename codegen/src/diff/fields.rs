@@ -9,11 +9,21 @@ use crate::docs::type_text;
 use crate::ir::{Field, FieldOrigin, Literal, NamedKind, NamedType, Rules};
 
 impl Differ<'_> {
-    pub(super) fn fields(&mut self, path: &str, old: &[&Field], new: &[&Field], parent: Option<Pos>) {
+    /// Fields are matched by name, then by stored attribute (a field renamed in Rust that
+    /// keeps its attribute is the same stored data). `keys` are the stored attributes that are
+    /// a table key on their own, whose stored form the key diff judges.
+    pub(super) fn fields(&mut self, path: &str, old: &[&Field], new: &[&Field], parent: Option<Pos>, keys: &[&str]) {
+        let counterpart = |a: &Field, others: &[&Field], mine: &[&Field]| -> Option<usize> {
+            others.iter().position(|b| b.name == a.name).or_else(|| {
+                others
+                    .iter()
+                    .position(|b| b.attribute == a.attribute && !mine.iter().any(|m| m.name == b.name))
+            })
+        };
         for a in old {
             let field_path = format!("{path}.{}", a.name);
-            match new.iter().find(|b| b.name == a.name) {
-                Some(b) => self.field(&field_path, a, b),
+            match counterpart(a, new, old).map(|i| new[i]) {
+                Some(b) => self.field(&field_path, a, b, keys.contains(&a.attribute.as_str())),
                 None => self.add(
                     field_path,
                     Some(a.span),
@@ -28,7 +38,7 @@ impl Differ<'_> {
             }
         }
         for b in new {
-            if old.iter().any(|a| a.name == b.name) {
+            if counterpart(b, old, new).is_some() {
                 continue;
             }
             let say = if b.optional {
@@ -57,8 +67,31 @@ impl Differ<'_> {
         }
     }
 
-    pub(super) fn field(&mut self, path: &str, a: &Field, b: &Field) {
+    /// One field in both versions; `key`: it is a table key on its own, whose attribute and
+    /// type the key diff judges.
+    pub(super) fn field(&mut self, path: &str, a: &Field, b: &Field, key: bool) {
         let (old, new) = (Some(a.span), Some(b.span));
+        if a.name != b.name {
+            self.add(
+                path.to_owned(),
+                old,
+                new,
+                Say {
+                    severity: Severity::Safe,
+                    message: format!(
+                        "field renamed from `{}` to `{}` in the generated code; the stored attribute `{}` is the same",
+                        a.name, b.name, b.attribute
+                    ),
+                    why: "",
+                    instead: "",
+                },
+            );
+        }
+        if key {
+            self.rules(path, a, b);
+            self.docs(path, a, b);
+            return;
+        }
         if a.attribute != b.attribute {
             self.add(
                 path.to_owned(),
@@ -72,8 +105,8 @@ impl Differ<'_> {
                 },
             );
         }
-        let (ta, tb) = (type_text(&a.ty, a.codec), type_text(&b.ty, b.codec));
-        if ta != tb {
+        if a.ty != b.ty || a.codec != b.codec {
+            let (ta, tb) = (type_text(&a.ty, a.codec), type_text(&b.ty, b.codec));
             self.add(
                 path.to_owned(),
                 old,
@@ -125,22 +158,28 @@ impl Differ<'_> {
             );
         }
         self.rules(path, a, b);
-        if a.doc != b.doc || a.default != b.default {
-            self.add(
-                path.to_owned(),
-                old,
-                new,
-                Say {
-                    severity: Severity::Safe,
-                    message: if a.doc != b.doc {
-                        "documentation changed".to_owned()
-                    } else {
-                        "default changed (for new items only)".to_owned()
+        self.docs(path, a, b);
+    }
+
+    /// Documentation and default changes: they change no stored item.
+    fn docs(&mut self, path: &str, a: &Field, b: &Field) {
+        for (changed, message) in [
+            (a.doc != b.doc, "documentation changed"),
+            (a.default != b.default, "default changed (for new items only)"),
+        ] {
+            if changed {
+                self.add(
+                    path.to_owned(),
+                    Some(a.span),
+                    Some(b.span),
+                    Say {
+                        severity: Severity::Safe,
+                        message: message.to_owned(),
+                        why: "",
+                        instead: "",
                     },
-                    why: "",
-                    instead: "",
-                },
-            );
+                );
+            }
         }
     }
 
@@ -202,7 +241,7 @@ impl Differ<'_> {
             }
             (NamedKind::Object(a), NamedKind::Object(b)) => {
                 let (a, b): (Vec<&Field>, Vec<&Field>) = (a.iter().collect(), b.iter().collect());
-                self.fields(&format!("{path}.fields"), &a, &b, Some(new.span));
+                self.fields(&format!("{path}.fields"), &a, &b, Some(new.span), &[]);
             }
             _ => self.add(
                 path.to_owned(),

@@ -4,7 +4,7 @@ use super::{Differ, Say, Severity};
 use crate::diagnostic::Pos;
 use crate::docs::type_text;
 use crate::ir::layout::LayoutChange;
-use crate::ir::{Field, IndexKind, KeyAttr, ProjectionKind, Table};
+use crate::ir::{Codec, Field, FieldType, IndexKind, KeyAttr, KeyType, ProjectionKind, Segment, Table};
 
 impl Differ<'_> {
     /// A table's TTL attribute turned on, off, or moved; for an entity, whether its items
@@ -54,10 +54,8 @@ impl Differ<'_> {
     pub(super) fn hash_key(&mut self, path: &str, old: &Table, new: &Table) {
         let change = match (&old.hash_key, &new.hash_key) {
             (KeyAttr::Field(a), KeyAttr::Field(b)) => key_field_change(&old.fields[*a], &new.fields[*b]),
-            (a, b) => {
-                let (a, b) = (describe_key(old, a), describe_key(new, b));
-                (a != b).then(|| format!("{a} → {b}"))
-            }
+            (a, b) => (StoredKey::of(old, a) != StoredKey::of(new, b))
+                .then(|| format!("{} → {}", describe_key(old, a), describe_key(new, b))),
         };
         if let Some(change) = change {
             self.add(
@@ -81,8 +79,9 @@ impl Differ<'_> {
                 .map_or_else(|| "none".to_owned(), |k| describe_key(t, k))
         };
         let span = |t: &Table| t.range_key.as_ref().map_or(t.span, |k| key_span(t, k));
-        let (a, b) = (describe(old), describe(new));
-        if a != b {
+        let stored = |t| StoredKey::range(t);
+        if stored(old) != stored(new) {
+            let (a, b) = (describe(old), describe(new));
             self.add(
                 format!("{path}.range_key"),
                 Some(span(old)),
@@ -159,7 +158,7 @@ impl Differ<'_> {
                                 instead: "give the new index another name",
                             },
                         );
-                    } else if da != db {
+                    } else if StoredKey::index(old, a) != StoredKey::index(new, b) {
                         self.add(
                             index_path,
                             Some(a.span),
@@ -258,8 +257,87 @@ pub(super) fn key_span(t: &Table, key: &KeyAttr) -> crate::ir::Span {
     }
 }
 
+/// What a key attribute stores, as typed values: two keys that compare equal store the same
+/// bytes under the same attribute for the same item. The names of the fields a composite is
+/// made of are not part of it (renaming a field's Rust name moves nothing); their stored types
+/// and encodings are. Changes are found by comparing these; `describe_key` only words them.
+#[derive(Debug, PartialEq)]
+enum StoredKey<'a> {
+    /// One field's own attribute.
+    Field {
+        attribute: &'a str,
+        ty: &'a FieldType,
+        codec: Codec,
+        key_type: Option<KeyType>,
+    },
+    /// An attribute of its own, encoded from constants and fields.
+    Composite {
+        attribute: &'a str,
+        separator: &'a str,
+        segments: Vec<StoredSegment<'a>>,
+    },
+}
+
+/// One segment of a stored composite key.
+#[derive(Debug, PartialEq)]
+enum StoredSegment<'a> {
+    Const(&'a str),
+    Part { ty: &'a FieldType, codec: Codec },
+}
+
+/// What an index stores: its keys, its projection and the attributes it includes.
+type StoredIndex<'a> = (StoredKey<'a>, Option<StoredKey<'a>>, &'a ProjectionKind, Vec<&'a str>);
+
+impl<'a> StoredKey<'a> {
+    /// A table's sort key, if any.
+    fn range(t: &'a Table) -> Option<Self> {
+        t.range_key.as_ref().map(|k| StoredKey::of(t, k))
+    }
+
+    /// An index of `t`, as typed values.
+    fn index(t: &'a Table, i: &'a crate::ir::Index) -> StoredIndex<'a> {
+        (
+            StoredKey::of(t, &i.hash_key),
+            i.range_key.as_ref().map(|r| StoredKey::of(t, r)),
+            &i.projection,
+            i.include.iter().map(|f| t.fields[*f].attribute.as_str()).collect(),
+        )
+    }
+
+    fn of(t: &'a Table, key: &'a KeyAttr) -> Self {
+        match key {
+            KeyAttr::Field(i) => {
+                let f = &t.fields[*i];
+                StoredKey::Field {
+                    attribute: &f.attribute,
+                    ty: &f.ty,
+                    codec: f.codec,
+                    key_type: f.key_type,
+                }
+            }
+            KeyAttr::Composite(c) => StoredKey::Composite {
+                attribute: &c.attribute,
+                separator: &c.separator,
+                segments: c
+                    .segments
+                    .iter()
+                    .map(|s| match s {
+                        Segment::Const(text) => StoredSegment::Const(text),
+                        Segment::Field(i) => StoredSegment::Part {
+                            ty: &t.fields[*i].ty,
+                            codec: t.fields[*i].codec,
+                        },
+                    })
+                    .collect(),
+            },
+        }
+    }
+}
+
+/// Compared as typed values; the text is only the message.
 pub(super) fn key_field_change(a: &Field, b: &Field) -> Option<String> {
-    let (ta, tb) = (type_text(&a.ty, a.codec), type_text(&b.ty, b.codec));
-    (a.attribute != b.attribute || ta != tb || a.key_type != b.key_type)
-        .then(|| format!("`{}` ({ta}) → `{}` ({tb})", a.attribute, b.attribute))
+    (a.attribute != b.attribute || a.ty != b.ty || a.codec != b.codec || a.key_type != b.key_type).then(|| {
+        let (ta, tb) = (type_text(&a.ty, a.codec), type_text(&b.ty, b.codec));
+        format!("`{}` ({ta}) → `{}` ({tb})", a.attribute, b.attribute)
+    })
 }

@@ -18,7 +18,7 @@ mod fields;
 mod keys;
 
 use crate::diagnostic::Pos;
-use crate::ir::{Field, Model, Table};
+use crate::ir::{Field, KeyAttr, Model, Table};
 use crate::{Diagnostics, SchemaSource};
 
 pub use crate::ir::layout::Severity;
@@ -296,19 +296,25 @@ impl Differ<'_> {
     fn table(&mut self, path: &str, old: &Table, new: &Table) {
         self.hash_key(path, old, new);
         self.range_key(path, old, new);
-        let keys_old: Vec<&str> = old.key_fields().iter().map(|f| f.name.as_str()).collect();
-        let keys_new: Vec<&str> = new.key_fields().iter().map(|f| f.name.as_str()).collect();
-        let old_fields: Vec<&Field> = old
-            .fields
-            .iter()
-            .filter(|f| !keys_old.contains(&f.name.as_str()))
+        // Every field is compared, key fields too (their rules and docs); what a key stores
+        // (attribute, type, encoding) is the key diff's above, so it is not reported twice.
+        let key_attributes: Vec<&str> = [Some(&old.hash_key), old.range_key.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| match k {
+                KeyAttr::Field(i) => Some(old.fields[*i].attribute.as_str()),
+                KeyAttr::Composite(_) => None,
+            })
             .collect();
-        let new_fields: Vec<&Field> = new
-            .fields
-            .iter()
-            .filter(|f| !keys_new.contains(&f.name.as_str()))
-            .collect();
-        self.fields(&format!("{path}.fields"), &old_fields, &new_fields, Some(new.span));
+        let old_fields: Vec<&Field> = old.fields.iter().collect();
+        let new_fields: Vec<&Field> = new.fields.iter().collect();
+        self.fields(
+            &format!("{path}.fields"),
+            &old_fields,
+            &new_fields,
+            Some(new.span),
+            &key_attributes,
+        );
         self.indexes(path, old, new);
         let at = format!("{path}.ttl");
         self.ttl(&at, old.ttl_attribute(), new.ttl_attribute(), old.span, new.span);
