@@ -8,7 +8,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("fixtures/good/minimal.yaml")
         .schema("fixtures/good/bulk.yaml")
         .schema("fixtures/good/sort_order.yaml")
-        .schema("fixtures/good/tricky.yaml")
+        .schema("fixtures/good/keyword_parts.yaml")
+        .schema("fixtures/good/key_types.yaml")
+        .schema("fixtures/good/index_limits.yaml")
         .schema("fixtures/good/streams.yaml")
         .schema("fixtures/good/entities.yaml")
         .schema("fixtures/good/entity_names.yaml")
@@ -23,7 +25,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The same corpus without serde derives (`Builder::serde(false)`) must compile too.
     let out_dir = std::path::PathBuf::from(std::env::var_os("OUT_DIR").ok_or("cargo sets OUT_DIR for build scripts")?);
     ddbgen::Builder::new()
-        .schema("fixtures/good/tricky.yaml")
+        .schema("fixtures/good/keyword_parts.yaml")
+        .schema("fixtures/good/key_types.yaml")
         .schema("fixtures/good/entities.yaml")
         .serde(false)
         .out_dir(out_dir.join("no_serde"))

@@ -29,7 +29,9 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/minimal.yaml",
     "tests/fixtures/good/bulk.yaml",
     "tests/fixtures/good/sort_order.yaml",
-    "tests/fixtures/good/tricky.yaml",
+    "tests/fixtures/good/keyword_parts.yaml",
+    "tests/fixtures/good/key_types.yaml",
+    "tests/fixtures/good/index_limits.yaml",
     "tests/fixtures/good/streams.yaml",
     "tests/fixtures/good/entities.yaml",
     "tests/fixtures/good/entity_names.yaml",
@@ -175,14 +177,13 @@ fn build_rs_mode_fails_with_the_schema_position() {
 /// schemas' pages are golden files: `generated-example/docs/`.)
 #[test]
 fn docs_cover_every_table_and_type_of_a_tricky_schema() {
-    let output = ddbgen::generate_docs(&[source("tests/fixtures/good/tricky.yaml")]).expect("valid");
-    let page = &output.files[std::path::Path::new("tricky.md")];
-    for heading in [
-        "## `Keyword`: table `keyword-parts`",
-        "## `Indexed`: table `many_indexes`",
-        "### `Edition`",
-        "### `Comment`",
-    ] {
+    let output = ddbgen::generate_docs(&[
+        source("tests/fixtures/good/keyword_parts.yaml"),
+        source("tests/fixtures/good/index_limits.yaml"),
+    ])
+    .expect("valid");
+    let page = &output.files[std::path::Path::new("keyword_parts.md")];
+    for heading in ["## `Keyword`: table `keyword-parts`", "### `Edition`", "### `Comment`"] {
         assert!(page.contains(heading), "{heading}");
     }
     assert!(page.contains("```mermaid\nerDiagram\n"));
@@ -191,5 +192,10 @@ fn docs_cover_every_table_and_type_of_a_tricky_schema() {
     assert!(page.contains("joined by `\\|`"));
     // The table doc's unclosed fence is closed before the next section.
     let fence = page.find("```rust").expect("the doc's fence");
-    assert!(page[fence..].find("```\n").expect("closed") < page.find("Module `tricky::keyword`").expect("module line"));
+    assert!(
+        page[fence..].find("```\n").expect("closed")
+            < page.find("Module `keyword_parts::keyword`").expect("module line")
+    );
+    let indexes = &output.files[std::path::Path::new("index_limits.md")];
+    assert!(indexes.contains("## `Indexed`: table `many_indexes`"), "{indexes}");
 }

@@ -2,20 +2,21 @@
 //! get, query (equality and a range on the sort key, and an index where the table has one),
 //! update and delete, for tables keyed by epoch seconds, epoch milliseconds, RFC 3339 times,
 //! bytes, decimals and floats, enums and dates, UUIDs and integers, and a composite of
-//! keyword-named parts (`tests/fixtures/good/tricky.yaml`). A key written one way and looked
-//! up another (the bug of an epoch-datetime key written as N and queried as S) fails here.
+//! keyword-named parts (`tests/fixtures/good/key_types.yaml` and `keyword_parts.yaml`). A key
+//! written one way and looked up another (the bug of an epoch-datetime key written as N and
+//! queried as S) fails here.
 
 use ddbgen_runtime::codegen::{Bytes, Decimal, NaiveDate, Uuid};
 use ddbgen_runtime::{AttributeValue, QueryBuilder};
-use ddbgen_tests::tricky::blob::{BlobRepository, NewBlob};
-use ddbgen_tests::tricky::indexed::{IndexedRepository, NewIndexed};
-use ddbgen_tests::tricky::keyword::{KeywordRepository, NewKeyword};
-use ddbgen_tests::tricky::millis::{MillisRepository, NewMillis};
-use ddbgen_tests::tricky::moment::{MomentRepository, NewMoment};
-use ddbgen_tests::tricky::price::{NewPrice, PriceRepository};
-use ddbgen_tests::tricky::release::{NewRelease, ReleaseRepository};
-use ddbgen_tests::tricky::seconds::{NewSeconds, SecondsRepository};
-use ddbgen_tests::tricky::types::{Comment, Edition};
+use ddbgen_tests::index_limits::indexed::{IndexedRepository, NewIndexed};
+use ddbgen_tests::key_types::blob::{BlobRepository, NewBlob};
+use ddbgen_tests::key_types::millis::{MillisRepository, NewMillis};
+use ddbgen_tests::key_types::moment::{MomentRepository, NewMoment};
+use ddbgen_tests::key_types::price::{NewPrice, PriceRepository};
+use ddbgen_tests::key_types::release::{NewRelease, ReleaseRepository};
+use ddbgen_tests::key_types::seconds::{NewSeconds, SecondsRepository};
+use ddbgen_tests::keyword_parts::keyword::{KeywordRepository, NewKeyword};
+use ddbgen_tests::keyword_parts::types::{Comment, Edition};
 
 mod support;
 
@@ -225,6 +226,7 @@ async fn rfc3339_bytes_decimal_and_float_keys_round_trip() {
 #[tokio::test]
 async fn enum_date_uuid_and_integer_keys_round_trip() {
     let env = Env::new();
+    use ddbgen_tests::key_types::types::Edition;
     let releases = repository!(env, ReleaseRepository);
     let day = |d: u32| NaiveDate::from_ymd_opt(2024, 2, d).expect("date");
     for edition in Edition::ALL {
@@ -341,7 +343,7 @@ async fn composite_key_of_keyword_parts_round_trips() {
 async fn key_and_item_size_limits_are_checked_before_sending() {
     use ddbgen_runtime::limits::{MAX_ITEM_BYTES, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES};
     use ddbgen_runtime::{Error, ErrorKind};
-    use ddbgen_tests::tricky::long::{LongKey, LongRepository, NewLong};
+    use ddbgen_tests::key_types::long::{LongKey, LongRepository, NewLong};
 
     let env = Env::new();
     let repo = repository!(env, LongRepository);

@@ -28,9 +28,20 @@ pub mod sort_order {
     include!(concat!(env!("OUT_DIR"), "/sort_order.rs"));
 }
 
-/// Generated from `tests/fixtures/good/tricky.yaml`.
-pub mod tricky {
-    include!(concat!(env!("OUT_DIR"), "/tricky.rs"));
+/// Generated from `tests/fixtures/good/keyword_parts.yaml` (keyword and odd names, recursion,
+/// odd enum values and docs).
+pub mod keyword_parts {
+    include!(concat!(env!("OUT_DIR"), "/keyword_parts.rs"));
+}
+
+/// Generated from `tests/fixtures/good/key_types.yaml` (every key type).
+pub mod key_types {
+    include!(concat!(env!("OUT_DIR"), "/key_types.rs"));
+}
+
+/// Generated from `tests/fixtures/good/index_limits.yaml` (20 global and 5 local indexes).
+pub mod index_limits {
+    include!(concat!(env!("OUT_DIR"), "/index_limits.rs"));
 }
 
 /// Generated from `tests/fixtures/good/streams.yaml`.
@@ -71,9 +82,14 @@ pub mod entities_without_serde {
     include!(concat!(env!("OUT_DIR"), "/no_serde/entities.rs"));
 }
 
-/// Generated from `tests/fixtures/good/tricky.yaml` without serde derives.
-pub mod tricky_without_serde {
-    include!(concat!(env!("OUT_DIR"), "/no_serde/tricky.rs"));
+/// Generated from `tests/fixtures/good/keyword_parts.yaml` without serde derives.
+pub mod keyword_parts_without_serde {
+    include!(concat!(env!("OUT_DIR"), "/no_serde/keyword_parts.rs"));
+}
+
+/// Generated from `tests/fixtures/good/key_types.yaml` without serde derives.
+pub mod key_types_without_serde {
+    include!(concat!(env!("OUT_DIR"), "/no_serde/key_types.rs"));
 }
 
 /// A `custom:` validation rule, as a schema names it (`crate::custom_rules::no_shouting`).
