@@ -17,7 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("fixtures/good/entity_types.yaml")
         .schema("fixtures/good/entity_shapes.yaml")
         .schema("../schemas/shop.yaml")
-        .type_attribute("BookKey", "#[derive(Eq, Hash)]")
+        .type_attribute("BookKey", "#[derive(PartialOrd)]")
         .field_attribute("Book.title", "#[doc(alias = \"name\")]")
         .generate()?;
     // The dependency check reads `cargo metadata` for the platform being built.

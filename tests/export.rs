@@ -155,3 +155,33 @@ fn a_single_table_is_one_resource_with_its_entities_ttl() {
         json!({"AttributeName": "expires_at", "Enabled": true})
     );
 }
+
+/// `--table-prefix` names the tables as `plan`/`apply` and repositories'
+/// `with_table_prefix` do; the resources keep their names.
+#[test]
+fn a_table_prefix_names_every_exported_table() {
+    let template: Value = serde_json::from_str(&export(&["cloudformation", "--table-prefix", "dev-"])).expect("json");
+    assert_eq!(
+        template["Resources"]["BookTable"]["Properties"]["TableName"],
+        "dev-books"
+    );
+    let config: Value = serde_json::from_str(&export(&["terraform", "--table-prefix", "dev-"])).expect("json");
+    assert_eq!(config["resource"]["aws_dynamodb_table"]["book"]["name"], "dev-books");
+}
+
+/// `ddbgen docs` without `--out` prints the pages, as it would write them.
+#[test]
+fn docs_print_to_standard_output_without_out() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let schema = root.join("schemas/library.yaml").display().to_string();
+    let (code, out, err) = support::run_cli(&["docs", &schema]);
+    assert_eq!(code, std::process::ExitCode::from(0), "{err}");
+    let source = ddbgen::SchemaSource::read(&root.join("schemas/library.yaml")).expect("read");
+    let source = ddbgen::SchemaSource {
+        name: schema.clone(),
+        ..source
+    };
+    let pages = ddbgen::generate_docs(&[source]).expect("valid");
+    assert_eq!(out, pages.files[Path::new("library.md")]);
+    assert!(out.contains("## `Book`: table `books`"), "{out}");
+}

@@ -160,7 +160,7 @@ async fn a_stream_under_faults_yields_every_item_exactly_once() {
         let (server, proxy, books) = setup(every_third("Query")).await;
         fill(&server, 300).await;
         let mut seen = HashSet::new();
-        let mut stream = Box::pin(books.query("F").page_size(10).stream());
+        let mut stream = books.query("F").page_size(10).stream();
         while let Some(item) = stream.next().await {
             let item = item.expect("faults the SDK retries never end the stream");
             assert!(seen.insert(item.isbn.clone()), "{} came twice", item.isbn);
@@ -186,7 +186,7 @@ async fn a_stream_that_stays_throttled_ends_with_an_error_never_short() {
         .await;
         fill(&server, 100).await;
         let mut seen = HashSet::new();
-        let mut stream = Box::pin(books.query("F").page_size(10).stream());
+        let mut stream = books.query("F").page_size(10).stream();
         let mut ended = None;
         while let Some(item) = stream.next().await {
             match item {

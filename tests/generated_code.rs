@@ -415,10 +415,11 @@ impl<T: ddbgen_runtime::Validate> ValidateAll for T {
     }
 }
 
-/// `build.rs` adds `#[derive(Eq, Hash)]` to `BookKey` (`Builder::type_attribute`): keys go
-/// into hash sets, and two books with one key are one entry.
+/// Key types derive `Eq` and `Hash` (a key of no float): keys go into hash sets, and two books
+/// with one key are one entry. `build.rs` adds `#[derive(PartialOrd)]` to `BookKey`
+/// (`Builder::type_attribute`), which orders keys field by field.
 #[test]
-fn type_attributes_reach_the_generated_type() {
+fn keys_hash_and_type_attributes_reach_the_generated_type() {
     let mut keys = std::collections::HashSet::new();
     let first = book();
     let mut same_key = book();
@@ -434,4 +435,5 @@ fn type_attributes_reach_the_generated_type() {
         published_year: 1995,
         isbn: "9512512".into(),
     }));
+    assert!(other.key() < first.key(), "isbn 0000000 before 9512512, the rest equal");
 }

@@ -111,7 +111,12 @@ fn apply_then_plan_reports_no_difference() {
     assert!(out.contains("dev-books: applied"), "{out}");
     let (code, out, err) = run(&args("plan"));
     assert_eq!(code, ExitCode::from(0), "{out}{err}");
-    assert!(out.lines().all(|l| l.ends_with(": up to date")), "{out}");
+    let (tables, note) = out.trim_end().rsplit_once('\n').expect("tables, then the note");
+    assert!(tables.lines().all(|l| l.ends_with(": up to date")), "{out}");
+    assert!(
+        note.starts_with("note: plan compares the physical tables") && note.contains("`ddbgen diff OLD NEW`"),
+        "{note}"
+    );
     let books = describe(&server, "dev-books").expect("created");
     assert_eq!(books.ttl.as_deref(), Some("expires_at"));
     assert_eq!(books.global[0].name, "by_title");
@@ -126,11 +131,21 @@ fn apply_changes_indexes_and_ttl_and_refuses_key_changes() {
     let dir = std::env::temp_dir().join(format!("ddbgen-lifecycle-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let endpoint = server.endpoint().to_owned();
-    let step = |text: &str, command: &str| {
+    let step_with = |text: &str, command: &str, extra: &[&str]| {
         let path = schema(&dir, "orders.yaml", text);
         let path = path.to_str().expect("path").to_owned();
-        run(&[command, &path, "--endpoint", &endpoint])
+        let mut args = vec![command, path.as_str(), "--endpoint", endpoint.as_str()];
+        args.extend(extra);
+        let (code, out, err) = run(&args);
+        // What plan says of every table, without its closing note.
+        let out = out
+            .lines()
+            .filter(|l| !l.starts_with("note: "))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>();
+        (code, out, err)
     };
+    let step = |text: &str, command: &str| step_with(text, command, &[]);
 
     let (code, out, err) = step(BEFORE, "apply");
     assert_eq!(code, ExitCode::from(0), "{out}{err}");
@@ -142,7 +157,16 @@ fn apply_changes_indexes_and_ttl_and_refuses_key_changes() {
         out,
         "orders: remove global index `by_status`\norders: add global index `by_amount`\norders: turn TTL off (attribute `expires`)\n"
     );
+    // Removing an index makes queries through it fail: without --yes (and without a terminal
+    // to ask on), apply refuses and changes nothing.
     let (code, out, err) = step(AFTER, "apply");
+    assert_eq!(code, ExitCode::from(2), "{out}{err}");
+    assert!(
+        err.contains("nothing applied") && err.contains("`orders.by_status`") && err.contains("--yes"),
+        "{err}"
+    );
+    assert_eq!(describe(&server, "orders").expect("exists").global[0].name, "by_status");
+    let (code, out, err) = step_with(AFTER, "apply", &["--yes"]);
     assert_eq!(code, ExitCode::from(0), "{out}{err}");
     let (code, out, _) = step(AFTER, "plan");
     assert_eq!((code, out.as_str()), (ExitCode::from(0), "orders: up to date\n"));
@@ -159,6 +183,21 @@ fn apply_changes_indexes_and_ttl_and_refuses_key_changes() {
         "a table dropped from the schema is never deleted"
     );
 
+    // A changed projection rebuilds the index: plan says so, apply asks for --yes.
+    let reprojected = AFTER.replace("projection: include, include: [status]", "projection: keys_only");
+    let (code, out, _) = step(&reprojected, "plan");
+    assert_eq!(code, ExitCode::from(1));
+    assert_eq!(
+        out,
+        "orders: recreate global index `by_amount` (its keys or projection changed; it is unavailable until rebuilt)\n"
+    );
+    assert_eq!(step(&reprojected, "apply").0, ExitCode::from(2));
+    let (code, out, err) = step_with(&reprojected, "apply", &["--yes"]);
+    assert_eq!(code, ExitCode::from(0), "{out}{err}");
+    let orders = describe(&server, "orders").expect("exists");
+    assert_eq!(orders.global[0].projection, ProjectionLayout::KeysOnly);
+    assert_eq!(step(&reprojected, "plan").0, ExitCode::from(0));
+
     let (code, out, err) = step(NEW_KEY, "apply");
     assert_eq!(code, ExitCode::from(2));
     assert!(
@@ -171,4 +210,19 @@ fn apply_changes_indexes_and_ttl_and_refuses_key_changes() {
     let after = describe(&server, "orders").expect("exists");
     assert_eq!(after, orders, "nothing changed");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_endpoint_without_a_scheme_is_refused_in_one_line() {
+    use clap::Parser;
+    let parse =
+        |endpoint: &str| ddbgen::cli::Cli::try_parse_from(["ddbgen", "plan", "schema.yaml", "--endpoint", endpoint]);
+    let error = parse("127.0.0.1:8000").expect_err("refused").to_string();
+    assert_eq!(error.lines().count(), 3, "one line, then clap's usage hint: {error}");
+    assert!(
+        error.contains("`127.0.0.1:8000` has no scheme: write `http://127.0.0.1:8000` (or https://)"),
+        "{error}"
+    );
+    assert!(parse("ftp://127.0.0.1:8000").is_err());
+    assert!(parse("http://127.0.0.1:8000").is_ok());
 }

@@ -113,7 +113,7 @@ impl Builder {
     /// ```no_run
     /// ddbgen::Builder::new()
     ///     .schema("schemas/library.yaml")
-    ///     .type_attribute("BookKey", "#[derive(Eq, Hash)]")
+    ///     .type_attribute("BookKey", "#[derive(PartialOrd)]")
     ///     .generate()?;
     /// # Ok::<(), ddbgen::builder::BuildError>(())
     /// ```

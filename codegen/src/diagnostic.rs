@@ -304,29 +304,44 @@ pub fn colorize(text: &str) -> String {
     out
 }
 
-/// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
+/// The candidate closest to `word` (edit distance with transpositions, at most a third of the
+/// longer's length), if any. On a tie, a candidate with the same letters wins: `u46` is `u64`
+/// with two letters swapped, more likely than `u16` with one changed.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let letters = |w: &str| {
+        let mut chars: Vec<char> = w.chars().collect();
+        chars.sort_unstable();
+        chars
+    };
+    let mine = letters(word);
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
-        .min_by_key(|(d, _)| *d)
+        .min_by_key(|(d, c)| (*d, letters(c) != mine))
         .map(|(_, c)| c)
 }
 
+/// The optimal-string-alignment distance: insertions, deletions, substitutions and swaps of
+/// two neighbours each count one.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != *cb)).min(row[j] + 1).min(above + 1);
-            diagonal = above;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    d[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]

@@ -267,12 +267,14 @@ fn part_encoding(ty: &FieldType) -> String {
                 format!("zero-padded to {width} digits")
             }
         }
-        FieldType::Scalar(Scalar::String) => "as is; may not contain the separator".to_owned(),
+        FieldType::Scalar(Scalar::String) => {
+            "the text; characters up to the separator's successor are escaped, so order is exact".to_owned()
+        }
         FieldType::Scalar(Scalar::Bool) => "`0` / `1`".to_owned(),
         FieldType::Scalar(Scalar::Uuid) => "lowercase hyphenated".to_owned(),
         FieldType::Scalar(Scalar::Date) => "`YYYY-MM-DD`".to_owned(),
         FieldType::Scalar(Scalar::DateTime) => "fixed-width RFC 3339, nanoseconds".to_owned(),
-        FieldType::Enum(_) => "the value".to_owned(),
+        FieldType::Enum(_) => "the value, escaped as text is".to_owned(),
         _ => "—".to_owned(),
     }
 }

@@ -2,13 +2,22 @@
 //!
 //! The pipeline: YAML → [`schema`] (serde model, positions) → [`ir`] (checked model) →
 //! [`emit`] (Rust tokens, formatted) → [`Output`] (written or checked). Three front doors use
-//! it: the `ddbgen` CLI ([`cli`]), [`Builder`] for `build.rs`, and [`generate_crate`] for
+#![cfg_attr(
+    feature = "cli",
+    doc = "it: the `ddbgen` CLI ([`cli`], feature `cli`), [`Builder`] for `build.rs`, and [`generate_crate`] for"
+)]
+#![cfg_attr(
+    not(feature = "cli"),
+    doc = "it: the `ddbgen` CLI (`cli`, feature `cli`), [`Builder`] for `build.rs`, and [`generate_crate`] for"
+)]
 //! committed crates.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod builder;
 #[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli;
 pub mod diagnostic;
 pub mod diff;

@@ -390,7 +390,7 @@ pub mod product {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Product`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Product`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct NewProduct {
@@ -880,7 +880,15 @@ pub mod product {
     }
 
     /// The primary key of a [`Product`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct ProductKey {
         /// Stored as attribute `sku`.

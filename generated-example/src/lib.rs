@@ -6,15 +6,10 @@
 //! DynamoDB in-process for tests and local runs.
 #![forbid(unsafe_code)]
 
-/// What using the tables needs from `ddbgen-runtime`, in one place: field types (`Decimal`,
-/// dates and times, `Uuid`, `Bytes`), errors, cursors, the `QueryBuilder` trait, conditions,
-/// batch results and their retry policy, transactions and stream changes.
+/// What using the tables needs from `ddbgen-runtime`, in one place: `ddbgen_runtime::prelude`,
+/// the same list.
 pub mod prelude {
-    pub use ddbgen_runtime::codegen::{Bytes, DateTime, Decimal, NaiveDate, Utc, Uuid};
-    pub use ddbgen_runtime::{
-        BatchGet, BatchWrite, Change, Condition, Cursor, CursorKey, Error, Fetched, Page, QueryBuilder, RetryPolicy,
-        StopReason, Transaction,
-    };
+    pub use ddbgen_runtime::prelude::*;
 }
 
 /// An embedded DynamoDB-compatible server (`LocalDynamo::start()`), nothing to install.

@@ -311,7 +311,7 @@ pub mod book {
         pub version: u64,
     }
 
-    /// What it takes to create a [`Book`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Book`]: every declared field; `created`, `updated` and `version` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -555,7 +555,15 @@ pub mod book {
     }
 
     /// The primary key of a [`Book`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct BookKey {
         /// Stored as attribute `publisher`.
@@ -1263,7 +1271,7 @@ pub mod customer {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Customer`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Customer`]: every declared field; the generated id `id`, `created` and `updated` are set by ddbgen.
     #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct NewCustomer {
@@ -1410,7 +1418,15 @@ pub mod customer {
     }
 
     /// The primary key of a [`Customer`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct CustomerKey {
         /// Unique id of the item, generated on create.

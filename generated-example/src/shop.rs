@@ -327,7 +327,7 @@ pub mod customer {
         pub version: u64,
     }
 
-    /// What it takes to create a [`Customer`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Customer`]: every declared field; `created`, `updated` and `version` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -474,7 +474,15 @@ pub mod customer {
     }
 
     /// The primary key of a [`Customer`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct CustomerKey {
         /// Stored as attribute `customer_id`.
@@ -763,7 +771,7 @@ pub mod order {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Order`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Order`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -927,7 +935,15 @@ pub mod order {
     }
 
     /// The primary key of a [`Order`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct OrderKey {
         /// Stored as attribute `customer_id`.
@@ -1518,7 +1534,7 @@ pub mod order_line {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`OrderLine`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`OrderLine`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -1670,7 +1686,15 @@ pub mod order_line {
     }
 
     /// The primary key of a [`OrderLine`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct OrderLineKey {
         /// Stored as attribute `order_id`.

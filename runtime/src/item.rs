@@ -157,7 +157,7 @@ pub struct TableSpec {
 /// assert_eq!(Title::from_item(item).unwrap().0, "Dune");
 /// ```
 pub trait FromItem: Sized {
-    /// Reads a stored item; a mismatch is [`ErrorKind::Conversion`] naming the attribute.
+    /// Reads a stored item; a mismatch is [`ErrorKind::Conversion`](crate::ErrorKind::Conversion) naming the attribute.
     ///
     /// Takes the item by value, as the SDK hands it over, so that strings, lists and maps move
     /// into the result instead of being copied (clone a borrowed item first).

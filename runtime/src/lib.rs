@@ -12,12 +12,22 @@
 //!   transactions, written once; [`Table`], [`Query`], [`Page`] and [`Cursor`]: lazy
 //!   pagination and sealed cursors ([`repository`]);
 //! - [`Error`]: the one error type of generated code;
-//! - with feature `local`, [`local::LocalDynamo`]: an embedded DynamoDB-compatible server for
-//!   tests and demos, nothing to install.
+#![cfg_attr(
+    feature = "local",
+    doc = "- with feature `local`, [`local::LocalDynamo`]: an embedded DynamoDB-compatible server for\n  tests and demos, nothing to install."
+)]
+#![cfg_attr(
+    not(feature = "local"),
+    doc = "- with feature `local`, `local::LocalDynamo`: an embedded DynamoDB-compatible server for\n  tests and demos, nothing to install."
+)]
 //!
 //! Generated code reaches all of it through [`codegen`], never by other paths.
+//!
+//! Feature-gated items are marked as such on docs.rs (`--cfg docsrs`, see `Cargo.toml`); build
+//! these docs with every feature by `cargo doc -p ddbgen-runtime --all-features`.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod admin;
 mod change;
@@ -29,15 +39,18 @@ mod item;
 mod key;
 pub mod limits;
 #[cfg(feature = "local")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local")))]
 pub mod local;
 pub mod repository;
 mod validate;
 
 #[cfg(feature = "lambda-events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lambda-events")))]
 pub use aws_lambda_events;
 pub use aws_sdk_dynamodb;
 pub use aws_sdk_dynamodb::types::AttributeValue;
 #[cfg(feature = "streams")]
+#[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
 pub use aws_sdk_dynamodbstreams;
 pub use change::Change;
 pub use client::client_for;
@@ -46,8 +59,29 @@ pub use error::{Error, ErrorKind, TransactionFailure};
 pub use item::{AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec};
 pub use key::{CompositeKey, KeyPart, KeyPartError};
 pub use repository::{
-    Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, CursorKeyError, Fetched, FixedClock, Ordered,
-    Page, ParallelScan, Query, QueryBuilder, REPOSITORY_METHODS, Record, RecordKey, Repository, RetryPolicy, Scan,
-    StopReason, SystemClock, Table, TableReads, Transaction, Unversioned,
+    Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, CursorKeyError, Fetched, FixedClock, IntoValue,
+    ItemStream, Ordered, Page, ParallelScan, Query, QueryBuilder, REPOSITORY_METHODS, Record, RecordKey, Repository,
+    RetryPolicy, Scan, StopReason, SystemClock, Table, TableReads, Transaction, Unversioned,
 };
 pub use validate::{FieldError, FieldPath, Validate, ValidationErrors, rules};
+
+/// What code using generated tables needs, in one place (a generated crate's `prelude` is this
+/// one): field types (`Decimal`, dates and times, `Uuid`, `Bytes`), errors and their kinds,
+/// cursors, the `QueryBuilder` trait, item streams and the `StreamExt`/`TryStreamExt` traits
+/// that read them, conditions, batch results and their retry policy, transactions and stream
+/// changes.
+///
+/// ```
+/// use ddbgen_runtime::prelude::*;
+///
+/// let cursor: Cursor = "AQ".parse().expect("text");
+/// let _ = (cursor, Decimal::new(1999, 2), RetryPolicy::default());
+/// ```
+pub mod prelude {
+    pub use crate::codegen::{Bytes, DateTime, Decimal, NaiveDate, Utc, Uuid};
+    pub use crate::{
+        BatchGet, BatchWrite, Change, Condition, Cursor, CursorKey, Error, ErrorKind, Fetched, ItemStream, Page,
+        QueryBuilder, RetryPolicy, StopReason, Transaction,
+    };
+    pub use futures_util::{StreamExt, TryStreamExt};
+}

@@ -204,7 +204,7 @@ pub mod book {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Book`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Book`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -425,7 +425,15 @@ pub mod book {
     }
 
     /// The primary key of a [`Book`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct BookKey {
         /// Stored as attribute `publisher`.

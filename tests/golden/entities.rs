@@ -351,7 +351,7 @@ pub mod settings {
         pub body: String,
     }
 
-    /// What it takes to create a [`Settings`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Settings`]: every declared field.
     #[derive(
         Debug,
         Clone,
@@ -452,7 +452,15 @@ pub mod settings {
     }
 
     /// The primary key of a [`Settings`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct SettingsKey {
         /// Stored as attribute `revision`.
@@ -734,7 +742,7 @@ pub mod counter {
         pub hits: u64,
     }
 
-    /// What it takes to create a [`Counter`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Counter`]: every declared field.
     #[derive(
         Debug,
         Clone,
@@ -826,7 +834,15 @@ pub mod counter {
     }
 
     /// The primary key of a [`Counter`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct CounterKey {}
     impl CounterKey {
@@ -1031,7 +1047,7 @@ pub mod marker {
     #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Marker {}
-    /// What it takes to create a [`Marker`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Marker`]: every declared field.
     #[derive(
         Debug,
         Clone,
@@ -1111,7 +1127,15 @@ pub mod marker {
     }
 
     /// The primary key of a [`Marker`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct MarkerKey {}
     impl MarkerKey {
@@ -1319,7 +1343,7 @@ pub mod member {
         pub rev: u64,
     }
 
-    /// What it takes to create a [`Member`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Member`]: every declared field; `created`, `updated` and `rev` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -1477,7 +1501,15 @@ pub mod member {
     }
 
     /// The primary key of a [`Member`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct MemberKey {
         /// Stored as attribute `tenant`.
@@ -2105,7 +2137,7 @@ pub mod invite {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Invite`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Invite`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -2238,7 +2270,15 @@ pub mod invite {
     }
 
     /// The primary key of a [`Invite`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct InviteKey {
         /// Stored as attribute `tenant`.

@@ -246,7 +246,7 @@ pub mod r#match {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Match`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Match`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -379,7 +379,15 @@ pub mod r#match {
     }
 
     /// The primary key of a [`Match`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct MatchKey {
         /// Stored as attribute `fn`.
@@ -773,7 +781,7 @@ pub mod superb {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Superb`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Superb`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -875,7 +883,15 @@ pub mod superb {
     }
 
     /// The primary key of a [`Superb`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct SuperbKey {
         /// Stored as attribute `crate`.
@@ -1157,7 +1173,7 @@ pub mod crate_item {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`CrateItem`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`CrateItem`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -1255,7 +1271,15 @@ pub mod crate_item {
     }
 
     /// The primary key of a [`CrateItem`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct CrateItemKey {}
     impl CrateItemKey {

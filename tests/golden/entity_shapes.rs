@@ -284,7 +284,7 @@ pub mod flag {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Flag`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Flag`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -390,7 +390,15 @@ pub mod flag {
     }
 
     /// The primary key of a [`Flag`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct FlagKey {
         /// Stored as attribute `name`.
@@ -628,7 +636,7 @@ pub mod quota {
         pub v: u64,
     }
 
-    /// What it takes to create a [`Quota`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Quota`]: every declared field; `created`, `updated` and `v` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -742,7 +750,15 @@ pub mod quota {
     }
 
     /// The primary key of a [`Quota`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct QuotaKey {
         /// Stored as attribute `tenant`.
@@ -1020,7 +1036,7 @@ pub mod only {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Only`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Only`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -1152,7 +1168,15 @@ pub mod only {
     }
 
     /// The primary key of a [`Only`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct OnlyKey {
         /// Stored as attribute `a`.
@@ -1542,7 +1566,7 @@ pub mod plain {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Plain`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Plain`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -1631,7 +1655,15 @@ pub mod plain {
     }
 
     /// The primary key of a [`Plain`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct PlainKey {
         /// Stored as attribute `id`.

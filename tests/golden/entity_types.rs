@@ -391,7 +391,7 @@ pub mod entry {
         pub rev: u64,
     }
 
-    /// What it takes to create a [`Entry`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Entry`]: every declared field; `opened_at`, `touched_at` and `rev` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -677,7 +677,15 @@ pub mod entry {
     }
 
     /// The primary key of a [`Entry`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct EntryKey {
         /// Stored as attribute `account`.
@@ -1381,7 +1389,7 @@ pub mod snapshot {
         pub balance: rt::Decimal,
     }
 
-    /// What it takes to create a [`Snapshot`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Snapshot`]: every declared field.
     #[derive(
         Debug,
         Clone,
@@ -1516,7 +1524,15 @@ pub mod snapshot {
     }
 
     /// The primary key of a [`Snapshot`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct SnapshotKey {
         /// Stored as attribute `account`.

@@ -256,7 +256,7 @@ pub mod indexed {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Indexed`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Indexed`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -475,7 +475,15 @@ pub mod indexed {
     }
 
     /// The primary key of a [`Indexed`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct IndexedKey {
         /// Stored as attribute `id`.

@@ -141,7 +141,7 @@ pub mod seconds {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Seconds`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Seconds`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -240,7 +240,15 @@ pub mod seconds {
     }
 
     /// The primary key of a [`Seconds`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct SecondsKey {
         /// Stored as attribute `at`.
@@ -546,7 +554,7 @@ pub mod millis {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Millis`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Millis`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -645,7 +653,15 @@ pub mod millis {
     }
 
     /// The primary key of a [`Millis`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct MillisKey {
         /// Stored as attribute `bucket`.
@@ -1123,7 +1139,7 @@ pub mod blob {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Blob`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Blob`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -1222,7 +1238,15 @@ pub mod blob {
     }
 
     /// The primary key of a [`Blob`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct BlobKey {
         /// Stored as attribute `blob`.
@@ -1513,7 +1537,7 @@ pub mod price {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Price`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Price`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -1916,7 +1940,7 @@ pub mod release {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Release`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Release`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -2015,7 +2039,15 @@ pub mod release {
     }
 
     /// The primary key of a [`Release`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct ReleaseKey {
         /// Stored as attribute `edition`.
@@ -2309,7 +2341,7 @@ pub mod moment {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Moment`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Moment`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -2408,7 +2440,15 @@ pub mod moment {
     }
 
     /// The primary key of a [`Moment`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct MomentKey {
         /// Stored as attribute `at`.
@@ -2699,7 +2739,7 @@ pub mod long {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Long`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Long`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -2798,7 +2838,15 @@ pub mod long {
     }
 
     /// The primary key of a [`Long`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct LongKey {
         /// Stored as attribute `pk`.

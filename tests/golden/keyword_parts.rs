@@ -316,7 +316,7 @@ pub mod keyword {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Keyword`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Keyword`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct NewKeyword {
@@ -645,7 +645,15 @@ pub mod keyword {
     }
 
     /// The primary key of a [`Keyword`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct KeywordKey {
         /// Stored as attribute `type`.

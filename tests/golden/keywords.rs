@@ -240,7 +240,7 @@ pub mod event {
         pub last_seen: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Event`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Event`]: every declared field; `first_seen` and `last_seen` are set by ddbgen.
     #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct NewEvent {
@@ -440,7 +440,15 @@ pub mod event {
     }
 
     /// The primary key of a [`Event`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct EventKey {
         /// Stored as attribute `type`.
@@ -875,7 +883,7 @@ pub mod reading {
         pub value: rt::Decimal,
     }
 
-    /// What it takes to create a [`Reading`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Reading`]: every declared field.
     #[derive(
         Debug,
         Clone,
@@ -1019,7 +1027,15 @@ pub mod reading {
     }
 
     /// The primary key of a [`Reading`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct ReadingKey {
         /// Stored as attribute `sensor`.
@@ -1420,7 +1436,7 @@ pub mod reserved {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Reserved`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Reserved`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -1567,7 +1583,15 @@ pub mod reserved {
     }
 
     /// The primary key of a [`Reserved`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct ReservedKey {
         /// Stored as attribute `name`.

@@ -30,7 +30,7 @@ pub mod note {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Note`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Note`]: every declared field; the generated id `id`, `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -122,7 +122,15 @@ pub mod note {
     }
 
     /// The primary key of a [`Note`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct NoteKey {
         /// Unique id of the item, generated on create.

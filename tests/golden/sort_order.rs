@@ -149,7 +149,7 @@ pub mod label {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Label`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Label`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -252,7 +252,15 @@ pub mod label {
     }
 
     /// The primary key of a [`Label`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct LabelKey {
         /// Stored as attribute `repo`.
@@ -570,7 +578,7 @@ pub mod card {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Card`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Card`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -685,7 +693,15 @@ pub mod card {
     }
 
     /// The primary key of a [`Card`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct CardKey {
         /// Stored as attribute `board`.
@@ -1019,7 +1035,7 @@ pub mod column {
         pub updated: rt::DateTime<rt::Utc>,
     }
 
-    /// What it takes to create a [`Column`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`Column`]: every declared field; `created` and `updated` are set by ddbgen.
     #[derive(
         Debug,
         Clone,
@@ -1129,7 +1145,15 @@ pub mod column {
     }
 
     /// The primary key of a [`Column`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct ColumnKey {
         /// Stored as attribute `board`.

@@ -26,7 +26,7 @@ pub mod test_item {
         pub message: String,
     }
 
-    /// What it takes to create a [`TestItem`]: every declared field; the generated id, audit columns and version are set by ddbgen.
+    /// What it takes to create a [`TestItem`]: every declared field.
     #[derive(
         Debug,
         Clone,
@@ -114,7 +114,15 @@ pub mod test_item {
     }
 
     /// The primary key of a [`TestItem`]. Keys never change once an item exists.
-    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct TestItemKey {
         /// Stored as attribute `Id`.

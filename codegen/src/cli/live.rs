@@ -107,12 +107,17 @@ fn plan_steps(
         }
     }
     for change in &changes {
-        if let LayoutChange::GlobalIndexRemoved(name) | LayoutChange::GlobalIndexChanged(name) = change {
+        if let LayoutChange::GlobalIndexRemoved(name) = change {
             steps.push(Change::RemoveIndex(name.clone()));
         }
     }
     for change in &changes {
-        if let LayoutChange::GlobalIndexAdded(name) | LayoutChange::GlobalIndexChanged(name) = change {
+        if let LayoutChange::GlobalIndexChanged(name) = change {
+            steps.push(Change::RecreateIndex(name.clone()));
+        }
+    }
+    for change in &changes {
+        if let LayoutChange::GlobalIndexAdded(name) = change {
             steps.push(Change::AddIndex(name.clone()));
         }
     }
@@ -126,6 +131,9 @@ fn plan_steps(
     steps
 }
 
+/// What `plan` and `apply` cannot see: they compare the physical table only.
+const PHYSICAL_ONLY: &str = "plan compares the physical tables (key attributes and their types, indexes, TTL); whether items already stored still read back after a schema change (a key's parts, a field's type) is for `ddbgen diff OLD NEW`";
+
 /// `plan` (with `apply` false) and `apply`.
 pub(super) fn live(args: &LiveArgs, apply: bool, out: &mut dyn Write) -> Result<u8, String> {
     use ddbgen_runtime::admin::{self, Change};
@@ -134,10 +142,7 @@ pub(super) fn live(args: &LiveArgs, apply: bool, out: &mut dyn Write) -> Result<
     let schemas: Vec<crate::infra::TableLayout> = modules
         .iter()
         .flat_map(|(_, _, model)| crate::infra::tables(model))
-        .map(|mut t| {
-            t.name = format!("{}{}", args.table_prefix, t.name);
-            t
-        })
+        .map(|t| t.with_prefix(&args.table_prefix))
         .collect();
     let desired: Vec<_> = schemas.iter().map(|t| layout(t, "")).collect();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -164,10 +169,29 @@ pub(super) fn live(args: &LiveArgs, apply: bool, out: &mut dyn Write) -> Result<
             }
         }
         if !apply {
+            writeln!(out, "note: {PHYSICAL_ONLY}").map_err(|e| e.to_string())?;
             return Ok(if differences == 0 { EXIT_OK } else { EXIT_STALE });
         }
         if refused {
             return Err("nothing applied: the plan holds a change ddbgen refuses (see above)".to_owned());
+        }
+        let destructive: Vec<String> = desired
+            .iter()
+            .zip(&plans)
+            .flat_map(|(table, changes)| {
+                changes.iter().filter_map(move |change| match change {
+                    Change::RemoveIndex(index) | Change::RecreateIndex(index) => {
+                        Some(format!("`{}.{index}`", table.name))
+                    }
+                    _ => None,
+                })
+            })
+            .collect();
+        if !destructive.is_empty() && !args.yes && !confirm(&destructive)? {
+            return Err(format!(
+                "nothing applied: the plan deletes or rebuilds global index {} (queries through it fail until it is rebuilt); pass --yes to apply it",
+                destructive.join(", ")
+            ));
         }
         for (table, changes) in desired.iter().zip(&plans) {
             if changes.is_empty() {
@@ -178,4 +202,22 @@ pub(super) fn live(args: &LiveArgs, apply: bool, out: &mut dyn Write) -> Result<
         }
         Ok(EXIT_OK)
     })
+}
+
+/// Asks on the terminal whether to delete or rebuild `indexes`; `false` without a terminal
+/// (CI must say `--yes`).
+fn confirm(indexes: &[String]) -> Result<bool, String> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    eprint!(
+        "apply deletes or rebuilds global index {}: continue? [y/N] ",
+        indexes.join(", ")
+    );
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| format!("cannot read the answer: {e}"))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }

@@ -51,8 +51,9 @@ pub enum Command {
         /// Schema files.
         #[arg(required = true)]
         schemas: Vec<PathBuf>,
-        /// `text` (the source line and a caret, on stderr) or `json` (an array of
-        /// diagnostics on stdout, `[]` when there are none, for editors and CI annotations).
+        /// `text` (the source line and a caret, on stderr) or `json` (an array of diagnostics
+        /// `[{file, line, column, end_column, message, help, related}]` on stdout, `[]` when
+        /// there are none, for editors and CI annotations).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -67,7 +68,8 @@ pub enum Command {
         old: String,
         /// The schema as changed.
         new: String,
-        /// `text` for people, `json` for CI tools.
+        /// `text` for people, or `json` for CI tools: an object
+        /// `{findings: [{severity, path, message, why, instead, old, new}], breaking, risky, safe}`.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -87,9 +89,10 @@ pub enum Command {
         /// Schema files.
         #[arg(required = true)]
         schemas: Vec<PathBuf>,
-        /// Output directory.
+        /// Output directory; without it, the pages are printed to standard output, one after
+        /// the other.
         #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
     },
 }
 
@@ -101,11 +104,26 @@ pub struct LiveArgs {
     pub schemas: Vec<PathBuf>,
     /// The DynamoDB endpoint (`http://127.0.0.1:8000`, or `https://dynamodb.eu-west-1.amazonaws.com`
     /// with credentials in `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` and `AWS_REGION`).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_endpoint)]
     pub endpoint: String,
     /// Prefix of every table name (`dev-`), as repositories' `with_table_prefix`.
     #[arg(long, default_value = "")]
     pub table_prefix: String,
+    /// `apply` only: delete or rebuild global indexes without asking (they are unavailable
+    /// until rebuilt). Without it, `apply` asks on a terminal and refuses elsewhere.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// An endpoint is a URL with its scheme: `127.0.0.1:8000` alone is refused with the fix.
+fn parse_endpoint(text: &str) -> Result<String, String> {
+    match text.split_once("://") {
+        Some(("http" | "https", rest)) if !rest.is_empty() => Ok(text.to_owned()),
+        Some((scheme, _)) => Err(format!(
+            "`{scheme}` is not a scheme DynamoDB speaks: use http:// or https://"
+        )),
+        None => Err(format!("`{text}` has no scheme: write `http://{text}` (or https://)")),
+    }
 }
 
 /// Arguments of `export`.
@@ -123,6 +141,10 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Prefix of every table name (`dev-`), as `plan`/`apply` and repositories'
+    /// `with_table_prefix` take it.
+    #[arg(long, default_value = "")]
+    pub table_prefix: String,
     /// Provisioned capacity (read units) for tables and global indexes; on-demand without it.
     #[arg(long, requires = "write")]
     pub read: Option<u64>,
@@ -181,12 +203,12 @@ fn parse_tag(text: &str) -> Result<(String, String), String> {
     }
 }
 
-/// How `validate` reports.
+/// How `validate` and `diff` report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// For people.
     Text,
-    /// For tools: `[{file, line, column, end_column, message, help, related}]`.
+    /// For tools (each command's `--format` help says the shape).
     Json,
 }
 
@@ -242,6 +264,12 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
         Command::Docs { schemas, out: dir } => {
             let sources = read_all(&schemas)?;
             let output = crate::generate_docs(&sources).map_err(|d| d.to_string())?;
+            let Some(dir) = dir else {
+                for text in output.files.values() {
+                    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+                }
+                return Ok(EXIT_OK);
+            };
             let written = output
                 .write(&dir)
                 .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
@@ -271,6 +299,7 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
             let tables: Vec<crate::infra::TableLayout> = modules
                 .iter()
                 .flat_map(|(_, _, model)| crate::infra::tables(model))
+                .map(|table| table.with_prefix(&args.table_prefix))
                 .collect();
             let settings = crate::export::Settings {
                 billing: match (args.read, args.write) {

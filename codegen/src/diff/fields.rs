@@ -320,11 +320,15 @@ fn rule_changes(a: &Rules, b: &Rules) -> Vec<(bool, String)> {
     }
     if a.one_of != b.one_of {
         let widened = !a.one_of.is_empty() && a.one_of.iter().all(|v| b.one_of.contains(v)) || b.one_of.is_empty();
-        let list = |l: &[Literal]| l.iter().map(Literal::display).collect::<Vec<_>>().join(", ");
-        out.push((
-            !widened,
-            format!("one_of [{}] → [{}]", list(&a.one_of), list(&b.one_of)),
-        ));
+        // An empty list is no rule at all: say `none`, as the other rules do.
+        let list = |l: &[Literal]| {
+            if l.is_empty() {
+                "none".to_owned()
+            } else {
+                format!("[{}]", l.iter().map(Literal::display).collect::<Vec<_>>().join(", "))
+            }
+        };
+        out.push((!widened, format!("one_of {} → {}", list(&a.one_of), list(&b.one_of))));
     }
     if a.non_empty != b.non_empty {
         out.push((b.non_empty, format!("non_empty {} → {}", a.non_empty, b.non_empty)));

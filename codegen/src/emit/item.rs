@@ -21,10 +21,27 @@ pub(crate) fn item_types(table: &Table, options: &Options) -> TokenStream {
             .as_deref()
             .unwrap_or(&format!("An item of the `{}` table.", table.table_name)),
     ));
-    let new_doc = doc(Some(&format!(
-        "What it takes to create a [`{}`]: every declared field; the generated id, audit columns and version are set by ddbgen.",
-        names.item
-    )));
+    let managed: Vec<String> = table
+        .fields
+        .iter()
+        .filter_map(|f| match f.origin {
+            FieldOrigin::GeneratedId => Some(format!("the generated id `{}`", f.name)),
+            FieldOrigin::Created | FieldOrigin::Updated | FieldOrigin::Version => Some(format!("`{}`", f.name)),
+            FieldOrigin::Declared | FieldOrigin::CompositeKey => None,
+        })
+        .collect();
+    let new_doc = doc(Some(&match managed.split_last() {
+        None => format!("What it takes to create a [`{}`]: every declared field.", names.item),
+        Some((only, [])) => format!(
+            "What it takes to create a [`{}`]: every declared field; {only} is set by ddbgen.",
+            names.item
+        ),
+        Some((last, rest)) => format!(
+            "What it takes to create a [`{}`]: every declared field; {} and {last} are set by ddbgen.",
+            names.item,
+            rest.join(", ")
+        ),
+    }));
     let all: Vec<&Field> = table.fields.iter().collect();
     let declared: Vec<&Field> = table
         .fields

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::codec;
 use super::options::Options;
-use super::print::{self, data_derives, ident, rt, struct_field};
+use super::print::{self, ident, rt, struct_field};
 use crate::ir::layout::TableLayout;
 use crate::ir::{CompositeKey, Field, FieldType, KeyAttr, Scalar, Segment, Table};
 
@@ -37,7 +37,7 @@ fn self_arg(field: &Field) -> TokenStream {
 pub(crate) fn key_items(table: &Table, options: &Options) -> TokenStream {
     let rt = rt();
     let (item, key) = (ident(&table.names.item), ident(&table.names.key));
-    let derives = data_derives(&table.names.key, false, options);
+    let derives = print::key_derives(&table.names.key, table.key_hashable(), options);
     let key_fields: Vec<&Field> = table.key_fields();
     let struct_fields = key_fields.iter().map(|f| struct_field(&table.names.key, f, options));
     let copies = key_fields.iter().map(|f| {

@@ -71,8 +71,29 @@ pub(crate) fn doc(text: Option<&str>) -> TokenStream {
 /// The derives shared by every generated data type, with `Default` where every field's
 /// default is its type's (the IR keeps only defaults that differ).
 pub(crate) fn data_derives(name: &str, default: bool, options: &Options) -> TokenStream {
+    derives(
+        name,
+        if default { quote!(Default,) } else { TokenStream::new() },
+        options,
+    )
+}
+
+/// The derives of a key type: also `Eq` and `Hash` where the IR allows them.
+pub(crate) fn key_derives(name: &str, hashable: bool, options: &Options) -> TokenStream {
+    derives(
+        name,
+        if hashable {
+            quote!(Eq, Hash,)
+        } else {
+            TokenStream::new()
+        },
+        options,
+    )
+}
+
+fn derives(name: &str, more: TokenStream, options: &Options) -> TokenStream {
     let rt = rt();
-    let default = if default { quote!(Default,) } else { TokenStream::new() };
+    let default = more;
     let extra = options.type_attributes(name);
     if options.serde {
         quote! {
@@ -211,7 +232,7 @@ pub(crate) fn struct_field(owner: &str, field: &Field, options: &Options) -> Tok
 
 /// Whether `Default` can be derived: no field has a default of its own.
 pub(crate) fn derives_default(fields: &[&Field]) -> bool {
-    fields.iter().all(|f| f.default.is_none())
+    fields.iter().all(|f| f.own_default().is_none())
 }
 
 /// `impl Default` with each field's schema default, where some differ from their type's.
@@ -221,7 +242,7 @@ pub(crate) fn default_impl(ty: &Ident, fields: &[&Field]) -> TokenStream {
     }
     let inits = fields.iter().map(|field| {
         let name = ident(&field.ident);
-        let value = match &field.default {
+        let value = match field.own_default() {
             Some(value) if field.optional => {
                 let value = literal(value, &field.ty);
                 quote!(Some(#value))

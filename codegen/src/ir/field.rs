@@ -45,8 +45,12 @@ pub struct Field {
     pub optional: bool,
     /// `None` is stored as NULL rather than left out.
     pub nullable: bool,
-    /// Value of `New…::default()`.
+    /// The default as the schema declares it (docs and `diff` show it).
     pub default: Option<Literal>,
+    /// The declared default is what `Default::default()` gives for a required field's type
+    /// (`0` for an integer, `false`, an empty string), so `Default` can still be derived; see
+    /// [`Field::own_default`].
+    pub type_default: bool,
     /// Validation rules.
     pub rules: Rules,
     /// Name of the private function that checks `rules` for a table field
@@ -80,6 +84,7 @@ impl Field {
             optional: false,
             nullable: false,
             default: None,
+            type_default: false,
             rules: Rules::default(),
             check_fn: None,
             updates: Vec::new(),
@@ -87,6 +92,11 @@ impl Field {
             origin,
             span,
         })
+    }
+
+    /// The value of `New…::default()` when it is not the type's own (`None`: the type's).
+    pub fn own_default(&self) -> Option<&Literal> {
+        self.default.as_ref().filter(|_| !self.type_default)
     }
 
     /// The identifier without `r#`, for building other names (`set_type`).

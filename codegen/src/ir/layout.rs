@@ -59,6 +59,13 @@ pub struct TableLayout {
 }
 
 impl TableLayout {
+    /// The same table under `prefix` + its name (`dev-books`), as repositories'
+    /// `with_table_prefix` name it.
+    pub fn with_prefix(mut self, prefix: &str) -> Self {
+        self.name = format!("{prefix}{}", self.name);
+        self
+    }
+
     /// Every key attribute of the table and its indexes, each once, in order of first use:
     /// DynamoDB's `AttributeDefinitions`.
     pub fn attributes(&self) -> Vec<&KeyAttribute> {

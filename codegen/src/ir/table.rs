@@ -1,7 +1,9 @@
 //! Tables: their names, keys (a field, or a composite of constants and fields), indexes,
 //! entities of single tables, and collections.
 
-use super::{AccessPattern, Field, FieldOrigin, IndexKind, Projection, ProjectionKind, QueryPlan, Span};
+use super::{
+    AccessPattern, Field, FieldOrigin, FieldType, IndexKind, Projection, ProjectionKind, QueryPlan, Scalar, Span,
+};
 
 /// The Rust names generated for one table, all registered in the table module's scope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -118,6 +120,12 @@ impl Table {
     /// The fields that make up the primary key, in order (hash key, then range key fields).
     pub fn key_fields(&self) -> Vec<&Field> {
         self.key_field_indexes().into_iter().map(|i| &self.fields[i]).collect()
+    }
+
+    /// Whether the key type derives `Eq` and `Hash` (into a `HashSet`, as a `HashMap` key): every
+    /// key field but a float can. A table keyed by an `f64` keeps `PartialEq` only.
+    pub fn key_hashable(&self) -> bool {
+        self.key_fields().iter().all(|f| f.ty != FieldType::Scalar(Scalar::F64))
     }
 
     /// The field with the given role.

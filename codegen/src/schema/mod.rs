@@ -115,6 +115,10 @@ fn yaml_diagnostic(name: &str, error: &serde_saphyr::Error) -> Diagnostic {
         let key = rest.split(',').next().unwrap_or(rest).trim();
         message = format!("duplicate key `{key}`");
     }
+    // An empty value where a mapping goes: most often its keys are not indented under it.
+    if message == "expected mapping start" {
+        message = "this key has no value, but takes a mapping".to_owned();
+    }
     let help = hint_for(&message);
     // An untagged enum's message names the model's Rust type; say what the key takes.
     for (rust_type, what) in [
@@ -147,6 +151,12 @@ fn hint_for(message: &str) -> Option<String> {
             None if expected.is_empty() => "remove this key".to_owned(),
             None => format!("remove it, or use one of: {}", expected.join(", ")),
         });
+    }
+    if message == "this key has no value, but takes a mapping" {
+        return Some(
+            "indent what belongs to it two spaces more than this key (`type: u64` under `clicks:`), or write it inline: `clicks: { type: u64 }`"
+                .to_owned(),
+        );
     }
     if message.starts_with("duplicate key") {
         return Some("each name appears once in a mapping: rename or remove one of them".to_owned());

@@ -257,40 +257,11 @@ pub async fn apply(client: &Client, desired: &TableLayout, changes: &[Change]) -
     for change in changes {
         match change {
             Change::CreateTable => create(client, desired).await?,
-            Change::AddIndex(index) => {
-                let Some(layout) = desired.global_index(index) else {
-                    continue;
-                };
-                let fail = |e: aws_sdk_dynamodb::error::BuildError| Error::sdk("UpdateTable", name, e);
-                let action = CreateGlobalSecondaryIndexAction::builder()
-                    .index_name(index)
-                    .set_key_schema(Some(key_schema(&layout.hash, layout.range.as_ref()).map_err(fail)?))
-                    .projection(projection(&layout.projection))
-                    .build()
-                    .map_err(fail)?;
-                client
-                    .update_table()
-                    .table_name(name)
-                    .set_attribute_definitions(Some(definitions(desired).map_err(fail)?))
-                    .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().create(action).build())
-                    .send()
-                    .await
-                    .map_err(|e| Error::call("UpdateTable", name, e))?;
-                wait_for_index(client, name, index, true).await?;
-            }
-            Change::RemoveIndex(index) => {
-                let action = DeleteGlobalSecondaryIndexAction::builder()
-                    .index_name(index)
-                    .build()
-                    .map_err(|e| Error::sdk("UpdateTable", name, e))?;
-                client
-                    .update_table()
-                    .table_name(name)
-                    .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().delete(action).build())
-                    .send()
-                    .await
-                    .map_err(|e| Error::call("UpdateTable", name, e))?;
-                wait_for_index(client, name, index, false).await?;
+            Change::AddIndex(index) => add_index(client, desired, index).await?,
+            Change::RemoveIndex(index) => remove_index(client, name, index).await?,
+            Change::RecreateIndex(index) => {
+                remove_index(client, name, index).await?;
+                add_index(client, desired, index).await?;
             }
             Change::EnableTtl(attribute) => set_ttl(client, name, attribute, true).await?,
             Change::DisableTtl(attribute) => set_ttl(client, name, attribute, false).await?,
@@ -298,6 +269,46 @@ pub async fn apply(client: &Client, desired: &TableLayout, changes: &[Change]) -
         }
     }
     Ok(())
+}
+
+/// Creates global index `index` as `desired` declares it, and waits until it is built.
+async fn add_index(client: &Client, desired: &TableLayout, index: &str) -> Result<(), Error> {
+    let name = desired.name.as_str();
+    let Some(layout) = desired.global_index(index) else {
+        return Ok(());
+    };
+    let fail = |e: aws_sdk_dynamodb::error::BuildError| Error::sdk("UpdateTable", name, e);
+    let action = CreateGlobalSecondaryIndexAction::builder()
+        .index_name(index)
+        .set_key_schema(Some(key_schema(&layout.hash, layout.range.as_ref()).map_err(fail)?))
+        .projection(projection(&layout.projection))
+        .build()
+        .map_err(fail)?;
+    client
+        .update_table()
+        .table_name(name)
+        .set_attribute_definitions(Some(definitions(desired).map_err(fail)?))
+        .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().create(action).build())
+        .send()
+        .await
+        .map_err(|e| Error::call("UpdateTable", name, e))?;
+    wait_for_index(client, name, index, true).await
+}
+
+/// Deletes global index `index` of table `name`, and waits until it is gone.
+async fn remove_index(client: &Client, name: &str, index: &str) -> Result<(), Error> {
+    let action = DeleteGlobalSecondaryIndexAction::builder()
+        .index_name(index)
+        .build()
+        .map_err(|e| Error::sdk("UpdateTable", name, e))?;
+    client
+        .update_table()
+        .table_name(name)
+        .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().delete(action).build())
+        .send()
+        .await
+        .map_err(|e| Error::call("UpdateTable", name, e))?;
+    wait_for_index(client, name, index, false).await
 }
 
 /// Waits until index `index` of `table` is active (`present`) or gone, and the table active.

@@ -144,6 +144,10 @@ pub enum Change {
     AddIndex(String),
     /// Delete this global index and wait until it is gone.
     RemoveIndex(String),
+    /// Delete this global index (its keys or projection changed), wait until it is gone, then
+    /// create it as the schema declares it and wait until it is built: queries through it fail
+    /// meanwhile, which is why `ddbgen apply` asks first.
+    RecreateIndex(String),
     /// Turn TTL on, on this attribute.
     EnableTtl(String),
     /// Turn TTL off (it was on this attribute).
@@ -158,6 +162,10 @@ impl std::fmt::Display for Change {
             Change::CreateTable => write!(f, "create the table"),
             Change::AddIndex(name) => write!(f, "add global index `{name}`"),
             Change::RemoveIndex(name) => write!(f, "remove global index `{name}`"),
+            Change::RecreateIndex(name) => write!(
+                f,
+                "recreate global index `{name}` (its keys or projection changed; it is unavailable until rebuilt)"
+            ),
             Change::EnableTtl(attribute) => write!(f, "turn TTL on, on attribute `{attribute}`"),
             Change::DisableTtl(attribute) => write!(f, "turn TTL off (attribute `{attribute}`)"),
             Change::Refused(why) => write!(f, "refused: {why}"),

@@ -189,6 +189,41 @@ pub struct Attr<T, V, C> {
     types: PhantomData<fn() -> (T, V)>,
 }
 
+/// A value a condition compares a field of type `V` with: a `V` itself, or for text a `&str`
+/// or `&String`. Unlike `Into<V>`, it names one integer type per field, so an integer literal
+/// takes the field's type: `LinkFields::clicks().gt(10)` on a `u64` field needs no `10u64`.
+///
+/// ```
+/// use ddbgen_runtime::{Attr, Native};
+///
+/// struct Link;
+/// let clicks: Attr<Link, u64, Native> = Attr::new("clicks", Native);
+/// let title: Attr<Link, String, Native> = Attr::new("title", Native);
+/// let _popular = clicks.gt(10) & title.begins_with("Rust") & title.ne("Rust 1.0");
+/// ```
+pub trait IntoValue<V> {
+    /// The value, as the field's type.
+    fn into_value(self) -> V;
+}
+
+impl<V> IntoValue<V> for V {
+    fn into_value(self) -> V {
+        self
+    }
+}
+
+impl IntoValue<String> for &str {
+    fn into_value(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl IntoValue<String> for &String {
+    fn into_value(self) -> String {
+        self.clone()
+    }
+}
+
 impl<T, V, C: Copy> Clone for Attr<T, V, C> {
     fn clone(&self) -> Self {
         *self
@@ -222,13 +257,13 @@ impl<T, V, C: Codec<V> + Copy> Attr<T, V, C> {
     }
 
     /// The field equals `value`.
-    pub fn eq(&self, value: impl Into<V>) -> Condition<T> {
-        self.compare(Op::Eq, value.into())
+    pub fn eq(&self, value: impl IntoValue<V>) -> Condition<T> {
+        self.compare(Op::Eq, value.into_value())
     }
 
     /// The field is not `value` (also true when the attribute is absent).
-    pub fn ne(&self, value: impl Into<V>) -> Condition<T> {
-        self.compare(Op::Ne, value.into())
+    pub fn ne(&self, value: impl IntoValue<V>) -> Condition<T> {
+        self.compare(Op::Ne, value.into_value())
     }
 
     /// The field is one of `values` (an empty list matches nothing). DynamoDB takes at most
@@ -309,28 +344,31 @@ ordered!(
 
 impl<T, V: Ordered, C: Codec<V> + Copy> Attr<T, V, C> {
     /// The field is less than `value`.
-    pub fn lt(&self, value: impl Into<V>) -> Condition<T> {
-        self.compare(Op::Lt, value.into())
+    pub fn lt(&self, value: impl IntoValue<V>) -> Condition<T> {
+        self.compare(Op::Lt, value.into_value())
     }
 
     /// The field is at most `value`.
-    pub fn le(&self, value: impl Into<V>) -> Condition<T> {
-        self.compare(Op::Le, value.into())
+    pub fn le(&self, value: impl IntoValue<V>) -> Condition<T> {
+        self.compare(Op::Le, value.into_value())
     }
 
     /// The field is greater than `value`.
-    pub fn gt(&self, value: impl Into<V>) -> Condition<T> {
-        self.compare(Op::Gt, value.into())
+    pub fn gt(&self, value: impl IntoValue<V>) -> Condition<T> {
+        self.compare(Op::Gt, value.into_value())
     }
 
     /// The field is at least `value`.
-    pub fn ge(&self, value: impl Into<V>) -> Condition<T> {
-        self.compare(Op::Ge, value.into())
+    pub fn ge(&self, value: impl IntoValue<V>) -> Condition<T> {
+        self.compare(Op::Ge, value.into_value())
     }
 
     /// The field is from `low` to `high`, both included.
-    pub fn between(&self, low: impl Into<V>, high: impl Into<V>) -> Condition<T> {
-        match (self.codec.encode(&low.into()), self.codec.encode(&high.into())) {
+    pub fn between(&self, low: impl IntoValue<V>, high: impl IntoValue<V>) -> Condition<T> {
+        match (
+            self.codec.encode(&low.into_value()),
+            self.codec.encode(&high.into_value()),
+        ) {
             (Some(low), Some(high)) => Condition::of(Expr::Between(self.name, low, high)),
             _ => self.exists() & self.not_exists(),
         }
@@ -351,15 +389,15 @@ impl<T, C: Codec<String> + Copy> Attr<T, String, C> {
 
 impl<T, E: AttributeCodec, C: Codec<BTreeSet<E>> + Copy> Attr<T, BTreeSet<E>, C> {
     /// The set holds `element`.
-    pub fn contains(&self, element: impl Into<E>) -> Condition<T> {
-        self.element(element.into())
+    pub fn contains(&self, element: impl IntoValue<E>) -> Condition<T> {
+        self.element(element.into_value())
     }
 }
 
 impl<T, E: AttributeCodec, C: Codec<Vec<E>> + Copy> Attr<T, Vec<E>, C> {
     /// The list holds `element`.
-    pub fn contains(&self, element: impl Into<E>) -> Condition<T> {
-        self.element(element.into())
+    pub fn contains(&self, element: impl IntoValue<E>) -> Condition<T> {
+        self.element(element.into_value())
     }
 }
 

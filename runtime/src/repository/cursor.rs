@@ -33,14 +33,21 @@ const TAG_LEN: usize = 16;
 
 /// Where a paginated read stopped, to resume it later. Opaque: pass it back to `page()`.
 ///
+/// It travels as its text: `Display` and `FromStr` give and take it, and serde writes and
+/// reads it as a string, so it drops into a web framework's query extractor
+/// (`#[derive(Deserialize)] struct Params { cursor: Option<Cursor> }`). Any text parses; it
+/// is opened, and refused if tampered with or foreign, when a read uses it.
+///
 /// ```
 /// use ddbgen_runtime::Cursor;
 ///
 /// // A cursor travels as text (a query parameter) and comes back the same way.
-/// let cursor = Cursor::from_text("AQ…");
-/// assert_eq!(cursor.as_str(), "AQ…");
+/// let cursor: Cursor = "AQ…".parse().expect("any text is a cursor until it is used");
+/// assert_eq!(cursor, Cursor::from_text("AQ…"));
+/// assert_eq!(cursor.to_string(), "AQ…");
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Cursor(String);
 
 impl Cursor {
@@ -64,6 +71,14 @@ impl fmt::Debug for Cursor {
 impl fmt::Display for Cursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for Cursor {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Cursor::from_text(text))
     }
 }
 

@@ -106,8 +106,8 @@ impl<T: Record> Repository<T> {
         self.map_table(|t| t.with_table_name(name))
     }
 
-    /// Seals pagination cursors with `key`, so that every instance with the same key accepts
-    /// them.
+    /// Seals (encrypts and authenticates) pagination cursors with `key`, so that every instance
+    /// with the same key accepts them.
     pub fn with_cursor_key(self, key: CursorKey) -> Self {
         self.map_table(|t| t.with_cursor_key(key))
     }

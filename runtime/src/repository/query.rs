@@ -8,12 +8,13 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 use super::condition::Condition;
 use super::cursor::Cursor;
 use super::key_condition::KeyCondition;
 use super::read::{Page, ReadSpec};
+use super::stream::ItemStream;
 use super::table::Table;
 use crate::error::Error;
 use crate::item::{FromItem, Item, Selection};
@@ -109,13 +110,15 @@ impl<T: FromItem + Send + 'static> Query<T> {
 
     /// Every matching item, one request per page, each made only when the consumer reaches it.
     /// A corrupt item is an `Err` in its place; the items after it still come.
-    pub fn stream(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
+    pub fn stream(self) -> ItemStream<T> {
         let limit = self.limit.unwrap_or(usize::MAX);
-        Arc::new(self.spec)
-            .raw_items(None)
-            .filter(|r| std::future::ready(r.as_ref().map_or(true, T::accepts)))
-            .map(|r| r.and_then(T::from_item))
-            .take(limit)
+        ItemStream::new(
+            Arc::new(self.spec)
+                .raw_items(None)
+                .filter(|r| std::future::ready(r.as_ref().map_or(true, T::accepts)))
+                .map(|r| r.and_then(T::from_item))
+                .take(limit),
+        )
     }
 
     /// One page: up to `limit` items (or one response without a limit), starting at
@@ -194,7 +197,7 @@ pub trait QueryBuilder: Sized {
     }
 
     /// Every matching item, lazily: the next page is requested when the consumer reaches it.
-    fn stream(self) -> impl Stream<Item = Result<Self::Item, Error>> + Send + 'static {
+    fn stream(self) -> ItemStream<Self::Item> {
         self.into_query().stream()
     }
 
@@ -291,7 +294,7 @@ impl<T: FromItem + Send + 'static> Scan<T> {
     }
 
     /// Every item, one request per page, each made only when the consumer reaches it.
-    pub fn stream(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
+    pub fn stream(self) -> ItemStream<T> {
         self.query.stream()
     }
 
@@ -324,15 +327,17 @@ pub struct ParallelScan<T> {
 impl<T: FromItem + Send + 'static> ParallelScan<T> {
     /// Every item, from all segments as they arrive; each segment requests its next page only
     /// when its items have been consumed.
-    pub fn stream(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
+    pub fn stream(self) -> ItemStream<T> {
         let total = i32::from(self.segments);
         let limit = self.scan.query.limit.unwrap_or(usize::MAX);
         let spec = Arc::new(self.scan.query.spec);
         let streams = (0..total).map(|segment| spec.clone().raw_items(Some((segment, total))).boxed());
-        stream::select_all(streams)
-            .filter(|r| std::future::ready(r.as_ref().map_or(true, T::accepts)))
-            .map(|r| r.and_then(T::from_item))
-            .take(limit)
+        ItemStream::new(
+            stream::select_all(streams)
+                .filter(|r| std::future::ready(r.as_ref().map_or(true, T::accepts)))
+                .map(|r| r.and_then(T::from_item))
+                .take(limit),
+        )
     }
 
     /// Every item, collected.

@@ -22,7 +22,8 @@ use crate::codec::AttributeMap;
 use crate::error::{Error, ErrorKind};
 use crate::item::{Item, KeyAttribute};
 
-/// The key that signs cursors when the application gives none: random, for this process.
+/// The key that seals (encrypts and authenticates) cursors when the application gives none:
+/// random, for this process.
 static PROCESS_CURSOR_KEY: LazyLock<CursorKey> = LazyLock::new(CursorKey::random);
 
 /// A DynamoDB table holding items of type `T`, with its client, name, clock and cursor key.
@@ -160,7 +161,8 @@ impl<T: Item> Table<T> {
         self
     }
 
-    /// Signs cursors with `key`, so that every instance of the application accepts them.
+    /// Seals (encrypts and authenticates) cursors with `key`, so that every instance of the
+    /// application accepts them.
     pub fn with_cursor_key(mut self, key: CursorKey) -> Self {
         self.cursor_key = key;
         self

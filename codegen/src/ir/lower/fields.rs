@@ -127,11 +127,14 @@ impl Lowering<'_> {
                         "change the default or the rule so they agree",
                     );
                 }
-                // A default equal to the type's own leaves `Default` derivable.
-                value.filter(|v| def.optional || !self.is_type_default(v, &ty))
+                value
             }
             None => None,
         };
+        // A default equal to the type's own leaves `Default` derivable.
+        let type_default = default
+            .as_ref()
+            .is_some_and(|v| !def.optional && self.is_type_default(v, &ty));
         Some(Field {
             name: name.to_owned(),
             ident,
@@ -144,6 +147,7 @@ impl Lowering<'_> {
             optional: def.optional,
             nullable: def.nullable,
             default,
+            type_default,
             rules,
             check_fn: None,
             updates: Vec::new(),
