@@ -3,9 +3,11 @@
 //! built: every crate's licence fits a library users embed, and there is one TLS stack (rustls,
 //! once; no OpenSSL or native-tls). Duplicate versions are listed in the test's output. This stands in for
 //! `cargo deny check licenses bans`, which CI could not install within its time, and whose
-//! advisory database CI machines cannot reach. `docs/security.md` lists the choices.
+//! advisory database CI machines cannot reach. `docs/security.md` lists the choices. An app's
+//! build and test graphs turn on the same features of every shared crate.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::process::Command;
 
 /// Licences that let a library be embedded in closed or open programs.
@@ -171,4 +173,66 @@ fn licence_expressions_are_read_as_spdx() {
     assert!(!allowed("GPL-3.0"));
     assert!(!allowed("MIT AND GPL-3.0"));
     assert!(!allowed("(GPL-2.0 OR LGPL-2.1) AND MIT"));
+}
+
+/// The features of one crate in a dependency graph printed by `cargo tree -e features -f '{p} {f}'`.
+fn features_by_crate(tree: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in tree.lines() {
+        // `name v1.2.3 (path)? feature,feature`
+        let mut words = line.split_whitespace();
+        // Feature nodes (`tokio feature "full"`) repeat what the crate's own line says.
+        let (Some(name), Some(version)) = (words.next(), words.next().filter(|v| v.starts_with('v'))) else {
+            continue;
+        };
+        let rest: Vec<&str> = words.filter(|w| !w.starts_with('(') && *w != "(*)").collect();
+        let features = out.entry(format!("{name} {version}")).or_default();
+        for feature in rest.join(" ").split(',').map(str::trim).filter(|f| !f.is_empty()) {
+            features.insert(feature.trim_end_matches(" (*)").to_owned());
+        }
+    }
+    out
+}
+
+/// An app takes the embedded server as a dev-dependency (`ddbgen-runtime` with `local`, as
+/// `ddbgen init` writes it). The server turns features on in crates the SDK shares with it;
+/// the runtime turns the same ones on always, so `cargo build` after `cargo test` reuses every
+/// dependency instead of building the SDK a second time. Checked on such an app's two graphs.
+#[test]
+fn the_embedded_server_changes_no_shared_crates_features() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = root.join("target/feature-graph");
+    std::fs::create_dir_all(dir.join("src")).expect("dir");
+    let runtime = root.join("runtime").canonicalize().expect("runtime");
+    let manifest = format!(
+        "[package]\nname = \"feature-graph\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\nddbgen-runtime = {{ path = {runtime:?} }}\n\n\
+         [dev-dependencies]\nddbgen-runtime = {{ path = {runtime:?}, features = [\"local\"] }}\n\n[workspace]\n"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).expect("manifest");
+    std::fs::write(dir.join("src/lib.rs"), "").expect("lib");
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock");
+    let tree = |edges: &str| {
+        let output = Command::new(env!("CARGO"))
+            .args(["tree", "--offline", "-e", edges, "-f", "{p} {f}", "--prefix", "none"])
+            .current_dir(&dir)
+            .output()
+            .expect("cargo tree runs");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        features_by_crate(&String::from_utf8(output.stdout).expect("utf-8"))
+    };
+    let (build, test) = (tree("normal,features"), tree("normal,dev,features"));
+    let changed: Vec<String> = build
+        .iter()
+        .filter(|(name, _)| !name.starts_with("ddbgen-runtime "))
+        .filter_map(|(name, features)| {
+            let more: Vec<&String> = test.get(name)?.difference(features).collect();
+            (!more.is_empty()).then(|| format!("{name}: {more:?}"))
+        })
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "features the embedded server turns on that a plain build leaves off (add them to \
+         runtime/Cargo.toml's unified dependencies): {changed:#?}"
+    );
 }

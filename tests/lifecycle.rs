@@ -226,3 +226,66 @@ fn an_endpoint_without_a_scheme_is_refused_in_one_line() {
     assert!(parse("ftp://127.0.0.1:8000").is_err());
     assert!(parse("http://127.0.0.1:8000").is_ok());
 }
+
+/// `ddbgen serve` on a fixed port answers `plan` and `apply`; with `--data` its tables outlive
+/// a restart. (It stops when its stop future completes, as Ctrl-C does on the command line.)
+#[test]
+fn serve_answers_plan_and_keeps_its_tables_in_its_data_file() {
+    let dir = std::env::temp_dir().join(format!("ddbgen-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let data = dir.join("dev.db");
+    let schema = schema(&dir, "orders.yaml", BEFORE);
+    let schema = schema.to_str().expect("path").to_owned();
+    let serve_once = |command: &'static str| -> (String, String) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let args = ddbgen::cli::ServeArgs {
+            port,
+            data: Some(data.clone()),
+        };
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let (ready, is_ready) = std::sync::mpsc::channel::<()>();
+        let server = std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let _ = ready.send(());
+            let code = ddbgen::cli::serve(&args, &mut out, async move {
+                // Polled on the server's runtime: wait for the test's word without blocking it.
+                while stopped.try_recv().is_err() {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+            });
+            (code, String::from_utf8(out).expect("utf-8"))
+        });
+        is_ready.recv().expect("started");
+        // The server binds before it prints; wait until it answers.
+        let mut answer = run(&[command, &schema, "--endpoint", &endpoint]);
+        for _ in 0..100 {
+            if !answer.2.contains("dispatch failure") && !answer.2.contains("connection") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            answer = run(&[command, &schema, "--endpoint", &endpoint]);
+        }
+        stop.send(()).expect("stop");
+        let (code, printed) = server.join().expect("server thread");
+        assert_eq!(code.expect("served"), 0);
+        assert!(
+            printed.starts_with(&format!("DynamoDB (embedded) at {endpoint}, tables kept in ")),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("AWS_ACCESS_KEY_ID=") && printed.ends_with("stopped\n"),
+            "{printed}"
+        );
+        (answer.1, answer.2)
+    };
+    let (out, err) = serve_once("apply");
+    assert!(out.contains("orders: applied"), "{out}{err}");
+    // A second server on the same file has the table already.
+    let (out, err) = serve_once("plan");
+    assert!(out.starts_with("orders: up to date\nnotes: up to date\n"), "{out}{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,21 +2,14 @@
 //! fields with types, rules and docs, indexes, and a Mermaid diagram), rendered from the
 //! minijinja template `templates/docs/schema.md.j2` with what the IR decided.
 
-use minijinja::{Environment, Value, context};
+use minijinja::{Value, context};
 
 use crate::emit::GENERATED_MARKER;
 use crate::ir::{Codec, Field, FieldType, KeyAttr, Literal, Model, NamedKind, Scalar, Table};
 
 /// The Markdown reference of one schema file's model.
 pub fn schema_markdown(module: &str, source: &str, model: &Model) -> String {
-    let mut env = Environment::new();
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .keep_trailing_newline(true)
-        .trim_blocks(true)
-        .build();
-    if let Ok(syntax) = syntax {
-        env.set_syntax(syntax);
-    }
+    let mut env = crate::templates::environment();
     env.add_filter("code", code_span);
     env.add_filter("prose", prose);
     let tables: Vec<Value> = model.tables.iter().map(|t| table(module, t)).collect();
@@ -71,9 +64,12 @@ pub fn schema_markdown(module: &str, source: &str, model: &Model) -> String {
         types => types,
         diagram => diagram(model),
     };
-    // The template ships with the generator and is tested: a failure here is a bug.
-    env.render_str(include_str!("../templates/docs/schema.md.j2"), ctx)
-        .unwrap_or_else(|e| panic!("template docs/schema.md.j2 of ddbgen failed to render: {e}"))
+    crate::templates::render(
+        &env,
+        "docs/schema.md.j2",
+        include_str!("../templates/docs/schema.md.j2"),
+        &ctx,
+    )
 }
 
 /// A Markdown code span that survives backticks and table cells (`` a`b ``, `a\|b`).

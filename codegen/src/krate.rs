@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use minijinja::{Environment, Value, context};
+use minijinja::{Value, context};
 
 use crate::emit::GENERATED_MARKER;
 use crate::ir::Model;
@@ -23,14 +23,7 @@ pub struct CrateSettings {
 
 /// The crate's non-Rust files and `src/lib.rs`. `modules` are (module name, source, model).
 pub(crate) fn crate_files(settings: &CrateSettings, modules: &[(String, String, Model)]) -> Vec<(PathBuf, String)> {
-    let mut env = Environment::new();
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .keep_trailing_newline(true)
-        .trim_blocks(true)
-        .build();
-    if let Ok(syntax) = syntax {
-        env.set_syntax(syntax);
-    }
+    let env = crate::templates::environment();
     let templates = [
         ("Cargo.toml", include_str!("../templates/crate/Cargo.toml.j2")),
         ("README.md", include_str!("../templates/crate/README.md.j2")),
@@ -68,13 +61,7 @@ pub(crate) fn crate_files(settings: &CrateSettings, modules: &[(String, String, 
     };
     templates
         .into_iter()
-        .map(|(path, source)| {
-            // The templates ship with the generator and are tested: a failure here is a bug.
-            let text = env
-                .render_str(source, &ctx)
-                .unwrap_or_else(|e| panic!("template {path} of ddbgen failed to render: {e}"));
-            (PathBuf::from(path), text)
-        })
+        .map(|(path, source)| (PathBuf::from(path), crate::templates::render(&env, path, source, &ctx)))
         .collect()
 }
 

@@ -25,10 +25,12 @@ pub mod docs;
 pub mod emit;
 pub mod export;
 pub mod infra;
+pub mod init;
 pub mod ir;
 mod krate;
 pub mod output;
 pub mod schema;
+mod templates;
 
 use std::path::{Path, PathBuf};
 

@@ -54,16 +54,50 @@ impl fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
+/// Where [`LocalDynamo::start_with`] serves, and what it keeps.
+///
+/// ```no_run
+/// use ddbgen_runtime::local::{LocalDynamo, LocalOptions};
+///
+/// // Port 8000, tables kept in a file across restarts (`ddbgen serve --port 8000 --data dev.db`).
+/// let options = LocalOptions { port: 8000, data: Some("dev.db".into()) };
+/// let server = LocalDynamo::start_with(&options).expect("port 8000 is free");
+/// assert_eq!(server.endpoint(), "http://127.0.0.1:8000");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LocalOptions {
+    /// The port on `127.0.0.1`; 0 (the default) takes a free one.
+    pub port: u16,
+    /// A SQLite file that keeps the tables across restarts (created when missing); `None`
+    /// (the default) keeps them in memory, gone when the server stops.
+    pub data: Option<std::path::PathBuf>,
+}
+
 impl LocalDynamo {
     /// Starts a server with an empty in-memory database on a free port of `127.0.0.1`.
     pub fn start() -> Result<Self, StartError> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| StartError(e.to_string()))?;
+        Self::start_with(&LocalOptions::default())
+    }
+
+    /// Starts a server as `options` say: on a fixed port, or keeping its tables in a file.
+    pub fn start_with(options: &LocalOptions) -> Result<Self, StartError> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", options.port))
+            .map_err(|e| StartError(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
         listener.set_nonblocking(true).map_err(|e| StartError(e.to_string()))?;
         let endpoint = format!(
             "http://{}",
             listener.local_addr().map_err(|e| StartError(e.to_string()))?
         );
-        let database = dynoxide::Database::memory().map_err(|e| StartError(e.to_string()))?;
+        let database = match &options.data {
+            None => dynoxide::Database::memory(),
+            Some(path) => {
+                let path = path
+                    .to_str()
+                    .ok_or_else(|| StartError(format!("the data file {} is not a UTF-8 path", path.display())))?;
+                dynoxide::Database::new(path)
+            }
+        }
+        .map_err(|e| StartError(e.to_string()))?;
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

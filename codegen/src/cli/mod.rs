@@ -6,9 +6,15 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+#[cfg(feature = "live")]
 mod live;
+#[cfg(feature = "live")]
+mod serve;
 
+#[cfg(feature = "live")]
 use live::live;
+#[cfg(feature = "live")]
+pub use serve::serve;
 
 use crate::{CrateSettings, Output, SchemaSource};
 
@@ -42,6 +48,20 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a project in an empty folder: Cargo.toml, an example schema, build.rs, src/lib.rs
+    /// and a test on the embedded server that passes on the first `cargo test`.
+    Init {
+        /// The folder (created when missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The package name; the folder's name by default.
+        #[arg(long)]
+        name: Option<String>,
+        /// A clone of the ddbgen repository to depend on by path (default: the clone this
+        /// ddbgen was built from, when it is still there; else the published crates).
+        #[arg(long)]
+        ddbgen_path: Option<PathBuf>,
+    },
     /// Generate Rust modules (or, with --crate, a whole crate) from schema files.
     Generate(GenerateArgs),
     /// Exit 1 with a diff when the files in --out differ from what the schemas generate.
@@ -83,6 +103,10 @@ pub enum Command {
     /// indexes one at a time (waiting for each), set TTL. Never deletes a table or changes a
     /// key: a plan with such a difference is refused whole, with the reason (exit 2).
     Apply(LiveArgs),
+    /// Run the embedded DynamoDB-compatible server on 127.0.0.1 until Ctrl-C: for `plan` and
+    /// `apply`, manual poking, and other languages' tools. Prints the endpoint and the
+    /// credentials to use.
+    Serve(ServeArgs),
     /// Write a Markdown reference of each schema (`<file stem>.md`): tables, keys and how they
     /// are stored, fields, rules, indexes and a Mermaid diagram.
     Docs {
@@ -124,6 +148,18 @@ fn parse_endpoint(text: &str) -> Result<String, String> {
         )),
         None => Err(format!("`{text}` has no scheme: write `http://{text}` (or https://)")),
     }
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port on 127.0.0.1 (0: a free one, printed).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Keep the tables in this SQLite file across restarts (created when missing); in memory
+    /// without it.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
 }
 
 /// Arguments of `export`.
@@ -232,6 +268,10 @@ pub struct GenerateArgs {
     pub no_serde: bool,
 }
 
+/// What `plan`, `apply` and `serve` say in a build without the `live` feature.
+#[cfg(not(feature = "live"))]
+const WITHOUT_LIVE: &str = "this ddbgen was built without `plan`, `apply` and `serve`, which talk to DynamoDB (and bring the AWS SDK): install it with `cargo install --locked --path codegen --features live`";
+
 /// Runs a parsed command line, writing to the given streams, without colour.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     run_coloured(cli, out, err, false)
@@ -256,6 +296,28 @@ pub fn run_coloured(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, colour: 
 
 fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
     match cli.command {
+        Command::Init { dir, name, ddbgen_path } => {
+            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            use crate::init::{InitSettings, package_name};
+            let settings = InitSettings {
+                name: match name {
+                    Some(name) => package_name(&name)?,
+                    None => InitSettings::folder_package_name(&dir)?,
+                },
+                ddbgen_repository: ddbgen_path.or_else(InitSettings::own_repository),
+            };
+            let output = crate::init::init(&dir, &settings)?;
+            for path in output.files.keys() {
+                writeln!(out, "created {}", dir.join(path).display()).map_err(|e| e.to_string())?;
+            }
+            writeln!(
+                out,
+                "next: cd {} && cargo test   (the schema is schemas/links.yaml; build.rs regenerates on change)",
+                dir.display()
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(EXIT_OK)
+        }
         Command::Schema => {
             out.write_all(crate::json_schema().as_bytes())
                 .map_err(|e| e.to_string())?;
@@ -339,8 +401,16 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
             }
             Ok(EXIT_OK)
         }
+        #[cfg(feature = "live")]
         Command::Plan(args) => live(&args, false, out),
+        #[cfg(feature = "live")]
         Command::Apply(args) => live(&args, true, out),
+        #[cfg(feature = "live")]
+        Command::Serve(args) => serve(&args, out, async {
+            let _ = tokio::signal::ctrl_c().await;
+        }),
+        #[cfg(not(feature = "live"))]
+        Command::Plan(_) | Command::Apply(_) | Command::Serve(_) => Err(WITHOUT_LIVE.to_owned()),
         Command::Validate { schemas, format } => {
             let sources = read_all(&schemas)?;
             if format == Format::Json {
