@@ -4,14 +4,15 @@
 use heck::ToUpperCamelCase;
 
 use super::entities::list;
-use super::{Lowering, RESERVED_TYPE_NAMES, is_upper_camel};
+use super::report::Report;
+use super::{RESERVED_TYPE_NAMES, Structure, is_upper_camel};
 use crate::diagnostic::did_you_mean;
 use crate::ir::names::{escape, snake};
 use crate::ir::{Collection, CompositeKey, KeyAttr, Segment, Table};
 use crate::schema::YamlPath;
 use crate::schema::model::TableDef;
 
-impl Lowering<'_> {
+impl Structure<'_> {
     /// The collections: member entities that share the partition they are read by.
     pub(super) fn collections(&mut self, def: &TableDef, entities: &[Table], path: &YamlPath) -> Vec<Collection> {
         let mut out = Vec::new();

@@ -2,57 +2,57 @@
 //! Keys are compared segment by segment from their templates' constants (see [`may_collide`]),
 //! and a pair that could meet is refused with the values that would collide.
 
-use super::Lowering;
+use crate::diagnostic::Diagnostic;
 use crate::ir::{Field, FieldType, IntType, KeyAttr, Scalar, Segment, Table};
-use crate::schema::YamlPath;
+use crate::schema::{SchemaFile, YamlPath};
 
-impl Lowering<'_> {
-    /// Refuses an entity that could produce the primary key of one declared before it.
-    pub(super) fn check_distinct(&mut self, before: &[Table], entity: &Table, path: &YamlPath) {
-        for other in before {
-            let hash = may_collide(other, &other.hash_key, entity, &entity.hash_key);
-            let range = match (&other.range_key, &entity.range_key) {
-                (Some(a), Some(b)) => may_collide(other, a, entity, b),
-                _ => true,
-            };
-            if !(hash && range) {
-                continue;
-            }
-            let describe = |t: &Table| {
-                let mut keys = vec![t.hash_key.describe(&t.fields)];
-                keys.extend(t.range_key.as_ref().map(|r| r.describe(&t.fields)));
-                keys.join(", ")
-            };
-            let (a, b) = (&other.names.item, &entity.names.item);
-            let mut witness = spelled(other, &other.hash_key, entity, &entity.hash_key);
-            if let (Some(x), Some(y)) = (&other.range_key, &entity.range_key) {
-                witness.extend(spelled(other, x, entity, y));
-            }
-            let witness = if witness.is_empty() {
-                String::new()
-            } else {
-                format!(" (when {})", witness.join(" and "))
-            };
-            let kpath = |n: &str| path.child("entities").child(n).child("keys");
-            let mut diagnostic = self
-                .file
-                .error_at_key(
-                    &kpath(b),
-                    format!(
-                        "entities `{a}` and `{b}` can produce the same primary key{witness}: {} and {}",
-                        describe(other),
-                        describe(entity)
-                    ),
-                )
-                .with_help(format!(
-                    "start one of the templates with a constant the other cannot produce, such as `{}#…`",
-                    b.to_uppercase()
-                ));
-            let span = self.span(&kpath(a));
-            diagnostic = diagnostic.with_related(&self.file.name, span, "the other entity's keys");
-            self.errors.push(diagnostic);
+/// A check of its own (it reads the file and the IR, and returns its findings): an entity that
+/// could produce the primary key of one declared before it in the single table at `path`.
+pub(super) fn check_distinct(file: &SchemaFile, before: &[Table], entity: &Table, path: &YamlPath) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for other in before {
+        let hash = may_collide(other, &other.hash_key, entity, &entity.hash_key);
+        let range = match (&other.range_key, &entity.range_key) {
+            (Some(a), Some(b)) => may_collide(other, a, entity, b),
+            _ => true,
+        };
+        if !(hash && range) {
+            continue;
         }
+        let describe = |t: &Table| {
+            let mut keys = vec![t.hash_key.describe(&t.fields)];
+            keys.extend(t.range_key.as_ref().map(|r| r.describe(&t.fields)));
+            keys.join(", ")
+        };
+        let (a, b) = (&other.names.item, &entity.names.item);
+        let mut witness = spelled(other, &other.hash_key, entity, &entity.hash_key);
+        if let (Some(x), Some(y)) = (&other.range_key, &entity.range_key) {
+            witness.extend(spelled(other, x, entity, y));
+        }
+        let witness = if witness.is_empty() {
+            String::new()
+        } else {
+            format!(" (when {})", witness.join(" and "))
+        };
+        let kpath = |n: &str| path.child("entities").child(n).child("keys");
+        let mut diagnostic = file
+            .error_at_key(
+                &kpath(b),
+                format!(
+                    "entities `{a}` and `{b}` can produce the same primary key{witness}: {} and {}",
+                    describe(other),
+                    describe(entity)
+                ),
+            )
+            .with_help(format!(
+                "start one of the templates with a constant the other cannot produce, such as `{}#…`",
+                b.to_uppercase()
+            ));
+        let span = file.positions.key(&kpath(a));
+        diagnostic = diagnostic.with_related(&file.name, span, "the other entity's keys");
+        errors.push(diagnostic);
     }
+    errors
 }
 
 /// Whether key `ka` of entity `a` and key `kb` of entity `b` can hold the same stored value.

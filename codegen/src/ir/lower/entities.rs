@@ -10,7 +10,8 @@
 
 use heck::ToUpperCamelCase;
 
-use super::{Lowering, RESERVED_TYPE_NAMES, check_dynamo_name, is_upper_camel};
+use super::report::Report;
+use super::{RESERVED_TYPE_NAMES, Structure, check_dynamo_name, is_upper_camel};
 use crate::diagnostic::did_you_mean;
 use crate::ir::names::snake;
 use crate::ir::{
@@ -23,7 +24,7 @@ use crate::schema::model::{EntityDef, RangeKeyDef, TableDef};
 /// The separator of key templates.
 pub(crate) const TEMPLATE_SEPARATOR: &str = "#";
 
-impl Lowering<'_> {
+impl Structure<'_> {
     /// Lowers a table with `entities:`: its entities into `tables`, and the table itself.
     pub(super) fn single_table(
         &mut self,
@@ -99,7 +100,8 @@ impl Lowering<'_> {
         for (entity, edef) in &def.entities {
             let epath = path.child("entities").child(entity);
             if let Some(table) = self.entity(entity, edef, &shape, &epath) {
-                self.check_distinct(&entities, &table, path);
+                let collisions = super::collisions::check_distinct(self.file, &entities, &table, path);
+                self.errors.extend(collisions);
                 entity_names.push(entity.clone());
                 entities.push(table);
             }

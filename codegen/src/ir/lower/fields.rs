@@ -2,7 +2,8 @@
 
 use indexmap::IndexMap;
 
-use super::Lowering;
+use super::Structure;
+use super::report::Report;
 use crate::diagnostic::did_you_mean;
 use crate::ir::names::{Scope, escape, snake};
 use crate::ir::{Codec, Field, FieldOrigin, FieldType, KeyType, Literal, Rules, Scalar};
@@ -15,7 +16,7 @@ pub(super) const BUILTIN_TYPES: &[&str] = &[
     "date", "bytes",
 ];
 
-impl Lowering<'_> {
+impl Structure<'_> {
     /// The fields of a table or object, each Rust identifier claimed once.
     /// `owner` names the table or type for messages (`table \`Book\``).
     pub(super) fn field_list(&mut self, defs: &IndexMap<String, FieldDef>, path: &YamlPath, owner: &str) -> Vec<Field> {

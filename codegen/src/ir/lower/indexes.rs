@@ -1,7 +1,8 @@
 //! Secondary indexes: names DynamoDB accepts, keys of key types, DynamoDB's limits, and
 //! projections.
 
-use super::{Lowering, check_dynamo_name};
+use super::report::Report;
+use super::{Structure, check_dynamo_name};
 use crate::ir::{Index, IndexKind, KeyAttr, ProjectionKind, Table};
 use crate::schema::YamlPath;
 use crate::schema::model::TableDef;
@@ -11,7 +12,7 @@ const MAX_GLOBAL_INDEXES: usize = 20;
 /// DynamoDB's limit on local secondary indexes per table.
 const MAX_LOCAL_INDEXES: usize = 5;
 
-impl Lowering<'_> {
+impl Structure<'_> {
     pub(super) fn indexes(&mut self, def: &TableDef, table: &Table, names: &[String], path: &YamlPath) -> Vec<Index> {
         let mut out = Vec::new();
         let (mut global, mut local) = (0, 0);

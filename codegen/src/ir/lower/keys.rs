@@ -1,13 +1,13 @@
 //! Primary keys: the hash key (declared, or the generated `id: uuid`), and the range key as one
 //! field or a composite of parts whose encoding sorts in value order.
 
-use super::Lowering;
-use crate::diagnostic::did_you_mean;
+use super::Structure;
+use super::report::Report;
 use crate::ir::{Codec, CompositeKey, Field, FieldOrigin, FieldType, KeyAttr, Scalar, Segment, Span};
 use crate::schema::YamlPath;
 use crate::schema::model::{RangeKeyDef, TableDef};
 
-impl Lowering<'_> {
+impl Structure<'_> {
     /// The hash key field's index into `fields`; adds the generated `id` when `hash_key` is
     /// omitted.
     pub(super) fn hash_key(
@@ -122,31 +122,6 @@ impl Lowering<'_> {
             template: false,
             span: self.span(&rk_path),
         })))
-    }
-
-    /// The field called `name`, or a reported error with a did-you-mean.
-    pub(super) fn find_field(
-        &mut self,
-        name: &str,
-        fields: &[Field],
-        names: &[String],
-        path: &YamlPath,
-    ) -> Option<usize> {
-        if let Some(i) = fields
-            .iter()
-            .position(|f| f.name == name && f.origin != FieldOrigin::GeneratedId)
-        {
-            return Some(i);
-        }
-        if names.iter().any(|n| n == name) {
-            return None; // declared but invalid: already reported
-        }
-        let help = match did_you_mean(name, names.iter().map(String::as_str)) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("declare `{name}` under `fields:`"),
-        };
-        self.error(path, format!("no field named `{name}`"), help);
-        None
     }
 
     /// A field used as a table or index key: it must store S, N or B.

@@ -1,13 +1,14 @@
 //! Columns ddbgen manages: `created` and `updated` (audit), the version counter, and TTL.
 
-use super::Lowering;
+use super::Structure;
 use super::fields::is_field_name;
 use super::keys::managed_field;
+use super::report::Report;
 use crate::ir::{Codec, Field, FieldOrigin, FieldType, IntType, Scalar};
 use crate::schema::YamlPath;
 use crate::schema::model::AuditDef;
 
-impl Lowering<'_> {
+impl Structure<'_> {
     /// Appends the audit columns and the version counter the table asks for.
     pub(super) fn managed_columns(
         &mut self,

@@ -1,11 +1,18 @@
 //! Lowering: the serde model of one file into the checked [`Model`], with every rule of the
-//! generator. All problems of a file are collected and returned together.
+//! generator. It runs as three passes, each with its own state, each returning its
+//! diagnostics; all problems of a file are reported together.
 //!
-//! One file per seam: `types` (named types, enum variants, recursion), `fields` (a field,
-//! its type, codec and literals), `rules` (validation rules with exact bounds), `keys`
-//! (hash, range and composite keys), `managed` (audit columns, version, TTL), `indexes`,
-//! and `plan`, which gives every generated item its Rust name through the registries of
-//! [`super::names`] once the structure is known.
+//! 1. `Structure` builds the tables and types: named types, enum variants and recursion
+//!    (`types`), fields with their types, codecs and literals (`fields`), validation rules with
+//!    exact bounds (`rules`), hash, range and composite keys (`keys`), audit columns, version
+//!    and TTL (`managed`), indexes (`indexes`), and single tables (`entities`), with their
+//!    collision proof (`collisions`) and collections (`collections`).
+//! 2. `Naming` runs once every table is known: it gives every generated item its Rust name
+//!    through the registries of [`super::names`], plans queries and update operations (`plan`),
+//!    and proves access patterns against the keys (`patterns`).
+//! 3. [`super::layout::layouts`] derives the physical table every back end reads.
+//!
+//! What passes share is `Report`: the file, and reporting a problem at a place of it.
 
 mod collections;
 mod collisions;
@@ -16,6 +23,7 @@ mod keys;
 mod managed;
 mod patterns;
 mod plan;
+mod report;
 mod rules;
 mod types;
 
@@ -25,100 +33,80 @@ use heck::ToUpperCamelCase;
 
 use super::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use indexmap::IndexMap;
 
-use crate::schema::model::{AccessPatternDef, FieldDef, TableDef};
+use crate::schema::model::TableDef;
 use crate::schema::{SchemaFile, YamlPath};
+use report::Report;
 
 /// Checks one parsed file and lowers it into the IR.
 pub fn lower(file: &SchemaFile) -> Result<Model, Diagnostics> {
-    let mut cx = Lowering {
-        file,
-        errors: Vec::new(),
-        enums: BTreeMap::new(),
-    };
-    let model = cx.model();
-    if cx.errors.is_empty() {
+    let (mut model, mut errors) = Structure::run(file);
+    errors.extend(Naming::run(file, &mut model));
+    model.layouts = crate::ir::layout::layouts(&model);
+    if errors.is_empty() {
         Ok(model)
     } else {
-        Err(Diagnostics(cx.errors).sorted())
+        Err(Diagnostics(errors).sorted())
     }
 }
 
-/// The state of lowering one file: the file, the errors so far, and the enums already lowered
-/// (literals of enum type need their variants).
-pub(crate) struct Lowering<'a> {
+/// Pass 1: the tables and types of one file, checked. Its state: the errors so far, and the
+/// enums already lowered (literals of enum type need their variants).
+pub(crate) struct Structure<'a> {
     file: &'a SchemaFile,
     errors: Vec<Diagnostic>,
     enums: BTreeMap<String, Vec<EnumVariant>>,
 }
 
-/// Where a table of the IR is declared: its entry under `tables:`, or for an entity its entry
-/// under its single table's `entities:`; with what both kinds declare alike.
-pub(super) struct Declared<'a> {
-    /// The declared fields, by name.
-    fields: &'a IndexMap<String, FieldDef>,
-    /// `projections:`.
-    projections: &'a IndexMap<String, Vec<String>>,
-    /// `access_patterns:`.
-    access_patterns: &'a IndexMap<String, AccessPatternDef>,
-    /// The path of the entry.
-    path: YamlPath,
-}
+impl<'a> Report<'a> for Structure<'a> {
+    fn file(&self) -> &'a SchemaFile {
+        self.file
+    }
 
-impl<'a> Lowering<'a> {
-    /// The declaration of `table` (an entity's is the one its span points at).
-    fn declared(&self, table: &Table) -> Option<Declared<'a>> {
-        let file: &'a SchemaFile = self.file;
-        let tables = YamlPath::root().child("tables");
-        match &table.entity {
-            None => file.document.tables.get(&table.names.item).map(|def| Declared {
-                fields: &def.fields,
-                projections: &def.projections,
-                access_patterns: &def.access_patterns,
-                path: tables.child(&table.names.item),
-            }),
-            Some(_) => file.document.tables.iter().find_map(|(single, def)| {
-                let path = tables.child(single).child("entities").child(&table.names.item);
-                let entity = def.entities.get(&table.names.item)?;
-                (self.span(&path) == table.span).then_some(Declared {
-                    fields: &entity.fields,
-                    projections: &entity.projections,
-                    access_patterns: &entity.access_patterns,
-                    path,
-                })
-            }),
-        }
+    fn errors(&mut self) -> &mut Vec<Diagnostic> {
+        &mut self.errors
     }
 }
 
-impl Lowering<'_> {
-    fn error(&mut self, path: &YamlPath, message: impl Into<String>, help: impl Into<String>) {
-        self.errors.push(self.file.error_at(path, message).with_help(help));
+/// Pass 2: names, query plans and access patterns, once every table is known. Its state is its
+/// errors; the names it gives are claimed in registries it makes as it goes.
+pub(crate) struct Naming<'a> {
+    file: &'a SchemaFile,
+    errors: Vec<Diagnostic>,
+}
+
+impl<'a> Report<'a> for Naming<'a> {
+    fn file(&self) -> &'a SchemaFile {
+        self.file
     }
 
-    fn error_key(&mut self, path: &YamlPath, message: impl Into<String>, help: impl Into<String>) {
-        self.errors.push(self.file.error_at_key(path, message).with_help(help));
+    fn errors(&mut self) -> &mut Vec<Diagnostic> {
+        &mut self.errors
     }
+}
 
-    /// An error at a span already in the IR.
-    fn error_span(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
-        self.errors
-            .push(Diagnostic::new(&self.file.name, span, message).with_help(help));
+impl Naming<'_> {
+    /// Names and plans every table of `model`, dropping those whose names cannot be given.
+    fn run(file: &SchemaFile, model: &mut Model) -> Vec<Diagnostic> {
+        let mut pass = Naming {
+            file,
+            errors: Vec::new(),
+        };
+        pass.plan(model);
+        pass.errors
     }
+}
 
-    /// A name generated twice: the error at `span`, with the first claim's place as related.
-    fn clash(&mut self, span: Span, clash: &super::names::Clash, help: &str) {
-        let mut diagnostic = Diagnostic::new(&self.file.name, span, clash.message()).with_help(help);
-        if let Some(first) = clash.first_span {
-            diagnostic = diagnostic.with_related(&self.file.name, first, "generated here first");
-        }
-        self.errors.push(diagnostic);
-    }
-
-    /// Where the key of the entry at `path` stands.
-    fn span(&self, path: &YamlPath) -> Span {
-        self.file.positions.key(path)
+impl Structure<'_> {
+    /// The file's model before naming, and the problems found.
+    fn run(file: &SchemaFile) -> (Model, Vec<Diagnostic>) {
+        let mut pass = Structure {
+            file,
+            errors: Vec::new(),
+            enums: BTreeMap::new(),
+        };
+        let model = pass.model();
+        (model, pass.errors)
     }
 
     fn model(&mut self) -> Model {
@@ -161,8 +149,6 @@ impl Lowering<'_> {
                 model.tables.push(table);
             }
         }
-        self.plan(&mut model);
-        model.layouts = crate::ir::layout::layouts(&model);
         model
     }
 

@@ -3,7 +3,8 @@
 //! next part), or is a declared scan. A pattern no key serves is refused, naming the index that
 //! would serve it.
 
-use super::Lowering;
+use super::Naming;
+use super::report::Report;
 use crate::ir::names::{Scope, escape, snake};
 use crate::ir::{AccessPattern, Comparison, PatternComparison, QueryPlan, Table};
 use crate::schema::YamlPath;
@@ -56,7 +57,7 @@ fn serves(
     Some((order, Some(method)))
 }
 
-impl Lowering<'_> {
+impl Naming<'_> {
     /// Resolves the access patterns of `table` and claims their method names.
     /// The hash and sort attributes of the first global index of the single table that holds
     /// entity `entity`, as the schema spells them; `gsi1pk` and `gsi1sk` when it has none yet.

@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 
 use heck::ToUpperCamelCase;
 
-use super::Lowering;
+use super::Naming;
 use super::keys::managed_field;
+use super::report::Report;
 use crate::ir::methods::{REPOSITORY_METHODS, UPDATE_METHODS};
 use crate::ir::names::{Scope, escape, snake};
 use crate::ir::{
@@ -51,7 +52,7 @@ const QUERY_METHODS: &[(&str, &str)] = &[
 /// What a clash in a key part's or field's name asks the user to do.
 const RENAME_FIELD: &str = "rename the field in Rust (`page_no`, say) and keep its stored name with `attribute:`, so the generated names differ";
 
-impl Lowering<'_> {
+impl Naming<'_> {
     pub(super) fn plan(&mut self, model: &mut Model) {
         // A field descends into a nested object's `Validate` only where that can fail: a
         // recursive type without rules would otherwise recurse to check nothing.

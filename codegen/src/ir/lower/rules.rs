@@ -2,12 +2,13 @@
 
 use std::cmp::Ordering;
 
-use super::Lowering;
+use super::Structure;
+use super::report::Report;
 use crate::ir::{FieldType, Literal, Rules, Scalar};
 use crate::schema::YamlPath;
 use crate::schema::model::RulesDef;
 
-impl Lowering<'_> {
+impl Structure<'_> {
     pub(super) fn rules(&mut self, def: &RulesDef, ty: &FieldType, path: &YamlPath) -> Rules {
         let mut rules = Rules {
             min_length: def.min_length,

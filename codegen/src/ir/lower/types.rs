@@ -5,14 +5,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
 
-use super::{Lowering, RESERVED_TYPE_NAMES, is_upper_camel};
+use super::report::Report;
+use super::{RESERVED_TYPE_NAMES, Structure, is_upper_camel};
 use crate::ir::names::Scope;
 use crate::ir::names::is_ident;
 use crate::ir::{EnumVariant, FieldType, NamedKind, NamedType};
 use crate::schema::YamlPath;
 use crate::schema::model::EnumValueDef;
 
-impl Lowering<'_> {
+impl Structure<'_> {
     /// Lowers `types:`: enums first (object fields and defaults refer to their variants),
     /// then objects, then recursion.
     pub(super) fn named_types(&mut self, path: &YamlPath) -> Vec<NamedType> {
