@@ -2,12 +2,13 @@
 //! generated item type, and, live on the embedded server, a write, an update and a delete read
 //! back from the table's stream shard with the DynamoDB Streams SDK and decoded the same way.
 
-use ddbgen_runtime::aws_lambda_events::event::dynamodb::Event;
+use ddbgen_runtime::aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use ddbgen_runtime::aws_sdk_dynamodb::types::{StreamSpecification, StreamViewType};
 use ddbgen_runtime::aws_sdk_dynamodbstreams::types::ShardIteratorType;
 use ddbgen_runtime::codegen::{Decimal, NaiveDate, Uuid};
-use ddbgen_runtime::{Change, Error, ErrorKind, FromItem};
-use ddbgen_tests::library::book::{Book, BookChange, BookRepository, NewBook};
+use ddbgen_runtime::local::{LocalDynamo, LocalOptions};
+use ddbgen_runtime::{Change, Error, ErrorKind, FromItem, QueryBuilder};
+use ddbgen_tests::library::book::{Book, BookChange, BookFields, BookRepository, NewBook};
 use ddbgen_tests::shop::customer::{CustomerRepository, NewCustomer};
 use ddbgen_tests::shop::order::{NewOrder, OrderRepository};
 use ddbgen_tests::shop::shop::{ShopChange, ShopItem, ShopRepository};
@@ -16,7 +17,7 @@ use ddbgen_tests::streams::test_item::{TestItem, TestItemChange};
 
 mod support;
 
-use support::Env;
+use support::{Env, time};
 
 #[test]
 fn the_aws_documentation_sample_event_decodes_into_typed_changes() {
@@ -87,9 +88,9 @@ async fn enable_stream(env: &Env, table: &str) {
         .expect("enable the stream");
 }
 
-/// Every record of the table's stream, read with the DynamoDB Streams SDK from the start of
-/// each shard and decoded as `T`.
-async fn read_stream<T: FromItem>(env: &Env, table: &str) -> Vec<Change<T>> {
+/// The Streams SDK client of the embedded server, and an iterator from the start of each shard
+/// of the table's stream.
+async fn shard_iterators(env: &Env, table: &str) -> (ddbgen_runtime::aws_sdk_dynamodbstreams::Client, Vec<String>) {
     let endpoint = env.endpoint().expect("the embedded server's endpoint");
     let streams = ddbgen_runtime::aws_sdk_dynamodbstreams::Client::from_conf(
         ddbgen_runtime::aws_sdk_dynamodbstreams::Config::builder()
@@ -119,9 +120,9 @@ async fn read_stream<T: FromItem>(env: &Env, table: &str) -> Vec<Change<T>> {
         .send()
         .await
         .expect("describe stream");
-    let mut changes: Vec<Change<T>> = Vec::new();
+    let mut iterators = Vec::new();
     for shard in description.stream_description().map(|d| d.shards()).unwrap_or_default() {
-        let mut iterator = streams
+        let iterator = streams
             .get_shard_iterator()
             .stream_arn(&arn)
             .shard_id(shard.shard_id().expect("shard id"))
@@ -130,7 +131,19 @@ async fn read_stream<T: FromItem>(env: &Env, table: &str) -> Vec<Change<T>> {
             .await
             .expect("shard iterator")
             .shard_iterator;
-        // Read until a call returns no records (bounded: the shard holds three).
+        iterators.extend(iterator);
+    }
+    (streams, iterators)
+}
+
+/// Every record of the table's stream, read with the DynamoDB Streams SDK from the start of
+/// each shard and decoded as `T`.
+async fn read_stream<T: FromItem>(env: &Env, table: &str) -> Vec<Change<T>> {
+    let (streams, iterators) = shard_iterators(env, table).await;
+    let mut changes: Vec<Change<T>> = Vec::new();
+    for first in iterators {
+        let mut iterator = Some(first);
+        // Read until a call returns no records (bounded: the shards hold a few).
         for _ in 0..10 {
             let Some(current) = iterator.take() else { break };
             let output = streams
@@ -149,6 +162,44 @@ async fn read_stream<T: FromItem>(env: &Env, table: &str) -> Vec<Change<T>> {
         }
     }
     changes
+}
+
+/// Every record of the table's stream as the server writes it (GetRecords over plain HTTP; the
+/// server wants an `Authorization` header but checks no signature), each read as AWS Lambda
+/// delivers a record. dynoxide writes `userIdentity` with the member
+/// names of Lambda's records (`principalId`), where the Streams API has `PrincipalId`, so the
+/// Streams SDK reads no identity from it; a Lambda consumer, the common case, sees it.
+async fn read_stream_as_lambda(env: &Env, table: &str) -> Vec<EventRecord> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = env
+        .endpoint()
+        .and_then(|e| e.strip_prefix("http://"))
+        .expect("the embedded server's address")
+        .to_owned();
+    let (_, iterators) = shard_iterators(env, table).await;
+    let mut records = Vec::new();
+    for iterator in iterators {
+        let body = serde_json::json!({ "ShardIterator": iterator }).to_string();
+        let request = format!(
+            "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.0\r\n\
+             X-Amz-Target: DynamoDBStreams_20120810.GetRecords\r\n\
+             X-Amz-Date: 20240101T000000Z\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential=ddbgen/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let mut stream = tokio::net::TcpStream::connect(&address).await.expect("connect");
+        stream.write_all(request.as_bytes()).await.expect("send");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.expect("read");
+        let (head, json) = response.split_once("\r\n\r\n").expect("an HTTP answer");
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{json}");
+        let answer: serde_json::Value = serde_json::from_str(json).expect("JSON, not chunked");
+        for record in answer["Records"].as_array().expect("records") {
+            records.push(serde_json::from_value::<EventRecord>(record.clone()).expect("a Lambda record"));
+        }
+    }
+    records
 }
 
 #[tokio::test]
@@ -292,4 +343,111 @@ fn a_lambda_event_of_a_single_table_decodes_by_discriminator() {
     }
     let error = ShopChange::from_lambda_record(&event.records[1]).expect_err("unknown entity");
     assert!(error.to_string().contains("attribute `entity`"), "{error}");
+}
+
+/// TTL, testable. With a clock of its own, the embedded server deletes what is due when told
+/// (`expire_now`, as DynamoDB's TTL does some time after the item's time): the expired item
+/// leaves reads and arrives on the stream as an expiry, its old image typed; an item not yet
+/// due, and one without a TTL time, stay. Before the sweep, a typed filter hides what is due
+/// but not yet deleted.
+#[tokio::test]
+async fn an_expired_item_leaves_reads_and_arrives_on_the_stream_as_an_expiry() {
+    if Env::new().external() {
+        println!(
+            "SKIPPED an_expired_item_leaves_reads_and_arrives_on_the_stream_as_an_expiry: TTL sweeps are tested on the embedded server"
+        );
+        return;
+    }
+    let start = time(1_700_000_000);
+    let server = LocalDynamo::start_with(&LocalOptions {
+        clock: Some(start),
+        ..LocalOptions::default()
+    })
+    .expect("server");
+    let env = Env::on(server);
+    let server = env.server().expect("embedded");
+    let books = BookRepository::new(env.client.clone())
+        .with_table_prefix(&env.prefix)
+        .with_clock(env.clock.clone());
+    books.create_table().await.expect("create table, TTL on expires_at");
+    let table = books.table().name().to_owned();
+    enable_stream(&env, &table).await;
+
+    let book = |isbn: &str, expires_at| NewBook {
+        publisher: "Expiring".into(),
+        published_year: 2001,
+        isbn: isbn.into(),
+        title: format!("Book {isbn}"),
+        expires_at,
+        ..NewBook::default()
+    };
+    let hours = |n: i64| time(1_700_000_000 + n * 3600);
+    let soon = books.create(book("0000001", Some(hours(1)))).await.expect("create");
+    let later = books.create(book("0000002", Some(hours(48)))).await.expect("create");
+    let never = books.create(book("0000003", None)).await.expect("create");
+    assert_eq!(server.expire_now().expect("sweep"), 0, "nothing is due yet");
+
+    let clock = server.clock().expect("started with one");
+    clock.advance(std::time::Duration::from_secs(2 * 3600));
+    let now = hours(2);
+    // Due but not yet deleted: reads still see it, unless they leave out what is due.
+    assert_eq!(books.query("Expiring").count().await.expect("count"), 3);
+    let live = BookFields::expires_at().not_exists() | BookFields::expires_at().gt(now);
+    let unexpired = books.query("Expiring").filter(live).all().await.expect("query");
+    assert_eq!(unexpired, vec![later.clone(), never.clone()]);
+
+    assert_eq!(server.expire_now().expect("sweep"), 1, "one item was due");
+    assert_eq!(books.get_consistent(&soon.key()).await.expect("get"), None);
+    let left = books.query("Expiring").all().await.expect("query");
+    assert_eq!(left, vec![later, never]);
+
+    // The stream as a Lambda function receives it: three inserts, then the expiry, typed.
+    let records = read_stream_as_lambda(&env, &table).await;
+    let changes: Vec<BookChange> = records
+        .iter()
+        .map(|r| BookChange::from_lambda_record(r).expect("decodes"))
+        .collect();
+    assert_eq!(changes.len(), 4, "{changes:?}");
+    assert_eq!(
+        changes[3],
+        Change::Expire(soon.clone()),
+        "an expiry, not a user's delete"
+    );
+    assert_eq!(changes[3].old_item(), Some(&soon));
+    assert!(
+        changes[..3].iter().all(|c| matches!(c, Change::Insert(_))),
+        "{changes:?}"
+    );
+}
+
+/// A record the Streams SDK reads with the TTL service principal as its `userIdentity` is an
+/// expiry; the same record without it is a user's delete.
+#[test]
+fn a_stream_record_by_the_ttl_principal_is_an_expiry() {
+    use ddbgen_runtime::aws_sdk_dynamodbstreams::types::{
+        AttributeValue as StreamValue, Identity, OperationType, Record, StreamRecord,
+    };
+    let image = std::collections::HashMap::from([
+        ("Id".to_owned(), StreamValue::N("7".into())),
+        ("Message".to_owned(), StreamValue::S("gone".into())),
+    ]);
+    let record = |identity: Option<Identity>| {
+        Record::builder()
+            .event_name(OperationType::Remove)
+            .dynamodb(StreamRecord::builder().set_old_image(Some(image.clone())).build())
+            .set_user_identity(identity)
+            .build()
+    };
+    let ttl = Identity::builder()
+        .principal_id(ddbgen_runtime::TTL_PRINCIPAL)
+        .r#type("Service")
+        .build();
+    let expired = TestItemChange::from_stream_record(&record(Some(ttl))).expect("decodes");
+    let deleted = TestItemChange::from_stream_record(&record(None)).expect("decodes");
+    let item = TestItem {
+        id: 7,
+        message: "gone".into(),
+    };
+    assert_eq!(expired, Change::Expire(item.clone()));
+    assert_eq!(deleted, Change::Remove(item));
 }

@@ -1,5 +1,6 @@
 //! Typed change streams: DynamoDB stream records decoded into the same typed items the
-//! repositories read — `Insert(new)`, `Modify { old, new }`, `Remove(old)` — from the records
+//! repositories read — `Insert(new)`, `Modify { old, new }`, `Remove(old)`, and `Expire(old)`
+//! for an item DynamoDB's TTL deleted — from the records
 //! AWS Lambda delivers (feature `lambda-events`) or those read with the DynamoDB Streams SDK
 //! (feature `streams`). The table's stream must carry images (`NEW_AND_OLD_IMAGES`).
 
@@ -35,23 +36,29 @@ pub enum Change<T> {
         /// After the change.
         new: T,
     },
-    /// An item was deleted (or expired by TTL): as it was.
+    /// An item was deleted by a request: as it was.
     Remove(T),
+    /// DynamoDB deleted the item because its TTL time had passed (the record's `userIdentity`
+    /// is the service principal `dynamodb.amazonaws.com`): as it was.
+    Expire(T),
 }
+
+/// The `userIdentity.principalId` of a stream record that DynamoDB's TTL wrote.
+pub const TTL_PRINCIPAL: &str = "dynamodb.amazonaws.com";
 
 impl<T> Change<T> {
     /// The item after the change (`None` for a removal).
     pub fn new_item(&self) -> Option<&T> {
         match self {
             Change::Insert(new) | Change::Modify { new, .. } => Some(new),
-            Change::Remove(_) => None,
+            Change::Remove(_) | Change::Expire(_) => None,
         }
     }
 
     /// The item before the change (`None` for an insertion).
     pub fn old_item(&self) -> Option<&T> {
         match self {
-            Change::Modify { old, .. } | Change::Remove(old) => Some(old),
+            Change::Modify { old, .. } | Change::Remove(old) | Change::Expire(old) => Some(old),
             Change::Insert(_) => None,
         }
     }
@@ -70,6 +77,35 @@ impl<T: FromItem> Change<T> {
     /// stored item that does not match the schema is [`ErrorKind::Conversion`] naming the
     /// attribute.
     pub fn from_images(event: &str, old: Option<AttributeMap>, new: Option<AttributeMap>) -> Result<Self, Error> {
+        Self::from_images_by(event, None, old, new)
+    }
+
+    /// [`from_images`](Self::from_images) for a record written by `principal` (its
+    /// `userIdentity.principalId`): a `REMOVE` by [`TTL_PRINCIPAL`] is an [`Change::Expire`].
+    ///
+    /// ```
+    /// use ddbgen_runtime::{AttributeMap, AttributeValue, Change, Error, FromItem, TTL_PRINCIPAL};
+    ///
+    /// #[derive(Debug, PartialEq)]
+    /// struct Session(String);
+    /// impl FromItem for Session {
+    ///     fn from_item(mut item: AttributeMap) -> Result<Self, Error> {
+    ///         ddbgen_runtime::Native.field(item.remove("id"), "id").map(Session).map_err(|e| e.in_table("sessions"))
+    ///     }
+    /// }
+    ///
+    /// let old = || Some(AttributeMap::from([("id".to_owned(), AttributeValue::S("a".into()))]));
+    /// let expired = Change::<Session>::from_images_by("REMOVE", Some(TTL_PRINCIPAL), old(), None);
+    /// assert_eq!(expired.unwrap(), Change::Expire(Session("a".into())));
+    /// let deleted = Change::<Session>::from_images_by("REMOVE", None, old(), None);
+    /// assert_eq!(deleted.unwrap(), Change::Remove(Session("a".into())));
+    /// ```
+    pub fn from_images_by(
+        event: &str,
+        principal: Option<&str>,
+        old: Option<AttributeMap>,
+        new: Option<AttributeMap>,
+    ) -> Result<Self, Error> {
         let image = |image: Option<AttributeMap>, which: &str| {
             image
                 .filter(|i| !i.is_empty())
@@ -82,6 +118,7 @@ impl<T: FromItem> Change<T> {
                 old: image(old, "OldImage")?,
                 new: image(new, "NewImage")?,
             }),
+            "REMOVE" if principal == Some(TTL_PRINCIPAL) => Ok(Change::Expire(image(old, "OldImage")?)),
             "REMOVE" => Ok(Change::Remove(image(old, "OldImage")?)),
             other => Err(Error::from(ErrorKind::InvalidStreamRecord {
                 reason: format!("unknown event name `{other}` (INSERT, MODIFY or REMOVE)"),
@@ -127,7 +164,8 @@ mod lambda {
         pub fn from_lambda_record(record: &EventRecord) -> Result<Self, Error> {
             let old = map(record.change.old_image.inner());
             let new = map(record.change.new_image.inner());
-            Change::from_images(&record.event_name, Some(old), Some(new))
+            let principal = record.user_identity.as_ref().map(|u| u.principal_id.as_str());
+            Change::from_images_by(&record.event_name, principal, Some(old), Some(new))
         }
     }
 }
@@ -183,7 +221,8 @@ mod streams {
             let stream = record.dynamodb();
             let old = stream.and_then(|s| s.old_image()).map(map).transpose()?;
             let new = stream.and_then(|s| s.new_image()).map(map).transpose()?;
-            Change::from_images(event, old, new)
+            let principal = record.user_identity().and_then(|u| u.principal_id());
+            Change::from_images_by(event, principal, old, new)
         }
     }
 }

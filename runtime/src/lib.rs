@@ -52,7 +52,7 @@ pub use aws_sdk_dynamodb::types::AttributeValue;
 #[cfg(feature = "streams")]
 #[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
 pub use aws_sdk_dynamodbstreams;
-pub use change::Change;
+pub use change::{Change, TTL_PRINCIPAL};
 pub use client::client_for;
 pub use codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
 pub use error::{Error, ErrorKind, TransactionFailure};

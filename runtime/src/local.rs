@@ -31,7 +31,41 @@ pub struct LocalDynamo {
     endpoint: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    /// The database the server serves, for what the wire protocol cannot ask (a TTL sweep).
+    database: dynoxide::Database,
+    /// The clock TTL reads, when the server was started with one.
+    clock: Option<LocalClock>,
 }
+
+/// The time an embedded server's TTL reads, set by the test that started it
+/// ([`LocalOptions::clock`]): items whose TTL attribute is before it are due, and
+/// [`LocalDynamo::expire_now`] deletes them.
+#[derive(Debug, Clone)]
+pub struct LocalClock(dynoxide::storage_backend::ManualClock);
+
+impl LocalClock {
+    /// Sets the time (whole seconds are what TTL compares).
+    pub fn set(&self, now: chrono::DateTime<chrono::Utc>) {
+        self.0.set(u64::try_from(now.timestamp()).unwrap_or_default());
+    }
+
+    /// Moves the time on by `by`.
+    pub fn advance(&self, by: std::time::Duration) {
+        self.0.tick(by);
+    }
+}
+
+/// The embedded server could not expire what is due.
+#[derive(Debug)]
+pub struct ExpireError(String);
+
+impl fmt::Display for ExpireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the embedded DynamoDB server could not expire items: {}", self.0)
+    }
+}
+
+impl std::error::Error for ExpireError {}
 
 /// The server could not start.
 ///
@@ -60,7 +94,7 @@ impl std::error::Error for StartError {}
 /// use ddbgen_runtime::local::{LocalDynamo, LocalOptions};
 ///
 /// // Port 8000, tables kept in a file across restarts (`ddbgen serve --port 8000 --data dev.db`).
-/// let options = LocalOptions { port: 8000, data: Some("dev.db".into()) };
+/// let options = LocalOptions { port: 8000, data: Some("dev.db".into()), clock: None };
 /// let server = LocalDynamo::start_with(&options).expect("port 8000 is free");
 /// assert_eq!(server.endpoint(), "http://127.0.0.1:8000");
 /// ```
@@ -71,6 +105,9 @@ pub struct LocalOptions {
     /// A SQLite file that keeps the tables across restarts (created when missing); `None`
     /// (the default) keeps them in memory, gone when the server stops.
     pub data: Option<std::path::PathBuf>,
+    /// A clock for TTL that the test sets ([`LocalDynamo::clock`]), starting at this time; in
+    /// memory only. `None` (the default): the system clock.
+    pub clock: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl LocalDynamo {
@@ -88,9 +125,20 @@ impl LocalDynamo {
             "http://{}",
             listener.local_addr().map_err(|e| StartError(e.to_string()))?
         );
-        let database = match &options.data {
-            None => dynoxide::Database::memory(),
-            Some(path) => {
+        let clock = options.clock.map(|now| {
+            let clock = LocalClock(dynoxide::storage_backend::ManualClock::new(0));
+            clock.set(now);
+            clock
+        });
+        let database = match (&options.data, &clock) {
+            (None, None) => dynoxide::Database::memory(),
+            (None, Some(clock)) => dynoxide::Database::memory_with_clock(clock.0.arc()),
+            (Some(_), Some(_)) => {
+                return Err(StartError(
+                    "a clock of its own needs an in-memory server: leave `data` out".to_owned(),
+                ));
+            }
+            (Some(path), None) => {
                 let path = path
                     .to_str()
                     .ok_or_else(|| StartError(format!("the data file {} is not a UTF-8 path", path.display())))?;
@@ -98,6 +146,7 @@ impl LocalDynamo {
             }
         }
         .map_err(|e| StartError(e.to_string()))?;
+        let served = database.clone();
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -111,7 +160,7 @@ impl LocalDynamo {
                     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                         return;
                     };
-                    let _ = dynoxide::server::serve_with_shutdown(listener, database, async {
+                    let _ = dynoxide::server::serve_with_shutdown(listener, served, async {
                         let _ = stop.await;
                     })
                     .await;
@@ -122,7 +171,30 @@ impl LocalDynamo {
             endpoint,
             shutdown: Some(shutdown),
             thread: Some(thread),
+            database,
+            clock,
         })
+    }
+
+    /// The clock TTL reads, when the server was started with one ([`LocalOptions::clock`]).
+    pub fn clock(&self) -> Option<&LocalClock> {
+        self.clock.as_ref()
+    }
+
+    /// Deletes now every item whose TTL time is past (by the server's clock), as DynamoDB's
+    /// TTL does some time after it: each deletion is on the table's stream as a `REMOVE` by
+    /// the service principal ([`crate::Change::Expire`]). Returns how many were deleted.
+    ///
+    /// ```
+    /// use ddbgen_runtime::local::{LocalDynamo, LocalOptions};
+    ///
+    /// let start = ddbgen_runtime::codegen::DateTime::from_timestamp(1_700_000_000, 0).expect("time");
+    /// let server = LocalDynamo::start_with(&LocalOptions { clock: Some(start), ..LocalOptions::default() }).unwrap();
+    /// server.clock().expect("started with one").advance(std::time::Duration::from_secs(3600));
+    /// assert_eq!(server.expire_now().unwrap(), 0, "no table holds anything yet");
+    /// ```
+    pub fn expire_now(&self) -> Result<usize, ExpireError> {
+        self.database.sweep_ttl().map_err(|e| ExpireError(e.to_string()))
     }
 
     /// The server's URL, `http://127.0.0.1:PORT`.

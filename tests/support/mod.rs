@@ -35,6 +35,22 @@ impl Env {
         }
     }
 
+    /// An environment on `server`, an embedded server the test started itself (with a clock of
+    /// its own, say).
+    pub fn on(server: LocalDynamo) -> Self {
+        Env {
+            client: server.client(),
+            clock: FixedClock::new(time(1_700_000_000)),
+            prefix: format!("t{}-", &Uuid::new_v4().simple().to_string()[..12]),
+            server: Some(server),
+        }
+    }
+
+    /// The embedded server (`None` with DDBGEN_TEST_ENDPOINT).
+    pub fn server(&self) -> Option<&LocalDynamo> {
+        self.server.as_ref()
+    }
+
     /// The embedded server's endpoint (`None` with DDBGEN_TEST_ENDPOINT).
     pub fn endpoint(&self) -> Option<&str> {
         self.server.as_ref().map(LocalDynamo::endpoint)

@@ -13,6 +13,7 @@ pub fn serve(args: &ServeArgs, out: &mut dyn Write, stop: impl Future<Output = (
     let options = LocalOptions {
         port: args.port,
         data: args.data.clone(),
+        clock: None,
     };
     let server = LocalDynamo::start_with(&options).map_err(|e| e.to_string())?;
     let endpoint = server.endpoint().to_owned();
