@@ -1929,9 +1929,9 @@ pub mod product {
         type Table = Product;
         const ATTRIBUTES: &'static [&'static str] = &["sku", "variant_key", "stock"];
     }
-    /** A change of a [`Product`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `ProductChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Product`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `ProductChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type ProductChange = rt::Change<Product>;
     /** The fields of a [`Product`] for typed conditions and filters: `ProductFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/

@@ -1141,9 +1141,9 @@ pub mod book {
         type Table = Book;
         const ATTRIBUTES: &'static [&'static str] = &["title", "price", "status"];
     }
-    /** A change of a [`Book`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `BookChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Book`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `BookChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type BookChange = rt::Change<Book>;
     /** The fields of a [`Book`] for typed conditions and filters: `BookFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -1687,9 +1687,9 @@ pub mod customer {
         type Table = Customer;
         const ATTRIBUTES: &'static [&'static str] = &["id", "email"];
     }
-    /** A change of a [`Customer`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `CustomerChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Customer`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `CustomerChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type CustomerChange = rt::Change<Customer>;
     /** The fields of a [`Customer`] for typed conditions and filters: `CustomerFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/

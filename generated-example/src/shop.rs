@@ -221,10 +221,10 @@ pub mod shop {
             names: &["Customer", "Order"],
         });
     }
-    /** A change of the `shop` table from its stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`, each a [`ShopItem`] whose variant the discriminator picks. Decode with
- `ShopChange::from_lambda_record` (feature `lambda-events` of `ddbgen-runtime`) or
- `from_stream_record` (feature `streams`).*/
+    /** A change of the `shop` table from its stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL), each a [`ShopItem`] whose variant the
+ discriminator picks. Decode with `ShopChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type ShopChange = rt::Change<ShopItem>;
     /** Reads across the entities of the `shop` table (collections, scan) and its
  creation. Each entity has its own repository for writes and typed queries.*/
@@ -701,9 +701,9 @@ pub mod customer {
             self.update.transact(transaction)
         }
     }
-    /** A change of a [`Customer`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `CustomerChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Customer`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `CustomerChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type CustomerChange = rt::Change<Customer>;
     /** The fields of a [`Customer`] for typed conditions and filters: `CustomerFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -1456,9 +1456,9 @@ pub mod order {
             "entity",
         ];
     }
-    /** A change of a [`Order`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `OrderChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Order`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `OrderChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type OrderChange = rt::Change<Order>;
     /** The fields of a [`Order`] for typed conditions and filters: `OrderFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -1971,9 +1971,9 @@ pub mod order_line {
             self.query.into_query()
         }
     }
-    /** A change of a [`OrderLine`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `OrderLineChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`OrderLine`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `OrderLineChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type OrderLineChange = rt::Change<OrderLine>;
     /** The fields of a [`OrderLine`] for typed conditions and filters: `OrderLineFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/

@@ -784,9 +784,9 @@ pub mod book {
             self.query.into_query()
         }
     }
-    /** A change of a [`Book`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `BookChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Book`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `BookChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type BookChange = rt::Change<Book>;
     /** The fields of a [`Book`] for typed conditions and filters: `BookFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/

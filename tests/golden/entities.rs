@@ -250,10 +250,10 @@ pub mod tenancy {
             names: &["Member"],
         });
     }
-    /** A change of the `tenancy-data` table from its stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`, each a [`TenancyItem`] whose variant the discriminator picks. Decode with
- `TenancyChange::from_lambda_record` (feature `lambda-events` of `ddbgen-runtime`) or
- `from_stream_record` (feature `streams`).*/
+    /** A change of the `tenancy-data` table from its stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL), each a [`TenancyItem`] whose variant the
+ discriminator picks. Decode with `TenancyChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type TenancyChange = rt::Change<TenancyItem>;
     /** Reads across the entities of the `tenancy-data` table (collections, scan) and its
  creation. Each entity has its own repository for writes and typed queries.*/
@@ -706,9 +706,9 @@ pub mod settings {
             self.query.into_query()
         }
     }
-    /** A change of a [`Settings`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `SettingsChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Settings`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `SettingsChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type SettingsChange = rt::Change<Settings>;
     /** The fields of a [`Settings`] for typed conditions and filters: `SettingsFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -1020,9 +1020,9 @@ pub mod counter {
             self.update.transact(transaction)
         }
     }
-    /** A change of a [`Counter`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `CounterChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Counter`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `CounterChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type CounterChange = rt::Change<Counter>;
     /** The fields of a [`Counter`] for typed conditions and filters: `CounterFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -1301,9 +1301,9 @@ pub mod marker {
             self.update.transact(transaction)
         }
     }
-    /** A change of a [`Marker`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `MarkerChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Marker`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `MarkerChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type MarkerChange = rt::Change<Marker>;
     /** The fields of a [`Marker`] for typed conditions and filters: `MarkerFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -2056,9 +2056,9 @@ pub mod member {
         type Table = Member;
         const ATTRIBUTES: &'static [&'static str] = &["user", "kind", "type", "_type"];
     }
-    /** A change of a [`Member`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `MemberChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Member`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `MemberChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type MemberChange = rt::Change<Member>;
     /** The fields of a [`Member`] for typed conditions and filters: `MemberFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -2553,9 +2553,9 @@ pub mod invite {
             self.query.into_query()
         }
     }
-    /** A change of a [`Invite`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `InviteChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Invite`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `InviteChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type InviteChange = rt::Change<Invite>;
     /** The fields of a [`Invite`] for typed conditions and filters: `InviteFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/

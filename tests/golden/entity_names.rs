@@ -145,10 +145,10 @@ pub mod crates {
             names: &["Match"],
         });
     }
-    /** A change of the `crates` table from its stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`, each a [`CratesItem`] whose variant the discriminator picks. Decode with
- `CratesChange::from_lambda_record` (feature `lambda-events` of `ddbgen-runtime`) or
- `from_stream_record` (feature `streams`).*/
+    /** A change of the `crates` table from its stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL), each a [`CratesItem`] whose variant the
+ discriminator picks. Decode with `CratesChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type CratesChange = rt::Change<CratesItem>;
     /** Reads across the entities of the `crates` table (collections, scan) and its
  creation. Each entity has its own repository for writes and typed queries.*/
@@ -716,9 +716,9 @@ pub mod r#match {
             self.query.into_query()
         }
     }
-    /** A change of a [`Match`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `MatchChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Match`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `MatchChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type MatchChange = rt::Change<Match>;
     /** The fields of a [`Match`] for typed conditions and filters: `MatchFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -1130,9 +1130,9 @@ pub mod superb {
             self.query.into_query()
         }
     }
-    /** A change of a [`Superb`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `SuperbChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Superb`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `SuperbChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type SuperbChange = rt::Change<Superb>;
     /** The fields of a [`Superb`] for typed conditions and filters: `SuperbFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -1456,9 +1456,9 @@ pub mod crate_item {
             self.update.transact(transaction)
         }
     }
-    /** A change of a [`CrateItem`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `CrateItemChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`CrateItem`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `CrateItemChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type CrateItemChange = rt::Change<CrateItem>;
     /** The fields of a [`CrateItem`] for typed conditions and filters: `CrateItemFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/

@@ -55,10 +55,10 @@ pub mod flags {
             names: &["Flag", "Quota"],
         });
     }
-    /** A change of the `flags` table from its stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`, each a [`FlagsItem`] whose variant the discriminator picks. Decode with
- `FlagsChange::from_lambda_record` (feature `lambda-events` of `ddbgen-runtime`) or
- `from_stream_record` (feature `streams`).*/
+    /** A change of the `flags` table from its stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL), each a [`FlagsItem`] whose variant the
+ discriminator picks. Decode with `FlagsChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type FlagsChange = rt::Change<FlagsItem>;
     /** Reads across the entities of the `flags` table (collections, scan) and its
  creation. Each entity has its own repository for writes and typed queries.*/
@@ -189,10 +189,10 @@ pub mod solo {
             names: &["Only"],
         });
     }
-    /** A change of the `solo` table from its stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`, each a [`SoloItem`] whose variant the discriminator picks. Decode with
- `SoloChange::from_lambda_record` (feature `lambda-events` of `ddbgen-runtime`) or
- `from_stream_record` (feature `streams`).*/
+    /** A change of the `solo` table from its stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL), each a [`SoloItem`] whose variant the
+ discriminator picks. Decode with `SoloChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type SoloChange = rt::Change<SoloItem>;
     /** Reads across the entities of the `solo` table (collections, scan) and its
  creation. Each entity has its own repository for writes and typed queries.*/
@@ -580,9 +580,9 @@ pub mod flag {
             self.update.transact(transaction)
         }
     }
-    /** A change of a [`Flag`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `FlagChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Flag`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `FlagChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type FlagChange = rt::Change<Flag>;
     /** The fields of a [`Flag`] for typed conditions and filters: `FlagFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -972,9 +972,9 @@ pub mod quota {
             self.update.transact(transaction)
         }
     }
-    /** A change of a [`Quota`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `QuotaChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Quota`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `QuotaChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type QuotaChange = rt::Change<Quota>;
     /** The fields of a [`Quota`] for typed conditions and filters: `QuotaFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -1504,9 +1504,9 @@ pub mod only {
             self.query.into_query()
         }
     }
-    /** A change of a [`Only`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `OnlyChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Only`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `OnlyChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type OnlyChange = rt::Change<Only>;
     /** The fields of a [`Only`] for typed conditions and filters: `OnlyFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -1817,9 +1817,9 @@ pub mod plain {
             self.update.transact(transaction)
         }
     }
-    /** A change of a [`Plain`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `PlainChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Plain`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `PlainChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type PlainChange = rt::Change<Plain>;
     /** The fields of a [`Plain`] for typed conditions and filters: `PlainFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/

@@ -264,10 +264,10 @@ pub mod ledger {
             names: &["Entry", "Snapshot"],
         });
     }
-    /** A change of the `ledger` table from its stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`, each a [`LedgerItem`] whose variant the discriminator picks. Decode with
- `LedgerChange::from_lambda_record` (feature `lambda-events` of `ddbgen-runtime`) or
- `from_stream_record` (feature `streams`).*/
+    /** A change of the `ledger` table from its stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL), each a [`LedgerItem`] whose variant the
+ discriminator picks. Decode with `LedgerChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type LedgerChange = rt::Change<LedgerItem>;
     /** Reads across the entities of the `ledger` table (collections, scan) and its
  creation. Each entity has its own repository for writes and typed queries.*/
@@ -1259,9 +1259,9 @@ pub mod entry {
             self.query.into_query()
         }
     }
-    /** A change of a [`Entry`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `EntryChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Entry`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `EntryChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type EntryChange = rt::Change<Entry>;
     /** The fields of a [`Entry`] for typed conditions and filters: `EntryFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -1897,9 +1897,9 @@ pub mod snapshot {
             self.query.into_query()
         }
     }
-    /** A change of a [`Snapshot`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `SnapshotChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Snapshot`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `SnapshotChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type SnapshotChange = rt::Change<Snapshot>;
     /** The fields of a [`Snapshot`] for typed conditions and filters: `SnapshotFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/

@@ -3461,9 +3461,9 @@ pub mod indexed {
         type Table = Indexed;
         const ATTRIBUTES: &'static [&'static str] = &["id", "n1", "n5"];
     }
-    /** A change of a [`Indexed`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `IndexedChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Indexed`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `IndexedChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type IndexedChange = rt::Change<Indexed>;
     /** The fields of a [`Indexed`] for typed conditions and filters: `IndexedFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/

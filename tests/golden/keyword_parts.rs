@@ -1256,9 +1256,9 @@ pub mod keyword {
         type Table = Keyword;
         const ATTRIBUTES: &'static [&'static str] = &["type", "sort", "ref"];
     }
-    /** A change of a [`Keyword`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `KeywordChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Keyword`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `KeywordChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type KeywordChange = rt::Change<Keyword>;
     /** The fields of a [`Keyword`] for typed conditions and filters: `KeywordFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/

@@ -55,10 +55,10 @@ pub mod board {
             names: &["Card", "Column"],
         });
     }
-    /** A change of the `boards` table from its stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`, each a [`BoardItem`] whose variant the discriminator picks. Decode with
- `BoardChange::from_lambda_record` (feature `lambda-events` of `ddbgen-runtime`) or
- `from_stream_record` (feature `streams`).*/
+    /** A change of the `boards` table from its stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL), each a [`BoardItem`] whose variant the
+ discriminator picks. Decode with `BoardChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type BoardChange = rt::Change<BoardItem>;
     /** Reads across the entities of the `boards` table (collections, scan) and its
  creation. Each entity has its own repository for writes and typed queries.*/
@@ -524,9 +524,9 @@ pub mod label {
             self.query.into_query()
         }
     }
-    /** A change of a [`Label`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `LabelChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Label`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `LabelChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type LabelChange = rt::Change<Label>;
     /** The fields of a [`Label`] for typed conditions and filters: `LabelFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -978,9 +978,9 @@ pub mod card {
             self.query.into_query()
         }
     }
-    /** A change of a [`Card`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `CardChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Card`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `CardChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type CardChange = rt::Change<Card>;
     /** The fields of a [`Card`] for typed conditions and filters: `CardFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
@@ -1400,9 +1400,9 @@ pub mod column {
             self.query.into_query()
         }
     }
-    /** A change of a [`Column`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `ColumnChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`Column`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `ColumnChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type ColumnChange = rt::Change<Column>;
     /** The fields of a [`Column`] for typed conditions and filters: `ColumnFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/

@@ -280,9 +280,9 @@ pub mod test_item {
             self.update.transact(transaction)
         }
     }
-    /** A change of a [`TestItem`] from the table's stream: `Insert(new)`, `Modify { old, new }` or
- `Remove(old)`. Decode with `TestItemChange::from_lambda_record` (feature `lambda-events` of
- `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    /** A change of a [`TestItem`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `TestItemChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
     pub type TestItemChange = rt::Change<TestItem>;
     /** The fields of a [`TestItem`] for typed conditions and filters: `TestItemFields::title().eq("Dune")`.
  Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/

@@ -32,7 +32,7 @@ pub(crate) fn field_handles(table: &Table) -> TokenStream {
     );
     let change = ident(&table.names.change);
     let change_doc = format!(
-        " A change of a [`{}`] from the table's stream: `Insert(new)`, `Modify {{ old, new }}` or\n `Remove(old)`. Decode with `{}::from_lambda_record` (feature `lambda-events` of\n `ddbgen-runtime`) or `from_stream_record` (feature `streams`).",
+        " A change of a [`{}`] from the table's stream: `Insert(new)`, `Modify {{ old, new }}`,\n `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `{}::from_lambda_record`\n (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).",
         table.names.item, table.names.change
     );
     quote! {

@@ -56,7 +56,7 @@ pub(crate) fn single_table_module(model: &Model, single: &SingleTable) -> TokenS
     let change = ident(&single.change);
     let item = ident(&single.item);
     let change_doc = format!(
-        " A change of the `{table_name}` table from its stream: `Insert(new)`, `Modify {{ old, new }}` or\n `Remove(old)`, each a [`{0}`] whose variant the discriminator picks. Decode with\n `{1}::from_lambda_record` (feature `lambda-events` of `ddbgen-runtime`) or\n `from_stream_record` (feature `streams`).",
+        " A change of the `{table_name}` table from its stream: `Insert(new)`, `Modify {{ old, new }}`,\n `Remove(old)` or `Expire(old)` (deleted by TTL), each a [`{0}`] whose variant the\n discriminator picks. Decode with `{1}::from_lambda_record` (feature `lambda-events` of\n `ddbgen-runtime`) or `from_stream_record` (feature `streams`).",
         single.item, single.change
     );
     let repository = repository(single, &entities, first);
