@@ -4,7 +4,7 @@ use super::{Differ, Say, Severity};
 use crate::diagnostic::Pos;
 use crate::docs::type_text;
 use crate::ir::layout::LayoutChange;
-use crate::ir::{Codec, Field, FieldType, IndexKind, KeyAttr, KeyType, ProjectionKind, Segment, Table};
+use crate::ir::{Codec, FieldType, IndexKind, KeyAttr, KeyType, ProjectionKind, Segment, Table};
 
 impl Differ<'_> {
     /// A table's TTL attribute turned on, off, or moved; for an entity, whether its items
@@ -52,11 +52,9 @@ impl Differ<'_> {
     }
 
     pub(super) fn hash_key(&mut self, path: &str, old: &Table, new: &Table) {
-        let change = match (&old.hash_key, &new.hash_key) {
-            (KeyAttr::Field(a), KeyAttr::Field(b)) => key_field_change(&old.fields[*a], &new.fields[*b]),
-            (a, b) => (StoredKey::of(old, a) != StoredKey::of(new, b))
-                .then(|| format!("{} → {}", describe_key(old, a), describe_key(new, b))),
-        };
+        let (a, b) = (&old.hash_key, &new.hash_key);
+        let change = (StoredKey::of(old, a) != StoredKey::of(new, b))
+            .then(|| format!("{} → {}", describe_key(old, a), describe_key(new, b)));
         if let Some(change) = change {
             self.add(
                 format!("{path}.hash_key"),
@@ -332,12 +330,4 @@ impl<'a> StoredKey<'a> {
             },
         }
     }
-}
-
-/// Compared as typed values; the text is only the message.
-pub(super) fn key_field_change(a: &Field, b: &Field) -> Option<String> {
-    (a.attribute != b.attribute || a.ty != b.ty || a.codec != b.codec || a.key_type != b.key_type).then(|| {
-        let (ta, tb) = (type_text(&a.ty, a.codec), type_text(&b.ty, b.codec));
-        format!("`{}` ({ta}) → `{}` ({tb})", a.attribute, b.attribute)
-    })
 }

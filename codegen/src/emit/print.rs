@@ -68,8 +68,8 @@ pub(crate) fn doc(text: Option<&str>) -> TokenStream {
     quote!(#(#[doc = #lines])*)
 }
 
-/// The derives shared by every generated data type, with `Default` where every field's
-/// default is its type's (the IR keeps only defaults that differ).
+/// The derives shared by every generated data type, with `Default` where no field has a
+/// default of its own (`Field::own_default`).
 pub(crate) fn data_derives(name: &str, default: bool, options: &Options) -> TokenStream {
     derives(
         name,
@@ -91,19 +91,20 @@ pub(crate) fn key_derives(name: &str, hashable: bool, options: &Options) -> Toke
     )
 }
 
+/// `Debug`, `Clone`, `PartialEq`, then `more`, then serde's derives when asked for, and the
+/// user's attributes of `name`.
 fn derives(name: &str, more: TokenStream, options: &Options) -> TokenStream {
     let rt = rt();
-    let default = more;
     let extra = options.type_attributes(name);
     if options.serde {
         quote! {
-            #[derive(Debug, Clone, PartialEq, #default #rt::serde::Serialize, #rt::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #more #rt::serde::Serialize, #rt::serde::Deserialize)]
             #[serde(crate = "::ddbgen_runtime::codegen::serde")]
             #extra
         }
     } else {
         quote! {
-            #[derive(Debug, Clone, PartialEq, #default)]
+            #[derive(Debug, Clone, PartialEq, #more)]
             #extra
         }
     }
