@@ -6,7 +6,8 @@
 #     schema does.
 # Usage: bash benches/scale.sh   (from anywhere; takes a few minutes on 2 cores)
 #        BASELINE=REV bash benches/scale.sh   also generates the same schemas with the generator
-#        (and runtime) of git revision REV, and measures both side by side in this one run.
+#        (and runtime) of git revision REV, with and without serde derives, and measures them
+#        side by side with this revision's in this one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -18,7 +19,7 @@ cargo build -q -p ddbgen -p ddbgen-benches --bin ddbgen --bin synthetic-schema
 bin="$CARGO_TARGET_DIR/debug"
 variants="new no-serde"
 if [ -n "${BASELINE:-}" ]; then
-    variants="baseline new no-serde"
+    variants="baseline baseline-no-serde new no-serde"
     git worktree add -q --detach "$work/baseline-src" "$BASELINE"
     trap 'git worktree remove --force "$work/baseline-src"; rm -rf "$work"' EXIT
     (cd "$work/baseline-src" && CARGO_TARGET_DIR="$work/baseline-target" cargo build -q -p ddbgen --bin ddbgen)
@@ -30,6 +31,7 @@ for n in 10 50 200; do
     "$bin/ddbgen" generate "$work/scale$n.yaml" --crate "no-serde$n" --out "$work/no-serde$n" --runtime-path "$root/runtime" --no-serde > /dev/null
     if [ -n "${BASELINE:-}" ]; then
         "$work/baseline-target/debug/ddbgen" generate "$work/scale$n.yaml" --crate "baseline$n" --out "$work/baseline$n" --runtime-path "$work/baseline-src/runtime" > /dev/null
+        "$work/baseline-target/debug/ddbgen" generate "$work/scale$n.yaml" --crate "baseline-no-serde$n" --out "$work/baseline-no-serde$n" --runtime-path "$work/baseline-src/runtime" --no-serde > /dev/null
     fi
 done
 echo "building the runtime and its dependencies once (check and build)..."
@@ -40,13 +42,13 @@ done
 export CARGO_INCREMENTAL=0
 
 seconds() { local start=$EPOCHREALTIME; "$@" > /dev/null 2>&1; awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }'; }
-printf '%-10s %-8s %-14s %-16s %-16s %-14s\n' generator tables "lines of Rust" "cargo check (s)" "cargo build (s)" "check s/table"
+printf '%-18s %-8s %-14s %-16s %-16s %-14s\n' generator tables "lines of Rust" "cargo check (s)" "cargo build (s)" "check s/table"
 for n in 10 50 200; do
     for v in $variants; do
         lines=$(wc -l < "$work/$v$n/src/scale$n.rs")
         check=$(cd "$work/$v$n" && seconds cargo check -q)
         build=$(cd "$work/$v$n" && seconds cargo build -q)
-        printf '%-10s %-8s %-14s %-16.2f %-16.2f %-14.3f\n' "$v" "$n" "$lines" "$check" "$build" "$(awk -v c="$check" -v n="$n" 'BEGIN { print c / n }')"
+        printf '%-18s %-8s %-14s %-16.2f %-16.2f %-14.3f\n' "$v" "$n" "$lines" "$check" "$build" "$(awk -v c="$check" -v n="$n" 'BEGIN { print c / n }')"
     done
 done
 

@@ -30,7 +30,7 @@ pub use futures_util::Stream;
 /// Generated code refers to this constant, so that code generated for another version of the
 /// runtime's generated-code API fails to compile with its name in the message. Regenerate the
 /// code with the `ddbgen` that matches this runtime.
-pub const RUNTIME_API_V5: () = ();
+pub const RUNTIME_API_V6: () = ();
 
 /// The map inside an `M` value, for decoding nested types.
 pub fn into_map(value: AttributeValue, type_name: &str) -> Result<AttributeMap, DecodeError> {

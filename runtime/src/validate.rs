@@ -154,6 +154,14 @@ impl std::error::Error for ValidationErrors {}
 pub trait Validate {
     /// Checks every rule below `path`, recording failures in `errors`.
     fn validate_at(&self, path: &FieldPath<'_>, errors: &mut ValidationErrors);
+
+    /// Checks every rule; all failures are returned together, each with its field path.
+    /// Generated items and creation inputs have it as an inherent method too.
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        self.validate_at(&FieldPath::Root, &mut errors);
+        errors.into_result()
+    }
 }
 
 impl<T: Validate> Validate for Option<T> {

@@ -24,7 +24,7 @@ pub const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (generates code for ddbgen-runtime ",
     env!("CARGO_PKG_VERSION"),
-    ", runtime API v5)"
+    ", runtime API v6)"
 );
 
 /// Exit code: success.

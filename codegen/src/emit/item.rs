@@ -114,9 +114,7 @@ fn validate_impls(ty: &str, fields: &[&Field]) -> TokenStream {
             /// Checks every validation rule of the schema; all failures are returned together,
             /// each with its field path.
             pub fn validate(&self) -> Result<(), #rt::ValidationErrors> {
-                let mut errors = #rt::ValidationErrors::new();
-                #rt::Validate::validate_at(self, &#rt::FieldPath::Root, &mut errors);
-                errors.into_result()
+                #rt::Validate::validate(self)
             }
         }
 

@@ -49,13 +49,19 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
     };
     let updated_attribute = option_str(updated.map(|f| f.attribute.as_str()));
     let version_attribute = option_str(version.map(|f| f.attribute.as_str()));
-    let (get_version, version_param, set_version) = match version {
-        Some(f) => {
-            let name = ident(&f.ident);
-            (quote!(self.#name), quote!(version), quote!(self.#name = version;))
+    // Unversioned tables keep the trait's defaults (version 0, nothing to set).
+    let version_methods = version.map(|f| {
+        let name = ident(&f.ident);
+        quote! {
+            fn version(&self) -> u64 {
+                self.#name
+            }
+
+            fn set_version(&mut self, version: u64) {
+                self.#name = version;
+            }
         }
-        None => (quote!(0), quote!(_version), TokenStream::new()),
-    };
+    });
     let unversioned = version.is_none().then(|| quote!(impl #rt::Unversioned for #item {}));
     let queries = super::query::query_methods(table);
     let patterns = table.access_patterns.iter().map(|p| pattern_method(table, p));
@@ -83,13 +89,7 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
                 #item::key(self)
             }
 
-            fn version(&self) -> u64 {
-                #get_version
-            }
-
-            fn set_version(&mut self, #version_param: u64) {
-                #set_version
-            }
+            #version_methods
 
             fn from_new(#new_param: #new_item, #now_param: #rt::DateTime<#rt::Utc>) -> Self {
                 #item { #(#inits)* }
@@ -122,10 +122,6 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
 
             fn table(&self) -> &#rt::Table<#item> {
                 &self.table
-            }
-
-            fn into_table(self) -> #rt::Table<#item> {
-                self.table
             }
         }
 

@@ -42,11 +42,16 @@ pub trait Record: Item + Validate + Clone + Send + Sync + 'static {
     /// The primary key of this item.
     fn key(&self) -> Self::Key;
 
-    /// The version counter of this item (0 when the table keeps none).
-    fn version(&self) -> u64;
+    /// The version counter of this item: 0, unless the table keeps one (generated code
+    /// implements this only for versioned tables).
+    fn version(&self) -> u64 {
+        0
+    }
 
-    /// Sets the version counter (nothing when the table keeps none).
-    fn set_version(&mut self, version: u64);
+    /// Sets the version counter: nothing, unless the table keeps one.
+    fn set_version(&mut self, version: u64) {
+        let _ = version;
+    }
 
     /// The item `new` describes, with what ddbgen manages filled in at `now`: a generated id,
     /// `created` and `updated`, version 1. `new` is validated by the caller.
@@ -86,8 +91,11 @@ pub trait TableReads<T>: Sized {
     /// The table read.
     fn table(&self) -> &Table<T>;
 
-    /// The table back, to change its settings.
-    fn into_table(self) -> Table<T>;
+    /// The table back, to change its settings (a clone of [`table`](Self::table): a table is
+    /// a client handle and a few names).
+    fn into_table(self) -> Table<T> {
+        self.table().clone()
+    }
 }
 
 /// A [`Record`] whose table keeps no version. Only such items may be written by
