@@ -16,6 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("fixtures/good/entity_names.yaml")
         .schema("fixtures/good/entity_types.yaml")
         .schema("fixtures/good/entity_shapes.yaml")
+        .schema("fixtures/good/multi_attribute_keys.yaml")
         .schema("../schemas/shop.yaml")
         .type_attribute("BookKey", "#[derive(PartialOrd)]")
         .field_attribute("Book.title", "#[doc(alias = \"name\")]")

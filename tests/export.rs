@@ -128,9 +128,19 @@ fn terraform_declares_the_same_tables() {
     assert_eq!(book["hash_key"], "publisher");
     assert_eq!(book["range_key"], "year_isbn");
     assert_eq!(book["attribute"][3], json!({"name": "published_year", "type": "N"}));
+    // Global indexes take `key_schema` blocks (the provider deprecated `hash_key`/`range_key`
+    // there); a local index keeps its `range_key`.
     assert_eq!(
         book["global_secondary_index"][0],
-        json!({"name": "by_title", "hash_key": "title", "range_key": "published_year", "projection_type": "ALL"})
+        json!({"name": "by_title", "key_schema": [
+            {"attribute_name": "title", "key_type": "HASH"},
+            {"attribute_name": "published_year", "key_type": "RANGE"}
+        ], "projection_type": "ALL"})
+    );
+    let product = &config["resource"]["aws_dynamodb_table"]["product"];
+    assert_eq!(
+        product["local_secondary_index"][0],
+        json!({"name": "by_stock", "range_key": "stock", "projection_type": "KEYS_ONLY"})
     );
     assert_eq!(book["ttl"], json!({"attribute_name": "expires_at", "enabled": true}));
     assert_eq!(book["point_in_time_recovery"], json!({"enabled": true}));
@@ -184,4 +194,54 @@ fn docs_print_to_standard_output_without_out() {
     let pages = ddbgen::generate_docs(&[source]).expect("valid");
     assert_eq!(out, pages.files[Path::new("library.md")]);
     assert!(out.contains("## `Book`: table `books`"), "{out}");
+}
+
+#[test]
+fn a_multi_attribute_index_key_lists_each_attribute_in_order() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let schema = root.join("schemas/fulfilment.yaml").display().to_string();
+    let run = |format: &str| {
+        let (code, out, err) = support::run_cli(&["export", format, schema.as_str()]);
+        assert_eq!(code, std::process::ExitCode::from(0), "{err}");
+        serde_json::from_str::<Value>(&out).expect("json")
+    };
+    let template = run("cloudformation");
+    let p = &template["Resources"]["ShipmentTable"]["Properties"];
+    assert_eq!(
+        p["GlobalSecondaryIndexes"][0]["KeySchema"],
+        json!([
+            {"AttributeName": "tenant", "KeyType": "HASH"},
+            {"AttributeName": "warehouse", "KeyType": "HASH"},
+            {"AttributeName": "status", "KeyType": "RANGE"},
+            {"AttributeName": "promised_at", "KeyType": "RANGE"}
+        ])
+    );
+    let defined: Vec<&str> = p["AttributeDefinitions"]
+        .as_array()
+        .expect("definitions")
+        .iter()
+        .filter_map(|d| d["AttributeName"].as_str())
+        .collect();
+    assert_eq!(
+        defined,
+        [
+            "id",
+            "tenant",
+            "warehouse",
+            "status",
+            "promised_at",
+            "carrier",
+            "tracking"
+        ],
+        "every key attribute defined once"
+    );
+    let config = run("terraform");
+    let index = &config["resource"]["aws_dynamodb_table"]["shipment"]["global_secondary_index"][1];
+    assert_eq!(
+        *index,
+        json!({"name": "by_tracking", "key_schema": [
+            {"attribute_name": "carrier", "key_type": "HASH"},
+            {"attribute_name": "tracking", "key_type": "HASH"}
+        ], "projection_type": "KEYS_ONLY"})
+    );
 }

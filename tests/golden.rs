@@ -37,6 +37,7 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/entity_names.yaml",
     "tests/fixtures/good/entity_types.yaml",
     "tests/fixtures/good/entity_shapes.yaml",
+    "tests/fixtures/good/multi_attribute_keys.yaml",
 ];
 
 #[test]
@@ -79,7 +80,12 @@ fn generated_modules_match_golden_files() {
 fn generation_is_deterministic() {
     let sources: Vec<SchemaSource> = SCHEMAS
         .iter()
-        .chain(&["schemas/library.yaml", "schemas/catalog.yaml", "schemas/shop.yaml"])
+        .chain(&[
+            "schemas/library.yaml",
+            "schemas/catalog.yaml",
+            "schemas/shop.yaml",
+            "schemas/fulfilment.yaml",
+        ])
         .map(|s| source(s))
         .collect();
     let first = ddbgen::generate_modules(&sources).expect("valid");
@@ -105,6 +111,7 @@ fn committed_generated_example_is_current() {
         source("schemas/library.yaml"),
         source("schemas/catalog.yaml"),
         source("schemas/shop.yaml"),
+        source("schemas/fulfilment.yaml"),
     ];
     let output = ddbgen::generate_crate(&sources, &settings).expect("valid");
     let staleness = output.check(&workspace().join("generated-example")).expect("readable");

@@ -86,20 +86,22 @@ tables:
 fn apply_then_plan_reports_no_difference() {
     let server = LocalDynamo::start().expect("server");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let (library, catalog, shop) = (
+    let (library, catalog, shop, fulfilment) = (
         root.join("schemas/library.yaml"),
         root.join("schemas/catalog.yaml"),
         root.join("schemas/shop.yaml"),
+        root.join("schemas/fulfilment.yaml"),
     );
-    let (library, catalog, shop) = (
+    let (library, catalog, shop, fulfilment) = (
         library.to_str().expect("path"),
         catalog.to_str().expect("path"),
         shop.to_str().expect("path"),
+        fulfilment.to_str().expect("path"),
     );
     let endpoint = server.endpoint().to_owned();
     let live = ["--endpoint", endpoint.as_str(), "--table-prefix", "dev-"];
     let args = |command: &'static str| -> Vec<&str> {
-        let mut args = vec![command, library, catalog, shop];
+        let mut args = vec![command, library, catalog, shop, fulfilment];
         args.extend(live);
         args
     };
@@ -123,6 +125,74 @@ fn apply_then_plan_reports_no_difference() {
     // A single table is one table, whatever its entities: generic string keys, its index.
     let shop = describe(&server, "dev-shop").expect("created");
     assert_eq!((shop.hash.name.as_str(), shop.global[0].name.as_str()), ("pk", "gsi1"));
+    // A multi-attribute index key reads back as every attribute, in order: plan agreed above.
+    let shipments = describe(&server, "dev-shipments").expect("created");
+    let names = |keys: &[admin::KeyLayout]| keys.iter().map(|k| k.name.as_str()).collect::<Vec<_>>().join(",");
+    let by_warehouse = &shipments.global[0];
+    assert_eq!(
+        (names(&by_warehouse.hash), names(&by_warehouse.range)),
+        ("tenant,warehouse".to_owned(), "status,promised_at".to_owned())
+    );
+}
+
+const WITHOUT_NATIVE: &str = r#"version: 1
+tables:
+  Order:
+    table_name: orders
+    fields:
+      tenant:    { type: string }
+      region:    { type: string }
+      status:    { type: string }
+      placed_at: { type: datetime }
+"#;
+
+#[test]
+fn apply_adds_a_multi_attribute_index_and_rebuilds_it_when_its_order_changes() {
+    let server = LocalDynamo::start().expect("server");
+    let dir = std::env::temp_dir().join(format!("ddbgen-lifecycle-multi-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let endpoint = server.endpoint().to_owned();
+    let step = |text: &str, command: &str, yes: bool| {
+        let path = schema(&dir, "orders.yaml", text);
+        let path = path.to_str().expect("path").to_owned();
+        let mut args = vec![command, path.as_str(), "--endpoint", endpoint.as_str()];
+        if yes {
+            args.push("--yes");
+        }
+        let (code, out, err) = run(&args);
+        let out: String = out
+            .lines()
+            .filter(|l| !l.starts_with("note: "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        (code, out, err)
+    };
+    let native = format!(
+        "{WITHOUT_NATIVE}    indexes:\n      by_region: {{ kind: global, hash_key: [tenant, region], range_key: [status, placed_at] }}\n"
+    );
+    assert_eq!(step(WITHOUT_NATIVE, "apply", false).0, ExitCode::from(0));
+    let (code, out, _) = step(&native, "plan", false);
+    assert_eq!(
+        (code, out.as_str()),
+        (ExitCode::from(1), "orders: add global index `by_region`\n")
+    );
+    let (code, out, err) = step(&native, "apply", false);
+    assert_eq!(code, ExitCode::from(0), "{out}{err}");
+    assert_eq!(step(&native, "plan", false).1, "orders: up to date\n");
+    let live = describe(&server, "orders").expect("exists");
+    let names = |keys: &[admin::KeyLayout]| keys.iter().map(|k| k.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&live.global[0].hash), ["tenant", "region"]);
+    assert_eq!(names(&live.global[0].range), ["status", "placed_at"]);
+    // The same attributes in another order are another key: the index is rebuilt.
+    let reordered = native.replace("[status, placed_at]", "[placed_at, status]");
+    let (code, out, _) = step(&reordered, "plan", false);
+    assert_eq!(code, ExitCode::from(1));
+    assert!(out.starts_with("orders: recreate global index `by_region`"), "{out}");
+    let (code, out, err) = step(&reordered, "apply", true);
+    assert_eq!(code, ExitCode::from(0), "{out}{err}");
+    let live = describe(&server, "orders").expect("exists");
+    assert_eq!(names(&live.global[0].range), ["placed_at", "status"]);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -104,6 +104,12 @@ fn key_context(t: &Table, key: &KeyAttr) -> Value {
             stored => stored(&t.fields[*i]),
             parts => Vec::<Value>::new(),
         },
+        // A table's own key is never multi-attribute; shown as its attributes all the same.
+        KeyAttr::Fields(parts) => context! {
+            attribute => parts.iter().map(|i| t.fields[*i].attribute.clone()).collect::<Vec<_>>().join(", "),
+            stored => parts.iter().map(|i| stored(&t.fields[*i])).collect::<Vec<_>>().join(", "),
+            parts => Vec::<Value>::new(),
+        },
         KeyAttr::Composite(c) => {
             let stored = if !c.template {
                 format!(
@@ -135,6 +141,10 @@ fn index_key(t: &Table, key: &KeyAttr) -> String {
     match key {
         KeyAttr::Field(i) => t.fields[*i].name.clone(),
         KeyAttr::Composite(c) => format!("{} = {}", c.attribute, c.template(&t.fields)),
+        KeyAttr::Fields(parts) => {
+            let names: Vec<&str> = parts.iter().map(|i| t.fields[*i].name.as_str()).collect();
+            format!("[{}]", names.join(", "))
+        }
     }
 }
 
@@ -160,6 +170,7 @@ fn table(module: &str, t: &Table) -> Value {
         indexes => t.indexes.iter().enumerate().map(|(i, index)| context! {
             name => index.name.clone(),
             kind => format!("{:?}", index.kind).to_lowercase(),
+            sparse => index.hash_key.fields().into_iter().chain(index.range_key.iter().flat_map(KeyAttr::fields)).any(|f| t.fields[f].optional),
             hash => index_key(t, &index.hash_key),
             range => index.range_key.as_ref().map(|r| index_key(t, r)),
             projection => match index.projection {

@@ -169,9 +169,15 @@ struct CfnTemplate {
     resources: BTreeMap<String, CfnResource>,
 }
 
-fn cfn_keys(hash: &KeyAttribute, range: Option<&KeyAttribute>) -> Vec<CfnKey> {
-    std::iter::once((hash, "HASH"))
-        .chain(range.map(|r| (r, "RANGE")))
+/// A `KeySchema`: the hash attributes, then the range attributes, each in order (an index's
+/// multi-attribute key has several of each).
+fn cfn_keys<'a>(
+    hash: impl IntoIterator<Item = &'a KeyAttribute>,
+    range: impl IntoIterator<Item = &'a KeyAttribute>,
+) -> Vec<CfnKey> {
+    hash.into_iter()
+        .map(|k| (k, "HASH"))
+        .chain(range.into_iter().map(|r| (r, "RANGE")))
         .map(|(k, key_type)| CfnKey {
             attribute_name: k.name.clone(),
             key_type,
@@ -217,7 +223,7 @@ fn logical_id(table: &TableLayout) -> String {
 pub fn cloudformation(tables: &[TableLayout], settings: &Settings, description: &str) -> Value {
     let index = |i: &IndexLayout, global: bool| CfnIndex {
         index_name: i.name.clone(),
-        key_schema: cfn_keys(&i.hash, i.range.as_ref()),
+        key_schema: cfn_keys(&i.hash, &i.range),
         projection: cfn_projection(&i.projection),
         provisioned_throughput: if global { throughput(settings) } else { None },
     };
@@ -239,7 +245,7 @@ pub fn cloudformation(tables: &[TableLayout], settings: &Settings, description: 
                         attribute_type: type_code(k.key_type),
                     })
                     .collect(),
-                key_schema: cfn_keys(&t.hash, t.range.as_ref()),
+                key_schema: cfn_keys([&t.hash], &t.range),
                 global_secondary_indexes: t.global.iter().map(|i| index(i, true)).collect(),
                 local_secondary_indexes: t.local.iter().map(|i| index(i, false)).collect(),
                 time_to_live_specification: t.ttl.as_ref().map(|a| CfnTtl {
@@ -293,8 +299,11 @@ struct TfAttribute {
 #[derive(Serialize)]
 struct TfIndex {
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    hash_key: Option<String>,
+    /// A global index's keys, as the AWS provider (6.x) takes them: `hash_key`/`range_key`
+    /// are deprecated there, and cannot say a multi-attribute key.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    key_schema: Vec<TfKey>,
+    /// A local index's sort key.
     #[serde(skip_serializing_if = "Option::is_none")]
     range_key: Option<String>,
     projection_type: &'static str,
@@ -304,6 +313,12 @@ struct TfIndex {
     read_capacity: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     write_capacity: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct TfKey {
+    attribute_name: String,
+    key_type: &'static str,
 }
 
 #[derive(Serialize)]
@@ -358,8 +373,22 @@ pub fn terraform(tables: &[TableLayout], settings: &Settings) -> Value {
         };
         TfIndex {
             name: i.name.clone(),
-            hash_key: global.then(|| i.hash.name.clone()),
-            range_key: i.range.as_ref().map(|r| r.name.clone()),
+            key_schema: if global {
+                cfn_keys(&i.hash, &i.range)
+                    .into_iter()
+                    .map(|k| TfKey {
+                        attribute_name: k.attribute_name,
+                        key_type: k.key_type,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            range_key: if global {
+                None
+            } else {
+                i.range.first().map(|r| r.name.clone())
+            },
             projection_type,
             non_key_attributes,
             read_capacity: if global { read } else { None },

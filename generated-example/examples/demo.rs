@@ -1,5 +1,6 @@
 //! The book library, end to end: start an embedded DynamoDB server (or use `--endpoint URL`),
-//! create the tables, and walk the story of the schema; then the shop, a single-table design.
+//! create the tables, and walk the story of the schema; then the shop, a single-table design,
+//! and shipments found through multi-attribute index keys.
 //!
 //! Run: `cargo run -p library-tables --example demo [-- --endpoint http://127.0.0.1:8000]`
 
@@ -7,6 +8,8 @@ use ddbgen_runtime::codegen::{Decimal, NaiveDate, Uuid};
 use ddbgen_runtime::local::{LocalDynamo, client_for};
 use ddbgen_runtime::{Cursor, Error, ErrorKind, QueryBuilder};
 use futures_util::{StreamExt, TryStreamExt};
+use library_tables::fulfilment::shipment::{NewShipment, ShipmentRepository};
+use library_tables::fulfilment::types::ShipmentStatus;
 use library_tables::library::book::{Book, BookFields, BookKey, BookRepository, NewBook};
 use library_tables::library::customer::{CustomerRepository, NewCustomer};
 use library_tables::library::types::{Author, BookStatus};
@@ -323,5 +326,54 @@ async fn shop(client: &ddbgen_runtime::codegen::Client, prefix: &str) -> Result<
         everything.len()
     );
     table.delete_table().await?;
+    fulfilment(client, prefix).await
+}
+
+/// Multi-attribute index keys (`schemas/fulfilment.yaml`, docs/design.md): shipments found by
+/// tenant and warehouse, then by status and promised time, each attribute stored as itself.
+async fn fulfilment(client: &ddbgen_runtime::codegen::Client, prefix: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let shipments = ShipmentRepository::new(client.clone()).with_table_prefix(prefix);
+    shipments.create_table().await?;
+    let at = |hour: u32| {
+        NaiveDate::from_ymd_opt(2026, 12, 4)
+            .and_then(|day| day.and_hms_opt(hour, 0, 0))
+            .map(|time| time.and_utc())
+            .ok_or("bad time")
+    };
+    for (warehouse, status, hour, carrier) in [
+        ("LHR1", ShipmentStatus::Packed, 9, None),
+        ("LHR1", ShipmentStatus::Packed, 17, None),
+        ("LHR1", ShipmentStatus::Shipped, 8, Some("dhl")),
+        ("MAN2", ShipmentStatus::Packed, 10, None),
+    ] {
+        shipments
+            .create(NewShipment {
+                tenant: "acme".into(),
+                warehouse: warehouse.into(),
+                status,
+                promised_at: at(hour)?,
+                weight_g: 1200,
+                carrier: carrier.map(str::to_owned),
+                tracking: carrier.map(|_| "JD0001".to_owned()),
+            })
+            .await?;
+    }
+    // Both partition attributes by equality; the sort attributes left to right.
+    let packed = shipments
+        .query_by_warehouse("acme", "LHR1")
+        .status(ShipmentStatus::Packed)
+        .all()
+        .await?;
+    println!("fulfilment: {} packed shipments in LHR1", packed.len());
+    // The access pattern `due_in_warehouse`: status by equality, then a range on the time.
+    let due = shipments
+        .due_in_warehouse("acme", "LHR1", ShipmentStatus::Packed, at(12)?)
+        .all()
+        .await?;
+    println!("fulfilment: {} of them promised by noon", due.len());
+    // A sparse index: only the shipment with a carrier and a tracking number is in it.
+    let tracked = shipments.query_by_tracking("dhl", "JD0001").count().await?;
+    println!("fulfilment: {tracked} shipment tracked as dhl JD0001");
+    shipments.delete_table().await?;
     Ok(())
 }

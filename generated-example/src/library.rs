@@ -265,8 +265,8 @@ pub mod book {
             rt::IndexSpec {
                 name: "by_title",
                 global: true,
-                hash_key: rt::KeyAttribute::s("title"),
-                range_key: Some(rt::KeyAttribute::n("published_year")),
+                hash_key: &[rt::KeyAttribute::s("title")],
+                range_key: &[rt::KeyAttribute::n("published_year")],
                 projection: rt::Projection::All,
             },
         ],
@@ -1227,8 +1227,8 @@ pub mod customer {
             rt::IndexSpec {
                 name: "by_email",
                 global: true,
-                hash_key: rt::KeyAttribute::s("email"),
-                range_key: None,
+                hash_key: &[rt::KeyAttribute::s("email")],
+                range_key: &[],
                 projection: rt::Projection::KeysOnly,
             },
         ],

@@ -127,8 +127,8 @@ pub mod shop {
             rt::IndexSpec {
                 name: "gsi1",
                 global: true,
-                hash_key: rt::KeyAttribute::s("gsi1pk"),
-                range_key: Some(rt::KeyAttribute::s("gsi1sk")),
+                hash_key: &[rt::KeyAttribute::s("gsi1pk")],
+                range_key: &[rt::KeyAttribute::s("gsi1sk")],
                 projection: rt::Projection::All,
             },
         ],

@@ -81,7 +81,8 @@ pub enum Projection {
     Include(&'static [&'static str]),
 }
 
-/// A secondary index of a table.
+/// A secondary index of a table. A global index's partition and sort keys may each be made
+/// of up to four attributes (a multi-attribute key), each of its own type.
 ///
 /// ```
 /// use ddbgen_runtime::{AttributeType, IndexSpec, KeyAttribute, Projection};
@@ -89,11 +90,18 @@ pub enum Projection {
 /// let by_title = IndexSpec {
 ///     name: "by_title",
 ///     global: true,
-///     hash_key: KeyAttribute { name: "title", attribute_type: AttributeType::S },
-///     range_key: None,
+///     hash_key: &[KeyAttribute { name: "title", attribute_type: AttributeType::S }],
+///     range_key: &[],
 ///     projection: Projection::KeysOnly,
 /// };
-/// assert!(by_title.global);
+/// const BY_REGION: IndexSpec = IndexSpec {
+///     name: "by_region",
+///     global: true,
+///     hash_key: &[KeyAttribute::s("tenant"), KeyAttribute::s("region")],
+///     range_key: &[KeyAttribute::s("status"), KeyAttribute::n("placed_at")],
+///     projection: Projection::All,
+/// };
+/// assert!(by_title.global && BY_REGION.hash_key.len() == 2);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexSpec {
@@ -101,10 +109,10 @@ pub struct IndexSpec {
     pub name: &'static str,
     /// Global (`true`) or local.
     pub global: bool,
-    /// Partition key.
-    pub hash_key: KeyAttribute,
-    /// Sort key.
-    pub range_key: Option<KeyAttribute>,
+    /// Partition key attributes, most significant first (one, or up to four).
+    pub hash_key: &'static [KeyAttribute],
+    /// Sort key attributes, most significant first (none, one, or up to four).
+    pub range_key: &'static [KeyAttribute],
     /// Projected attributes.
     pub projection: Projection,
 }

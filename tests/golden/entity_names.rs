@@ -66,8 +66,8 @@ pub mod crates {
             rt::IndexSpec {
                 name: "gsi-1",
                 global: true,
-                hash_key: rt::KeyAttribute::s("gsi_1_pk"),
-                range_key: Some(rt::KeyAttribute::s("Gsi1Sk")),
+                hash_key: &[rt::KeyAttribute::s("gsi_1_pk")],
+                range_key: &[rt::KeyAttribute::s("Gsi1Sk")],
                 projection: rt::Projection::All,
             },
         ],

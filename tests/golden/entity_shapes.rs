@@ -133,8 +133,8 @@ pub mod solo {
             rt::IndexSpec {
                 name: "lsi",
                 global: false,
-                hash_key: rt::KeyAttribute::s("pk"),
-                range_key: Some(rt::KeyAttribute::s("lsk")),
+                hash_key: &[rt::KeyAttribute::s("pk")],
+                range_key: &[rt::KeyAttribute::s("lsk")],
                 projection: rt::Projection::All,
             },
         ],

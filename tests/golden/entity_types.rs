@@ -176,8 +176,8 @@ pub mod ledger {
             rt::IndexSpec {
                 name: "by_amount",
                 global: true,
-                hash_key: rt::KeyAttribute::s("gsi_pk"),
-                range_key: Some(rt::KeyAttribute::s("gsi_sk")),
+                hash_key: &[rt::KeyAttribute::s("gsi_pk")],
+                range_key: &[rt::KeyAttribute::s("gsi_sk")],
                 projection: rt::Projection::All,
             },
         ],

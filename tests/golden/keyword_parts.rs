@@ -256,8 +256,8 @@ pub mod keyword {
             rt::IndexSpec {
                 name: "by-title",
                 global: true,
-                hash_key: rt::KeyAttribute::s("ref"),
-                range_key: None,
+                hash_key: &[rt::KeyAttribute::s("ref")],
+                range_key: &[],
                 projection: rt::Projection::KeysOnly,
             },
         ],

@@ -34,6 +34,12 @@ pub mod keyword_parts {
     include!(concat!(env!("OUT_DIR"), "/keyword_parts.rs"));
 }
 
+/// Generated from `tests/fixtures/good/multi_attribute_keys.yaml` (global indexes keyed by up
+/// to 4 + 4 attributes).
+pub mod multi_attribute_keys {
+    include!(concat!(env!("OUT_DIR"), "/multi_attribute_keys.rs"));
+}
+
 /// Generated from `tests/fixtures/good/key_types.yaml` (every key type).
 pub mod key_types {
     include!(concat!(env!("OUT_DIR"), "/key_types.rs"));

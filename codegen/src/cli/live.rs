@@ -18,8 +18,8 @@ fn layout(table: &crate::infra::TableLayout, prefix: &str) -> ddbgen_runtime::ad
     };
     let index = |i: &crate::infra::IndexLayout| IndexLayout {
         name: i.name.clone(),
-        hash: key(&i.hash),
-        range: i.range.as_ref().map(key),
+        hash: i.hash.iter().map(key).collect(),
+        range: i.range.iter().map(key).collect(),
         projection: match &i.projection {
             IndexProjection::All => ProjectionLayout::All,
             IndexProjection::KeysOnly => ProjectionLayout::KeysOnly,
@@ -51,8 +51,8 @@ fn from_live(live: &ddbgen_runtime::admin::TableLayout) -> crate::infra::TableLa
     };
     let index = |i: &ddbgen_runtime::admin::IndexLayout| IndexLayout {
         name: i.name.clone(),
-        hash: key(&i.hash),
-        range: i.range.as_ref().map(key),
+        hash: i.hash.iter().map(key).collect(),
+        range: i.range.iter().map(key).collect(),
         projection: match &i.projection {
             ProjectionLayout::All => IndexProjection::All,
             ProjectionLayout::KeysOnly => IndexProjection::KeysOnly,

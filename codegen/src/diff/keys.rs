@@ -243,6 +243,16 @@ pub(super) fn describe_key(t: &Table, key: &KeyAttr) -> String {
                 .collect();
             format!("`{}` = `{}` [{}]", c.attribute, c.template(&t.fields), parts.join(", "))
         }
+        KeyAttr::Fields(parts) => {
+            let parts: Vec<String> = parts
+                .iter()
+                .map(|i| {
+                    let f = &t.fields[*i];
+                    format!("`{}` ({})", f.attribute, type_text(&f.ty, f.codec))
+                })
+                .collect();
+            format!("[{}]", parts.join(", "))
+        }
     }
 }
 
@@ -250,6 +260,7 @@ pub(super) fn describe_key(t: &Table, key: &KeyAttr) -> String {
 pub(super) fn key_span(t: &Table, key: &KeyAttr) -> crate::ir::Span {
     match key {
         KeyAttr::Field(i) => t.fields[*i].span,
+        KeyAttr::Fields(parts) => t.fields[parts[0]].span,
         KeyAttr::Composite(c) if c.template => c.span,
         KeyAttr::Composite(c) => c.parts().first().map_or(c.span, |i| t.fields[*i].span),
     }
@@ -274,6 +285,8 @@ enum StoredKey<'a> {
         separator: &'a str,
         segments: Vec<StoredSegment<'a>>,
     },
+    /// A multi-attribute key: each field's own attribute, in order.
+    Fields(Vec<StoredKey<'a>>),
 }
 
 /// One segment of a stored composite key.
@@ -303,16 +316,18 @@ impl<'a> StoredKey<'a> {
     }
 
     fn of(t: &'a Table, key: &'a KeyAttr) -> Self {
-        match key {
-            KeyAttr::Field(i) => {
-                let f = &t.fields[*i];
-                StoredKey::Field {
-                    attribute: &f.attribute,
-                    ty: &f.ty,
-                    codec: f.codec,
-                    key_type: f.key_type,
-                }
+        let field = |i: usize| {
+            let f = &t.fields[i];
+            StoredKey::Field {
+                attribute: &f.attribute,
+                ty: &f.ty,
+                codec: f.codec,
+                key_type: f.key_type,
             }
+        };
+        match key {
+            KeyAttr::Field(i) => field(*i),
+            KeyAttr::Fields(parts) => StoredKey::Fields(parts.iter().map(|i| field(*i)).collect()),
             KeyAttr::Composite(c) => StoredKey::Composite {
                 attribute: &c.attribute,
                 separator: &c.separator,

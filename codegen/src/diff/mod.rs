@@ -303,7 +303,7 @@ impl Differ<'_> {
             .flatten()
             .filter_map(|k| match k {
                 KeyAttr::Field(i) => Some(old.fields[*i].attribute.as_str()),
-                KeyAttr::Composite(_) => None,
+                KeyAttr::Composite(_) | KeyAttr::Fields(_) => None,
             })
             .collect();
         let old_fields: Vec<&Field> = old.fields.iter().collect();

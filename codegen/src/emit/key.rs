@@ -48,12 +48,14 @@ pub(crate) fn key_items(table: &Table, options: &Options) -> TokenStream {
             quote!(#name: self.#name.clone(),)
         }
     });
+    let write_field = |i: usize| {
+        let field = &table.fields[i];
+        let (name, attribute, codec) = (ident(&field.ident), &field.attribute, codec::codec(field.codec));
+        quote!(#codec.write(&mut map, #attribute, &self.#name);)
+    };
     let write = |key: &KeyAttr| match key {
-        KeyAttr::Field(i) => {
-            let field = &table.fields[*i];
-            let (name, attribute, codec) = (ident(&field.ident), &field.attribute, codec::codec(field.codec));
-            quote!(#codec.write(&mut map, #attribute, &self.#name);)
-        }
+        KeyAttr::Field(i) => write_field(*i),
+        KeyAttr::Fields(parts) => parts.iter().map(|i| write_field(*i)).collect(),
         KeyAttr::Composite(c) => insert_composite(table, c),
     };
     let hash_write = write(&table.hash_key);

@@ -29,13 +29,14 @@ fn optional_key(key: Option<&KeyAttribute>) -> TokenStream {
 fn index(index: &IndexLayout, global: bool) -> TokenStream {
     let rt = rt();
     let name = &index.name;
-    let (hash, range) = (key_attribute(&index.hash), optional_key(index.range.as_ref()));
+    let hash = index.hash.iter().map(key_attribute);
+    let range = index.range.iter().map(key_attribute);
     let projection = match &index.projection {
         IndexProjection::All => quote!(#rt::Projection::All),
         IndexProjection::KeysOnly => quote!(#rt::Projection::KeysOnly),
         IndexProjection::Include(names) => quote!(#rt::Projection::Include(&[#(#names),*])),
     };
-    quote!(#rt::IndexSpec { name: #name, global: #global, hash_key: #hash, range_key: #range, projection: #projection })
+    quote!(#rt::IndexSpec { name: #name, global: #global, hash_key: &[#(#hash),*], range_key: &[#(#range),*], projection: #projection })
 }
 
 /// `pub const TABLE: rt::TableSpec = ..;` of `layout`.

@@ -68,7 +68,7 @@ fn run(table: &Table, plan: &QueryPlan, condition: TokenStream) -> TokenStream {
 /// key's value type, or a template part's key type.
 pub(crate) fn hash_param_type(plan: &QueryPlan, field: &crate::ir::Field) -> TokenStream {
     match plan.hash {
-        KeyAttr::Field(_) => print::value_param(field).0,
+        KeyAttr::Field(_) | KeyAttr::Fields(_) => print::value_param(field).0,
         KeyAttr::Composite(_) => key_param(field),
     }
 }
@@ -89,6 +89,32 @@ fn hash_condition(table: &Table, plan: &QueryPlan) -> (Vec<TokenStream>, TokenSt
                 convert,
                 quote!(#rt::KeyCondition::hash(#attribute, #value.key_value(&#name))),
                 format!("whose `{}` is the given value", hash.name),
+            )
+        }
+        KeyAttr::Fields(parts) => {
+            let mut params = Vec::new();
+            let mut converts = TokenStream::new();
+            let mut condition = TokenStream::new();
+            for (k, &i) in parts.iter().enumerate() {
+                let field = &table.fields[i];
+                let name = ident(&field.ident);
+                let attribute = &field.attribute;
+                let (param_type, convert) = print::value_param(field);
+                let value = codec::codec(field.codec);
+                params.push(quote!(#name: #param_type));
+                converts.extend(convert);
+                condition = if k == 0 {
+                    quote!(#rt::KeyCondition::hash(#attribute, #value.key_value(&#name)))
+                } else {
+                    quote!(#condition.and_hash(#attribute, #value.key_value(&#name)))
+                };
+            }
+            let names: Vec<String> = parts.iter().map(|i| format!("`{}`", table.fields[*i].name)).collect();
+            (
+                params,
+                converts,
+                condition,
+                format!("whose {} are the given values", names.join(", ")),
             )
         }
         KeyAttr::Composite(c) => {
@@ -225,15 +251,34 @@ fn level_type(table: &Table, plan: &QueryPlan, sort: &SortPlan, k: usize, level:
             }
         }
     } else {
-        // A single-field sort key compares stored values directly.
+        // A single-field sort key, or an attribute of a multi-attribute one, compares stored
+        // values directly.
         let value = codec::key_value(part, &quote!(value));
-        let doc = format!(" Items whose `{part_name}` is `value`.");
-        methods.push(quote! {
-            #[doc = #doc]
-            pub fn #eq(self, value: #ty) -> #rt::Query<#item> {
-                self.query.value_eq(#value)
+        match sort.levels.get(k + 1) {
+            Some(next) => {
+                let (next_type, next_part) = (ident(&next.type_name), &table.fields[next.part]);
+                let next_attribute = &next_part.attribute;
+                let doc = format!(
+                    " Items whose `{part_name}` is `value`; narrow on by `{}`, or read them.",
+                    next_part.name
+                );
+                methods.push(quote! {
+                    #[doc = #doc]
+                    pub fn #eq(self, value: #ty) -> #next_type<'a> {
+                        #next_type { query: self.query.narrow_eq(#value, #next_attribute) }
+                    }
+                });
             }
-        });
+            None => {
+                let doc = format!(" Items whose `{part_name}` is `value`.");
+                methods.push(quote! {
+                    #[doc = #doc]
+                    pub fn #eq(self, value: #ty) -> #rt::Query<#item> {
+                        self.query.value_eq(#value)
+                    }
+                });
+            }
+        }
     }
     for (comparison, method) in &level.comparisons {
         let method = ident(method);

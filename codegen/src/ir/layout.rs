@@ -31,10 +31,12 @@ pub enum IndexProjection {
 pub struct IndexLayout {
     /// Index name.
     pub name: String,
-    /// Partition key (for a local index: the table's).
-    pub hash: KeyAttribute,
-    /// Sort key.
-    pub range: Option<KeyAttribute>,
+    /// Partition key attributes, most significant first: one, or up to four for a global
+    /// index's multi-attribute key (for a local index: the table's).
+    pub hash: Vec<KeyAttribute>,
+    /// Sort key attributes, most significant first: none, one, or up to four for a global
+    /// index's multi-attribute key.
+    pub range: Vec<KeyAttribute>,
     /// Projection.
     pub projection: IndexProjection,
 }
@@ -74,7 +76,7 @@ impl TableLayout {
             self.global
                 .iter()
                 .chain(&self.local)
-                .flat_map(|i| std::iter::once(&i.hash).chain(&i.range)),
+                .flat_map(|i| i.hash.iter().chain(&i.range)),
         );
         for key in keys {
             if !out.iter().any(|k| k.name == key.name) {
@@ -85,18 +87,26 @@ impl TableLayout {
     }
 }
 
-fn key(table: &Table, key: &KeyAttr) -> KeyAttribute {
-    match key {
-        KeyAttr::Field(i) => {
-            let f = &table.fields[*i];
-            KeyAttribute {
-                name: f.attribute.clone(),
-                // Lowering refused any key field without a key type.
-                key_type: f.key_type.unwrap_or(KeyType::S),
-            }
+/// The stored attributes of a key: one, or each of a multi-attribute key's.
+fn key(table: &Table, key: &KeyAttr) -> Vec<KeyAttribute> {
+    let field = |i: usize| {
+        let f = &table.fields[i];
+        KeyAttribute {
+            name: f.attribute.clone(),
+            // Lowering refused any key field without a key type.
+            key_type: f.key_type.unwrap_or(KeyType::S),
         }
-        KeyAttr::Composite(c) => string_key(&c.attribute),
+    };
+    match key {
+        KeyAttr::Field(i) => vec![field(*i)],
+        KeyAttr::Fields(parts) => parts.iter().map(|i| field(*i)).collect(),
+        KeyAttr::Composite(c) => vec![string_key(&c.attribute)],
     }
+}
+
+/// The one attribute of a table's own key (never a multi-attribute key).
+fn table_key(table: &Table, attr: &KeyAttr) -> KeyAttribute {
+    key(table, attr).swap_remove(0)
 }
 
 /// A key attribute that holds encoded text.
@@ -113,10 +123,10 @@ fn of_single_table(t: &SingleTable) -> TableLayout {
     let index = |i: &crate::ir::GenericIndex| IndexLayout {
         name: i.name.clone(),
         hash: match i.kind {
-            IndexKind::Global => string_key(&i.hash_key),
-            IndexKind::Local => hash.clone(),
+            IndexKind::Global => vec![string_key(&i.hash_key)],
+            IndexKind::Local => vec![hash.clone()],
         },
-        range: i.range_key.as_deref().map(string_key),
+        range: i.range_key.as_deref().map(string_key).into_iter().collect(),
         projection: IndexProjection::All,
     };
     let of = |kind: IndexKind| t.indexes.iter().filter(|i| i.kind == kind).map(index).collect();
@@ -133,15 +143,15 @@ fn of_single_table(t: &SingleTable) -> TableLayout {
 
 /// The layout of a table, from its key attributes, indexes and TTL.
 fn of_table(t: &Table) -> TableLayout {
-    let hash = key(t, &t.hash_key);
-    let range = t.range_key.as_ref().map(|r| key(t, r));
+    let hash = table_key(t, &t.hash_key);
+    let range = t.range_key.as_ref().map(|r| table_key(t, r));
     let index = |i: &Index| IndexLayout {
         name: i.name.clone(),
         hash: match i.kind {
             IndexKind::Global => key(t, &i.hash_key),
-            IndexKind::Local => hash.clone(),
+            IndexKind::Local => vec![hash.clone()],
         },
-        range: i.range_key.as_ref().map(|r| key(t, r)),
+        range: i.range_key.as_ref().map(|r| key(t, r)).unwrap_or_default(),
         projection: match i.projection {
             ProjectionKind::All => IndexProjection::All,
             ProjectionKind::KeysOnly => IndexProjection::KeysOnly,
@@ -329,8 +339,8 @@ mod tests {
     fn index(name: &str, hash: &str) -> IndexLayout {
         IndexLayout {
             name: name.to_owned(),
-            hash: key(hash),
-            range: None,
+            hash: vec![key(hash)],
+            range: Vec::new(),
             projection: IndexProjection::Include(vec!["b".into(), "a".into()]),
         }
     }

@@ -67,7 +67,8 @@ pub struct QueryPlan {
 /// The sort key of a query and its levels of narrowing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SortPlan {
-    /// The stored sort-key attribute.
+    /// The stored sort-key attribute (the first, for a multi-attribute key, whose levels name
+    /// their own).
     pub attribute: String,
     /// The composite separator; `None` for a single-field sort key.
     pub separator: Option<String>,
@@ -96,6 +97,9 @@ pub struct QueryLevel {
     /// constants that ends with this part, whose `lt` reads from the constants up to and
     /// including the key of `value` itself.
     pub lt_filter: Option<usize>,
+    /// The level's own stored attribute, in a multi-attribute sort key (each part is an
+    /// attribute, compared natively); `None` in a single-attribute sort key.
+    pub attribute: Option<String>,
 }
 
 /// A range condition on a sort-key part.

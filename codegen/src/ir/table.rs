@@ -142,14 +142,27 @@ pub enum KeyAttr {
     /// An attribute of its own, encoded from constants and fields: a composite sort key, or
     /// an entity's key template.
     Composite(CompositeKey),
+    /// Two to four fields, most significant first, each stored under its own attribute with
+    /// its own type: a global index's multi-attribute key (DynamoDB, November 2025).
+    Fields(Vec<usize>),
 }
 
 impl KeyAttr {
-    /// The stored attribute.
-    pub fn attribute<'a>(&'a self, fields: &'a [Field]) -> &'a str {
+    /// The stored attributes, most significant first: one, except for a multi-attribute key.
+    pub fn attributes<'a>(&'a self, fields: &'a [Field]) -> Vec<&'a str> {
         match self {
-            KeyAttr::Field(i) => &fields[*i].attribute,
-            KeyAttr::Composite(c) => &c.attribute,
+            KeyAttr::Field(i) => vec![fields[*i].attribute.as_str()],
+            KeyAttr::Composite(c) => vec![c.attribute.as_str()],
+            KeyAttr::Fields(parts) => parts.iter().map(|i| fields[*i].attribute.as_str()).collect(),
+        }
+    }
+
+    /// The stored attribute of a single-attribute key; `None` for a multi-attribute key.
+    pub fn attribute<'a>(&'a self, fields: &'a [Field]) -> Option<&'a str> {
+        match self {
+            KeyAttr::Field(i) => Some(&fields[*i].attribute),
+            KeyAttr::Composite(c) => Some(&c.attribute),
+            KeyAttr::Fields(_) => None,
         }
     }
 
@@ -158,24 +171,34 @@ impl KeyAttr {
         match self {
             KeyAttr::Field(i) => vec![*i],
             KeyAttr::Composite(c) => c.parts(),
+            KeyAttr::Fields(parts) => parts.clone(),
         }
     }
 
     /// How the schema describes it: `` `publisher` `` for a field, `` `sk` = `ORDER#{id}` `` for a
-    /// composite.
+    /// composite, `` [`tenant`, `region`] `` for a multi-attribute key.
     pub fn describe(&self, fields: &[Field]) -> String {
         match self {
             KeyAttr::Field(i) => format!("`{}`", fields[*i].name),
             KeyAttr::Composite(c) => format!("`{}` = `{}`", c.attribute, c.template(fields)),
+            KeyAttr::Fields(parts) => {
+                let names: Vec<String> = parts.iter().map(|i| format!("`{}`", fields[*i].name)).collect();
+                format!("[{}]", names.join(", "))
+            }
         }
     }
 
     /// The composite, if the attribute is one.
     pub fn composite(&self) -> Option<&CompositeKey> {
         match self {
-            KeyAttr::Field(_) => None,
             KeyAttr::Composite(c) => Some(c),
+            KeyAttr::Field(_) | KeyAttr::Fields(_) => None,
         }
+    }
+
+    /// Whether it is a multi-attribute key.
+    pub fn is_multi_attribute(&self) -> bool {
+        matches!(self, KeyAttr::Fields(_))
     }
 }
 

@@ -305,18 +305,49 @@ pub struct RulesDef {
 pub struct IndexDef {
     /// `global` (own hash key) or `local` (the table's hash key, another sort key).
     pub kind: IndexKind,
-    /// Hash key field of a global index.
+    /// Hash key of a global index: a field, or a list of 1 to 4 fields for a multi-attribute
+    /// key (each stored under its own attribute, with its own type).
     #[serde(default)]
-    pub hash_key: Option<String>,
-    /// Sort key field of the index.
+    pub hash_key: Option<IndexKeyDef>,
+    /// Sort key of the index: a field, or for a global index a list of 1 to 4 fields for a
+    /// multi-attribute key.
     #[serde(default)]
-    pub range_key: Option<String>,
+    pub range_key: Option<IndexKeyDef>,
     /// Which attributes the index holds: `all` (default), `keys_only`, or `include`.
     #[serde(default)]
     pub projection: Option<ProjectionKind>,
     /// With `projection: include`, the non-key fields the index holds.
     #[serde(default)]
     pub include: Vec<String>,
+}
+
+/// The key of an index: one field (`hash_key: title`), or several, each stored as its own
+/// attribute (`hash_key: [tenant, region]`): a multi-attribute key, global indexes only.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum IndexKeyDef {
+    /// One field.
+    One(String),
+    /// 1 to 4 fields, most significant first.
+    Several(Vec<String>),
+}
+
+impl IndexKeyDef {
+    /// The field names, most significant first.
+    pub fn names(&self) -> &[String] {
+        match self {
+            IndexKeyDef::One(name) => std::slice::from_ref(name),
+            IndexKeyDef::Several(names) => names,
+        }
+    }
+
+    /// The one field of a single-attribute key, or `None` for a list.
+    pub fn single(&self) -> Option<&str> {
+        match self {
+            IndexKeyDef::One(name) => Some(name),
+            IndexKeyDef::Several(_) => None,
+        }
+    }
 }
 
 /// The kind of a secondary index.

@@ -37,9 +37,14 @@ fn attribute_type(t: &ScalarAttributeType) -> AttributeType {
 
 type Build<T> = Result<T, aws_sdk_dynamodb::error::BuildError>;
 
-fn key_schema(hash: &KeyLayout, range: Option<&KeyLayout>) -> Build<Vec<KeySchemaElement>> {
-    std::iter::once((hash, KeyType::Hash))
-        .chain(range.map(|r| (r, KeyType::Range)))
+/// Hash attributes then range attributes, each in order (a multi-attribute key has several).
+fn key_schema<'a>(
+    hash: impl IntoIterator<Item = &'a KeyLayout>,
+    range: impl IntoIterator<Item = &'a KeyLayout>,
+) -> Build<Vec<KeySchemaElement>> {
+    hash.into_iter()
+        .map(|k| (k, KeyType::Hash))
+        .chain(range.into_iter().map(|r| (r, KeyType::Range)))
         .map(|(k, key_type)| {
             KeySchemaElement::builder()
                 .attribute_name(&k.name)
@@ -84,12 +89,12 @@ pub async fn create(client: &Client, layout: &TableLayout) -> Result<(), Error> 
         .table_name(name)
         .billing_mode(BillingMode::PayPerRequest)
         .set_attribute_definitions(Some(definitions(layout).map_err(fail)?))
-        .set_key_schema(Some(key_schema(&layout.hash, layout.range.as_ref()).map_err(fail)?));
+        .set_key_schema(Some(key_schema([&layout.hash], layout.range.as_ref()).map_err(fail)?));
     for index in &layout.global {
         request = request.global_secondary_indexes(
             GlobalSecondaryIndex::builder()
                 .index_name(&index.name)
-                .set_key_schema(Some(key_schema(&index.hash, index.range.as_ref()).map_err(fail)?))
+                .set_key_schema(Some(key_schema(&index.hash, &index.range).map_err(fail)?))
                 .projection(projection(&index.projection))
                 .build()
                 .map_err(fail)?,
@@ -99,7 +104,7 @@ pub async fn create(client: &Client, layout: &TableLayout) -> Result<(), Error> 
         request = request.local_secondary_indexes(
             LocalSecondaryIndex::builder()
                 .index_name(&index.name)
-                .set_key_schema(Some(key_schema(&layout.hash, index.range.as_ref()).map_err(fail)?))
+                .set_key_schema(Some(key_schema([&layout.hash], &index.range).map_err(fail)?))
                 .projection(projection(&index.projection))
                 .build()
                 .map_err(fail)?,
@@ -181,16 +186,16 @@ pub async fn describe(client: &Client, name: &str) -> Result<Option<TableLayout>
             .find(|(n, _)| n == name)
             .map_or(AttributeType::S, |(_, t)| *t),
     };
+    // Every HASH and every RANGE element, in order: an index's multi-attribute key has several.
     let keys = |schema: &[KeySchemaElement]| {
-        let hash = schema
-            .iter()
-            .find(|k| k.key_type() == &KeyType::Hash)
-            .map(|k| key(k.attribute_name()));
-        let range = schema
-            .iter()
-            .find(|k| k.key_type() == &KeyType::Range)
-            .map(|k| key(k.attribute_name()));
-        (hash, range)
+        let of = |kind: KeyType| -> Vec<KeyLayout> {
+            schema
+                .iter()
+                .filter(|k| k.key_type() == &kind)
+                .map(|k| key(k.attribute_name()))
+                .collect()
+        };
+        (of(KeyType::Hash), of(KeyType::Range))
     };
     let projection = |p: Option<&SdkProjection>| match p.and_then(|p| p.projection_type()) {
         Some(ProjectionType::KeysOnly) => ProjectionLayout::KeysOnly,
@@ -199,14 +204,15 @@ pub async fn describe(client: &Client, name: &str) -> Result<Option<TableLayout>
         }
         _ => ProjectionLayout::All,
     };
-    let (Some(hash), range) = keys(table.key_schema()) else {
+    let (hash, range) = keys(table.key_schema());
+    let (Some(hash), range) = (hash.into_iter().next(), range.into_iter().next()) else {
         return Ok(None);
     };
     let index = |name: Option<&str>, schema: &[KeySchemaElement], held: Option<&SdkProjection>| {
         let (hash, range) = keys(schema);
         Some(IndexLayout {
             name: name?.to_owned(),
-            hash: hash?,
+            hash,
             range,
             projection: projection(held),
         })
@@ -280,7 +286,7 @@ async fn add_index(client: &Client, desired: &TableLayout, index: &str) -> Resul
     let fail = |e: aws_sdk_dynamodb::error::BuildError| Error::sdk("UpdateTable", name, e);
     let action = CreateGlobalSecondaryIndexAction::builder()
         .index_name(index)
-        .set_key_schema(Some(key_schema(&layout.hash, layout.range.as_ref()).map_err(fail)?))
+        .set_key_schema(Some(key_schema(&layout.hash, &layout.range).map_err(fail)?))
         .projection(projection(&layout.projection))
         .build()
         .map_err(fail)?;

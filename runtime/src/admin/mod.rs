@@ -36,10 +36,11 @@ pub enum ProjectionLayout {
 pub struct IndexLayout {
     /// Index name.
     pub name: String,
-    /// Partition key (for a local index, the table's).
-    pub hash: KeyLayout,
-    /// Sort key.
-    pub range: Option<KeyLayout>,
+    /// Partition key attributes, most significant first: one, or up to four for a global
+    /// index's multi-attribute key (for a local index, the table's).
+    pub hash: Vec<KeyLayout>,
+    /// Sort key attributes, most significant first: none, one, or up to four.
+    pub range: Vec<KeyLayout>,
     /// What it holds.
     pub projection: ProjectionLayout,
 }
@@ -85,8 +86,8 @@ impl TableLayout {
         };
         let index = |i: &crate::item::IndexSpec| IndexLayout {
             name: i.name.to_owned(),
-            hash: key(i.hash_key),
-            range: i.range_key.map(key),
+            hash: i.hash_key.iter().copied().map(key).collect(),
+            range: i.range_key.iter().copied().map(key).collect(),
             projection: match i.projection {
                 Projection::All => ProjectionLayout::All,
                 Projection::KeysOnly => ProjectionLayout::KeysOnly,
@@ -105,7 +106,7 @@ impl TableLayout {
                 .iter()
                 .filter(|i| !i.global)
                 .map(|i| IndexLayout {
-                    hash: key(spec.hash_key),
+                    hash: vec![key(spec.hash_key)],
                     ..index(i)
                 })
                 .collect(),
@@ -120,7 +121,7 @@ impl TableLayout {
             self.global
                 .iter()
                 .chain(&self.local)
-                .flat_map(|i| std::iter::once(&i.hash).chain(&i.range)),
+                .flat_map(|i| i.hash.iter().chain(&i.range)),
         );
         for key in all {
             if !out.iter().any(|k| k.name == key.name) {

@@ -108,6 +108,10 @@ impl SortCondition {
 }
 
 /// The key condition of a query: the hash key, and optionally a condition on the sort key.
+/// A multi-attribute index key (up to four partition and four sort attributes, each of its
+/// own type) takes an equality on every partition attribute ([`and_hash`](Self::and_hash)),
+/// equalities on leading sort attributes ([`and_sort_eq`](Self::and_sort_eq)), and at most one
+/// condition on the sort attribute after them.
 ///
 /// ```
 /// use ddbgen_runtime::codegen::{KeyCondition, SortCondition};
@@ -115,10 +119,17 @@ impl SortCondition {
 ///
 /// let condition = KeyCondition::hash("publisher", AttributeValue::S("HarperBusiness".into()))
 ///     .sort("year_isbn", SortCondition::BeginsWith("01995#".into()));
+///
+/// // An index keyed by [tenant, region] and sorted by [status, placed_at].
+/// let open_since = KeyCondition::hash("tenant", AttributeValue::S("acme".into()))
+///     .and_hash("region", AttributeValue::S("eu".into()))
+///     .and_sort_eq("status", AttributeValue::S("open".into()))
+///     .sort("placed_at", SortCondition::Ge(AttributeValue::S("2026-01-01".into())));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyCondition {
-    hash: (&'static str, AttributeValue),
+    hash: Vec<(&'static str, AttributeValue)>,
+    sort_eq: Vec<(&'static str, AttributeValue)>,
     sort: Option<(&'static str, SortCondition)>,
 }
 
@@ -126,9 +137,23 @@ impl KeyCondition {
     /// Items whose hash key `attribute` equals `value`.
     pub fn hash(attribute: &'static str, value: AttributeValue) -> Self {
         Self {
-            hash: (attribute, value),
+            hash: vec![(attribute, value)],
+            sort_eq: Vec::new(),
             sort: None,
         }
+    }
+
+    /// And whose next partition attribute `attribute` (of a multi-attribute key) equals `value`.
+    pub fn and_hash(mut self, attribute: &'static str, value: AttributeValue) -> Self {
+        self.hash.push((attribute, value));
+        self
+    }
+
+    /// And whose sort attribute `attribute` (a leading one of a multi-attribute sort key)
+    /// equals `value`.
+    pub fn and_sort_eq(mut self, attribute: &'static str, value: AttributeValue) -> Self {
+        self.sort_eq.push((attribute, value));
+        self
     }
 
     /// Narrows to items whose sort key `attribute` meets `condition`.
@@ -138,10 +163,14 @@ impl KeyCondition {
     }
 
     pub(crate) fn render(&self, p: &mut Placeholders) -> String {
-        let (hash_name, hash_value) = (p.name(self.hash.0), p.value(self.hash.1.clone()));
-        let hash = format!("{hash_name} = {hash_value}");
+        let mut clauses: Vec<String> = self
+            .hash
+            .iter()
+            .chain(&self.sort_eq)
+            .map(|(attribute, value)| format!("{} = {}", p.name(attribute), p.value(value.clone())))
+            .collect();
         let Some((attribute, condition)) = &self.sort else {
-            return hash;
+            return clauses.join(" AND ");
         };
         let name = p.name(attribute);
         let sort = match condition {
@@ -158,6 +187,7 @@ impl KeyCondition {
             SortCondition::Gt(v) => format!("{name} > {}", p.value(v.clone())),
             SortCondition::Ge(v) => format!("{name} >= {}", p.value(v.clone())),
         };
-        format!("{hash} AND {sort}")
+        clauses.push(sort);
+        clauses.join(" AND ")
     }
 }

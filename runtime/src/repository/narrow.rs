@@ -19,7 +19,9 @@ use crate::key::{CompositeKey, KeyPart};
 /// `ORDER#{placed_on}#{order_id}`) is narrowed part by part with [`part`](Self::part) and
 /// [`constant`](Self::constant), and compared on its next part with `between`, `gt`, `ge`,
 /// `lt` and `le` (bounds exact for every value: see `docs/encoding.md`). A single-field sort
-/// key is compared on its stored value with the `value_*` methods.
+/// key is compared on its stored value with the `value_*` methods. A multi-attribute sort key
+/// is narrowed attribute by attribute with [`narrow_eq`](Self::narrow_eq), and its current
+/// attribute compared with the `value_*` methods.
 ///
 /// ```
 /// use ddbgen_runtime::codegen::{KeyCondition, KeyQuery, Table};
@@ -74,6 +76,14 @@ impl<'a, T: Item, P: FromItem> KeyQuery<'a, T, P> {
     /// Narrows by the next part of a composite sort key.
     pub fn part<V: KeyPart + ?Sized>(mut self, value: &V) -> Self {
         self.key = self.key.part(value);
+        self
+    }
+
+    /// Narrows a multi-attribute sort key: its current attribute equals `value` (as the
+    /// field's codec stores it), and the query narrows on by attribute `next`.
+    pub fn narrow_eq(mut self, value: AttributeValue, next: &'static str) -> Self {
+        self.condition = self.condition.and_sort_eq(self.attribute, value);
+        self.attribute = next;
         self
     }
 
@@ -139,37 +149,37 @@ impl<'a, T: Item, P: FromItem> KeyQuery<'a, T, P> {
         self.read(Some(sort))
     }
 
-    /// Items whose single-field sort key is `value` (as the field's codec stores it).
+    /// Items whose sort attribute is `value` (as the field's codec stores it).
     pub fn value_eq(self, value: AttributeValue) -> Query<P> {
         self.read(Some(SortCondition::Eq(value)))
     }
 
-    /// Items whose single-field sort key is from `low` to `high`, both included.
+    /// Items whose sort attribute is from `low` to `high`, both included.
     pub fn value_between(self, low: AttributeValue, high: AttributeValue) -> Query<P> {
         self.read(Some(SortCondition::Between(low, high)))
     }
 
-    /// Items whose single-field sort key is greater than `value`.
+    /// Items whose sort attribute is greater than `value`.
     pub fn value_gt(self, value: AttributeValue) -> Query<P> {
         self.read(Some(SortCondition::Gt(value)))
     }
 
-    /// Items whose single-field sort key is at least `value`.
+    /// Items whose sort attribute is at least `value`.
     pub fn value_ge(self, value: AttributeValue) -> Query<P> {
         self.read(Some(SortCondition::Ge(value)))
     }
 
-    /// Items whose single-field sort key is less than `value`.
+    /// Items whose sort attribute is less than `value`.
     pub fn value_lt(self, value: AttributeValue) -> Query<P> {
         self.read(Some(SortCondition::Lt(value)))
     }
 
-    /// Items whose single-field sort key is at most `value`.
+    /// Items whose sort attribute is at most `value`.
     pub fn value_le(self, value: AttributeValue) -> Query<P> {
         self.read(Some(SortCondition::Le(value)))
     }
 
-    /// Items whose single-field string sort key starts with `prefix`.
+    /// Items whose string sort attribute starts with `prefix`.
     pub fn value_begins_with(self, prefix: &str) -> Query<P> {
         self.read(Some(SortCondition::BeginsWith(prefix.to_owned())))
     }

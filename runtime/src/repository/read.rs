@@ -103,7 +103,7 @@ impl ReadSpec {
             .chain(spec.range_key.map(|k| k.name))
             .collect();
         if let Some(index) = spec.indexes.iter().find(|i| Some(i.name) == index) {
-            key_names.extend(std::iter::once(index.hash_key.name).chain(index.range_key.map(|k| k.name)));
+            key_names.extend(index.hash_key.iter().chain(index.range_key).map(|k| k.name));
         }
         let mut placeholders = Placeholders::default();
         let condition = condition.map(|c| c.render(&mut placeholders));

@@ -5,12 +5,14 @@ use super::report::Report;
 use super::{Structure, check_dynamo_name};
 use crate::ir::{Index, IndexKind, KeyAttr, ProjectionKind, Table};
 use crate::schema::YamlPath;
-use crate::schema::model::TableDef;
+use crate::schema::model::{IndexKeyDef, TableDef};
 
 /// DynamoDB's limit on global secondary indexes per table.
 const MAX_GLOBAL_INDEXES: usize = 20;
 /// DynamoDB's limit on local secondary indexes per table.
 const MAX_LOCAL_INDEXES: usize = 5;
+/// DynamoDB's limit on the attributes of a multi-attribute partition or sort key.
+const MAX_KEY_ATTRIBUTES: usize = 4;
 
 impl Structure<'_> {
     pub(super) fn indexes(&mut self, def: &TableDef, table: &Table, names: &[String], path: &YamlPath) -> Vec<Index> {
@@ -35,14 +37,13 @@ impl Structure<'_> {
                             "DynamoDB allows 20 per table: remove one, or overload an index with a composite key",
                         );
                     }
-                    self.key_field(key, &table.fields, names, &path.child("hash_key"), "index hash key")
-                        .map(KeyAttr::Field)
+                    self.index_key(key, table, names, &path.child("hash_key"), "hash")
                 }
                 (IndexKind::Global, None) => {
                     self.error(
                         &path.child("kind"),
                         format!("global index `{name}` has no `hash_key`"),
-                        "name the field the index is partitioned by",
+                        "name the field the index is partitioned by (or up to 4: `hash_key: [tenant, region]`)",
                     );
                     None
                 }
@@ -55,10 +56,8 @@ impl Structure<'_> {
                             "DynamoDB allows 5 per table: remove one, or use a global index",
                         );
                     }
-                    if key
-                        .as_deref()
-                        .is_some_and(|k| k != table.hash_key.attribute(&table.fields))
-                    {
+                    let table_hash = table.hash_key.attribute(&table.fields);
+                    if key.as_ref().is_some_and(|k| k.single() != table_hash) {
                         self.error(
                             &path.child("hash_key"),
                             "a local index shares the table's hash key",
@@ -72,15 +71,55 @@ impl Structure<'_> {
                             "a local index sorts by another field: name it in `range_key`",
                         );
                     }
+                    if let Some(IndexKeyDef::Several(list)) = &index.range_key
+                        && list.len() > 1
+                    {
+                        self.error(
+                            &path.child("range_key"),
+                            format!("local index `{name}` has a multi-attribute sort key"),
+                            "only global indexes have multi-attribute keys: name one field, or make the index `kind: global`",
+                        );
+                    }
                     Some(table.hash_key.clone())
                 }
             };
             let range_key = match &index.range_key {
-                Some(key) => self
-                    .key_field(key, &table.fields, names, &path.child("range_key"), "index range key")
-                    .map(KeyAttr::Field),
+                Some(key) => self.index_key(key, table, names, &path.child("range_key"), "sort"),
                 None => None,
             };
+            // No attribute twice in one index key (DynamoDB refuses the index).
+            if let (Some(hash), range) = (&hash_key, &range_key) {
+                let mut seen: Vec<usize> = Vec::new();
+                for (k, f) in hash
+                    .fields()
+                    .into_iter()
+                    .chain(range.iter().flat_map(KeyAttr::fields))
+                    .enumerate()
+                {
+                    if seen.contains(&f) && index.kind == IndexKind::Global {
+                        let (what, at) = if k < hash.fields().len() {
+                            ("hash_key", k)
+                        } else {
+                            ("range_key", k - hash.fields().len())
+                        };
+                        let at = match index
+                            .hash_key
+                            .as_ref()
+                            .filter(|_| what == "hash_key")
+                            .or(index.range_key.as_ref())
+                        {
+                            Some(IndexKeyDef::Several(_)) => path.child(what).child(at),
+                            _ => path.child(what),
+                        };
+                        self.error(
+                            &at,
+                            format!("field `{}` is in index `{name}`'s key twice", table.fields[f].name),
+                            "an index key names each attribute once: remove one of them",
+                        );
+                    }
+                    seen.push(f);
+                }
+            }
             let projection = index.projection.unwrap_or(ProjectionKind::All);
             let mut include = Vec::new();
             if projection != ProjectionKind::Include && !index.include.is_empty() {
@@ -109,5 +148,53 @@ impl Structure<'_> {
             }
         }
         out
+    }
+}
+
+impl Structure<'_> {
+    /// The key of an index (`which` is `hash` or `sort`): one field, or a list of 1 to 4,
+    /// each a key type (S, N or B). A one-field list is that field's plain key.
+    fn index_key(
+        &mut self,
+        key: &IndexKeyDef,
+        table: &Table,
+        names: &[String],
+        path: &YamlPath,
+        which: &str,
+    ) -> Option<KeyAttr> {
+        let what = format!("index {which} key");
+        match key {
+            IndexKeyDef::One(field) => self
+                .key_field(field, &table.fields, names, path, &what)
+                .map(KeyAttr::Field),
+            IndexKeyDef::Several(list) => {
+                if list.is_empty() {
+                    self.error(
+                        path,
+                        format!("the {what} lists no field"),
+                        "name 1 to 4 fields, most significant first",
+                    );
+                    return None;
+                }
+                if list.len() > MAX_KEY_ATTRIBUTES {
+                    self.error(
+                        &path.child(MAX_KEY_ATTRIBUTES),
+                        format!("the {what} lists {} fields", list.len()),
+                        format!("DynamoDB allows up to {MAX_KEY_ATTRIBUTES} attributes per partition or sort key: remove the last {}", list.len() - MAX_KEY_ATTRIBUTES),
+                    );
+                    return None;
+                }
+                let fields: Vec<Option<usize>> = list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, field)| self.key_field(field, &table.fields, names, &path.child(i), &what))
+                    .collect();
+                let fields: Vec<usize> = fields.into_iter().collect::<Option<_>>()?;
+                match fields.as_slice() {
+                    [one] => Some(KeyAttr::Field(*one)),
+                    _ => Some(KeyAttr::Fields(fields)),
+                }
+            }
+        }
     }
 }

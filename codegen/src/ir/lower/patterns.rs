@@ -6,7 +6,7 @@
 use super::Naming;
 use super::report::Report;
 use crate::ir::names::{Scope, escape, snake};
-use crate::ir::{AccessPattern, Comparison, PatternComparison, QueryPlan, Table};
+use crate::ir::{AccessPattern, Comparison, KeyAttr, PatternComparison, QueryPlan, Table};
 use crate::schema::YamlPath;
 use crate::schema::model::{AccessPatternDef, PatternCondition, PatternOrder};
 
@@ -19,6 +19,11 @@ fn comparison(condition: PatternCondition) -> Comparison {
         PatternCondition::Le => Comparison::Le,
         PatternCondition::BeginsWith => Comparison::BeginsWith,
     }
+}
+
+/// Whether an index has a multi-attribute partition or sort key.
+fn is_multi_attribute(index: &crate::ir::Index) -> bool {
+    index.hash_key.is_multi_attribute() || index.range_key.as_ref().is_some_and(KeyAttr::is_multi_attribute)
 }
 
 /// How `plan` serves `given` (field indexes) and `sort`: the fields in the order the query
@@ -48,7 +53,8 @@ fn serves(
     let Some((field, kind)) = sort else {
         return Some((order, None));
     };
-    // Range conditions exist on the first sort-key part only (see `sort_plan`).
+    // Range conditions exist on the first part of a composite sort key, and on every attribute
+    // of a multi-attribute one (see `sort_plan`).
     let level = plan.sort.as_ref()?.levels.get(rest.len())?;
     if level.part != field {
         return None;
@@ -72,10 +78,10 @@ impl Naming<'_> {
             .find(|index| matches!(index.kind, crate::schema::model::IndexKind::Global));
         (
             index
-                .and_then(|i| i.hash_key.clone())
+                .and_then(|i| i.hash_key.as_ref()?.single().map(str::to_owned))
                 .unwrap_or_else(|| "gsi1pk".to_owned()),
             index
-                .and_then(|i| i.range_key.clone())
+                .and_then(|i| i.range_key.as_ref()?.single().map(str::to_owned))
                 .unwrap_or_else(|| "gsi1sk".to_owned()),
         )
     }
@@ -158,11 +164,20 @@ impl Naming<'_> {
                 span,
             });
         }
+        // The table's own key first; then an index with a multi-attribute key (typed
+        // attributes, nothing to encode or backfill) before one with a composite string key.
+        let rank = |plan: &QueryPlan| match plan.index {
+            None => 0,
+            Some(i) if is_multi_attribute(&table.indexes[i]) => 1,
+            Some(_) => 2,
+        };
         let served = table
             .queries
             .iter()
             .enumerate()
-            .find_map(|(q, plan)| serves(plan, &given, sort).map(|(order, cmp)| (q, order, cmp)));
+            .filter_map(|(q, plan)| serves(plan, &given, sort).map(|(order, cmp)| (rank(plan), q, order, cmp)))
+            .min_by_key(|(rank, q, ..)| (*rank, *q))
+            .map(|(_, q, order, cmp)| (q, order, cmp));
         if given.is_empty() && served.is_none() {
             self.error_key(
                 path,
@@ -175,9 +190,20 @@ impl Naming<'_> {
             let field = |i: usize| table.fields[i].name.clone();
             let hash = field(given[0]);
             let range = sort.map(|(f, _)| field(f)).or_else(|| given.get(1).map(|f| field(*f)));
-            let index = match &range {
-                Some(range) => format!("`by_{hash}: {{ kind: global, hash_key: {hash}, range_key: {range} }}`"),
-                None => format!("`by_{hash}: {{ kind: global, hash_key: {hash} }}`"),
+            // A multi-attribute key serves every given field by equality and the sorted one
+            // after them: the given fields partition it, or the first does and the rest sort.
+            let list = |fields: &[usize]| match fields {
+                [one] => field(*one),
+                many => format!("[{}]", many.iter().map(|f| field(*f)).collect::<Vec<_>>().join(", ")),
+            };
+            let (hash_key, range_key) = match sort {
+                Some((f, _)) => (list(&given), Some(field(f))),
+                None if given.len() > 1 => (field(given[0]), Some(list(&given[1..]))),
+                None => (field(given[0]), None),
+            };
+            let index = match &range_key {
+                Some(range) => format!("`by_{hash}: {{ kind: global, hash_key: {hash_key}, range_key: {range} }}`"),
+                None => format!("`by_{hash}: {{ kind: global, hash_key: {hash_key} }}`"),
             };
             let wanted: Vec<String> = given.iter().map(|f| field(*f)).collect();
             let item = &table.names.item;

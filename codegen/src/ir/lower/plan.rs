@@ -251,9 +251,9 @@ impl Naming<'_> {
         let key_attributes: Vec<usize> = [Some(&table.hash_key), table.range_key.as_ref()]
             .into_iter()
             .flatten()
-            .filter_map(|k| match k {
-                KeyAttr::Field(i) => Some(*i),
-                KeyAttr::Composite(_) => None,
+            .flat_map(|k| match k {
+                KeyAttr::Field(_) | KeyAttr::Fields(_) => k.fields(),
+                KeyAttr::Composite(_) => Vec::new(),
             })
             .collect();
         table.condition_fields = (0..table.fields.len())
@@ -326,6 +326,7 @@ impl Naming<'_> {
             for key in keys.into_iter().flatten() {
                 match key {
                     KeyAttr::Field(i) => candidates.push(table.fields[*i].clone()),
+                    KeyAttr::Fields(parts) => candidates.extend(parts.iter().map(|i| table.fields[*i].clone())),
                     KeyAttr::Composite(c) => match managed_field(
                         &c.attribute,
                         FieldType::Scalar(Scalar::String),
@@ -469,7 +470,10 @@ impl Naming<'_> {
             Some(i) => table.indexes[i].range_key.as_ref()?,
             None => table.range_key.as_ref()?,
         };
-        let attribute = key.attribute(&table.fields).to_owned();
+        // A multi-attribute sort key narrows attribute by attribute: each level is its own
+        // attribute, with equality and every range.
+        let multi = key.is_multi_attribute();
+        let attribute = key.attributes(&table.fields)[0].to_owned();
         let parts = key.fields();
         let composite = key.composite();
         let separator = composite.map(|c| c.separator.clone());
@@ -493,7 +497,7 @@ impl Naming<'_> {
                 return None;
             }
             let mut comparisons = Vec::new();
-            if k == 0 {
+            if k == 0 || multi {
                 let mut kinds = vec![
                     Comparison::Between,
                     Comparison::Gt,
@@ -520,6 +524,7 @@ impl Naming<'_> {
                 comparisons,
                 trailing: composite.map(|c| c.after_part(k)).unwrap_or_default(),
                 lt_filter: None,
+                attribute: multi.then(|| field.attribute.clone()),
             });
         }
         let leading = composite.map(CompositeKey::leading).unwrap_or_default();
