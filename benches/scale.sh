@@ -8,6 +8,7 @@
 #        BASELINE=REV bash benches/scale.sh   also generates the same schemas with the generator
 #        (and runtime) of git revision REV, with and without serde derives, and measures them
 #        side by side with this revision's in this one run.
+#        SIZES="10 50" bash benches/scale.sh   only these table counts (default: 10 50 200).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -25,7 +26,8 @@ if [ -n "${BASELINE:-}" ]; then
     (cd "$work/baseline-src" && CARGO_TARGET_DIR="$work/baseline-target" cargo build -q -p ddbgen --bin ddbgen)
 fi
 
-for n in 10 50 200; do
+sizes=${SIZES:-10 50 200}
+for n in $sizes; do
     "$bin/synthetic-schema" "$n" > "$work/scale$n.yaml"
     "$bin/ddbgen" generate "$work/scale$n.yaml" --crate "new$n" --out "$work/new$n" --runtime-path "$root/runtime" > /dev/null
     "$bin/ddbgen" generate "$work/scale$n.yaml" --crate "no-serde$n" --out "$work/no-serde$n" --runtime-path "$root/runtime" --no-serde > /dev/null
@@ -36,14 +38,15 @@ for n in 10 50 200; do
 done
 echo "building the runtime and its dependencies once (check and build)..."
 for v in $variants; do
-    (cd "$work/${v}10" && cargo check -q && cargo build -q && cargo clean -q -p "${v}10")
+    first=${sizes%% *}
+    (cd "$work/${v}$first" && cargo check -q && cargo build -q && cargo clean -q -p "${v}$first")
 done
 # Measure whole first builds of each crate, not incremental reuse.
 export CARGO_INCREMENTAL=0
 
 seconds() { local start=$EPOCHREALTIME; "$@" > /dev/null 2>&1; awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }'; }
 printf '%-18s %-8s %-14s %-16s %-16s %-14s\n' generator tables "lines of Rust" "cargo check (s)" "cargo build (s)" "check s/table"
-for n in 10 50 200; do
+for n in $sizes; do
     for v in $variants; do
         lines=$(wc -l < "$work/$v$n/src/scale$n.rs")
         check=$(cd "$work/$v$n" && seconds cargo check -q)

@@ -37,6 +37,9 @@ pub mod codegen;
 mod error;
 mod item;
 mod key;
+#[cfg(feature = "lambda-events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lambda-events")))]
+pub mod lambda;
 pub mod limits;
 #[cfg(feature = "local")]
 #[cfg_attr(docsrs, doc(cfg(feature = "local")))]
