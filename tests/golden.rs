@@ -38,6 +38,7 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/entity_types.yaml",
     "tests/fixtures/good/entity_shapes.yaml",
     "tests/fixtures/good/multi_attribute_keys.yaml",
+    "tests/fixtures/good/imported.yaml",
 ];
 
 #[test]

@@ -24,6 +24,9 @@ pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod export;
+#[cfg(feature = "live")]
+#[cfg_attr(docsrs, doc(cfg(feature = "live")))]
+pub mod import;
 pub mod infra;
 pub mod init;
 pub mod ir;

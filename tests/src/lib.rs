@@ -40,6 +40,12 @@ pub mod multi_attribute_keys {
     include!(concat!(env!("OUT_DIR"), "/multi_attribute_keys.rs"));
 }
 
+/// Generated from `tests/fixtures/good/imported.yaml` (what `ddbgen import` wrote for a table
+/// another tool made: `tests/import.rs`).
+pub mod imported {
+    include!(concat!(env!("OUT_DIR"), "/imported.rs"));
+}
+
 /// Generated from `tests/fixtures/good/key_types.yaml` (every key type).
 pub mod key_types {
     include!(concat!(env!("OUT_DIR"), "/key_types.rs"));

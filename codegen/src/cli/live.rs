@@ -221,3 +221,51 @@ fn confirm(indexes: &[String]) -> Result<bool, String> {
         .map_err(|e| format!("cannot read the answer: {e}"))?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
+
+/// `ddbgen import`: the live table's layout and a bounded sample of its items, as a schema.
+pub(super) fn import(args: &super::ImportArgs, out: &mut dyn Write) -> Result<u8, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let client = ddbgen_runtime::client_for(&args.endpoint);
+    let text = runtime.block_on(async {
+        let layout = ddbgen_runtime::admin::describe(&client, &args.table)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no table `{}` at {}", args.table, args.endpoint))?;
+        let mut sample = Vec::new();
+        let mut start = None;
+        while sample.len() < args.sample {
+            let page = client
+                .scan()
+                .table_name(&args.table)
+                .set_exclusive_start_key(start)
+                .limit(i32::try_from(args.sample - sample.len()).unwrap_or(i32::MAX))
+                .send()
+                .await
+                .map_err(|e| {
+                    format!(
+                        "Scan of `{}` failed: {}",
+                        args.table,
+                        ddbgen_runtime::aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+                    )
+                })?;
+            sample.extend(page.items.unwrap_or_default());
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        Ok::<_, String>(crate::import::schema(
+            &layout,
+            &sample,
+            &format!("table `{}`", args.table),
+        ))
+    })?;
+    match &args.out {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => out.write_all(text.as_bytes()).map_err(|e| e.to_string())?,
+    }
+    Ok(super::EXIT_OK)
+}

@@ -107,6 +107,10 @@ pub enum Command {
     /// `apply`, manual poking, and other languages' tools. Prints the endpoint and the
     /// credentials to use.
     Serve(ServeArgs),
+    /// Write a schema for a table that already exists: keys, indexes and TTL from
+    /// DescribeTable, fields inferred from a sample of its items, every guess the sample cannot
+    /// settle marked in a comment. Review it, then `ddbgen validate` and `generate`.
+    Import(ImportArgs),
     /// Write a Markdown reference of each schema (`<file stem>.md`): tables, keys and how they
     /// are stored, fields, rules, indexes and a Mermaid diagram.
     Docs {
@@ -148,6 +152,23 @@ fn parse_endpoint(text: &str) -> Result<String, String> {
         )),
         None => Err(format!("`{text}` has no scheme: write `http://{text}` (or https://)")),
     }
+}
+
+/// Arguments of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The DynamoDB endpoint, as for `plan`.
+    #[arg(long, value_parser = parse_endpoint)]
+    pub endpoint: String,
+    /// The table to read.
+    #[arg(long)]
+    pub table: String,
+    /// How many items to sample (a Scan, page by page, stopped there).
+    #[arg(long, default_value_t = 500)]
+    pub sample: usize,
+    /// Write the schema here; without it, to standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `serve`.
@@ -409,8 +430,10 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
         Command::Serve(args) => serve(&args, out, async {
             let _ = tokio::signal::ctrl_c().await;
         }),
+        #[cfg(feature = "live")]
+        Command::Import(args) => live::import(&args, out),
         #[cfg(not(feature = "live"))]
-        Command::Plan(_) | Command::Apply(_) | Command::Serve(_) => Err(WITHOUT_LIVE.to_owned()),
+        Command::Plan(_) | Command::Apply(_) | Command::Serve(_) | Command::Import(_) => Err(WITHOUT_LIVE.to_owned()),
         Command::Validate { schemas, format } => {
             let sources = read_all(&schemas)?;
             if format == Format::Json {

@@ -1,0 +1,606 @@
+//! `ddbgen import`: a schema from a table that already exists. Its keys, indexes and TTL come
+//! from DescribeTable and DescribeTimeToLive (the runtime's `admin::describe`); its fields from
+//! a bounded sample of items, each attribute's type inferred from the values it holds:
+//! strings that are all UUIDs, RFC 3339 times or dates become those types, numbers integers or
+//! decimals, sets, lists and maps their element types, and a map whose keys repeat across items
+//! a nested object type. An attribute missing from some items is optional. Every guess the
+//! sample cannot settle is written as a YAML comment next to it, and an attribute whose values
+//! no one type holds is left out, with a comment saying why.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ddbgen_runtime::admin::{ProjectionLayout, TableLayout};
+use ddbgen_runtime::codegen::{DateTime, NaiveDate, Uuid};
+use ddbgen_runtime::{AttributeMap, AttributeType, AttributeValue};
+use heck::ToUpperCamelCase;
+
+use crate::ir::names::{escape, snake};
+
+/// A map with at most this many distinct keys across the sample, all of them names, is read
+/// as an object with fields; one with more, as a `map<string, T>`.
+const MAX_OBJECT_FIELDS: usize = 24;
+
+/// What the sampled values of one attribute have in common.
+#[derive(Debug, Clone, PartialEq)]
+enum Shape {
+    /// Strings, all of one form.
+    Text(TextForm),
+    /// Numbers: the smallest and largest integers seen, or a fraction among them.
+    Number(Numbers),
+    Bool,
+    Bytes,
+    TextSet,
+    NumberSet(Numbers),
+    BytesSet,
+    /// A list, its elements' shape (`None`: only empty lists seen).
+    List(Option<Box<Shape>>),
+    /// A map: each key seen, with the shape of its values and how many maps held it; and how
+    /// many maps there were.
+    Map(BTreeMap<String, (Shape, usize)>, usize),
+    /// NULL only.
+    Null,
+    /// Values no one type holds (the kinds seen).
+    Mixed(BTreeSet<&'static str>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextForm {
+    Uuid,
+    DateTime,
+    Date,
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Numbers {
+    min: i128,
+    max: i128,
+    fraction: bool,
+}
+
+impl Numbers {
+    fn of(text: &str) -> Numbers {
+        match text.parse::<i128>() {
+            Ok(n) => Numbers {
+                min: n,
+                max: n,
+                fraction: false,
+            },
+            Err(_) => Numbers {
+                min: 0,
+                max: 0,
+                fraction: true,
+            },
+        }
+    }
+
+    fn merge(self, other: Numbers) -> Numbers {
+        Numbers {
+            min: self.min.min(other.min),
+            max: self.max.max(other.max),
+            fraction: self.fraction || other.fraction,
+        }
+    }
+
+    /// The ddbgen type that holds every number seen.
+    fn type_name(self) -> &'static str {
+        // A fraction, or integers beyond 64 bits: exact as a decimal.
+        if self.fraction || self.min < i128::from(i64::MIN) || self.max > i128::from(u64::MAX) {
+            "decimal"
+        } else if self.max > i128::from(i64::MAX) {
+            "u64"
+        } else {
+            "i64"
+        }
+    }
+}
+
+fn text_form(text: &str) -> TextForm {
+    if text.len() == 36 && Uuid::try_parse(text).is_ok() {
+        TextForm::Uuid
+    } else if text.len() >= 20 && DateTime::parse_from_rfc3339(text).is_ok() {
+        TextForm::DateTime
+    } else if text.len() == 10 && NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok() {
+        TextForm::Date
+    } else {
+        TextForm::Text
+    }
+}
+
+fn kind(shape: &Shape) -> &'static str {
+    match shape {
+        Shape::Text(_) => "S",
+        Shape::Number(_) => "N",
+        Shape::Bool => "BOOL",
+        Shape::Bytes => "B",
+        Shape::TextSet => "SS",
+        Shape::NumberSet(_) => "NS",
+        Shape::BytesSet => "BS",
+        Shape::List(_) => "L",
+        Shape::Map(..) => "M",
+        Shape::Null => "NULL",
+        Shape::Mixed(_) => "mixed",
+    }
+}
+
+fn shape(value: &AttributeValue) -> Shape {
+    match value {
+        AttributeValue::S(s) => Shape::Text(text_form(s)),
+        AttributeValue::N(n) => Shape::Number(Numbers::of(n)),
+        AttributeValue::Bool(_) => Shape::Bool,
+        AttributeValue::B(_) => Shape::Bytes,
+        AttributeValue::Ss(_) => Shape::TextSet,
+        AttributeValue::Ns(items) => Shape::NumberSet(
+            items
+                .iter()
+                .map(|n| Numbers::of(n))
+                .reduce(Numbers::merge)
+                .unwrap_or(Numbers {
+                    min: 0,
+                    max: 0,
+                    fraction: false,
+                }),
+        ),
+        AttributeValue::Bs(_) => Shape::BytesSet,
+        AttributeValue::L(items) => Shape::List(items.iter().map(shape).reduce(merge).map(Box::new)),
+        AttributeValue::M(map) => Shape::Map(map.iter().map(|(k, v)| (k.clone(), (shape(v), 1))).collect(), 1),
+        AttributeValue::Null(_) => Shape::Null,
+        _ => Shape::Mixed(BTreeSet::from(["an unknown kind"])),
+    }
+}
+
+/// The shape that holds both; `Mixed` when none does. NULL merges into anything (the field is
+/// then nullable, which the caller tracks).
+fn merge(a: Shape, b: Shape) -> Shape {
+    match (a, b) {
+        (Shape::Null, other) | (other, Shape::Null) => other,
+        (Shape::Text(x), Shape::Text(y)) => Shape::Text(if x == y { x } else { TextForm::Text }),
+        (Shape::Number(x), Shape::Number(y)) => Shape::Number(x.merge(y)),
+        (Shape::NumberSet(x), Shape::NumberSet(y)) => Shape::NumberSet(x.merge(y)),
+        (Shape::List(x), Shape::List(y)) => Shape::List(match (x, y) {
+            (Some(x), Some(y)) => Some(Box::new(merge(*x, *y))),
+            (x, None) | (None, x) => x,
+        }),
+        (Shape::Map(mut x, n), Shape::Map(y, m)) => {
+            for (key, (value, count)) in y {
+                let merged = match x.remove(&key) {
+                    Some((old, seen)) => (merge(old, value), seen + count),
+                    None => (value, count),
+                };
+                x.insert(key, merged);
+            }
+            Shape::Map(x, n + m)
+        }
+        (Shape::Mixed(mut x), Shape::Mixed(y)) => {
+            x.extend(y);
+            Shape::Mixed(x)
+        }
+        (Shape::Mixed(mut x), other) | (other, Shape::Mixed(mut x)) => {
+            x.insert(kind(&other));
+            Shape::Mixed(x)
+        }
+        (a, b) if a == b => a,
+        (a, b) => Shape::Mixed(BTreeSet::from([kind(&a), kind(&b)])),
+    }
+}
+
+/// What the sample says of one attribute.
+struct Observed {
+    shape: Shape,
+    /// How many sampled items hold it.
+    present: usize,
+    /// Whether a NULL was seen.
+    null: bool,
+}
+
+/// The schema being written: fields of the table, nested object types, and comments.
+struct Writer {
+    types: BTreeMap<String, Vec<String>>,
+    /// The TTL attribute: a time stored as epoch seconds, whatever the sample's numbers.
+    ttl: Option<String>,
+}
+
+impl Writer {
+    /// The ddbgen type of `shape` (naming nested object types after `name`), with the notes the
+    /// sample leaves open; `Err` with why when no type holds it.
+    fn type_of(&mut self, name: &str, shape: &Shape, notes: &mut Vec<String>) -> Result<String, String> {
+        Ok(match shape {
+            Shape::Text(TextForm::Uuid) => "uuid".to_owned(),
+            Shape::Text(TextForm::DateTime) => {
+                notes.push(
+                    "every sampled value is an RFC 3339 time: written back in ddbgen's fixed-width UTC form".to_owned(),
+                );
+                "datetime".to_owned()
+            }
+            Shape::Text(TextForm::Date) => "date".to_owned(),
+            Shape::Text(TextForm::Text) => "string".to_owned(),
+            Shape::Number(numbers) => {
+                if !numbers.fraction {
+                    notes.push(format!(
+                        "integers from {} to {} in the sample; a narrower type (u32, i16) is yours to choose",
+                        numbers.min, numbers.max
+                    ));
+                }
+                numbers.type_name().to_owned()
+            }
+            Shape::Bool => "bool".to_owned(),
+            Shape::Bytes => "bytes".to_owned(),
+            Shape::TextSet => "set<string>".to_owned(),
+            Shape::NumberSet(numbers) => match numbers.type_name() {
+                "decimal" => "set<decimal>".to_owned(),
+                _ => "set<integer>".to_owned(),
+            },
+            Shape::BytesSet => "set<bytes>".to_owned(),
+            Shape::List(None) => {
+                notes.push("only empty lists in the sample: the element type is a guess".to_owned());
+                "list<string>".to_owned()
+            }
+            Shape::List(Some(element)) => format!("list<{}>", self.type_of(name, element, notes)?),
+            Shape::Map(keys, maps) => {
+                let object = keys.len() <= MAX_OBJECT_FIELDS && keys.keys().all(|k| escape(&snake(k)).is_some());
+                if object {
+                    self.object_type(name, keys, *maps)?
+                } else {
+                    let values = keys
+                        .values()
+                        .map(|(shape, _)| shape.clone())
+                        .reduce(merge)
+                        .unwrap_or(Shape::Text(TextForm::Text));
+                    notes.push(format!(
+                        "a map of {} keys in the sample: read as a map, not an object",
+                        keys.len()
+                    ));
+                    format!("map<string, {}>", self.type_of(name, &values, notes)?)
+                }
+            }
+            Shape::Null => return Err("only NULL in the sample".to_owned()),
+            Shape::Mixed(kinds) => {
+                let kinds: Vec<&str> = kinds.iter().copied().collect();
+                return Err(format!(
+                    "holds {} in the sample, which no one type does",
+                    kinds.join(" and ")
+                ));
+            }
+        })
+    }
+
+    /// A nested object type named after `name`, its fields from the keys seen.
+    fn object_type(
+        &mut self,
+        name: &str,
+        keys: &BTreeMap<String, (Shape, usize)>,
+        maps: usize,
+    ) -> Result<String, String> {
+        let mut type_name = name.to_upper_camel_case();
+        if type_name.is_empty() || !type_name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            type_name = format!("T{type_name}");
+        }
+        let base = type_name.clone();
+        let mut n = 2;
+        while self.types.contains_key(&type_name) {
+            type_name = format!("{base}{n}");
+            n += 1;
+        }
+        self.types.insert(type_name.clone(), Vec::new());
+        let mut lines = Vec::new();
+        for (key, (shape, count)) in keys {
+            let observed = Observed {
+                shape: shape.clone(),
+                present: *count,
+                null: false,
+            };
+            lines.extend(self.field(
+                key,
+                &observed,
+                maps,
+                false,
+                &format!("{type_name}{}", key.to_upper_camel_case()),
+            ));
+        }
+        self.types.insert(type_name.clone(), lines);
+        Ok(type_name)
+    }
+
+    /// The YAML lines of one field (a comment instead, when no type holds it). `key`: a key
+    /// attribute, which is never optional.
+    fn field(&mut self, attribute: &str, observed: &Observed, items: usize, key: bool, type_hint: &str) -> Vec<String> {
+        let name = snake(attribute);
+        let mut notes = Vec::new();
+        let ttl = self.ttl.as_deref() == Some(attribute);
+        let typed = if ttl {
+            Ok("datetime, format: epoch_seconds".to_owned())
+        } else {
+            self.type_of(type_hint, &observed.shape, &mut notes)
+        };
+        let ty = match typed {
+            Ok(ty) => ty,
+            Err(why) => {
+                return vec![format!(
+                    "# `{attribute}` is not imported: it {why}. Generated code reads items without it, but a replace or upsert would drop it: give it a type by hand"
+                )];
+            }
+        };
+        let mut props = vec![match ttl {
+            true => format!("type: {ty}"),
+            false => format!("type: {}", quote(&ty)),
+        }];
+        if !key && (observed.present < items || observed.null) {
+            props.push("optional: true".to_owned());
+            if observed.null {
+                props.push("nullable: true".to_owned());
+            }
+        }
+        if name != attribute || escape(&name).is_none() {
+            props.push(format!("attribute: {}", quote(attribute)));
+        }
+        let name = if escape(&name).is_some() {
+            name
+        } else {
+            format!("{name}_field")
+        };
+        let mut lines: Vec<String> = notes.iter().map(|n| format!("# {attribute}: {n}")).collect();
+        if !key && observed.present < items {
+            lines.push(format!(
+                "# {attribute}: in {} of {items} sampled items",
+                observed.present
+            ));
+        }
+        lines.push(format!("{}: {{ {} }}", quote(&name), props.join(", ")));
+        lines
+    }
+}
+
+/// A YAML scalar: plain where it is a name, double-quoted (JSON string syntax) otherwise.
+fn quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '<' | '>' | ',' | ' ' | '-'))
+        && text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && !matches!(text, "true" | "false" | "null" | "yes" | "no" | "on" | "off");
+    if plain && !text.contains(", ") {
+        text.to_owned()
+    } else {
+        serde_json::to_string(text).unwrap_or_else(|_| format!("\"{text}\""))
+    }
+}
+
+/// The key type a key attribute's declaration gives, when the sample has no value of it.
+fn declared(attribute_type: AttributeType) -> Shape {
+    match attribute_type {
+        AttributeType::S => Shape::Text(TextForm::Text),
+        AttributeType::N => Shape::Number(Numbers {
+            min: 0,
+            max: 0,
+            fraction: false,
+        }),
+        AttributeType::B => Shape::Bytes,
+    }
+}
+
+/// A schema (YAML, with comments) for the live table `layout`, its fields inferred from
+/// `sample`. `source` says where it came from, in the header.
+pub fn schema(layout: &TableLayout, sample: &[AttributeMap], source: &str) -> String {
+    let items = sample.len();
+    let mut observed: BTreeMap<String, Observed> = BTreeMap::new();
+    for item in sample {
+        for (attribute, value) in item {
+            let null = matches!(value, AttributeValue::Null(_));
+            let entry = observed.entry(attribute.clone()).or_insert(Observed {
+                shape: Shape::Null,
+                present: 0,
+                null: false,
+            });
+            entry.shape = merge(std::mem::replace(&mut entry.shape, Shape::Null), shape(value));
+            entry.present += 1;
+            entry.null |= null;
+        }
+    }
+    // Key attributes are fields even when the sample holds none of them, typed as declared.
+    let keys = std::iter::once(&layout.hash).chain(&layout.range).chain(
+        layout
+            .global
+            .iter()
+            .chain(&layout.local)
+            .flat_map(|i| i.hash.iter().chain(&i.range)),
+    );
+    let table_keys: Vec<&str> = std::iter::once(layout.hash.name.as_str())
+        .chain(layout.range.as_ref().map(|r| r.name.as_str()))
+        .collect();
+    for key in keys {
+        observed.entry(key.name.clone()).or_insert(Observed {
+            shape: declared(key.attribute_type),
+            present: if table_keys.contains(&key.name.as_str()) {
+                items
+            } else {
+                0
+            },
+            null: false,
+        });
+    }
+    if let Some(ttl) = &layout.ttl {
+        observed.entry(ttl.clone()).or_insert(Observed {
+            shape: Shape::Number(Numbers {
+                min: 0,
+                max: 0,
+                fraction: false,
+            }),
+            present: 0,
+            null: false,
+        });
+    }
+    let mut writer = Writer {
+        types: BTreeMap::new(),
+        ttl: layout.ttl.clone(),
+    };
+    let mut fields = Vec::new();
+    for (attribute, seen) in &observed {
+        let key = table_keys.contains(&attribute.as_str());
+        let hint = attribute.to_upper_camel_case();
+        fields.extend(writer.field(attribute, seen, items.max(seen.present), key, &hint));
+    }
+    let field_name = |attribute: &str| quote(&snake(attribute));
+    let item_name = {
+        let base = layout.name.to_upper_camel_case();
+        if base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            base
+        } else {
+            format!("T{base}")
+        }
+    };
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# Imported by `ddbgen import` from {source}: keys, indexes and TTL as DescribeTable says;\n\
+         # fields inferred from {items} sampled items. Comments mark what the sample could not settle.\n"
+    ));
+    out.push_str("version: 1\ntables:\n");
+    out.push_str(&format!("  {}:\n", quote(&item_name)));
+    out.push_str(&format!("    table_name: {}\n", quote(&layout.name)));
+    out.push_str(&format!("    hash_key: {}\n", field_name(&layout.hash.name)));
+    if let Some(range) = &layout.range {
+        out.push_str(&format!("    range_key: {}\n", field_name(&range.name)));
+        let composite = sample
+            .iter()
+            .filter_map(|i| match i.get(&range.name) {
+                Some(AttributeValue::S(s)) => Some(s.split('#').count()),
+                _ => None,
+            })
+            .collect::<BTreeSet<_>>();
+        if composite.len() == 1 && composite.first().is_some_and(|n| *n > 1) {
+            out.push_str(&format!(
+                "    # {}: every sampled value is {} parts joined by `#`: a composite key. ddbgen can build one\n    \
+                 # (`range_key: {{ attribute: {}, parts: [...] }}`), but encodes its parts its own way\n    \
+                 # (docs/encoding.md): keep it a string field until the stored values are migrated.\n",
+                range.name,
+                composite.first().copied().unwrap_or_default(),
+                range.name
+            ));
+        }
+    }
+    out.push_str("    audit: false\n");
+    if let Some(ttl) = &layout.ttl {
+        out.push_str(&format!("    ttl: {}\n", field_name(ttl)));
+    }
+    out.push_str("    fields:\n");
+    for line in &fields {
+        out.push_str(&format!("      {line}\n"));
+    }
+    let indexes: Vec<String> = layout
+        .global
+        .iter()
+        .map(|i| (i, "global"))
+        .chain(layout.local.iter().map(|i| (i, "local")))
+        .map(|(index, kind)| {
+            let list = |keys: &[ddbgen_runtime::admin::KeyLayout]| match keys {
+                [one] => field_name(&one.name),
+                many => format!(
+                    "[{}]",
+                    many.iter().map(|k| field_name(&k.name)).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            let mut props = vec![format!("kind: {kind}")];
+            if kind == "global" {
+                props.push(format!("hash_key: {}", list(&index.hash)));
+            }
+            if !index.range.is_empty() {
+                props.push(format!("range_key: {}", list(&index.range)));
+            }
+            match &index.projection {
+                ProjectionLayout::All => {}
+                ProjectionLayout::KeysOnly => props.push("projection: keys_only".to_owned()),
+                ProjectionLayout::Include(names) => {
+                    props.push("projection: include".to_owned());
+                    let names: Vec<String> = names.iter().map(|n| field_name(n)).collect();
+                    props.push(format!("include: [{}]", names.join(", ")));
+                }
+            }
+            format!("      {}: {{ {} }}\n", quote(&index.name), props.join(", "))
+        })
+        .collect();
+    if !indexes.is_empty() {
+        out.push_str("    indexes:\n");
+        for index in indexes {
+            out.push_str(&index);
+        }
+    }
+    if writer.types.values().any(|fields| !fields.is_empty()) {
+        out.push_str("types:\n");
+        for (name, lines) in &writer.types {
+            out.push_str(&format!("  {name}:\n    fields:\n"));
+            for line in lines {
+                out.push_str(&format!("      {line}\n"));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str) -> AttributeValue {
+        AttributeValue::S(text.to_owned())
+    }
+
+    fn n(text: &str) -> AttributeValue {
+        AttributeValue::N(text.to_owned())
+    }
+
+    #[test]
+    fn values_settle_a_type_or_say_why_not() {
+        let text = |values: &[AttributeValue]| {
+            let mut writer = Writer {
+                types: BTreeMap::new(),
+                ttl: None,
+            };
+            let shape = values.iter().map(shape).reduce(merge).expect("values");
+            writer.type_of("x", &shape, &mut Vec::new())
+        };
+        assert_eq!(
+            text(&[s("0b6f4a8e-3d2c-4f1a-9b7e-2c4d6e8f0a1b")]).as_deref(),
+            Ok("uuid")
+        );
+        assert_eq!(
+            text(&[s("2024-05-01T10:00:00Z"), s("2024-05-01T10:00:00.5+02:00")]).as_deref(),
+            Ok("datetime")
+        );
+        assert_eq!(text(&[s("2024-05-01"), s("hello")]).as_deref(), Ok("string"));
+        assert_eq!(text(&[n("1"), n("-7")]).as_deref(), Ok("i64"));
+        assert_eq!(text(&[n("1"), n("2.5")]).as_deref(), Ok("decimal"));
+        assert_eq!(text(&[n("18446744073709551615")]).as_deref(), Ok("u64"));
+        assert_eq!(text(&[AttributeValue::Null(true), n("3")]).as_deref(), Ok("i64"));
+        assert_eq!(
+            text(&[AttributeValue::L(vec![n("1"), n("2")])]).as_deref(),
+            Ok("list<i64>")
+        );
+        let mixed = text(&[s("a"), n("1")]).expect_err("S and N");
+        assert!(mixed.contains("N and S"), "{mixed}");
+    }
+
+    #[test]
+    fn a_map_with_few_named_keys_is_an_object_and_one_with_many_a_map() {
+        let object = AttributeValue::M(AttributeMap::from([
+            ("street".to_owned(), s("Main")),
+            ("zip".to_owned(), s("1")),
+        ]));
+        let mut writer = Writer {
+            types: BTreeMap::new(),
+            ttl: None,
+        };
+        assert_eq!(
+            writer.type_of("address", &shape(&object), &mut Vec::new()).as_deref(),
+            Ok("Address")
+        );
+        assert_eq!(writer.types["Address"].len(), 2);
+        let many: AttributeMap = (0..40).map(|i| (format!("k{i}"), n("1"))).collect();
+        let mut notes = Vec::new();
+        assert_eq!(
+            writer
+                .type_of("counts", &shape(&AttributeValue::M(many)), &mut notes)
+                .as_deref(),
+            Ok("map<string, i64>")
+        );
+        assert!(notes.iter().any(|n| n.contains("40 keys")), "{notes:?}");
+    }
+}
