@@ -18,6 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("fixtures/good/entity_shapes.yaml")
         .schema("fixtures/good/multi_attribute_keys.yaml")
         .schema("fixtures/good/imported.yaml")
+        .schema("fixtures/good/mcp_imported.yaml")
         .schema("../schemas/shop.yaml")
         .type_attribute("BookKey", "#[derive(PartialOrd)]")
         .field_attribute("Book.title", "#[doc(alias = \"name\")]")

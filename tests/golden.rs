@@ -39,6 +39,7 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/entity_shapes.yaml",
     "tests/fixtures/good/multi_attribute_keys.yaml",
     "tests/fixtures/good/imported.yaml",
+    "tests/fixtures/good/mcp_imported.yaml",
 ];
 
 #[test]

@@ -1,7 +1,9 @@
-//! `ddbgen import` round trip: a table written by another tool (raw SDK calls, on the embedded
+//! `ddbgen import` round trips. A table written by another tool (raw SDK calls, on the embedded
 //! server) is imported; the schema is `tests/fixtures/good/imported.yaml` (rewritten with
 //! `UPDATE_GOLDEN=1`), which `build.rs` compiles; and the generated code reads every item of
-//! the table back.
+//! the table back. A design of AWS's data-modeling MCP server (`fixtures/import/mcp_schema.json`)
+//! is imported as `tests/fixtures/good/mcp_imported.yaml`, compiled the same way, and its
+//! access patterns read through the generated code.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,6 +16,8 @@ use ddbgen_runtime::codegen::Decimal;
 use ddbgen_runtime::local::LocalDynamo;
 use ddbgen_runtime::{AttributeMap, AttributeValue, QueryBuilder};
 use ddbgen_tests::imported::legacy_orders::LegacyOrdersRepository;
+use ddbgen_tests::mcp_imported::app_table::AppTableRepository;
+use ddbgen_tests::mcp_imported::order::{NewOrder, OrderRepository};
 
 mod support;
 
@@ -187,4 +191,86 @@ async fn an_imported_schema_reads_every_item_of_the_table_it_came_from() {
     // The index came along, and serves typed queries.
     let shipped = orders.query_by_status("shipped").all().await.expect("query");
     assert_eq!(shipped.len(), (ITEMS / 2) as usize);
+}
+
+/// The committed fixture `name` is what `ddbgen import` wrote now (`UPDATE_GOLDEN=1` rewrites it).
+fn matches_fixture(name: &str, schema: &str) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/good").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&fixture, schema).expect("write the fixture");
+    }
+    let committed = std::fs::read_to_string(&fixture).expect("the committed fixture");
+    assert_eq!(
+        committed, schema,
+        "tests/fixtures/good/{name} is not what `ddbgen import` writes now (UPDATE_GOLDEN=1 rewrites it)"
+    );
+}
+
+#[tokio::test]
+async fn an_mcp_design_becomes_a_schema_whose_access_patterns_read() {
+    let design = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/import/mcp_schema.json");
+    let (code, schema, err) = support::run_cli(&["import", "--mcp", design.to_str().expect("path")]);
+    assert_eq!(code, ExitCode::from(0), "{err}");
+    // Templates and index mappings as the design wrote them; reads every repository has, and a
+    // pattern no key serves, as comments with the reason.
+    assert!(schema.contains(r#"sk: "ORDER#{created_at}#{order_id}""#), "{schema}");
+    assert!(schema.contains(r#"gsi1_pk: "STATUS#{status}""#), "{schema}");
+    assert!(
+        schema.contains("# get_user: GetItem; every repository has it"),
+        "{schema}"
+    );
+    assert!(
+        schema.contains(
+            "# get_orders_of_total (given: [total]) is not served as declared: no key of entity `Order` serves"
+        ),
+        "{schema}"
+    );
+    assert!(
+        schema.contains("display_name: { type: string, optional: true, attribute: displayName }"),
+        "{schema}"
+    );
+    matches_fixture("mcp_imported.yaml", &schema);
+
+    // The generated code (build.rs compiles the fixture) serves the design's access patterns.
+    let server = LocalDynamo::start().expect("server");
+    let table = AppTableRepository::new(server.client());
+    table.create_table().await.expect("create");
+    let orders = OrderRepository::new(server.client());
+    for (at, status) in [
+        ("2024-05-01T10:00:00Z", "placed"),
+        ("2024-05-02T10:00:00Z", "shipped"),
+        ("2024-05-03T10:00:00Z", "placed"),
+    ] {
+        orders
+            .create(NewOrder {
+                user_id: "u1".into(),
+                order_id: ddbgen_runtime::codegen::Uuid::new_v4(),
+                created_at: at.into(),
+                status: status.into(),
+                total: Decimal::new(1999, 2),
+                items: 1,
+                gift: None,
+            })
+            .await
+            .expect("create");
+    }
+    assert_eq!(orders.get_user_orders("u1").all().await.expect("pattern").len(), 3);
+    assert_eq!(
+        orders
+            .get_user_orders_since("u1", "2024-05-02T00:00:00Z")
+            .all()
+            .await
+            .expect("pattern")
+            .len(),
+        2
+    );
+    assert_eq!(
+        orders
+            .get_orders_by_status("placed")
+            .all()
+            .await
+            .expect("pattern")
+            .len(),
+        2
+    );
 }

@@ -24,8 +24,6 @@ pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod export;
-#[cfg(feature = "live")]
-#[cfg_attr(docsrs, doc(cfg(feature = "live")))]
 pub mod import;
 pub mod infra;
 pub mod init;

@@ -46,6 +46,12 @@ pub mod imported {
     include!(concat!(env!("OUT_DIR"), "/imported.rs"));
 }
 
+/// Generated from `tests/fixtures/good/mcp_imported.yaml` (what `ddbgen import --mcp` wrote for
+/// the MCP design `tests/fixtures/import/mcp_schema.json`).
+pub mod mcp_imported {
+    include!(concat!(env!("OUT_DIR"), "/mcp_imported.rs"));
+}
+
 /// Generated from `tests/fixtures/good/key_types.yaml` (every key type).
 pub mod key_types {
     include!(concat!(env!("OUT_DIR"), "/key_types.rs"));

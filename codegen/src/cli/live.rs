@@ -228,26 +228,28 @@ pub(super) fn import(args: &super::ImportArgs, out: &mut dyn Write) -> Result<u8
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let client = ddbgen_runtime::client_for(&args.endpoint);
+    let (Some(endpoint), Some(table)) = (&args.endpoint, &args.table) else {
+        return Err("import needs `--endpoint URL --table NAME`, or `--mcp schema.json`".to_owned());
+    };
+    let client = ddbgen_runtime::client_for(endpoint);
     let text = runtime.block_on(async {
-        let layout = ddbgen_runtime::admin::describe(&client, &args.table)
+        let layout = ddbgen_runtime::admin::describe(&client, table)
             .await
             .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("no table `{}` at {}", args.table, args.endpoint))?;
+            .ok_or_else(|| format!("no table `{table}` at {endpoint}"))?;
         let mut sample = Vec::new();
         let mut start = None;
         while sample.len() < args.sample {
             let page = client
                 .scan()
-                .table_name(&args.table)
+                .table_name(table)
                 .set_exclusive_start_key(start)
                 .limit(i32::try_from(args.sample - sample.len()).unwrap_or(i32::MAX))
                 .send()
                 .await
                 .map_err(|e| {
                     format!(
-                        "Scan of `{}` failed: {}",
-                        args.table,
+                        "Scan of `{table}` failed: {}",
                         ddbgen_runtime::aws_sdk_dynamodb::error::DisplayErrorContext(&e)
                     )
                 })?;
@@ -257,10 +259,10 @@ pub(super) fn import(args: &super::ImportArgs, out: &mut dyn Write) -> Result<u8
                 break;
             }
         }
-        Ok::<_, String>(crate::import::schema(
+        Ok::<_, String>(crate::import::live::schema(
             &layout,
             &sample,
-            &format!("table `{}`", args.table),
+            &format!("table `{table}`"),
         ))
     })?;
     match &args.out {

@@ -107,9 +107,10 @@ pub enum Command {
     /// `apply`, manual poking, and other languages' tools. Prints the endpoint and the
     /// credentials to use.
     Serve(ServeArgs),
-    /// Write a schema for a table that already exists: keys, indexes and TTL from
-    /// DescribeTable, fields inferred from a sample of its items, every guess the sample cannot
-    /// settle marked in a comment. Review it, then `ddbgen validate` and `generate`.
+    /// Write a schema from what exists: a live table (`--endpoint`, `--table`: keys, indexes
+    /// and TTL from DescribeTable, fields inferred from a sample of its items, every guess the
+    /// sample cannot settle marked in a comment), or a design of AWS's DynamoDB data-modeling
+    /// MCP server (`--mcp schema.json`). Review it, then `ddbgen validate` and `generate`.
     Import(ImportArgs),
     /// Write a Markdown reference of each schema (`<file stem>.md`): tables, keys and how they
     /// are stored, fields, rules, indexes and a Mermaid diagram.
@@ -157,12 +158,16 @@ fn parse_endpoint(text: &str) -> Result<String, String> {
 /// Arguments of `import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The DynamoDB endpoint, as for `plan`.
-    #[arg(long, value_parser = parse_endpoint)]
-    pub endpoint: String,
-    /// The table to read.
-    #[arg(long)]
-    pub table: String,
+    /// The DynamoDB endpoint of the live table, as for `plan` (with `--table`; needs
+    /// `--features live`).
+    #[arg(long, value_parser = parse_endpoint, requires = "table", conflicts_with = "mcp")]
+    pub endpoint: Option<String>,
+    /// The live table to read.
+    #[arg(long, requires = "endpoint")]
+    pub table: Option<String>,
+    /// Instead of a live table: the `schema.json` of AWS's DynamoDB data-modeling MCP server.
+    #[arg(long, required_unless_present = "endpoint")]
+    pub mcp: Option<PathBuf>,
     /// How many items to sample (a Scan, page by page, stopped there).
     #[arg(long, default_value_t = 500)]
     pub sample: usize,
@@ -430,10 +435,24 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
         Command::Serve(args) => serve(&args, out, async {
             let _ = tokio::signal::ctrl_c().await;
         }),
-        #[cfg(feature = "live")]
-        Command::Import(args) => live::import(&args, out),
+        Command::Import(args) => match &args.mcp {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let schema = crate::import::mcp::schema(&text, &path.display().to_string())?;
+                match &args.out {
+                    Some(out_path) => std::fs::write(out_path, schema)
+                        .map_err(|e| format!("cannot write {}: {e}", out_path.display()))?,
+                    None => out.write_all(schema.as_bytes()).map_err(|e| e.to_string())?,
+                }
+                Ok(EXIT_OK)
+            }
+            #[cfg(feature = "live")]
+            None => live::import(&args, out),
+            #[cfg(not(feature = "live"))]
+            None => Err(WITHOUT_LIVE.to_owned()),
+        },
         #[cfg(not(feature = "live"))]
-        Command::Plan(_) | Command::Apply(_) | Command::Serve(_) | Command::Import(_) => Err(WITHOUT_LIVE.to_owned()),
+        Command::Plan(_) | Command::Apply(_) | Command::Serve(_) => Err(WITHOUT_LIVE.to_owned()),
         Command::Validate { schemas, format } => {
             let sources = read_all(&schemas)?;
             if format == Format::Json {

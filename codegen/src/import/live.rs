@@ -1,4 +1,4 @@
-//! `ddbgen import`: a schema from a table that already exists. Its keys, indexes and TTL come
+//! `ddbgen import --endpoint --table`: a schema from a table that already exists. Its keys, indexes and TTL come
 //! from DescribeTable and DescribeTimeToLive (the runtime's `admin::describe`); its fields from
 //! a bounded sample of items, each attribute's type inferred from the values it holds:
 //! strings that are all UUIDs, RFC 3339 times or dates become those types, numbers integers or
@@ -14,6 +14,7 @@ use ddbgen_runtime::codegen::{DateTime, NaiveDate, Uuid};
 use ddbgen_runtime::{AttributeMap, AttributeType, AttributeValue};
 use heck::ToUpperCamelCase;
 
+use super::quote;
 use crate::ir::names::{escape, snake};
 
 /// A map with at most this many distinct keys across the sample, all of them names, is read
@@ -347,21 +348,6 @@ impl Writer {
         }
         lines.push(format!("{}: {{ {} }}", quote(&name), props.join(", ")));
         lines
-    }
-}
-
-/// A YAML scalar: plain where it is a name, double-quoted (JSON string syntax) otherwise.
-fn quote(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '<' | '>' | ',' | ' ' | '-'))
-        && text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && !matches!(text, "true" | "false" | "null" | "yes" | "no" | "on" | "off");
-    if plain && !text.contains(", ") {
-        text.to_owned()
-    } else {
-        serde_json::to_string(text).unwrap_or_else(|_| format!("\"{text}\""))
     }
 }
 
