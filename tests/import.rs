@@ -274,3 +274,57 @@ async fn an_mcp_design_becomes_a_schema_whose_access_patterns_read() {
         2
     );
 }
+
+/// Every example schema, exported as a NoSQL Workbench model and imported back, declares the
+/// same physical tables: names, keys and their types, global indexes and projections (what a
+/// model can say: no TTL, local index or multi-attribute key, which export reports leaving out).
+#[test]
+fn a_nosql_workbench_model_keeps_the_physical_tables_both_ways() {
+    use ddbgen::SchemaSource;
+    use ddbgen::infra::TableLayout;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = std::env::temp_dir().join(format!("ddbgen-nw-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // What a model can say of a table.
+    let comparable = |mut t: TableLayout| {
+        t.item = String::new();
+        t.ttl = None;
+        t.local.clear();
+        t.global.retain(|i| i.hash.len() == 1 && i.range.len() <= 1);
+        t
+    };
+    let layouts = |sources: &[SchemaSource]| -> Vec<TableLayout> {
+        let modules = ddbgen::compile(sources).expect("valid");
+        modules
+            .iter()
+            .flat_map(|(_, _, model)| ddbgen::infra::tables(model))
+            .map(comparable)
+            .collect()
+    };
+    for name in ["library", "catalog", "shop", "fulfilment"] {
+        let schema = root.join(format!("schemas/{name}.yaml"));
+        let model_path = dir.join(format!("{name}.json"));
+        let (code, _, err) = support::run_cli(&[
+            "export",
+            "nosql-workbench",
+            schema.to_str().expect("path"),
+            "--out",
+            model_path.to_str().expect("path"),
+        ]);
+        assert_eq!(code, ExitCode::from(0), "{err}");
+        let model: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&model_path).expect("model")).expect("json");
+        assert_eq!(model["ModelMetadata"]["Version"], "3.0");
+        assert_eq!(model["ModelMetadata"]["AWSService"], "Amazon DynamoDB");
+        let (code, imported, err) =
+            support::run_cli(&["import", "--nosql-workbench", model_path.to_str().expect("path")]);
+        assert_eq!(code, ExitCode::from(0), "{err}");
+        let original = SchemaSource::read(&schema).expect("schema");
+        let back = SchemaSource {
+            name: format!("{name}-imported.yaml"),
+            text: imported.clone(),
+        };
+        assert_eq!(layouts(&[back]), layouts(&[original]), "{name}:\n{imported}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -29,6 +29,7 @@ pub mod infra;
 pub mod init;
 pub mod ir;
 mod krate;
+pub mod nosql_workbench;
 pub mod output;
 pub mod schema;
 mod templates;

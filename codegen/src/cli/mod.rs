@@ -166,8 +166,11 @@ pub struct ImportArgs {
     #[arg(long, requires = "endpoint")]
     pub table: Option<String>,
     /// Instead of a live table: the `schema.json` of AWS's DynamoDB data-modeling MCP server.
-    #[arg(long, required_unless_present = "endpoint")]
+    #[arg(long, required_unless_present_any = ["endpoint", "nosql_workbench"], conflicts_with = "nosql_workbench")]
     pub mcp: Option<PathBuf>,
+    /// Instead of a live table: a NoSQL Workbench data model (JSON).
+    #[arg(long, conflicts_with = "endpoint")]
+    pub nosql_workbench: Option<PathBuf>,
     /// How many items to sample (a Scan, page by page, stopped there).
     #[arg(long, default_value_t = 500)]
     pub sample: usize,
@@ -234,6 +237,8 @@ pub enum ExportTarget {
     Cloudformation,
     /// A Terraform JSON configuration.
     Terraform,
+    /// A NoSQL Workbench data model (JSON), to look at the schema in the tool.
+    NosqlWorkbench,
 }
 
 /// CloudFormation's template format.
@@ -418,6 +423,21 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
                     }
                 }
                 (ExportTarget::Terraform, _) => pretty(&crate::export::terraform(&tables, &settings))?,
+                (ExportTarget::NosqlWorkbench, _) => {
+                    let models: Vec<&crate::ir::Model> = modules.iter().map(|(_, _, model)| model).collect();
+                    let name = match sources.as_slice() {
+                        [one] => std::path::Path::new(&one.name)
+                            .file_stem()
+                            .map_or_else(|| one.name.clone(), |s| s.to_string_lossy().into_owned()),
+                        _ => "ddbgen".to_owned(),
+                    };
+                    let description = format!("Exported by ddbgen from {}", names.join(", "));
+                    let (model, left_out) = crate::nosql_workbench::export(&models, &tables, &name, &description);
+                    for note in left_out {
+                        eprintln!("note: left out of the model: {note}");
+                    }
+                    pretty(&model)?
+                }
             };
             match &args.out {
                 Some(path) => {
@@ -435,10 +455,14 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
         Command::Serve(args) => serve(&args, out, async {
             let _ = tokio::signal::ctrl_c().await;
         }),
-        Command::Import(args) => match &args.mcp {
-            Some(path) => {
+        Command::Import(args) => match (&args.mcp, &args.nosql_workbench) {
+            (Some(path), _) | (None, Some(path)) => {
                 let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                let schema = crate::import::mcp::schema(&text, &path.display().to_string())?;
+                let source = path.display().to_string();
+                let schema = match &args.mcp {
+                    Some(_) => crate::import::mcp::schema(&text, &source)?,
+                    None => crate::nosql_workbench::import(&text, &source)?,
+                };
                 match &args.out {
                     Some(out_path) => std::fs::write(out_path, schema)
                         .map_err(|e| format!("cannot write {}: {e}", out_path.display()))?,
@@ -447,9 +471,9 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
                 Ok(EXIT_OK)
             }
             #[cfg(feature = "live")]
-            None => live::import(&args, out),
+            (None, None) => live::import(&args, out),
             #[cfg(not(feature = "live"))]
-            None => Err(WITHOUT_LIVE.to_owned()),
+            (None, None) => Err(WITHOUT_LIVE.to_owned()),
         },
         #[cfg(not(feature = "live"))]
         Command::Plan(_) | Command::Apply(_) | Command::Serve(_) => Err(WITHOUT_LIVE.to_owned()),

@@ -12,7 +12,7 @@ pub mod mcp;
 
 /// A YAML scalar: plain where it is a name or a type without a comma (`list<Line>`), so that it
 /// stays plain inside a flow mapping; double-quoted (JSON string syntax) otherwise.
-fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     let plain = !text.is_empty()
         && text
             .chars()
