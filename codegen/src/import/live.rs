@@ -463,6 +463,9 @@ pub fn schema(layout: &TableLayout, sample: &[AttributeMap], source: &str) -> St
             ));
         }
     }
+    if let Some(note) = single_table_note(layout, sample) {
+        out.push_str(&note);
+    }
     out.push_str("    audit: false\n");
     if let Some(ttl) = &layout.ttl {
         out.push_str(&format!("    ttl: {}\n", field_name(ttl)));
@@ -519,6 +522,37 @@ pub fn schema(layout: &TableLayout, sample: &[AttributeMap], source: &str) -> St
         }
     }
     out
+}
+
+/// The constant prefixes (`USER`, `ORDER`) that the table's key values start with, when they
+/// show several kinds of item in one table: a single-table design, said in a comment.
+fn single_table_note(layout: &TableLayout, sample: &[AttributeMap]) -> Option<String> {
+    let prefixes = |attribute: &str| -> BTreeSet<String> {
+        sample
+            .iter()
+            .filter_map(|item| match item.get(attribute) {
+                Some(AttributeValue::S(s)) => s
+                    .split_once('#')
+                    .map(|(head, _)| head)
+                    .filter(|head| !head.is_empty() && head.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+                    .map(str::to_owned),
+                _ => None,
+            })
+            .collect()
+    };
+    let keys = std::iter::once(&layout.hash).chain(&layout.range);
+    let kinds: Vec<(String, BTreeSet<String>)> = keys
+        .map(|k| (k.name.clone(), prefixes(&k.name)))
+        .filter(|(_, p)| p.len() > 1)
+        .collect();
+    let (attribute, prefixes) = kinds.first()?;
+    let list: Vec<String> = prefixes.iter().map(|p| format!("`{p}#`")).collect();
+    Some(format!(
+        "    # {attribute}: values start with {}: several kinds of item in one table. ddbgen models that\n    \
+         # as entities with key templates (docs/single-table.md); here every kind is one type, and\n    \
+         # the fields only some kinds hold are optional.\n",
+        list.join(", ")
+    ))
 }
 
 #[cfg(test)]
@@ -588,5 +622,35 @@ mod tests {
             Ok("map<string, i64>")
         );
         assert!(notes.iter().any(|n| n.contains("40 keys")), "{notes:?}");
+    }
+
+    #[test]
+    fn key_values_of_several_kinds_are_said_to_be_a_single_table_design() {
+        use ddbgen_runtime::admin::KeyLayout;
+        let layout = TableLayout {
+            name: "app".into(),
+            hash: KeyLayout {
+                name: "pk".into(),
+                attribute_type: AttributeType::S,
+            },
+            range: Some(KeyLayout {
+                name: "sk".into(),
+                attribute_type: AttributeType::S,
+            }),
+            global: Vec::new(),
+            local: Vec::new(),
+            ttl: None,
+        };
+        let item = |pk: &str, sk: &str| AttributeMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))]);
+        let mixed = [
+            item("USER#1", "PROFILE"),
+            item("USER#1", "ORDER#2024-01-01#7"),
+            item("USER#1", "ADDRESS#home"),
+        ];
+        let note = single_table_note(&layout, &mixed).expect("several kinds");
+        assert!(note.contains("sk: values start with `ADDRESS#`, `ORDER#`"), "{note}");
+        let one_kind = [item("USER#1", "ORDER#1"), item("USER#2", "ORDER#2")];
+        assert_eq!(single_table_note(&layout, &one_kind), None);
+        assert!(schema(&layout, &mixed, "a test").contains("several kinds of item"));
     }
 }
