@@ -300,8 +300,7 @@ fn table(t: &McpTable) -> Rendered {
         _ => false,
     };
     let table_type = config.table_name.to_upper_camel_case();
-    if plain {
-        let (name, entity) = t.entities.first().map(|(n, e)| (n.clone(), e)).expect("one entity");
+    if let (true, Some((name, entity))) = (plain, t.entities.first()) {
         lines.push(format!("  {}:", quote(&name.to_upper_camel_case())));
         lines.push(format!("    table_name: {}", quote(&config.table_name)));
         let mut fields = Vec::new();
