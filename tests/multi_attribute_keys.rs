@@ -314,3 +314,99 @@ async fn cursors_carry_every_key_attribute_and_resume_exactly() {
         .await;
     assert!(other.is_err(), "a cursor opens only the query it came from");
 }
+
+#[tokio::test]
+async fn in_a_single_table_entities_that_store_the_attributes_share_the_index_and_read_their_own() {
+    use ddbgen_runtime::codegen::Uuid;
+    use ddbgen_tests::multi_attribute_keys::alert::{AlertRepository, NewAlert};
+    use ddbgen_tests::multi_attribute_keys::desk::DeskRepository;
+    use ddbgen_tests::multi_attribute_keys::note::{NewNote, NoteRepository};
+    use ddbgen_tests::multi_attribute_keys::ticket::{NewTicket, TicketRepository};
+
+    let env = Env::new();
+    if !supported(
+        &env,
+        "in_a_single_table_entities_that_store_the_attributes_share_the_index_and_read_their_own",
+    ) {
+        return;
+    }
+    let desk = DeskRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+    env.table_created(desk.create_table().await);
+    let tickets = TicketRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+    let alerts = AlertRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+    let notes = NoteRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+    for (minute, status) in [(3, Status::Open), (1, Status::Open), (2, Status::Shipped)] {
+        tickets
+            .create(NewTicket {
+                ticket_id: Uuid::new_v4(),
+                tenant: "acme".into(),
+                region: Region::Eu,
+                status,
+                opened_at: at(minute),
+                title: format!("ticket {minute}"),
+            })
+            .await
+            .expect("ticket");
+    }
+    alerts
+        .create(NewAlert {
+            alert_id: Uuid::new_v4(),
+            tenant: "acme".into(),
+            region: Region::Eu,
+            status: Status::Open,
+            opened_at: at(0),
+            level: 2,
+        })
+        .await
+        .expect("alert");
+    notes
+        .create(NewNote {
+            note_id: Uuid::new_v4(),
+            text: "not in the index".into(),
+        })
+        .await
+        .expect("note");
+    // The index partition holds both entities; each repository reads its own, typed.
+    let open: Vec<String> = tickets
+        .query_by_region("acme", Region::Eu)
+        .status(Status::Open)
+        .all()
+        .await
+        .expect("tickets")
+        .into_iter()
+        .map(|t| t.title)
+        .collect();
+    assert_eq!(
+        open,
+        ["ticket 1", "ticket 3"],
+        "open tickets, oldest first; the alert left out"
+    );
+    let open_alerts = alerts
+        .query_by_region("acme", Region::Eu)
+        .status(Status::Open)
+        .all()
+        .await
+        .expect("alerts");
+    assert_eq!(open_alerts.len(), 1);
+    assert_eq!(open_alerts[0].level, 2);
+    let pattern = tickets
+        .tickets_in_region("acme", Region::Eu, Status::Shipped)
+        .all()
+        .await
+        .expect("pattern");
+    assert_eq!(pattern.len(), 1);
+    // The index holds the four items that store its attributes, not the note.
+    let raw = env
+        .client
+        .query()
+        .table_name(desk.table().name())
+        .index_name("by_region")
+        .key_condition_expression("tenant = :t AND #r = :r")
+        .expression_attribute_names("#r", "region")
+        .expression_attribute_values(":t", ddbgen_runtime::AttributeValue::S("acme".into()))
+        .expression_attribute_values(":r", ddbgen_runtime::AttributeValue::S("eu".into()))
+        .send()
+        .await
+        .expect("raw query");
+    assert_eq!(raw.count, 4);
+}

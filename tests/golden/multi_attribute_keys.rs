@@ -195,6 +195,143 @@ pub mod types {
     }
 }
 
+/// The `mak_desk` table, which holds the entities [`Ticket`](ticket::Ticket), [`Alert`](alert::Alert), [`Note`](note::Note).
+#[allow(clippy::module_inception)]
+pub mod desk {
+    use ::ddbgen_runtime::codegen as rt;
+
+    /// Keys, indexes and TTL of the `mak_desk` table, as the schema declares them.
+    pub const TABLE: rt::TableSpec = rt::TableSpec {
+        table_name: "mak_desk",
+        hash_key: rt::KeyAttribute::s("pk"),
+        range_key: Some(rt::KeyAttribute::s("sk")),
+        indexes: &[
+            rt::IndexSpec {
+                name: "by_region",
+                global: true,
+                hash_key: &[
+                    rt::KeyAttribute::s("tenant"),
+                    rt::KeyAttribute::s("region"),
+                ],
+                range_key: &[
+                    rt::KeyAttribute::s("status"),
+                    rt::KeyAttribute::s("opened_at"),
+                ],
+                projection: rt::Projection::All,
+            },
+        ],
+        ttl_attribute: None,
+    };
+
+    /// An item of the `mak_desk` table, as its discriminator `entity` names it: what a scan of the
+    /// whole table and its change stream decode into.
+    #[allow(clippy::large_enum_variant)]
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum DeskItem {
+        /// A [`Ticket`](super::ticket::Ticket).
+        Ticket(super::ticket::Ticket),
+        /// A [`Alert`](super::alert::Alert).
+        Alert(super::alert::Alert),
+        /// A [`Note`](super::note::Note).
+        Note(super::note::Note),
+    }
+
+    impl rt::FromItem for DeskItem {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            match rt::entity_of(&map, "entity") {
+                Some("Ticket") => {
+                    <super::ticket::Ticket as rt::FromItem>::from_item(map)
+                        .map(Self::Ticket)
+                }
+                Some("Alert") => {
+                    <super::alert::Alert as rt::FromItem>::from_item(map)
+                        .map(Self::Alert)
+                }
+                Some("Note") => {
+                    <super::note::Note as rt::FromItem>::from_item(map).map(Self::Note)
+                }
+                _ => {
+                    Err(
+                        rt::unknown_entity(
+                            &map,
+                            TABLE.table_name,
+                            "entity",
+                            &["Ticket", "Alert", "Note"],
+                        ),
+                    )
+                }
+            }
+        }
+
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Ticket", "Alert", "Note"],
+        });
+    }
+    /** A change of the `mak_desk` table from its stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL), each a [`DeskItem`] whose variant the
+ discriminator picks. Decode with `DeskChange::from_lambda_record` (feature `lambda-events` of
+ `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type DeskChange = rt::Change<DeskItem>;
+    /** Reads across the entities of the `mak_desk` table (collections, scan) and its
+ creation. Each entity has its own repository for writes and typed queries.*/
+    #[derive(Debug, Clone)]
+    pub struct DeskRepository {
+        table: rt::Table<super::ticket::Ticket>,
+    }
+
+    impl DeskRepository {
+        /// A repository for table `mak_desk`, with the system clock.
+        pub fn new(client: rt::Client) -> Self {
+            Self {
+                table: rt::Table::new(client),
+            }
+        }
+
+        /// Uses the table `prefix` + schema name (`dev-` + name), without regenerating.
+        pub fn with_table_prefix(self, prefix: &str) -> Self {
+            Self {
+                table: self.table.with_table_prefix(prefix),
+            }
+        }
+
+        /// Uses another table name altogether.
+        pub fn with_table_name(self, name: impl Into<String>) -> Self {
+            Self {
+                table: self.table.with_table_name(name),
+            }
+        }
+
+        /// Signs pagination cursors with `key`, so that every instance accepts them.
+        pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
+            Self {
+                table: self.table.with_cursor_key(key),
+            }
+        }
+
+        /// The underlying table: its name, client and clock.
+        pub fn table(&self) -> &rt::Table<super::ticket::Ticket> {
+            &self.table
+        }
+
+        /// Every item of the table, each decoded as its entity, lazily paginated.
+        pub fn scan(&self) -> rt::Scan<DeskItem> {
+            self.table.scan_as()
+        }
+
+        /// Creates the table (keys, indexes, on-demand billing, TTL) and waits until it is
+        /// active. ddbgen never creates tables behind your back: call this explicitly.
+        pub async fn create_table(&self) -> Result<(), rt::Error> {
+            self.table.create_table().await
+        }
+
+        /// Deletes the table and waits until it is gone.
+        pub async fn delete_table(&self) -> Result<(), rt::Error> {
+            self.table.delete_table().await
+        }
+    }
+}
+
 /// The `mak_orders` table.
 #[allow(clippy::module_inception)]
 pub mod order {
@@ -1570,6 +1707,1467 @@ pub mod order {
 
         /// Field `updated`, stored as attribute `updated`.
         pub fn updated() -> rt::Attr<Order, rt::DateTime<rt::Utc>, rt::Native> {
+            rt::Attr::new("updated", rt::Native)
+        }
+    }
+}
+
+/// The `Ticket` entity of the `mak_desk` table (its module: [`desk`]).
+#[allow(clippy::module_inception)]
+pub mod ticket {
+    use ::ddbgen_runtime::codegen as rt;
+
+    /// Keys and indexes of the `mak_desk` table, which holds this entity among others.
+    pub const TABLE: rt::TableSpec = super::desk::TABLE;
+    /// An item of the `mak_desk` table.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct Ticket {
+        /// Stored as attribute `ticket_id`.
+        pub ticket_id: rt::Uuid,
+        /// Stored as attribute `tenant`.
+        pub tenant: String,
+        /// Stored as attribute `region`.
+        pub region: super::types::Region,
+        /// Stored as attribute `status`.
+        pub status: super::types::Status,
+        /// Stored as attribute `opened_at`.
+        pub opened_at: rt::DateTime<rt::Utc>,
+        /// Stored as attribute `title`.
+        pub title: String,
+        /// When the item was created (UTC); set once by ddbgen.
+        pub created: rt::DateTime<rt::Utc>,
+        /// When the item was last written (UTC); set on every write by ddbgen.
+        pub updated: rt::DateTime<rt::Utc>,
+    }
+
+    /// What it takes to create a [`Ticket`]: every declared field; `created` and `updated` are set by ddbgen.
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Default,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct NewTicket {
+        /// Stored as attribute `ticket_id`.
+        pub ticket_id: rt::Uuid,
+        /// Stored as attribute `tenant`.
+        pub tenant: String,
+        /// Stored as attribute `region`.
+        pub region: super::types::Region,
+        /// Stored as attribute `status`.
+        pub status: super::types::Status,
+        /// Stored as attribute `opened_at`.
+        pub opened_at: rt::DateTime<rt::Utc>,
+        /// Stored as attribute `title`.
+        pub title: String,
+    }
+
+    impl rt::Item for Ticket {
+        const TABLE: &'static rt::TableSpec = &TABLE;
+        fn to_item(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::with_capacity(11);
+            rt::Native.write(&mut map, "ticket_id", &self.ticket_id);
+            rt::Native.write(&mut map, "tenant", &self.tenant);
+            rt::Native.write(&mut map, "region", &self.region);
+            rt::Native.write(&mut map, "status", &self.status);
+            rt::Native.write(&mut map, "opened_at", &self.opened_at);
+            rt::Native.write(&mut map, "title", &self.title);
+            rt::Native.write(&mut map, "created", &self.created);
+            rt::Native.write(&mut map, "updated", &self.updated);
+            map.insert(
+                "pk".to_owned(),
+                rt::AttributeValue::S(TicketKey::encode_pk(self.ticket_id)),
+            );
+            map.insert("sk".to_owned(), rt::AttributeValue::S(TicketKey::encode_sk()));
+            map.insert("entity".to_owned(), rt::AttributeValue::S("Ticket".to_owned()));
+            map
+        }
+    }
+
+    impl Ticket {
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 8];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "ticket_id" => slots[0] = Some(value),
+                    "tenant" => slots[1] = Some(value),
+                    "region" => slots[2] = Some(value),
+                    "status" => slots[3] = Some(value),
+                    "opened_at" => slots[4] = Some(value),
+                    "title" => slots[5] = Some(value),
+                    "created" => slots[6] = Some(value),
+                    "updated" => slots[7] = Some(value),
+                    _ => {}
+                }
+            }
+            Ok(Self {
+                ticket_id: rt::Native.field(slots[0].take(), "ticket_id")?,
+                tenant: rt::Native.field(slots[1].take(), "tenant")?,
+                region: rt::Native.field(slots[2].take(), "region")?,
+                status: rt::Native.field(slots[3].take(), "status")?,
+                opened_at: rt::Native.field(slots[4].take(), "opened_at")?,
+                title: rt::Native.field(slots[5].take(), "title")?,
+                created: rt::Native.field(slots[6].take(), "created")?,
+                updated: rt::Native.field(slots[7].take(), "updated")?,
+            })
+        }
+
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            rt::Validate::validate(self)
+        }
+
+        /// The primary key of this item.
+        pub fn key(&self) -> TicketKey {
+            TicketKey {
+                ticket_id: self.ticket_id,
+            }
+        }
+    }
+
+    impl rt::FromItem for Ticket {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            rt::check_entity(&map, "entity", "Ticket")
+                .and_then(|()| Self::decode_map(map))
+                .map_err(|error| error.in_entity(TABLE.table_name, "Ticket"))
+        }
+
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Ticket"],
+        });
+    }
+
+    impl rt::Validate for Ticket {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
+    }
+
+    impl NewTicket {
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            rt::Validate::validate(self)
+        }
+    }
+
+    impl rt::Validate for NewTicket {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
+    }
+
+    /// The primary key of a [`Ticket`]. Keys never change once an item exists.
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct TicketKey {
+        /// Stored as attribute `ticket_id`.
+        pub ticket_id: rt::Uuid,
+    }
+
+    impl TicketKey {
+        /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
+        pub fn to_key(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::with_capacity(2);
+            map.insert(
+                "pk".to_owned(),
+                rt::AttributeValue::S(TicketKey::encode_pk(self.ticket_id)),
+            );
+            map.insert("sk".to_owned(), rt::AttributeValue::S(TicketKey::encode_sk()));
+            map
+        }
+
+        /// Encodes `pk` = `TICKET#{ticket_id}` (see `docs/encoding.md`).
+        pub(crate) fn encode_pk(ticket_id: rt::Uuid) -> String {
+            rt::CompositeKey::new("#").part("TICKET").part(&ticket_id).finish()
+        }
+
+        /// Encodes `sk` = `TICKET` (see `docs/encoding.md`).
+        pub(crate) fn encode_sk() -> String {
+            rt::CompositeKey::new("#").part("TICKET").finish()
+        }
+
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 1];
+            for (attribute, value) in map {
+                if attribute == "ticket_id" {
+                    slots[0] = Some(value);
+                }
+            }
+            Ok(Self {
+                ticket_id: rt::Native.field(slots[0].take(), "ticket_id")?,
+            })
+        }
+    }
+
+    impl rt::FromItem for TicketKey {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            rt::check_entity(&map, "entity", "Ticket")
+                .and_then(|()| Self::decode_map(map))
+                .map_err(|error| error.in_entity(TABLE.table_name, "Ticket"))
+        }
+
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Ticket"],
+        });
+    }
+
+    impl rt::Selection for TicketKey {
+        type Table = Ticket;
+        const ATTRIBUTES: &'static [&'static str] = &["ticket_id", "entity"];
+    }
+
+    /// Typed access to the `mak_desk` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Ticket`], and the typed queries of [`TicketReads`], which it dereferences to.
+    pub type TicketRepository = rt::Repository<Ticket>;
+    impl rt::Record for Ticket {
+        type Key = TicketKey;
+        type New = NewTicket;
+        type Reads = TicketReads;
+        type Update<'a> = TicketUpdate<'a>;
+        const VERSION: Option<&'static str> = None;
+        const UPDATED: Option<&'static str> = Some("updated");
+        fn key(&self) -> TicketKey {
+            Ticket::key(self)
+        }
+
+        fn from_new(new: NewTicket, now: rt::DateTime<rt::Utc>) -> Self {
+            Ticket {
+                ticket_id: new.ticket_id,
+                tenant: new.tenant,
+                region: new.region,
+                status: new.status,
+                opened_at: new.opened_at,
+                title: new.title,
+                created: now,
+                updated: now,
+            }
+        }
+
+        fn touch(&mut self, now: rt::DateTime<rt::Utc>) {
+            self.updated = now;
+        }
+    }
+
+    impl rt::Unversioned for Ticket {}
+    impl rt::RecordKey for TicketKey {
+        fn to_key(&self) -> rt::AttributeMap {
+            TicketKey::to_key(self)
+        }
+    }
+
+    /// The typed queries and access patterns of the `mak_desk` table; [`TicketRepository`] dereferences
+    /// to them.
+    #[derive(Debug, Clone)]
+    pub struct TicketReads {
+        table: rt::Table<Ticket>,
+    }
+
+    impl rt::TableReads<Ticket> for TicketReads {
+        fn from_table(table: rt::Table<Ticket>) -> Self {
+            Self { table }
+        }
+
+        fn table(&self) -> &rt::Table<Ticket> {
+            &self.table
+        }
+    }
+
+    impl TicketReads {
+        /// The item of table `mak_desk` whose `pk` is `TICKET#{ticket_id}` (its `sk` is constant).
+        pub fn query(&self, ticket_id: rt::Uuid) -> rt::Query<Ticket> {
+            rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash(
+                        "pk",
+                        rt::AttributeValue::S(TicketKey::encode_pk(ticket_id)),
+                    ),
+                    "sk",
+                    "#",
+                )
+                .constant("TICKET")
+                .equal()
+        }
+
+        /// Items of index `by_region` whose `tenant`, `region` are the given values; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
+        pub fn query_by_region(
+            &self,
+            tenant: impl Into<String>,
+            region: super::types::Region,
+        ) -> TicketByRegionQuery<'_> {
+            let tenant: String = tenant.into();
+            TicketByRegionQuery {
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("by_region"),
+                    rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant))
+                        .and_hash("region", rt::Native.key_value(&region)),
+                    "status",
+                    "",
+                ),
+            }
+        }
+
+        /// A tenant's tickets of one status in a region, oldest first.
+        ///
+        /// Access pattern `tickets_in_region`, served by index `by_region`.
+        pub fn tickets_in_region(
+            &self,
+            tenant: impl Into<String>,
+            region: super::types::Region,
+            status: super::types::Status,
+        ) -> rt::Query<Ticket> {
+            rt::QueryBuilder::into_query(
+                self.query_by_region(tenant, region).status(status),
+            )
+        }
+    }
+
+    /// An update of one `mak_desk` item, built setter by setter; see [`rt::Repository::update`].
+    #[derive(Debug)]
+    #[must_use = "an update does nothing until `send` is awaited"]
+    pub struct TicketUpdate<'a> {
+        update: rt::Update<'a, Ticket>,
+    }
+
+    impl<'a> From<rt::Update<'a, Ticket>> for TicketUpdate<'a> {
+        fn from(update: rt::Update<'a, Ticket>) -> Self {
+            Self { update }
+        }
+    }
+
+    impl TicketUpdate<'_> {
+        /// Sets `tenant`.
+        pub fn set_tenant(mut self, tenant: impl Into<String>) -> Self {
+            let tenant: String = tenant.into();
+            self.update.set("tenant", rt::Native.encode(&tenant));
+            self
+        }
+
+        /// Sets `region`.
+        pub fn set_region(mut self, region: super::types::Region) -> Self {
+            self.update.set("region", rt::Native.encode(&region));
+            self
+        }
+
+        /// Sets `status`.
+        pub fn set_status(mut self, status: super::types::Status) -> Self {
+            self.update.set("status", rt::Native.encode(&status));
+            self
+        }
+
+        /// Sets `opened_at`.
+        pub fn set_opened_at(mut self, opened_at: rt::DateTime<rt::Utc>) -> Self {
+            self.update.set("opened_at", rt::Native.encode(&opened_at));
+            self
+        }
+
+        /// Sets `title`.
+        pub fn set_title(mut self, title: impl Into<String>) -> Self {
+            let title: String = title.into();
+            self.update.set("title", rt::Native.encode(&title));
+            self
+        }
+
+        /// Applies the update only if `condition` holds too
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
+        /// Several calls are combined with AND.
+        pub fn only_if(self, condition: rt::Condition<Ticket>) -> Self {
+            Self {
+                update: self.update.only_if(condition),
+            }
+        }
+
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
+        /// never an upsert); `updated` is set. Returns the item as stored afterwards.
+        pub async fn send(self) -> Result<Ticket, rt::Error> {
+            self.update.send().await
+        }
+
+        /// Adds the update to `transaction` instead of sending it; rule failures are
+        /// returned now, the rest when the transaction is sent.
+        pub fn transact(
+            self,
+            transaction: &mut rt::Transaction,
+        ) -> Result<(), rt::Error> {
+            self.update.transact(transaction)
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it
+    /// (`ddbgen_runtime::QueryBuilder`).
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct TicketByRegionQuery<'a> {
+        query: rt::KeyQuery<'a, Ticket, Ticket>,
+    }
+
+    impl<'a> TicketByRegionQuery<'a> {
+        /// Items whose `status` is `value`; narrow on by `opened_at`, or read them.
+        pub fn status(
+            self,
+            value: super::types::Status,
+        ) -> TicketByRegionQueryStatus<'a> {
+            TicketByRegionQueryStatus {
+                query: self.query.narrow_eq(rt::Native.key_value(&value), "opened_at"),
+            }
+        }
+
+        /// Items whose `status` is from `low` to `high`, both included.
+        pub fn status_between(
+            self,
+            low: super::types::Status,
+            high: super::types::Status,
+        ) -> rt::Query<Ticket> {
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
+        }
+
+        /// Items whose `status` is greater than `value`.
+        pub fn status_gt(self, value: super::types::Status) -> rt::Query<Ticket> {
+            self.query.value_gt(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `status` is at least `value`.
+        pub fn status_ge(self, value: super::types::Status) -> rt::Query<Ticket> {
+            self.query.value_ge(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `status` is less than `value`.
+        pub fn status_lt(self, value: super::types::Status) -> rt::Query<Ticket> {
+            self.query.value_lt(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `status` is at most `value`.
+        pub fn status_le(self, value: super::types::Status) -> rt::Query<Ticket> {
+            self.query.value_le(rt::Native.key_value(&value))
+        }
+    }
+
+    impl rt::QueryBuilder for TicketByRegionQuery<'_> {
+        type Item = Ticket;
+        fn into_query(self) -> rt::Query<Ticket> {
+            self.query.into_query()
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it
+    /// (`ddbgen_runtime::QueryBuilder`).
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct TicketByRegionQueryStatus<'a> {
+        query: rt::KeyQuery<'a, Ticket, Ticket>,
+    }
+
+    impl<'a> TicketByRegionQueryStatus<'a> {
+        /// Items whose `opened_at` is `value`.
+        pub fn opened_at(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Ticket> {
+            self.query.value_eq(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `opened_at` is from `low` to `high`, both included.
+        pub fn opened_at_between(
+            self,
+            low: rt::DateTime<rt::Utc>,
+            high: rt::DateTime<rt::Utc>,
+        ) -> rt::Query<Ticket> {
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
+        }
+
+        /// Items whose `opened_at` is greater than `value`.
+        pub fn opened_at_gt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Ticket> {
+            self.query.value_gt(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `opened_at` is at least `value`.
+        pub fn opened_at_ge(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Ticket> {
+            self.query.value_ge(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `opened_at` is less than `value`.
+        pub fn opened_at_lt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Ticket> {
+            self.query.value_lt(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `opened_at` is at most `value`.
+        pub fn opened_at_le(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Ticket> {
+            self.query.value_le(rt::Native.key_value(&value))
+        }
+    }
+
+    impl rt::QueryBuilder for TicketByRegionQueryStatus<'_> {
+        type Item = Ticket;
+        fn into_query(self) -> rt::Query<Ticket> {
+            self.query.into_query()
+        }
+    }
+    /** A change of a [`Ticket`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `TicketChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type TicketChange = rt::Change<Ticket>;
+    /** The fields of a [`Ticket`] for typed conditions and filters: `TicketFields::title().eq("Dune")`.
+ Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
+    #[derive(Debug, Clone, Copy)]
+    pub struct TicketFields;
+    impl TicketFields {
+        /// Field `ticket_id`, stored as attribute `ticket_id`.
+        pub fn ticket_id() -> rt::Attr<Ticket, rt::Uuid, rt::Native> {
+            rt::Attr::new("ticket_id", rt::Native)
+        }
+
+        /// Field `tenant`, stored as attribute `tenant`.
+        pub fn tenant() -> rt::Attr<Ticket, String, rt::Native> {
+            rt::Attr::new("tenant", rt::Native)
+        }
+
+        /// Field `region`, stored as attribute `region`.
+        pub fn region() -> rt::Attr<Ticket, super::types::Region, rt::Native> {
+            rt::Attr::new("region", rt::Native)
+        }
+
+        /// Field `status`, stored as attribute `status`.
+        pub fn status() -> rt::Attr<Ticket, super::types::Status, rt::Native> {
+            rt::Attr::new("status", rt::Native)
+        }
+
+        /// Field `opened_at`, stored as attribute `opened_at`.
+        pub fn opened_at() -> rt::Attr<Ticket, rt::DateTime<rt::Utc>, rt::Native> {
+            rt::Attr::new("opened_at", rt::Native)
+        }
+
+        /// Field `title`, stored as attribute `title`.
+        pub fn title() -> rt::Attr<Ticket, String, rt::Native> {
+            rt::Attr::new("title", rt::Native)
+        }
+
+        /// Field `created`, stored as attribute `created`.
+        pub fn created() -> rt::Attr<Ticket, rt::DateTime<rt::Utc>, rt::Native> {
+            rt::Attr::new("created", rt::Native)
+        }
+
+        /// Field `updated`, stored as attribute `updated`.
+        pub fn updated() -> rt::Attr<Ticket, rt::DateTime<rt::Utc>, rt::Native> {
+            rt::Attr::new("updated", rt::Native)
+        }
+    }
+}
+
+/// The `Alert` entity of the `mak_desk` table (its module: [`desk`]).
+#[allow(clippy::module_inception)]
+pub mod alert {
+    use ::ddbgen_runtime::codegen as rt;
+
+    /// Keys and indexes of the `mak_desk` table, which holds this entity among others.
+    pub const TABLE: rt::TableSpec = super::desk::TABLE;
+    /// An item of the `mak_desk` table.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct Alert {
+        /// Stored as attribute `alert_id`.
+        pub alert_id: rt::Uuid,
+        /// Stored as attribute `tenant`.
+        pub tenant: String,
+        /// Stored as attribute `region`.
+        pub region: super::types::Region,
+        /// Stored as attribute `status`.
+        pub status: super::types::Status,
+        /// Stored as attribute `opened_at`.
+        pub opened_at: rt::DateTime<rt::Utc>,
+        /// Stored as attribute `level`.
+        pub level: u8,
+        /// When the item was created (UTC); set once by ddbgen.
+        pub created: rt::DateTime<rt::Utc>,
+        /// When the item was last written (UTC); set on every write by ddbgen.
+        pub updated: rt::DateTime<rt::Utc>,
+    }
+
+    /// What it takes to create a [`Alert`]: every declared field; `created` and `updated` are set by ddbgen.
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Default,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct NewAlert {
+        /// Stored as attribute `alert_id`.
+        pub alert_id: rt::Uuid,
+        /// Stored as attribute `tenant`.
+        pub tenant: String,
+        /// Stored as attribute `region`.
+        pub region: super::types::Region,
+        /// Stored as attribute `status`.
+        pub status: super::types::Status,
+        /// Stored as attribute `opened_at`.
+        pub opened_at: rt::DateTime<rt::Utc>,
+        /// Stored as attribute `level`.
+        pub level: u8,
+    }
+
+    impl rt::Item for Alert {
+        const TABLE: &'static rt::TableSpec = &TABLE;
+        fn to_item(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::with_capacity(11);
+            rt::Native.write(&mut map, "alert_id", &self.alert_id);
+            rt::Native.write(&mut map, "tenant", &self.tenant);
+            rt::Native.write(&mut map, "region", &self.region);
+            rt::Native.write(&mut map, "status", &self.status);
+            rt::Native.write(&mut map, "opened_at", &self.opened_at);
+            rt::Native.write(&mut map, "level", &self.level);
+            rt::Native.write(&mut map, "created", &self.created);
+            rt::Native.write(&mut map, "updated", &self.updated);
+            map.insert(
+                "pk".to_owned(),
+                rt::AttributeValue::S(AlertKey::encode_pk(self.alert_id)),
+            );
+            map.insert("sk".to_owned(), rt::AttributeValue::S(AlertKey::encode_sk()));
+            map.insert("entity".to_owned(), rt::AttributeValue::S("Alert".to_owned()));
+            map
+        }
+    }
+
+    impl Alert {
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 8];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "alert_id" => slots[0] = Some(value),
+                    "tenant" => slots[1] = Some(value),
+                    "region" => slots[2] = Some(value),
+                    "status" => slots[3] = Some(value),
+                    "opened_at" => slots[4] = Some(value),
+                    "level" => slots[5] = Some(value),
+                    "created" => slots[6] = Some(value),
+                    "updated" => slots[7] = Some(value),
+                    _ => {}
+                }
+            }
+            Ok(Self {
+                alert_id: rt::Native.field(slots[0].take(), "alert_id")?,
+                tenant: rt::Native.field(slots[1].take(), "tenant")?,
+                region: rt::Native.field(slots[2].take(), "region")?,
+                status: rt::Native.field(slots[3].take(), "status")?,
+                opened_at: rt::Native.field(slots[4].take(), "opened_at")?,
+                level: rt::Native.field(slots[5].take(), "level")?,
+                created: rt::Native.field(slots[6].take(), "created")?,
+                updated: rt::Native.field(slots[7].take(), "updated")?,
+            })
+        }
+
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            rt::Validate::validate(self)
+        }
+
+        /// The primary key of this item.
+        pub fn key(&self) -> AlertKey {
+            AlertKey {
+                alert_id: self.alert_id,
+            }
+        }
+    }
+
+    impl rt::FromItem for Alert {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            rt::check_entity(&map, "entity", "Alert")
+                .and_then(|()| Self::decode_map(map))
+                .map_err(|error| error.in_entity(TABLE.table_name, "Alert"))
+        }
+
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Alert"],
+        });
+    }
+
+    impl rt::Validate for Alert {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
+    }
+
+    impl NewAlert {
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            rt::Validate::validate(self)
+        }
+    }
+
+    impl rt::Validate for NewAlert {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
+    }
+
+    /// The primary key of a [`Alert`]. Keys never change once an item exists.
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct AlertKey {
+        /// Stored as attribute `alert_id`.
+        pub alert_id: rt::Uuid,
+    }
+
+    impl AlertKey {
+        /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
+        pub fn to_key(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::with_capacity(2);
+            map.insert(
+                "pk".to_owned(),
+                rt::AttributeValue::S(AlertKey::encode_pk(self.alert_id)),
+            );
+            map.insert("sk".to_owned(), rt::AttributeValue::S(AlertKey::encode_sk()));
+            map
+        }
+
+        /// Encodes `pk` = `ALERT#{alert_id}` (see `docs/encoding.md`).
+        pub(crate) fn encode_pk(alert_id: rt::Uuid) -> String {
+            rt::CompositeKey::new("#").part("ALERT").part(&alert_id).finish()
+        }
+
+        /// Encodes `sk` = `ALERT` (see `docs/encoding.md`).
+        pub(crate) fn encode_sk() -> String {
+            rt::CompositeKey::new("#").part("ALERT").finish()
+        }
+
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 1];
+            for (attribute, value) in map {
+                if attribute == "alert_id" {
+                    slots[0] = Some(value);
+                }
+            }
+            Ok(Self {
+                alert_id: rt::Native.field(slots[0].take(), "alert_id")?,
+            })
+        }
+    }
+
+    impl rt::FromItem for AlertKey {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            rt::check_entity(&map, "entity", "Alert")
+                .and_then(|()| Self::decode_map(map))
+                .map_err(|error| error.in_entity(TABLE.table_name, "Alert"))
+        }
+
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Alert"],
+        });
+    }
+
+    impl rt::Selection for AlertKey {
+        type Table = Alert;
+        const ATTRIBUTES: &'static [&'static str] = &["alert_id", "entity"];
+    }
+
+    /// Typed access to the `mak_desk` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Alert`], and the typed queries of [`AlertReads`], which it dereferences to.
+    pub type AlertRepository = rt::Repository<Alert>;
+    impl rt::Record for Alert {
+        type Key = AlertKey;
+        type New = NewAlert;
+        type Reads = AlertReads;
+        type Update<'a> = AlertUpdate<'a>;
+        const VERSION: Option<&'static str> = None;
+        const UPDATED: Option<&'static str> = Some("updated");
+        fn key(&self) -> AlertKey {
+            Alert::key(self)
+        }
+
+        fn from_new(new: NewAlert, now: rt::DateTime<rt::Utc>) -> Self {
+            Alert {
+                alert_id: new.alert_id,
+                tenant: new.tenant,
+                region: new.region,
+                status: new.status,
+                opened_at: new.opened_at,
+                level: new.level,
+                created: now,
+                updated: now,
+            }
+        }
+
+        fn touch(&mut self, now: rt::DateTime<rt::Utc>) {
+            self.updated = now;
+        }
+    }
+
+    impl rt::Unversioned for Alert {}
+    impl rt::RecordKey for AlertKey {
+        fn to_key(&self) -> rt::AttributeMap {
+            AlertKey::to_key(self)
+        }
+    }
+
+    /// The typed queries and access patterns of the `mak_desk` table; [`AlertRepository`] dereferences
+    /// to them.
+    #[derive(Debug, Clone)]
+    pub struct AlertReads {
+        table: rt::Table<Alert>,
+    }
+
+    impl rt::TableReads<Alert> for AlertReads {
+        fn from_table(table: rt::Table<Alert>) -> Self {
+            Self { table }
+        }
+
+        fn table(&self) -> &rt::Table<Alert> {
+            &self.table
+        }
+    }
+
+    impl AlertReads {
+        /// The item of table `mak_desk` whose `pk` is `ALERT#{alert_id}` (its `sk` is constant).
+        pub fn query(&self, alert_id: rt::Uuid) -> rt::Query<Alert> {
+            rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash(
+                        "pk",
+                        rt::AttributeValue::S(AlertKey::encode_pk(alert_id)),
+                    ),
+                    "sk",
+                    "#",
+                )
+                .constant("ALERT")
+                .equal()
+        }
+
+        /// Items of index `by_region` whose `tenant`, `region` are the given values; narrow by the sort key, or read it
+        /// (`ddbgen_runtime::QueryBuilder`).
+        pub fn query_by_region(
+            &self,
+            tenant: impl Into<String>,
+            region: super::types::Region,
+        ) -> AlertByRegionQuery<'_> {
+            let tenant: String = tenant.into();
+            AlertByRegionQuery {
+                query: rt::KeyQuery::new(
+                    &self.table,
+                    Some("by_region"),
+                    rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant))
+                        .and_hash("region", rt::Native.key_value(&region)),
+                    "status",
+                    "",
+                ),
+            }
+        }
+    }
+
+    /// An update of one `mak_desk` item, built setter by setter; see [`rt::Repository::update`].
+    #[derive(Debug)]
+    #[must_use = "an update does nothing until `send` is awaited"]
+    pub struct AlertUpdate<'a> {
+        update: rt::Update<'a, Alert>,
+    }
+
+    impl<'a> From<rt::Update<'a, Alert>> for AlertUpdate<'a> {
+        fn from(update: rt::Update<'a, Alert>) -> Self {
+            Self { update }
+        }
+    }
+
+    impl AlertUpdate<'_> {
+        /// Sets `tenant`.
+        pub fn set_tenant(mut self, tenant: impl Into<String>) -> Self {
+            let tenant: String = tenant.into();
+            self.update.set("tenant", rt::Native.encode(&tenant));
+            self
+        }
+
+        /// Sets `region`.
+        pub fn set_region(mut self, region: super::types::Region) -> Self {
+            self.update.set("region", rt::Native.encode(&region));
+            self
+        }
+
+        /// Sets `status`.
+        pub fn set_status(mut self, status: super::types::Status) -> Self {
+            self.update.set("status", rt::Native.encode(&status));
+            self
+        }
+
+        /// Sets `opened_at`.
+        pub fn set_opened_at(mut self, opened_at: rt::DateTime<rt::Utc>) -> Self {
+            self.update.set("opened_at", rt::Native.encode(&opened_at));
+            self
+        }
+
+        /// Sets `level`.
+        pub fn set_level(mut self, level: u8) -> Self {
+            self.update.set("level", rt::Native.encode(&level));
+            self
+        }
+
+        /// Adds `amount` to `level` atomically (starting from 0 when absent).
+        pub fn add_level(mut self, amount: u8) -> Self {
+            self.update.add("level", rt::Native.encode(&amount));
+            self
+        }
+
+        /// Applies the update only if `condition` holds too
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
+        /// Several calls are combined with AND.
+        pub fn only_if(self, condition: rt::Condition<Alert>) -> Self {
+            Self {
+                update: self.update.only_if(condition),
+            }
+        }
+
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
+        /// never an upsert); `updated` is set. Returns the item as stored afterwards.
+        pub async fn send(self) -> Result<Alert, rt::Error> {
+            self.update.send().await
+        }
+
+        /// Adds the update to `transaction` instead of sending it; rule failures are
+        /// returned now, the rest when the transaction is sent.
+        pub fn transact(
+            self,
+            transaction: &mut rt::Transaction,
+        ) -> Result<(), rt::Error> {
+            self.update.transact(transaction)
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it
+    /// (`ddbgen_runtime::QueryBuilder`).
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct AlertByRegionQuery<'a> {
+        query: rt::KeyQuery<'a, Alert, Alert>,
+    }
+
+    impl<'a> AlertByRegionQuery<'a> {
+        /// Items whose `status` is `value`; narrow on by `opened_at`, or read them.
+        pub fn status(
+            self,
+            value: super::types::Status,
+        ) -> AlertByRegionQueryStatus<'a> {
+            AlertByRegionQueryStatus {
+                query: self.query.narrow_eq(rt::Native.key_value(&value), "opened_at"),
+            }
+        }
+
+        /// Items whose `status` is from `low` to `high`, both included.
+        pub fn status_between(
+            self,
+            low: super::types::Status,
+            high: super::types::Status,
+        ) -> rt::Query<Alert> {
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
+        }
+
+        /// Items whose `status` is greater than `value`.
+        pub fn status_gt(self, value: super::types::Status) -> rt::Query<Alert> {
+            self.query.value_gt(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `status` is at least `value`.
+        pub fn status_ge(self, value: super::types::Status) -> rt::Query<Alert> {
+            self.query.value_ge(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `status` is less than `value`.
+        pub fn status_lt(self, value: super::types::Status) -> rt::Query<Alert> {
+            self.query.value_lt(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `status` is at most `value`.
+        pub fn status_le(self, value: super::types::Status) -> rt::Query<Alert> {
+            self.query.value_le(rt::Native.key_value(&value))
+        }
+    }
+
+    impl rt::QueryBuilder for AlertByRegionQuery<'_> {
+        type Item = Alert;
+        fn into_query(self) -> rt::Query<Alert> {
+            self.query.into_query()
+        }
+    }
+
+    /// A query narrowed so far: narrow it further by the sort key, or read it
+    /// (`ddbgen_runtime::QueryBuilder`).
+    #[derive(Debug)]
+    #[must_use = "a query reads nothing until it is streamed or paged"]
+    pub struct AlertByRegionQueryStatus<'a> {
+        query: rt::KeyQuery<'a, Alert, Alert>,
+    }
+
+    impl<'a> AlertByRegionQueryStatus<'a> {
+        /// Items whose `opened_at` is `value`.
+        pub fn opened_at(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Alert> {
+            self.query.value_eq(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `opened_at` is from `low` to `high`, both included.
+        pub fn opened_at_between(
+            self,
+            low: rt::DateTime<rt::Utc>,
+            high: rt::DateTime<rt::Utc>,
+        ) -> rt::Query<Alert> {
+            self.query
+                .value_between(rt::Native.key_value(&low), rt::Native.key_value(&high))
+        }
+
+        /// Items whose `opened_at` is greater than `value`.
+        pub fn opened_at_gt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Alert> {
+            self.query.value_gt(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `opened_at` is at least `value`.
+        pub fn opened_at_ge(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Alert> {
+            self.query.value_ge(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `opened_at` is less than `value`.
+        pub fn opened_at_lt(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Alert> {
+            self.query.value_lt(rt::Native.key_value(&value))
+        }
+
+        /// Items whose `opened_at` is at most `value`.
+        pub fn opened_at_le(self, value: rt::DateTime<rt::Utc>) -> rt::Query<Alert> {
+            self.query.value_le(rt::Native.key_value(&value))
+        }
+    }
+
+    impl rt::QueryBuilder for AlertByRegionQueryStatus<'_> {
+        type Item = Alert;
+        fn into_query(self) -> rt::Query<Alert> {
+            self.query.into_query()
+        }
+    }
+    /** A change of a [`Alert`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `AlertChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type AlertChange = rt::Change<Alert>;
+    /** The fields of a [`Alert`] for typed conditions and filters: `AlertFields::title().eq("Dune")`.
+ Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
+    #[derive(Debug, Clone, Copy)]
+    pub struct AlertFields;
+    impl AlertFields {
+        /// Field `alert_id`, stored as attribute `alert_id`.
+        pub fn alert_id() -> rt::Attr<Alert, rt::Uuid, rt::Native> {
+            rt::Attr::new("alert_id", rt::Native)
+        }
+
+        /// Field `tenant`, stored as attribute `tenant`.
+        pub fn tenant() -> rt::Attr<Alert, String, rt::Native> {
+            rt::Attr::new("tenant", rt::Native)
+        }
+
+        /// Field `region`, stored as attribute `region`.
+        pub fn region() -> rt::Attr<Alert, super::types::Region, rt::Native> {
+            rt::Attr::new("region", rt::Native)
+        }
+
+        /// Field `status`, stored as attribute `status`.
+        pub fn status() -> rt::Attr<Alert, super::types::Status, rt::Native> {
+            rt::Attr::new("status", rt::Native)
+        }
+
+        /// Field `opened_at`, stored as attribute `opened_at`.
+        pub fn opened_at() -> rt::Attr<Alert, rt::DateTime<rt::Utc>, rt::Native> {
+            rt::Attr::new("opened_at", rt::Native)
+        }
+
+        /// Field `level`, stored as attribute `level`.
+        pub fn level() -> rt::Attr<Alert, u8, rt::Native> {
+            rt::Attr::new("level", rt::Native)
+        }
+
+        /// Field `created`, stored as attribute `created`.
+        pub fn created() -> rt::Attr<Alert, rt::DateTime<rt::Utc>, rt::Native> {
+            rt::Attr::new("created", rt::Native)
+        }
+
+        /// Field `updated`, stored as attribute `updated`.
+        pub fn updated() -> rt::Attr<Alert, rt::DateTime<rt::Utc>, rt::Native> {
+            rt::Attr::new("updated", rt::Native)
+        }
+    }
+}
+
+/// The `Note` entity of the `mak_desk` table (its module: [`desk`]).
+#[allow(clippy::module_inception)]
+pub mod note {
+    use ::ddbgen_runtime::codegen as rt;
+
+    /// Keys and indexes of the `mak_desk` table, which holds this entity among others.
+    pub const TABLE: rt::TableSpec = super::desk::TABLE;
+    /// An item of the `mak_desk` table.
+    #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct Note {
+        /// Stored as attribute `note_id`.
+        pub note_id: rt::Uuid,
+        /// Stored as attribute `text`.
+        pub text: String,
+        /// When the item was created (UTC); set once by ddbgen.
+        pub created: rt::DateTime<rt::Utc>,
+        /// When the item was last written (UTC); set on every write by ddbgen.
+        pub updated: rt::DateTime<rt::Utc>,
+    }
+
+    /// What it takes to create a [`Note`]: every declared field; `created` and `updated` are set by ddbgen.
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Default,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct NewNote {
+        /// Stored as attribute `note_id`.
+        pub note_id: rt::Uuid,
+        /// Stored as attribute `text`.
+        pub text: String,
+    }
+
+    impl rt::Item for Note {
+        const TABLE: &'static rt::TableSpec = &TABLE;
+        fn to_item(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::with_capacity(7);
+            rt::Native.write(&mut map, "note_id", &self.note_id);
+            rt::Native.write(&mut map, "text", &self.text);
+            rt::Native.write(&mut map, "created", &self.created);
+            rt::Native.write(&mut map, "updated", &self.updated);
+            map.insert(
+                "pk".to_owned(),
+                rt::AttributeValue::S(NoteKey::encode_pk(self.note_id)),
+            );
+            map.insert("sk".to_owned(), rt::AttributeValue::S(NoteKey::encode_sk()));
+            map.insert("entity".to_owned(), rt::AttributeValue::S("Note".to_owned()));
+            map
+        }
+    }
+
+    impl Note {
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 4];
+            for (attribute, value) in map {
+                match attribute.as_str() {
+                    "note_id" => slots[0] = Some(value),
+                    "text" => slots[1] = Some(value),
+                    "created" => slots[2] = Some(value),
+                    "updated" => slots[3] = Some(value),
+                    _ => {}
+                }
+            }
+            Ok(Self {
+                note_id: rt::Native.field(slots[0].take(), "note_id")?,
+                text: rt::Native.field(slots[1].take(), "text")?,
+                created: rt::Native.field(slots[2].take(), "created")?,
+                updated: rt::Native.field(slots[3].take(), "updated")?,
+            })
+        }
+
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            rt::Validate::validate(self)
+        }
+
+        /// The primary key of this item.
+        pub fn key(&self) -> NoteKey {
+            NoteKey { note_id: self.note_id }
+        }
+    }
+
+    impl rt::FromItem for Note {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            rt::check_entity(&map, "entity", "Note")
+                .and_then(|()| Self::decode_map(map))
+                .map_err(|error| error.in_entity(TABLE.table_name, "Note"))
+        }
+
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Note"],
+        });
+    }
+
+    impl rt::Validate for Note {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
+    }
+
+    impl NewNote {
+        /// Checks every validation rule of the schema; all failures are returned together,
+        /// each with its field path.
+        pub fn validate(&self) -> Result<(), rt::ValidationErrors> {
+            rt::Validate::validate(self)
+        }
+    }
+
+    impl rt::Validate for NewNote {
+        fn validate_at(
+            &self,
+            _path: &rt::FieldPath<'_>,
+            _errors: &mut rt::ValidationErrors,
+        ) {}
+    }
+
+    /// The primary key of a [`Note`]. Keys never change once an item exists.
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        rt::serde::Serialize,
+        rt::serde::Deserialize
+    )]
+    #[serde(crate = "::ddbgen_runtime::codegen::serde")]
+    pub struct NoteKey {
+        /// Stored as attribute `note_id`.
+        pub note_id: rt::Uuid,
+    }
+
+    impl NoteKey {
+        /// The stored key attributes, as GetItem, UpdateItem and DeleteItem take them.
+        pub fn to_key(&self) -> rt::AttributeMap {
+            let mut map = rt::AttributeMap::with_capacity(2);
+            map.insert(
+                "pk".to_owned(),
+                rt::AttributeValue::S(NoteKey::encode_pk(self.note_id)),
+            );
+            map.insert("sk".to_owned(), rt::AttributeValue::S(NoteKey::encode_sk()));
+            map
+        }
+
+        /// Encodes `pk` = `NOTE#{note_id}` (see `docs/encoding.md`).
+        pub(crate) fn encode_pk(note_id: rt::Uuid) -> String {
+            rt::CompositeKey::new("#").part("NOTE").part(&note_id).finish()
+        }
+
+        /// Encodes `sk` = `NOTE` (see `docs/encoding.md`).
+        pub(crate) fn encode_sk() -> String {
+            rt::CompositeKey::new("#").part("NOTE").finish()
+        }
+
+        /// Reads the stored attributes; errors name the attribute's path.
+        fn decode_map(map: rt::AttributeMap) -> Result<Self, rt::DecodeError> {
+            let mut slots = [const { None::<rt::AttributeValue> }; 1];
+            for (attribute, value) in map {
+                if attribute == "note_id" {
+                    slots[0] = Some(value);
+                }
+            }
+            Ok(Self {
+                note_id: rt::Native.field(slots[0].take(), "note_id")?,
+            })
+        }
+    }
+
+    impl rt::FromItem for NoteKey {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            rt::check_entity(&map, "entity", "Note")
+                .and_then(|()| Self::decode_map(map))
+                .map_err(|error| error.in_entity(TABLE.table_name, "Note"))
+        }
+
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Note"],
+        });
+    }
+
+    impl rt::Selection for NoteKey {
+        type Table = Note;
+        const ATTRIBUTES: &'static [&'static str] = &["note_id", "entity"];
+    }
+
+    /// Typed access to the `mak_desk` table: [`rt::Repository`]'s safe writes, batches and
+    /// transactions on [`Note`], and the typed queries of [`NoteReads`], which it dereferences to.
+    pub type NoteRepository = rt::Repository<Note>;
+    impl rt::Record for Note {
+        type Key = NoteKey;
+        type New = NewNote;
+        type Reads = NoteReads;
+        type Update<'a> = NoteUpdate<'a>;
+        const VERSION: Option<&'static str> = None;
+        const UPDATED: Option<&'static str> = Some("updated");
+        fn key(&self) -> NoteKey {
+            Note::key(self)
+        }
+
+        fn from_new(new: NewNote, now: rt::DateTime<rt::Utc>) -> Self {
+            Note {
+                note_id: new.note_id,
+                text: new.text,
+                created: now,
+                updated: now,
+            }
+        }
+
+        fn touch(&mut self, now: rt::DateTime<rt::Utc>) {
+            self.updated = now;
+        }
+    }
+
+    impl rt::Unversioned for Note {}
+    impl rt::RecordKey for NoteKey {
+        fn to_key(&self) -> rt::AttributeMap {
+            NoteKey::to_key(self)
+        }
+    }
+
+    /// The typed queries and access patterns of the `mak_desk` table; [`NoteRepository`] dereferences
+    /// to them.
+    #[derive(Debug, Clone)]
+    pub struct NoteReads {
+        table: rt::Table<Note>,
+    }
+
+    impl rt::TableReads<Note> for NoteReads {
+        fn from_table(table: rt::Table<Note>) -> Self {
+            Self { table }
+        }
+
+        fn table(&self) -> &rt::Table<Note> {
+            &self.table
+        }
+    }
+
+    impl NoteReads {
+        /// The item of table `mak_desk` whose `pk` is `NOTE#{note_id}` (its `sk` is constant).
+        pub fn query(&self, note_id: rt::Uuid) -> rt::Query<Note> {
+            rt::KeyQuery::new(
+                    &self.table,
+                    None,
+                    rt::KeyCondition::hash(
+                        "pk",
+                        rt::AttributeValue::S(NoteKey::encode_pk(note_id)),
+                    ),
+                    "sk",
+                    "#",
+                )
+                .constant("NOTE")
+                .equal()
+        }
+    }
+
+    /// An update of one `mak_desk` item, built setter by setter; see [`rt::Repository::update`].
+    #[derive(Debug)]
+    #[must_use = "an update does nothing until `send` is awaited"]
+    pub struct NoteUpdate<'a> {
+        update: rt::Update<'a, Note>,
+    }
+
+    impl<'a> From<rt::Update<'a, Note>> for NoteUpdate<'a> {
+        fn from(update: rt::Update<'a, Note>) -> Self {
+            Self { update }
+        }
+    }
+
+    impl NoteUpdate<'_> {
+        /// Sets `text`.
+        pub fn set_text(mut self, text: impl Into<String>) -> Self {
+            let text: String = text.into();
+            self.update.set("text", rt::Native.encode(&text));
+            self
+        }
+
+        /// Applies the update only if `condition` holds too
+        /// ([`ConditionFailed`](rt::ErrorKind::ConditionFailed) with the stored item otherwise).
+        /// Several calls are combined with AND.
+        pub fn only_if(self, condition: rt::Condition<Note>) -> Self {
+            Self {
+                update: self.update.only_if(condition),
+            }
+        }
+
+        /// Sends the update: the item must exist ([`NotFound`](rt::ErrorKind::NotFound) otherwise,
+        /// never an upsert); `updated` is set. Returns the item as stored afterwards.
+        pub async fn send(self) -> Result<Note, rt::Error> {
+            self.update.send().await
+        }
+
+        /// Adds the update to `transaction` instead of sending it; rule failures are
+        /// returned now, the rest when the transaction is sent.
+        pub fn transact(
+            self,
+            transaction: &mut rt::Transaction,
+        ) -> Result<(), rt::Error> {
+            self.update.transact(transaction)
+        }
+    }
+    /** A change of a [`Note`] from the table's stream: `Insert(new)`, `Modify { old, new }`,
+ `Remove(old)` or `Expire(old)` (deleted by TTL). Decode with `NoteChange::from_lambda_record`
+ (feature `lambda-events` of `ddbgen-runtime`) or `from_stream_record` (feature `streams`).*/
+    pub type NoteChange = rt::Change<Note>;
+    /** The fields of a [`Note`] for typed conditions and filters: `NoteFields::title().eq("Dune")`.
+ Combine conditions with `&`, `|` and `!`; values are stored as the fields store them.*/
+    #[derive(Debug, Clone, Copy)]
+    pub struct NoteFields;
+    impl NoteFields {
+        /// Field `note_id`, stored as attribute `note_id`.
+        pub fn note_id() -> rt::Attr<Note, rt::Uuid, rt::Native> {
+            rt::Attr::new("note_id", rt::Native)
+        }
+
+        /// Field `text`, stored as attribute `text`.
+        pub fn text() -> rt::Attr<Note, String, rt::Native> {
+            rt::Attr::new("text", rt::Native)
+        }
+
+        /// Field `created`, stored as attribute `created`.
+        pub fn created() -> rt::Attr<Note, rt::DateTime<rt::Utc>, rt::Native> {
+            rt::Attr::new("created", rt::Native)
+        }
+
+        /// Field `updated`, stored as attribute `updated`.
+        pub fn updated() -> rt::Attr<Note, rt::DateTime<rt::Utc>, rt::Native> {
             rt::Attr::new("updated", rt::Native)
         }
     }

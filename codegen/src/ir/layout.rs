@@ -120,14 +120,36 @@ fn string_key(name: &str) -> KeyAttribute {
 /// The layout of a single table: generic string keys, indexes of whole items.
 fn of_single_table(t: &SingleTable) -> TableLayout {
     let hash = string_key(&t.hash_key);
-    let index = |i: &crate::ir::GenericIndex| IndexLayout {
-        name: i.name.clone(),
-        hash: match i.kind {
-            IndexKind::Global => vec![string_key(&i.hash_key)],
-            IndexKind::Local => vec![hash.clone()],
+    let index = |i: &crate::ir::GenericIndex| match &i.typed {
+        // A multi-attribute key: the attributes the entities store as typed fields.
+        Some(typed) => {
+            let mut types = typed.types.iter().copied();
+            let mut typed_keys = |names: &[String]| -> Vec<KeyAttribute> {
+                names
+                    .iter()
+                    .map(|name| KeyAttribute {
+                        name: name.clone(),
+                        key_type: types.next().unwrap_or(KeyType::S),
+                    })
+                    .collect()
+            };
+            let hash = typed_keys(&typed.hash);
+            IndexLayout {
+                name: i.name.clone(),
+                hash,
+                range: typed_keys(&typed.range),
+                projection: IndexProjection::All,
+            }
+        }
+        None => IndexLayout {
+            name: i.name.clone(),
+            hash: match i.kind {
+                IndexKind::Global => vec![string_key(&i.hash_key)],
+                IndexKind::Local => vec![hash.clone()],
+            },
+            range: i.range_key.as_deref().map(string_key).into_iter().collect(),
+            projection: IndexProjection::All,
         },
-        range: i.range_key.as_deref().map(string_key).into_iter().collect(),
-        projection: IndexProjection::All,
     };
     let of = |kind: IndexKind| t.indexes.iter().filter(|i| i.kind == kind).map(index).collect();
     TableLayout {

@@ -2,7 +2,8 @@
 //! entities of single tables, and collections.
 
 use super::{
-    AccessPattern, Field, FieldOrigin, FieldType, IndexKind, Projection, ProjectionKind, QueryPlan, Scalar, Span,
+    AccessPattern, Field, FieldOrigin, FieldType, IndexKind, KeyType, Projection, ProjectionKind, QueryPlan, Scalar,
+    Span,
 };
 
 /// The Rust names generated for one table, all registered in the table module's scope.
@@ -344,10 +345,25 @@ pub struct GenericIndex {
     pub name: String,
     /// Global or local.
     pub kind: IndexKind,
-    /// Hash key attribute.
+    /// Hash key attribute (the first, for a multi-attribute key).
     pub hash_key: String,
-    /// Sort key attribute.
+    /// Sort key attribute (the first, for a multi-attribute key).
     pub range_key: Option<String>,
+    /// A multi-attribute key (`hash_key: [tenant, region]`): attributes the entities store as
+    /// their own typed fields, with no template; `None` for generic template attributes.
+    pub typed: Option<TypedKey>,
+}
+
+/// The attributes of a single table's multi-attribute index key, each stored by the entities
+/// in the index as a field of that attribute, all of one key type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypedKey {
+    /// Partition attributes, most significant first.
+    pub hash: Vec<String>,
+    /// Sort attributes, most significant first.
+    pub range: Vec<String>,
+    /// The key type of each attribute (hash, then range), as the entities' fields store it.
+    pub types: Vec<KeyType>,
 }
 
 /// A query over one partition that returns every entity of a set, as an enum.

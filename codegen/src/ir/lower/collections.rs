@@ -65,6 +65,19 @@ impl Structure<'_> {
                     continue;
                 }
                 let entity = &entities[position];
+                let typed = cdef
+                    .index
+                    .as_ref()
+                    .and_then(|i| def.indexes.get(i))
+                    .is_some_and(|i| matches!(i.hash_key, Some(crate::schema::model::IndexKeyDef::Several(_))));
+                if typed {
+                    self.error(
+                        &cpath.child("index"),
+                        "a collection over a multi-attribute index is not supported yet",
+                        "read each entity through its own `query_by_<index>`, or collect over the table's key",
+                    );
+                    break;
+                }
                 let hash = match &cdef.index {
                     None => Some(&entity.hash_key),
                     Some(index) => entity.indexes.iter().find(|i| i.name == *index).map(|i| &i.hash_key),

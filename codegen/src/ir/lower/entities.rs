@@ -15,8 +15,8 @@ use super::{RESERVED_TYPE_NAMES, Structure, check_dynamo_name, is_upper_camel};
 use crate::diagnostic::did_you_mean;
 use crate::ir::names::snake;
 use crate::ir::{
-    CompositeKey, EntityOf, Field, GenericIndex, Index, IndexKind, KeyAttr, ProjectionKind, Segment, SingleTable,
-    Table, TableNames,
+    CompositeKey, EntityOf, Field, GenericIndex, Index, IndexKind, KeyAttr, KeyType, ProjectionKind, Segment,
+    SingleTable, Table, TableNames, TypedKey,
 };
 use crate::schema::YamlPath;
 use crate::schema::model::{EntityDef, IndexKeyDef, RangeKeyDef, TableDef};
@@ -59,12 +59,24 @@ impl Structure<'_> {
         let indexes = self.generic_indexes(def, &hash_key, path);
         let mut key_attributes = vec![hash_key.clone()];
         key_attributes.extend(range_key.clone());
+        let mut typed_attributes: Vec<String> = Vec::new();
         for index in &indexes {
+            if let Some(typed) = &index.typed {
+                typed_attributes.extend(typed.hash.iter().chain(&typed.range).cloned());
+                continue;
+            }
             for attribute in std::iter::once(&index.hash_key).chain(&index.range_key) {
                 if !key_attributes.contains(attribute) {
                     key_attributes.push(attribute.clone());
                 }
             }
+        }
+        if let Some(clash) = typed_attributes.iter().find(|a| key_attributes.contains(a)) {
+            self.error_key(
+                path,
+                format!("attribute `{clash}` is both a template key attribute and a multi-attribute index key"),
+                "give the multi-attribute index attributes names no template key uses",
+            );
         }
         // Each key attribute's encoder is a function of every entity's key type.
         let mut encoders = crate::ir::names::Scope::with_fixed(
@@ -93,6 +105,7 @@ impl Structure<'_> {
             range_key: range_key.as_deref(),
             indexes: &indexes,
             key_attributes: &key_attributes,
+            typed_attributes: &typed_attributes,
             discriminator: &discriminator,
         };
         let mut entities: Vec<Table> = Vec::new();
@@ -106,6 +119,8 @@ impl Structure<'_> {
                 entities.push(table);
             }
         }
+        let mut indexes = indexes;
+        self.typed_key_types(&mut indexes, &entities, path);
         let collections = self.collections(def, &entities, path);
         let ttl = self.single_ttl(&entities, path);
         tables.extend(entities);
@@ -207,13 +222,26 @@ impl Structure<'_> {
                     "remove `projection:` and `include:`: every entity reads its whole items from the index",
                 );
             }
-            // A multi-attribute key in a table of entities: not yet (their keys are templates).
+            // A list is a multi-attribute key: attributes the entities store as typed fields.
+            if let (IndexKind::Global, Some(IndexKeyDef::Several(hash))) = (index.kind, &index.hash_key) {
+                let range: Vec<String> = index.range_key.as_ref().map(|r| r.names().to_vec()).unwrap_or_default();
+                if let Some(typed) = self.typed_key(name, hash, &range, &ipath) {
+                    out.push(GenericIndex {
+                        name: name.clone(),
+                        kind: index.kind,
+                        hash_key: typed.hash[0].clone(),
+                        range_key: typed.range.first().cloned(),
+                        typed: Some(typed),
+                    });
+                }
+                continue;
+            }
             let mut single = |key: &Option<IndexKeyDef>, what: &str| match key {
                 Some(IndexKeyDef::Several(_)) => {
                     self.error(
                         &ipath.child(what),
-                        "a multi-attribute index key in a table with entities is not supported yet",
-                        format!("name one generic attribute (`{what}: gsi1pk`) and build it per entity under `keys:`"),
+                        "a multi-attribute sort key needs a multi-attribute partition key here",
+                        format!("write `hash_key` as a list too (`hash_key: [tenant]`), or name one generic attribute in `{what}`"),
                     );
                     Err(())
                 }
@@ -260,9 +288,93 @@ impl Structure<'_> {
                 kind: index.kind,
                 hash_key: hash,
                 range_key: index_range,
+                typed: None,
             });
         }
         out
+    }
+
+    /// The attributes of a multi-attribute index key of a single table: 1 to 4 partition and 0
+    /// to 4 sort attributes, none twice. Their types come from the entities' fields.
+    fn typed_key(&mut self, index: &str, hash: &[String], range: &[String], path: &YamlPath) -> Option<TypedKey> {
+        for (what, list) in [("hash_key", hash), ("range_key", range)] {
+            if list.len() > 4 {
+                self.error(
+                    &path.child(what).child(4),
+                    format!("the index {what} lists {} attributes", list.len()),
+                    "DynamoDB allows up to 4 attributes per partition or sort key",
+                );
+                return None;
+            }
+        }
+        if hash.is_empty() {
+            self.error(
+                &path.child("hash_key"),
+                "the index hash key lists no attribute",
+                "name 1 to 4 attributes",
+            );
+            return None;
+        }
+        let all: Vec<&String> = hash.iter().chain(range).collect();
+        if let Some(twice) = all
+            .iter()
+            .enumerate()
+            .find(|(i, a)| all[..*i].contains(a))
+            .map(|(_, a)| a)
+        {
+            self.error(
+                path,
+                format!("attribute `{twice}` is in index `{index}`'s key twice"),
+                "an index key names each attribute once: remove one of them",
+            );
+            return None;
+        }
+        Some(TypedKey {
+            hash: hash.to_vec(),
+            range: range.to_vec(),
+            types: Vec::new(),
+        })
+    }
+
+    /// The key type of each attribute of the multi-attribute index keys: every entity that
+    /// stores the attribute stores it with one type (DynamoDB declares one per attribute).
+    fn typed_key_types(&mut self, indexes: &mut [GenericIndex], entities: &[Table], path: &YamlPath) {
+        for index in indexes {
+            let Some(typed) = &mut index.typed else { continue };
+            let mut types = Vec::new();
+            for attribute in typed.hash.iter().chain(&typed.range) {
+                let stored: Vec<(&Table, &Field)> = entities
+                    .iter()
+                    .flat_map(|e| {
+                        e.fields
+                            .iter()
+                            .filter(|f| &f.attribute == attribute)
+                            .map(move |f| (e, f))
+                    })
+                    .collect();
+                let first = stored.iter().find_map(|(_, f)| f.key_type);
+                for (entity, field) in &stored {
+                    if field.key_type.is_some() && field.key_type != first {
+                        self.error_key(
+                            &path
+                                .child("entities")
+                                .child(&entity.names.item)
+                                .child("fields")
+                                .child(&field.name),
+                            format!(
+                                "attribute `{attribute}` (a key of index `{}`) is {} here but {} in another entity",
+                                index.name,
+                                field.key_type.map_or("?", KeyType::as_str),
+                                first.map_or("?", KeyType::as_str)
+                            ),
+                            "DynamoDB gives an index key attribute one type: store it as one type in every entity",
+                        );
+                    }
+                }
+                types.push(first.unwrap_or(KeyType::S));
+            }
+            typed.types = types;
+        }
     }
 
     fn entity(&mut self, name: &str, def: &EntityDef, shape: &Shape<'_>, path: &YamlPath) -> Option<Table> {
@@ -304,6 +416,14 @@ impl Structure<'_> {
         let ttl = self.ttl(def.ttl.as_ref(), &fields, &names, path)?;
         let kpath = path.child("keys");
         for (attribute, _) in &def.keys {
+            if shape.typed_attributes.contains(attribute) {
+                self.error_key(
+                    &kpath.child(attribute),
+                    format!("`{attribute}` is an attribute of a multi-attribute index key: no template builds it"),
+                    format!("remove it from `keys:`; a field stored as `{attribute}` puts the entity in the index"),
+                );
+                continue;
+            }
             if !shape.key_attributes.contains(attribute) {
                 let help = match did_you_mean(attribute, shape.key_attributes.iter().map(String::as_str)) {
                     Some(close) => format!("did you mean `{close}`?"),
@@ -342,6 +462,52 @@ impl Structure<'_> {
         };
         let mut indexes = Vec::new();
         for index in shape.indexes {
+            if let Some(typed) = &index.typed {
+                // In the index when the entity stores every attribute of the key as a field.
+                let find = |attribute: &String| fields.iter().position(|f| &f.attribute == attribute);
+                let (hash, range): (Vec<Option<usize>>, Vec<Option<usize>>) = (
+                    typed.hash.iter().map(find).collect(),
+                    typed.range.iter().map(find).collect(),
+                );
+                let (Some(hash), Some(range)) = (
+                    hash.into_iter().collect::<Option<Vec<usize>>>(),
+                    range.into_iter().collect::<Option<Vec<usize>>>(),
+                ) else {
+                    continue;
+                };
+                let mut ok = true;
+                for &i in hash.iter().chain(&range) {
+                    if fields[i].key_type.is_none() {
+                        ok = false;
+                        self.error_key(
+                            &path.child("fields").child(&fields[i].name),
+                            format!(
+                                "field `{}` is a key of index `{}` but not a string, number or bytes field",
+                                fields[i].name, index.name
+                            ),
+                            "DynamoDB keys are S, N or B: key by a string, integer, uuid, date, enum or bytes field",
+                        );
+                    }
+                }
+                if !ok {
+                    continue;
+                }
+                let key = |parts: Vec<usize>| match parts.as_slice() {
+                    [one] => KeyAttr::Field(*one),
+                    _ => KeyAttr::Fields(parts),
+                };
+                indexes.push(Index {
+                    name: index.name.clone(),
+                    kind: index.kind,
+                    hash_key: key(hash),
+                    range_key: (!range.is_empty()).then(|| key(range)),
+                    projection: ProjectionKind::All,
+                    include: Vec::new(),
+                    projection_type: None,
+                    span: self.span(path),
+                });
+                continue;
+            }
             let has_hash = index.kind == IndexKind::Global && def.keys.contains_key(&index.hash_key);
             let has_range = index.range_key.as_ref().is_some_and(|r| def.keys.contains_key(r));
             let wanted = match index.kind {
@@ -521,6 +687,8 @@ struct Shape<'a> {
     range_key: Option<&'a str>,
     indexes: &'a [GenericIndex],
     key_attributes: &'a [String],
+    /// The attributes of multi-attribute index keys: entities store them as their own fields.
+    typed_attributes: &'a [String],
     discriminator: &'a str,
 }
 
