@@ -380,34 +380,26 @@ fn table(t: &McpTable) -> Rendered {
         let mut fields = Vec::new();
         let rename = fields_yaml(entity, "        ", &mut fields);
         lines.push("        keys:".to_owned());
-        lines.push(format!(
-            "          {}: {}",
-            quote(&config.partition_key),
-            quote_text(&template(&entity.pk_template, &rename))
-        ));
-        if let (Some(sk), Some(text)) = (&config.sort_key, &entity.sk_template) {
-            lines.push(format!(
+        // One `attribute: "template"` line of `keys:`, its placeholders renamed as the fields are.
+        let key_line = |attribute: &str, text: &str| {
+            format!(
                 "          {}: {}",
-                quote(sk),
+                quote(attribute),
                 quote_text(&template(text, &rename))
-            ));
+            )
+        };
+        lines.push(key_line(&config.partition_key, &entity.pk_template));
+        if let (Some(sk), Some(text)) = (&config.sort_key, &entity.sk_template) {
+            lines.push(key_line(sk, text));
         }
         for mapping in &entity.gsi_mappings {
             let Some(index) = t.gsi_list.iter().find(|i| i.name == mapping.name) else {
                 lines.push(format!("          # {}: no such index in `gsi_list`", mapping.name));
                 continue;
             };
-            lines.push(format!(
-                "          {}: {}",
-                quote(&index.partition_key),
-                quote_text(&template(&mapping.pk_template, &rename))
-            ));
+            lines.push(key_line(&index.partition_key, &mapping.pk_template));
             if let (Some(sk), Some(text)) = (&index.sort_key, &mapping.sk_template) {
-                lines.push(format!(
-                    "          {}: {}",
-                    quote(sk),
-                    quote_text(&template(text, &rename))
-                ));
+                lines.push(key_line(sk, text));
             }
         }
         lines.extend(fields);
