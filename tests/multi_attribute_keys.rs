@@ -319,7 +319,7 @@ async fn cursors_carry_every_key_attribute_and_resume_exactly() {
 async fn in_a_single_table_entities_that_store_the_attributes_share_the_index_and_read_their_own() {
     use ddbgen_runtime::codegen::Uuid;
     use ddbgen_tests::multi_attribute_keys::alert::{AlertRepository, NewAlert};
-    use ddbgen_tests::multi_attribute_keys::desk::DeskRepository;
+    use ddbgen_tests::multi_attribute_keys::desk::{DeskRepository, RegionDesk};
     use ddbgen_tests::multi_attribute_keys::note::{NewNote, NoteRepository};
     use ddbgen_tests::multi_attribute_keys::ticket::{NewTicket, TicketRepository};
 
@@ -395,6 +395,19 @@ async fn in_a_single_table_entities_that_store_the_attributes_share_the_index_an
         .await
         .expect("pattern");
     assert_eq!(pattern.len(), 1);
+    // A collection reads both entities of the index partition, each decoded as itself.
+    let desk_items = desk.region_desk("acme", Region::Eu).all().await.expect("collection");
+    let (mut ticket_count, mut alert_count) = (0, 0);
+    for item in &desk_items {
+        match item {
+            RegionDesk::Ticket(_) => ticket_count += 1,
+            RegionDesk::Alert(alert) => {
+                alert_count += 1;
+                assert_eq!(alert.level, 2);
+            }
+        }
+    }
+    assert_eq!((ticket_count, alert_count), (3, 1));
     // The index holds the four items that store its attributes, not the note.
     let raw = env
         .client

@@ -49,7 +49,10 @@ pub fn schema_markdown(module: &str, source: &str, model: &Model) -> String {
                     name => c.name.clone(),
                     method => c.method.clone(),
                     read => c.index.as_ref().map_or_else(|| "the table".to_owned(), |i| format!("index {}", code_span(i.clone()))),
-                    partition => format!("{} = {}", c.hash.attribute, c.hash.template(&model.tables[st.entities[c.members[0]]].fields)),
+                    partition => match &c.hash {
+                        KeyAttr::Composite(hash) => format!("{} = {}", hash.attribute, hash.template(&model.tables[st.entities[c.members[0]]].fields)),
+                        typed => index_key(&model.tables[st.entities[c.members[0]]], typed),
+                    },
                     members => c.members.iter().map(|m| entity(*m)).collect::<Vec<_>>(),
                 }).collect::<Vec<_>>(),
             }

@@ -268,6 +268,46 @@ pub mod desk {
             names: &["Ticket", "Alert", "Note"],
         });
     }
+
+    /// A tenant's tickets and alerts of one region, by status then time.
+    #[allow(clippy::large_enum_variant)]
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum RegionDesk {
+        /// A [`Ticket`](super::ticket::Ticket).
+        Ticket(super::ticket::Ticket),
+        /// A [`Alert`](super::alert::Alert).
+        Alert(super::alert::Alert),
+    }
+
+    impl rt::FromItem for RegionDesk {
+        fn from_item(map: rt::AttributeMap) -> Result<Self, rt::Error> {
+            match rt::entity_of(&map, "entity") {
+                Some("Ticket") => {
+                    <super::ticket::Ticket as rt::FromItem>::from_item(map)
+                        .map(Self::Ticket)
+                }
+                Some("Alert") => {
+                    <super::alert::Alert as rt::FromItem>::from_item(map)
+                        .map(Self::Alert)
+                }
+                _ => {
+                    Err(
+                        rt::unknown_entity(
+                            &map,
+                            TABLE.table_name,
+                            "entity",
+                            &["Ticket", "Alert"],
+                        ),
+                    )
+                }
+            }
+        }
+
+        const ENTITIES: Option<rt::Entities> = Some(rt::Entities {
+            attribute: "entity",
+            names: &["Ticket", "Alert"],
+        });
+    }
     /** A change of the `mak_desk` table from its stream: `Insert(new)`, `Modify { old, new }`,
  `Remove(old)` or `Expire(old)` (deleted by TTL), each a [`DeskItem`] whose variant the
  discriminator picks. Decode with `DeskChange::from_lambda_record` (feature `lambda-events` of
@@ -328,6 +368,24 @@ pub mod desk {
         /// Deletes the table and waits until it is gone.
         pub async fn delete_table(&self) -> Result<(), rt::Error> {
             self.table.delete_table().await
+        }
+
+        /// A tenant's tickets and alerts of one region, by status then time.
+        ///
+        /// Every item of collection [`RegionDesk`] in the partition whose `tenant`, `region` are the given values, in sort-key order:
+        /// lazily paginated, items of other entities skipped.
+        pub fn region_desk(
+            &self,
+            tenant: impl Into<String>,
+            region: super::types::Region,
+        ) -> rt::Query<RegionDesk> {
+            let tenant: String = tenant.into();
+            let condition = rt::KeyCondition::hash(
+                    "tenant",
+                    rt::Native.key_value(&tenant),
+                )
+                .and_hash("region", rt::Native.key_value(&region));
+            self.table.query_as(Some("by_region"), condition)
         }
     }
 }

@@ -7,8 +7,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::key::key_param;
-use super::print::{doc, ident, rt, runtime_import};
-use crate::ir::{Model, SingleTable, Table};
+use super::print::{self, doc, ident, rt, runtime_import};
+use crate::ir::{KeyAttr, Model, SingleTable, Table};
 
 /// `pub mod shop { .. }`.
 pub(crate) fn single_table_module(model: &Model, single: &SingleTable) -> TokenStream {
@@ -142,35 +142,68 @@ fn repository(single: &SingleTable, entities: &[&Table], first: &Table) -> Token
     let (first_module, first_item) = (ident(&first.names.module), ident(&first.names.item));
     let collections = single.collections.iter().map(|c| {
         let keyed = entities[c.members[0]];
-        let key_type = ident(&keyed.names.key);
-        let keyed_module = ident(&keyed.names.module);
-        let (encoder, attribute) = (ident(&c.hash.encoder), &c.hash.attribute);
-        let parts: Vec<&crate::ir::Field> = c.hash.parts().into_iter().map(|i| &keyed.fields[i]).collect();
-        let params = parts.iter().map(|f| {
-            let (name, ty) = (ident(&f.ident), key_param(f));
-            quote!(#name: #ty)
-        });
-        let args = parts.iter().map(|f| ident(&f.ident));
         let method = ident(&c.method);
         let ty = ident(&c.name);
         let index = match &c.index {
             Some(index) => quote!(Some(#index)),
             None => quote!(None),
         };
+        let user_doc = c.doc.as_deref().map(|d| format!("{}\n\n", d.trim())).unwrap_or_default();
+        let (params, convert, condition, partition) = match &c.hash {
+            KeyAttr::Composite(hash) => {
+                let key_type = ident(&keyed.names.key);
+                let keyed_module = ident(&keyed.names.module);
+                let (encoder, attribute) = (ident(&hash.encoder), &hash.attribute);
+                let parts: Vec<&crate::ir::Field> = hash.parts().into_iter().map(|i| &keyed.fields[i]).collect();
+                let params: Vec<TokenStream> = parts
+                    .iter()
+                    .map(|f| {
+                        let (name, ty) = (ident(&f.ident), key_param(f));
+                        quote!(#name: #ty)
+                    })
+                    .collect();
+                let args = parts.iter().map(|f| ident(&f.ident));
+                let condition = quote! {
+                    #rt::KeyCondition::hash(
+                        #attribute,
+                        #rt::AttributeValue::S(super::#keyed_module::#key_type::#encoder(#(#args),*)),
+                    )
+                };
+                (params, TokenStream::new(), condition, format!("`{attribute}` is `{}`", hash.template(&keyed.fields)))
+            }
+            // A multi-attribute index key: each attribute by equality, as the fields store it.
+            typed => {
+                let mut params = Vec::new();
+                let mut convert = TokenStream::new();
+                let mut condition = TokenStream::new();
+                let mut names = Vec::new();
+                for (k, i) in typed.fields().into_iter().enumerate() {
+                    let field = &keyed.fields[i];
+                    let (name, attribute) = (ident(&field.ident), &field.attribute);
+                    let (param_type, conversion) = print::value_param(field);
+                    let codec = super::codec::codec(field.codec);
+                    params.push(quote!(#name: #param_type));
+                    convert.extend(conversion);
+                    condition = if k == 0 {
+                        quote!(#rt::KeyCondition::hash(#attribute, #codec.key_value(&#name)))
+                    } else {
+                        quote!(#condition.and_hash(#attribute, #codec.key_value(&#name)))
+                    };
+                    names.push(format!("`{attribute}`"));
+                }
+                (params, convert, condition, format!("{} are the given values", names.join(", ")))
+            }
+        };
         let text = format!(
-            "{}Every item of collection [`{}`] in the partition whose `{attribute}` is `{}`, in sort-key order:\nlazily paginated, items of other entities skipped.",
-            c.doc.as_deref().map(|d| format!("{}\n\n", d.trim())).unwrap_or_default(),
-            c.name,
-            c.hash.template(&keyed.fields)
+            "{user_doc}Every item of collection [`{}`] in the partition whose {partition}, in sort-key order:\nlazily paginated, items of other entities skipped.",
+            c.name
         );
         let doc = doc(Some(&text));
         quote! {
             #doc
             pub fn #method(&self, #(#params),*) -> #rt::Query<#ty> {
-                let condition = #rt::KeyCondition::hash(
-                    #attribute,
-                    #rt::AttributeValue::S(super::#keyed_module::#key_type::#encoder(#(#args),*)),
-                );
+                #convert
+                let condition = #condition;
                 self.table.query_as(#index, condition)
             }
         }

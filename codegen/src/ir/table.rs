@@ -379,10 +379,11 @@ pub struct Collection {
     pub index: Option<String>,
     /// The member entities (positions in the single table's `entities`).
     pub members: Vec<usize>,
-    /// The partition's hash-key template, as the first member stores it (its field indexes
-    /// are the first member's): the method's parameters are its fields. Every member's
-    /// template is the same.
-    pub hash: CompositeKey,
+    /// The partition's hash key as the first member stores it (its field indexes are the first
+    /// member's): a template every member shares (`Composite`), or the fields of a
+    /// multi-attribute index key (`Field`/`Fields`), which every member stores with one type.
+    /// The method's parameters are its fields.
+    pub hash: KeyAttr,
     /// Where the collection is declared.
     pub span: Span,
 }

@@ -44,6 +44,7 @@ impl Structure<'_> {
             }
             let mut members: Vec<usize> = Vec::new();
             let mut keys: Vec<(usize, CompositeKey)> = Vec::new();
+            let mut first_typed: Option<KeyAttr> = None;
             for (n, member) in cdef.entities.iter().enumerate() {
                 let mpath = cpath.child("entities").child(n);
                 let Some(position) = entities.iter().position(|e| e.names.item == *member) else {
@@ -71,12 +72,23 @@ impl Structure<'_> {
                     .and_then(|i| def.indexes.get(i))
                     .is_some_and(|i| matches!(i.hash_key, Some(crate::schema::model::IndexKeyDef::Several(_))));
                 if typed {
-                    self.error(
-                        &cpath.child("index"),
-                        "a collection over a multi-attribute index is not supported yet",
-                        "read each entity through its own `query_by_<index>`, or collect over the table's key",
-                    );
-                    break;
+                    // A multi-attribute key: every member in the index stores its attributes
+                    // with one type (checked with the entities), so they share its partitions.
+                    let index = cdef.index.as_deref().unwrap_or_default();
+                    match entity.indexes.iter().find(|i| i.name == index) {
+                        Some(found) => {
+                            if first_typed.is_none() {
+                                first_typed = Some(found.hash_key.clone());
+                            }
+                            members.push(position);
+                        }
+                        None => self.error(
+                            &mpath,
+                            format!("entity `{member}` is not in index `{index}`"),
+                            format!("give `{member}` a field for every attribute of `{index}`'s key, or leave it out of the collection"),
+                        ),
+                    }
+                    continue;
                 }
                 let hash = match &cdef.index {
                     None => Some(&entity.hash_key),
@@ -125,7 +137,8 @@ impl Structure<'_> {
                 members.push(position);
             }
             let Some(method) = escape(&snake(name)) else { continue };
-            if let Some((_, hash)) = keys.into_iter().next() {
+            let hash = first_typed.or_else(|| keys.into_iter().next().map(|(_, hash)| KeyAttr::Composite(hash)));
+            if let Some(hash) = hash {
                 out.push(Collection {
                     name: name.clone(),
                     method,
