@@ -73,6 +73,29 @@ pub(crate) fn hash_param_type(plan: &QueryPlan, field: &crate::ir::Field) -> Tok
     }
 }
 
+/// The parameters taking `fields` (each its own key attribute: a single-field hash key, or a
+/// multi-attribute one), the statements that convert them, and the key condition with an
+/// equality on each, as the fields store them.
+pub(crate) fn equalities(fields: &[&crate::ir::Field]) -> (Vec<TokenStream>, TokenStream, TokenStream) {
+    let rt = rt();
+    let mut params = Vec::new();
+    let mut convert = TokenStream::new();
+    let mut condition = TokenStream::new();
+    for (k, field) in fields.iter().enumerate() {
+        let (name, attribute) = (ident(&field.ident), &field.attribute);
+        let (param_type, conversion) = print::value_param(field);
+        let codec = codec::codec(field.codec);
+        params.push(quote!(#name: #param_type));
+        convert.extend(conversion);
+        condition = if k == 0 {
+            quote!(#rt::KeyCondition::hash(#attribute, #codec.key_value(&#name)))
+        } else {
+            quote!(#condition.and_hash(#attribute, #codec.key_value(&#name)))
+        };
+    }
+    (params, convert, condition)
+}
+
 /// The parameters of a query method (the hash key's fields), the statements that convert
 /// them, the key condition on the hash key, and how the doc names it.
 fn hash_condition(table: &Table, plan: &QueryPlan) -> (Vec<TokenStream>, TokenStream, TokenStream, String) {
@@ -80,39 +103,21 @@ fn hash_condition(table: &Table, plan: &QueryPlan) -> (Vec<TokenStream>, TokenSt
     match &plan.hash {
         KeyAttr::Field(i) => {
             let hash = &table.fields[*i];
-            let name = ident(&hash.ident);
-            let attribute = &hash.attribute;
-            let (param_type, convert) = print::value_param(hash);
-            let value = codec::codec(hash.codec);
+            let (params, convert, condition) = equalities(&[hash]);
             (
-                vec![quote!(#name: #param_type)],
+                params,
                 convert,
-                quote!(#rt::KeyCondition::hash(#attribute, #value.key_value(&#name))),
+                condition,
                 format!("whose `{}` is the given value", hash.name),
             )
         }
         KeyAttr::Fields(parts) => {
-            let mut params = Vec::new();
-            let mut converts = TokenStream::new();
-            let mut condition = TokenStream::new();
-            for (k, &i) in parts.iter().enumerate() {
-                let field = &table.fields[i];
-                let name = ident(&field.ident);
-                let attribute = &field.attribute;
-                let (param_type, convert) = print::value_param(field);
-                let value = codec::codec(field.codec);
-                params.push(quote!(#name: #param_type));
-                converts.extend(convert);
-                condition = if k == 0 {
-                    quote!(#rt::KeyCondition::hash(#attribute, #value.key_value(&#name)))
-                } else {
-                    quote!(#condition.and_hash(#attribute, #value.key_value(&#name)))
-                };
-            }
-            let names: Vec<String> = parts.iter().map(|i| format!("`{}`", table.fields[*i].name)).collect();
+            let fields: Vec<&crate::ir::Field> = parts.iter().map(|i| &table.fields[*i]).collect();
+            let (params, convert, condition) = equalities(&fields);
+            let names: Vec<String> = fields.iter().map(|f| format!("`{}`", f.name)).collect();
             (
                 params,
-                converts,
+                convert,
                 condition,
                 format!("whose {} are the given values", names.join(", ")),
             )

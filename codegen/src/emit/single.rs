@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::key::key_param;
-use super::print::{self, doc, ident, rt, runtime_import};
+use super::print::{doc, ident, rt, runtime_import};
 use crate::ir::{KeyAttr, Model, SingleTable, Table};
 
 /// `pub mod shop { .. }`.
@@ -173,24 +173,9 @@ fn repository(single: &SingleTable, entities: &[&Table], first: &Table) -> Token
             }
             // A multi-attribute index key: each attribute by equality, as the fields store it.
             typed => {
-                let mut params = Vec::new();
-                let mut convert = TokenStream::new();
-                let mut condition = TokenStream::new();
-                let mut names = Vec::new();
-                for (k, i) in typed.fields().into_iter().enumerate() {
-                    let field = &keyed.fields[i];
-                    let (name, attribute) = (ident(&field.ident), &field.attribute);
-                    let (param_type, conversion) = print::value_param(field);
-                    let codec = super::codec::codec(field.codec);
-                    params.push(quote!(#name: #param_type));
-                    convert.extend(conversion);
-                    condition = if k == 0 {
-                        quote!(#rt::KeyCondition::hash(#attribute, #codec.key_value(&#name)))
-                    } else {
-                        quote!(#condition.and_hash(#attribute, #codec.key_value(&#name)))
-                    };
-                    names.push(format!("`{attribute}`"));
-                }
+                let fields: Vec<&crate::ir::Field> = typed.fields().into_iter().map(|i| &keyed.fields[i]).collect();
+                let (params, convert, condition) = super::query::equalities(&fields);
+                let names: Vec<String> = fields.iter().map(|f| format!("`{}`", f.attribute)).collect();
                 (params, convert, condition, format!("{} are the given values", names.join(", ")))
             }
         };
