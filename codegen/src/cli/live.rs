@@ -265,9 +265,6 @@ pub(super) fn import(args: &super::ImportArgs, out: &mut dyn Write) -> Result<u8
             &format!("table `{table}`"),
         ))
     })?;
-    match &args.out {
-        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => out.write_all(text.as_bytes()).map_err(|e| e.to_string())?,
-    }
+    super::write_out(args.out.as_deref(), &text, out)?;
     Ok(super::EXIT_OK)
 }

@@ -439,12 +439,7 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
                     pretty(&model)?
                 }
             };
-            match &args.out {
-                Some(path) => {
-                    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?
-                }
-                None => out.write_all(text.as_bytes()).map_err(|e| e.to_string())?,
-            }
+            write_out(args.out.as_deref(), &text, out)?;
             Ok(EXIT_OK)
         }
         #[cfg(feature = "live")]
@@ -463,11 +458,7 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
                     Some(_) => crate::import::mcp::schema(&text, &source)?,
                     None => crate::nosql_workbench::import(&text, &source)?,
                 };
-                match &args.out {
-                    Some(out_path) => std::fs::write(out_path, schema)
-                        .map_err(|e| format!("cannot write {}: {e}", out_path.display()))?,
-                    None => out.write_all(schema.as_bytes()).map_err(|e| e.to_string())?,
-                }
+                write_out(args.out.as_deref(), &schema, out)?;
                 Ok(EXIT_OK)
             }
             #[cfg(feature = "live")]
@@ -526,6 +517,14 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
             .map_err(|e| e.to_string())?;
             Ok(EXIT_STALE)
         }
+    }
+}
+
+/// `text` into the file `path` (`--out`), or to standard output without one.
+fn write_out(path: Option<&std::path::Path>, text: &str, out: &mut dyn Write) -> Result<(), String> {
+    match path {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => out.write_all(text.as_bytes()).map_err(|e| e.to_string()),
     }
 }
 
