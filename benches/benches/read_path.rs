@@ -78,6 +78,18 @@ fn replay_server(body: Vec<u8>) -> SocketAddr {
     address
 }
 
+/// Where an HTTP message's head ends (just past its blank line), and its `Content-Length`,
+/// once `buffer` holds the whole head.
+fn head_and_length(buffer: &[u8]) -> Option<(usize, Option<usize>)> {
+    let end = buffer.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let headers = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+    let length = headers
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    Some((end + 4, length))
+}
+
 /// Answers each request of a kept-alive connection with `body`.
 fn serve(mut stream: TcpStream, body: &[u8]) {
     let _ = stream.set_nodelay(true);
@@ -90,14 +102,8 @@ fn serve(mut stream: TcpStream, body: &[u8]) {
     loop {
         // A request: headers, then Content-Length bytes of body.
         let (header_end, length) = loop {
-            if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                let headers = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
-                let length = headers
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse::<usize>().ok())
-                    .unwrap_or(0);
-                break (end + 4, length);
+            if let Some((end, length)) = head_and_length(&buffer) {
+                break (end, length.unwrap_or(0));
             }
             match stream.read(&mut chunk) {
                 Ok(0) | Err(_) => return,
@@ -151,14 +157,9 @@ impl RawClient {
             let n = self.stream.read(&mut chunk).expect("read");
             assert!(n > 0, "the server closed the connection");
             self.buffer.extend_from_slice(&chunk[..n]);
-            if let Some(end) = self.buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                let headers = String::from_utf8_lossy(&self.buffer[..end]).to_ascii_lowercase();
-                let length: usize = headers
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse().ok())
-                    .expect("content-length");
-                while self.buffer.len() < end + 4 + length {
+            if let Some((end, length)) = head_and_length(&self.buffer) {
+                let length = length.expect("content-length");
+                while self.buffer.len() < end + length {
                     let n = self.stream.read(&mut chunk).expect("read");
                     assert!(n > 0, "short body");
                     self.buffer.extend_from_slice(&chunk[..n]);
