@@ -591,3 +591,6 @@ async fn generated_uuid_keys_and_keys_only_index_projection() {
 /// Reserved words, keywords, the documented encoding, and what errors and cursors reveal.
 #[path = "repository/names_and_encoding.rs"]
 mod names_and_encoding;
+
+#[path = "repository/patches.rs"]
+mod patches;

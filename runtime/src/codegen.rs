@@ -18,9 +18,9 @@ pub use crate::item::{
 };
 pub use crate::key::{CompositeKey, KeyPart, KeyPartError};
 pub use crate::repository::{
-    Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, KeyCondition, KeyQuery, Page, ParallelScan, Query,
-    QueryBuilder, Record, RecordKey, Repository, RetryPolicy, Scan, SortCondition, Table, TableReads, Transaction,
-    Unversioned, Update, UpdateExpression,
+    Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, KeyCondition, KeyQuery, Page, ParallelScan, Patch,
+    Query, QueryBuilder, Record, RecordKey, Repository, RetryPolicy, Scan, SortCondition, Table, TableReads,
+    Transaction, Unversioned, Update, UpdateExpression,
 };
 pub use crate::validate::{FieldPath, Validate, ValidationErrors, rules};
 pub use aws_sdk_dynamodb::Client;
@@ -30,7 +30,7 @@ pub use futures_util::Stream;
 /// Generated code refers to this constant, so that code generated for another version of the
 /// runtime's generated-code API fails to compile with its name in the message. Regenerate the
 /// code with the `ddbgen` that matches this runtime.
-pub const RUNTIME_API_V6: () = ();
+pub const RUNTIME_API_V7: () = ();
 
 /// The map inside an `M` value, for decoding nested types.
 pub fn into_map(value: AttributeValue, type_name: &str) -> Result<AttributeMap, DecodeError> {

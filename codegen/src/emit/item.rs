@@ -51,8 +51,14 @@ pub(crate) fn item_types(table: &Table, options: &Options) -> TokenStream {
     let item_derives = data_derives(&names.item, false, options);
     let new_derives = data_derives(&names.new_item, derives_default(&declared), options);
     let item_fields = all.iter().map(|f| struct_field(&names.item, f, options));
-    let new_fields = declared.iter().map(|f| struct_field(&names.new_item, f, options));
+    let new_fields = declared.iter().map(|f| {
+        let default = serde_default(&names.new_item, f, options);
+        let field = struct_field(&names.new_item, f, options);
+        quote!(#default #field)
+    });
     let default = default_impl(&new_item, &declared);
+    let serde_defaults = serde_default_fns(&new_item, &declared, options);
+    let strict = options.serde.then(|| quote!(#[serde(deny_unknown_fields)]));
     let encode = codec::encode_fields(&table.fields);
     let from_item = codec::from_item_impl(&item, &table.fields, table.entity.as_ref());
     let range_attribute = super::key::composite_attribute_write(table);
@@ -78,11 +84,13 @@ pub(crate) fn item_types(table: &Table, options: &Options) -> TokenStream {
 
         #new_doc
         #new_derives
+        #strict
         pub struct #new_item {
             #(#new_fields)*
         }
 
         #default
+        #serde_defaults
 
         impl #rt::Item for #item {
             const TABLE: &'static #rt::TableSpec = &TABLE;
@@ -120,4 +128,51 @@ fn validate_impls(ty: &str, fields: &[&Field]) -> TokenStream {
 
         #validate_impl
     }
+}
+
+/// The name of the function that gives a field's own schema default to serde.
+fn default_fn(field: &Field) -> String {
+    format!("default_{}", field.method_stem())
+}
+
+/// `#[serde(default)]` for a creation input's field that has a schema default, so that a
+/// body leaving it out gets the default (through [`serde_default_fns`] where it is not the
+/// type's own); nothing for the others, which must be given (or are `Option`s).
+fn serde_default(owner: &str, field: &Field, options: &Options) -> TokenStream {
+    if !options.serde || field.default.is_none() {
+        return TokenStream::new();
+    }
+    match field.own_default() {
+        Some(_) => {
+            let path = format!("{owner}::{}", default_fn(field));
+            quote!(#[serde(default = #path)])
+        }
+        None => quote!(#[serde(default)]),
+    }
+}
+
+/// The functions [`serde_default`] names: each field's own schema default.
+fn serde_default_fns(ty: &proc_macro2::Ident, fields: &[&Field], options: &Options) -> TokenStream {
+    if !options.serde {
+        return TokenStream::new();
+    }
+    let fns = fields.iter().filter_map(|field| {
+        let value = super::print::own_default_value(field)?;
+        let (name, ty) = (ident(&default_fn(field)), super::print::field_type(field));
+        let doc = format!(
+            " The schema's default of `{}`, for a body that leaves it out.",
+            field.name
+        );
+        Some(quote! {
+            #[doc = #doc]
+            fn #name() -> #ty {
+                #value
+            }
+        })
+    });
+    let fns: Vec<TokenStream> = fns.collect();
+    if fns.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(impl #ty { #(#fns)* })
 }

@@ -236,6 +236,12 @@ pub(crate) fn derives_default(fields: &[&Field]) -> bool {
     fields.iter().all(|f| f.own_default().is_none())
 }
 
+/// A field's own schema default as an expression of its type (`Some(..)` when optional).
+pub(crate) fn own_default_value(field: &Field) -> Option<TokenStream> {
+    let value = literal(field.own_default()?, &field.ty);
+    Some(if field.optional { quote!(Some(#value)) } else { value })
+}
+
 /// `impl Default` with each field's schema default, where some differ from their type's.
 pub(crate) fn default_impl(ty: &Ident, fields: &[&Field]) -> TokenStream {
     if derives_default(fields) {
@@ -243,14 +249,7 @@ pub(crate) fn default_impl(ty: &Ident, fields: &[&Field]) -> TokenStream {
     }
     let inits = fields.iter().map(|field| {
         let name = ident(&field.ident);
-        let value = match field.own_default() {
-            Some(value) if field.optional => {
-                let value = literal(value, &field.ty);
-                quote!(Some(#value))
-            }
-            Some(value) => literal(value, &field.ty),
-            None => quote!(Default::default()),
-        };
+        let value = own_default_value(field).unwrap_or_else(|| quote!(Default::default()));
         quote!(#name: #value,)
     });
     quote! {

@@ -25,6 +25,7 @@ pub(crate) fn table_module(table: &Table, layout: Option<&TableLayout>, options:
     let key_items = key::key_items(table, options);
     let repository = repository::repository(table);
     let update_builder = update::update_builder(table);
+    let patch = update::patch(table, options);
     let query_types = query::query_types(table, options);
     let field_handles = condition::field_handles(table);
     // A table named like its schema file (`Book` in `book.yaml`) is module `book::book`, which
@@ -39,6 +40,7 @@ pub(crate) fn table_module(table: &Table, layout: Option<&TableLayout>, options:
             #key_items
             #repository
             #update_builder
+            #patch
             #query_types
             #field_handles
         }

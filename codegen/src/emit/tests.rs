@@ -27,6 +27,7 @@ fn table() -> Table {
             repository: "EventRepository".to_owned(),
             reads: "EventReads".to_owned(),
             update: "EventUpdate".to_owned(),
+            patch: "EventPatch".to_owned(),
             fields: "EventFields".to_owned(),
             change: "EventChange".to_owned(),
         },

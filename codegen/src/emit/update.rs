@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::options::Options;
 use super::print::{self, ident, rt};
 use super::{codec, validate};
 use crate::ir::{Field, FieldOrigin, FieldType, Scalar, Table, UpdateMethod, UpdateOp};
@@ -201,6 +202,91 @@ fn setter(table: &Table, field: &Field, setter: &UpdateMethod) -> TokenStream {
         pub fn #method(mut self, #params) -> Self {
             #body
             self
+        }
+    }
+}
+
+/// `BookPatch`, a partial change as a request body carries it (JSON Merge Patch, RFC 7396):
+/// an `rt::Patch` per field with a `set_` setter; and the update builder's `apply`, which
+/// calls those setters (rules and all), its `remove_` setter for `null`, and refuses `null`
+/// for a field that is not optional. Emitted with serde derives only: a patch is for
+/// deserializing.
+pub(crate) fn patch(table: &Table, options: &Options) -> TokenStream {
+    if !options.serde {
+        return TokenStream::new();
+    }
+    let rt = rt();
+    let method = |field: &Field, ops: &[UpdateOp]| {
+        field
+            .updates
+            .iter()
+            .find(|m| ops.contains(&m.op))
+            .map(|m| ident(&m.method))
+    };
+    let settable: Vec<_> = table
+        .fields
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f,
+                method(f, &[UpdateOp::Set])?,
+                method(f, &[UpdateOp::Remove, UpdateOp::SetNull]),
+            ))
+        })
+        .collect();
+    if settable.is_empty() {
+        return TokenStream::new();
+    }
+    let (patch, update) = (ident(&table.names.patch), ident(&table.names.update));
+    let fields = settable.iter().map(|(field, _, remove)| {
+        let name = ident(&field.ident);
+        let ty = print::rust_type(&field.ty);
+        let serde_name = &field.name;
+        let rename = (field.bare_ident() != field.name).then(|| quote!(rename = #serde_name,));
+        let doc = match remove {
+            Some(_) => format!(" New `{serde_name}`: a value sets it, `null` removes it."),
+            None => format!(" New `{serde_name}`: a value sets it; `null` is refused (it is required)."),
+        };
+        quote! {
+            #[doc = #doc]
+            #[serde(#rename skip_serializing_if = "rt::Patch::is_keep")]
+            pub #name: #rt::Patch<#ty>,
+        }
+    });
+    let applies = settable.iter().map(|(field, set, remove)| {
+        let (name, field_name) = (ident(&field.ident), &field.name);
+        match remove {
+            Some(remove) => quote!(self = patch.#name.apply(self, Self::#set, Self::#remove);),
+            None => quote! {
+                self.update.refuse_removal(#field_name, &patch.#name);
+                self = patch.#name.apply_value(self, Self::#set);
+            },
+        }
+    });
+    let doc = print::doc(Some(&format!(
+        "A partial change of a [`{item}`] as a request body carries it (JSON Merge Patch, RFC 7396):
+a field left out keeps its value, `null` removes an optional field, any other value sets it.
+Unknown fields, keys and managed columns are refused when deserializing. Apply it with
+[`{update}::apply`], which checks the rules as the setters do.",
+        item = table.names.item,
+        update = table.names.update,
+    )));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Default, #rt::serde::Serialize, #rt::serde::Deserialize)]
+        #[serde(crate = "::ddbgen_runtime::codegen::serde", default, deny_unknown_fields)]
+        pub struct #patch {
+            #(#fields)*
+        }
+
+        impl #update<'_> {
+            /// Applies every change `patch` carries through the field's setter, so each new
+            /// value is checked against the schema's rules before sending; `null` for a
+            /// required field is a rule failure too.
+            pub fn apply(mut self, patch: #patch) -> Self {
+                #(#applies)*
+                self
+            }
         }
     }
 }

@@ -24,6 +24,9 @@ pub struct TableNames {
     pub reads: String,
     /// Update builder (`BookUpdate`).
     pub update: String,
+    /// A partial change as a request body carries it (`BookPatch`), applied by the update
+    /// builder; emitted with serde derives.
+    pub patch: String,
     /// Field handles for typed conditions and filters (`BookFields`).
     pub fields: String,
     /// The decoded stream record (`BookChange`).

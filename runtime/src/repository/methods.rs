@@ -47,5 +47,5 @@ pub const REPOSITORY_METHODS: &[&str] = &[
 ];
 
 /// The methods every generated update builder has besides its setters: those it forwards to
-/// `Update`, and `from`.
-pub const UPDATE_METHODS: &[&str] = &["from", "send", "expect_version", "only_if", "transact"];
+/// `Update`, `from`, and `apply` (which applies the table's patch type).
+pub const UPDATE_METHODS: &[&str] = &["from", "send", "expect_version", "only_if", "transact", "apply"];

@@ -62,6 +62,17 @@ impl UpdateExpression {
         check(value, &FieldPath::Root.field(field), &mut self.errors);
     }
 
+    /// Refuses a patch's `null` for field `field`, which is not optional: the failure is kept
+    /// with the field's path and stops the update before it is sent.
+    pub fn refuse_removal<V>(&mut self, field: &str, patch: &super::Patch<V>) {
+        if matches!(patch, super::Patch::Remove) {
+            self.errors.push(
+                &FieldPath::Root.field(field),
+                "is required: it cannot be removed (null)",
+            );
+        }
+    }
+
     /// `SET attribute = attribute + 1`, for the optimistic-locking counter.
     pub fn increment(&mut self, attribute: &str) {
         let (name, one) = (

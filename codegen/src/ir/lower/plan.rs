@@ -183,6 +183,7 @@ impl Naming<'_> {
             repository: format!("{item}Repository"),
             reads: format!("{item}Reads"),
             update: format!("{item}Update"),
+            patch: format!("{item}Patch"),
             fields: format!("{item}Fields"),
             change: format!("{item}Change"),
             item: item.clone(),
@@ -198,6 +199,7 @@ impl Naming<'_> {
             (&table.names.repository, "the repository"),
             (&table.names.reads, "the typed reads"),
             (&table.names.update, "the update builder"),
+            (&table.names.patch, "the patch type"),
             (&table.names.fields, "the field handles for conditions"),
             (&table.names.change, "the decoded stream record"),
         ] {
