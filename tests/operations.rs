@@ -3,43 +3,17 @@
 //! projections, batches and transactions. dynalite has no transactions: those tests say so and
 //! return early there.
 
-use ddbgen_runtime::codegen::{Decimal, NaiveDate};
+use ddbgen_runtime::codegen::Decimal;
 use ddbgen_runtime::{Cursor, Error, ErrorKind, Fetched, QueryBuilder, RetryPolicy, StopReason};
 use ddbgen_tests::bulk;
 use ddbgen_tests::library::book::{Book, BookFields, BookKey, BookSummary};
-use ddbgen_tests::library::customer::{CustomerFields, CustomerRepository, NewCustomer};
+use ddbgen_tests::library::customer::CustomerFields;
 use ddbgen_tests::library::types::BookStatus;
 use futures_util::TryStreamExt;
 
 mod support;
 
-use support::{Env, books, bulk_books, new_book, time};
-
-async fn customers(env: &Env) -> CustomerRepository {
-    let repo = CustomerRepository::new(env.client.clone())
-        .with_table_prefix(&env.prefix)
-        .with_clock(env.clock.clone());
-    repo.create_table().await.expect("create customers");
-    repo
-}
-
-fn new_customer(email: &str) -> NewCustomer {
-    NewCustomer {
-        email: email.into(),
-        name: "Ada".into(),
-        member_since: NaiveDate::from_ymd_opt(2020, 5, 1).expect("date"),
-        ..NewCustomer::default()
-    }
-}
-
-/// Whether the server has transactions; dynalite has none, and the test says so.
-fn transactions_supported(env: &Env, test: &str) -> bool {
-    if env.external() && std::env::var("DDBGEN_TEST_NO_TRANSACTIONS").is_ok() {
-        println!("SKIPPED {test}: the server under test has no transactions (DDBGEN_TEST_NO_TRANSACTIONS)");
-        return false;
-    }
-    true
-}
+use support::{Env, books, bulk_books, customers, new_book, new_customer, time, transactions_supported};
 
 #[tokio::test]
 async fn update_and_delete_check_the_version_and_report_the_current_item() {

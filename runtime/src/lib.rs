@@ -63,8 +63,8 @@ pub use item::{AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute,
 pub use key::{CompositeKey, KeyPart, KeyPartError};
 pub use repository::{
     Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, CursorKeyError, Fetched, FixedClock, IntoValue,
-    ItemStream, Ordered, Page, ParallelScan, Patch, Query, QueryBuilder, REPOSITORY_METHODS, Record, RecordKey,
-    Repository, RetryPolicy, Scan, StopReason, SystemClock, Table, TableReads, Transaction, Unversioned,
+    ItemStream, METRICS_TARGET, Ordered, Page, ParallelScan, Patch, Query, QueryBuilder, REPOSITORY_METHODS, Record,
+    RecordKey, Repository, RetryPolicy, Scan, StopReason, SystemClock, Table, TableReads, Transaction, Unversioned,
 };
 pub use validate::{FieldError, FieldPath, Validate, ValidationErrors, rules};
 

@@ -8,6 +8,7 @@ use ddbgen_runtime::codegen::{DateTime, Utc, Uuid};
 use ddbgen_runtime::local::{LocalDynamo, test_server};
 use ddbgen_runtime::{Error, ErrorKind, FixedClock};
 use ddbgen_tests::library::book::{BookRepository, NewBook};
+use ddbgen_tests::library::customer::{CustomerRepository, NewCustomer};
 use ddbgen_tests::library::types::Author;
 
 /// A whole-second UTC time.
@@ -82,6 +83,51 @@ pub async fn books(env: &Env) -> BookRepository {
         .with_clock(env.clock.clone());
     env.table_created(repo.create_table().await);
     repo
+}
+
+/// The example's customer repository on this test's own table, created.
+pub async fn customers(env: &Env) -> CustomerRepository {
+    let repo = CustomerRepository::new(env.client.clone())
+        .with_table_prefix(&env.prefix)
+        .with_clock(env.clock.clone());
+    repo.create_table().await.expect("create customers");
+    repo
+}
+
+/// A valid new customer with this email.
+pub fn new_customer(email: &str) -> NewCustomer {
+    NewCustomer {
+        email: email.into(),
+        name: "Ada".into(),
+        member_since: NaiveDate::from_ymd_opt(2020, 5, 1).expect("date"),
+        ..NewCustomer::default()
+    }
+}
+
+/// Whether the server has transactions; dynalite has none, and the test says so.
+pub fn transactions_supported(env: &Env, test: &str) -> bool {
+    if env.external() && std::env::var("DDBGEN_TEST_NO_TRANSACTIONS").is_ok() {
+        println!("SKIPPED {test}: the server under test has no transactions (DDBGEN_TEST_NO_TRANSACTIONS)");
+        return false;
+    }
+    true
+}
+
+/// A book of the bulk schema (no version) with every field set; tests change what they need.
+pub fn bulk_book() -> ddbgen_tests::bulk::book::Book {
+    ddbgen_tests::bulk::book::Book {
+        publisher: "B".into(),
+        published_year: 2000,
+        isbn: "0000000".into(),
+        title: "Batch".into(),
+        subtitle: None,
+        price: None,
+        status: ddbgen_tests::bulk::types::BookStatus::Draft,
+        authors: Vec::new(),
+        copies_sold: 0,
+        created: time(1_600_000_000),
+        updated: time(1_600_000_000),
+    }
 }
 
 /// The books without a version (`tests/fixtures/good/bulk.yaml`), which `batch_put` writes, on

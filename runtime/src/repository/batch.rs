@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
 use futures_util::stream::{self, StreamExt};
-use tracing::Instrument;
 
-use super::table::{Table, record_capacity};
+use super::table::Table;
+use super::telemetry;
 use crate::codec::AttributeMap;
 use crate::error::{Error, ErrorKind};
 use crate::item::Item;
@@ -200,8 +200,9 @@ impl<T: Item> Table<T> {
         for attempt in 0..self.retry.attempts.max(1) {
             if attempt > 0 {
                 tokio::time::sleep(self.retry.delay(attempt - 1)).await;
+                telemetry::batch_retry("BatchGetItem", &self.name);
             }
-            let span = self.span("BatchGetItem");
+            let call = self.call("BatchGetItem");
             let request = KeysAndAttributes::builder()
                 .set_keys(Some(pending.clone()))
                 .consistent_read(consistent)
@@ -213,19 +214,18 @@ impl<T: Item> Table<T> {
                     break;
                 }
             };
-            let result = self
-                .client
-                .batch_get_item()
-                .request_items(&self.name, request)
-                .set_return_consumed_capacity(self.capacity())
-                .send()
-                .instrument(span.clone())
+            let result = call
+                .send(
+                    self.client
+                        .batch_get_item()
+                        .request_items(&self.name, request)
+                        .set_return_consumed_capacity(self.capacity())
+                        .send(),
+                )
                 .await;
             match result {
                 Ok(mut output) => {
-                    if let Some(consumed) = output.consumed_capacity.as_ref().and_then(|c| c.first()) {
-                        record_capacity(&span, Some(consumed));
-                    }
+                    call.capacity(output.consumed_capacity.iter().flatten());
                     let hash = T::TABLE.hash_key.name;
                     for item in output
                         .responses
@@ -380,21 +380,21 @@ impl<T: Item> Table<T> {
         for attempt in 0..self.retry.attempts.max(1) {
             if attempt > 0 {
                 tokio::time::sleep(self.retry.delay(attempt - 1)).await;
+                telemetry::batch_retry("BatchWriteItem", &self.name);
             }
-            let span = self.span("BatchWriteItem");
-            let result = self
-                .client
-                .batch_write_item()
-                .request_items(&self.name, pending.iter().map(|(_, r)| r.clone()).collect())
-                .set_return_consumed_capacity(self.capacity())
-                .send()
-                .instrument(span.clone())
+            let call = self.call("BatchWriteItem");
+            let result = call
+                .send(
+                    self.client
+                        .batch_write_item()
+                        .request_items(&self.name, pending.iter().map(|(_, r)| r.clone()).collect())
+                        .set_return_consumed_capacity(self.capacity())
+                        .send(),
+                )
                 .await;
             match result {
                 Ok(mut output) => {
-                    if let Some(consumed) = output.consumed_capacity.as_ref().and_then(|c| c.first()) {
-                        record_capacity(&span, Some(consumed));
-                    }
+                    call.capacity(output.consumed_capacity.iter().flatten());
                     let left = output
                         .unprocessed_items
                         .as_mut()

@@ -117,8 +117,8 @@ impl<T: Record> Repository<T> {
         self.map_table(|t| t.with_clock(clock))
     }
 
-    /// Asks DynamoDB for the capacity each request consumes, recorded on the request's
-    /// `tracing` span.
+    /// Asks DynamoDB for the capacity each request consumes (transactions included), recorded
+    /// on the request's `tracing` span and as a metric event (`docs/observability.md`).
     pub fn with_consumed_capacity(self, on: bool) -> Self {
         self.map_table(|t| t.with_consumed_capacity(on))
     }

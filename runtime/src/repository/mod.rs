@@ -21,6 +21,7 @@ mod record;
 mod retry;
 mod stream;
 mod table;
+mod telemetry;
 mod transaction;
 mod update;
 
@@ -39,5 +40,6 @@ pub use record::{Record, RecordKey, TableReads, Unversioned};
 pub use retry::RetryPolicy;
 pub use stream::ItemStream;
 pub use table::Table;
+pub use telemetry::METRICS_TARGET;
 pub use transaction::{CancellationReason, TRANSACTION_BYTES, TRANSACTION_OPERATIONS, Transaction};
 pub use update::{Update, UpdateExpression};

@@ -13,7 +13,8 @@ use super::condition::Condition;
 use super::cursor::{Cursor, CursorKey};
 use super::expression::Placeholders;
 use super::key_condition::KeyCondition;
-use super::table::{Table, record_capacity};
+use super::table::Table;
+use super::telemetry::Call;
 use crate::codec::AttributeMap;
 use crate::error::Error;
 use crate::item::{FromItem, Item};
@@ -193,15 +194,7 @@ impl ReadSpec {
         segment: Option<(i32, i32)>,
         select_count: bool,
     ) -> Result<Fetched, Error> {
-        let span = tracing::debug_span!(
-            "dynamodb",
-            operation = self.operation(),
-            table = %self.table,
-            index = self.index.unwrap_or(""),
-            items = tracing::field::Empty,
-            scanned = tracing::field::Empty,
-            consumed_capacity = tracing::field::Empty,
-        );
+        let call = Call::new(self.operation(), &self.table, self.index);
         // DynamoDB refuses a projection with `Select: COUNT` (a count reads no attributes), and
         // names no expression uses: the projection's names are added for item reads only.
         let mut placeholders = self.placeholders.clone();
@@ -218,24 +211,25 @@ impl ReadSpec {
         let capacity = self.capacity.then_some(ReturnConsumedCapacity::Total);
         let (items, last, count, scanned, consumed) = match &self.condition {
             Some(condition) => {
-                let output = self
-                    .client
-                    .query()
-                    .table_name(&self.table)
-                    .set_index_name(self.index.map(str::to_owned))
-                    .key_condition_expression(condition)
-                    .set_filter_expression(self.filter.clone())
-                    .set_projection_expression(projection)
-                    .set_select(select)
-                    .set_expression_attribute_names(names)
-                    .set_expression_attribute_values(values)
-                    .set_exclusive_start_key(start)
-                    .set_limit(self.page_size)
-                    .scan_index_forward(self.forward)
-                    .consistent_read(self.consistent)
-                    .set_return_consumed_capacity(capacity)
-                    .send()
-                    .instrument(span.clone())
+                let output = call
+                    .send(
+                        self.client
+                            .query()
+                            .table_name(&self.table)
+                            .set_index_name(self.index.map(str::to_owned))
+                            .key_condition_expression(condition)
+                            .set_filter_expression(self.filter.clone())
+                            .set_projection_expression(projection)
+                            .set_select(select)
+                            .set_expression_attribute_names(names)
+                            .set_expression_attribute_values(values)
+                            .set_exclusive_start_key(start)
+                            .set_limit(self.page_size)
+                            .scan_index_forward(self.forward)
+                            .consistent_read(self.consistent)
+                            .set_return_consumed_capacity(capacity)
+                            .send(),
+                    )
                     .await
                     .map_err(|e| Error::call("Query", &self.table, e))?;
                 (
@@ -247,24 +241,25 @@ impl ReadSpec {
                 )
             }
             None => {
-                let output = self
-                    .client
-                    .scan()
-                    .table_name(&self.table)
-                    .set_index_name(self.index.map(str::to_owned))
-                    .set_filter_expression(self.filter.clone())
-                    .set_projection_expression(projection)
-                    .set_select(select)
-                    .set_expression_attribute_names(names)
-                    .set_expression_attribute_values(values)
-                    .set_exclusive_start_key(start)
-                    .set_limit(self.page_size)
-                    .set_segment(segment.map(|s| s.0))
-                    .set_total_segments(segment.map(|s| s.1))
-                    .consistent_read(self.consistent)
-                    .set_return_consumed_capacity(capacity)
-                    .send()
-                    .instrument(span.clone())
+                let output = call
+                    .send(
+                        self.client
+                            .scan()
+                            .table_name(&self.table)
+                            .set_index_name(self.index.map(str::to_owned))
+                            .set_filter_expression(self.filter.clone())
+                            .set_projection_expression(projection)
+                            .set_select(select)
+                            .set_expression_attribute_names(names)
+                            .set_expression_attribute_values(values)
+                            .set_exclusive_start_key(start)
+                            .set_limit(self.page_size)
+                            .set_segment(segment.map(|s| s.0))
+                            .set_total_segments(segment.map(|s| s.1))
+                            .consistent_read(self.consistent)
+                            .set_return_consumed_capacity(capacity)
+                            .send(),
+                    )
                     .await
                     .map_err(|e| Error::call("Scan", &self.table, e))?;
                 (
@@ -277,9 +272,8 @@ impl ReadSpec {
             }
         };
         let items = items.unwrap_or_default();
-        span.record("items", count);
-        span.record("scanned", scanned);
-        record_capacity(&span, consumed.as_ref());
+        call.counts(count, scanned);
+        call.capacity(consumed.as_ref());
         Ok(Fetched {
             items,
             last: last.filter(|k| !k.is_empty()),
@@ -309,7 +303,11 @@ impl ReadSpec {
 
     /// How many items match, summed over every page (`Select: COUNT`).
     pub(crate) async fn count(&self) -> Result<u64, Error> {
-        let span = tracing::debug_span!("dynamodb.count", table = %self.table, pages = tracing::field::Empty);
+        let span = tracing::debug_span!(
+            "dynamodb.count",
+            aws.dynamodb.table_names = %self.table,
+            pages = tracing::field::Empty
+        );
         let (mut total, mut pages, mut start) = (0u64, 0u32, None);
         loop {
             let fetched = self.fetch(start, None, true).instrument(span.clone()).await?;

@@ -8,16 +8,16 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConsumedCapacity, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
+    AttributeValue, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
 };
 use chrono::{DateTime, Utc};
-use tracing::Instrument;
 
 use super::clock::{Clock, SystemClock};
 use super::condition::Condition;
 use super::cursor::CursorKey;
 use super::expression::Placeholders;
 use super::retry::RetryPolicy;
+use super::telemetry::Call;
 use crate::codec::AttributeMap;
 use crate::error::{Error, ErrorKind};
 use crate::item::{Item, KeyAttribute};
@@ -121,13 +121,6 @@ pub(crate) fn stored_version(item: &AttributeMap, attribute: &str) -> Option<u64
     }
 }
 
-/// Records the consumed capacity of one request on its span, when it was asked for.
-pub(crate) fn record_capacity(span: &tracing::Span, consumed: Option<&ConsumedCapacity>) {
-    if let Some(units) = consumed.and_then(ConsumedCapacity::capacity_units) {
-        span.record("consumed_capacity", units);
-    }
-}
-
 impl<T: Item> Table<T> {
     /// The schema's table, with the system clock and a per-process cursor key.
     pub fn new(client: Client) -> Self {
@@ -169,7 +162,7 @@ impl<T: Item> Table<T> {
     }
 
     /// Asks DynamoDB for the capacity each request consumes and records it on the request's
-    /// `tracing` span (field `consumed_capacity`).
+    /// `tracing` span (`aws.dynamodb.consumed_capacity`) and metric (see `docs/observability.md`).
     pub fn with_consumed_capacity(mut self, on: bool) -> Self {
         self.capacity = on;
         self
@@ -200,14 +193,9 @@ impl<T: Item> Table<T> {
         format!("{function}({})", placeholders.name(T::TABLE.hash_key.name))
     }
 
-    /// The span of one request.
-    pub(crate) fn span(&self, operation: &'static str) -> tracing::Span {
-        tracing::debug_span!(
-            "dynamodb",
-            operation,
-            table = %self.name,
-            consumed_capacity = tracing::field::Empty
-        )
+    /// The observed request `operation` on this table (`telemetry`).
+    pub(crate) fn call(&self, operation: &'static str) -> Call {
+        Call::new(operation, &self.name, None)
     }
 
     /// `TOTAL` when the table was asked to report consumed capacity.
@@ -217,19 +205,20 @@ impl<T: Item> Table<T> {
 
     /// GetItem, returning the stored attributes as they are.
     async fn get_stored(&self, key: AttributeMap, consistent: bool) -> Result<Option<AttributeMap>, Error> {
-        let span = self.span("GetItem");
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.name)
-            .set_key(Some(key))
-            .consistent_read(consistent)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .instrument(span.clone())
+        let call = self.call("GetItem");
+        let output = call
+            .send(
+                self.client
+                    .get_item()
+                    .table_name(&self.name)
+                    .set_key(Some(key))
+                    .consistent_read(consistent)
+                    .set_return_consumed_capacity(self.capacity())
+                    .send(),
+            )
             .await
             .map_err(|e| Error::call("GetItem", &self.name, e))?;
-        record_capacity(&span, output.consumed_capacity.as_ref());
+        call.capacity(output.consumed_capacity.as_ref());
         Ok(output.item)
     }
 
@@ -284,23 +273,24 @@ impl<T: Item> Table<T> {
         self.check_limits(&map, true)?;
         let mut placeholders = Placeholders::default();
         let expression = self.write_condition(&mut placeholders, must, version, condition);
-        let span = self.span("PutItem");
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.name)
-            .set_item(Some(map.clone()))
-            .set_condition_expression(expression)
-            .set_expression_attribute_names(placeholders.names())
-            .set_expression_attribute_values(placeholders.values())
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .instrument(span.clone())
+        let call = self.call("PutItem");
+        let result = call
+            .send(
+                self.client
+                    .put_item()
+                    .table_name(&self.name)
+                    .set_item(Some(map.clone()))
+                    .set_condition_expression(expression)
+                    .set_expression_attribute_names(placeholders.names())
+                    .set_expression_attribute_values(placeholders.values())
+                    .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                    .set_return_consumed_capacity(self.capacity())
+                    .send(),
+            )
             .await;
         match result {
             Ok(output) => {
-                record_capacity(&span, output.consumed_capacity.as_ref());
+                call.capacity(output.consumed_capacity.as_ref());
                 Ok(())
             }
             Err(e) => match e.as_service_error() {
@@ -357,21 +347,22 @@ impl<T: Item> Table<T> {
     /// Whether an item with this key exists (GetItem of the hash key attribute only).
     pub async fn exists(&self, key: AttributeMap, consistent: bool) -> Result<bool, Error> {
         self.check_limits(&key, false)?;
-        let span = self.span("GetItem");
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.name)
-            .set_key(Some(key))
-            .consistent_read(consistent)
-            .projection_expression("#k")
-            .expression_attribute_names("#k", T::TABLE.hash_key.name)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .instrument(span.clone())
+        let call = self.call("GetItem");
+        let output = call
+            .send(
+                self.client
+                    .get_item()
+                    .table_name(&self.name)
+                    .set_key(Some(key))
+                    .consistent_read(consistent)
+                    .projection_expression("#k")
+                    .expression_attribute_names("#k", T::TABLE.hash_key.name)
+                    .set_return_consumed_capacity(self.capacity())
+                    .send(),
+            )
             .await
             .map_err(|e| Error::call("GetItem", &self.name, e))?;
-        record_capacity(&span, output.consumed_capacity.as_ref());
+        call.capacity(output.consumed_capacity.as_ref());
         Ok(output.item.is_some_and(|item| !item.is_empty()))
     }
 
@@ -409,24 +400,25 @@ impl<T: Item> Table<T> {
         self.check_limits(&key, false)?;
         let mut placeholders = Placeholders::default();
         let expression = self.write_condition(&mut placeholders, must, version, condition);
-        let span = self.span("DeleteItem");
-        let result = self
-            .client
-            .delete_item()
-            .table_name(&self.name)
-            .set_key(Some(key.clone()))
-            .set_condition_expression(expression)
-            .set_expression_attribute_names(placeholders.names())
-            .set_expression_attribute_values(placeholders.values())
-            .return_values(ReturnValue::AllOld)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .instrument(span.clone())
+        let call = self.call("DeleteItem");
+        let result = call
+            .send(
+                self.client
+                    .delete_item()
+                    .table_name(&self.name)
+                    .set_key(Some(key.clone()))
+                    .set_condition_expression(expression)
+                    .set_expression_attribute_names(placeholders.names())
+                    .set_expression_attribute_values(placeholders.values())
+                    .return_values(ReturnValue::AllOld)
+                    .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                    .set_return_consumed_capacity(self.capacity())
+                    .send(),
+            )
             .await;
         match result {
             Ok(output) => {
-                record_capacity(&span, output.consumed_capacity.as_ref());
+                call.capacity(output.consumed_capacity.as_ref());
                 output.attributes.map(T::from_item).transpose()
             }
             Err(e) => match e.as_service_error() {

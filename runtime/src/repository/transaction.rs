@@ -9,14 +9,15 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    ConditionCheck, Delete, Get, Put, ReturnValuesOnConditionCheckFailure, TransactGetItem, TransactWriteItem, Update,
+    ConditionCheck, Delete, Get, Put, ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure, TransactGetItem,
+    TransactWriteItem, Update,
 };
-use tracing::Instrument;
 
 use super::batch::key_identity;
 use super::condition::Condition;
 use super::expression::Placeholders;
 use super::table::{Must, Table, refusal};
+use super::telemetry::Call;
 use super::update::UpdateExpression;
 use crate::codec::AttributeMap;
 use crate::error::{Error, ErrorKind, TransactionFailure, is_throttling};
@@ -60,6 +61,8 @@ pub struct Transaction {
     seen: HashMap<Vec<u8>, usize>,
     bytes: usize,
     token: String,
+    /// Whether a table of the transaction asks for consumed capacity.
+    capacity: bool,
 }
 
 impl Transaction {
@@ -72,6 +75,7 @@ impl Transaction {
             seen: HashMap::new(),
             bytes: 0,
             token: uuid::Uuid::new_v4().to_string(),
+            capacity: false,
         }
     }
 
@@ -133,6 +137,7 @@ impl Transaction {
             }));
         }
         self.bytes += bytes;
+        self.capacity |= table.capacity().is_some();
         self.items.push(item);
         self.operations.push(Operation {
             table: table.name().to_owned(),
@@ -286,22 +291,25 @@ impl Transaction {
         if self.items.is_empty() {
             return Ok(());
         }
-        let span = tracing::debug_span!(
-            "dynamodb",
-            operation = "TransactWriteItems",
-            table = %table,
-            items = self.items.len()
-        );
-        let result = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(self.items.clone()))
-            .client_request_token(&self.token)
-            .send()
-            .instrument(span)
+        let mut tables: Vec<&str> = self.operations.iter().map(|o| o.table.as_str()).collect();
+        tables.sort_unstable();
+        tables.dedup();
+        let call = Call::new("TransactWriteItems", &tables.join(","), None);
+        let result = call
+            .send(
+                self.client
+                    .transact_write_items()
+                    .set_transact_items(Some(self.items.clone()))
+                    .client_request_token(&self.token)
+                    .set_return_consumed_capacity(self.capacity.then_some(ReturnConsumedCapacity::Total))
+                    .send(),
+            )
             .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(output) => {
+                call.capacity(output.consumed_capacity.iter().flatten());
+                Ok(())
+            }
             Err(e) => match e.as_service_error() {
                 Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
                     let mut failures = Vec::new();
@@ -429,11 +437,8 @@ impl<T: Item> Table<T> {
             items.push(TransactGetItem::builder().get(get).build());
         }
         let output = self
-            .client
-            .transact_get_items()
-            .set_transact_items(Some(items))
-            .send()
-            .instrument(self.span("TransactGetItems"))
+            .call("TransactGetItems")
+            .send(self.client.transact_get_items().set_transact_items(Some(items)).send())
             .await
             .map_err(|e| Error::call("TransactGetItems", self.name(), e))?;
         let stored: Vec<Option<AttributeMap>> = output

@@ -4,12 +4,11 @@ use std::ops::{Deref, DerefMut};
 
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
-use tracing::Instrument;
 
 use super::condition::Condition;
 use super::expression::Placeholders;
 use super::record::{Record, RecordKey};
-use super::table::{Must, Table, record_capacity, refusal};
+use super::table::{Must, Table, refusal};
 use super::transaction::Transaction;
 use crate::codec::{AttributeMap, Native};
 use crate::error::{Error, ErrorKind};
@@ -150,25 +149,26 @@ impl<T: Item> Table<T> {
         }
         self.check_limits(&key, false)?;
         let expression = self.write_condition(&mut update.placeholders, Must::Exist, version, condition);
-        let span = self.span("UpdateItem");
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.name)
-            .set_key(Some(key.clone()))
-            .update_expression(update.render())
-            .set_condition_expression(expression)
-            .set_expression_attribute_names(update.placeholders.names())
-            .set_expression_attribute_values(update.placeholders.values())
-            .return_values(ReturnValue::AllNew)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .instrument(span.clone())
+        let call = self.call("UpdateItem");
+        let result = call
+            .send(
+                self.client
+                    .update_item()
+                    .table_name(&self.name)
+                    .set_key(Some(key.clone()))
+                    .update_expression(update.render())
+                    .set_condition_expression(expression)
+                    .set_expression_attribute_names(update.placeholders.names())
+                    .set_expression_attribute_values(update.placeholders.values())
+                    .return_values(ReturnValue::AllNew)
+                    .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                    .set_return_consumed_capacity(self.capacity())
+                    .send(),
+            )
             .await;
         match result {
             Ok(output) => {
-                record_capacity(&span, output.consumed_capacity.as_ref());
+                call.capacity(output.consumed_capacity.as_ref());
                 match output.attributes {
                     Some(item) => T::from_item(item),
                     None => Err(Error::from(ErrorKind::NotFound {
