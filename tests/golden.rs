@@ -40,6 +40,7 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/multi_attribute_keys.yaml",
     "tests/fixtures/good/imported.yaml",
     "tests/fixtures/good/mcp_imported.yaml",
+    "tests/fixtures/good/unique.yaml",
 ];
 
 #[test]

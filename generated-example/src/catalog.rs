@@ -312,6 +312,7 @@ pub mod product {
             },
         ],
         ttl_attribute: Some("expires"),
+        unique: &[],
     };
 
     /// A catalog entry; one product (hash key `sku`) has variants by region, release, tier and size.
@@ -1061,6 +1062,7 @@ pub mod product {
     }
 
     impl rt::Unversioned for Product {}
+    impl rt::PlainWrites for Product {}
     impl rt::RecordKey for ProductKey {
         fn to_key(&self) -> rt::AttributeMap {
             ProductKey::to_key(self)

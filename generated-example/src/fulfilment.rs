@@ -139,6 +139,7 @@ pub mod shipment {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// Parcels leaving a warehouse, keyed by a generated UUID.
@@ -409,6 +410,7 @@ pub mod shipment {
     }
 
     impl rt::Unversioned for Shipment {}
+    impl rt::PlainWrites for Shipment {}
     impl rt::RecordKey for ShipmentKey {
         fn to_key(&self) -> rt::AttributeMap {
             ShipmentKey::to_key(self)

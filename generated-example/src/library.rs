@@ -271,6 +271,7 @@ pub mod book {
             },
         ],
         ttl_attribute: Some("expires_at"),
+        unique: &[],
     };
 
     /// Books, kept by publisher and sorted by year of publication.
@@ -687,6 +688,7 @@ pub mod book {
         }
     }
 
+    impl rt::PlainWrites for Book {}
     impl rt::RecordKey for BookKey {
         fn to_key(&self) -> rt::AttributeMap {
             BookKey::to_key(self)
@@ -1305,6 +1307,7 @@ pub mod customer {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// Library customers, keyed by a generated UUID.
@@ -1564,6 +1567,7 @@ pub mod customer {
     }
 
     impl rt::Unversioned for Customer {}
+    impl rt::PlainWrites for Customer {}
     impl rt::RecordKey for CustomerKey {
         fn to_key(&self) -> rt::AttributeMap {
             CustomerKey::to_key(self)

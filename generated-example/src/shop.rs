@@ -133,6 +133,7 @@ pub mod shop {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `shop` table, as its discriminator `entity` names it: what a scan of the
@@ -584,6 +585,7 @@ pub mod customer {
         }
     }
 
+    impl rt::PlainWrites for Customer {}
     impl rt::RecordKey for CustomerKey {
         fn to_key(&self) -> rt::AttributeMap {
             CustomerKey::to_key(self)
@@ -1095,6 +1097,7 @@ pub mod order {
     }
 
     impl rt::Unversioned for Order {}
+    impl rt::PlainWrites for Order {}
     impl rt::RecordKey for OrderKey {
         fn to_key(&self) -> rt::AttributeMap {
             OrderKey::to_key(self)
@@ -1837,6 +1840,7 @@ pub mod order_line {
     }
 
     impl rt::Unversioned for OrderLine {}
+    impl rt::PlainWrites for OrderLine {}
     impl rt::RecordKey for OrderLineKey {
         fn to_key(&self) -> rt::AttributeMap {
             OrderLineKey::to_key(self)

@@ -106,6 +106,12 @@ impl<T: FromItem> Change<T> {
         old: Option<AttributeMap>,
         new: Option<AttributeMap>,
     ) -> Result<Self, Error> {
+        if [&old, &new].into_iter().flatten().any(crate::repository::is_sentinel) {
+            return Err(Error::from(ErrorKind::InvalidStreamRecord {
+                reason: "the record is of a unique value's sentinel item, not of an item: skip it (`is_sentinel`)"
+                    .to_owned(),
+            }));
+        }
         let image = |image: Option<AttributeMap>, which: &str| {
             image
                 .filter(|i| !i.is_empty())

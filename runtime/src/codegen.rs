@@ -14,13 +14,13 @@ pub use crate::change::Change;
 pub use crate::codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
 pub use crate::error::{Error, ErrorKind};
 pub use crate::item::{
-    AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec,
+    AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec, UniqueValue,
 };
 pub use crate::key::{CompositeKey, KeyPart, KeyPartError};
 pub use crate::repository::{
     Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, KeyCondition, KeyQuery, Page, ParallelScan, Patch,
-    Query, QueryBuilder, Record, RecordKey, Repository, RetryPolicy, Scan, SortCondition, Table, TableReads,
-    Transaction, Unversioned, Update, UpdateExpression,
+    PlainWrites, Query, QueryBuilder, Record, RecordKey, Repository, RetryPolicy, Scan, SortCondition, Table,
+    TableReads, Transaction, Unversioned, Update, UpdateExpression,
 };
 pub use crate::validate::{FieldPath, Validate, ValidationErrors, rules};
 pub use aws_sdk_dynamodb::Client;

@@ -97,6 +97,17 @@ pub enum ErrorKind {
         /// The stored item, when there is one (decode it with [`Error::current`]).
         current: Option<AttributeMap>,
     },
+    /// A unique field's value is held by another item (`unique: true` in the schema); nothing
+    /// was written.
+    UniqueViolation {
+        /// The DynamoDB table.
+        table: String,
+        /// The field, as the schema names it.
+        field: String,
+        /// The key attributes of the item that holds the value, when its sentinel could be read
+        /// (for your code: `Display` names the field, never the value or the holder).
+        holder: Option<AttributeMap>,
+    },
     /// DynamoDB kept throttling the request after the SDK's retries (or, for a batch, after
     /// the batch retry policy); nothing of this request was written. Back off and retry, or
     /// raise the table's capacity.
@@ -273,6 +284,10 @@ impl fmt::Display for ErrorKind {
                 f,
                 "the condition on the item ({}) of table `{table}` was false; nothing was written",
                 key_names(key)
+            ),
+            Error::UniqueViolation { table, field, .. } => write!(
+                f,
+                "another item of table `{table}` holds this value of the unique field `{field}`; nothing was written"
             ),
             Error::Throttled { operation, table, code } => write!(
                 f,

@@ -128,6 +128,7 @@ pub struct IndexSpec {
 ///     range_key: Some(KeyAttribute { name: "year_isbn", attribute_type: AttributeType::S }),
 ///     indexes: &[],
 ///     ttl_attribute: None,
+///     unique: &[],
 /// };
 /// assert_eq!(BOOKS.table_name, "books");
 /// ```
@@ -143,6 +144,19 @@ pub struct TableSpec {
     pub indexes: &'static [IndexSpec],
     /// Attribute that holds the expiry time, if TTL is on.
     pub ttl_attribute: Option<&'static str>,
+    /// Fields whose values are kept unique across the table, with sentinel items.
+    pub unique: &'static [UniqueValue],
+}
+
+/// A field whose value is unique across its table: every write that sets, changes or
+/// removes it also writes, moves or deletes a sentinel item keyed by the value, in the same
+/// transaction (see `docs/failure-semantics.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UniqueValue {
+    /// The field, as the schema names it (what [`ErrorKind::UniqueViolation`](crate::ErrorKind::UniqueViolation) reports).
+    pub field: &'static str,
+    /// The stored attribute.
+    pub attribute: &'static str,
 }
 
 /// A type read from stored items: an item type, or the projection type of an index.

@@ -38,6 +38,9 @@ pub struct BatchReport {
     pub processed: usize,
     /// Records not processed, in the order they came.
     pub failures: Vec<RecordFailure>,
+    /// Records of the sentinel items of unique values (`unique: true`), which are not items
+    /// of the table: skipped, and not failures.
+    pub skipped: usize,
 }
 
 impl BatchReport {
@@ -63,6 +66,7 @@ impl BatchReport {
     ///         event_id: "e2".into(),
     ///         reason: "attribute `price`: expected N".into(),
     ///     }],
+    ///     ..BatchReport::default()
     /// };
     /// let response = report.into_response();
     /// assert_eq!(response.batch_item_failures[0].item_identifier.as_deref(), Some("200"));
@@ -85,8 +89,8 @@ impl BatchReport {
 
 /// Decodes each record of `event` as a [`Change<T>`] and runs `handle` on it, one at a time and
 /// in order. A record that does not decode, or whose `handle` returns an error, is reported in
-/// the [`BatchReport`]; the records after it are still handled. Answer Lambda with
-/// [`BatchReport::into_response`].
+/// the [`BatchReport`]; the records after it are still handled. A record of a unique value's
+/// sentinel item is skipped (`skipped`). Answer Lambda with [`BatchReport::into_response`].
 ///
 /// ```
 /// use ddbgen_runtime::aws_lambda_events::event::dynamodb::Event;
@@ -108,7 +112,10 @@ impl BatchReport {
 ///                 "NewImage": {"text": {"S": "hi"}}}},
 ///   {"eventID": "2", "eventName": "INSERT", "awsRegion": "eu-west-1",
 ///    "dynamodb": {"SequenceNumber": "200", "SizeBytes": 10, "StreamViewType": "NEW_IMAGE",
-///                 "NewImage": {"text": {"N": "7"}}}}
+///                 "NewImage": {"text": {"N": "7"}}}},
+///   {"eventID": "3", "eventName": "INSERT", "awsRegion": "eu-west-1",
+///    "dynamodb": {"SequenceNumber": "300", "SizeBytes": 10, "StreamViewType": "NEW_IMAGE",
+///                 "NewImage": {"id": {"S": "ddbgen#unique#email#a@b.c"}, "ddbgen_unique": {"S": "email"}}}}
 /// ]}"#).unwrap();
 /// let mut seen = Vec::new();
 /// let report = for_each_change(&event, |change: Change<Note>| {
@@ -116,7 +123,7 @@ impl BatchReport {
 ///     async { Ok::<(), Error>(()) }
 /// })
 /// .await;
-/// assert_eq!((report.processed, seen.len()), (1, 1));
+/// assert_eq!((report.processed, report.skipped, seen.len()), (1, 1, 1));
 /// assert_eq!(report.failures[0].sequence_number.as_deref(), Some("200"));
 /// assert!(report.failures[0].reason.contains("`text`"));
 /// # });
@@ -130,6 +137,14 @@ where
 {
     let mut report = BatchReport::default();
     for record in &event.records {
+        let images = [&record.change.old_image, &record.change.new_image];
+        if images
+            .iter()
+            .any(|image| image.inner().contains_key(crate::repository::UNIQUE_MARKER))
+        {
+            report.skipped += 1;
+            continue;
+        }
         match Change::<T>::from_lambda_record(record) {
             Err(error) => report.fail(record, error),
             Ok(change) => match handle(change).await {

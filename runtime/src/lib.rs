@@ -59,12 +59,15 @@ pub use change::{Change, TTL_PRINCIPAL};
 pub use client::client_for;
 pub use codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
 pub use error::{Error, ErrorKind, TransactionFailure};
-pub use item::{AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec};
+pub use item::{
+    AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec, UniqueValue,
+};
 pub use key::{CompositeKey, KeyPart, KeyPartError};
 pub use repository::{
     Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, CursorKeyError, Fetched, FixedClock, IntoValue,
-    ItemStream, METRICS_TARGET, Ordered, Page, ParallelScan, Patch, Query, QueryBuilder, REPOSITORY_METHODS, Record,
-    RecordKey, Repository, RetryPolicy, Scan, StopReason, SystemClock, Table, TableReads, Transaction, Unversioned,
+    ItemStream, METRICS_TARGET, Ordered, Page, ParallelScan, Patch, PlainWrites, Query, QueryBuilder,
+    REPOSITORY_METHODS, Record, RecordKey, Repository, RetryPolicy, SENTINEL_PREFIX, Scan, StopReason, SystemClock,
+    Table, TableReads, Transaction, Unversioned, is_sentinel,
 };
 pub use validate::{FieldError, FieldPath, Validate, ValidationErrors, rules};
 

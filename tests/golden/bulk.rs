@@ -174,6 +174,7 @@ pub mod book {
         range_key: Some(rt::KeyAttribute::s("year_isbn")),
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// Books loaded in bulk, kept by publisher and sorted by year of publication.
@@ -544,6 +545,7 @@ pub mod book {
     }
 
     impl rt::Unversioned for Book {}
+    impl rt::PlainWrites for Book {}
     impl rt::RecordKey for BookKey {
         fn to_key(&self) -> rt::AttributeMap {
             BookKey::to_key(self)

@@ -123,6 +123,7 @@ pub mod tenancy {
             },
         ],
         ttl_attribute: Some("expires_at"),
+        unique: &[],
     };
 
     /// An item of the `tenancy-data` table, as its discriminator `_type` names it: what a scan of the
@@ -548,6 +549,7 @@ pub mod settings {
     }
 
     impl rt::Unversioned for Settings {}
+    impl rt::PlainWrites for Settings {}
     impl rt::RecordKey for SettingsKey {
         fn to_key(&self) -> rt::AttributeMap {
             SettingsKey::to_key(self)
@@ -921,6 +923,7 @@ pub mod counter {
     }
 
     impl rt::Unversioned for Counter {}
+    impl rt::PlainWrites for Counter {}
     impl rt::RecordKey for CounterKey {
         fn to_key(&self) -> rt::AttributeMap {
             CounterKey::to_key(self)
@@ -1224,6 +1227,7 @@ pub mod marker {
     }
 
     impl rt::Unversioned for Marker {}
+    impl rt::PlainWrites for Marker {}
     impl rt::RecordKey for MarkerKey {
         fn to_key(&self) -> rt::AttributeMap {
             MarkerKey::to_key(self)
@@ -1655,6 +1659,7 @@ pub mod member {
         }
     }
 
+    impl rt::PlainWrites for Member {}
     impl rt::RecordKey for MemberKey {
         fn to_key(&self) -> rt::AttributeMap {
             MemberKey::to_key(self)
@@ -2417,6 +2422,7 @@ pub mod invite {
     }
 
     impl rt::Unversioned for Invite {}
+    impl rt::PlainWrites for Invite {}
     impl rt::RecordKey for InviteKey {
         fn to_key(&self) -> rt::AttributeMap {
             InviteKey::to_key(self)

@@ -72,6 +72,7 @@ pub mod crates {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `crates` table, as its discriminator `type` names it: what a scan of the
@@ -506,6 +507,7 @@ pub mod r#match {
     }
 
     impl rt::Unversioned for Match {}
+    impl rt::PlainWrites for Match {}
     impl rt::RecordKey for MatchKey {
         fn to_key(&self) -> rt::AttributeMap {
             MatchKey::to_key(self)
@@ -994,6 +996,7 @@ pub mod superb {
     }
 
     impl rt::Unversioned for Superb {}
+    impl rt::PlainWrites for Superb {}
     impl rt::RecordKey for SuperbKey {
         fn to_key(&self) -> rt::AttributeMap {
             SuperbKey::to_key(self)
@@ -1355,6 +1358,7 @@ pub mod crate_item {
     }
 
     impl rt::Unversioned for CrateItem {}
+    impl rt::PlainWrites for CrateItem {}
     impl rt::RecordKey for CrateItemKey {
         fn to_key(&self) -> rt::AttributeMap {
             CrateItemKey::to_key(self)

@@ -14,6 +14,7 @@ pub mod flags {
         range_key: None,
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `flags` table, as its discriminator `entity` names it: what a scan of the
@@ -139,6 +140,7 @@ pub mod solo {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `solo` table, as its discriminator `entity` names it: what a scan of the
@@ -482,6 +484,7 @@ pub mod flag {
     }
 
     impl rt::Unversioned for Flag {}
+    impl rt::PlainWrites for Flag {}
     impl rt::RecordKey for FlagKey {
         fn to_key(&self) -> rt::AttributeMap {
             FlagKey::to_key(self)
@@ -874,6 +877,7 @@ pub mod quota {
         }
     }
 
+    impl rt::PlainWrites for Quota {}
     impl rt::RecordKey for QuotaKey {
         fn to_key(&self) -> rt::AttributeMap {
             QuotaKey::to_key(self)
@@ -1308,6 +1312,7 @@ pub mod only {
     }
 
     impl rt::Unversioned for Only {}
+    impl rt::PlainWrites for Only {}
     impl rt::RecordKey for OnlyKey {
         fn to_key(&self) -> rt::AttributeMap {
             OnlyKey::to_key(self)
@@ -1587,6 +1592,7 @@ pub mod plain {
         range_key: None,
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `plain` table.
@@ -1766,6 +1772,7 @@ pub mod plain {
     }
 
     impl rt::Unversioned for Plain {}
+    impl rt::PlainWrites for Plain {}
     impl rt::RecordKey for PlainKey {
         fn to_key(&self) -> rt::AttributeMap {
             PlainKey::to_key(self)

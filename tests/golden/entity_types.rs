@@ -182,6 +182,7 @@ pub mod ledger {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `ledger` table, as its discriminator `entity` names it: what a scan of the
@@ -830,6 +831,7 @@ pub mod entry {
         }
     }
 
+    impl rt::PlainWrites for Entry {}
     impl rt::RecordKey for EntryKey {
         fn to_key(&self) -> rt::AttributeMap {
             EntryKey::to_key(self)
@@ -1692,6 +1694,7 @@ pub mod snapshot {
     }
 
     impl rt::Unversioned for Snapshot {}
+    impl rt::PlainWrites for Snapshot {}
     impl rt::RecordKey for SnapshotKey {
         fn to_key(&self) -> rt::AttributeMap {
             SnapshotKey::to_key(self)

@@ -129,6 +129,7 @@ pub mod legacy_orders {
             },
         ],
         ttl_attribute: Some("expires"),
+        unique: &[],
     };
 
     /// An item of the `legacy_orders` table.
@@ -415,6 +416,7 @@ pub mod legacy_orders {
     }
 
     impl rt::Unversioned for LegacyOrders {}
+    impl rt::PlainWrites for LegacyOrders {}
     impl rt::RecordKey for LegacyOrdersKey {
         fn to_key(&self) -> rt::AttributeMap {
             LegacyOrdersKey::to_key(self)

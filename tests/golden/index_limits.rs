@@ -190,6 +190,7 @@ pub mod indexed {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `many_indexes` table.
@@ -586,6 +587,7 @@ pub mod indexed {
     }
 
     impl rt::Unversioned for Indexed {}
+    impl rt::PlainWrites for Indexed {}
     impl rt::RecordKey for IndexedKey {
         fn to_key(&self) -> rt::AttributeMap {
             IndexedKey::to_key(self)

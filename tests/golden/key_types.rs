@@ -123,6 +123,7 @@ pub mod seconds {
         range_key: Some(rt::KeyAttribute::n("seq")),
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `keyed.by.seconds` table.
@@ -327,6 +328,7 @@ pub mod seconds {
     }
 
     impl rt::Unversioned for Seconds {}
+    impl rt::PlainWrites for Seconds {}
     impl rt::RecordKey for SecondsKey {
         fn to_key(&self) -> rt::AttributeMap {
             SecondsKey::to_key(self)
@@ -545,6 +547,7 @@ pub mod millis {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `keyed-by-millis` table.
@@ -749,6 +752,7 @@ pub mod millis {
     }
 
     impl rt::Unversioned for Millis {}
+    impl rt::PlainWrites for Millis {}
     impl rt::RecordKey for MillisKey {
         fn to_key(&self) -> rt::AttributeMap {
             MillisKey::to_key(self)
@@ -1140,6 +1144,7 @@ pub mod blob {
         range_key: Some(rt::KeyAttribute::n("num")),
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `keyed_by_bytes` table.
@@ -1344,6 +1349,7 @@ pub mod blob {
     }
 
     impl rt::Unversioned for Blob {}
+    impl rt::PlainWrites for Blob {}
     impl rt::RecordKey for BlobKey {
         fn to_key(&self) -> rt::AttributeMap {
             BlobKey::to_key(self)
@@ -1547,6 +1553,7 @@ pub mod price {
         range_key: Some(rt::KeyAttribute::n("ratio")),
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `keyed_by_numbers` table.
@@ -1756,6 +1763,7 @@ pub mod price {
     }
 
     impl rt::Unversioned for Price {}
+    impl rt::PlainWrites for Price {}
     impl rt::RecordKey for PriceKey {
         fn to_key(&self) -> rt::AttributeMap {
             PriceKey::to_key(self)
@@ -1959,6 +1967,7 @@ pub mod release {
         range_key: Some(rt::KeyAttribute::s("day")),
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `keyed_by_enum` table.
@@ -2163,6 +2172,7 @@ pub mod release {
     }
 
     impl rt::Unversioned for Release {}
+    impl rt::PlainWrites for Release {}
     impl rt::RecordKey for ReleaseKey {
         fn to_key(&self) -> rt::AttributeMap {
             ReleaseKey::to_key(self)
@@ -2369,6 +2379,7 @@ pub mod moment {
         range_key: Some(rt::KeyAttribute::n("level")),
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `keyed_by_rfc3339` table.
@@ -2573,6 +2584,7 @@ pub mod moment {
     }
 
     impl rt::Unversioned for Moment {}
+    impl rt::PlainWrites for Moment {}
     impl rt::RecordKey for MomentKey {
         fn to_key(&self) -> rt::AttributeMap {
             MomentKey::to_key(self)
@@ -2776,6 +2788,7 @@ pub mod long {
         range_key: Some(rt::KeyAttribute::s("sk")),
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// String keys without length rules, to meet DynamoDB's key and item size limits.
@@ -2980,6 +2993,7 @@ pub mod long {
     }
 
     impl rt::Unversioned for Long {}
+    impl rt::PlainWrites for Long {}
     impl rt::RecordKey for LongKey {
         fn to_key(&self) -> rt::AttributeMap {
             LongKey::to_key(self)

@@ -262,6 +262,7 @@ pub mod keyword {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// Keys whose parts are Rust keywords. A doc with `*/`, a lone backtick ` and an unclosed fence:
@@ -811,6 +812,7 @@ pub mod keyword {
     }
 
     impl rt::Unversioned for Keyword {}
+    impl rt::PlainWrites for Keyword {}
     impl rt::RecordKey for KeywordKey {
         fn to_key(&self) -> rt::AttributeMap {
             KeywordKey::to_key(self)

@@ -208,6 +208,7 @@ pub mod event {
         range_key: Some(rt::KeyAttribute::n("at")),
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `events` table.
@@ -540,6 +541,7 @@ pub mod event {
     }
 
     impl rt::Unversioned for Event {}
+    impl rt::PlainWrites for Event {}
     impl rt::RecordKey for EventKey {
         fn to_key(&self) -> rt::AttributeMap {
             EventKey::to_key(self)
@@ -912,6 +914,7 @@ pub mod reading {
         range_key: Some(rt::KeyAttribute::s("sk")),
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `sensor.readings` table.
@@ -1193,6 +1196,7 @@ pub mod reading {
     }
 
     impl rt::Unversioned for Reading {}
+    impl rt::PlainWrites for Reading {}
     impl rt::RecordKey for ReadingKey {
         fn to_key(&self) -> rt::AttributeMap {
             ReadingKey::to_key(self)
@@ -1462,6 +1466,7 @@ pub mod reserved {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// Every field a DynamoDB reserved word (or an odd name); expressions use placeholders only.
@@ -1733,6 +1738,7 @@ pub mod reserved {
     }
 
     impl rt::Unversioned for Reserved {}
+    impl rt::PlainWrites for Reserved {}
     impl rt::RecordKey for ReservedKey {
         fn to_key(&self) -> rt::AttributeMap {
             ReservedKey::to_key(self)

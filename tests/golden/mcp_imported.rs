@@ -22,6 +22,7 @@ pub mod app_table {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `AppTable` table, as its discriminator `entity` names it: what a scan of the
@@ -379,6 +380,7 @@ pub mod user {
     }
 
     impl rt::Unversioned for User {}
+    impl rt::PlainWrites for User {}
     impl rt::RecordKey for UserKey {
         fn to_key(&self) -> rt::AttributeMap {
             UserKey::to_key(self)
@@ -923,6 +925,7 @@ pub mod order {
     }
 
     impl rt::Unversioned for Order {}
+    impl rt::PlainWrites for Order {}
     impl rt::RecordKey for OrderKey {
         fn to_key(&self) -> rt::AttributeMap {
             OrderKey::to_key(self)
@@ -1328,6 +1331,7 @@ pub mod session {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `Sessions` table.
@@ -1525,6 +1529,7 @@ pub mod session {
     }
 
     impl rt::Unversioned for Session {}
+    impl rt::PlainWrites for Session {}
     impl rt::RecordKey for SessionKey {
         fn to_key(&self) -> rt::AttributeMap {
             SessionKey::to_key(self)

@@ -14,6 +14,7 @@ pub mod note {
         range_key: None,
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `note` table.
@@ -199,6 +200,7 @@ pub mod note {
     }
 
     impl rt::Unversioned for Note {}
+    impl rt::PlainWrites for Note {}
     impl rt::RecordKey for NoteKey {
         fn to_key(&self) -> rt::AttributeMap {
             NoteKey::to_key(self)

@@ -221,6 +221,7 @@ pub mod desk {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `mak_desk` table, as its discriminator `entity` names it: what a scan of the
@@ -455,6 +456,7 @@ pub mod order {
             },
         ],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// Orders of tenants, found by region and status without a synthetic key.
@@ -717,6 +719,7 @@ pub mod order {
     }
 
     impl rt::Unversioned for Order {}
+    impl rt::PlainWrites for Order {}
     impl rt::RecordKey for OrderKey {
         fn to_key(&self) -> rt::AttributeMap {
             OrderKey::to_key(self)
@@ -2096,6 +2099,7 @@ pub mod ticket {
     }
 
     impl rt::Unversioned for Ticket {}
+    impl rt::PlainWrites for Ticket {}
     impl rt::RecordKey for TicketKey {
         fn to_key(&self) -> rt::AttributeMap {
             TicketKey::to_key(self)
@@ -2709,6 +2713,7 @@ pub mod alert {
     }
 
     impl rt::Unversioned for Alert {}
+    impl rt::PlainWrites for Alert {}
     impl rt::RecordKey for AlertKey {
         fn to_key(&self) -> rt::AttributeMap {
             AlertKey::to_key(self)
@@ -3279,6 +3284,7 @@ pub mod note {
     }
 
     impl rt::Unversioned for Note {}
+    impl rt::PlainWrites for Note {}
     impl rt::RecordKey for NoteKey {
         fn to_key(&self) -> rt::AttributeMap {
             NoteKey::to_key(self)

@@ -14,6 +14,7 @@ pub mod board {
         range_key: Some(rt::KeyAttribute::s("sk")),
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the `boards` table, as its discriminator `entity` names it: what a scan of the
@@ -131,6 +132,7 @@ pub mod label {
         range_key: Some(rt::KeyAttribute::s("sk")),
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// Issue labels of a repository, by name.
@@ -357,6 +359,7 @@ pub mod label {
     }
 
     impl rt::Unversioned for Label {}
+    impl rt::PlainWrites for Label {}
     impl rt::RecordKey for LabelKey {
         fn to_key(&self) -> rt::AttributeMap {
             LabelKey::to_key(self)
@@ -790,6 +793,7 @@ pub mod card {
     }
 
     impl rt::Unversioned for Card {}
+    impl rt::PlainWrites for Card {}
     impl rt::RecordKey for CardKey {
         fn to_key(&self) -> rt::AttributeMap {
             CardKey::to_key(self)
@@ -1218,6 +1222,7 @@ pub mod column {
     }
 
     impl rt::Unversioned for Column {}
+    impl rt::PlainWrites for Column {}
     impl rt::RecordKey for ColumnKey {
         fn to_key(&self) -> rt::AttributeMap {
             ColumnKey::to_key(self)

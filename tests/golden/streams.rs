@@ -14,6 +14,7 @@ pub mod test_item {
         range_key: None,
         indexes: &[],
         ttl_attribute: None,
+        unique: &[],
     };
 
     /// An item of the sample event's table.
@@ -187,6 +188,7 @@ pub mod test_item {
     }
 
     impl rt::Unversioned for TestItem {}
+    impl rt::PlainWrites for TestItem {}
     impl rt::RecordKey for TestItemKey {
         fn to_key(&self) -> rt::AttributeMap {
             TestItemKey::to_key(self)

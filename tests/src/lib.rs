@@ -23,6 +23,11 @@ pub mod bulk {
     include!(concat!(env!("OUT_DIR"), "/bulk.rs"));
 }
 
+/// Generated from `tests/fixtures/good/unique.yaml` (unique values kept by sentinel items).
+pub mod unique {
+    include!(concat!(env!("OUT_DIR"), "/unique.rs"));
+}
+
 /// Generated from `tests/fixtures/good/sort_order.yaml` (text key parts that must sort exactly).
 pub mod sort_order {
     include!(concat!(env!("OUT_DIR"), "/sort_order.rs"));

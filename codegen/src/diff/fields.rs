@@ -144,6 +144,31 @@ impl Differ<'_> {
             ),
             _ => {}
         }
+        match (a.unique, b.unique) {
+            (false, true) => self.add(
+                path.to_owned(),
+                old,
+                new,
+                Say {
+                    severity: Severity::Risky,
+                    message: "the field became unique".to_owned(),
+                    why: "stored items have no sentinel for their values: a new item may take a value a stored one holds, and two stored items may already share one",
+                    instead: "before relying on it, find duplicates and write every stored value's sentinel, by rewriting each item with `replace`",
+                },
+            ),
+            (true, false) => self.add(
+                path.to_owned(),
+                old,
+                new,
+                Say {
+                    severity: Severity::Safe,
+                    message: "the field is no longer unique".to_owned(),
+                    why: "its sentinel items stay in the table until deleted; scans keep leaving them out",
+                    instead: "",
+                },
+            ),
+            _ => {}
+        }
         if a.nullable != b.nullable {
             self.add(
                 path.to_owned(),

@@ -199,5 +199,13 @@ pub(crate) fn table_spec(table: &Table, layout: Option<&TableLayout>) -> TokenSt
             pub const TABLE: #rt::TableSpec = super::#module::TABLE;
         };
     }
-    layout.map(super::layout::table_spec).unwrap_or_default()
+    let unique: Vec<(&str, &str)> = table
+        .fields
+        .iter()
+        .filter(|f| f.unique)
+        .map(|f| (f.name.as_str(), f.attribute.as_str()))
+        .collect();
+    layout
+        .map(|layout| super::layout::table_spec(layout, &unique))
+        .unwrap_or_default()
 }

@@ -39,8 +39,9 @@ fn index(index: &IndexLayout, global: bool) -> TokenStream {
     quote!(#rt::IndexSpec { name: #name, global: #global, hash_key: &[#(#hash),*], range_key: &[#(#range),*], projection: #projection })
 }
 
-/// `pub const TABLE: rt::TableSpec = ..;` of `layout`.
-pub(crate) fn table_spec(layout: &TableLayout) -> TokenStream {
+/// `pub const TABLE: rt::TableSpec = ..;` of `layout`, with the unique fields of `unique`
+/// (schema name, stored attribute).
+pub(crate) fn table_spec(layout: &TableLayout, unique: &[(&str, &str)]) -> TokenStream {
     let rt = rt();
     let table_name = &layout.name;
     let (hash, range) = (key_attribute(&layout.hash), optional_key(layout.range.as_ref()));
@@ -53,6 +54,9 @@ pub(crate) fn table_spec(layout: &TableLayout) -> TokenStream {
         Some(attribute) => quote!(Some(#attribute)),
         None => quote!(None),
     };
+    let unique = unique
+        .iter()
+        .map(|(field, attribute)| quote!(#rt::UniqueValue { field: #field, attribute: #attribute }));
     let doc = format!(" Keys, indexes and TTL of the `{table_name}` table, as the schema declares them.");
     quote! {
         #[doc = #doc]
@@ -62,6 +66,7 @@ pub(crate) fn table_spec(layout: &TableLayout) -> TokenStream {
             range_key: #range,
             indexes: &[#(#indexes),*],
             ttl_attribute: #ttl,
+            unique: &[#(#unique),*],
         };
     }
 }

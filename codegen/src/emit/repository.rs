@@ -63,6 +63,7 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
         }
     });
     let unversioned = version.is_none().then(|| quote!(impl #rt::Unversioned for #item {}));
+    let plain_writes = (!table.fields.iter().any(|f| f.unique)).then(|| quote!(impl #rt::PlainWrites for #item {}));
     let queries = super::query::query_methods(table);
     let patterns = table.access_patterns.iter().map(|p| pattern_method(table, p));
     let repo_doc = print::doc(Some(&format!(
@@ -102,6 +103,7 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
         }
 
         #unversioned
+        #plain_writes
 
         impl #rt::RecordKey for #key {
             fn to_key(&self) -> #rt::AttributeMap {

@@ -31,7 +31,7 @@ pub(crate) fn single_table_module(model: &Model, single: &SingleTable) -> TokenS
     let runtime_import = runtime_import();
     let spec = model
         .layout(&single.table_name)
-        .map(super::layout::table_spec)
+        .map(|layout| super::layout::table_spec(layout, &[]))
         .unwrap_or_default();
     let all: Vec<usize> = (0..entities.len()).collect();
     let item_doc = format!(

@@ -61,6 +61,8 @@ pub struct Field {
     pub updates: Vec<UpdateMethod>,
     /// Documentation.
     pub doc: Option<String>,
+    /// Whether the value is kept unique across the table, with sentinel items.
+    pub unique: bool,
     /// Declared or managed.
     pub origin: FieldOrigin,
     /// Where the field is declared (for managed fields: the table key that asks for them).
@@ -89,6 +91,7 @@ impl Field {
             check_fn: None,
             updates: Vec::new(),
             doc: None,
+            unique: false,
             origin,
             span,
         })

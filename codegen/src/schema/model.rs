@@ -253,6 +253,12 @@ pub struct FieldDef {
     /// Encoding of a `datetime`: `rfc3339` (default), `epoch_seconds` or `epoch_millis`.
     #[serde(default)]
     pub format: Option<DateTimeFormat>,
+    /// Keeps the value unique across the table (a field of a plain table that is not part of
+    /// its key: string, uuid, integer, date or enum), with a sentinel item written in the same
+    /// transaction as every write that sets, changes or removes it. An optional field's absent
+    /// value is exempt.
+    #[serde(default)]
+    pub unique: bool,
 }
 
 /// How a `datetime` is stored.

@@ -57,6 +57,7 @@ pub struct IndexLayout {
 ///     range_key: None,
 ///     indexes: &[],
 ///     ttl_attribute: None,
+///     unique: &[],
 /// };
 /// let layout = TableLayout::of(&BOOKS, "dev-books");
 /// assert_eq!((layout.name.as_str(), layout.hash.name.as_str()), ("dev-books", "publisher"));

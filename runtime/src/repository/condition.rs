@@ -130,6 +130,15 @@ impl<T> std::fmt::Debug for Condition<T> {
 }
 
 impl<T> Condition<T> {
+    /// `attribute` holds `value` as stored, or (`None`) is absent: a guard the runtime adds to
+    /// its own writes (unique values' sentinels).
+    pub(crate) fn stored(attribute: &'static str, value: Option<&AttributeValue>) -> Self {
+        match value {
+            Some(value) => Self::of(Expr::Compare(attribute, Op::Eq, value.clone())),
+            None => Self::of(Expr::NotExists(attribute)),
+        }
+    }
+
     fn of(expr: Expr) -> Self {
         Self {
             expr,

@@ -30,6 +30,11 @@ impl Placeholders {
         placeholder
     }
 
+    /// The value behind placeholder `placeholder` (`:v3`).
+    pub(crate) fn value_of(&self, placeholder: &str) -> Option<&AttributeValue> {
+        self.values.get(placeholder)
+    }
+
     /// The names map, or `None` when empty (DynamoDB refuses empty maps).
     pub fn names(&self) -> Option<HashMap<String, String>> {
         (!self.names.is_empty()).then(|| self.names.clone())

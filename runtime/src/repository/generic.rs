@@ -9,7 +9,7 @@ use super::clock::Clock;
 use super::condition::Condition;
 use super::cursor::CursorKey;
 use super::query::Scan;
-use super::record::{Record, RecordKey, TableReads, Unversioned};
+use super::record::{PlainWrites, Record, RecordKey, TableReads, Unversioned};
 use super::retry::RetryPolicy;
 use super::table::{Must, Table, stored_version};
 use super::transaction::Transaction;
@@ -300,12 +300,6 @@ impl<T: Record> Repository<T> {
         self.table().batch_get(keys.to_vec(), T::Key::to_key, false).await
     }
 
-    /// Deletes many items by key (BatchWriteItem, 25 per request); a key with no item is not
-    /// an error. What stays unprocessed after the retry policy is returned.
-    pub async fn batch_delete(&self, keys: &[T::Key]) -> Result<BatchWrite<T::Key>, Error> {
-        self.table().batch_delete(keys.to_vec(), T::Key::to_key).await
-    }
-
     /// Reads up to 100 items together (TransactGetItems): `None` where there is no item, in
     /// the keys' order.
     pub async fn transact_get(&self, keys: &[T::Key]) -> Result<Vec<Option<T>>, Error> {
@@ -326,25 +320,6 @@ impl<T: Record> Repository<T> {
         let item = self.stamp_new(new)?;
         transaction.put_new(self.table(), &item, None)?;
         Ok(item)
-    }
-
-    /// Adds the replacement of `item` to `transaction`, as [`replace`](Self::replace) does
-    /// it; returns the item that will be stored.
-    pub fn transact_replace(&self, transaction: &mut Transaction, item: &T) -> Result<T, Error> {
-        let next = self.stamp(item)?;
-        transaction.put_existing(self.table(), &next, Self::expected(item), None)?;
-        Ok(next)
-    }
-
-    /// Adds a delete of the existing item with `key` to `transaction`, at any version.
-    pub fn transact_delete(&self, transaction: &mut Transaction, key: &T::Key) -> Result<(), Error> {
-        transaction.delete(self.table(), key.to_key(), None, None)
-    }
-
-    /// Adds a delete of `item` to `transaction`, as [`delete_item`](Self::delete_item) does
-    /// it: the item must exist and, on a table with a version, still be at `item`'s version.
-    pub fn transact_delete_item(&self, transaction: &mut Transaction, item: &T) -> Result<(), Error> {
-        transaction.delete(self.table(), item.key().to_key(), Self::expected(item), None)
     }
 
     /// Adds a check of `condition` on the item with `key` to `transaction`, without writing
@@ -375,7 +350,36 @@ impl<T: Record> Repository<T> {
     }
 }
 
-impl<T: Record + Unversioned> Repository<T> {
+/// The writes that touch an item alone, without reading it first: not on tables with unique
+/// values ([`PlainWrites`]).
+impl<T: PlainWrites> Repository<T> {
+    /// Deletes many items by key (BatchWriteItem, 25 per request); a key with no item is not
+    /// an error. What stays unprocessed after the retry policy is returned.
+    pub async fn batch_delete(&self, keys: &[T::Key]) -> Result<BatchWrite<T::Key>, Error> {
+        self.table().batch_delete(keys.to_vec(), T::Key::to_key).await
+    }
+
+    /// Adds the replacement of `item` to `transaction`, as [`replace`](Self::replace) does
+    /// it; returns the item that will be stored.
+    pub fn transact_replace(&self, transaction: &mut Transaction, item: &T) -> Result<T, Error> {
+        let next = self.stamp(item)?;
+        transaction.put_existing(self.table(), &next, Self::expected(item), None)?;
+        Ok(next)
+    }
+
+    /// Adds a delete of the existing item with `key` to `transaction`, at any version.
+    pub fn transact_delete(&self, transaction: &mut Transaction, key: &T::Key) -> Result<(), Error> {
+        transaction.delete(self.table(), key.to_key(), None, None)
+    }
+
+    /// Adds a delete of `item` to `transaction`, as [`delete_item`](Self::delete_item) does
+    /// it: the item must exist and, on a table with a version, still be at `item`'s version.
+    pub fn transact_delete_item(&self, transaction: &mut Transaction, item: &T) -> Result<(), Error> {
+        transaction.delete(self.table(), item.key().to_key(), Self::expected(item), None)
+    }
+}
+
+impl<T: Record + Unversioned + PlainWrites> Repository<T> {
     /// Stores many items whether or not their keys exist (BatchWriteItem, 25 per request): the
     /// explicit overwrite of [`upsert`](Self::upsert), with `updated` and the version set as
     /// it sets them. Every item is validated and checked against DynamoDB's size limit, and

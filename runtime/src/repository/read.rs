@@ -122,6 +122,9 @@ impl ReadSpec {
             condition.as_deref().unwrap_or("scan"),
             values.join("\u{1e}")
         );
+        // A scan of a table with unique values leaves their sentinel items out.
+        let filter = (condition.is_none() && !spec.unique.is_empty())
+            .then(|| format!("attribute_not_exists({})", placeholders.name(super::unique::MARKER)));
         Self {
             client: table.client.clone(),
             table: table.name.clone(),
@@ -135,7 +138,7 @@ impl ReadSpec {
             page_size: None,
             forward: true,
             consistent: false,
-            filter: None,
+            filter,
             projection: None,
             capacity: table.capacity,
         }

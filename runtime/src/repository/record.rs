@@ -109,3 +109,16 @@ pub trait TableReads<T>: Sized {
     note = "write versioned items with `upsert` (it stores the stored version plus one) or with a transaction of `transact_replace`; see docs/failure-semantics.md"
 )]
 pub trait Unversioned: Record {}
+
+/// A [`Record`] whose writes touch its own item only: its table keeps no unique values
+/// (`unique: true` in the schema). A write that moves a unique value's sentinel must read the
+/// stored item first, which a batch, or a transaction operation added without a read, cannot
+/// do: [`Repository::batch_put`](super::Repository::batch_put), `batch_delete`,
+/// `transact_replace`, `transact_delete`, `transact_delete_item` and an update builder's
+/// `transact` need this. Generated code implements it for every table without unique fields.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` keeps unique values, whose sentinel items this operation cannot move",
+    label = "this table has `unique: true` fields",
+    note = "use the single-item writes (`create`, `replace`, `upsert`, `update(..).send()`, `delete`), which move the sentinels in a transaction of their own; `transact_create` adds them to yours; see docs/failure-semantics.md"
+)]
+pub trait PlainWrites: Record {}

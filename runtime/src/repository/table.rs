@@ -204,7 +204,7 @@ impl<T: Item> Table<T> {
     }
 
     /// GetItem, returning the stored attributes as they are.
-    async fn get_stored(&self, key: AttributeMap, consistent: bool) -> Result<Option<AttributeMap>, Error> {
+    pub(crate) async fn get_stored(&self, key: AttributeMap, consistent: bool) -> Result<Option<AttributeMap>, Error> {
         let call = self.call("GetItem");
         let output = call
             .send(
@@ -269,6 +269,9 @@ impl<T: Item> Table<T> {
         version: Option<(&str, u64)>,
         condition: Option<&Condition<T>>,
     ) -> Result<(), Error> {
+        if !T::TABLE.unique.is_empty() {
+            return self.unique_put(item, must, version, condition).await;
+        }
         let map = item.to_item();
         self.check_limits(&map, true)?;
         let mut placeholders = Placeholders::default();
@@ -398,6 +401,9 @@ impl<T: Item> Table<T> {
         condition: Option<&Condition<T>>,
     ) -> Result<Option<T>, Error> {
         self.check_limits(&key, false)?;
+        if !T::TABLE.unique.is_empty() {
+            return self.unique_delete(key, must, version, condition).await;
+        }
         let mut placeholders = Placeholders::default();
         let expression = self.write_condition(&mut placeholders, must, version, condition);
         let call = self.call("DeleteItem");

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    ConditionCheck, Delete, Get, Put, ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure, TransactGetItem,
-    TransactWriteItem, Update,
+    AttributeValue, ConditionCheck, Delete, Get, Put, ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure,
+    TransactGetItem, TransactWriteItem, Update,
 };
 
 use super::batch::key_identity;
@@ -36,6 +36,8 @@ struct Operation {
     key: AttributeMap,
     must: Must,
     version: Option<(String, u64)>,
+    /// For the sentinel item of a unique value: the field, which a failed condition names.
+    unique: Option<&'static str>,
 }
 
 /// A write transaction (TransactWriteItems) being built. Generated repositories add their
@@ -144,12 +146,13 @@ impl Transaction {
             key,
             must,
             version: version.map(|(a, v)| (a.to_owned(), v)),
+            unique: None,
         });
         Ok(())
     }
 
     /// Puts `item` under `must`, `version` and `condition`.
-    fn put<T: Item>(
+    pub(crate) fn put<T: Item>(
         &mut self,
         table: &Table<T>,
         item: &T,
@@ -182,7 +185,55 @@ impl Transaction {
         item: &T,
         condition: Option<&Condition<T>>,
     ) -> Result<(), Error> {
-        self.put(table, item, Must::BeNew, None, condition)
+        self.put(table, item, Must::BeNew, None, condition)?;
+        super::unique::claim_new(self, table, &item.to_item())
+    }
+
+    /// Writes the sentinel that holds `value` of the unique field `unique` for the item with
+    /// key `holder`: refused ([`ErrorKind::UniqueViolation`]) when another item holds it.
+    pub(crate) fn put_sentinel<T: Item>(
+        &mut self,
+        table: &Table<T>,
+        unique: &crate::item::UniqueValue,
+        sentinel: AttributeMap,
+        holder: AttributeMap,
+    ) -> Result<(), Error> {
+        let key = sentinel.clone();
+        let mut item = sentinel;
+        item.insert(
+            super::unique::MARKER.to_owned(),
+            AttributeValue::S(unique.field.to_owned()),
+        );
+        item.insert(super::unique::HOLDER.to_owned(), AttributeValue::M(holder));
+        let mut p = Placeholders::default();
+        let expression = table.write_condition(&mut p, Must::BeNew, None, None);
+        let bytes = limits::item_size(&item);
+        let put = Put::builder()
+            .table_name(table.name())
+            .set_item(Some(item))
+            .set_condition_expression(expression)
+            .set_expression_attribute_names(p.names())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(|e| Error::sdk("TransactWriteItems", table.name(), e))?;
+        let item = TransactWriteItem::builder().put(put).build();
+        self.push(table, key, bytes, Must::BeNew, None, item)?;
+        if let Some(operation) = self.operations.last_mut() {
+            operation.unique = Some(unique.field);
+        }
+        Ok(())
+    }
+
+    /// Deletes the sentinel with key `sentinel` (a value the item no longer holds).
+    pub(crate) fn delete_sentinel<T: Item>(&mut self, table: &Table<T>, sentinel: AttributeMap) -> Result<(), Error> {
+        let built = Delete::builder()
+            .table_name(table.name())
+            .set_key(Some(sentinel.clone()))
+            .build()
+            .map_err(|e| Error::sdk("TransactWriteItems", table.name(), e))?;
+        let bytes = limits::item_size(&sentinel);
+        let item = TransactWriteItem::builder().delete(built).build();
+        self.push(table, sentinel, bytes, Must::Nothing, None, item)
     }
 
     /// Writes `item` over an existing one at `version` (`NotFound` or `VersionConflict`
@@ -337,9 +388,21 @@ impl Transaction {
         operation: &Operation,
         code: &str,
         message: Option<&str>,
-        item: Option<&HashMap<String, aws_sdk_dynamodb::types::AttributeValue>>,
+        item: Option<&HashMap<String, AttributeValue>>,
     ) -> Result<Error, Error> {
         let table = operation.table.as_str();
+        if let (Some(field), "ConditionalCheckFailed") = (operation.unique, code) {
+            let holder = match item.and_then(|sentinel| sentinel.get(super::unique::HOLDER)) {
+                Some(AttributeValue::M(holder)) => Some(holder.clone()),
+                _ => None,
+            };
+            return Ok(ErrorKind::UniqueViolation {
+                table: table.to_owned(),
+                field: field.to_owned(),
+                holder,
+            }
+            .into());
+        }
         if code == "ConditionalCheckFailed" {
             let current = match item {
                 Some(item) => Some(item.clone()),

@@ -34,6 +34,9 @@ pub struct UpdateExpression {
     remove: Vec<String>,
     add: Vec<String>,
     delete: Vec<String>,
+    /// Each attribute set (with its value's placeholder) or removed (`None`), in order: what a
+    /// table with unique values needs to move their sentinels.
+    assigned: Vec<(String, Option<String>)>,
     /// Rule failures of the new values; a non-empty list stops the update before it is sent.
     pub errors: ValidationErrors,
 }
@@ -50,6 +53,7 @@ impl UpdateExpression {
             Some(value) => {
                 let (name, value) = (self.placeholders.name(attribute), self.placeholders.value(value));
                 self.set.push(format!("{name} = {value}"));
+                self.assigned.push((attribute.to_owned(), Some(value)));
             }
             None => self.remove(attribute),
         }
@@ -95,6 +99,18 @@ impl UpdateExpression {
     pub fn remove(&mut self, attribute: &str) {
         let name = self.placeholders.name(attribute);
         self.remove.push(name);
+        self.assigned.push((attribute.to_owned(), None));
+    }
+
+    /// The value this update gives `attribute`: `None` when it leaves it alone, `Some(None)`
+    /// when it removes it, `Some(Some(value))` when it sets it (the last assignment wins).
+    pub(crate) fn assigned(&self, attribute: &str) -> Option<Option<AttributeValue>> {
+        let (_, placeholder) = self.assigned.iter().rev().find(|(a, _)| a == attribute)?;
+        Some(
+            placeholder
+                .as_ref()
+                .and_then(|p| self.placeholders.value_of(p).cloned()),
+        )
     }
 
     /// `ADD attribute value`: adds to a number, or adds elements to a set. An empty set adds
@@ -148,6 +164,9 @@ impl<T: Item> Table<T> {
             return Err(Error::from(ErrorKind::Validation(update.errors)));
         }
         self.check_limits(&key, false)?;
+        if Self::touches_unique(&update) {
+            return self.unique_update(key, update, version, condition).await;
+        }
         let expression = self.write_condition(&mut update.placeholders, Must::Exist, version, condition);
         let call = self.call("UpdateItem");
         let result = call
@@ -269,8 +288,20 @@ impl<'a, T: Record> Update<'a, T> {
     }
 
     /// Adds the update to `transaction` instead of sending it; rule failures are returned now,
-    /// the rest when the transaction is sent.
+    /// the rest when the transaction is sent. An update that sets or removes a unique value is
+    /// refused here (a validation failure of that field): moving its sentinel needs the stored
+    /// value, which only [`send`](Self::send) reads.
     pub fn transact(self, transaction: &mut Transaction) -> Result<(), Error> {
+        let mut errors = ValidationErrors::new();
+        for unique in T::TABLE.unique {
+            if self.expression.assigned(unique.attribute).is_some() {
+                errors.push(
+                    &FieldPath::Root.field(unique.field),
+                    "is unique: change it with `send()`, which moves its sentinel, not in a transaction",
+                );
+            }
+        }
+        errors.into_result()?;
         let this = self.stamped();
         let version = this.expected_version();
         transaction.update(

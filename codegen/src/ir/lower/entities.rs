@@ -395,6 +395,11 @@ impl Structure<'_> {
             return None;
         }
         let mut fields = self.field_list(&def.fields, &path.child("fields"), &format!("entity `{name}`"));
+        self.refuse_unique(
+            &fields,
+            &path.child("fields"),
+            "a single table keeps no sentinel items (its keys are the entities' templates); keep unique values in a plain table",
+        );
         let names: Vec<String> = def.fields.keys().cloned().collect();
         self.managed_columns(def.audit.as_ref(), def.version.as_ref(), &mut fields, path);
         for field in &fields {

@@ -153,6 +153,7 @@ impl Structure<'_> {
             check_fn: None,
             updates: Vec::new(),
             doc: def.doc.clone(),
+            unique: def.unique,
             origin: FieldOrigin::Declared,
             span: self.span(path),
         })

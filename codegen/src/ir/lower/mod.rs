@@ -26,6 +26,7 @@ mod plan;
 mod report;
 mod rules;
 mod types;
+mod unique;
 
 use std::collections::BTreeMap;
 
@@ -220,6 +221,7 @@ impl Structure<'_> {
             span: self.span(path),
         };
         table.indexes = self.indexes(def, &table, &field_names, &path.child("indexes"));
+        self.unique_fields(&table, path);
         Some(table)
     }
 }

@@ -53,7 +53,13 @@ impl Structure<'_> {
             let path = path.child(name);
             let kind = match &def.fields {
                 Some(fields) => {
-                    NamedKind::Object(self.field_list(fields, &path.child("fields"), &format!("type `{name}`")))
+                    let fields = self.field_list(fields, &path.child("fields"), &format!("type `{name}`"));
+                    self.refuse_unique(
+                        &fields,
+                        &path.child("fields"),
+                        "uniqueness is kept across a table, for the fields of its items",
+                    );
+                    NamedKind::Object(fields)
                 }
                 None => NamedKind::Enum(self.enums.get(name).cloned().unwrap_or_default()),
             };
