@@ -43,6 +43,7 @@ pub use stream::ItemStream;
 pub use table::Table;
 pub use telemetry::METRICS_TARGET;
 pub use transaction::{CancellationReason, TRANSACTION_BYTES, TRANSACTION_OPERATIONS, Transaction};
+#[cfg(feature = "lambda-events")]
 pub(crate) use unique::MARKER as UNIQUE_MARKER;
 pub use unique::{SENTINEL_PREFIX, is_sentinel};
 pub use update::{Update, UpdateExpression};

@@ -269,9 +269,21 @@ impl<T: Item> Table<T> {
         version: Option<(&str, u64)>,
         condition: Option<&Condition<T>>,
     ) -> Result<(), Error> {
-        if !T::TABLE.unique.is_empty() {
-            return self.unique_put(item, must, version, condition).await;
+        if T::TABLE.unique.is_empty() {
+            self.put_plain(item, must, version, condition).await
+        } else {
+            self.unique_put(item, must, version, condition).await
         }
+    }
+
+    /// PutItem under `must`, `version` and `condition`, of this item alone.
+    pub(crate) async fn put_plain(
+        &self,
+        item: &T,
+        must: Must,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<(), Error> {
         let map = item.to_item();
         self.check_limits(&map, true)?;
         let mut placeholders = Placeholders::default();
@@ -401,9 +413,21 @@ impl<T: Item> Table<T> {
         condition: Option<&Condition<T>>,
     ) -> Result<Option<T>, Error> {
         self.check_limits(&key, false)?;
-        if !T::TABLE.unique.is_empty() {
-            return self.unique_delete(key, must, version, condition).await;
+        if T::TABLE.unique.is_empty() {
+            self.delete_plain(key, must, version, condition).await
+        } else {
+            self.unique_delete(key, must, version, condition).await
         }
+    }
+
+    /// DeleteItem under `must`, `version` and `condition`, of this item alone; returns it.
+    pub(crate) async fn delete_plain(
+        &self,
+        key: AttributeMap,
+        must: Must,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<Option<T>, Error> {
         let mut placeholders = Placeholders::default();
         let expression = self.write_condition(&mut placeholders, must, version, condition);
         let call = self.call("DeleteItem");

@@ -182,7 +182,13 @@ impl<T: Item> Table<T> {
             let mut tx = Transaction::new(self.client());
             tx.put(self, item, must, version, guard.as_ref())?;
             move_sentinels(&mut tx, self, stored.as_ref(), Some(&map))?;
-            match tx.send().await.map_err(first_failure) {
+            // No value moves (none held, or the same ones): the item alone, still guarded.
+            let result = if tx.len() == 1 {
+                self.put_plain(item, must, version, guard.as_ref()).await
+            } else {
+                tx.send().await.map_err(first_failure)
+            };
+            match result {
                 Err(error) if must != Must::BeNew && raced::<T>(&error, stored.as_ref()) => last = Some(error),
                 other => return other,
             }
@@ -217,10 +223,18 @@ impl<T: Item> Table<T> {
                     Must::BeNew | Must::Nothing => Ok(None),
                 };
             };
+            let guard = guarded(Some(&stored), condition);
             let mut tx = Transaction::new(self.client());
-            tx.delete(self, key.clone(), version, guarded(Some(&stored), condition).as_ref())?;
+            tx.delete(self, key.clone(), version, guard.as_ref())?;
             move_sentinels(&mut tx, self, Some(&stored), None)?;
-            match tx.send().await.map_err(first_failure) {
+            let result = if tx.len() == 1 {
+                self.delete_plain(key.clone(), Must::Exist, version, guard.as_ref())
+                    .await
+                    .map(|_| ())
+            } else {
+                tx.send().await.map_err(first_failure)
+            };
+            match result {
                 Ok(()) => return T::from_item(stored).map(Some),
                 Err(error) if raced::<T>(&error, Some(&stored)) => last = Some(error),
                 Err(error) => {

@@ -156,7 +156,7 @@ impl<T: Item> Table<T> {
     pub async fn update(
         &self,
         key: AttributeMap,
-        mut update: UpdateExpression,
+        update: UpdateExpression,
         version: Option<(&str, u64)>,
         condition: Option<&Condition<T>>,
     ) -> Result<T, Error> {
@@ -165,8 +165,20 @@ impl<T: Item> Table<T> {
         }
         self.check_limits(&key, false)?;
         if Self::touches_unique(&update) {
-            return self.unique_update(key, update, version, condition).await;
+            self.unique_update(key, update, version, condition).await
+        } else {
+            self.update_plain(key, update, version, condition).await
         }
+    }
+
+    /// UpdateItem of this item alone; returns the item as stored afterwards.
+    pub(crate) async fn update_plain(
+        &self,
+        key: AttributeMap,
+        mut update: UpdateExpression,
+        version: Option<(&str, u64)>,
+        condition: Option<&Condition<T>>,
+    ) -> Result<T, Error> {
         let expression = self.write_condition(&mut update.placeholders, Must::Exist, version, condition);
         let call = self.call("UpdateItem");
         let result = call
