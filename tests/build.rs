@@ -20,6 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("fixtures/good/imported.yaml")
         .schema("fixtures/good/mcp_imported.yaml")
         .schema("fixtures/good/unique.yaml")
+        .schema("fixtures/good/vectors.yaml")
         .schema("../schemas/shop.yaml")
         .type_attribute("BookKey", "#[derive(PartialOrd)]")
         .field_attribute("Book.title", "#[doc(alias = \"name\")]")

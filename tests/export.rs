@@ -245,3 +245,53 @@ fn a_multi_attribute_index_key_lists_each_attribute_in_order() {
         ], "projection_type": "KEYS_ONLY"})
     );
 }
+
+/// Vector indexes (`tests/fixtures/good/vectors.yaml`) are declared in CloudFormation with
+/// their search schema, whose attributes are defined; Terraform's provider cannot declare them
+/// and provisioned tables cannot have them, so those exports are refused, never short.
+#[test]
+fn vector_indexes_are_exported_to_cloudformation_and_refused_where_they_cannot_be() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/good/vectors.yaml");
+    let fixture = fixture.display().to_string();
+    let (code, out, err) = support::run_cli(&["export", "cloudformation", &fixture]);
+    assert_eq!(code, std::process::ExitCode::from(0), "{err}");
+    let template: Value = serde_json::from_str(&out).expect("json");
+    let p = &template["Resources"]["PassageTable"]["Properties"];
+    assert_eq!(
+        p["VectorIndexes"],
+        json!([{
+            "IndexName": "by_meaning",
+            "VectorAttribute": {"AttributeName": "embedding"},
+            "Dimensions": 3,
+            "DistanceFunction": "COSINE",
+            "SearchSchema": [
+                {"AttributeName": "shelf", "SearchSchemaElementType": "HASH"},
+                {"AttributeName": "year", "SearchSchemaElementType": "INLINE_FILTER"},
+                {"AttributeName": "status", "SearchSchemaElementType": "INLINE_FILTER"}
+            ],
+            "Projection": {"ProjectionType": "ALL"}
+        }])
+    );
+    let defined: Vec<&str> = p["AttributeDefinitions"]
+        .as_array()
+        .expect("definitions")
+        .iter()
+        .map(|d| d["AttributeName"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        defined,
+        ["shelf", "id", "year", "status"],
+        "the vector itself is never defined"
+    );
+
+    let (code, _, err) = support::run_cli(&["export", "terraform", &fixture]);
+    assert_eq!(code, std::process::ExitCode::from(2));
+    assert!(
+        err.contains("vector index `similar_images`") || err.contains("vector index `by_meaning`"),
+        "{err}"
+    );
+    assert!(err.contains("Terraform"), "{err}");
+    let (code, _, err) = support::run_cli(&["export", "cloudformation", "--read", "5", "--write", "5", &fixture]);
+    assert_eq!(code, std::process::ExitCode::from(2), "{err}");
+    assert!(err.contains("on-demand tables only"), "{err}");
+}

@@ -41,6 +41,7 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/imported.yaml",
     "tests/fixtures/good/mcp_imported.yaml",
     "tests/fixtures/good/unique.yaml",
+    "tests/fixtures/good/vectors.yaml",
 ];
 
 #[test]

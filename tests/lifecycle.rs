@@ -18,6 +18,30 @@ fn schema(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// Runs `command` (`plan`, `apply`) with `extra` arguments on schema `text`, written to
+/// `dir/file`, against `endpoint`: exit code, what it says of every table (standard output
+/// without its closing note), standard error.
+fn step(
+    dir: &Path,
+    file: &str,
+    endpoint: &str,
+    text: &str,
+    command: &str,
+    extra: &[&str],
+) -> (ExitCode, String, String) {
+    let path = schema(dir, file, text);
+    let path = path.to_str().expect("path").to_owned();
+    let mut args = vec![command, path.as_str(), "--endpoint", endpoint];
+    args.extend(extra);
+    let (code, out, err) = run(&args);
+    let out: String = out
+        .lines()
+        .filter(|l| !l.starts_with("note: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    (code, out, err)
+}
+
 fn describe(server: &LocalDynamo, name: &str) -> Option<admin::TableLayout> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -153,19 +177,14 @@ fn apply_adds_a_multi_attribute_index_and_rebuilds_it_when_its_order_changes() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let endpoint = server.endpoint().to_owned();
     let step = |text: &str, command: &str, yes: bool| {
-        let path = schema(&dir, "orders.yaml", text);
-        let path = path.to_str().expect("path").to_owned();
-        let mut args = vec![command, path.as_str(), "--endpoint", endpoint.as_str()];
-        if yes {
-            args.push("--yes");
-        }
-        let (code, out, err) = run(&args);
-        let out: String = out
-            .lines()
-            .filter(|l| !l.starts_with("note: "))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        (code, out, err)
+        step(
+            &dir,
+            "orders.yaml",
+            &endpoint,
+            text,
+            command,
+            if yes { &["--yes"] } else { &[] },
+        )
     };
     let native = format!(
         "{WITHOUT_NATIVE}    indexes:\n      by_region: {{ kind: global, hash_key: [tenant, region], range_key: [status, placed_at] }}\n"
@@ -201,20 +220,8 @@ fn apply_changes_indexes_and_ttl_and_refuses_key_changes() {
     let dir = std::env::temp_dir().join(format!("ddbgen-lifecycle-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let endpoint = server.endpoint().to_owned();
-    let step_with = |text: &str, command: &str, extra: &[&str]| {
-        let path = schema(&dir, "orders.yaml", text);
-        let path = path.to_str().expect("path").to_owned();
-        let mut args = vec![command, path.as_str(), "--endpoint", endpoint.as_str()];
-        args.extend(extra);
-        let (code, out, err) = run(&args);
-        // What plan says of every table, without its closing note.
-        let out = out
-            .lines()
-            .filter(|l| !l.starts_with("note: "))
-            .map(|l| format!("{l}\n"))
-            .collect::<String>();
-        (code, out, err)
-    };
+    let step_with =
+        |text: &str, command: &str, extra: &[&str]| step(&dir, "orders.yaml", &endpoint, text, command, extra);
     let step = |text: &str, command: &str| step_with(text, command, &[]);
 
     let (code, out, err) = step(BEFORE, "apply");
@@ -357,5 +364,60 @@ fn serve_answers_plan_and_keeps_its_tables_in_its_data_file() {
     // A second server on the same file has the table already.
     let (out, err) = serve_once("plan");
     assert!(out.starts_with("orders: up to date\nnotes: up to date\n"), "{out}{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+const PASSAGES: &str = r#"version: 1
+tables:
+  Passage:
+    table_name: passages
+    fields:
+      text:      { type: string }
+      year:      { type: u16 }
+      embedding: { type: "vector<3>" }
+"#;
+
+#[test]
+fn plan_adds_rebuilds_and_removes_vector_indexes_by_the_rule_table() {
+    let server = LocalDynamo::start().expect("server");
+    let dir = std::env::temp_dir().join(format!("ddbgen-lifecycle-vectors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let endpoint = server.endpoint().to_owned();
+    let step = |text: &str, command: &str| step(&dir, "passages.yaml", &endpoint, text, command, &[]);
+    let index = |distance: &str| {
+        format!(
+            "{PASSAGES}    vector_indexes:\n      by_meaning: {{ attribute: embedding, distance: {distance}, filters: [year] }}\n"
+        )
+    };
+    // A table created without the index: plan adds it.
+    assert_eq!(step(PASSAGES, "apply").0, ExitCode::from(0));
+    let (code, out, _) = step(&index("cosine"), "plan");
+    assert_eq!(
+        (code, out.as_str()),
+        (ExitCode::from(1), "passages: add vector index `by_meaning`\n")
+    );
+    // A table created with it (CreateTable builds it at once): up to date, then a changed
+    // distance is a rebuild and a removed index a removal.
+    let created = PASSAGES.replace("passages", "passages2")
+        + "    vector_indexes:\n      by_meaning: { attribute: embedding, distance: cosine, filters: [year] }\n";
+    assert_eq!(step(&created, "apply").0, ExitCode::from(0));
+    assert_eq!(step(&created, "plan").1, "passages2: up to date\n");
+    let live = describe(&server, "passages2").expect("exists");
+    assert_eq!(
+        (
+            live.vector[0].name.as_str(),
+            live.vector[0].dimensions,
+            live.vector[0].filters[0].name.as_str()
+        ),
+        ("by_meaning", 3, "year")
+    );
+    let (code, out, _) = step(&created.replace("cosine", "euclidean"), "plan");
+    assert_eq!(code, ExitCode::from(1));
+    assert!(
+        out.starts_with("passages2: recreate vector index `by_meaning`"),
+        "{out}"
+    );
+    let (_, out, _) = step(&PASSAGES.replace("passages", "passages2"), "plan");
+    assert_eq!(out, "passages2: remove vector index `by_meaning`\n");
     let _ = std::fs::remove_dir_all(&dir);
 }

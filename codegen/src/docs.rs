@@ -186,6 +186,15 @@ fn table(module: &str, t: &Table) -> Value {
             },
             method => t.queries.iter().find(|q| q.index == Some(i)).map(|q| q.method.clone()),
         }).collect::<Vec<_>>(),
+        vector_indexes => t.vector_indexes.iter().map(|v| context! {
+            name => v.name.clone(),
+            field => t.fields[v.field].name.clone(),
+            dimensions => v.dimensions,
+            distance => v.distance.dynamo_name(),
+            hash => v.hash.map(|i| t.fields[i].name.clone()),
+            filters => v.filters.iter().map(|i| code_span(t.fields[*i].name.clone())).collect::<Vec<_>>().join(", "),
+            method => v.method.clone(),
+        }).collect::<Vec<_>>(),
         ttl => t.ttl.map(|i| t.fields[i].name.clone()),
         patterns => t.access_patterns.iter().map(|p| context! {
             method => p.method.clone(),
@@ -205,7 +214,7 @@ fn field(f: &Field) -> Value {
     context! {
         name => f.name.clone(),
         attribute => f.attribute.clone(),
-        ty => type_text(&f.ty, f.codec),
+        ty => f.vector.map_or_else(|| type_text(&f.ty, f.codec), |n| format!("vector<{n}>")),
         optional => f.optional,
         stored => stored(f),
         rules => rules_text(f),

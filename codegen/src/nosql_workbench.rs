@@ -145,6 +145,12 @@ pub fn export(models: &[&Model], tables: &[TableLayout], name: &str, description
                     layout.name, index.name
                 ));
             }
+            for index in &layout.vector {
+                left_out.push(format!(
+                    "{}.{}: a vector index, which a NoSQL Workbench model cannot say",
+                    layout.name, index.name
+                ));
+            }
             let facets: Vec<Value> = facets
                 .iter()
                 .map(|(facet, fields)| {

@@ -313,6 +313,7 @@ pub mod product {
         ],
         ttl_attribute: Some("expires"),
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// A catalog entry; one product (hash key `sku`) has variants by region, release, tier and size.

@@ -140,6 +140,7 @@ pub mod shipment {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// Parcels leaving a warehouse, keyed by a generated UUID.

@@ -272,6 +272,7 @@ pub mod book {
         ],
         ttl_attribute: Some("expires_at"),
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// Books, kept by publisher and sorted by year of publication.
@@ -1308,6 +1309,7 @@ pub mod customer {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// Library customers, keyed by a generated UUID.

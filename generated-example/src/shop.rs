@@ -134,6 +134,7 @@ pub mod shop {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `shop` table, as its discriminator `entity` names it: what a scan of the

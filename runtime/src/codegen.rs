@@ -15,12 +15,13 @@ pub use crate::codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, 
 pub use crate::error::{Error, ErrorKind};
 pub use crate::item::{
     AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec, UniqueValue,
+    VectorDistance, VectorIndexSpec,
 };
 pub use crate::key::{CompositeKey, KeyPart, KeyPartError};
 pub use crate::repository::{
     Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, KeyCondition, KeyQuery, Page, ParallelScan, Patch,
     PlainWrites, Query, QueryBuilder, Record, RecordKey, Repository, RetryPolicy, Scan, SortCondition, Table,
-    TableReads, Transaction, Unversioned, Update, UpdateExpression,
+    TableReads, Transaction, Unversioned, Update, UpdateExpression, VectorSearch,
 };
 pub use crate::validate::{FieldPath, Validate, ValidationErrors, rules};
 pub use aws_sdk_dynamodb::Client;

@@ -129,6 +129,7 @@ pub struct IndexSpec {
 ///     indexes: &[],
 ///     ttl_attribute: None,
 ///     unique: &[],
+///     vector_indexes: &[],
 /// };
 /// assert_eq!(BOOKS.table_name, "books");
 /// ```
@@ -146,6 +147,48 @@ pub struct TableSpec {
     pub ttl_attribute: Option<&'static str>,
     /// Fields whose values are kept unique across the table, with sentinel items.
     pub unique: &'static [UniqueValue],
+    /// Vector indexes, searched with `SearchVectors`.
+    pub vector_indexes: &'static [VectorIndexSpec],
+}
+
+/// A vector index: similarity search over a vector attribute (a list of numbers), holding
+/// every attribute of the items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VectorIndexSpec {
+    /// Index name.
+    pub name: &'static str,
+    /// The vector attribute.
+    pub attribute: &'static str,
+    /// How many numbers each vector holds.
+    pub dimensions: u32,
+    /// How similarity is measured.
+    pub distance: VectorDistance,
+    /// The attribute every search names a value of (`SearchSchema` `HASH`), if any.
+    pub hash_key: Option<KeyAttribute>,
+    /// The attributes a search may filter on (`SearchSchema` `INLINE_FILTER`).
+    pub filters: &'static [KeyAttribute],
+}
+
+/// The distance function of a vector index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VectorDistance {
+    /// `COSINE`.
+    Cosine,
+    /// `EUCLIDEAN`.
+    Euclidean,
+    /// `DOT_PRODUCT`.
+    DotProduct,
+}
+
+impl VectorDistance {
+    /// DynamoDB's name (`COSINE`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VectorDistance::Cosine => "COSINE",
+            VectorDistance::Euclidean => "EUCLIDEAN",
+            VectorDistance::DotProduct => "DOT_PRODUCT",
+        }
+    }
 }
 
 /// A field whose value is unique across its table: every write that sets, changes or

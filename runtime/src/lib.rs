@@ -61,13 +61,14 @@ pub use codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMi
 pub use error::{Error, ErrorKind, TransactionFailure};
 pub use item::{
     AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec, UniqueValue,
+    VectorDistance, VectorIndexSpec,
 };
 pub use key::{CompositeKey, KeyPart, KeyPartError};
 pub use repository::{
-    Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, CursorKeyError, Fetched, FixedClock, IntoValue,
-    ItemStream, METRICS_TARGET, Ordered, Page, ParallelScan, Patch, PlainWrites, Query, QueryBuilder,
-    REPOSITORY_METHODS, Record, RecordKey, Repository, RetryPolicy, SENTINEL_PREFIX, Scan, StopReason, SystemClock,
-    Table, TableReads, Transaction, Unversioned, is_sentinel,
+    Attr, BatchGet, BatchWrite, Clock, Condition, Cursor, CursorKey, CursorKeyError, DEFAULT_TOP_K, Fetched,
+    FixedClock, IntoValue, ItemStream, MAX_TOP_K, METRICS_TARGET, Ordered, Page, ParallelScan, Patch, PlainWrites,
+    Query, QueryBuilder, REPOSITORY_METHODS, Record, RecordKey, Repository, RetryPolicy, SENTINEL_PREFIX, Scan, Scored,
+    StopReason, SystemClock, Table, TableReads, Transaction, Unversioned, VectorSearch, is_sentinel,
 };
 pub use validate::{FieldError, FieldPath, Validate, ValidationErrors, rules};
 

@@ -290,6 +290,24 @@ pub mod rules {
         }
     }
 
+    /// A vector for a vector index: exactly `dimensions` numbers, each finite and within
+    /// `f32`'s range, which is how the index stores them.
+    pub fn vector(path: &FieldPath<'_>, value: &[f64], dimensions: usize, errors: &mut ValidationErrors) {
+        if value.len() != dimensions {
+            errors.push(
+                path,
+                format!("has {} dimensions; the vector's are {dimensions}", value.len()),
+            );
+            return;
+        }
+        if let Some(i) = value
+            .iter()
+            .position(|x| !x.is_finite() || x.abs() > f64::from(f32::MAX))
+        {
+            errors.push(&path.index(i), "is not a finite number within f32's range");
+        }
+    }
+
     /// `pattern`: the string matches the regular expression.
     pub fn pattern(path: &FieldPath<'_>, value: &str, regex: &regex::Regex, errors: &mut ValidationErrors) {
         if !regex.is_match(value) {

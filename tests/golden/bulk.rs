@@ -175,6 +175,7 @@ pub mod book {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// Books loaded in bulk, kept by publisher and sorted by year of publication.

@@ -124,6 +124,7 @@ pub mod tenancy {
         ],
         ttl_attribute: Some("expires_at"),
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `tenancy-data` table, as its discriminator `_type` names it: what a scan of the

@@ -73,6 +73,7 @@ pub mod crates {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `crates` table, as its discriminator `type` names it: what a scan of the

@@ -15,6 +15,7 @@ pub mod flags {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `flags` table, as its discriminator `entity` names it: what a scan of the
@@ -141,6 +142,7 @@ pub mod solo {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `solo` table, as its discriminator `entity` names it: what a scan of the
@@ -1593,6 +1595,7 @@ pub mod plain {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `plain` table.

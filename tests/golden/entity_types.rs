@@ -183,6 +183,7 @@ pub mod ledger {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `ledger` table, as its discriminator `entity` names it: what a scan of the

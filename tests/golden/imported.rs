@@ -130,6 +130,7 @@ pub mod legacy_orders {
         ],
         ttl_attribute: Some("expires"),
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `legacy_orders` table.

@@ -191,6 +191,7 @@ pub mod indexed {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `many_indexes` table.

@@ -124,6 +124,7 @@ pub mod seconds {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `keyed.by.seconds` table.
@@ -548,6 +549,7 @@ pub mod millis {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `keyed-by-millis` table.
@@ -1145,6 +1147,7 @@ pub mod blob {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `keyed_by_bytes` table.
@@ -1554,6 +1557,7 @@ pub mod price {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `keyed_by_numbers` table.
@@ -1968,6 +1972,7 @@ pub mod release {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `keyed_by_enum` table.
@@ -2380,6 +2385,7 @@ pub mod moment {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `keyed_by_rfc3339` table.
@@ -2789,6 +2795,7 @@ pub mod long {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// String keys without length rules, to meet DynamoDB's key and item size limits.

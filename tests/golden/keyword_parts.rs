@@ -263,6 +263,7 @@ pub mod keyword {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// Keys whose parts are Rust keywords. A doc with `*/`, a lone backtick ` and an unclosed fence:

@@ -209,6 +209,7 @@ pub mod event {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `events` table.
@@ -915,6 +916,7 @@ pub mod reading {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `sensor.readings` table.
@@ -1467,6 +1469,7 @@ pub mod reserved {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// Every field a DynamoDB reserved word (or an odd name); expressions use placeholders only.

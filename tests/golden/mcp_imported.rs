@@ -23,6 +23,7 @@ pub mod app_table {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `AppTable` table, as its discriminator `entity` names it: what a scan of the
@@ -1332,6 +1333,7 @@ pub mod session {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `Sessions` table.

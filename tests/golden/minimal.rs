@@ -15,6 +15,7 @@ pub mod note {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `note` table.

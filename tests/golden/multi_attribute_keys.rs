@@ -222,6 +222,7 @@ pub mod desk {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `mak_desk` table, as its discriminator `entity` names it: what a scan of the
@@ -457,6 +458,7 @@ pub mod order {
         ],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// Orders of tenants, found by region and status without a synthetic key.

@@ -15,6 +15,7 @@ pub mod board {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the `boards` table, as its discriminator `entity` names it: what a scan of the
@@ -133,6 +134,7 @@ pub mod label {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// Issue labels of a repository, by name.

@@ -15,6 +15,7 @@ pub mod test_item {
         indexes: &[],
         ttl_attribute: None,
         unique: &[],
+        vector_indexes: &[],
     };
 
     /// An item of the sample event's table.

@@ -28,6 +28,7 @@ pub mod member {
                 attribute: "badge",
             },
         ],
+        vector_indexes: &[],
     };
 
     /// Members of a club, each with a unique email and an optional unique handle and badge.
@@ -512,6 +513,7 @@ pub mod ticket {
                 attribute: "code",
             },
         ],
+        vector_indexes: &[],
     };
 
     /// An item of the `tickets` table.

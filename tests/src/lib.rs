@@ -28,6 +28,11 @@ pub mod unique {
     include!(concat!(env!("OUT_DIR"), "/unique.rs"));
 }
 
+/// Generated from `tests/fixtures/good/vectors.yaml` (vector indexes and similarity search).
+pub mod vectors {
+    include!(concat!(env!("OUT_DIR"), "/vectors.rs"));
+}
+
 /// Generated from `tests/fixtures/good/sort_order.yaml` (text key parts that must sort exactly).
 pub mod sort_order {
     include!(concat!(env!("OUT_DIR"), "/sort_order.rs"));

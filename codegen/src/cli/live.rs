@@ -26,6 +26,18 @@ fn layout(table: &crate::infra::TableLayout, prefix: &str) -> ddbgen_runtime::ad
             IndexProjection::Include(names) => ProjectionLayout::Include(names.clone()),
         },
     };
+    let vector = |v: &crate::infra::VectorIndexLayout| ddbgen_runtime::admin::VectorIndexLayout {
+        name: v.name.clone(),
+        attribute: v.attribute.clone(),
+        dimensions: v.dimensions,
+        distance: match v.distance {
+            crate::schema::model::VectorDistance::Cosine => ddbgen_runtime::VectorDistance::Cosine,
+            crate::schema::model::VectorDistance::Euclidean => ddbgen_runtime::VectorDistance::Euclidean,
+            crate::schema::model::VectorDistance::DotProduct => ddbgen_runtime::VectorDistance::DotProduct,
+        },
+        hash: v.hash.as_ref().map(key),
+        filters: v.filters.iter().map(key).collect(),
+    };
     TableLayout {
         name: format!("{prefix}{}", table.name),
         hash: key(&table.hash),
@@ -33,6 +45,7 @@ fn layout(table: &crate::infra::TableLayout, prefix: &str) -> ddbgen_runtime::ad
         global: table.global.iter().map(index).collect(),
         local: table.local.iter().map(index).collect(),
         ttl: table.ttl.clone(),
+        vector: table.vector.iter().map(vector).collect(),
     }
 }
 
@@ -59,6 +72,18 @@ fn from_live(live: &ddbgen_runtime::admin::TableLayout) -> crate::infra::TableLa
             ProjectionLayout::Include(names) => IndexProjection::Include(names.clone()),
         },
     };
+    let vector = |v: &ddbgen_runtime::admin::VectorIndexLayout| crate::infra::VectorIndexLayout {
+        name: v.name.clone(),
+        attribute: v.attribute.clone(),
+        dimensions: v.dimensions,
+        distance: match v.distance {
+            ddbgen_runtime::VectorDistance::Cosine => crate::schema::model::VectorDistance::Cosine,
+            ddbgen_runtime::VectorDistance::Euclidean => crate::schema::model::VectorDistance::Euclidean,
+            ddbgen_runtime::VectorDistance::DotProduct => crate::schema::model::VectorDistance::DotProduct,
+        },
+        hash: v.hash.as_ref().map(key),
+        filters: v.filters.iter().map(key).collect(),
+    };
     TableLayout {
         item: String::new(),
         name: live.name.clone(),
@@ -67,6 +92,7 @@ fn from_live(live: &ddbgen_runtime::admin::TableLayout) -> crate::infra::TableLa
         global: live.global.iter().map(index).collect(),
         local: live.local.iter().map(index).collect(),
         ttl: live.ttl.clone(),
+        vector: live.vector.iter().map(vector).collect(),
     }
 }
 
@@ -119,6 +145,14 @@ fn plan_steps(
     for change in &changes {
         if let LayoutChange::GlobalIndexAdded(name) = change {
             steps.push(Change::AddIndex(name.clone()));
+        }
+    }
+    for change in &changes {
+        match change {
+            LayoutChange::VectorIndexRemoved(name) => steps.push(Change::RemoveVectorIndex(name.clone())),
+            LayoutChange::VectorIndexChanged(name) => steps.push(Change::RecreateVectorIndex(name.clone())),
+            LayoutChange::VectorIndexAdded(name) => steps.push(Change::AddVectorIndex(name.clone())),
+            _ => {}
         }
     }
     for change in changes {

@@ -413,6 +413,12 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
                 tags: args.tags,
             };
             let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+            let terraform = matches!(args.target, ExportTarget::Terraform);
+            if !matches!(args.target, ExportTarget::NosqlWorkbench)
+                && let Some(why) = crate::export::refusal(&tables, &settings, terraform)
+            {
+                return Err(why);
+            }
             let text = match (args.target, args.format) {
                 (ExportTarget::Cloudformation, format) => {
                     let description = format!("DynamoDB tables of {}, exported by ddbgen", names.join(", "));

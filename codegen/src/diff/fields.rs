@@ -105,7 +105,20 @@ impl Differ<'_> {
                 },
             );
         }
-        if a.ty != b.ty || a.codec != b.codec {
+        if a.vector != b.vector {
+            let dims = |v: Option<u32>| v.map_or_else(|| "not a vector".to_owned(), |n| format!("vector<{n}>"));
+            self.add(
+                path.to_owned(),
+                old,
+                new,
+                Say {
+                    severity: Severity::Breaking,
+                    message: format!("changed from {} to {}", dims(a.vector), dims(b.vector)),
+                    why: "stored vectors keep their length, which no longer checks, and a vector index keeps its dimensions",
+                    instead: "add a new vector field (and index) with the new dimensions, backfill it with new embeddings, and remove the old one later",
+                },
+            );
+        } else if a.ty != b.ty || a.codec != b.codec {
             let (ta, tb) = (type_text(&a.ty, a.codec), type_text(&b.ty, b.codec));
             self.add(
                 path.to_owned(),

@@ -51,6 +51,47 @@ impl Differ<'_> {
         );
     }
 
+    /// Vector indexes added, removed or changed, judged by the IR's rule table (as `plan`
+    /// judges them) on the tables' layouts.
+    pub(super) fn vector_indexes(&mut self, path: &str, old: &Table, new: &Table) {
+        let (from, to) = (crate::ir::layout::of_table(old), crate::ir::layout::of_table(new));
+        for change in crate::ir::layout::changes(&from, &to) {
+            let (name, message, why, instead) = match &change {
+                LayoutChange::VectorIndexAdded(name) => (
+                    name,
+                    format!("vector index `{name}` added"),
+                    "DynamoDB builds it from the stored items before searches can use it",
+                    "",
+                ),
+                LayoutChange::VectorIndexRemoved(name) => (
+                    name,
+                    format!("vector index `{name}` removed"),
+                    "searches through it fail once it is deleted",
+                    "deploy code that no longer searches it first",
+                ),
+                LayoutChange::VectorIndexChanged(name) => (
+                    name,
+                    format!("vector index `{name}` changed (vector, dimensions, distance or search schema)"),
+                    "DynamoDB cannot change a vector index: `apply` deletes and rebuilds it, and searches fail meanwhile",
+                    "add a vector index under a new name, move searches to it, then remove the old one",
+                ),
+                _ => continue,
+            };
+            let span = |t: &Table| t.vector_indexes.iter().find(|v| v.name == *name).map(|v| v.span);
+            self.add(
+                format!("{path}.vector_indexes.{name}"),
+                span(old),
+                span(new),
+                Say {
+                    severity: change.severity(),
+                    message,
+                    why,
+                    instead,
+                },
+            );
+        }
+    }
+
     pub(super) fn hash_key(&mut self, path: &str, old: &Table, new: &Table) {
         let (a, b) = (&old.hash_key, &new.hash_key);
         let change = (StoredKey::of(old, a) != StoredKey::of(new, b))

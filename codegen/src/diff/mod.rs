@@ -316,6 +316,7 @@ impl Differ<'_> {
             &key_attributes,
         );
         self.indexes(path, old, new);
+        self.vector_indexes(path, old, new);
         let at = format!("{path}.ttl");
         self.ttl(&at, old.ttl_attribute(), new.ttl_attribute(), old.span, new.span);
     }

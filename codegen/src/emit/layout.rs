@@ -57,6 +57,26 @@ pub(crate) fn table_spec(layout: &TableLayout, unique: &[(&str, &str)]) -> Token
     let unique = unique
         .iter()
         .map(|(field, attribute)| quote!(#rt::UniqueValue { field: #field, attribute: #attribute }));
+    let vector_indexes = layout.vector.iter().map(|v| {
+        let (name, attribute, dimensions) = (&v.name, &v.attribute, v.dimensions);
+        let distance = ident(match v.distance {
+            crate::schema::model::VectorDistance::Cosine => "Cosine",
+            crate::schema::model::VectorDistance::Euclidean => "Euclidean",
+            crate::schema::model::VectorDistance::DotProduct => "DotProduct",
+        });
+        let hash = optional_key(v.hash.as_ref());
+        let filters = v.filters.iter().map(key_attribute);
+        quote! {
+            #rt::VectorIndexSpec {
+                name: #name,
+                attribute: #attribute,
+                dimensions: #dimensions,
+                distance: #rt::VectorDistance::#distance,
+                hash_key: #hash,
+                filters: &[#(#filters),*],
+            }
+        }
+    });
     let doc = format!(" Keys, indexes and TTL of the `{table_name}` table, as the schema declares them.");
     quote! {
         #[doc = #doc]
@@ -67,6 +87,7 @@ pub(crate) fn table_spec(layout: &TableLayout, unique: &[(&str, &str)]) -> Token
             indexes: &[#(#indexes),*],
             ttl_attribute: #ttl,
             unique: &[#(#unique),*],
+            vector_indexes: &[#(#vector_indexes),*],
         };
     }
 }

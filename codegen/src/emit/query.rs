@@ -42,6 +42,13 @@ pub(crate) fn query_types(table: &Table, options: &Options) -> TokenStream {
             .as_ref()
             .map(|p| projection_type(table, doc, p, options))
     });
+    let hits = table.vector_indexes.iter().filter_map(|v| {
+        let doc = format!(
+            " What a search of vector index `{}` returns of an item: every field but its vector `{}`, which DynamoDB leaves out of search results.",
+            v.name, table.fields[v.field].name
+        );
+        v.hit.as_ref().map(|p| projection_type(table, doc, p, options))
+    });
     let partial = table.projections.iter().map(|p| {
         let doc = format!(
             " Some fields of a [`{}`], read alone: `query(..).select::<{}>()` requests only these attributes.",
@@ -49,7 +56,7 @@ pub(crate) fn query_types(table: &Table, options: &Options) -> TokenStream {
         );
         projection_type(table, doc, p, options)
     });
-    quote!(#(#levels)* #(#projections)* #(#partial)*)
+    quote!(#(#levels)* #(#projections)* #(#hits)* #(#partial)*)
 }
 
 /// `self.table.query(condition)`, or `self.table.query_as(Some("name"), condition)` for an

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::print::{self, ident, rt};
-use crate::ir::{AccessPattern, FieldOrigin, Table};
+use crate::ir::{AccessPattern, FieldOrigin, Table, VectorIndex};
 
 /// `BookRepository` (an alias of the runtime's generic repository), the `Record` impl that
 /// tells it about the table, and `BookReads`, the typed reads it dereferences to.
@@ -65,6 +65,7 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
     let unversioned = version.is_none().then(|| quote!(impl #rt::Unversioned for #item {}));
     let plain_writes = (!table.fields.iter().any(|f| f.unique)).then(|| quote!(impl #rt::PlainWrites for #item {}));
     let queries = super::query::query_methods(table);
+    let searches = table.vector_indexes.iter().map(|v| search_method(table, v));
     let patterns = table.access_patterns.iter().map(|p| pattern_method(table, p));
     let repo_doc = print::doc(Some(&format!(
         "Typed access to the `{table_name}` table: [`rt::Repository`]'s safe writes, batches and\ntransactions on [`{}`], and the typed queries of [`{}`], which it dereferences to.",
@@ -129,6 +130,7 @@ pub(crate) fn repository(table: &Table) -> TokenStream {
 
         impl #reads {
             #queries
+            #(#searches)*
 
             #(#patterns)*
         }
@@ -263,6 +265,51 @@ fn pattern_method(table: &Table, pattern: &AccessPattern) -> TokenStream {
         #doc
         pub fn #method(&self, #(#params),*) -> #rt::Query<#item> {
             #rt::QueryBuilder::into_query(#chain)#reverse
+        }
+    }
+}
+
+/// `search_<index>(…, vector)`: the typed start of a vector search, taking the index's hash
+/// field when it has one.
+fn search_method(table: &Table, index: &VectorIndex) -> TokenStream {
+    let rt = rt();
+    let Some(hit) = &index.hit else {
+        return TokenStream::new();
+    };
+    let (hit, method, name) = (ident(&hit.name), ident(&index.method), &index.name);
+    let hash = index.hash.map(|i| &table.fields[i]);
+    let (params, convert, value) = match hash {
+        Some(field) => {
+            let (param, convert) = print::value_param(field);
+            let (arg, codec) = (ident(&field.ident), super::codec::codec(field.codec));
+            (quote!(#arg: #param,), convert, quote!(Some(#codec.key_value(&#arg))))
+        }
+        None => (TokenStream::new(), TokenStream::new(), quote!(None)),
+    };
+    let vector = &table.fields[index.field].name;
+    let filters: Vec<String> = index
+        .filters
+        .iter()
+        .map(|i| format!("`{}`", table.fields[*i].name))
+        .collect();
+    let mut doc = index.doc.clone().map(|d| format!("{d}\n\n")).unwrap_or_default();
+    doc.push_str(&format!(
+        "The items of vector index `{name}` whose `{vector}` is most similar to `vector` ({} numbers, {}), best first with their scores; how many is `top_k` (`ddbgen_runtime::VectorSearch`).",
+        index.dimensions,
+        index.distance.dynamo_name(),
+    ));
+    if let Some(field) = hash {
+        doc.push_str(&format!(" Only items whose `{}` is the given value.", field.name));
+    }
+    if !filters.is_empty() {
+        doc.push_str(&format!(" Narrow with typed `filter`s on {}.", filters.join(", ")));
+    }
+    let doc = print::doc(Some(&doc));
+    quote! {
+        #doc
+        pub fn #method(&self, #params vector: Vec<f64>) -> #rt::VectorSearch<#hit> {
+            #convert
+            self.table.search(#name, #value, vector)
         }
     }
 }

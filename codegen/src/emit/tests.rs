@@ -37,6 +37,7 @@ fn table() -> Table {
         hash_key: crate::ir::KeyAttr::Field(0),
         range_key: None,
         indexes: Vec::new(),
+        vector_indexes: Vec::new(),
         ttl: None,
         queries: vec![QueryPlan {
             method: "query_at".to_owned(),

@@ -62,6 +62,10 @@ fn value_checks(field: &Field) -> Vec<TokenStream> {
     if rules.non_empty {
         checks.push(quote!(#rt::rules::non_empty(path, value, errors);));
     }
+    if let Some(dimensions) = rules.vector {
+        let dimensions = dimensions as usize;
+        checks.push(quote!(#rt::rules::vector(path, value, #dimensions, errors);));
+    }
     if let Some(pattern) = &rules.pattern {
         checks.push(quote! {
             static PATTERN: #rt::LazyLock<#rt::Regex> = #rt::LazyLock::new(|| {

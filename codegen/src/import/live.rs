@@ -512,6 +512,18 @@ pub fn schema(layout: &TableLayout, sample: &[AttributeMap], source: &str) -> St
             out.push_str(&index);
         }
     }
+    // Not left out silently: a vector index is named, with what to write for it.
+    for index in &layout.vector {
+        out.push_str(&format!(
+            "    # vector index `{}` on `{}` ({} dimensions, {}) is not imported yet: declare `{}` as `type: \"vector<{}>\"` and the index under `vector_indexes:`\n",
+            index.name,
+            index.attribute,
+            index.dimensions,
+            index.distance.as_str(),
+            index.attribute,
+            index.dimensions
+        ));
+    }
     if writer.types.values().any(|fields| !fields.is_empty()) {
         out.push_str("types:\n");
         for (name, lines) in &writer.types {
@@ -640,6 +652,7 @@ mod tests {
             global: Vec::new(),
             local: Vec::new(),
             ttl: None,
+            vector: Vec::new(),
         };
         let item = |pk: &str, sk: &str| AttributeMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))]);
         let mixed = [

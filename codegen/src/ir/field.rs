@@ -63,6 +63,8 @@ pub struct Field {
     pub doc: Option<String>,
     /// Whether the value is kept unique across the table, with sentinel items.
     pub unique: bool,
+    /// For a `vector<N>` field (a `Vec<f64>` stored as a list of numbers): N.
+    pub vector: Option<u32>,
     /// Declared or managed.
     pub origin: FieldOrigin,
     /// Where the field is declared (for managed fields: the table key that asks for them).
@@ -92,6 +94,7 @@ impl Field {
             updates: Vec::new(),
             doc: None,
             unique: false,
+            vector: None,
             origin,
             span,
         })
@@ -179,6 +182,9 @@ pub struct Rules {
     pub custom: Option<String>,
     /// A date or time composite key part must have a four-digit year to sort correctly.
     pub four_digit_year: bool,
+    /// A vector of exactly this many finite numbers, each within `f32`'s range (how a vector
+    /// index stores them).
+    pub vector: Option<u32>,
 }
 
 impl Rules {

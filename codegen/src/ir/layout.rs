@@ -41,6 +41,23 @@ pub struct IndexLayout {
     pub projection: IndexProjection,
 }
 
+/// A vector index as DynamoDB declares it (projection `ALL`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VectorIndexLayout {
+    /// Index name.
+    pub name: String,
+    /// The vector attribute.
+    pub attribute: String,
+    /// Numbers per vector.
+    pub dimensions: u32,
+    /// The distance function.
+    pub distance: crate::schema::model::VectorDistance,
+    /// The `SearchSchema` `HASH` attribute.
+    pub hash: Option<KeyAttribute>,
+    /// The `SearchSchema` `INLINE_FILTER` attributes.
+    pub filters: Vec<KeyAttribute>,
+}
+
 /// A table as DynamoDB declares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableLayout {
@@ -58,6 +75,8 @@ pub struct TableLayout {
     pub local: Vec<IndexLayout>,
     /// The TTL attribute.
     pub ttl: Option<String>,
+    /// Vector indexes, in schema order.
+    pub vector: Vec<VectorIndexLayout>,
 }
 
 impl TableLayout {
@@ -72,12 +91,16 @@ impl TableLayout {
     /// DynamoDB's `AttributeDefinitions`.
     pub fn attributes(&self) -> Vec<&KeyAttribute> {
         let mut out: Vec<&KeyAttribute> = Vec::new();
-        let keys = std::iter::once(&self.hash).chain(&self.range).chain(
-            self.global
-                .iter()
-                .chain(&self.local)
-                .flat_map(|i| i.hash.iter().chain(&i.range)),
-        );
+        // A vector index's SearchSchema attributes are declared too.
+        let keys = std::iter::once(&self.hash)
+            .chain(&self.range)
+            .chain(
+                self.global
+                    .iter()
+                    .chain(&self.local)
+                    .flat_map(|i| i.hash.iter().chain(&i.range)),
+            )
+            .chain(self.vector.iter().flat_map(|v| v.hash.iter().chain(&v.filters)));
         for key in keys {
             if !out.iter().any(|k| k.name == key.name) {
                 out.push(key);
@@ -160,11 +183,12 @@ fn of_single_table(t: &SingleTable) -> TableLayout {
         global: of(IndexKind::Global),
         local: of(IndexKind::Local),
         ttl: t.ttl.clone(),
+        vector: Vec::new(),
     }
 }
 
-/// The layout of a table, from its key attributes, indexes and TTL.
-fn of_table(t: &Table) -> TableLayout {
+/// The layout of a plain table, from its key attributes, indexes, vector indexes and TTL.
+pub fn of_table(t: &Table) -> TableLayout {
     let hash = table_key(t, &t.hash_key);
     let range = t.range_key.as_ref().map(|r| table_key(t, r));
     let index = |i: &Index| IndexLayout {
@@ -200,6 +224,25 @@ fn of_table(t: &Table) -> TableLayout {
             .map(index)
             .collect(),
         ttl: t.ttl_attribute(),
+        vector: t
+            .vector_indexes
+            .iter()
+            .map(|v| {
+                let field = |i: usize| KeyAttribute {
+                    name: t.fields[i].attribute.clone(),
+                    // Lowering refused any search schema field without a key type.
+                    key_type: t.fields[i].key_type.unwrap_or(KeyType::S),
+                };
+                VectorIndexLayout {
+                    name: v.name.clone(),
+                    attribute: t.fields[v.field].attribute.clone(),
+                    dimensions: v.dimensions,
+                    distance: v.distance,
+                    hash: v.hash.map(field),
+                    filters: v.filters.iter().copied().map(field).collect(),
+                }
+            })
+            .collect(),
     }
 }
 
@@ -252,6 +295,12 @@ pub enum LayoutChange {
     TtlOn(String),
     /// TTL turned off (it was on this attribute).
     TtlOff(String),
+    /// A vector index was added.
+    VectorIndexAdded(String),
+    /// A vector index was removed.
+    VectorIndexRemoved(String),
+    /// A vector index keeps its name but not its vector, distance or search schema.
+    VectorIndexChanged(String),
     /// TTL moved from one attribute to another.
     TtlMoved {
         /// The attribute it was on.
@@ -268,10 +317,14 @@ impl LayoutChange {
             // Stored items are not found, or `apply` cannot make the change in place.
             LayoutChange::Key | LayoutChange::LocalIndexes | LayoutChange::TtlMoved { .. } => Severity::Breaking,
             // An index is deleted or rebuilt; items whose new TTL attribute holds a past time expire.
-            LayoutChange::GlobalIndexRemoved(_) | LayoutChange::GlobalIndexChanged(_) | LayoutChange::TtlOn(_) => {
-                Severity::Risky
+            LayoutChange::GlobalIndexRemoved(_)
+            | LayoutChange::GlobalIndexChanged(_)
+            | LayoutChange::VectorIndexRemoved(_)
+            | LayoutChange::VectorIndexChanged(_)
+            | LayoutChange::TtlOn(_) => Severity::Risky,
+            LayoutChange::GlobalIndexAdded(_) | LayoutChange::VectorIndexAdded(_) | LayoutChange::TtlOff(_) => {
+                Severity::Safe
             }
-            LayoutChange::GlobalIndexAdded(_) | LayoutChange::TtlOff(_) => Severity::Safe,
         }
     }
 
@@ -335,6 +388,30 @@ pub fn changes(from: &TableLayout, to: &TableLayout) -> Vec<LayoutChange> {
             out.push(LayoutChange::GlobalIndexAdded(index.name.clone()));
         }
     }
+    let same_vector = |a: &VectorIndexLayout, b: &VectorIndexLayout| {
+        fn sorted(v: &VectorIndexLayout) -> Vec<(&str, KeyType)> {
+            let mut filters: Vec<(&str, KeyType)> = v.filters.iter().map(|k| (k.name.as_str(), k.key_type)).collect();
+            filters.sort_unstable_by_key(|(name, _)| *name);
+            filters
+        }
+        a.attribute == b.attribute
+            && a.dimensions == b.dimensions
+            && a.distance == b.distance
+            && a.hash == b.hash
+            && sorted(a) == sorted(b)
+    };
+    for index in &from.vector {
+        match to.vector.iter().find(|i| i.name == index.name) {
+            None => out.push(LayoutChange::VectorIndexRemoved(index.name.clone())),
+            Some(other) if !same_vector(index, other) => out.push(LayoutChange::VectorIndexChanged(index.name.clone())),
+            Some(_) => {}
+        }
+    }
+    for index in &to.vector {
+        if !from.vector.iter().any(|i| i.name == index.name) {
+            out.push(LayoutChange::VectorIndexAdded(index.name.clone()));
+        }
+    }
     match (&from.ttl, &to.ttl) {
         (None, Some(b)) => out.push(LayoutChange::TtlOn(b.clone())),
         (Some(a), None) => out.push(LayoutChange::TtlOff(a.clone())),
@@ -376,6 +453,7 @@ mod tests {
             global: vec![index("by_a", "a")],
             local: Vec::new(),
             ttl: None,
+            vector: Vec::new(),
         }
     }
 

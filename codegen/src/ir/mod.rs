@@ -24,7 +24,8 @@ pub use field::{Field, FieldOrigin, Rules, UpdateMethod, UpdateOp};
 pub use lower::lower;
 pub use query::{AccessPattern, Comparison, PatternComparison, Projection, QueryLevel, QueryPlan, SortPlan};
 pub use table::{
-    Collection, CompositeKey, EntityOf, GenericIndex, Index, KeyAttr, Segment, SingleTable, Table, TableNames, TypedKey,
+    Collection, CompositeKey, EntityOf, GenericIndex, Index, KeyAttr, Segment, SingleTable, Table, TableNames,
+    TypedKey, VectorIndex,
 };
 pub use types::{Codec, FieldType, IntType, KeyType, Literal, Scalar};
 

@@ -41,6 +41,33 @@ impl TableNames {
     }
 }
 
+/// A vector index of a plain table: DynamoDB's `VectorIndex` (projection `ALL`), searched
+/// with `SearchVectors` through the generated `search_<index>` method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VectorIndex {
+    /// Index name, as in DynamoDB.
+    pub name: String,
+    /// The `vector<N>` field searched (an index into the table's fields).
+    pub field: usize,
+    /// N.
+    pub dimensions: u32,
+    /// The distance function.
+    pub distance: crate::schema::model::VectorDistance,
+    /// The field every search names a value of (`SearchSchema` `HASH`).
+    pub hash: Option<usize>,
+    /// The fields a search may filter on (`SearchSchema` `INLINE_FILTER`).
+    pub filters: Vec<usize>,
+    /// The generated method (`search_by_blurb`), given by planning.
+    pub method: String,
+    /// What a search returns of an item (`PassageByMeaningHit`: every field but the vector,
+    /// which DynamoDB leaves out of search results), given by planning.
+    pub hit: Option<super::Projection>,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Where the index is declared.
+    pub span: Span,
+}
+
 /// One table and its generated module.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
@@ -58,6 +85,8 @@ pub struct Table {
     pub range_key: Option<KeyAttr>,
     /// Secondary indexes.
     pub indexes: Vec<Index>,
+    /// Vector indexes.
+    pub vector_indexes: Vec<VectorIndex>,
     /// Index into `fields` of the TTL field.
     pub ttl: Option<usize>,
     /// The repository's queries: the table's own first, then one per index, in order.

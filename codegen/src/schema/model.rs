@@ -50,6 +50,9 @@ pub struct TableDef {
     /// Secondary indexes, by name.
     #[serde(default)]
     pub indexes: IndexMap<String, IndexDef>,
+    /// Vector indexes, by name (at most 5): similarity search over a `vector<N>` field.
+    #[serde(default)]
+    pub vector_indexes: IndexMap<String, VectorIndexDef>,
     /// Audit columns `created` and `updated`: `true` (default), `false`, or their names.
     #[serde(default)]
     pub audit: Option<AuditDef>,
@@ -227,7 +230,8 @@ pub struct CompositeRangeKeyDef {
 pub struct FieldDef {
     /// The type: `string`, `bool`, `i8`…`i64`, `u8`…`u64`, `f64`, `decimal`, `uuid`,
     /// `datetime`, `date`, `bytes`, `set<string|integer|decimal|bytes>`, `list<T>`,
-    /// `map<string, T>`, or the name of an entry of `types:`.
+    /// `map<string, T>`, `vector<N>` (N numbers, 1 to 4096, for a vector index), or the name of
+    /// an entry of `types:`.
     #[serde(rename = "type")]
     pub ty: String,
     /// Documentation, copied onto the generated field.
@@ -364,6 +368,51 @@ pub enum IndexKind {
     Global,
     /// A local secondary index.
     Local,
+}
+
+/// A vector index: DynamoDB's `VectorIndex`, searched with `SearchVectors`. It holds every
+/// attribute of the items (projection `ALL`).
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VectorIndexDef {
+    /// The `vector<N>` field searched; its dimensions are the index's.
+    pub attribute: String,
+    /// How similarity is measured: `cosine`, `euclidean` or `dot_product`.
+    pub distance: VectorDistance,
+    /// A field whose value every search names (`SearchSchema` `HASH`): searches stay within one
+    /// value, as a query stays within one partition. A string, number or bytes field.
+    #[serde(default)]
+    pub hash_key: Option<String>,
+    /// Fields a search may filter on with typed conditions (`SearchSchema` `INLINE_FILTER`):
+    /// string, number or bytes fields.
+    #[serde(default)]
+    pub filters: Vec<String>,
+    /// Documentation, copied onto the generated search method.
+    #[serde(default)]
+    pub doc: Option<String>,
+}
+
+/// The distance function of a vector index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VectorDistance {
+    /// Cosine similarity (`COSINE`).
+    Cosine,
+    /// Euclidean distance (`EUCLIDEAN`).
+    Euclidean,
+    /// Dot product (`DOT_PRODUCT`).
+    DotProduct,
+}
+
+impl VectorDistance {
+    /// DynamoDB's name (`COSINE`).
+    pub fn dynamo_name(self) -> &'static str {
+        match self {
+            VectorDistance::Cosine => "COSINE",
+            VectorDistance::Euclidean => "EUCLIDEAN",
+            VectorDistance::DotProduct => "DOT_PRODUCT",
+        }
+    }
 }
 
 /// The projection of a secondary index.

@@ -5,16 +5,21 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::client::Waiters;
+use aws_sdk_dynamodb::operation::update_table::builders::UpdateTableFluentBuilder;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction,
     GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, LocalSecondaryIndex,
     Projection as SdkProjection, ProjectionType, ScalarAttributeType, TableDescription, TimeToLiveSpecification,
     TimeToLiveStatus,
 };
+use aws_sdk_dynamodb::types::{
+    CreateVectorIndexAction, DeleteVectorIndexAction, SearchSchemaElement, SearchSchemaElementType,
+    VectorAttributeDefinition, VectorDistanceFunction, VectorIndex, VectorIndexUpdate,
+};
 
-use super::{Change, IndexLayout, KeyLayout, ProjectionLayout, TableLayout};
+use super::{Change, IndexLayout, KeyLayout, ProjectionLayout, TableLayout, VectorIndexLayout};
 use crate::error::{Error, ErrorKind};
-use crate::item::AttributeType;
+use crate::item::{AttributeType, VectorDistance};
 
 /// How long creating a table or building an index may take before `apply` gives up.
 const WAIT: Duration = Duration::from_secs(600);
@@ -67,6 +72,32 @@ fn projection(projection: &ProjectionLayout) -> SdkProjection {
     }
 }
 
+fn distance_function(distance: VectorDistance) -> VectorDistanceFunction {
+    VectorDistanceFunction::from(distance.as_str())
+}
+
+fn search_schema(index: &VectorIndexLayout) -> Build<Option<Vec<SearchSchemaElement>>> {
+    let elements: Vec<SearchSchemaElement> = index
+        .hash
+        .iter()
+        .map(|k| (k, SearchSchemaElementType::Hash))
+        .chain(index.filters.iter().map(|k| (k, SearchSchemaElementType::InlineFilter)))
+        .map(|(k, kind)| {
+            SearchSchemaElement::builder()
+                .attribute_name(&k.name)
+                .search_schema_element_type(kind)
+                .build()
+        })
+        .collect::<Build<_>>()?;
+    Ok((!elements.is_empty()).then_some(elements))
+}
+
+fn vector_attribute(index: &VectorIndexLayout) -> Build<VectorAttributeDefinition> {
+    VectorAttributeDefinition::builder()
+        .attribute_name(&index.attribute)
+        .build()
+}
+
 fn definitions(layout: &TableLayout) -> Build<Vec<AttributeDefinition>> {
     layout
         .attributes()
@@ -106,6 +137,19 @@ pub async fn create(client: &Client, layout: &TableLayout) -> Result<(), Error> 
                 .index_name(&index.name)
                 .set_key_schema(Some(key_schema([&layout.hash], &index.range).map_err(fail)?))
                 .projection(projection(&index.projection))
+                .build()
+                .map_err(fail)?,
+        );
+    }
+    for index in &layout.vector {
+        request = request.vector_indexes(
+            VectorIndex::builder()
+                .index_name(&index.name)
+                .vector_attribute(vector_attribute(index).map_err(fail)?)
+                .set_search_schema(search_schema(index).map_err(fail)?)
+                .projection(projection(&ProjectionLayout::All))
+                .dimensions(i64::from(index.dimensions))
+                .distance_function(distance_function(index.distance))
                 .build()
                 .map_err(fail)?,
         );
@@ -227,6 +271,32 @@ pub async fn describe(client: &Client, name: &str) -> Result<Option<TableLayout>
         .iter()
         .filter_map(|i| index(i.index_name(), i.key_schema(), i.projection()))
         .collect();
+    let vector = table
+        .vector_indexes()
+        .iter()
+        .filter_map(|v| {
+            let schema = v.search_schema.as_deref().unwrap_or_default();
+            let of = |kind: SearchSchemaElementType| {
+                schema
+                    .iter()
+                    .filter(move |e| e.search_schema_element_type == kind)
+                    .map(|e| key(&e.attribute_name))
+            };
+            let distance = match v.distance_function.as_ref()?.as_str() {
+                "EUCLIDEAN" => VectorDistance::Euclidean,
+                "DOT_PRODUCT" => VectorDistance::DotProduct,
+                _ => VectorDistance::Cosine,
+            };
+            Some(VectorIndexLayout {
+                name: v.index_name.clone()?,
+                attribute: v.vector_attribute.as_ref()?.attribute_name.clone(),
+                dimensions: u32::try_from(v.dimensions?).ok()?,
+                distance,
+                hash: of(SearchSchemaElementType::Hash).next(),
+                filters: of(SearchSchemaElementType::InlineFilter).collect(),
+            })
+        })
+        .collect();
     let ttl = client
         .describe_time_to_live()
         .table_name(name)
@@ -248,6 +318,7 @@ pub async fn describe(client: &Client, name: &str) -> Result<Option<TableLayout>
         global,
         local,
         ttl,
+        vector,
     }))
 }
 
@@ -268,6 +339,12 @@ pub async fn apply(client: &Client, desired: &TableLayout, changes: &[Change]) -
             Change::RecreateIndex(index) => {
                 remove_index(client, name, index).await?;
                 add_index(client, desired, index).await?;
+            }
+            Change::AddVectorIndex(index) => add_vector_index(client, desired, index).await?,
+            Change::RemoveVectorIndex(index) => remove_vector_index(client, name, index).await?,
+            Change::RecreateVectorIndex(index) => {
+                remove_vector_index(client, name, index).await?;
+                add_vector_index(client, desired, index).await?;
             }
             Change::EnableTtl(attribute) => set_ttl(client, name, attribute, true).await?,
             Change::DisableTtl(attribute) => set_ttl(client, name, attribute, false).await?,
@@ -290,15 +367,13 @@ async fn add_index(client: &Client, desired: &TableLayout, index: &str) -> Resul
         .projection(projection(&layout.projection))
         .build()
         .map_err(fail)?;
-    client
-        .update_table()
-        .table_name(name)
-        .set_attribute_definitions(Some(definitions(desired).map_err(fail)?))
-        .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().create(action).build())
-        .send()
-        .await
-        .map_err(|e| Error::call("UpdateTable", name, e))?;
-    wait_for_index(client, name, index, true).await
+    let definitions = definitions(desired).map_err(fail)?;
+    update_index(client, name, index, true, |update| {
+        update
+            .set_attribute_definitions(Some(definitions))
+            .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().create(action).build())
+    })
+    .await
 }
 
 /// Deletes global index `index` of table `name`, and waits until it is gone.
@@ -307,17 +382,66 @@ async fn remove_index(client: &Client, name: &str, index: &str) -> Result<(), Er
         .index_name(index)
         .build()
         .map_err(|e| Error::sdk("UpdateTable", name, e))?;
-    client
-        .update_table()
-        .table_name(name)
-        .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().delete(action).build())
+    update_index(client, name, index, false, |update| {
+        update.global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().delete(action).build())
+    })
+    .await
+}
+
+/// Creates vector index `index` of `desired`, and waits until it is active and built.
+async fn add_vector_index(client: &Client, desired: &TableLayout, index: &str) -> Result<(), Error> {
+    let name = desired.name.as_str();
+    let Some(layout) = desired.vector_index(index) else {
+        return Ok(());
+    };
+    let fail = |e: aws_sdk_dynamodb::error::BuildError| Error::sdk("UpdateTable", name, e);
+    let action = CreateVectorIndexAction::builder()
+        .index_name(index)
+        .vector_attribute(vector_attribute(layout).map_err(fail)?)
+        .set_search_schema(search_schema(layout).map_err(fail)?)
+        .projection(projection(&ProjectionLayout::All))
+        .dimensions(i64::from(layout.dimensions))
+        .distance_function(distance_function(layout.distance))
+        .build()
+        .map_err(fail)?;
+    let definitions = definitions(desired).map_err(fail)?;
+    update_index(client, name, index, true, |update| {
+        update
+            .set_attribute_definitions(Some(definitions))
+            .vector_index_updates(VectorIndexUpdate::builder().create(action).build())
+    })
+    .await
+}
+
+async fn remove_vector_index(client: &Client, name: &str, index: &str) -> Result<(), Error> {
+    let action = DeleteVectorIndexAction::builder()
+        .index_name(index)
+        .build()
+        .map_err(|e| Error::sdk("UpdateTable", name, e))?;
+    update_index(client, name, index, false, |update| {
+        update.vector_index_updates(VectorIndexUpdate::builder().delete(action).build())
+    })
+    .await
+}
+
+/// Sends the UpdateTable of table `name` that `change` builds (one index added or removed),
+/// then waits until index `index` is there (`present`) or gone.
+async fn update_index(
+    client: &Client,
+    name: &str,
+    index: &str,
+    present: bool,
+    change: impl FnOnce(UpdateTableFluentBuilder) -> UpdateTableFluentBuilder,
+) -> Result<(), Error> {
+    change(client.update_table().table_name(name))
         .send()
         .await
         .map_err(|e| Error::call("UpdateTable", name, e))?;
-    wait_for_index(client, name, index, false).await
+    wait_for_index(client, name, index, present).await
 }
 
-/// Waits until index `index` of `table` is active (`present`) or gone, and the table active.
+/// Waits until the global or vector index `index` of `table` is active (`present`) or gone,
+/// and the table active.
 async fn wait_for_index(client: &Client, table: &str, index: &str, present: bool) -> Result<(), Error> {
     let start = Instant::now();
     loop {
@@ -327,10 +451,21 @@ async fn wait_for_index(client: &Client, table: &str, index: &str, present: bool
             .and_then(TableDescription::table_status)
             .is_some_and(|s| s.as_str() == "ACTIVE");
         let status = description.as_ref().and_then(|d| {
-            d.global_secondary_indexes()
+            let global = d
+                .global_secondary_indexes()
                 .iter()
                 .find(|i| i.index_name() == Some(index))
-                .map(|i| i.index_status().cloned())
+                .map(|i| i.index_status().cloned());
+            // A vector index is searchable once active and no longer backfilling.
+            global.or_else(|| {
+                d.vector_indexes()
+                    .iter()
+                    .find(|i| i.index_name.as_deref() == Some(index))
+                    .map(|i| match i.backfilling {
+                        Some(true) => Some(IndexStatus::Creating),
+                        _ => i.index_status.clone(),
+                    })
+            })
         });
         let done = matches!(
             (present, status),

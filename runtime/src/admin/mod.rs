@@ -9,7 +9,7 @@ mod live;
 
 pub use live::{apply, create, delete, describe};
 
-use crate::item::{AttributeType, Projection, TableSpec};
+use crate::item::{AttributeType, Projection, TableSpec, VectorDistance};
 
 /// A key attribute: stored name and type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +45,23 @@ pub struct IndexLayout {
     pub projection: ProjectionLayout,
 }
 
+/// A vector index (it holds every attribute).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VectorIndexLayout {
+    /// Index name.
+    pub name: String,
+    /// The vector attribute.
+    pub attribute: String,
+    /// Numbers per vector.
+    pub dimensions: u32,
+    /// The distance function.
+    pub distance: VectorDistance,
+    /// The `SearchSchema` `HASH` attribute, if any.
+    pub hash: Option<KeyLayout>,
+    /// The `SearchSchema` `INLINE_FILTER` attributes (compared as a set).
+    pub filters: Vec<KeyLayout>,
+}
+
 /// A table's keys, indexes and TTL: what a schema declares and what DescribeTable returns.
 ///
 /// ```
@@ -58,6 +75,7 @@ pub struct IndexLayout {
 ///     indexes: &[],
 ///     ttl_attribute: None,
 ///     unique: &[],
+///     vector_indexes: &[],
 /// };
 /// let layout = TableLayout::of(&BOOKS, "dev-books");
 /// assert_eq!((layout.name.as_str(), layout.hash.name.as_str()), ("dev-books", "publisher"));
@@ -76,6 +94,8 @@ pub struct TableLayout {
     pub local: Vec<IndexLayout>,
     /// The TTL attribute, when TTL is on.
     pub ttl: Option<String>,
+    /// Vector indexes.
+    pub vector: Vec<VectorIndexLayout>,
 }
 
 impl TableLayout {
@@ -112,18 +132,34 @@ impl TableLayout {
                 })
                 .collect(),
             ttl: spec.ttl_attribute.map(str::to_owned),
+            vector: spec
+                .vector_indexes
+                .iter()
+                .map(|v| VectorIndexLayout {
+                    name: v.name.to_owned(),
+                    attribute: v.attribute.to_owned(),
+                    dimensions: v.dimensions,
+                    distance: v.distance,
+                    hash: v.hash_key.map(key),
+                    filters: v.filters.iter().copied().map(key).collect(),
+                })
+                .collect(),
         }
     }
 
     /// Every key attribute of the table and its indexes, each once.
     fn attributes(&self) -> Vec<&KeyLayout> {
         let mut out: Vec<&KeyLayout> = Vec::new();
-        let all = std::iter::once(&self.hash).chain(&self.range).chain(
-            self.global
-                .iter()
-                .chain(&self.local)
-                .flat_map(|i| i.hash.iter().chain(&i.range)),
-        );
+        // A vector index's SearchSchema attributes are declared too (DynamoDB wants them).
+        let all = std::iter::once(&self.hash)
+            .chain(&self.range)
+            .chain(
+                self.global
+                    .iter()
+                    .chain(&self.local)
+                    .flat_map(|i| i.hash.iter().chain(&i.range)),
+            )
+            .chain(self.vector.iter().flat_map(|v| v.hash.iter().chain(&v.filters)));
         for key in all {
             if !out.iter().any(|k| k.name == key.name) {
                 out.push(key);
@@ -134,6 +170,10 @@ impl TableLayout {
 
     fn global_index(&self, name: &str) -> Option<&IndexLayout> {
         self.global.iter().find(|i| i.name == name)
+    }
+
+    fn vector_index(&self, name: &str) -> Option<&VectorIndexLayout> {
+        self.vector.iter().find(|i| i.name == name)
     }
 }
 
@@ -150,6 +190,13 @@ pub enum Change {
     /// create it as the schema declares it and wait until it is built: queries through it fail
     /// meanwhile, which is why `ddbgen apply` asks first.
     RecreateIndex(String),
+    /// Create this vector index and wait until it is active (built from the stored items).
+    AddVectorIndex(String),
+    /// Delete this vector index and wait until it is gone.
+    RemoveVectorIndex(String),
+    /// Delete this vector index (its attribute, dimensions, distance or search schema
+    /// changed), then create it as the schema declares it: searches through it fail meanwhile.
+    RecreateVectorIndex(String),
     /// Turn TTL on, on this attribute.
     EnableTtl(String),
     /// Turn TTL off (it was on this attribute).
@@ -167,6 +214,12 @@ impl std::fmt::Display for Change {
             Change::RecreateIndex(name) => write!(
                 f,
                 "recreate global index `{name}` (its keys or projection changed; it is unavailable until rebuilt)"
+            ),
+            Change::AddVectorIndex(name) => write!(f, "add vector index `{name}`"),
+            Change::RemoveVectorIndex(name) => write!(f, "remove vector index `{name}`"),
+            Change::RecreateVectorIndex(name) => write!(
+                f,
+                "recreate vector index `{name}` (its vector, distance or search schema changed; it is unavailable until rebuilt)"
             ),
             Change::EnableTtl(attribute) => write!(f, "turn TTL on, on attribute `{attribute}`"),
             Change::DisableTtl(attribute) => write!(f, "turn TTL off (attribute `{attribute}`)"),

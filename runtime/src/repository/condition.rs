@@ -139,6 +139,50 @@ impl<T> Condition<T> {
         }
     }
 
+    /// Whether the condition is an AND of equalities only (what a vector search's condition
+    /// may be).
+    pub(crate) fn is_equalities(&self) -> bool {
+        fn walk(expr: &Expr) -> bool {
+            match expr {
+                Expr::Compare(_, Op::Eq, _) => true,
+                Expr::And(a, b) => walk(a) && walk(b),
+                _ => false,
+            }
+        }
+        walk(&self.expr)
+    }
+
+    /// The attributes the condition names, each once.
+    pub(crate) fn attributes(&self) -> Vec<&'static str> {
+        fn walk(expr: &Expr, out: &mut Vec<&'static str>) {
+            let name = match expr {
+                Expr::Compare(name, ..)
+                | Expr::Between(name, ..)
+                | Expr::In(name, _)
+                | Expr::BeginsWith(name, _)
+                | Expr::Contains(name, _)
+                | Expr::Exists(name)
+                | Expr::NotExists(name)
+                | Expr::Size(name, ..) => name,
+                Expr::And(a, b) | Expr::Or(a, b) => {
+                    walk(a, out);
+                    walk(b, out);
+                    return;
+                }
+                Expr::Not(a) => {
+                    walk(a, out);
+                    return;
+                }
+            };
+            if !out.contains(name) {
+                out.push(name);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.expr, &mut out);
+        out
+    }
+
     fn of(expr: Expr) -> Self {
         Self {
             expr,

@@ -161,6 +161,7 @@ mod tests {
             hash_key: composite("pk", hash),
             range_key: Some(composite("sk", range)),
             indexes: Vec::new(),
+            vector_indexes: Vec::new(),
             ttl: None,
             queries: Vec::new(),
             projections: Vec::new(),

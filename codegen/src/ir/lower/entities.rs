@@ -35,6 +35,13 @@ impl Structure<'_> {
     ) -> Option<SingleTable> {
         let table_name = self.table_name(name, def, path)?;
         self.per_entity_keys(def, path);
+        if let Some(index) = def.vector_indexes.keys().next() {
+            self.error_key(
+                &path.child("vector_indexes").child(index),
+                "a table of entities has no vector indexes yet",
+                "keep the vectors in a plain table, keyed like the entity",
+            );
+        }
         let Some(hash_key) = def.hash_key.clone() else {
             self.error_key(
                 path,
@@ -556,6 +563,7 @@ impl Structure<'_> {
             hash_key,
             range_key,
             indexes,
+            vector_indexes: Vec::new(),
             ttl,
             queries: Vec::new(),
             projections: Vec::new(),

@@ -10,6 +10,9 @@ use crate::ir::{Codec, Field, FieldOrigin, FieldType, KeyType, Literal, Rules, S
 use crate::schema::YamlPath;
 use crate::schema::model::FieldDef;
 
+/// DynamoDB's largest vector index (dimensions of a `vector<N>` field).
+pub(super) const MAX_VECTOR_DIMENSIONS: u32 = 4096;
+
 /// The built-in type names, for did-you-mean.
 pub(super) const BUILTIN_TYPES: &[&str] = &[
     "string", "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f64", "decimal", "uuid", "datetime",
@@ -58,7 +61,12 @@ impl Structure<'_> {
             return None;
         };
         let type_path = path.child("type");
-        let ty = match FieldType::parse(&def.ty) {
+        let vector = self.vector_dimensions(&def.ty, &type_path);
+        let parsed = match vector {
+            Some(_) => Ok(FieldType::List(Box::new(FieldType::Scalar(Scalar::F64)))),
+            None => FieldType::parse(&def.ty),
+        };
+        let ty = match parsed {
             Ok(ty) => ty,
             Err(why) => {
                 let type_names: Vec<&str> = self.file.document.types.keys().map(String::as_str).collect();
@@ -111,10 +119,11 @@ impl Structure<'_> {
                 "omit `attribute:` to store the field under its own name",
             );
         }
-        let rules = match &def.validate {
+        let mut rules = match &def.validate {
             Some(rules) => self.rules(rules, &ty, &path.child("validate")),
             None => Rules::default(),
         };
+        rules.vector = vector.flatten();
         let default = match &def.default {
             Some(value) => {
                 let default_path = path.child("default");
@@ -154,9 +163,27 @@ impl Structure<'_> {
             updates: Vec::new(),
             doc: def.doc.clone(),
             unique: def.unique,
+            vector: vector.flatten(),
             origin: FieldOrigin::Declared,
             span: self.span(path),
         })
+    }
+
+    /// For a `vector<N>` type: `Some(Some(N))`, or `Some(None)` when N is not 1 to 4096 (reported);
+    /// `None` for any other type.
+    fn vector_dimensions(&mut self, ty: &str, path: &YamlPath) -> Option<Option<u32>> {
+        let inner = ty.trim().strip_prefix("vector<")?.strip_suffix('>')?.trim();
+        match inner.parse::<u32>() {
+            Ok(n) if (1..=MAX_VECTOR_DIMENSIONS).contains(&n) => Some(Some(n)),
+            _ => {
+                self.error(
+                    path,
+                    format!("`{ty}`: a vector has 1 to {MAX_VECTOR_DIMENSIONS} dimensions"),
+                    "write the number of dimensions of your embeddings: `vector<768>`",
+                );
+                Some(None)
+            }
+        }
     }
 
     /// Whether `value` is what `Default::default()` gives for `ty` (same stored text too:

@@ -27,6 +27,7 @@ mod report;
 mod rules;
 mod types;
 mod unique;
+mod vectors;
 
 use std::collections::BTreeMap;
 
@@ -212,6 +213,7 @@ impl Structure<'_> {
             hash_key: KeyAttr::Field(hash_key),
             range_key,
             indexes: Vec::new(),
+            vector_indexes: Vec::new(),
             ttl,
             queries: Vec::new(),
             projections: Vec::new(),
@@ -221,6 +223,7 @@ impl Structure<'_> {
             span: self.span(path),
         };
         table.indexes = self.indexes(def, &table, &field_names, &path.child("indexes"));
+        table.vector_indexes = self.vector_indexes(def, &table, &path.child("vector_indexes"));
         self.unique_fields(&table, path);
         Some(table)
     }

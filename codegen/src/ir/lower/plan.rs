@@ -218,6 +218,7 @@ impl Naming<'_> {
             ),
         );
         self.plan_queries(table, &mut items, &mut methods);
+        self.plan_searches(table, &mut items, &mut methods);
         self.plan_patterns(table, &mut methods);
         true
     }
@@ -467,6 +468,43 @@ impl Naming<'_> {
         table.queries = plans;
     }
 
+    /// The `search_<index>` method of each vector index, and the hit type it reads: the
+    /// item's fields without the vector, which DynamoDB leaves out of search results.
+    fn plan_searches(&mut self, table: &mut Table, items: &mut Scope, methods: &mut Scope) {
+        let item = table.names.item.clone();
+        for index in &mut table.vector_indexes {
+            let Some(method) = escape(&format!("search_{}", snake(&index.name))) else {
+                continue;
+            };
+            let what = format!("the search of vector index `{}`", index.name);
+            match methods.claim(&method, what, Some(index.span)) {
+                Ok(()) => index.method = method,
+                Err(clash) => self.clash(index.span, &clash, "rename the index"),
+            }
+            let name = format!("{item}{}Hit", index.name.to_upper_camel_case());
+            let what = format!("the search results of vector index `{}`", index.name);
+            if let Err(clash) = items.claim(&name, what, Some(index.span)) {
+                self.clash(index.span, &clash, "rename the index");
+                continue;
+            }
+            let fields = table
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(i, f)| *i != index.field && f.origin != FieldOrigin::CompositeKey)
+                .map(|(_, f)| {
+                    // A hit is read, never written or checked.
+                    let mut field = f.clone();
+                    field.check_fn = None;
+                    field.updates = Vec::new();
+                    field.rules = Rules::default();
+                    field
+                })
+                .collect();
+            index.hit = Some(Projection { name, fields });
+        }
+    }
+
     fn sort_plan(&mut self, table: &Table, index: Option<usize>, prefix: &str, items: &mut Scope) -> Option<SortPlan> {
         let key = match index {
             Some(i) => table.indexes[i].range_key.as_ref()?,
@@ -594,7 +632,9 @@ fn allowed_updates(field: &Field) -> Vec<UpdateOp> {
                 ops.push(UpdateOp::DeleteFromSet);
             }
         }
-        FieldType::List(_) if rules.max_length.is_none() && rules.custom.is_none() => ops.push(UpdateOp::Append),
+        FieldType::List(_) if rules.max_length.is_none() && rules.custom.is_none() && rules.vector.is_none() => {
+            ops.push(UpdateOp::Append)
+        }
         _ => {}
     }
     ops
