@@ -1,8 +1,10 @@
-//! 10,000 orders written to the embedded server by `batch_put` against one `create` at a time
-//! (the conditional PutItem that `create` sends, through `table().put_new`), measured in the
-//! same run, each round on fresh tables: once straight to the in-process server, and once
-//! through a loopback forwarder that delays each request by 1 ms, a same-region network round
-//! trip. Run: `cargo bench -p ddbgen-benches --bench batch_writes`.
+//! Orders written to the embedded server by `batch_put` against one `create` at a time (the
+//! conditional PutItem that `create` sends, through `table().put_new`), measured in the same
+//! run, each round on fresh tables: straight to the in-process server, and through a loopback
+//! forwarder that delays every chunk by 1 ms and by 5 ms each way (a same-region and a
+//! cross-zone round trip of 2 and 10 ms). Under latency, `batch_put` is also measured with 1, 4,
+//! 8 and 16 chunks in flight (`RetryPolicy::concurrency`; 4 is the default).
+//! Run: `cargo bench -p ddbgen-benches --bench batch_writes`.
 
 use std::time::{Duration, Instant};
 
@@ -11,18 +13,24 @@ use tokio::net::{TcpListener, TcpStream};
 
 use ddbgen_benches::data;
 use ddbgen_benches::orders::order::{Order, OrderRepository};
-use ddbgen_runtime::QueryBuilder;
 use ddbgen_runtime::aws_sdk_dynamodb::Client;
 use ddbgen_runtime::codegen::Uuid;
 use ddbgen_runtime::local::LocalDynamo;
+use ddbgen_runtime::{QueryBuilder, RetryPolicy};
 
-/// Orders written per round.
-const ORDERS: u32 = 10_000;
 /// Rounds; the median is reported.
 const ROUNDS: usize = 3;
 
-/// The one-way delay the forwarder adds to every request.
-const ROUND_TRIP: Duration = Duration::from_millis(1);
+/// The cases: a label, a table-name slug, the delay added each way, and the orders written
+/// (fewer under latency, where one `create` at a time takes a round trip per order).
+const CASES: [(&str, &str, Duration, u32); 3] = [
+    ("in-process server", "direct", Duration::ZERO, 10_000),
+    ("1 ms each way", "delayed1", Duration::from_millis(1), 2_000),
+    ("5 ms each way", "delayed5", Duration::from_millis(5), 1_000),
+];
+
+/// Chunks in flight tried for `batch_put` under latency.
+const CONCURRENCY: [usize; 4] = [1, 4, 8, 16];
 
 async fn table(client: &Client, name: String) -> OrderRepository {
     let repo = OrderRepository::new(client.clone()).with_table_name(name);
@@ -43,7 +51,7 @@ async fn pipe(mut from: tokio::net::tcp::OwnedReadHalf, mut to: tokio::net::tcp:
     }
 }
 
-/// A forwarder on 127.0.0.1 to `upstream` that delays what the client sends by `delay`.
+/// A forwarder on 127.0.0.1 to `upstream` that delays each chunk by `delay`, each way.
 async fn delayed(upstream: &str, delay: Duration) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     let endpoint = format!("http://{}", listener.local_addr().expect("address"));
@@ -58,34 +66,49 @@ async fn delayed(upstream: &str, delay: Duration) -> String {
                 let (client_read, client_write) = inbound.into_split();
                 let (server_read, server_write) = outbound.into_split();
                 tokio::spawn(pipe(client_read, server_write, delay));
-                pipe(server_read, client_write, Duration::ZERO).await;
+                pipe(server_read, client_write, delay).await;
             });
         }
     });
     endpoint
 }
 
-/// One round: sequential creates and one batch_put of `orders` on fresh tables.
-async fn round(client: &Client, name: &str, orders: &[Order], customer: Uuid) -> (Duration, Duration) {
+/// One round: sequential creates, then one `batch_put` per chunk concurrency in `concurrency`,
+/// each on a fresh table; every table holds every order afterwards.
+async fn round(
+    client: &Client,
+    name: &str,
+    orders: &[Order],
+    customer: Uuid,
+    concurrency: &[usize],
+) -> (Duration, Vec<Duration>) {
     let one_by_one = table(client, format!("orders-{name}-sequential")).await;
     let start = Instant::now();
     for order in orders {
         one_by_one.table().put_new(order, None).await.expect("create");
     }
     let sequential = start.elapsed();
-
-    let batch = table(client, format!("orders-{name}-batch")).await;
-    let start = Instant::now();
-    let written = batch.batch_put(orders).await.expect("batch put");
-    let batched = start.elapsed();
-    assert!(written.is_complete(), "every order written");
-
-    for repo in [&one_by_one, &batch] {
-        let count = repo.query(customer).count().await.expect("count");
-        assert_eq!(count, orders.len() as u64, "{} holds every order", repo.table().name());
+    check(&one_by_one, customer, orders.len()).await;
+    let mut batched = Vec::new();
+    for n in concurrency {
+        let batch = table(client, format!("orders-{name}-batch{n}"))
+            .await
+            .with_retry_policy(RetryPolicy {
+                concurrency: *n,
+                ..RetryPolicy::default()
+            });
+        let start = Instant::now();
+        let written = batch.batch_put(orders).await.expect("batch put");
+        batched.push(start.elapsed());
+        assert!(written.is_complete(), "every order written");
+        check(&batch, customer, orders.len()).await;
     }
-    println!("{name}: sequential create {sequential:.2?}, batch_put {batched:.2?}");
     (sequential, batched)
+}
+
+async fn check(repo: &OrderRepository, customer: Uuid, expected: usize) {
+    let count = repo.query(customer).count().await.expect("count");
+    assert_eq!(count, expected as u64, "{} holds every order", repo.table().name());
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {
@@ -100,27 +123,35 @@ fn main() {
         .expect("runtime");
     let server = LocalDynamo::start().expect("server");
     let customer = Uuid::from_u128(9);
-    let orders: Vec<Order> = (0..ORDERS).map(|i| data::order(customer, i)).collect();
     runtime.block_on(async {
         let direct = server.client();
-        let endpoint = delayed(server.endpoint(), ROUND_TRIP).await;
-        let remote = Client::from_conf(direct.config().to_builder().endpoint_url(endpoint).build());
-        for (label, slug, client) in [
-            ("in-process server", "direct", &direct),
-            ("1 ms round trip", "delayed", &remote),
-        ] {
-            let (mut sequential, mut batched) = (Vec::new(), Vec::new());
+        for (label, slug, delay, count) in CASES {
+            let orders: Vec<Order> = (0..count).map(|i| data::order(customer, i)).collect();
+            let client = if delay.is_zero() {
+                direct.clone()
+            } else {
+                let endpoint = delayed(server.endpoint(), delay).await;
+                Client::from_conf(direct.config().to_builder().endpoint_url(endpoint).build())
+            };
+            let concurrency: &[usize] = if delay.is_zero() { &[4] } else { &CONCURRENCY };
+            let mut sequential = Vec::new();
+            let mut batched = vec![Vec::new(); concurrency.len()];
             for i in 0..ROUNDS {
-                let name = format!("{slug}-{i}");
-                let (s, b) = round(client, &name, &orders, customer).await;
+                let (s, b) = round(&client, &format!("{slug}-{i}"), &orders, customer, concurrency).await;
                 sequential.push(s);
-                batched.push(b);
+                for (times, time) in batched.iter_mut().zip(b) {
+                    times.push(time);
+                }
             }
-            let (sequential, batched) = (median(sequential), median(batched));
-            println!(
-                "{label}, {ORDERS} orders, median of {ROUNDS} rounds: sequential create {sequential:.2?}, batch_put {batched:.2?}: batch_put is {:.1}x faster",
-                sequential.as_secs_f64() / batched.as_secs_f64()
-            );
+            let sequential = median(sequential);
+            println!("{label}, {count} orders, median of {ROUNDS} rounds: sequential create {sequential:.2?}");
+            for (n, times) in concurrency.iter().zip(batched) {
+                let batched = median(times);
+                println!(
+                    "  batch_put, {n} chunks in flight: {batched:.2?}, {:.1}x faster",
+                    sequential.as_secs_f64() / batched.as_secs_f64()
+                );
+            }
         }
     });
 }
