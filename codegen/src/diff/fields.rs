@@ -166,7 +166,7 @@ impl Differ<'_> {
                     severity: Severity::Risky,
                     message: "the field became unique".to_owned(),
                     why: "stored items have no sentinel for their values: a new item may take a value a stored one holds, and two stored items may already share one",
-                    instead: "before relying on it, find duplicates and write every stored value's sentinel, by rewriting each item with `replace`",
+                    instead: "before relying on it, find duplicates, then write each stored value's sentinel with a one-off scan (docs/failure-semantics.md, \"Unique values\"): a write that keeps a value leaves its sentinel as it is",
                 },
             ),
             (true, false) => self.add(

@@ -42,7 +42,9 @@ pub struct Scored<T> {
 pub struct VectorSearch<T: Selection> {
     client: Client,
     table: String,
-    index: &'static VectorIndexSpec,
+    /// The index searched: `Err(name)` when the table has no vector index of that name,
+    /// which `all` reports.
+    index: Result<&'static VectorIndexSpec, &'static str>,
     hash: Option<AttributeValue>,
     vector: Vec<f64>,
     top_k: usize,
@@ -54,7 +56,7 @@ impl<T: Selection> std::fmt::Debug for VectorSearch<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VectorSearch")
             .field("table", &self.table)
-            .field("index", &self.index.name)
+            .field("index", &self.index.map_or_else(|name| name, |spec| spec.name))
             .field("top_k", &self.top_k)
             .finish_non_exhaustive()
     }
@@ -64,21 +66,14 @@ impl<T: Item> Table<T> {
     /// A search of vector index `index` for the items most similar to `vector`, within the
     /// index's `hash` value when it has a `HASH` attribute, read as `P` (the generated hit
     /// type: the item without its vector). Generated `search_<index>` methods call this with
-    /// typed arguments.
-    ///
-    /// # Panics
-    /// Never for generated code: `index` names one of `T::TABLE`'s vector indexes.
+    /// typed arguments; an `index` the table does not have is reported by `all`.
     pub fn search<P: Selection<Table = T>>(
         &self,
         index: &'static str,
         hash: Option<AttributeValue>,
         vector: Vec<f64>,
     ) -> VectorSearch<P> {
-        let spec = T::TABLE
-            .vector_indexes
-            .iter()
-            .find(|v| v.name == index)
-            .unwrap_or_else(|| panic!("`{index}` is no vector index of table `{}`", T::TABLE.table_name));
+        let spec = T::TABLE.vector_indexes.iter().find(|v| v.name == index).ok_or(index);
         VectorSearch {
             client: self.client().clone(),
             table: self.name().to_owned(),
@@ -112,15 +107,23 @@ impl<T: Selection> VectorSearch<T> {
         self
     }
 
-    /// Checks what DynamoDB would refuse, before anything is sent: the vector's dimensions
-    /// and values, `top_k`, and the attributes the filter names.
-    fn check(&self) -> Result<(), Error> {
+    /// Checks what DynamoDB would refuse, before anything is sent: the index, the vector's
+    /// dimensions and values, `top_k`, and the attributes the filter names. Returns the index.
+    fn check(&self) -> Result<&'static VectorIndexSpec, Error> {
         let mut errors = ValidationErrors::new();
         let root = FieldPath::Root;
+        let index = match self.index {
+            Ok(index) => index,
+            Err(name) => {
+                let why = format!("`{name}` is no vector index of table `{}`", self.table);
+                errors.push(&root.field("index"), why);
+                return Err(ErrorKind::Validation(errors).into());
+            }
+        };
         rules::vector(
             &root.field("vector"),
             &self.vector,
-            self.index.dimensions as usize,
+            index.dimensions as usize,
             &mut errors,
         );
         if !(1..=MAX_TOP_K).contains(&self.top_k) {
@@ -136,24 +139,23 @@ impl<T: Selection> VectorSearch<T> {
             );
         }
         for attribute in self.filter.iter().flat_map(Condition::attributes) {
-            if !self.index.filters.iter().any(|f| f.name == attribute) {
+            if !index.filters.iter().any(|f| f.name == attribute) {
                 errors.push(
                     &root.field("filter").field(attribute),
-                    format!("is not a filter attribute of vector index `{}`", self.index.name),
+                    format!("is not a filter attribute of vector index `{}`", index.name),
                 );
             }
         }
-        errors
-            .into_result()
-            .map_err(|errors| ErrorKind::Validation(errors).into())
+        errors.into_result().map_err(ErrorKind::Validation)?;
+        Ok(index)
     }
 
     /// Sends the search (SearchVectors): at most `top_k` items, most similar first.
     pub async fn all(self) -> Result<Vec<Scored<T>>, Error> {
-        self.check()?;
+        let index = self.check()?;
         let mut placeholders = Placeholders::default();
         let mut conditions = Vec::new();
-        if let (Some(hash), Some(value)) = (self.index.hash_key, &self.hash) {
+        if let (Some(hash), Some(value)) = (index.hash_key, &self.hash) {
             let (name, value) = (placeholders.name(hash.name), placeholders.value(value.clone()));
             conditions.push(format!("{name} = {value}"));
         }
@@ -173,13 +175,13 @@ impl<T: Selection> VectorSearch<T> {
         };
         let vector: Vec<AttributeValue> = self.vector.iter().map(|x| AttributeValue::N(x.to_string())).collect();
         let top_k = i32::try_from(self.top_k).unwrap_or(i32::MAX);
-        let call = Call::new("SearchVectors", &self.table, Some(self.index.name));
+        let call = Call::new("SearchVectors", &self.table, Some(index.name));
         let output = call
             .send(
                 self.client
                     .search_vectors()
                     .table_name(&self.table)
-                    .index_name(self.index.name)
+                    .index_name(index.name)
                     .set_search_vector(Some(vector))
                     .top_k(top_k)
                     .set_search_condition_expression(condition)

@@ -189,8 +189,9 @@ impl Transaction {
         super::unique::claim_new(self, table, &item.to_item())
     }
 
-    /// Writes the sentinel that holds `value` of the unique field `unique` for the item with
-    /// key `holder`: refused ([`ErrorKind::UniqueViolation`]) when another item holds it.
+    /// Writes the sentinel item with key `sentinel` (a value of the unique field `unique`),
+    /// naming `holder`'s key: refused ([`ErrorKind::UniqueViolation`]) when it exists, that
+    /// is when another item holds the value.
     pub(crate) fn put_sentinel<T: Item>(
         &mut self,
         table: &Table<T>,

@@ -87,7 +87,7 @@ fn move_sentinels<T: Item>(
     before: Option<&AttributeMap>,
     after: Option<&AttributeMap>,
 ) -> Result<(), Error> {
-    let spec = &T::TABLE;
+    let spec = T::TABLE;
     let holder = before.or(after).map(|item| table.key_of(item)).unwrap_or_default();
     for unique in spec.unique {
         let old = before.and_then(|item| item.get(unique.attribute));
@@ -125,9 +125,11 @@ fn guarded<T: Item>(stored: Option<&AttributeMap>, condition: Option<&Condition<
 /// The first failure of a cancelled transaction of one write, as that write's own error.
 fn first_failure(error: Error) -> Error {
     match error.into_kind() {
-        ErrorKind::TransactionCanceled { mut failures } if !failures.is_empty() => {
-            failures.sort_by_key(|f| f.index);
-            failures.swap_remove(0).error
+        ErrorKind::TransactionCanceled { failures } if !failures.is_empty() => {
+            failures.into_iter().min_by_key(|f| f.index).map_or_else(
+                || ErrorKind::TransactionCanceled { failures: Vec::new() }.into(),
+                |f| f.error,
+            )
         }
         kind => kind.into(),
     }
