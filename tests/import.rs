@@ -321,3 +321,47 @@ fn a_nosql_workbench_model_keeps_the_physical_tables_both_ways() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A live table's vector index comes back as the schema declares one: the vector field typed
+/// `vector<N>` and the index with its distance, hash and filters; the schema validates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_vector_index_is_imported_as_a_vector_field_and_index() {
+    use ddbgen_tests::vectors::passage::{NewPassage, PassageRepository};
+    let server = LocalDynamo::start().expect("server");
+    let passages = PassageRepository::new(server.client());
+    passages.create_table().await.expect("create");
+    passages
+        .create(NewPassage {
+            shelf: "sf".into(),
+            id: "1".into(),
+            text: "a passage".into(),
+            year: 1965,
+            embedding: Some(vec![0.5, 0.25, 1.0]),
+            ..NewPassage::default()
+        })
+        .await
+        .expect("create");
+    let endpoint = server.endpoint().to_owned();
+    let (code, schema, err) = tokio::task::spawn_blocking(move || {
+        support::run_cli(&["import", "--endpoint", endpoint.as_str(), "--table", "passages"])
+    })
+    .await
+    .expect("import ran");
+    assert_eq!(code, ExitCode::from(0), "{err}");
+    assert!(schema.contains("embedding: { type: vector<3> }"), "{schema}");
+    assert!(
+        schema.contains("    vector_indexes:\n      by_meaning: { attribute: embedding, distance: cosine, hash_key: shelf, filters: [year, status] }\n"),
+        "{schema}"
+    );
+    let dir = std::env::temp_dir().join(format!("ddbgen-import-vectors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("passages.yaml");
+    std::fs::write(&path, &schema).expect("write");
+    let (code, _, err) = support::run_cli(&["validate", path.to_str().expect("path")]);
+    assert_eq!(
+        code,
+        ExitCode::from(0),
+        "the imported schema validates: {err}\n{schema}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

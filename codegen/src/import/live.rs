@@ -199,6 +199,8 @@ struct Writer {
     types: BTreeMap<String, Vec<String>>,
     /// The TTL attribute: a time stored as epoch seconds, whatever the sample's numbers.
     ttl: Option<String>,
+    /// The vector attributes of the table's vector indexes, with their dimensions.
+    vectors: BTreeMap<String, u32>,
 }
 
 impl Writer {
@@ -310,6 +312,9 @@ impl Writer {
         let ttl = self.ttl.as_deref() == Some(attribute);
         let typed = if ttl {
             Ok("datetime, format: epoch_seconds".to_owned())
+        } else if let Some(dimensions) = self.vectors.get(attribute) {
+            // A vector index says what the attribute is, whatever the sample holds.
+            Ok(format!("vector<{dimensions}>"))
         } else {
             self.type_of(type_hint, &observed.shape, &mut notes)
         };
@@ -418,6 +423,11 @@ pub fn schema(layout: &TableLayout, sample: &[AttributeMap], source: &str) -> St
     let mut writer = Writer {
         types: BTreeMap::new(),
         ttl: layout.ttl.clone(),
+        vectors: layout
+            .vector
+            .iter()
+            .map(|v| (v.attribute.clone(), v.dimensions))
+            .collect(),
     };
     let mut fields = Vec::new();
     for (attribute, seen) in &observed {
@@ -512,17 +522,22 @@ pub fn schema(layout: &TableLayout, sample: &[AttributeMap], source: &str) -> St
             out.push_str(&index);
         }
     }
-    // Not left out silently: a vector index is named, with what to write for it.
-    for index in &layout.vector {
-        out.push_str(&format!(
-            "    # vector index `{}` on `{}` ({} dimensions, {}) is not imported yet: declare `{}` as `type: \"vector<{}>\"` and the index under `vector_indexes:`\n",
-            index.name,
-            index.attribute,
-            index.dimensions,
-            index.distance.as_str(),
-            index.attribute,
-            index.dimensions
-        ));
+    if !layout.vector.is_empty() {
+        out.push_str("    vector_indexes:\n");
+        for index in &layout.vector {
+            let mut props = vec![
+                format!("attribute: {}", field_name(&index.attribute)),
+                format!("distance: {}", index.distance.as_str().to_ascii_lowercase()),
+            ];
+            if let Some(hash) = &index.hash {
+                props.push(format!("hash_key: {}", field_name(&hash.name)));
+            }
+            if !index.filters.is_empty() {
+                let filters: Vec<String> = index.filters.iter().map(|k| field_name(&k.name)).collect();
+                props.push(format!("filters: [{}]", filters.join(", ")));
+            }
+            out.push_str(&format!("      {}: {{ {} }}\n", quote(&index.name), props.join(", ")));
+        }
     }
     if writer.types.values().any(|fields| !fields.is_empty()) {
         out.push_str("types:\n");
@@ -585,6 +600,7 @@ mod tests {
             let mut writer = Writer {
                 types: BTreeMap::new(),
                 ttl: None,
+                vectors: BTreeMap::new(),
             };
             let shape = values.iter().map(shape).reduce(merge).expect("values");
             writer.type_of("x", &shape, &mut Vec::new())
@@ -619,6 +635,7 @@ mod tests {
         let mut writer = Writer {
             types: BTreeMap::new(),
             ttl: None,
+            vectors: BTreeMap::new(),
         };
         assert_eq!(
             writer.type_of("address", &shape(&object), &mut Vec::new()).as_deref(),
