@@ -194,7 +194,7 @@ impl<T: Item> Table<T> {
     }
 
     /// The observed request `operation` on this table (`telemetry`).
-    pub(crate) fn call(&self, operation: &'static str) -> Call {
+    pub(crate) fn call(&self, operation: &'static str) -> Call<'_> {
         Call::new(operation, &self.name, None)
     }
 

@@ -33,16 +33,16 @@ const SYSTEM: &str = "aws.dynamodb";
 
 /// One DynamoDB request being observed: its span, and the attributes its metrics repeat.
 #[derive(Debug)]
-pub(crate) struct Call {
+pub(crate) struct Call<'a> {
     span: tracing::Span,
     operation: &'static str,
-    tables: String,
+    tables: &'a str,
 }
 
-impl Call {
+impl<'a> Call<'a> {
     /// The span of `operation` on `tables` (several, comma-separated, for a transaction),
     /// through `index` when it reads one.
-    pub(crate) fn new(operation: &'static str, tables: &str, index: Option<&'static str>) -> Call {
+    pub(crate) fn new(operation: &'static str, tables: &'a str, index: Option<&'static str>) -> Call<'a> {
         let span = tracing::debug_span!(
             "dynamodb",
             otel.name = %format_args!("{operation} {tables}"),
@@ -59,7 +59,7 @@ impl Call {
         Call {
             span,
             operation,
-            tables: tables.to_owned(),
+            tables,
         }
     }
 
@@ -99,7 +99,7 @@ impl Call {
     /// Records the capacity the request consumed, summed over `consumed` (one entry per table),
     /// on the span and as metric `aws.dynamodb.consumed_capacity`; nothing when DynamoDB
     /// reported none (the repository did not ask).
-    pub(crate) fn capacity<'a>(&self, consumed: impl IntoIterator<Item = &'a ConsumedCapacity>) {
+    pub(crate) fn capacity<'c>(&self, consumed: impl IntoIterator<Item = &'c ConsumedCapacity>) {
         let units: Option<f64> = consumed
             .into_iter()
             .filter_map(ConsumedCapacity::capacity_units)

@@ -346,7 +346,8 @@ impl Transaction {
         let mut tables: Vec<&str> = self.operations.iter().map(|o| o.table.as_str()).collect();
         tables.sort_unstable();
         tables.dedup();
-        let call = Call::new("TransactWriteItems", &tables.join(","), None);
+        let tables = tables.join(",");
+        let call = Call::new("TransactWriteItems", &tables, None);
         let result = call
             .send(
                 self.client

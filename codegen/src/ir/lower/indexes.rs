@@ -15,18 +15,24 @@ const MAX_LOCAL_INDEXES: usize = 5;
 const MAX_KEY_ATTRIBUTES: usize = 4;
 
 impl Structure<'_> {
+    /// Reports an index name DynamoDB refuses (secondary and vector indexes alike), at the
+    /// index's key `path`.
+    pub(super) fn index_name(&mut self, name: &str, path: &YamlPath) {
+        if let Err(why) = check_dynamo_name(name) {
+            self.error_key(
+                path,
+                format!("index name `{name}` {why}"),
+                "DynamoDB index names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`",
+            );
+        }
+    }
+
     pub(super) fn indexes(&mut self, def: &TableDef, table: &Table, names: &[String], path: &YamlPath) -> Vec<Index> {
         let mut out = Vec::new();
         let (mut global, mut local) = (0, 0);
         for (name, index) in &def.indexes {
             let path = path.child(name);
-            if let Err(why) = check_dynamo_name(name) {
-                self.error_key(
-                    &path,
-                    format!("index name `{name}` {why}"),
-                    "DynamoDB index names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`",
-                );
-            }
+            self.index_name(name, &path);
             let hash_key = match (index.kind, &index.hash_key) {
                 (IndexKind::Global, Some(key)) => {
                     global += 1;

@@ -18,13 +18,7 @@ impl Structure<'_> {
         let mut out = Vec::new();
         for (n, (name, index)) in def.vector_indexes.iter().enumerate() {
             let at = path.child(name);
-            if let Err(why) = super::check_dynamo_name(name) {
-                self.error_key(
-                    &at,
-                    format!("index name `{name}` {why}"),
-                    "DynamoDB index names are 3 to 255 of a-z, A-Z, 0-9, `_`, `-` and `.`",
-                );
-            }
+            self.index_name(name, &at);
             if n == MAX_VECTOR_INDEXES {
                 self.error_key(
                     &at,
