@@ -11,7 +11,10 @@ pub use serde;
 pub use uuid::Uuid;
 
 pub use crate::change::Change;
-pub use crate::codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
+pub use crate::codec::{
+    AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native, Stored, StoredMap,
+    Wire, WireMap,
+};
 pub use crate::error::{Error, ErrorKind};
 pub use crate::item::{
     AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec, UniqueValue,
@@ -31,7 +34,7 @@ pub use futures_util::Stream;
 /// Generated code refers to this constant, so that code generated for another version of the
 /// runtime's generated-code API fails to compile with its name in the message. Regenerate the
 /// code with the `ddbgen` that matches this runtime.
-pub const RUNTIME_API_V7: () = ();
+pub const RUNTIME_API_V8: () = ();
 
 /// The map inside an `M` value, for decoding nested types.
 pub fn into_map(value: AttributeValue, type_name: &str) -> Result<AttributeMap, DecodeError> {
@@ -41,34 +44,39 @@ pub fn into_map(value: AttributeValue, type_name: &str) -> Result<AttributeMap, 
     }
 }
 
-/// Reads a string enum by its stored name.
-pub fn decode_enum<T>(
-    value: AttributeValue,
+/// The map inside an `M` value read from the response body, for decoding nested types.
+pub fn into_wire_map<'a>(value: Wire<'a>, type_name: &str) -> Result<WireMap<'a>, DecodeError> {
+    match value {
+        Wire::M(map) => Ok(map),
+        other => Err(other.mismatch(&format!("M (a {type_name})"))),
+    }
+}
+
+/// Reads a string enum by its stored name, from either path.
+pub fn decode_enum<T, V: Stored>(
+    value: V,
     type_name: &str,
     from_name: fn(&str) -> Option<T>,
 ) -> Result<T, DecodeError> {
-    match &value {
-        AttributeValue::S(name) => {
-            from_name(name).ok_or_else(|| DecodeError::new(format!("S (a value of enum {type_name})"), &value))
-        }
-        other => Err(DecodeError::new(format!("S (a value of enum {type_name})"), other)),
+    match value.text(crate::codec::Text::S).map(from_name) {
+        Some(Some(value)) => Ok(value),
+        _ => Err(value.mismatch(&format!("S (a value of enum {type_name})"))),
     }
 }
 
 /// The entity name stored in an item's discriminator `attribute`, if it holds a string.
-pub fn entity_of<'a>(item: &'a AttributeMap, attribute: &str) -> Option<&'a str> {
-    match item.get(attribute) {
-        Some(AttributeValue::S(name)) => Some(name),
-        _ => None,
-    }
+pub fn entity_of<'a, M: StoredMap>(item: &'a M, attribute: &str) -> Option<&'a str> {
+    item.string(attribute)
 }
 
 /// Checks that an item's discriminator `attribute` names `entity`: a read never takes one
 /// entity's item for another's.
-pub fn check_entity(item: &AttributeMap, attribute: &str, entity: &str) -> Result<(), DecodeError> {
-    match item.get(attribute) {
-        Some(AttributeValue::S(name)) if name == entity => Ok(()),
-        Some(other) => Err(DecodeError::new(format!("S \"{entity}\" (the discriminator)"), other).at_field(attribute)),
+pub fn check_entity<M: StoredMap>(item: &M, attribute: &str, entity: &str) -> Result<(), DecodeError> {
+    if item.string(attribute) == Some(entity) {
+        return Ok(());
+    }
+    match item.value_of(attribute) {
+        Some(other) => Err(DecodeError::new(format!("S \"{entity}\" (the discriminator)"), &other).at_field(attribute)),
         None => Err(DecodeError::new(
             format!("S \"{entity}\" (the discriminator)"),
             &AttributeValue::Null(true),
@@ -78,7 +86,7 @@ pub fn check_entity(item: &AttributeMap, attribute: &str, entity: &str) -> Resul
 }
 
 /// The error of an item whose discriminator names none of `entities`.
-pub fn unknown_entity(item: &AttributeMap, table: &str, attribute: &str, entities: &[&str]) -> Error {
+pub fn unknown_entity<M: StoredMap>(item: &M, table: &str, attribute: &str, entities: &[&str]) -> Error {
     let expected = format!(
         "S, one of {} (the discriminator)",
         entities
@@ -87,6 +95,6 @@ pub fn unknown_entity(item: &AttributeMap, table: &str, attribute: &str, entitie
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let found = item.get(attribute).cloned().unwrap_or(AttributeValue::Null(true));
+    let found = item.value_of(attribute).unwrap_or(AttributeValue::Null(true));
     DecodeError::new(expected, &found).at_field(attribute).in_table(table)
 }

@@ -1,6 +1,6 @@
 //! What a generated item type tells about its table.
 
-use crate::codec::AttributeMap;
+use crate::codec::{AttributeMap, StoredMap, WireMap};
 use crate::error::Error;
 
 /// The DynamoDB type of a key attribute.
@@ -228,6 +228,13 @@ pub trait FromItem: Sized {
     /// into the result instead of being copied (clone a borrowed item first).
     fn from_item(item: AttributeMap) -> Result<Self, Error>;
 
+    /// Reads an item straight from a response's body (the fast read path): the same result,
+    /// or the same error, as [`from_item`](Self::from_item) of the SDK's item. Generated types
+    /// decode the borrowed values directly; this default goes through the SDK's item.
+    fn from_wire(item: WireMap<'_>) -> Result<Self, Error> {
+        Self::from_item(item.into_attribute_map())
+    }
+
     /// In a table of several entities, the entities this type reads: queries and scans ask
     /// the server for these items only (a filter on the discriminator, so that `count` is
     /// exact too), and skip any other. `None` (the default) reads every item.
@@ -260,9 +267,11 @@ pub struct Entities {
 }
 
 impl Entities {
-    /// Whether `item`'s discriminator names one of the entities.
-    pub fn accepts(&self, item: &AttributeMap) -> bool {
-        matches!(item.get(self.attribute), Some(crate::AttributeValue::S(name)) if self.names.contains(&name.as_str()))
+    /// Whether `item`'s discriminator names one of the entities (an SDK item, or one read
+    /// from the response body).
+    pub fn accepts<M: StoredMap>(&self, item: &M) -> bool {
+        item.string(self.attribute)
+            .is_some_and(|name| self.names.contains(&name))
     }
 }
 
@@ -276,7 +285,7 @@ impl Entities {
 ///     (T::TABLE.table_name, item.to_item().len())
 /// }
 /// ```
-pub trait Item: FromItem {
+pub trait Item: FromItem + Send + 'static {
     /// The table's keys and indexes.
     const TABLE: &'static TableSpec;
 

@@ -57,7 +57,10 @@ pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use aws_sdk_dynamodbstreams;
 pub use change::{Change, TTL_PRINCIPAL};
 pub use client::client_for;
-pub use codec::{AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native};
+pub use codec::{
+    AttributeCodec, AttributeMap, Bytes, Codec, DecodeError, EpochMillis, EpochSeconds, Native, Stored, StoredMap,
+    Text, Wire, WireMap,
+};
 pub use error::{Error, ErrorKind, TransactionFailure};
 pub use item::{
     AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec, UniqueValue,

@@ -49,7 +49,8 @@ pub(crate) fn key_value(field: &Field, value: &TokenStream) -> TokenStream {
     }
 }
 
-/// The body of a decoder from an owned `map` in scope to `Self`.
+/// The body of a decoder from an owned `map: M` in scope (`M: rt::StoredMap`, the SDK's item
+/// or one read from the response body) to `Self`.
 ///
 /// One pass over the map's entries sorts each attribute into its field's slot by a `match` on
 /// the name (no hashing, nothing copied); then the slots are decoded in field order, so the
@@ -76,13 +77,13 @@ pub(crate) fn decode_fields(fields: &[Field]) -> TokenStream {
         [field] => {
             let attribute = &field.attribute;
             quote! {
-                if attribute == #attribute {
+                if attribute.as_ref() == #attribute {
                     slots[0] = Some(value);
                 }
             }
         }
         _ => quote! {
-            match attribute.as_str() {
+            match attribute.as_ref() {
                 #(#arms)*
                 _ => {}
             }
@@ -93,50 +94,65 @@ pub(crate) fn decode_fields(fields: &[Field]) -> TokenStream {
         quote!(#name: #codec.field(slots[#slot].take(), #attribute)?,)
     });
     quote! {
-        let mut slots = [const { None::<#rt::AttributeValue> }; #count];
-        for (attribute, value) in map {
+        let mut slots = [const { None::<M::Value> }; #count];
+        for (attribute, value) in #rt::StoredMap::into_entries(map) {
             #sort
         }
         Ok(Self { #(#inits)* })
     }
 }
 
-/// `decode_map` and `impl FromItem` of a type read from stored items (an item type or an
-/// index's projection type), in a table module where `TABLE` names the table for errors. An
-/// entity's type checks the discriminator first, reads only its own entity's items
-/// (`ENTITIES`), and names the entity in errors.
+/// `read` and `impl FromItem` of a type read from stored items (an item type or an index's
+/// projection type), in a table module where `TABLE` names the table for errors. One generic
+/// decoder serves the SDK's items (`from_item`) and items read from the response body
+/// (`from_wire`, the fast read path). An entity's type checks the discriminator first, reads
+/// only its own entity's items (`ENTITIES`), and names the entity in errors.
 pub(crate) fn from_item_impl(ty: &proc_macro2::Ident, fields: &[Field], entity: Option<&EntityOf>) -> TokenStream {
     let rt = rt();
     let decode = decode_fields(fields);
-    let from_item = match entity {
-        None => quote! {
-            fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
-                Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))
-            }
-        },
+    let (read, entities) = match entity {
+        None => (
+            quote!(Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))),
+            None,
+        ),
         Some(entity) => {
             let (attribute, value) = (&entity.discriminator, &entity.value);
-            quote! {
-                fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
+            (
+                quote! {
                     #rt::check_entity(&map, #attribute, #value)
                         .and_then(|()| Self::decode_map(map))
                         .map_err(|error| error.in_entity(TABLE.table_name, #value))
-                }
-
-                const ENTITIES: Option<#rt::Entities> = Some(#rt::Entities { attribute: #attribute, names: &[#value] });
-            }
+                },
+                Some(quote! {
+                    const ENTITIES: Option<#rt::Entities> = Some(#rt::Entities { attribute: #attribute, names: &[#value] });
+                }),
+            )
         }
     };
     quote! {
         impl #ty {
-            /// Reads the stored attributes; errors name the attribute's path.
-            fn decode_map(map: #rt::AttributeMap) -> Result<Self, #rt::DecodeError> {
+            /// Reads the stored attributes (the SDK's item, or one read from the response
+            /// body); errors name the attribute's path.
+            fn decode_map<M: #rt::StoredMap>(map: M) -> Result<Self, #rt::DecodeError> {
                 #decode
+            }
+
+            /// Reads a stored item; errors name the table and the attribute.
+            fn read<M: #rt::StoredMap>(map: M) -> Result<Self, #rt::Error> {
+                #read
             }
         }
 
         impl #rt::FromItem for #ty {
-            #from_item
+            fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
+                Self::read(map)
+            }
+
+            fn from_wire(map: #rt::WireMap<'_>) -> Result<Self, #rt::Error> {
+                Self::read(map)
+            }
+
+            #entities
         }
     }
 }

@@ -108,7 +108,7 @@ fn entity_enum(
     let arms = members.iter().filter_map(|e| {
         let value = &e.entity.as_ref()?.value;
         let (variant, module, item) = (ident(&e.names.item), ident(&e.names.module), ident(&e.names.item));
-        Some(quote!(Some(#value) => <super::#module::#item as #rt::FromItem>::from_item(map).map(Self::#variant),))
+        Some(quote!(Some(#value) => #rt::StoredMap::read_as::<super::#module::#item>(map).map(Self::#variant),))
     });
     quote! {
         #doc
@@ -120,12 +120,24 @@ fn entity_enum(
             #(#variants,)*
         }
 
-        impl #rt::FromItem for #name {
-            fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
+        impl #name {
+            /// Reads a stored item (the SDK's, or one read from the response body) as the
+            /// entity its discriminator names.
+            fn read<M: #rt::StoredMap>(map: M) -> Result<Self, #rt::Error> {
                 match #rt::entity_of(&map, #attribute) {
                     #(#arms)*
                     _ => Err(#rt::unknown_entity(&map, TABLE.table_name, #attribute, &[#(#values),*])),
                 }
+            }
+        }
+
+        impl #rt::FromItem for #name {
+            fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
+                Self::read(map)
+            }
+
+            fn from_wire(map: #rt::WireMap<'_>) -> Result<Self, #rt::Error> {
+                Self::read(map)
             }
 
             const ENTITIES: Option<#rt::Entities> = Some(#rt::Entities { attribute: #attribute, names: &[#(#values),*] });

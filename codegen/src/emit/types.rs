@@ -109,6 +109,9 @@ fn string_enum(ty: &NamedType, values: &[EnumVariant], options: &Options) -> Tok
             fn decode(value: #rt::AttributeValue) -> Result<Self, #rt::DecodeError> {
                 #rt::decode_enum(value, #type_name, Self::from_name)
             }
+            fn decode_wire(value: #rt::Wire<'_>) -> Result<Self, #rt::DecodeError> {
+                #rt::decode_enum(value, #type_name, Self::from_name)
+            }
         }
 
         impl #rt::KeyPart for #name {
@@ -158,14 +161,23 @@ fn object(ty: &NamedType, fields: &[Field], options: &Options) -> TokenStream {
 
         #default
 
+        impl #name {
+            /// Reads the map's entries (the SDK's, or read from the response body).
+            fn decode_map<M: #rt::StoredMap>(map: M) -> Result<Self, #rt::DecodeError> {
+                #decode
+            }
+        }
+
         impl #rt::AttributeCodec for #name {
             const EXPECTED: &'static str = concat!("M (a ", #type_name, ")");
             fn encode(&self) -> Option<#rt::AttributeValue> {
                 #encode
             }
             fn decode(value: #rt::AttributeValue) -> Result<Self, #rt::DecodeError> {
-                let map = #rt::into_map(value, #type_name)?;
-                #decode
+                Self::decode_map(#rt::into_map(value, #type_name)?)
+            }
+            fn decode_wire(value: #rt::Wire<'_>) -> Result<Self, #rt::DecodeError> {
+                Self::decode_map(#rt::into_wire_map(value, #type_name)?)
             }
         }
 

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use rust_decimal::Decimal;
 
-use super::{AttributeCodec, Bytes, DecodeError};
+use super::{AttributeCodec, Bytes, DecodeError, Stored, Wire};
 
 impl<T: AttributeCodec> AttributeCodec for Box<T> {
     const EXPECTED: &'static str = T::EXPECTED;
@@ -16,6 +16,9 @@ impl<T: AttributeCodec> AttributeCodec for Box<T> {
     }
     fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
         T::decode(value).map(Box::new)
+    }
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        T::decode_wire(value).map(Box::new)
     }
     fn decode_missing() -> Option<Self> {
         T::decode_missing().map(Box::new)
@@ -109,6 +112,15 @@ fn decode_element<T: AttributeCodec>(value: AttributeValue) -> Result<T, DecodeE
     T::decode(value)
 }
 
+fn decode_wire_element<T: AttributeCodec>(value: Wire<'_>) -> Result<T, DecodeError> {
+    if let Wire::Null(_) = value
+        && let Some(missing) = T::decode_missing()
+    {
+        return Ok(missing);
+    }
+    T::decode_wire(value)
+}
+
 impl<T: AttributeCodec> AttributeCodec for Vec<T> {
     const EXPECTED: &'static str = "L (a list)";
     fn encode(&self) -> Option<AttributeValue> {
@@ -124,6 +136,16 @@ impl<T: AttributeCodec> AttributeCodec for Vec<T> {
             other => Err(DecodeError::new(Self::EXPECTED, &other)),
         }
     }
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        match value {
+            Wire::L(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| decode_wire_element(v).map_err(|e| e.at_index(i)))
+                .collect(),
+            other => Err(other.mismatch(Self::EXPECTED)),
+        }
+    }
 }
 
 impl<T: AttributeCodec> AttributeCodec for BTreeMap<String, T> {
@@ -135,15 +157,47 @@ impl<T: AttributeCodec> AttributeCodec for BTreeMap<String, T> {
     }
     fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
         match value {
-            AttributeValue::M(entries) => entries
-                .into_iter()
-                .map(|(k, v)| match decode_element(v) {
-                    Ok(v) => Ok((k, v)),
-                    Err(e) => Err(e.at_field(&map_key(&k))),
-                })
-                .collect(),
+            AttributeValue::M(entries) => decode_entries(entries.into_iter().map(|(k, v)| (k, decode_element(v)))),
             other => Err(DecodeError::new(Self::EXPECTED, &other)),
         }
+    }
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        match value {
+            Wire::M(entries) => decode_entries(
+                entries
+                    .0
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), decode_wire_element(v))),
+            ),
+            other => Err(other.mismatch(Self::EXPECTED)),
+        }
+    }
+}
+
+/// A map's decoded entries. Of several bad entries, the error is that of the least key, so that
+/// it does not depend on the order entries arrive in (a `HashMap`'s, or the response body's).
+/// A key given twice keeps its last value, as the SDK's map does.
+fn decode_entries<T>(
+    entries: impl Iterator<Item = (String, Result<T, DecodeError>)>,
+) -> Result<BTreeMap<String, T>, DecodeError> {
+    let mut map = BTreeMap::new();
+    let mut first: Option<(String, DecodeError)> = None;
+    for (key, value) in entries {
+        match value {
+            Ok(value) if first.is_none() => {
+                map.insert(key, value);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                if first.as_ref().is_none_or(|(least, _)| key < *least) {
+                    first = Some((key, e));
+                }
+            }
+        }
+    }
+    match first {
+        Some((key, e)) => Err(e.at_field(&map_key(&key))),
+        None => Ok(map),
     }
 }
 
@@ -164,6 +218,12 @@ impl<T: AttributeCodec> AttributeCodec for Option<T> {
         match value {
             AttributeValue::Null(_) => Ok(None),
             other => T::decode(other).map(Some),
+        }
+    }
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        match value {
+            Wire::Null(_) => Ok(None),
+            other => T::decode_wire(other).map(Some),
         }
     }
     fn decode_missing() -> Option<Self> {

@@ -4,22 +4,15 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 
-use super::{AttributeCodec, AttributeMap, DecodeError};
+use super::{AttributeCodec, AttributeMap, DecodeError, Stored, Text, Wire, decode_text};
 
 /// Reads a whole number of epoch units as a time, refusing fractions and out-of-range values.
-fn decode_epoch(
-    value: &AttributeValue,
+fn decode_epoch<V: Stored>(
+    value: &V,
     expected: &str,
     from_units: fn(i64) -> Option<DateTime<Utc>>,
 ) -> Result<DateTime<Utc>, DecodeError> {
-    match value {
-        AttributeValue::N(n) => n
-            .parse::<i64>()
-            .ok()
-            .and_then(from_units)
-            .ok_or_else(|| DecodeError::new(expected, value)),
-        other => Err(DecodeError::new(expected, other)),
-    }
+    decode_text(value, Text::N, expected, |n| n.parse::<i64>().ok().and_then(from_units))
 }
 
 /// How a field's value is stored: the generator picks one codec per field and every path
@@ -48,6 +41,12 @@ pub trait Codec<T> {
     /// Reads a stored value, exactly, taking it by value.
     fn decode(&self, value: AttributeValue) -> Result<T, DecodeError>;
 
+    /// Reads a stored value from the response body: the same result or error as
+    /// [`decode`](Codec::decode) of the SDK's value.
+    fn decode_wire(&self, value: Wire<'_>) -> Result<T, DecodeError> {
+        self.decode(value.into_attribute_value())
+    }
+
     /// The value of an absent attribute, where absence means something (`None`, an empty set).
     fn decode_missing(&self) -> Option<T> {
         None
@@ -68,11 +67,11 @@ pub trait Codec<T> {
         );
     }
 
-    /// Decodes the stored value of field `name` (`None`: the item has no such attribute).
-    /// Errors name the attribute's path.
-    fn field(&self, stored: Option<AttributeValue>, name: &str) -> Result<T, DecodeError> {
+    /// Decodes the stored value of field `name` (`None`: the item has no such attribute), an
+    /// SDK value or one read from the response body. Errors name the attribute's path.
+    fn field<V: Stored>(&self, stored: Option<V>, name: &str) -> Result<T, DecodeError> {
         match stored {
-            Some(value) => self.decode(value).map_err(|e| e.at_field(name)),
+            Some(value) => value.decode_with(self).map_err(|e| e.at_field(name)),
             None => self.decode_missing().ok_or_else(|| DecodeError {
                 path: name.to_owned(),
                 expected: self.expected().to_owned(),
@@ -108,6 +107,9 @@ impl<T: AttributeCodec> Codec<T> for Native {
     fn decode(&self, value: AttributeValue) -> Result<T, DecodeError> {
         T::decode(value)
     }
+    fn decode_wire(&self, value: Wire<'_>) -> Result<T, DecodeError> {
+        T::decode_wire(value)
+    }
     fn decode_missing(&self) -> Option<T> {
         T::decode_missing()
     }
@@ -130,6 +132,9 @@ macro_rules! epoch_codec {
             fn decode(&self, value: AttributeValue) -> Result<DateTime<Utc>, DecodeError> {
                 decode_epoch(&value, $expected, $from_units)
             }
+            fn decode_wire(&self, value: Wire<'_>) -> Result<DateTime<Utc>, DecodeError> {
+                decode_epoch(&value, $expected, $from_units)
+            }
         }
 
         /// Optional fields: `None` stores nothing; absent or NULL reads as `None`.
@@ -144,6 +149,12 @@ macro_rules! epoch_codec {
                 match value {
                     AttributeValue::Null(_) => Ok(None),
                     value => self.decode(value).map(Some),
+                }
+            }
+            fn decode_wire(&self, value: Wire<'_>) -> Result<Option<DateTime<Utc>>, DecodeError> {
+                match value {
+                    Wire::Null(_) => Ok(None),
+                    value => self.decode_wire(value).map(Some),
                 }
             }
             fn decode_missing(&self) -> Option<Option<DateTime<Utc>>> {
@@ -189,7 +200,7 @@ macro_rules! inherent_codec_methods {
                 Codec::write_nullable(&self, map, name, value)
             }
             /// [`Codec::field`].
-            pub fn field<T>(self, stored: Option<AttributeValue>, name: &str) -> Result<T, DecodeError> where Self: Codec<T> {
+            pub fn field<T, V: Stored>(self, stored: Option<V>, name: &str) -> Result<T, DecodeError> where Self: Codec<T> {
                 Codec::field(&self, stored, name)
             }
             /// [`Codec::key_value`].

@@ -9,6 +9,7 @@ mod field;
 mod scalar;
 #[cfg(test)]
 mod tests;
+mod wire;
 
 use std::collections::HashMap;
 
@@ -17,6 +18,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 pub use field::{Codec, EpochMillis, EpochSeconds, Native};
 pub use scalar::Bytes;
 pub(crate) use scalar::{parse_date, parse_rfc3339, push_date, rfc3339};
+pub(crate) use wire::{Reader, decode_text, read_map};
+pub use wire::{Stored, StoredMap, Text, Wire, WireMap};
 
 /// A DynamoDB item or map: attribute name to value.
 pub type AttributeMap = HashMap<String, AttributeValue>;
@@ -167,6 +170,13 @@ pub trait AttributeCodec: Sized {
     /// Reads a stored value, exactly. Takes the value by value, so that strings, lists and maps
     /// move into the result instead of being copied: the SDK hands over pages it owns.
     fn decode(value: AttributeValue) -> Result<Self, DecodeError>;
+
+    /// Reads a stored value from the response body ([`Wire`]), exactly as [`decode`](Self::decode)
+    /// reads the SDK's: the same result, the same error. The default goes through the SDK's
+    /// value; the scalars read the borrowed text directly.
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        Self::decode(value.into_attribute_value())
+    }
 
     /// The value of an absent attribute, for types where absence means something (`None`, an
     /// empty set); `None` when absence is an error.

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{AttributeCodec, DecodeError};
+use super::{AttributeCodec, DecodeError, Stored, Text, Wire, decode_text};
 
 impl AttributeCodec for String {
     const EXPECTED: &'static str = "S (string)";
@@ -17,6 +17,12 @@ impl AttributeCodec for String {
         match value {
             AttributeValue::S(s) => Ok(s),
             other => Err(DecodeError::new(Self::EXPECTED, &other)),
+        }
+    }
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        match value {
+            Wire::S(s) => Ok(s.into_owned()),
+            other => Err(other.mismatch(Self::EXPECTED)),
         }
     }
 }
@@ -32,6 +38,12 @@ impl AttributeCodec for bool {
             other => Err(DecodeError::new(Self::EXPECTED, &other)),
         }
     }
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        match value {
+            Wire::Bool(b) => Ok(b),
+            other => Err(other.mismatch(Self::EXPECTED)),
+        }
+    }
 }
 
 macro_rules! integer_codec {
@@ -42,10 +54,10 @@ macro_rules! integer_codec {
                 Some(AttributeValue::N(self.to_string()))
             }
             fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
-                match &value {
-                    AttributeValue::N(n) => n.parse().map_err(|_| DecodeError::new(Self::EXPECTED, &value)),
-                    other => Err(DecodeError::new(Self::EXPECTED, other)),
-                }
+                decode_text(&value, Text::N, Self::EXPECTED, |n| n.parse().ok())
+            }
+            fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+                decode_text(&value, Text::N, Self::EXPECTED, |n| n.parse().ok())
             }
         }
     )*};
@@ -69,10 +81,10 @@ impl AttributeCodec for f64 {
         Some(AttributeValue::N(format!("{self:?}")))
     }
     fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
-        match &value {
-            AttributeValue::N(n) => n.parse().map_err(|_| DecodeError::new(Self::EXPECTED, &value)),
-            other => Err(DecodeError::new(Self::EXPECTED, other)),
-        }
+        decode_text(&value, Text::N, Self::EXPECTED, |n| n.parse().ok())
+    }
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        decode_text(&value, Text::N, Self::EXPECTED, |n| n.parse().ok())
     }
 }
 
@@ -82,11 +94,11 @@ impl AttributeCodec for Decimal {
         Some(AttributeValue::N(self.to_string()))
     }
     fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
-        match &value {
-            // `from_str_exact` refuses what it would have to round.
-            AttributeValue::N(n) => Decimal::from_str_exact(n).map_err(|_| DecodeError::new(Self::EXPECTED, &value)),
-            other => Err(DecodeError::new(Self::EXPECTED, other)),
-        }
+        // `from_str_exact` refuses what it would have to round.
+        decode_text(&value, Text::N, Self::EXPECTED, |n| Decimal::from_str_exact(n).ok())
+    }
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        decode_text(&value, Text::N, Self::EXPECTED, |n| Decimal::from_str_exact(n).ok())
     }
 }
 
@@ -99,10 +111,10 @@ impl AttributeCodec for Uuid {
         ))
     }
     fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
-        match &value {
-            AttributeValue::S(s) => Uuid::try_parse(s).map_err(|_| DecodeError::new(Self::EXPECTED, &value)),
-            other => Err(DecodeError::new(Self::EXPECTED, other)),
-        }
+        decode_text(&value, Text::S, Self::EXPECTED, |s| Uuid::try_parse(s).ok())
+    }
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        decode_text(&value, Text::S, Self::EXPECTED, |s| Uuid::try_parse(s).ok())
     }
 }
 
@@ -216,10 +228,10 @@ impl AttributeCodec for DateTime<Utc> {
         Some(AttributeValue::S(rfc3339(self)))
     }
     fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
-        match &value {
-            AttributeValue::S(s) => parse_rfc3339(s).ok_or_else(|| DecodeError::new(Self::EXPECTED, &value)),
-            other => Err(DecodeError::new(Self::EXPECTED, other)),
-        }
+        decode_text(&value, Text::S, Self::EXPECTED, parse_rfc3339)
+    }
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        decode_text(&value, Text::S, Self::EXPECTED, parse_rfc3339)
     }
 }
 
@@ -231,10 +243,10 @@ impl AttributeCodec for NaiveDate {
         Some(AttributeValue::S(text))
     }
     fn decode(value: AttributeValue) -> Result<Self, DecodeError> {
-        match &value {
-            AttributeValue::S(s) => parse_date(s).ok_or_else(|| DecodeError::new(Self::EXPECTED, &value)),
-            other => Err(DecodeError::new(Self::EXPECTED, other)),
-        }
+        decode_text(&value, Text::S, Self::EXPECTED, parse_date)
+    }
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        decode_text(&value, Text::S, Self::EXPECTED, parse_date)
     }
 }
 
@@ -281,6 +293,12 @@ impl AttributeCodec for Bytes {
         match value {
             AttributeValue::B(b) => Ok(Bytes(b.into_inner())),
             other => Err(DecodeError::new(Self::EXPECTED, &other)),
+        }
+    }
+    fn decode_wire(value: Wire<'_>) -> Result<Self, DecodeError> {
+        match value {
+            Wire::B(b) => Ok(Bytes(b)),
+            other => Err(other.mismatch(Self::EXPECTED)),
         }
     }
 }

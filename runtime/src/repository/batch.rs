@@ -4,15 +4,18 @@
 //! returned to the caller, typed.
 
 use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
 use futures_util::stream::{self, StreamExt};
 
+use super::fast::{Body, Decoded, FastRead, Optional, Target};
 use super::table::Table;
 use super::telemetry;
-use crate::codec::AttributeMap;
+use crate::codec::{AttributeMap, StoredMap, WireMap};
 use crate::error::{Error, ErrorKind};
-use crate::item::Item;
+use crate::item::{FromItem, Item};
 use crate::limits;
 
 /// Keys per BatchGetItem request (DynamoDB's limit).
@@ -132,6 +135,49 @@ struct Leftover {
     error: Option<Error>,
 }
 
+/// The items a batch read found, by the identity of their keys.
+type Hits<T> = HashMap<Vec<u8>, Hit<T>>;
+
+/// An item a batch read found: the SDK's, or decoded from the response body.
+enum Hit<T> {
+    Sdk(AttributeMap),
+    Wire {
+        /// The decoded item, until the first key asking for it takes it.
+        item: Option<Result<T, Error>>,
+        range: Range<usize>,
+        body: Arc<Body>,
+    },
+}
+
+impl<T: FromItem> Hit<T> {
+    /// The item for one key that asked for it (a key asked twice decodes it twice).
+    fn take(&mut self, table: &str) -> Result<T, Error> {
+        match self {
+            Hit::Sdk(item) => T::from_item(item.clone()),
+            Hit::Wire { item, range, body } => item.take().unwrap_or_else(|| {
+                body.stored(range.clone()).map(T::from_item).unwrap_or_else(|| {
+                    let why = "an item decoded from the response body could not be read again";
+                    Err(Error::sdk("BatchGetItem", table, std::io::Error::other(why)))
+                })
+            }),
+        }
+    }
+}
+
+/// The fast path's decoder of a batch read's items: the key's identity (`None` without the
+/// hash key, as in a projection), the item, and its range in the body.
+fn decode_hit<T: Item>(item: WireMap<'_>, range: Range<usize>) -> (Option<Vec<u8>>, Result<T, Error>, Range<usize>) {
+    let spec = T::TABLE;
+    let identity = item.get(spec.hash_key.name).is_some().then(|| {
+        let key: AttributeMap = std::iter::once(spec.hash_key.name)
+            .chain(spec.range_key.map(|k| k.name))
+            .filter_map(|name| item.value_of(name).map(|value| (name.to_owned(), value)))
+            .collect();
+        key_identity(&key)
+    });
+    (identity, T::from_wire(item), range)
+}
+
 impl<T: Item> Table<T> {
     /// BatchGetItem of `keys` (any number), in chunks of 100; duplicate keys are read once.
     /// Every key gets an entry, in request order: found, missing, unprocessed after the retry
@@ -156,12 +202,12 @@ impl<T: Item> Table<T> {
             positions.push(slot);
         }
         let chunks: Vec<Vec<(Vec<u8>, AttributeMap)>> = unique.chunks(BATCH_GET_KEYS).map(<[_]>::to_vec).collect();
-        let results: Vec<(HashMap<Vec<u8>, AttributeMap>, Leftover)> = stream::iter(chunks)
+        let results: Vec<(Hits<T>, Leftover)> = stream::iter(chunks)
             .map(|chunk| self.get_chunk(chunk, consistent))
             .buffer_unordered(self.retry.concurrency.max(1))
             .collect()
             .await;
-        let mut found: HashMap<Vec<u8>, AttributeMap> = HashMap::new();
+        let mut found: Hits<T> = HashMap::new();
         let mut unprocessed: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
         let mut error = None;
         for (items, leftover) in results {
@@ -174,8 +220,8 @@ impl<T: Item> Table<T> {
             .zip(positions)
             .map(|(key, slot)| {
                 let identity = &unique[slot].0;
-                let fetched = match found.get(identity) {
-                    Some(item) => match T::from_item(item.clone()) {
+                let fetched = match found.get_mut(identity) {
+                    Some(hit) => match hit.take(&self.name) {
                         Ok(item) => Fetched::Found(item),
                         Err(e) => Fetched::Invalid(e),
                     },
@@ -193,7 +239,7 @@ impl<T: Item> Table<T> {
         &self,
         chunk: Vec<(Vec<u8>, AttributeMap)>,
         consistent: bool,
-    ) -> (HashMap<Vec<u8>, AttributeMap>, Leftover) {
+    ) -> (Hits<T>, Leftover) {
         let mut found = HashMap::new();
         let mut pending: Vec<AttributeMap> = chunk.into_iter().map(|(_, key)| key).collect();
         let mut error = None;
@@ -214,12 +260,17 @@ impl<T: Item> Table<T> {
                     break;
                 }
             };
+            let fast = self
+                .fast_reads
+                .then(|| FastRead::new(Target::BatchGetItem(self.name.clone()), decode_hit::<T>));
             let result = call
                 .send(
                     self.client
                         .batch_get_item()
                         .request_items(&self.name, request)
                         .set_return_consumed_capacity(self.capacity())
+                        .customize()
+                        .interceptor(Optional(fast.clone()))
                         .send(),
                 )
                 .await;
@@ -227,14 +278,34 @@ impl<T: Item> Table<T> {
                 Ok(mut output) => {
                     call.capacity(output.consumed_capacity.iter().flatten());
                     let hash = T::TABLE.hash_key.name;
-                    for item in output
-                        .responses
-                        .as_mut()
-                        .and_then(|r| r.remove(&self.name))
-                        .unwrap_or_default()
-                    {
-                        if item.contains_key(hash) {
-                            found.insert(key_identity(&self.key_of(&item)), item);
+                    match fast.and_then(|read| read.take()) {
+                        Some(Decoded { rows, body }) => {
+                            let body = Arc::new(body);
+                            for (identity, item, range) in rows {
+                                if let Some(identity) = identity {
+                                    let body = body.clone();
+                                    found.insert(
+                                        identity,
+                                        Hit::Wire {
+                                            item: Some(item),
+                                            range,
+                                            body,
+                                        },
+                                    );
+                                }
+                            }
+                        }
+                        None => {
+                            for item in output
+                                .responses
+                                .as_mut()
+                                .and_then(|r| r.remove(&self.name))
+                                .unwrap_or_default()
+                            {
+                                if item.contains_key(hash) {
+                                    found.insert(key_identity(&self.key_of(&item)), Hit::Sdk(item));
+                                }
+                            }
                         }
                     }
                     pending = output

@@ -128,6 +128,12 @@ impl<T: Record> Repository<T> {
         self.map_table(|t| t.with_retry_policy(policy))
     }
 
+    /// Whether reads decode items straight from the response body (`true`, the default) or
+    /// from the SDK's parsed items (`false`, the reference path): the same items and errors.
+    pub fn with_fast_reads(self, on: bool) -> Self {
+        self.map_table(|t| t.with_fast_reads(on))
+    }
+
     /// The underlying table: its name, client and clock.
     pub fn table(&self) -> &Table<T> {
         self.reads.table()

@@ -14,6 +14,7 @@ pub const REPOSITORY_METHODS: &[&str] = &[
     "with_clock",
     "with_consumed_capacity",
     "with_retry_policy",
+    "with_fast_reads",
     "table",
     "reads",
     "create",

@@ -10,6 +10,7 @@ mod clock;
 mod condition;
 mod cursor;
 mod expression;
+mod fast;
 mod generic;
 mod key_condition;
 mod methods;

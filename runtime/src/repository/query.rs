@@ -112,13 +112,7 @@ impl<T: FromItem + Send + 'static> Query<T> {
     /// A corrupt item is an `Err` in its place; the items after it still come.
     pub fn stream(self) -> ItemStream<T> {
         let limit = self.limit.unwrap_or(usize::MAX);
-        ItemStream::new(
-            Arc::new(self.spec)
-                .raw_items(None)
-                .filter(|r| std::future::ready(r.as_ref().map_or(true, T::accepts)))
-                .map(|r| r.and_then(T::from_item))
-                .take(limit),
-        )
+        ItemStream::new(Arc::new(self.spec).items(None).take(limit))
     }
 
     /// One page: up to `limit` items (or one response without a limit), starting at
@@ -331,13 +325,8 @@ impl<T: FromItem + Send + 'static> ParallelScan<T> {
         let total = i32::from(self.segments);
         let limit = self.scan.query.limit.unwrap_or(usize::MAX);
         let spec = Arc::new(self.scan.query.spec);
-        let streams = (0..total).map(|segment| spec.clone().raw_items(Some((segment, total))).boxed());
-        ItemStream::new(
-            stream::select_all(streams)
-                .filter(|r| std::future::ready(r.as_ref().map_or(true, T::accepts)))
-                .map(|r| r.and_then(T::from_item))
-                .take(limit),
-        )
+        let streams = (0..total).map(|segment| spec.clone().items::<T>(Some((segment, total))).boxed());
+        ItemStream::new(stream::select_all(streams).take(limit))
     }
 
     /// Every item, collected.

@@ -2,6 +2,7 @@
 //! items, and the sealed cursor that resumes it. DynamoDB returns at most 1 MB per request and a
 //! `LastEvaluatedKey` to go on from; here that is never dropped.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::Client;
@@ -12,10 +13,11 @@ use tracing::Instrument;
 use super::condition::Condition;
 use super::cursor::{Cursor, CursorKey};
 use super::expression::Placeholders;
+use super::fast::{Body, Decoded, FastRead, Optional, Target};
 use super::key_condition::KeyCondition;
 use super::table::Table;
 use super::telemetry::Call;
-use crate::codec::AttributeMap;
+use crate::codec::{AttributeMap, WireMap};
 use crate::error::Error;
 use crate::item::{FromItem, Item};
 
@@ -88,13 +90,101 @@ pub(crate) struct ReadSpec {
     /// The attributes a `select` reads (keys included); `None` for whole items.
     projection: Option<Vec<&'static str>>,
     capacity: bool,
+    /// Whether items are decoded from the response body ([`fast`](super::fast)).
+    fast: bool,
 }
 
 /// What one Query or Scan request returned.
-struct Fetched {
-    items: Vec<AttributeMap>,
+struct Fetched<T> {
+    rows: Rows<T>,
     last: Option<AttributeMap>,
     count: i32,
+}
+
+/// A response's items: the SDK's, or decoded from the body.
+enum Rows<T> {
+    Sdk(Vec<AttributeMap>),
+    Wire(Decoded<Row<T>>),
+}
+
+/// One item decoded from the response body, and its byte range there; `None` when it is
+/// another entity's item, which the read skips.
+type Row<T> = (Option<Result<T, Error>>, Range<usize>);
+
+/// The fast path's decoder of a read's rows.
+fn decode_row<T: FromItem>(item: WireMap<'_>, range: Range<usize>) -> Row<T> {
+    let accepted = T::ENTITIES.is_none_or(|entities| entities.accepts(&item));
+    (accepted.then(|| T::from_wire(item)), range)
+}
+
+/// One stored item of a response, not yet decoded (the SDK's), or decoded (the fast path's).
+enum Raw<T> {
+    Sdk(AttributeMap),
+    Wire(Option<Result<T, Error>>, Range<usize>),
+}
+
+impl<T: FromItem> Raw<T> {
+    /// Whether the read takes this item (not another entity's).
+    fn accepted(&self) -> bool {
+        match self {
+            Raw::Sdk(item) => T::accepts(item),
+            Raw::Wire(decoded, ..) => decoded.is_some(),
+        }
+    }
+
+    /// The item's key attributes `names`, as stored.
+    fn key(&self, names: &[&'static str], table: &str, body: Option<&Body>) -> Result<AttributeMap, Error> {
+        let pick = |item: &AttributeMap| -> AttributeMap {
+            names
+                .iter()
+                .filter_map(|n| item.get(*n).map(|v| ((*n).to_owned(), v.clone())))
+                .collect()
+        };
+        match self {
+            Raw::Sdk(item) => Ok(pick(item)),
+            Raw::Wire(_, range) => body
+                .and_then(|body| body.stored(range.clone()))
+                .map(|item| pick(&item))
+                .ok_or_else(|| {
+                    let why = "an item decoded from the response body could not be read again for its key";
+                    Error::sdk("Query", table, std::io::Error::other(why))
+                }),
+        }
+    }
+
+    /// The decoded item; `None` for another entity's.
+    fn decode(self) -> Option<Result<T, Error>> {
+        match self {
+            Raw::Sdk(item) => T::accepts(&item).then(|| T::from_item(item)),
+            Raw::Wire(decoded, ..) => decoded,
+        }
+    }
+}
+
+impl<T: FromItem> Rows<T> {
+    fn len(&self) -> usize {
+        match self {
+            Rows::Sdk(items) => items.len(),
+            Rows::Wire(decoded) => decoded.rows.len(),
+        }
+    }
+
+    /// The decoded items, other entities' left out, in response order.
+    fn into_items(self) -> Vec<Result<T, Error>> {
+        match self {
+            Rows::Sdk(items) => items.into_iter().filter(T::accepts).map(T::from_item).collect(),
+            Rows::Wire(decoded) => decoded.rows.into_iter().filter_map(|(item, _)| item).collect(),
+        }
+    }
+}
+
+/// A type for requests that read no items (`Select: COUNT`).
+struct NoItems;
+
+impl FromItem for NoItems {
+    fn from_item(_: AttributeMap) -> Result<Self, Error> {
+        Ok(NoItems)
+    }
 }
 
 impl ReadSpec {
@@ -141,6 +231,7 @@ impl ReadSpec {
             filter,
             projection: None,
             capacity: table.capacity,
+            fast: table.fast_reads,
         }
     }
 
@@ -191,12 +282,12 @@ impl ReadSpec {
 
     /// One Query or Scan request: its items, the key to go on from, and how many items
     /// matched (with `select_count`, the only result).
-    async fn fetch(
+    async fn fetch<T: FromItem + Send + 'static>(
         &self,
         start: Option<AttributeMap>,
         segment: Option<(i32, i32)>,
         select_count: bool,
-    ) -> Result<Fetched, Error> {
+    ) -> Result<Fetched<T>, Error> {
         let call = Call::new(self.operation(), &self.table, self.index);
         // DynamoDB refuses a projection with `Select: COUNT` (a count reads no attributes), and
         // names no expression uses: the projection's names are added for item reads only.
@@ -212,6 +303,12 @@ impl ReadSpec {
         let values = placeholders.values();
         let select = select_count.then_some(Select::Count);
         let capacity = self.capacity.then_some(ReturnConsumedCapacity::Total);
+        let target = if self.condition.is_some() {
+            Target::Query
+        } else {
+            Target::Scan
+        };
+        let fast = (self.fast && !select_count).then(|| FastRead::new(target, decode_row::<T>));
         let (items, last, count, scanned, consumed) = match &self.condition {
             Some(condition) => {
                 let output = call
@@ -231,6 +328,8 @@ impl ReadSpec {
                             .scan_index_forward(self.forward)
                             .consistent_read(self.consistent)
                             .set_return_consumed_capacity(capacity)
+                            .customize()
+                            .interceptor(Optional(fast.clone()))
                             .send(),
                     )
                     .await
@@ -261,6 +360,8 @@ impl ReadSpec {
                             .set_total_segments(segment.map(|s| s.1))
                             .consistent_read(self.consistent)
                             .set_return_consumed_capacity(capacity)
+                            .customize()
+                            .interceptor(Optional(fast.clone()))
                             .send(),
                     )
                     .await
@@ -274,22 +375,25 @@ impl ReadSpec {
                 )
             }
         };
-        let items = items.unwrap_or_default();
+        let rows = match fast.and_then(|read| read.take()) {
+            Some(decoded) => Rows::Wire(decoded),
+            None => Rows::Sdk(items.unwrap_or_default()),
+        };
         call.counts(count, scanned);
         call.capacity(consumed.as_ref());
         Ok(Fetched {
-            items,
+            rows,
             last: last.filter(|k| !k.is_empty()),
             count,
         })
     }
 
-    /// The stored items of every page, requesting each page only when the previous one has
-    /// been consumed.
-    pub(crate) fn raw_items(
+    /// The items of every page, other entities' left out, requesting each page only when the
+    /// previous one has been consumed. A corrupt item is an `Err` in its place.
+    pub(crate) fn items<T: FromItem + Send + 'static>(
         self: Arc<Self>,
         segment: Option<(i32, i32)>,
-    ) -> impl Stream<Item = Result<AttributeMap, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
         // State: `None` when done, otherwise the key to start from (`None` at the start).
         stream::try_unfold(Some(None), move |state: Option<Option<AttributeMap>>| {
             let spec = self.clone();
@@ -297,8 +401,8 @@ impl ReadSpec {
                 let Some(start) = state else {
                     return Ok::<_, Error>(None);
                 };
-                let Fetched { items, last, .. } = spec.fetch(start, segment, false).await?;
-                Ok(Some((stream::iter(items.into_iter().map(Ok)), last.map(Some))))
+                let Fetched { rows, last, .. } = spec.fetch::<T>(start, segment, false).await?;
+                Ok(Some((stream::iter(rows.into_items()), last.map(Some))))
             }
         })
         .try_flatten()
@@ -313,7 +417,10 @@ impl ReadSpec {
         );
         let (mut total, mut pages, mut start) = (0u64, 0u32, None);
         loop {
-            let fetched = self.fetch(start, None, true).instrument(span.clone()).await?;
+            let fetched = self
+                .fetch::<NoItems>(start, None, true)
+                .instrument(span.clone())
+                .await?;
             pages += 1;
             span.record("pages", pages);
             total += u64::try_from(fetched.count).unwrap_or(0);
@@ -324,7 +431,7 @@ impl ReadSpec {
         }
     }
 
-    pub(crate) async fn page<T: FromItem>(
+    pub(crate) async fn page<T: FromItem + Send + 'static>(
         &self,
         cursor: Option<&Cursor>,
         limit: Option<usize>,
@@ -348,23 +455,30 @@ impl ReadSpec {
         }
         let mut items = Vec::new();
         loop {
-            let Fetched { items: raw, last, .. } = self.fetch(start, None, false).await?;
-            let count = raw.len();
+            let Fetched { rows, last, .. } = self.fetch::<T>(start, None, false).await?;
+            let count = rows.len();
+            let (raw, body): (Vec<Raw<T>>, Option<Body>) = match rows {
+                Rows::Sdk(items) => (items.into_iter().map(Raw::Sdk).collect(), None),
+                Rows::Wire(Decoded { rows, body }) => (
+                    rows.into_iter().map(|(item, range)| Raw::Wire(item, range)).collect(),
+                    Some(body),
+                ),
+            };
             for (i, stored) in raw.into_iter().enumerate() {
                 // Another entity's item in a shared table: not this read's.
-                if !T::accepts(&stored) {
+                if !stored.accepted() {
                     continue;
                 }
                 let reaches_limit = limit == Some(items.len() + 1);
                 // When the limit stops the page inside a response, the next page resumes after
                 // this item: its key is where DynamoDB would have stopped.
-                let resume: Option<AttributeMap> = (reaches_limit && i + 1 < count).then(|| {
-                    self.key_names
-                        .iter()
-                        .filter_map(|n| stored.get(*n).map(|v| ((*n).to_owned(), v.clone())))
-                        .collect()
-                });
-                items.push(T::from_item(stored)?);
+                let resume = if reaches_limit && i + 1 < count {
+                    Some(stored.key(&self.key_names, &self.table, body.as_ref())?)
+                } else {
+                    None
+                };
+                let Some(item) = stored.decode() else { continue };
+                items.push(item?);
                 if reaches_limit {
                     let next = resume.or_else(|| last.clone());
                     return Ok(match next {

@@ -16,6 +16,7 @@ use super::clock::{Clock, SystemClock};
 use super::condition::Condition;
 use super::cursor::CursorKey;
 use super::expression::Placeholders;
+use super::fast::{FastRead, Optional, Target, decode_item};
 use super::retry::RetryPolicy;
 use super::telemetry::Call;
 use crate::codec::AttributeMap;
@@ -45,6 +46,8 @@ pub struct Table<T> {
     pub(crate) cursor_key: CursorKey,
     pub(crate) capacity: bool,
     pub(crate) retry: RetryPolicy,
+    /// Whether reads decode items from the response body (the default; `docs/design.md`).
+    pub(crate) fast_reads: bool,
     item: PhantomData<fn() -> T>,
 }
 
@@ -57,6 +60,7 @@ impl<T> Clone for Table<T> {
             cursor_key: self.cursor_key.clone(),
             capacity: self.capacity,
             retry: self.retry,
+            fast_reads: self.fast_reads,
             item: PhantomData,
         }
     }
@@ -131,6 +135,7 @@ impl<T: Item> Table<T> {
             cursor_key: PROCESS_CURSOR_KEY.clone(),
             capacity: false,
             retry: RetryPolicy::default(),
+            fast_reads: true,
             item: PhantomData,
         }
     }
@@ -174,6 +179,14 @@ impl<T: Item> Table<T> {
         self
     }
 
+    /// Whether reads (Query, Scan, GetItem, BatchGetItem) decode items straight from the
+    /// response body (`true`, the default) or from the SDK's parsed items (`false`, the
+    /// reference path). Both give the same items and the same errors; see `docs/design.md`.
+    pub fn with_fast_reads(mut self, on: bool) -> Self {
+        self.fast_reads = on;
+        self
+    }
+
     /// The DynamoDB table name in use.
     pub fn name(&self) -> &str {
         &self.name
@@ -205,6 +218,17 @@ impl<T: Item> Table<T> {
 
     /// GetItem, returning the stored attributes as they are.
     pub(crate) async fn get_stored(&self, key: AttributeMap, consistent: bool) -> Result<Option<AttributeMap>, Error> {
+        self.get_item::<()>(key, consistent, None).await
+    }
+
+    /// GetItem, returning the SDK's item; with `fast`, the item is decoded from the body and
+    /// kept there instead.
+    async fn get_item<R: Send + 'static>(
+        &self,
+        key: AttributeMap,
+        consistent: bool,
+        fast: Option<FastRead<R>>,
+    ) -> Result<Option<AttributeMap>, Error> {
         let call = self.call("GetItem");
         let output = call
             .send(
@@ -214,6 +238,8 @@ impl<T: Item> Table<T> {
                     .set_key(Some(key))
                     .consistent_read(consistent)
                     .set_return_consumed_capacity(self.capacity())
+                    .customize()
+                    .interceptor(Optional(fast))
                     .send(),
             )
             .await
@@ -356,7 +382,14 @@ impl<T: Item> Table<T> {
     /// GetItem by key attributes.
     pub async fn get(&self, key: AttributeMap, consistent: bool) -> Result<Option<T>, Error> {
         self.check_limits(&key, false)?;
-        self.get_stored(key, consistent).await?.map(T::from_item).transpose()
+        let fast = self
+            .fast_reads
+            .then(|| FastRead::new(Target::GetItem, decode_item::<T>));
+        let item = self.get_item(key, consistent, fast.clone()).await?;
+        match fast.and_then(|read| read.take()) {
+            Some(decoded) => decoded.rows.into_iter().next().transpose(),
+            None => item.map(T::from_item).transpose(),
+        }
     }
 
     /// Whether an item with this key exists (GetItem of the hash key attribute only).
