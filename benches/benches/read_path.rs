@@ -12,6 +12,18 @@
 //! - `generated_decode`: the generated decoders on the SDK's items (the read path's own work);
 //! - `free_sdk_items`: freeing the SDK's items of one page.
 //!
+//! Then bytes to a `Vec` of typed items, the whole read (step 2, the fast path):
+//!
+//! - `e2e_sdk_serde_dynamo`: the SDK's call, then serde_dynamo (on its own encoding of the same
+//!   items);
+//! - `e2e_sdk_generated`: a repository read with `with_fast_reads(false)`: the SDK's items, then
+//!   the generated decoders (the reference path);
+//! - `e2e_fast`: the same read on the fast path, from the body straight to the items.
+//!
+//! Three shapes: `orders` (20 fields, nested lists and maps, string-heavy), `threads` (the forum
+//! threads of the DynamoDB docs, long strings) and `string_light` (the shop's orders: UUIDs, a
+//! date, an enum, a decimal, times).
+//!
 //! The setup prints the allocations and peak bytes of one page on each path (the counting
 //! allocator counts this thread only; the replay server runs on its own).
 //! Run: `cargo bench -p ddbgen-benches --bench read_path`.
@@ -25,8 +37,9 @@ use ddbgen_benches::alloc_counter::{self, CountingAllocator};
 use ddbgen_benches::data;
 use ddbgen_benches::orders::order::Order;
 use ddbgen_benches::orders::thread::Thread;
+use ddbgen_benches::shop::order::Order as ShopOrder;
 use ddbgen_runtime::aws_sdk_dynamodb::Client;
-use ddbgen_runtime::{AttributeMap, AttributeValue, FromItem, Item};
+use ddbgen_runtime::{AttributeMap, AttributeValue, Item, Table};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
@@ -195,8 +208,17 @@ async fn sdk_page(client: &Client) -> Vec<AttributeMap> {
         .unwrap_or_default()
 }
 
+/// One page read through a repository's table on the replay server: the whole read, bytes to
+/// typed items.
+async fn table_page<T: Item>(table: &Table<T>) -> Vec<T> {
+    table.scan().page(None).await.expect("a page").items
+}
+
 /// The benchmarks of one item shape, named `shape`.
-fn shape<T: FromItem>(c: &mut Criterion, shape: &str, items: Vec<AttributeMap>) {
+fn shape<T>(c: &mut Criterion, shape: &str, items: Vec<AttributeMap>, serde_items: Vec<AttributeMap>)
+where
+    T: Item + ddbgen_runtime::codegen::serde::de::DeserializeOwned,
+{
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -259,14 +281,65 @@ fn shape<T: FromItem>(c: &mut Criterion, shape: &str, items: Vec<AttributeMap>) 
     group.bench_function("free_sdk_items", |b| {
         b.iter_batched(|| page.clone(), drop, BatchSize::LargeInput)
     });
+
+    // Bytes to typed items, whole reads.
+    let serde_server = sdk_client(replay_server(query_body(&serde_items)));
+    let serde_read = || async {
+        let page = sdk_page(&serde_server).await;
+        page.into_iter()
+            .map(|i| serde_dynamo::from_item(i).expect("decodes"))
+            .collect::<Vec<T>>()
+    };
+    let fast = Table::<T>::new(full_client.clone()).with_table_name("orders");
+    let reference = fast.clone().with_fast_reads(false);
+    runtime.block_on(serde_read());
+    runtime.block_on(table_page(&fast));
+    for (path, (items, allocations, peak)) in [
+        (
+            "SDK + serde_dynamo",
+            alloc_counter::measure(|| runtime.block_on(serde_read())),
+        ),
+        (
+            "SDK + generated",
+            alloc_counter::measure(|| runtime.block_on(table_page(&reference))),
+        ),
+        (
+            "fast path",
+            alloc_counter::measure(|| runtime.block_on(table_page(&fast))),
+        ),
+    ] {
+        assert_eq!(items.len(), count, "{path} read every item");
+        println!(
+            "{shape} whole read, {path}: {allocations} allocations ({:.2}/item), peak {:.2} MB",
+            allocations as f64 / count as f64,
+            peak as f64 / 1e6
+        );
+    }
+    group.bench_function("e2e_sdk_serde_dynamo", |b| {
+        b.iter_with_large_drop(|| runtime.block_on(serde_read()))
+    });
+    group.bench_function("e2e_sdk_generated", |b| {
+        b.iter_with_large_drop(|| runtime.block_on(table_page(&reference)))
+    });
+    group.bench_function("e2e_fast", |b| {
+        b.iter_with_large_drop(|| runtime.block_on(table_page(&fast)))
+    });
     group.finish();
 }
 
 fn read_path(c: &mut Criterion) {
-    let orders: Vec<AttributeMap> = data::page(1 << 20).iter().map(Item::to_item).collect();
-    shape::<Order>(c, "orders", orders);
-    let threads: Vec<AttributeMap> = data::thread_page(1 << 20).iter().map(Item::to_item).collect();
-    shape::<Thread>(c, "threads", threads);
+    let serde = |item| serde_dynamo::to_item(item).expect("encodes");
+    let orders = data::page(1 << 20);
+    let items: Vec<AttributeMap> = orders.iter().map(Item::to_item).collect();
+    shape::<Order>(c, "orders", items, orders.iter().map(serde).collect());
+    let threads = data::thread_page(1 << 20);
+    let items: Vec<AttributeMap> = threads.iter().map(Item::to_item).collect();
+    let serde = |item| serde_dynamo::to_item(item).expect("encodes");
+    shape::<Thread>(c, "threads", items, threads.iter().map(serde).collect());
+    let orders = data::shop_order_page(1 << 20);
+    let items: Vec<AttributeMap> = orders.iter().map(Item::to_item).collect();
+    let serde = |item| serde_dynamo::to_item(item).expect("encodes");
+    shape::<ShopOrder>(c, "string_light", items, orders.iter().map(serde).collect());
 }
 
 criterion_group!(benches, read_path);

@@ -239,6 +239,9 @@ pub(crate) struct Reader<'a> {
     tokens: JsonTokenIterator<'a>,
     /// The byte offset of the last token read.
     pub(crate) at: usize,
+    /// How many attributes the last item had: the next item's entries are allocated once at
+    /// that size, since the items of one response mostly have the same attributes.
+    hint: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -246,6 +249,7 @@ impl<'a> Reader<'a> {
         Self {
             tokens: json_token_iter(body),
             at: 0,
+            hint: 0,
         }
     }
 
@@ -290,10 +294,15 @@ impl<'a> Reader<'a> {
         if depth > MAX_DEPTH {
             return None;
         }
-        let mut entries = Vec::new();
+        let mut entries = Vec::with_capacity(if depth == 0 { self.hint } else { 0 });
         loop {
             match self.next()? {
-                Token::EndObject { offset } => return Some((WireMap(entries), start..offset.0 + 1)),
+                Token::EndObject { offset } => {
+                    if depth == 0 {
+                        self.hint = entries.len();
+                    }
+                    return Some((WireMap(entries), start..offset.0 + 1));
+                }
                 Token::ObjectKey { key, .. } => {
                     let name = key.to_unescaped().ok()?;
                     let Token::StartObject { .. } = self.next()? else {

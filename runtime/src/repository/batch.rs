@@ -235,11 +235,7 @@ impl<T: Item> Table<T> {
     }
 
     /// One chunk of a batch read, retried under the policy: the items found by identity.
-    async fn get_chunk(
-        &self,
-        chunk: Vec<(Vec<u8>, AttributeMap)>,
-        consistent: bool,
-    ) -> (Hits<T>, Leftover) {
+    async fn get_chunk(&self, chunk: Vec<(Vec<u8>, AttributeMap)>, consistent: bool) -> (Hits<T>, Leftover) {
         let mut found = HashMap::new();
         let mut pending: Vec<AttributeMap> = chunk.into_iter().map(|(_, key)| key).collect();
         let mut error = None;
