@@ -6,6 +6,7 @@
 
 mod collections;
 mod field;
+mod json;
 mod scalar;
 #[cfg(test)]
 mod tests;
@@ -16,10 +17,11 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 pub use field::{Codec, EpochMillis, EpochSeconds, Native};
+pub(crate) use json::Reader;
 pub use scalar::Bytes;
 pub(crate) use scalar::{parse_date, parse_rfc3339, push_date, rfc3339};
-pub(crate) use wire::{Reader, decode_text, read_map};
 pub use wire::{Stored, StoredMap, Text, Wire, WireMap};
+pub(crate) use wire::{decode_text, read_map};
 
 /// A DynamoDB item or map: attribute name to value.
 pub type AttributeMap = HashMap<String, AttributeValue>;

@@ -11,18 +11,14 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::ops::Range;
 
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
-use aws_smithy_json::deserialize::{JsonTokenIterator, Token, json_token_iter};
 
+use super::json::Reader;
 use super::{AttributeMap, Codec, DecodeError};
 use crate::error::Error;
 use crate::item::FromItem;
-
-/// Deeper than DynamoDB's own limit of 32 levels of nesting: the reader gives up there.
-const MAX_DEPTH: u32 = 64;
 
 /// One stored value as the response body holds it, strings borrowed where they have no
 /// escapes.
@@ -94,7 +90,7 @@ impl<'a> WireMap<'a> {
     /// assert!(WireMap::read(br#"{"title": {"S": null}}"#).is_none());
     /// ```
     pub fn read(bytes: &'a [u8]) -> Option<Self> {
-        let mut reader = Reader::new(bytes);
+        let mut reader = Reader::new(bytes)?;
         let (map, _) = reader.map(0)?;
         reader.at_end().then_some(map)
     }
@@ -231,160 +227,6 @@ impl<'a> StoredMap for WireMap<'a> {
     }
     fn read_as<T: FromItem>(self) -> Result<T, Error> {
         T::from_wire(self)
-    }
-}
-
-/// The reader of one response body: a token stream, and where the last token was.
-pub(crate) struct Reader<'a> {
-    tokens: JsonTokenIterator<'a>,
-    /// The byte offset of the last token read.
-    pub(crate) at: usize,
-    /// How many attributes the last item had: the next item's entries are allocated once at
-    /// that size, since the items of one response mostly have the same attributes.
-    hint: usize,
-}
-
-impl<'a> Reader<'a> {
-    pub(crate) fn new(body: &'a [u8]) -> Self {
-        Self {
-            tokens: json_token_iter(body),
-            at: 0,
-            hint: 0,
-        }
-    }
-
-    /// The next token; `None` at the end or on malformed JSON.
-    pub(crate) fn next(&mut self) -> Option<Token<'a>> {
-        let token = self.tokens.next()?.ok()?;
-        self.at = token.offset().0;
-        Some(token)
-    }
-
-    /// Whether the body ends here, with nothing but white space left.
-    pub(crate) fn at_end(&mut self) -> bool {
-        self.tokens.next().is_none()
-    }
-
-    /// Skips one whole value (`None` on malformed JSON).
-    pub(crate) fn skip(&mut self) -> Option<()> {
-        let mut depth = 0usize;
-        loop {
-            match self.next()? {
-                Token::StartArray { .. } | Token::StartObject { .. } => depth += 1,
-                Token::EndArray { .. } | Token::EndObject { .. } => depth = depth.checked_sub(1)?,
-                Token::ObjectKey { .. } => continue,
-                _ => {}
-            }
-            if depth == 0 {
-                return Some(());
-            }
-        }
-    }
-
-    /// An item or map whose `{` is the next token, and its byte range.
-    pub(crate) fn map(&mut self, depth: u32) -> Option<(WireMap<'a>, Range<usize>)> {
-        let Token::StartObject { offset } = self.next()? else {
-            return None;
-        };
-        self.map_after(offset.0, depth)
-    }
-
-    /// An item or map whose `{` at `start` has been read.
-    pub(crate) fn map_after(&mut self, start: usize, depth: u32) -> Option<(WireMap<'a>, Range<usize>)> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        let mut entries = Vec::with_capacity(if depth == 0 { self.hint } else { 0 });
-        loop {
-            match self.next()? {
-                Token::EndObject { offset } => {
-                    if depth == 0 {
-                        self.hint = entries.len();
-                    }
-                    return Some((WireMap(entries), start..offset.0 + 1));
-                }
-                Token::ObjectKey { key, .. } => {
-                    let name = key.to_unescaped().ok()?;
-                    let Token::StartObject { .. } = self.next()? else {
-                        return None;
-                    };
-                    entries.push((name, self.value_after(depth + 1)?));
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// A value whose `{` has been read: one type key, its value, `}`.
-    fn value_after(&mut self, depth: u32) -> Option<Wire<'a>> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        let Token::ObjectKey { key, .. } = self.next()? else {
-            return None;
-        };
-        let value = match key.to_unescaped().ok()?.as_ref() {
-            "S" => Wire::S(self.string()?),
-            "N" => Wire::N(self.string()?),
-            "B" => Wire::B(self.binary()?),
-            "BOOL" => Wire::Bool(self.boolean()?),
-            "NULL" => Wire::Null(self.boolean()?),
-            "SS" => Wire::Ss(self.array(|_, token| Self::string_of(token))?),
-            "NS" => Wire::Ns(self.array(|_, token| Self::string_of(token))?),
-            "BS" => Wire::Bs(self.array(|_, token| Self::binary_of(token))?),
-            "L" => Wire::L(self.array(|reader, token| match token {
-                Token::StartObject { .. } => reader.value_after(depth + 1),
-                _ => None,
-            })?),
-            "M" => Wire::M(self.map(depth + 1)?.0),
-            _ => return None,
-        };
-        match self.next()? {
-            Token::EndObject { .. } => Some(value),
-            _ => None,
-        }
-    }
-
-    fn string(&mut self) -> Option<Cow<'a, str>> {
-        let token = self.next()?;
-        Self::string_of(token)
-    }
-
-    fn string_of(token: Token<'a>) -> Option<Cow<'a, str>> {
-        match token {
-            Token::ValueString { value, .. } => value.to_unescaped().ok(),
-            _ => None,
-        }
-    }
-
-    fn binary(&mut self) -> Option<Vec<u8>> {
-        let token = self.next()?;
-        Self::binary_of(token)
-    }
-
-    fn binary_of(token: Token<'a>) -> Option<Vec<u8>> {
-        aws_smithy_types::base64::decode(Self::string_of(token)?.as_ref()).ok()
-    }
-
-    fn boolean(&mut self) -> Option<bool> {
-        match self.next()? {
-            Token::ValueBool { value, .. } => Some(value),
-            _ => None,
-        }
-    }
-
-    /// `[` element* `]`, where `element` reads the rest of an element from its first token.
-    fn array<T>(&mut self, mut element: impl FnMut(&mut Self, Token<'a>) -> Option<T>) -> Option<Vec<T>> {
-        let Token::StartArray { .. } = self.next()? else {
-            return None;
-        };
-        let mut items = Vec::new();
-        loop {
-            match self.next()? {
-                Token::EndArray { .. } => return Some(items),
-                token => items.push(element(self, token)?),
-            }
-        }
     }
 }
 

@@ -18,7 +18,6 @@ use aws_sdk_dynamodb::operation::get_item::GetItem;
 use aws_sdk_dynamodb::operation::query::Query;
 use aws_sdk_dynamodb::operation::scan::Scan;
 
-use aws_smithy_json::deserialize::Token;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{BeforeSerializationInterceptorContextRef, Error, Output};
@@ -250,39 +249,28 @@ impl<R: Send + 'static> DeserializeResponse for FastDeserializer<R> {
 /// that held them (`None` when the body has no such member: no items). `None` when the body
 /// is not in the form DynamoDB writes.
 fn split<R>(body: &[u8], target: &Target, decode: Decode<R>) -> Option<(Vec<R>, Option<Range<usize>>)> {
-    let mut reader = Reader::new(body);
-    let Token::StartObject { .. } = reader.next()? else {
-        return None;
-    };
+    let mut reader = Reader::new(body)?;
+    reader.eat(b'{')?;
     let (member, _) = target.member();
     let mut found: Option<(Vec<R>, Range<usize>)> = None;
-    loop {
-        match reader.next()? {
-            Token::EndObject { .. } => break,
-            Token::ObjectKey { key, .. } => {
-                let key = key.to_unescaped().ok()?;
-                if key != member {
-                    reader.skip()?;
-                    continue;
-                }
-                if found.is_some() {
-                    // Named twice: the SDK's rules decide.
-                    return None;
-                }
-                found = Some(match target {
-                    Target::Query | Target::Scan => items(&mut reader, decode)?,
-                    Target::GetItem => {
-                        let Token::StartObject { offset } = reader.next()? else {
-                            return None;
-                        };
-                        let (map, range) = reader.map_after(offset.0, 0)?;
-                        (vec![decode(map, range.clone())], range)
-                    }
-                    Target::BatchGetItem(table) => responses(&mut reader, table, decode)?,
-                });
-            }
-            _ => return None,
+    let mut first = true;
+    while let Some(key) = reader.member(&mut first)? {
+        if key != member {
+            reader.skip()?;
+            continue;
         }
+        if found.is_some() {
+            // Named twice: the SDK's rules decide.
+            return None;
+        }
+        found = Some(match target {
+            Target::Query | Target::Scan => items(&mut reader, decode)?,
+            Target::GetItem => {
+                let (map, range) = reader.map(0)?;
+                (vec![decode(map, range.clone())], range)
+            }
+            Target::BatchGetItem(table) => responses(&mut reader, table, decode)?,
+        });
     }
     // Nothing may follow the body's object.
     if !reader.at_end() {
@@ -296,38 +284,29 @@ fn split<R>(body: &[u8], target: &Target, decode: Decode<R>) -> Option<(Vec<R>, 
 
 /// An array of items whose `[` is next: each decoded, and the array's range.
 fn items<R>(reader: &mut Reader<'_>, decode: Decode<R>) -> Option<(Vec<R>, Range<usize>)> {
-    let Token::StartArray { offset } = reader.next()? else {
-        return None;
-    };
-    let start = offset.0;
+    let start = reader.position();
+    reader.eat(b'[')?;
     let mut rows = Vec::new();
-    loop {
-        match reader.next()? {
-            Token::EndArray { offset } => return Some((rows, start..offset.0 + 1)),
-            Token::StartObject { offset } => {
-                let (map, range) = reader.map_after(offset.0, 0)?;
-                rows.push(decode(map, range));
-            }
-            _ => return None,
-        }
+    let mut first = true;
+    while reader.element(&mut first)? {
+        let (map, range) = reader.map(0)?;
+        rows.push(decode(map, range));
     }
+    Some((rows, start..reader.position()))
 }
 
 /// BatchGetItem's `Responses` object whose `{` is next: the items of `table`, and the object's
 /// range. Another table's items are not this read's: the SDK reads such a body.
 fn responses<R>(reader: &mut Reader<'_>, table: &str, decode: Decode<R>) -> Option<(Vec<R>, Range<usize>)> {
-    let Token::StartObject { offset } = reader.next()? else {
-        return None;
-    };
-    let start = offset.0;
+    let start = reader.position();
+    reader.eat(b'{')?;
     let mut rows = None;
-    loop {
-        match reader.next()? {
-            Token::EndObject { offset } => return Some((rows.unwrap_or_default(), start..offset.0 + 1)),
-            Token::ObjectKey { key, .. } if rows.is_none() && key.to_unescaped().ok()? == table => {
-                rows = Some(items(reader, decode)?.0);
-            }
-            _ => return None,
+    let mut first = true;
+    while let Some(key) = reader.member(&mut first)? {
+        if rows.is_some() || key != table {
+            return None;
         }
+        rows = Some(items(reader, decode)?.0);
     }
+    Some((rows.unwrap_or_default(), start..reader.position()))
 }

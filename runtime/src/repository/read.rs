@@ -13,7 +13,7 @@ use tracing::Instrument;
 use super::condition::Condition;
 use super::cursor::{Cursor, CursorKey};
 use super::expression::Placeholders;
-use super::fast::{Body, Decoded, FastRead, Optional, Target};
+use super::fast::{Decoded, FastRead, Optional, Target};
 use super::key_condition::KeyCondition;
 use super::table::Table;
 use super::telemetry::Call;
@@ -117,50 +117,6 @@ fn decode_row<T: FromItem>(item: WireMap<'_>, range: Range<usize>) -> Row<T> {
     (accepted.then(|| T::from_wire(item)), range)
 }
 
-/// One stored item of a response, not yet decoded (the SDK's), or decoded (the fast path's).
-enum Raw<T> {
-    Sdk(AttributeMap),
-    Wire(Option<Result<T, Error>>, Range<usize>),
-}
-
-impl<T: FromItem> Raw<T> {
-    /// Whether the read takes this item (not another entity's).
-    fn accepted(&self) -> bool {
-        match self {
-            Raw::Sdk(item) => T::accepts(item),
-            Raw::Wire(decoded, ..) => decoded.is_some(),
-        }
-    }
-
-    /// The item's key attributes `names`, as stored.
-    fn key(&self, names: &[&'static str], table: &str, body: Option<&Body>) -> Result<AttributeMap, Error> {
-        let pick = |item: &AttributeMap| -> AttributeMap {
-            names
-                .iter()
-                .filter_map(|n| item.get(*n).map(|v| ((*n).to_owned(), v.clone())))
-                .collect()
-        };
-        match self {
-            Raw::Sdk(item) => Ok(pick(item)),
-            Raw::Wire(_, range) => body
-                .and_then(|body| body.stored(range.clone()))
-                .map(|item| pick(&item))
-                .ok_or_else(|| {
-                    let why = "an item decoded from the response body could not be read again for its key";
-                    Error::sdk("Query", table, std::io::Error::other(why))
-                }),
-        }
-    }
-
-    /// The decoded item; `None` for another entity's.
-    fn decode(self) -> Option<Result<T, Error>> {
-        match self {
-            Raw::Sdk(item) => T::accepts(&item).then(|| T::from_item(item)),
-            Raw::Wire(decoded, ..) => decoded,
-        }
-    }
-}
-
 impl<T: FromItem> Rows<T> {
     fn len(&self) -> usize {
         match self {
@@ -176,6 +132,15 @@ impl<T: FromItem> Rows<T> {
             Rows::Wire(decoded) => decoded.rows.into_iter().filter_map(|(item, _)| item).collect(),
         }
     }
+}
+
+/// What a page takes of one response.
+struct Taken<T> {
+    /// The items, up to the room left in the page.
+    items: Vec<T>,
+    /// `Some` when the page is full: the stored key of its last item when items of the response
+    /// follow it (`None` inside when that item ended the response).
+    cut: Option<Option<AttributeMap>>,
 }
 
 /// A type for requests that read no items (`Select: COUNT`).
@@ -408,6 +373,69 @@ impl ReadSpec {
         .try_flatten()
     }
 
+    /// The items of one response that fit in `room` (all without a limit), other entities'
+    /// left out; the first corrupt one among them is the error.
+    fn take<T: FromItem>(&self, rows: Rows<T>, room: Option<usize>) -> Result<Taken<T>, Error> {
+        let count = rows.len();
+        match rows {
+            Rows::Sdk(stored) => {
+                let mut items = Vec::with_capacity(room.map_or(count, |room| room.min(count)));
+                for (i, stored) in stored.into_iter().enumerate() {
+                    // Another entity's item in a shared table: not this read's.
+                    if !T::accepts(&stored) {
+                        continue;
+                    }
+                    let full = room == Some(items.len() + 1);
+                    let resume = (full && i + 1 < count).then(|| self.key_of(&stored));
+                    items.push(T::from_item(stored)?);
+                    if full {
+                        return Ok(Taken {
+                            items,
+                            cut: Some(resume),
+                        });
+                    }
+                }
+                Ok(Taken { items, cut: None })
+            }
+            Rows::Wire(Decoded { mut rows, body }) => {
+                // Where the page fills up, found on the decoded rows; then the items are taken
+                // in place, without a second buffer of the page.
+                let mut accepted = 0;
+                let full = rows.iter().position(|(item, _)| {
+                    accepted += usize::from(item.is_some());
+                    item.is_some() && room == Some(accepted)
+                });
+                let cut = match full {
+                    Some(i) if i + 1 < count => {
+                        let stored = body.stored(rows[i].1.clone()).ok_or_else(|| {
+                            let why = "an item decoded from the response body could not be read again for its key";
+                            Error::sdk("Query", &self.table, std::io::Error::other(why))
+                        })?;
+                        Some(Some(self.key_of(&stored)))
+                    }
+                    Some(_) => Some(None),
+                    None => None,
+                };
+                if let Some(i) = full {
+                    rows.truncate(i + 1);
+                }
+                let items = rows
+                    .into_iter()
+                    .filter_map(|(item, _)| item)
+                    .collect::<Result<Vec<T>, Error>>()?;
+                Ok(Taken { items, cut })
+            }
+        }
+    }
+
+    /// The key attributes of a stored item (the table's, and the index's when reading one).
+    fn key_of(&self, item: &AttributeMap) -> AttributeMap {
+        self.key_names
+            .iter()
+            .filter_map(|n| item.get(*n).map(|v| ((*n).to_owned(), v.clone())))
+            .collect()
+    }
+
     /// How many items match, summed over every page (`Select: COUNT`).
     pub(crate) async fn count(&self) -> Result<u64, Error> {
         let span = tracing::debug_span!(
@@ -456,47 +484,33 @@ impl ReadSpec {
         let mut items = Vec::new();
         loop {
             let Fetched { rows, last, .. } = self.fetch::<T>(start, None, false).await?;
-            let count = rows.len();
-            let (raw, body): (Vec<Raw<T>>, Option<Body>) = match rows {
-                Rows::Sdk(items) => (items.into_iter().map(Raw::Sdk).collect(), None),
-                Rows::Wire(Decoded { rows, body }) => (
-                    rows.into_iter().map(|(item, range)| Raw::Wire(item, range)).collect(),
-                    Some(body),
-                ),
-            };
-            for (i, stored) in raw.into_iter().enumerate() {
-                // Another entity's item in a shared table: not this read's.
-                if !stored.accepted() {
-                    continue;
-                }
-                let reaches_limit = limit == Some(items.len() + 1);
-                // When the limit stops the page inside a response, the next page resumes after
-                // this item: its key is where DynamoDB would have stopped.
-                let resume = if reaches_limit && i + 1 < count {
-                    Some(stored.key(&self.key_names, &self.table, body.as_ref())?)
-                } else {
-                    None
-                };
-                let Some(item) = stored.decode() else { continue };
-                items.push(item?);
-                if reaches_limit {
-                    let next = resume.or_else(|| last.clone());
-                    return Ok(match next {
-                        Some(key) => Page {
-                            items,
-                            next: Some(
-                                self.cursor_key
-                                    .seal(&self.binding, self.forward, self.clock.0.now(), &key),
-                            ),
-                            stop: StopReason::Limit,
-                        },
-                        None => Page {
-                            items,
-                            next: None,
-                            stop: StopReason::Exhausted,
-                        },
-                    });
-                }
+            let room = limit.map(|limit| limit - items.len());
+            let Taken { items: taken, cut } = self.take(rows, room)?;
+            if items.is_empty() {
+                items = taken;
+            } else {
+                items.extend(taken);
+            }
+            if let Some(resume) = cut {
+                // The limit stopped the page inside this response: the next page resumes after
+                // its last item, where DynamoDB would have stopped; or, when that item ended
+                // the response, where the response did.
+                let next = resume.or_else(|| last.clone());
+                return Ok(match next {
+                    Some(key) => Page {
+                        items,
+                        next: Some(
+                            self.cursor_key
+                                .seal(&self.binding, self.forward, self.clock.0.now(), &key),
+                        ),
+                        stop: StopReason::Limit,
+                    },
+                    None => Page {
+                        items,
+                        next: None,
+                        stop: StopReason::Exhausted,
+                    },
+                });
             }
             match last {
                 None => {
