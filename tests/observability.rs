@@ -194,6 +194,26 @@ async fn a_query_has_a_span_by_the_conventions_with_counts_metrics_and_no_values
             .any(|q| q.field("aws.dynamodb.index_name") == Some("\"by_title\"")),
         "the index query names its index: {queries:#?}"
     );
+    // Items come from the response body (the fast path), unless the repository asks otherwise.
+    assert_eq!(query.field("ddbgen.read_path"), Some("\"wire\""), "{query:?}");
+    let slow = books.clone().with_fast_reads(false);
+    assert_eq!(slow.query("Traced").all().await.expect("query").len(), 3);
+    let key = found[0].key();
+    assert!(books.get(&key).await.expect("get").is_some());
+    assert!(slow.get(&key).await.expect("get").is_some());
+    let ours = capture.ours();
+    let paths = |operation: &str| -> Vec<Option<String>> {
+        spans(&ours, operation)
+            .iter()
+            .map(|s| s.field("ddbgen.read_path").map(str::to_owned))
+            .collect()
+    };
+    let queries = paths("Query");
+    assert_eq!(queries.last(), Some(&Some("\"sdk\"".to_owned())), "{queries:?}");
+    assert_eq!(
+        paths("GetItem"),
+        [Some("\"wire\"".to_owned()), Some("\"sdk\"".to_owned())]
+    );
     assert!(
         ours.iter()
             .any(|s| s.name == "dynamodb.count" && s.field("pages") == Some("1"))

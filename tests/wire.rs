@@ -454,3 +454,100 @@ async fn both_paths_agree_through_a_server() {
     assert_eq!(a.entries.len(), 41);
     assert_eq!(format!("{:?}", a.entries), format!("{:?}", b.entries));
 }
+
+/// A single table through a server, fast path on and off: the table's scan into its enum of
+/// entities, a collection query (two entities), an entity's query, a projection, and a corrupt
+/// item in the middle, which each read reports alike.
+#[tokio::test]
+async fn single_tables_read_the_same_on_both_paths() {
+    use ddbgen_tests::shop::customer::{CustomerRepository, NewCustomer};
+    use ddbgen_tests::shop::order::{NewOrder, OrderRepository};
+    use ddbgen_tests::shop::order_line::{NewOrderLine, OrderLineRepository};
+    use ddbgen_tests::shop::shop::ShopRepository;
+    use futures_util::StreamExt;
+
+    fn debug<T: Debug>(results: Vec<Result<T, Error>>) -> Vec<String> {
+        results.iter().map(|r| format!("{r:?}")).collect()
+    }
+    let env = support::Env::new();
+    let fast = ShopRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+    env.table_created(fast.create_table().await);
+    let slow = ShopRepository::new(env.client.clone())
+        .with_table_prefix(&env.prefix)
+        .with_fast_reads(false);
+    let customers = CustomerRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+    let orders = OrderRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+    let lines = OrderLineRepository::new(env.client.clone()).with_table_prefix(&env.prefix);
+    let customer = customers
+        .create(NewCustomer {
+            customer_id: Uuid::new_v4(),
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+        })
+        .await
+        .expect("customer");
+    let mut order_ids = Vec::new();
+    for day in 1..=5 {
+        let order = orders
+            .create(NewOrder {
+                customer_id: customer.customer_id,
+                order_id: Uuid::new_v4(),
+                placed_on: NaiveDate::from_ymd_opt(2024, 3, day).expect("date"),
+                status: OrderStatus::Placed,
+                total: Decimal::new(1999, 2),
+                note: (day % 2 == 0).then(|| "a \"quoted\" note".into()),
+            })
+            .await
+            .expect("order");
+        lines
+            .create(NewOrderLine {
+                order_id: order.order_id,
+                line_no: 1,
+                sku: "SKU-1".into(),
+                quantity: 2,
+                price: Decimal::new(499, 2),
+            })
+            .await
+            .expect("line");
+        order_ids.push(order);
+    }
+    // One order's total overwritten with a value that is not a number of its type.
+    let mut corrupt = order_ids[2].to_item();
+    corrupt.insert("total".into(), AttributeValue::S("lots".into()));
+    let table = fast.table().name().to_owned();
+    env.client
+        .put_item()
+        .table_name(&table)
+        .set_item(Some(corrupt))
+        .send()
+        .await
+        .expect("put");
+
+    let scan = |repo: &ShopRepository| repo.scan().stream().collect::<Vec<_>>();
+    let (a, b) = (scan(&slow).await, scan(&fast).await);
+    assert_eq!(a.len(), 11);
+    assert_eq!(a.iter().filter(|r| r.is_err()).count(), 1);
+    assert_eq!(debug(a), debug(b));
+    let collection = |repo: &ShopRepository| {
+        repo.customer_with_orders(customer.customer_id)
+            .stream()
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (collection(&slow).await, collection(&fast).await);
+    assert_eq!(a.len(), 6, "the customer and five orders, lines skipped");
+    assert_eq!(debug(a), debug(b));
+    let slow_orders = orders.clone().with_fast_reads(false);
+    let of = |repo: &OrderRepository| repo.query(customer.customer_id).stream().collect::<Vec<_>>();
+    let (a, b) = (of(&slow_orders).await, of(&orders).await);
+    assert_eq!(a.len(), 5);
+    assert_eq!(debug(a), debug(b));
+    let summaries = |repo: &OrderRepository| {
+        repo.query(customer.customer_id)
+            .select::<ddbgen_tests::shop::order::OrderSummary>()
+            .stream()
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (summaries(&slow_orders).await, summaries(&orders).await);
+    assert_eq!(a.len(), 5);
+    assert_eq!(debug(a), debug(b));
+}

@@ -109,6 +109,15 @@ pub mod flags {
             }
         }
 
+        /// Whether reads decode items straight from the response body (`true`, the default)
+        /// or from the SDK's parsed items (`false`, the reference path): the same items and
+        /// errors.
+        pub fn with_fast_reads(self, on: bool) -> Self {
+            Self {
+                table: self.table.with_fast_reads(on),
+            }
+        }
+
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<super::flag::Flag> {
             &self.table
@@ -266,6 +275,15 @@ pub mod solo {
         pub fn with_cursor_key(self, key: rt::CursorKey) -> Self {
             Self {
                 table: self.table.with_cursor_key(key),
+            }
+        }
+
+        /// Whether reads decode items straight from the response body (`true`, the default)
+        /// or from the SDK's parsed items (`false`, the reference path): the same items and
+        /// errors.
+        pub fn with_fast_reads(self, on: bool) -> Self {
+            Self {
+                table: self.table.with_fast_reads(on),
             }
         }
 

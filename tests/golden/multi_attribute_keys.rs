@@ -381,6 +381,15 @@ pub mod desk {
             }
         }
 
+        /// Whether reads decode items straight from the response body (`true`, the default)
+        /// or from the SDK's parsed items (`false`, the reference path): the same items and
+        /// errors.
+        pub fn with_fast_reads(self, on: bool) -> Self {
+            Self {
+                table: self.table.with_fast_reads(on),
+            }
+        }
+
         /// The underlying table: its name, client and clock.
         pub fn table(&self) -> &rt::Table<super::ticket::Ticket> {
             &self.table

@@ -171,13 +171,7 @@ impl<'a> Reader<'a> {
                 rest.starts_with(b"null").then(|| self.at += 4)
             }
             b'-' | b'0'..=b'9' => {
-                let rest = self.bytes().get(self.at..)?;
-                let length = rest
-                    .iter()
-                    .take_while(|b| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
-                    .count();
-                self.text.get(self.at..self.at + length)?.parse::<f64>().ok()?;
-                self.at += length;
+                self.at += number_length(self.bytes().get(self.at..)?)?;
                 Some(())
             }
             _ => None,
@@ -241,4 +235,37 @@ impl<'a> Reader<'a> {
         }
         Some(items)
     }
+}
+
+/// The length of the JSON number `rest` starts with: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn number_length(rest: &[u8]) -> Option<usize> {
+    let digits = |from: usize| {
+        rest.get(from..)
+            .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count())
+    };
+    let mut at = usize::from(rest.first() == Some(&b'-'));
+    match rest.get(at)? {
+        b'0' => at += 1,
+        b'1'..=b'9' => at += digits(at),
+        _ => return None,
+    }
+    if rest.get(at) == Some(&b'.') {
+        let fraction = digits(at + 1);
+        if fraction == 0 {
+            return None;
+        }
+        at += 1 + fraction;
+    }
+    if matches!(rest.get(at), Some(b'e' | b'E')) {
+        at += 1;
+        if matches!(rest.get(at), Some(b'+' | b'-')) {
+            at += 1;
+        }
+        let exponent = digits(at);
+        if exponent == 0 {
+            return None;
+        }
+        at += exponent;
+    }
+    Some(at)
 }

@@ -274,7 +274,9 @@ impl<T: Item> Table<T> {
                 Ok(mut output) => {
                     call.capacity(output.consumed_capacity.iter().flatten());
                     let hash = T::TABLE.hash_key.name;
-                    match fast.and_then(|read| read.take()) {
+                    let decoded = fast.and_then(|read| read.take());
+                    call.read_path(decoded.is_some());
+                    match decoded {
                         Some(Decoded { rows, body }) => {
                             let body = Arc::new(body);
                             for (identity, item, range) in rows {

@@ -310,3 +310,95 @@ fn responses<R>(reader: &mut Reader<'_>, table: &str, decode: Decode<R>) -> Opti
     }
     Some((rows.unwrap_or_default(), start..reader.position()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::AttributeValue;
+
+    fn decode(map: WireMap<'_>, range: Range<usize>) -> (AttributeMap, Range<usize>) {
+        (map.into_attribute_map(), range)
+    }
+
+    /// What the SDK reads: the body with the span's value replaced.
+    fn rest(body: &str, target: &Target, span: Range<usize>) -> String {
+        let (_, empty) = target.member();
+        format!(
+            "{}{}{}",
+            &body[..span.start],
+            String::from_utf8_lossy(empty),
+            &body[span.end..]
+        )
+    }
+
+    #[test]
+    fn a_query_body_gives_its_items_and_keeps_the_rest_for_the_sdk() {
+        let body = "{\"ConsumedCapacity\": {\"TableName\": \"t\", \"CapacityUnits\": 0.5e0},\n \
+                    \"Count\": 2, \"Items\": [ {\"id\": {\"S\": \"a\\\"b\"}, \"n\": {\"N\": \"-1.5\"}},\n\
+                    {\"id\": {\"S\": \"c\"}, \"l\": {\"L\": [{\"NULL\": true}, {\"BOOL\": false}]}} ] ,\
+                    \"LastEvaluatedKey\": {\"id\": {\"S\": \"c\"}}, \"ScannedCount\": 3}";
+        let (rows, span) = split(body.as_bytes(), &Target::Query, decode).expect("read");
+        let span = span.expect("the items' span");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].0["id"], AttributeValue::S("a\"b".into()));
+        assert_eq!(rows[0].0["n"], AttributeValue::N("-1.5".into()));
+        assert_eq!(
+            rows[1].0["l"],
+            AttributeValue::L(vec![AttributeValue::Null(true), AttributeValue::Bool(false)])
+        );
+        // Each item's range is the item itself, to be read again for its key.
+        assert_eq!(read_map(&body.as_bytes()[rows[1].1.clone()]).expect("again"), rows[1].0);
+        let rest = rest(body, &Target::Query, span);
+        assert!(rest.contains("\"Items\": []"), "{rest}");
+        assert!(
+            rest.contains("\"LastEvaluatedKey\": {\"id\": {\"S\": \"c\"}}"),
+            "{rest}"
+        );
+    }
+
+    #[test]
+    fn bodies_without_items_have_no_rows() {
+        let count = split(br#"{"Count": 7, "ScannedCount": 9}"#, &Target::Scan, decode).expect("read");
+        assert!(count.0.is_empty() && count.1.is_none());
+        let missing = split(b"{}", &Target::GetItem, decode).expect("read");
+        assert!(missing.0.is_empty() && missing.1.is_none());
+        let found = split(br#"{"Item": {"id": {"S": "a"}}}"#, &Target::GetItem, decode).expect("read");
+        assert_eq!(found.0.len(), 1);
+    }
+
+    #[test]
+    fn a_batch_body_gives_its_tables_items() {
+        let target = Target::BatchGetItem("books".into());
+        let body = r#"{"Responses": {"books": [{"id": {"S": "a"}}]}, "UnprocessedKeys": {}}"#;
+        let (rows, span) = split(body.as_bytes(), &target, decode).expect("read");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rest(body, &target, span.expect("span")),
+            r#"{"Responses": {}, "UnprocessedKeys": {}}"#
+        );
+        // Another table's items are not this read's: the SDK reads the body.
+        let other = r#"{"Responses": {"books": [], "films": [{"id": {"S": "a"}}]}}"#;
+        assert!(split(other.as_bytes(), &target, decode).is_none());
+    }
+
+    #[test]
+    fn what_dynamodb_does_not_write_is_left_to_the_sdk() {
+        for body in [
+            &br#"{"Items": []} {}"#[..],
+            br#"{"Items": [], "Items": []}"#,
+            br#"{"Items": [{"id": {"S": "a"}},]}"#,
+            br#"{"Items": [{"id": {"S": "a"}}], "Count": 1.}"#,
+            br#"{"Items": [{"id": {"S": "a"}}] "Count": 1}"#,
+            br#"{"Items": [{"id": {"S": "a	b"}}]}"#,
+            b"{\"Items\": [{\"id\": {\"S\": \"\xff\"}}]}",
+            br#"{"Items": [{"id": {"S": "a"}}]"#,
+            br#"[]"#,
+        ] {
+            assert!(
+                split(body, &Target::Query, decode).is_none(),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+}

@@ -344,6 +344,9 @@ impl ReadSpec {
             Some(decoded) => Rows::Wire(decoded),
             None => Rows::Sdk(items.unwrap_or_default()),
         };
+        if !select_count {
+            call.read_path(matches!(rows, Rows::Wire(_)));
+        }
         call.counts(count, scanned);
         call.capacity(consumed.as_ref());
         Ok(Fetched {

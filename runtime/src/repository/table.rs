@@ -16,7 +16,7 @@ use super::clock::{Clock, SystemClock};
 use super::condition::Condition;
 use super::cursor::CursorKey;
 use super::expression::Placeholders;
-use super::fast::{FastRead, Optional, Target, decode_item};
+use super::fast::{Decoded, FastRead, Optional, Target, decode_item};
 use super::retry::RetryPolicy;
 use super::telemetry::Call;
 use crate::codec::AttributeMap;
@@ -218,17 +218,18 @@ impl<T: Item> Table<T> {
 
     /// GetItem, returning the stored attributes as they are.
     pub(crate) async fn get_stored(&self, key: AttributeMap, consistent: bool) -> Result<Option<AttributeMap>, Error> {
-        self.get_item::<()>(key, consistent, None).await
+        Ok(self.get_item::<()>(key, consistent, None, false).await?.0)
     }
 
-    /// GetItem, returning the SDK's item; with `fast`, the item is decoded from the body and
-    /// kept there instead.
+    /// GetItem: the SDK's item, or with `fast`, the item decoded from the body. With
+    /// `typed`, the span records which path decoded it.
     async fn get_item<R: Send + 'static>(
         &self,
         key: AttributeMap,
         consistent: bool,
         fast: Option<FastRead<R>>,
-    ) -> Result<Option<AttributeMap>, Error> {
+        typed: bool,
+    ) -> Result<(Option<AttributeMap>, Option<Decoded<R>>), Error> {
         let call = self.call("GetItem");
         let output = call
             .send(
@@ -239,13 +240,17 @@ impl<T: Item> Table<T> {
                     .consistent_read(consistent)
                     .set_return_consumed_capacity(self.capacity())
                     .customize()
-                    .interceptor(Optional(fast))
+                    .interceptor(Optional(fast.clone()))
                     .send(),
             )
             .await
             .map_err(|e| Error::call("GetItem", &self.name, e))?;
         call.capacity(output.consumed_capacity.as_ref());
-        Ok(output.item)
+        let decoded = fast.and_then(|read| read.take());
+        if typed {
+            call.read_path(decoded.is_some());
+        }
+        Ok((output.item, decoded))
     }
 
     /// The stored item after a failed condition: the one DynamoDB returned, or where a server
@@ -385,10 +390,9 @@ impl<T: Item> Table<T> {
         let fast = self
             .fast_reads
             .then(|| FastRead::new(Target::GetItem, decode_item::<T>));
-        let item = self.get_item(key, consistent, fast.clone()).await?;
-        match fast.and_then(|read| read.take()) {
-            Some(decoded) => decoded.rows.into_iter().next().transpose(),
-            None => item.map(T::from_item).transpose(),
+        match self.get_item(key, consistent, fast, true).await? {
+            (_, Some(decoded)) => decoded.rows.into_iter().next().transpose(),
+            (item, None) => item.map(T::from_item).transpose(),
         }
     }
 

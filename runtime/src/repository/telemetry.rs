@@ -55,6 +55,7 @@ impl<'a> Call<'a> {
             aws.dynamodb.scanned_count = tracing::field::Empty,
             aws.dynamodb.consumed_capacity = tracing::field::Empty,
             error.type = tracing::field::Empty,
+            ddbgen.read_path = tracing::field::Empty,
         );
         Call {
             span,
@@ -88,6 +89,12 @@ impl<'a> Call<'a> {
             error.type = error,
         );
         result
+    }
+
+    /// Records how a read's items were decoded: `wire` (from the response body, the fast path)
+    /// or `sdk` (from the SDK's items).
+    pub(crate) fn read_path(&self, wire: bool) {
+        self.span.record("ddbgen.read_path", if wire { "wire" } else { "sdk" });
     }
 
     /// Records the items a read returned and evaluated.
