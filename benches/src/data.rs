@@ -105,18 +105,7 @@ pub fn shop_page(bytes: usize) -> Vec<(AttributeMap, ShopItem)> {
         push(customer.to_item(), ShopItem::Customer(customer), &mut size);
         for o in 0..8 {
             let i = c * 8 + o;
-            let order = ShopOrder {
-                customer_id,
-                order_id: Uuid::from_u128(u128::from(i) * 0x9e37_79b9_7f4a_7c15 + 1),
-                placed_on: NaiveDate::from_ymd_opt(2024, 1 + i % 12, 1 + i % 28).unwrap_or_default(),
-                status: [ShopStatus::Placed, ShopStatus::Shipped, ShopStatus::Delivered][(i % 3) as usize],
-                total: Decimal::new(i64::from(i) * 137 + 1999, 2),
-                note: i
-                    .is_multiple_of(3)
-                    .then(|| "Leave it with the neighbour at number 12.".to_owned()),
-                created: at(i),
-                updated: at(i),
-            };
+            let order = shop_order(customer_id, i);
             for line_no in 1..=3u16 {
                 let line = OrderLine {
                     order_id: order.order_id,
@@ -139,9 +128,16 @@ pub fn shop_page(bytes: usize) -> Vec<(AttributeMap, ShopItem)> {
 /// Enough orders of the shop's single table to fill about `bytes` when stored: a string-light
 /// shape (UUIDs, a date, an enum, a decimal, times, and a note on every third).
 pub fn shop_order_page(bytes: usize) -> Vec<ShopOrder> {
-    let at = |i: u32| DateTime::from_timestamp(1_700_000_000 + i64::from(i) * 53, 0).unwrap_or_default();
-    fill(bytes, |i| ShopOrder {
-        customer_id: Uuid::from_u128(u128::from(i / 8) * 0x9e37_79b9 + 7),
+    fill(bytes, |i| {
+        shop_order(Uuid::from_u128(u128::from(i / 8) * 0x9e37_79b9 + 7), i)
+    })
+}
+
+/// The shop's order number `i`, of `customer_id`.
+fn shop_order(customer_id: Uuid, i: u32) -> ShopOrder {
+    let at = DateTime::from_timestamp(1_700_000_000 + i64::from(i) * 53, 0).unwrap_or_default();
+    ShopOrder {
+        customer_id,
         order_id: Uuid::from_u128(u128::from(i) * 0x9e37_79b9_7f4a_7c15 + 1),
         placed_on: NaiveDate::from_ymd_opt(2024, 1 + i % 12, 1 + i % 28).unwrap_or_default(),
         status: [ShopStatus::Placed, ShopStatus::Shipped, ShopStatus::Delivered][(i % 3) as usize],
@@ -149,9 +145,9 @@ pub fn shop_order_page(bytes: usize) -> Vec<ShopOrder> {
         note: i
             .is_multiple_of(3)
             .then(|| "Leave it with the neighbour at number 12.".to_owned()),
-        created: at(i),
-        updated: at(i),
-    })
+        created: at,
+        updated: at,
+    }
 }
 
 /// Enough forum threads to fill about `bytes` when stored.
