@@ -21,9 +21,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("fixtures/good/mcp_imported.yaml")
         .schema("fixtures/good/unique.yaml")
         .schema("fixtures/good/vectors.yaml")
+        .schema("fixtures/good/migrate_v2.yaml")
         .schema("../schemas/shop.yaml")
         .type_attribute("BookKey", "#[derive(PartialOrd)]")
         .field_attribute("Book.title", "#[doc(alias = \"name\")]")
+        .generate()?;
+    // A migration's old schema describes the same DynamoDB table as the new one, so it is
+    // generated on its own (one build refuses two tables that store into one).
+    ddbgen::Builder::new()
+        .schema("fixtures/good/migrate_v1.yaml")
         .generate()?;
     // The dependency check reads `cargo metadata` for the platform being built.
     println!("cargo:rustc-env=DDBGEN_TEST_TARGET={}", std::env::var("TARGET")?);

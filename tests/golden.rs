@@ -42,6 +42,8 @@ const SCHEMAS: &[&str] = &[
     "tests/fixtures/good/mcp_imported.yaml",
     "tests/fixtures/good/unique.yaml",
     "tests/fixtures/good/vectors.yaml",
+    "tests/fixtures/good/migrate_v1.yaml",
+    "tests/fixtures/good/migrate_v2.yaml",
 ];
 
 #[test]
@@ -82,8 +84,10 @@ fn generated_modules_match_golden_files() {
 
 #[test]
 fn generation_is_deterministic() {
+    // A migration's old schema shares its DynamoDB table with the new one: generated apart.
     let sources: Vec<SchemaSource> = SCHEMAS
         .iter()
+        .filter(|s| !s.ends_with("migrate_v1.yaml"))
         .chain(&[
             "schemas/library.yaml",
             "schemas/catalog.yaml",

@@ -76,6 +76,10 @@ impl Builder {
 
     /// Adds a schema file. Each file becomes `<file stem>.rs` in the output directory.
     /// Relative paths are relative to the crate root, where cargo runs `build.rs`.
+    ///
+    /// `REV:path` (when no such file exists) reads the file as git holds it at revision `REV`,
+    /// into `<file stem>_<rev>.rs`: `v1:schemas/library.yaml` becomes `library_v1.rs`, the old
+    /// types a migration reads (`docs/migrations.md`).
     pub fn schema(mut self, path: impl Into<PathBuf>) -> Self {
         self.schemas.push(path.into());
         self
@@ -158,7 +162,17 @@ impl Builder {
         for path in &self.schemas {
             // Printed before reading, so a missing file that is created later re-runs the build.
             println!("cargo:rerun-if-changed={}", path.display());
-            sources.push(SchemaSource::read(path).map_err(|e| BuildError::Io(path.clone(), e))?);
+            match SchemaSource::read(path) {
+                Ok(source) => sources.push(source),
+                // `REV:path`: the file as git holds it at a revision (module `library_v1`).
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    let spec = path.display().to_string();
+                    let source = SchemaSource::read_spec(&spec)
+                        .map_err(|why| BuildError::Io(path.clone(), std::io::Error::other(why)))?;
+                    sources.push(source);
+                }
+                Err(e) => return Err(BuildError::Io(path.clone(), e)),
+            }
         }
         let output = crate::generate_modules_with(&sources, &self.options).map_err(BuildError::Schema)?;
         output.write(&out_dir).map_err(|e| BuildError::Io(out_dir.clone(), e))?;

@@ -61,14 +61,58 @@ impl SchemaSource {
         })
     }
 
-    /// The Rust module the file generates: the snake_case of its file stem.
-    pub fn module_name(&self) -> String {
-        let stem = Path::new(&self.name)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("schema");
-        stem.to_snake_case()
+    /// A schema file, or with `REV:path` (and no such file), the file as git holds it at
+    /// revision `REV` (`v1:schemas/library.yaml`): what `diff` compares, and the old schema a
+    /// migration reads with (`docs/migrations.md`).
+    pub fn read_spec(spec: &str) -> Result<Self, String> {
+        let path = Path::new(spec);
+        if path.exists() {
+            return Self::read(path).map_err(|e| format!("cannot read {spec}: {e}"));
+        }
+        let Some((revision, file)) = revision_of(spec) else {
+            return Err(format!(
+                "cannot read {spec}: no such file (use `REV:path` for a file in git)"
+            ));
+        };
+        let output = std::process::Command::new("git")
+            .args(["show", &format!("{revision}:{file}")])
+            .output()
+            .map_err(|e| format!("cannot run git to read {spec}: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "cannot read {spec} from git: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        let text = String::from_utf8(output.stdout).map_err(|_| format!("{spec} is not UTF-8"))?;
+        Ok(Self {
+            name: spec.to_owned(),
+            text,
+        })
     }
+
+    /// The Rust module the file generates: the snake_case of its file stem, and for a file
+    /// read from git (`v1:schemas/library.yaml`), of its stem and revision (`library_v1`), so
+    /// that the old and the new schema generate side by side.
+    pub fn module_name(&self) -> String {
+        let (revision, file) = match revision_of(&self.name) {
+            Some((revision, file)) if !Path::new(&self.name).exists() => (Some(revision), file),
+            _ => (None, self.name.as_str()),
+        };
+        let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("schema");
+        match revision {
+            Some(revision) => format!("{stem} {revision}").to_snake_case(),
+            None => stem.to_snake_case(),
+        }
+    }
+}
+
+/// The revision and path of a `REV:path` spec; `None` for other names (a Windows drive letter
+/// is not a revision).
+fn revision_of(spec: &str) -> Option<(&str, &str)> {
+    let (revision, file) = spec.split_once(':')?;
+    let drive = revision.len() == 1 && (file.starts_with('\\') || file.starts_with('/'));
+    (!revision.is_empty() && !file.is_empty() && !drive).then_some((revision, file))
 }
 
 /// Where diagnostics about a whole file point.
@@ -235,4 +279,29 @@ pub fn json_schema() -> String {
     let mut text = serde_json::to_string_pretty(&format_schema()).unwrap_or_default();
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::*;
+
+    #[test]
+    fn a_schema_at_a_revision_generates_its_own_module() {
+        let at = |name: &str| SchemaSource {
+            name: name.to_owned(),
+            text: String::new(),
+        };
+        assert_eq!(at("schemas/library.yaml").module_name(), "library");
+        assert_eq!(at("v1:schemas/library.yaml").module_name(), "library_v1");
+        assert_eq!(at("HEAD~3:schemas/Order Book.yaml").module_name(), "order_book_head_3");
+        // A Windows drive letter is not a revision.
+        assert_eq!(revision_of("C:/schemas/library.yaml"), None);
+        assert_eq!(revision_of("C:\\schemas\\library.yaml"), None);
+        // Read from git: this repository's own example schema, at this commit.
+        let source = SchemaSource::read_spec("HEAD:schemas/library.yaml").expect("git show");
+        assert!(source.text.contains("tables:"));
+        assert_eq!(source.module_name(), "library_head");
+        let error = SchemaSource::read_spec("HEAD:no/such.yaml").expect_err("no such file");
+        assert!(error.starts_with("cannot read HEAD:no/such.yaml from git"), "{error}");
+    }
 }

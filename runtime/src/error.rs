@@ -173,6 +173,14 @@ pub enum ErrorKind {
         /// Why it was refused.
         reason: String,
     },
+    /// A migration's checkpoint file could not be read or written, or belongs to another
+    /// table or split of segments.
+    Checkpoint {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// The DynamoDB call failed.
     Sdk {
         /// The operation, such as `PutItem`.
@@ -293,6 +301,9 @@ impl fmt::Display for ErrorKind {
                 f,
                 "{operation} on table `{table}` was throttled ({code}) after every retry; nothing of it was written"
             ),
+            Error::Checkpoint { path, reason } => {
+                write!(f, "migration checkpoint {}: {reason}", path.display())
+            }
             Error::Timeout { operation, table } => write!(
                 f,
                 "{operation} on table `{table}` timed out; a write may or may not have been applied"

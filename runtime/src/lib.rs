@@ -44,6 +44,7 @@ pub mod limits;
 #[cfg(feature = "local")]
 #[cfg_attr(docsrs, doc(cfg(feature = "local")))]
 pub mod local;
+pub mod migrate;
 pub mod repository;
 mod validate;
 

@@ -33,6 +33,16 @@ pub mod vectors {
     include!(concat!(env!("OUT_DIR"), "/vectors.rs"));
 }
 
+/// Generated from `tests/fixtures/good/migrate_v1.yaml` (a table before a migration).
+pub mod migrate_v1 {
+    include!(concat!(env!("OUT_DIR"), "/migrate_v1.rs"));
+}
+
+/// Generated from `tests/fixtures/good/migrate_v2.yaml` (the same table after it).
+pub mod migrate_v2 {
+    include!(concat!(env!("OUT_DIR"), "/migrate_v2.rs"));
+}
+
 /// Generated from `tests/fixtures/good/sort_order.yaml` (text key parts that must sort exactly).
 pub mod sort_order {
     include!(concat!(env!("OUT_DIR"), "/sort_order.rs"));

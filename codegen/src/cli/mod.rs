@@ -377,7 +377,7 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<u8, String> {
             Ok(EXIT_OK)
         }
         Command::Diff { old, new, format } => {
-            let (old, new) = (read_revision(&old)?, read_revision(&new)?);
+            let (old, new) = (SchemaSource::read_spec(&old)?, SchemaSource::read_spec(&new)?);
             let report = crate::diff::diff(&old, &new).map_err(|d| d.to_string())?;
             let text = match format {
                 Format::Text => report.to_text(),
@@ -532,34 +532,6 @@ fn write_out(path: Option<&std::path::Path>, text: &str, out: &mut dyn Write) ->
         Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => out.write_all(text.as_bytes()).map_err(|e| e.to_string()),
     }
-}
-
-/// A schema file, or with `REV:path` (and no such file), the file as git holds it at `REV`.
-fn read_revision(spec: &str) -> Result<SchemaSource, String> {
-    let path = std::path::Path::new(spec);
-    if path.exists() {
-        return SchemaSource::read(path).map_err(|e| format!("cannot read {spec}: {e}"));
-    }
-    let Some((revision, file)) = spec.split_once(':') else {
-        return Err(format!(
-            "cannot read {spec}: no such file (use `REV:path` for a file in git)"
-        ));
-    };
-    let output = std::process::Command::new("git")
-        .args(["show", &format!("{revision}:{file}")])
-        .output()
-        .map_err(|e| format!("cannot run git to read {spec}: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "cannot read {spec} from git: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let text = String::from_utf8(output.stdout).map_err(|_| format!("{spec} is not UTF-8"))?;
-    Ok(SchemaSource {
-        name: spec.to_owned(),
-        text,
-    })
 }
 
 fn pretty(value: &serde_json::Value) -> Result<String, String> {

@@ -269,3 +269,99 @@ fn number_length(rest: &[u8]) -> Option<usize> {
     }
     Some(at)
 }
+
+/// An item or map in DynamoDB's JSON wire format, names in order: what [`Reader`] reads back
+/// (a migration's checkpoint).
+pub(crate) fn write_json(map: &super::AttributeMap) -> String {
+    let mut out = String::new();
+    write_map(&mut out, map);
+    out
+}
+
+fn write_map(out: &mut String, map: &super::AttributeMap) {
+    let mut names: Vec<&String> = map.keys().collect();
+    names.sort();
+    out.push('{');
+    for (i, name) in names.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, name);
+        out.push(':');
+        write_value(out, &map[name]);
+    }
+    out.push('}');
+}
+
+fn write_value(out: &mut String, value: &aws_sdk_dynamodb::types::AttributeValue) {
+    use aws_sdk_dynamodb::types::AttributeValue as V;
+    let b64 = |b: &aws_sdk_dynamodb::primitives::Blob| aws_smithy_types::base64::encode(b.as_ref());
+    let list = |out: &mut String, tag: &str, items: &mut dyn Iterator<Item = String>, quoted: bool| {
+        out.push_str(&format!("{{\"{tag}\":["));
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            if quoted {
+                write_string(out, &item);
+            } else {
+                out.push_str(&item);
+            }
+        }
+        out.push_str("]}");
+    };
+    match value {
+        V::S(s) => {
+            out.push_str("{\"S\":");
+            write_string(out, s);
+            out.push('}');
+        }
+        V::N(n) => {
+            out.push_str("{\"N\":");
+            write_string(out, n);
+            out.push('}');
+        }
+        V::B(b) => {
+            out.push_str("{\"B\":");
+            write_string(out, &b64(b));
+            out.push('}');
+        }
+        V::Bool(b) => out.push_str(&format!("{{\"BOOL\":{b}}}")),
+        V::Null(b) => out.push_str(&format!("{{\"NULL\":{b}}}")),
+        V::Ss(items) => list(out, "SS", &mut items.iter().cloned(), true),
+        V::Ns(items) => list(out, "NS", &mut items.iter().cloned(), true),
+        V::Bs(items) => list(out, "BS", &mut items.iter().map(b64), true),
+        V::L(items) => {
+            let mut texts = items.iter().map(|item| {
+                let mut text = String::new();
+                write_value(&mut text, item);
+                text
+            });
+            list(out, "L", &mut texts, false);
+        }
+        V::M(map) => {
+            out.push_str("{\"M\":");
+            write_map(out, map);
+            out.push('}');
+        }
+        // A type this SDK does not know cannot be written back faithfully: NULL marks it.
+        _ => out.push_str("{\"NULL\":true}"),
+    }
+}
+
+/// A JSON string: quotes, backslashes and control characters escaped.
+fn write_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 pub use field::{Codec, EpochMillis, EpochSeconds, Native};
-pub(crate) use json::Reader;
+pub(crate) use json::{Reader, write_json};
 pub use scalar::Bytes;
 pub(crate) use scalar::{parse_date, parse_rfc3339, push_date, rfc3339};
 pub use wire::{Stored, StoredMap, Text, Wire, WireMap};

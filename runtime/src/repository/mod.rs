@@ -44,6 +44,7 @@ pub use retry::RetryPolicy;
 pub use search::{DEFAULT_TOP_K, MAX_TOP_K, Scored, VectorSearch};
 pub use stream::ItemStream;
 pub use table::Table;
+pub(crate) use table::{key_of, stored_version};
 pub use telemetry::METRICS_TARGET;
 pub use transaction::{CancellationReason, TRANSACTION_BYTES, TRANSACTION_OPERATIONS, Transaction};
 #[cfg(feature = "lambda-events")]
