@@ -53,14 +53,14 @@ impl Differ<'_> {
                     severity: Severity::Breaking,
                     message: format!("managed attribute `{}` added (`audit:` or `version:`)", b.attribute),
                     why: "stored items do not have the attribute, and reading an item without it is an error",
-                    instead: "backfill the attribute on every stored item (audit times, or version 1) before deploying",
+                    instead: "backfill the attribute on every stored item (audit times, or version 1) with a typed migration (docs/migrations.md) before deploying",
                 }
             } else {
                 Say {
                     severity: Severity::Breaking,
                     message: format!("required field `{}` added", b.name),
                     why: "stored items do not have the attribute, and reading an item without a required attribute is an error (a default applies to new items only)",
-                    instead: "add it with `optional: true`, backfill the stored items, then make it required",
+                    instead: "add it with `optional: true`, backfill the stored items with a typed migration (docs/migrations.md), then make it required",
                 }
             };
             self.add(format!("{path}.{}", b.name), None, Some(b.span), say);
@@ -128,7 +128,7 @@ impl Differ<'_> {
                     severity: Severity::Breaking,
                     message: format!("type changed from {ta} to {tb}"),
                     why: "stored values keep the old type and encoding, and no longer read back",
-                    instead: "add a new field with the new type, backfill it, and remove the old one later",
+                    instead: "add a new field with the new type, backfill it with a typed migration (docs/migrations.md), and remove the old one later",
                 },
             );
         }
@@ -141,7 +141,7 @@ impl Differ<'_> {
                     severity: Severity::Breaking,
                     message: "an optional field became required".to_owned(),
                     why: "stored items without the attribute no longer read back",
-                    instead: "backfill every stored item first, then make it required",
+                    instead: "backfill every stored item first with a typed migration (docs/migrations.md), then make it required",
                 },
             ),
             (false, true) => self.add(
