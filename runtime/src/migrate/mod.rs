@@ -4,14 +4,21 @@
 //!
 //! ```no_run
 //! use ddbgen_runtime::migrate::{Migration, Step};
-//! # mod v1 { pub type Book = ddbgen_runtime::codegen::AttributeMap; }
-//! # async fn example<New: ddbgen_runtime::Record>(client: ddbgen_runtime::Client, to_new: fn(ddbgen_runtime::AttributeMap) -> New) -> Result<(), Box<dyn std::error::Error>> {
-//! let report = Migration::<ddbgen_runtime::AttributeMap, New>::new(client)
-//!     .with_args(std::env::args().skip(1))? // --segments 0/4, --dry-run, --checkpoints DIR, --rate 100
-//!     .run(|old| Step::Write(to_new(old)))
-//!     .await?;
-//! println!("{report}");
-//! # Ok(()) }
+//! use ddbgen_runtime::{FromItem, Record};
+//!
+//! /// Runs `to_new` over the table with the process's arguments (`--segments 0/4`,
+//! /// `--dry-run`, `--checkpoints DIR`, `--rate 100`).
+//! async fn migrate<Old: FromItem, New: Record>(
+//!     client: ddbgen_runtime::aws_sdk_dynamodb::Client,
+//!     to_new: fn(Old) -> New,
+//! ) -> Result<(), Box<dyn std::error::Error>> {
+//!     let report = Migration::<Old, New>::new(client)
+//!         .with_args(std::env::args().skip(1))?
+//!         .run(|old| Step::Write(to_new(old)))
+//!         .await?;
+//!     println!("{report}");
+//!     Ok(())
+//! }
 //! ```
 //!
 //! - A parallel segmented scan (`segments(n)`, or one segment of several processes with
