@@ -276,13 +276,7 @@ async fn failures_are_reported_with_their_keys_and_the_rest_migrate() {
     let table = table_of(&env, 200).await;
     let mut corrupt = old_book(7);
     corrupt.insert("sales".into(), AttributeValue::S("lots".into()));
-    env.client
-        .put_item()
-        .table_name(&table)
-        .set_item(Some(corrupt))
-        .send()
-        .await
-        .expect("put");
+    env.put_raw(&table, corrupt).await.expect("put");
     let refuse = |old: v1::book::Book| {
         if old.id == "book-00011" {
             Step::Fail("no title for this one".into())

@@ -371,15 +371,7 @@ async fn both_paths_agree_through_a_server() {
         }
         // A value the server refuses (a number out of DynamoDB's range, say) is no stored
         // item: left out.
-        if env
-            .client
-            .put_item()
-            .table_name(&table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .is_ok()
-        {
+        if env.put_raw(&table, item).await.is_ok() {
             written += 1;
         }
     }
@@ -408,8 +400,7 @@ async fn both_paths_agree_through_a_server() {
         let mut book = book();
         book.publisher = "Q".into();
         book.isbn = Uuid::new_v4().to_string();
-        let put = env.client.put_item().table_name(&table).set_item(Some(book.to_item()));
-        put.send().await.expect("put");
+        env.put_raw(&table, book.to_item()).await.expect("put");
     }
     let pages = |repo: ddbgen_tests::library::book::BookRepository, publisher: &'static str| async move {
         let mut transcript = Vec::new();
@@ -515,13 +506,7 @@ async fn single_tables_read_the_same_on_both_paths() {
     let mut corrupt = order_ids[2].to_item();
     corrupt.insert("total".into(), AttributeValue::S("lots".into()));
     let table = fast.table().name().to_owned();
-    env.client
-        .put_item()
-        .table_name(&table)
-        .set_item(Some(corrupt))
-        .send()
-        .await
-        .expect("put");
+    env.put_raw(&table, corrupt).await.expect("put");
 
     let scan = |repo: &ShopRepository| repo.scan().stream().collect::<Vec<_>>();
     let (a, b) = (scan(&slow).await, scan(&fast).await);

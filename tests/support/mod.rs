@@ -57,6 +57,16 @@ impl Env {
         self.server.as_ref().map(LocalDynamo::endpoint)
     }
 
+    /// Stores `item` in `table` as it is, past every check of ddbgen (corrupt items, say).
+    pub async fn put_raw(
+        &self,
+        table: &str,
+        item: ddbgen_runtime::AttributeMap,
+    ) -> Result<(), ddbgen_runtime::aws_sdk_dynamodb::Error> {
+        let put = self.client.put_item().table_name(table).set_item(Some(item));
+        put.send().await.map(drop).map_err(Into::into)
+    }
+
     /// Whether the tests run against a server named by DDBGEN_TEST_ENDPOINT.
     pub fn external(&self) -> bool {
         self.server.is_none()
