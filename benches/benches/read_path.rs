@@ -24,7 +24,8 @@
 //! threads of the DynamoDB docs, long strings) and `string_light` (the shop's orders: UUIDs, a
 //! date, an enum, a decimal, times).
 //!
-//! The setup prints the allocations and peak bytes of one page on each path (the counting
+//! The setup prints the allocations and peak bytes of one page on each path, and the peak of
+//! the SDK reading a body of the same size without items (the floor of every path) (the counting
 //! allocator counts this thread only; the replay server runs on its own).
 //! Run: `cargo bench -p ddbgen-benches --bench read_path`.
 
@@ -290,6 +291,20 @@ where
             .map(|i| serde_dynamo::from_item(i).expect("decodes"))
             .collect::<Vec<T>>()
     };
+    // The floor of any path: the SDK reading a body of this size that holds no items (one
+    // string member of the same length instead), which it collects into one buffer.
+    let padding = "x".repeat(body.len());
+    let padded =
+        serde_json::to_vec(&serde_json::json!({ "Items": [], "Count": 0, "ScannedCount": 0, "Padding": padding }))
+            .expect("json");
+    let padded_client = sdk_client(replay_server(padded));
+    runtime.block_on(sdk_page(&padded_client));
+    let (_, _, floor) = alloc_counter::measure(|| runtime.block_on(sdk_page(&padded_client)));
+    println!(
+        "{shape}: the SDK reading a {} byte body without items peaks at {:.2} MB (the body collected into one buffer)",
+        body.len(),
+        floor as f64 / 1e6
+    );
     let fast = Table::<T>::new(full_client.clone()).with_table_name("orders");
     let reference = fast.clone().with_fast_reads(false);
     runtime.block_on(serde_read());
