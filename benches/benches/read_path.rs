@@ -25,8 +25,8 @@
 //! date, an enum, a decimal, times).
 //!
 //! The setup prints the allocations and peak bytes of one page on each path, and the peak of
-//! the SDK reading a body of the same size without items (the floor of every path) (the counting
-//! allocator counts this thread only; the replay server runs on its own).
+//! the SDK reading a body of the same size without items: the floor of every path. The counting
+//! allocator counts this thread only; the replay server runs on its own.
 //! Run: `cargo bench -p ddbgen-benches --bench read_path`.
 
 use std::hint::black_box;
