@@ -285,12 +285,15 @@ async fn failures_are_reported_with_their_keys_and_the_rest_migrate() {
         }
     };
 
+    let dir = std::env::temp_dir().join(format!("ddbgen-dry-run-{}", env.prefix));
     let dry = migration(&env)
         .with_args(["--dry-run=3".to_owned()])
         .expect("args")
+        .checkpoints(&dir)
         .run(refuse)
         .await
         .expect("dry run");
+    assert!(!dir.exists(), "a dry run records no checkpoint");
     assert!(dry.dry_run);
     assert_eq!((dry.changed, dry.failed.len(), dry.samples.len()), (198, 2, 3), "{dry}");
     let sample = &dry.samples[0];
@@ -303,7 +306,7 @@ async fn failures_are_reported_with_their_keys_and_the_rest_migrate() {
         "a dry run writes nothing"
     );
 
-    let report = migration(&env).run(refuse).await.expect("migration");
+    let report = migration(&env).checkpoints(&dir).run(refuse).await.expect("migration");
     assert_eq!(
         (report.scanned, report.changed, report.failed.len()),
         (200, 198, 2),
@@ -324,6 +327,7 @@ async fn failures_are_reported_with_their_keys_and_the_rest_migrate() {
         "{text}"
     );
     assert!(text.contains("failed id=S(\"book-00007\")"), "{text}");
+    std::fs::remove_dir_all(&dir).expect("clean up");
 }
 
 /// Command-line arguments: each flag, and a clear message for a bad one.

@@ -32,7 +32,8 @@
 //! - With `checkpoints(dir)`, each segment's position and counts are saved after every page;
 //!   a killed run, started again with the same directory, resumes where it stopped.
 //! - `rate_limit(units)` keeps the consumed capacity (reads and writes) under `units` per
-//!   second; `dry_run(n)` writes nothing and keeps `n` before/after samples.
+//!   second; `dry_run(n)` writes nothing (no items, no checkpoints) and keeps `n` before/after
+//!   samples.
 //! - Progress: a line on a terminal, log events (`tracing`, target `ddbgen_runtime::migrate`)
 //!   elsewhere; then a [`Report`]: scanned, changed, unchanged, skipped, and every failure with
 //!   its key.
@@ -301,9 +302,11 @@ where
     where
         F: Fn(Old) -> Step<New> + Sync,
     {
+        // A dry run neither resumes nor records: a later real run must read every item.
         let path = self
             .checkpoints
             .as_ref()
+            .filter(|_| self.dry_run.is_none())
             .map(|dir| checkpoint::path(dir, &self.table, segment, self.total_segments));
         let mut state = match &path {
             Some(path) => Checkpoint::load(path, &self.table)?.unwrap_or_default(),
