@@ -103,7 +103,22 @@ fn text() -> impl Strategy<Value = String> {
         'é',
         '\u{10FFFF}',
     ]);
-    prop::collection::vec(prop_oneof![5 => near, 1 => any::<char>()], 1..5).prop_map(|c| c.into_iter().collect())
+    // dynalite (CI's second server) orders strings by UTF-16 code units, as JavaScript does;
+    // DynamoDB and the embedded server by UTF-8 bytes. The two orders differ only between
+    // U+E000..=U+FFFF and the characters above U+FFFF, so against a server named by
+    // DDBGEN_TEST_ENDPOINT the former are moved to U+D000..=U+D7FF, below the surrogates.
+    let external = std::env::var_os("DDBGEN_TEST_ENDPOINT").is_some();
+    prop::collection::vec(prop_oneof![5 => near, 1 => any::<char>()], 1..5).prop_map(move |chars| {
+        chars
+            .into_iter()
+            .map(|c| match c {
+                '\u{E000}'..='\u{FFFF}' if external => {
+                    char::from_u32(0xD000 + (u32::from(c) - 0xE000) % 0x800).unwrap_or('a')
+                }
+                c => c,
+            })
+            .collect()
+    })
 }
 
 /// The (value, seq) pairs a query returned.
