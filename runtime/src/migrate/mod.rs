@@ -59,7 +59,8 @@ pub use self::report::{Failure, Report, Sample};
 use crate::codec::AttributeMap;
 use crate::error::Error;
 use crate::item::FromItem;
-use crate::repository::{Record, is_sentinel};
+use crate::repository::expression::Placeholders;
+use crate::repository::{Record, Table, is_sentinel};
 
 /// How many times an item changed by other writers is read and migrated again.
 const ATTEMPTS: usize = 5;
@@ -80,8 +81,8 @@ pub enum Step<T> {
 
 /// A migration of one table from type `Old` (generated from the old schema) to `New`.
 pub struct Migration<Old, New> {
-    client: Client,
-    table: String,
+    /// The table migrated (its client and name; conflicts read the stored item through it).
+    table: Table<New>,
     total_segments: u32,
     only: Option<u32>,
     checkpoints: Option<PathBuf>,
@@ -94,7 +95,7 @@ pub struct Migration<Old, New> {
 impl<Old, New> std::fmt::Debug for Migration<Old, New> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Migration")
-            .field("table", &self.table)
+            .field("table", &self.table.name)
             .field("total_segments", &self.total_segments)
             .field("only", &self.only)
             .field("checkpoints", &self.checkpoints)
@@ -130,8 +131,7 @@ where
     /// A migration of `New`'s table (by its schema name), one segment, no checkpoints.
     pub fn new(client: Client) -> Self {
         Self {
-            client,
-            table: New::TABLE.table_name.to_owned(),
+            table: Table::new(client),
             total_segments: 1,
             only: None,
             checkpoints: None,
@@ -144,13 +144,13 @@ where
 
     /// The table `prefix` + schema name, as repositories' `with_table_prefix`.
     pub fn with_table_prefix(mut self, prefix: &str) -> Self {
-        self.table = format!("{prefix}{}", New::TABLE.table_name);
+        self.table = self.table.with_table_prefix(prefix);
         self
     }
 
     /// Another table name altogether.
     pub fn with_table_name(mut self, name: impl Into<String>) -> Self {
-        self.table = name.into();
+        self.table = self.table.with_table_name(name);
         self
     }
 
@@ -264,7 +264,7 @@ where
             None => (0..self.total_segments).collect(),
         };
         let estimate = self.estimate(mine.len()).await;
-        let progress = Progress::new(&self.table, estimate);
+        let progress = Progress::new(&self.table.name, estimate);
         let limiter = Limiter::new(self.rate);
         let tally = Tally::default();
         tally.add(|r| {
@@ -278,14 +278,21 @@ where
         progress.finish();
         results.into_iter().collect::<Result<Vec<()>, Error>>()?;
         let report = tally.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        tracing::info!(target: "ddbgen_runtime::migrate", table = %self.table, %report, "migration finished");
+        tracing::info!(target: "ddbgen_runtime::migrate", table = %self.table.name, %report, "migration finished");
         Ok(report)
     }
 
     /// About how many items this process reads (DescribeTable's count, updated by DynamoDB
     /// every few hours), for the ETA.
     async fn estimate(&self, segments: usize) -> Option<u64> {
-        let output = self.client.describe_table().table_name(&self.table).send().await.ok()?;
+        let output = self
+            .table
+            .client
+            .describe_table()
+            .table_name(&self.table.name)
+            .send()
+            .await
+            .ok()?;
         let count = u64::try_from(output.table?.item_count?).ok()?;
         Some(count * segments as u64 / u64::from(self.total_segments))
     }
@@ -307,9 +314,9 @@ where
             .checkpoints
             .as_ref()
             .filter(|_| self.dry_run.is_none())
-            .map(|dir| checkpoint::path(dir, &self.table, segment, self.total_segments));
+            .map(|dir| checkpoint::path(dir, &self.table.name, segment, self.total_segments));
         let mut state = match &path {
-            Some(path) => Checkpoint::load(path, &self.table)?.unwrap_or_default(),
+            Some(path) => Checkpoint::load(path, &self.table.name)?.unwrap_or_default(),
             None => Checkpoint::default(),
         };
         // What earlier runs counted is part of this report; their samples are not kept.
@@ -318,9 +325,10 @@ where
         let capacity = self.rate.is_some().then_some(ReturnConsumedCapacity::Total);
         while !state.done {
             let output = self
+                .table
                 .client
                 .scan()
-                .table_name(&self.table)
+                .table_name(&self.table.name)
                 .consistent_read(true)
                 .segment(segment as i32)
                 .total_segments(self.total_segments as i32)
@@ -329,7 +337,7 @@ where
                 .set_return_consumed_capacity(capacity.clone())
                 .send()
                 .await
-                .map_err(|e| Error::call("Scan", &self.table, e))?;
+                .map_err(|e| Error::call("Scan", &self.table.name, e))?;
             limiter
                 .spend(output.consumed_capacity.as_ref().and_then(|c| c.capacity_units))
                 .await;
@@ -365,7 +373,7 @@ where
             state.last_key = output.last_evaluated_key.filter(|k| !k.is_empty());
             state.done = state.last_key.is_none();
             if let Some(path) = &path {
-                state.save(path, &self.table, segment, self.total_segments)?;
+                state.save(path, &self.table.name, segment, self.total_segments)?;
             }
         }
         Ok(())
@@ -418,7 +426,7 @@ where
             }
             match self.write(item, &stored, limiter).await {
                 Ok(()) => return Outcome::Changed(None),
-                Err(Written::Conflict) => match self.read(&key).await {
+                Err(Written::Conflict) => match self.table.get_stored(key.clone(), true).await {
                     Ok(Some(fresh)) => stored = fresh,
                     // Deleted by another writer meanwhile: nothing to migrate.
                     Ok(None) => return Outcome::Skipped,
@@ -434,31 +442,30 @@ where
 
     /// PutItem of `item`, on condition that the stored item is still `stored`.
     async fn write(&self, item: AttributeMap, stored: &AttributeMap, limiter: &Limiter) -> Result<(), Written> {
-        let mut names = std::collections::HashMap::new();
-        let mut values = std::collections::HashMap::new();
         let guard: Vec<&str> = match (New::VERSION, New::UPDATED) {
             (Some(version), _) if stored.contains_key(version) => vec![version],
             (_, Some(updated)) if stored.contains_key(updated) => vec![updated],
             _ => stored.keys().map(String::as_str).collect(),
         };
-        let hash = New::TABLE.hash_key.name;
-        names.insert("#k".to_owned(), hash.to_owned());
-        let mut condition = vec!["attribute_exists(#k)".to_owned()];
-        for (i, name) in guard.iter().enumerate() {
-            let (n, v) = (format!("#a{i}"), format!(":v{i}"));
-            condition.push(format!("{n} = {v}"));
-            names.insert(n, (*name).to_owned());
-            values.insert(v, stored.get(*name).cloned().unwrap_or(AttributeValue::Null(true)));
+        let mut placeholders = Placeholders::default();
+        let mut condition = vec![format!(
+            "attribute_exists({})",
+            placeholders.name(New::TABLE.hash_key.name)
+        )];
+        for name in guard {
+            let value = stored.get(name).cloned().unwrap_or(AttributeValue::Null(true));
+            condition.push(format!("{} = {}", placeholders.name(name), placeholders.value(value)));
         }
         let capacity = self.rate.is_some().then_some(ReturnConsumedCapacity::Total);
         let result = self
+            .table
             .client
             .put_item()
-            .table_name(&self.table)
+            .table_name(&self.table.name)
             .set_item(Some(item))
             .condition_expression(condition.join(" AND "))
-            .set_expression_attribute_names(Some(names))
-            .set_expression_attribute_values(Some(values))
+            .set_expression_attribute_names(placeholders.names())
+            .set_expression_attribute_values(placeholders.values())
             .set_return_consumed_capacity(capacity)
             .send()
             .await;
@@ -471,23 +478,9 @@ where
             }
             Err(e) => match e.as_service_error() {
                 Some(PutItemError::ConditionalCheckFailedException(_)) => Err(Written::Conflict),
-                _ => Err(Written::Failed(Error::call("PutItem", &self.table, e))),
+                _ => Err(Written::Failed(Error::call("PutItem", &self.table.name, e))),
             },
         }
-    }
-
-    /// The stored item with `key`, read consistently.
-    async fn read(&self, key: &AttributeMap) -> Result<Option<AttributeMap>, Error> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key.clone()))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| Error::call("GetItem", &self.table, e))?;
-        Ok(output.item)
     }
 }
 

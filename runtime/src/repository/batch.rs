@@ -154,12 +154,9 @@ impl<T: FromItem> Hit<T> {
     fn take(&mut self, table: &str) -> Result<T, Error> {
         match self {
             Hit::Sdk(item) => T::from_item(item.clone()),
-            Hit::Wire { item, range, body } => item.take().unwrap_or_else(|| {
-                body.stored(range.clone()).map(T::from_item).unwrap_or_else(|| {
-                    let why = "an item decoded from the response body could not be read again";
-                    Err(Error::sdk("BatchGetItem", table, std::io::Error::other(why)))
-                })
-            }),
+            Hit::Wire { item, range, body } => item
+                .take()
+                .unwrap_or_else(|| body.stored(range.clone(), "BatchGetItem", table).and_then(T::from_item)),
         }
     }
 }

@@ -28,6 +28,7 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::{ConfigBag, FrozenLayer};
 
 use crate::codec::{AttributeMap, Reader, WireMap, read_map};
+use crate::error::Error as DdbError;
 use crate::item::FromItem;
 
 /// The read operation, which says where its response keeps the items.
@@ -81,7 +82,7 @@ impl Target {
 pub(crate) type Decode<R> = fn(WireMap<'_>, Range<usize>) -> R;
 
 /// The decoder of a read that takes every item as it is (GetItem): `T::from_wire`.
-pub(crate) fn decode_item<T: FromItem>(item: WireMap<'_>, _: Range<usize>) -> Result<T, crate::Error> {
+pub(crate) fn decode_item<T: FromItem>(item: WireMap<'_>, _: Range<usize>) -> Result<T, DdbError> {
     T::from_wire(item)
 }
 
@@ -97,9 +98,22 @@ pub(crate) struct Decoded<R> {
 pub(crate) struct Body(SdkBody);
 
 impl Body {
-    /// The stored item at `range` of the body, as the SDK would have read it.
-    pub(crate) fn stored(&self, range: Range<usize>) -> Option<AttributeMap> {
-        self.0.bytes().and_then(|body| body.get(range)).and_then(read_map)
+    /// The stored item at `range` of the body, as the SDK would have read it (for a key, or
+    /// for an item a batch hands out twice); the item was read from there once already.
+    pub(crate) fn stored(
+        &self,
+        range: Range<usize>,
+        operation: &'static str,
+        table: &str,
+    ) -> Result<AttributeMap, DdbError> {
+        self.0
+            .bytes()
+            .and_then(|body| body.get(range))
+            .and_then(read_map)
+            .ok_or_else(|| {
+                let why = "an item decoded from the response body could not be read again";
+                DdbError::sdk(operation, table, std::io::Error::other(why))
+            })
     }
 }
 

@@ -9,7 +9,7 @@ mod batch;
 mod clock;
 mod condition;
 mod cursor;
-mod expression;
+pub(crate) mod expression;
 mod fast;
 mod generic;
 mod key_condition;

@@ -410,10 +410,7 @@ impl ReadSpec {
                 });
                 let cut = match full {
                     Some(i) if i + 1 < count => {
-                        let stored = body.stored(rows[i].1.clone()).ok_or_else(|| {
-                            let why = "an item decoded from the response body could not be read again for its key";
-                            Error::sdk("Query", &self.table, std::io::Error::other(why))
-                        })?;
+                        let stored = body.stored(rows[i].1.clone(), self.operation(), &self.table)?;
                         Some(Some(self.key_of(&stored)))
                     }
                     Some(_) => Some(None),
