@@ -217,6 +217,39 @@ fn duplicate_table_names(modules: &[(String, String, ir::Model)]) -> Vec<Diagnos
     errors
 }
 
+/// What the schemas ask for that the generation options rule out: a patch type
+/// (`patch: true`) is a serde type, so it needs serde derives.
+fn check_options(
+    modules: &[(String, String, ir::Model)],
+    options: &emit::Options,
+    sources: &[SchemaSource],
+) -> Result<(), Diagnostics> {
+    if options.serde {
+        return Ok(());
+    }
+    let errors: Vec<Diagnostic> = modules
+        .iter()
+        .flat_map(|(_, source, model)| {
+            model.tables.iter().filter(|t| t.patch).map(move |table| {
+                Diagnostic::new(
+                    source,
+                    table.span,
+                    format!(
+                        "`{}` asks for a patch type (`patch: true`), which is a serde type, but serde derives are off",
+                        table.names.item
+                    ),
+                )
+                .with_help("generate with serde derives (without `--no-serde` or `Builder::serde(false)`), or remove `patch: true`")
+            })
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(errors).sorted().with_sources(sources))
+    }
+}
+
 /// One Rust file per schema (`library.yaml` → `library.rs`), as `build.rs` includes them.
 pub fn generate_modules(sources: &[SchemaSource]) -> Result<Output, Diagnostics> {
     generate_modules_with(sources, &emit::Options::default())
@@ -224,8 +257,10 @@ pub fn generate_modules(sources: &[SchemaSource]) -> Result<Output, Diagnostics>
 
 /// [`generate_modules`] with generation [`Options`](emit::Options) other than the defaults.
 pub fn generate_modules_with(sources: &[SchemaSource], options: &emit::Options) -> Result<Output, Diagnostics> {
+    let modules = compile(sources)?;
+    check_options(&modules, options, sources)?;
     let mut output = Output::default();
-    for (module, source, model) in compile(sources)? {
+    for (module, source, model) in modules {
         output.files.insert(
             PathBuf::from(format!("{module}.rs")),
             emit::emit_module(&model, &source, options),
@@ -251,6 +286,7 @@ pub fn generate_docs(sources: &[SchemaSource]) -> Result<Output, Diagnostics> {
 /// `docs/<module>.md` per schema.
 pub fn generate_crate(sources: &[SchemaSource], settings: &CrateSettings) -> Result<Output, Diagnostics> {
     let modules = compile(sources)?;
+    check_options(&modules, &settings.options, sources)?;
     let mut output = Output::default();
     for (path, text) in krate::crate_files(settings, &modules) {
         output.files.insert(path, text);
@@ -303,5 +339,54 @@ mod source_tests {
         assert_eq!(source.module_name(), "library_head");
         let error = SchemaSource::read_spec("HEAD:no/such.yaml").expect_err("no such file");
         assert!(error.starts_with("cannot read HEAD:no/such.yaml from git"), "{error}");
+    }
+}
+
+#[cfg(test)]
+mod patch_tests {
+    use super::*;
+
+    const SCHEMA: &str = "version: 1\ntables:\n  Note:\n    fields:\n      body: { type: string }\n    patch: true\n  Tag:\n    fields:\n      label: { type: string }\n";
+
+    fn source() -> SchemaSource {
+        SchemaSource {
+            name: "notes.yaml".to_owned(),
+            text: SCHEMA.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_patch_type_is_generated_only_for_a_table_that_asks_for_it() {
+        let output = generate_modules(&[source()]).expect("valid");
+        let code = &output.files[&PathBuf::from("notes.rs")];
+        assert!(code.contains("pub struct NotePatch {"), "{code}");
+        assert!(
+            code.contains("pub fn apply(mut self, patch: NotePatch) -> Self"),
+            "{code}"
+        );
+        assert!(!code.contains("TagPatch"), "no `patch: true`, no patch type");
+    }
+
+    #[test]
+    fn a_patch_type_without_serde_derives_is_refused_at_its_table() {
+        let options = emit::Options {
+            serde: false,
+            ..emit::Options::default()
+        };
+        let errors = generate_modules_with(&[source()], &options).expect_err("a patch needs serde");
+        assert_eq!(errors.0.len(), 1, "{errors:?}");
+        let error = &errors.0[0];
+        assert_eq!((error.file.as_str(), error.pos.line), ("notes.yaml", 3));
+        assert!(
+            error.message.contains("`Note` asks for a patch type"),
+            "{}",
+            error.message
+        );
+        assert!(
+            error
+                .help
+                .as_deref()
+                .is_some_and(|help| help.contains("remove `patch: true`"))
+        );
     }
 }

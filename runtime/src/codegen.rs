@@ -17,8 +17,8 @@ pub use crate::codec::{
 };
 pub use crate::error::{Error, ErrorKind};
 pub use crate::item::{
-    AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec, UniqueValue,
-    VectorDistance, VectorIndexSpec,
+    AttributeType, Decode, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec,
+    UniqueValue, VectorDistance, VectorIndexSpec,
 };
 pub use crate::key::{CompositeKey, KeyPart, KeyPartError};
 pub use crate::repository::{
@@ -34,7 +34,7 @@ pub use futures_util::Stream;
 /// Generated code refers to this constant, so that code generated for another version of the
 /// runtime's generated-code API fails to compile with its name in the message. Regenerate the
 /// code with the `ddbgen` that matches this runtime.
-pub const RUNTIME_API_V8: () = ();
+pub const RUNTIME_API_V9: () = ();
 
 /// The map inside an `M` value, for decoding nested types.
 pub fn into_map(value: AttributeValue, type_name: &str) -> Result<AttributeMap, DecodeError> {
@@ -67,22 +67,6 @@ pub fn decode_enum<T, V: Stored>(
 /// The entity name stored in an item's discriminator `attribute`, if it holds a string.
 pub fn entity_of<'a, M: StoredMap>(item: &'a M, attribute: &str) -> Option<&'a str> {
     item.string(attribute)
-}
-
-/// Checks that an item's discriminator `attribute` names `entity`: a read never takes one
-/// entity's item for another's.
-pub fn check_entity<M: StoredMap>(item: &M, attribute: &str, entity: &str) -> Result<(), DecodeError> {
-    if item.string(attribute) == Some(entity) {
-        return Ok(());
-    }
-    match item.value_of(attribute) {
-        Some(other) => Err(DecodeError::new(format!("S \"{entity}\" (the discriminator)"), &other).at_field(attribute)),
-        None => Err(DecodeError::new(
-            format!("S \"{entity}\" (the discriminator)"),
-            &AttributeValue::Null(true),
-        )
-        .at_field(attribute)),
-    }
 }
 
 /// The error of an item whose discriminator names none of `entities`.

@@ -1,7 +1,8 @@
 //! What a generated item type tells about its table.
 
-use crate::codec::{AttributeMap, StoredMap, WireMap};
+use crate::codec::{AttributeMap, DecodeError, StoredMap, WireMap};
 use crate::error::Error;
+use aws_sdk_dynamodb::types::AttributeValue;
 
 /// The DynamoDB type of a key attribute.
 ///
@@ -123,15 +124,10 @@ pub struct IndexSpec {
 /// use ddbgen_runtime::{AttributeType, KeyAttribute, TableSpec};
 ///
 /// const BOOKS: TableSpec = TableSpec {
-///     table_name: "books",
-///     hash_key: KeyAttribute { name: "publisher", attribute_type: AttributeType::S },
 ///     range_key: Some(KeyAttribute { name: "year_isbn", attribute_type: AttributeType::S }),
-///     indexes: &[],
-///     ttl_attribute: None,
-///     unique: &[],
-///     vector_indexes: &[],
+///     ..TableSpec::new("books", KeyAttribute::s("publisher"))
 /// };
-/// assert_eq!(BOOKS.table_name, "books");
+/// assert_eq!((BOOKS.table_name, BOOKS.ttl_attribute), ("books", None));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TableSpec {
@@ -149,6 +145,22 @@ pub struct TableSpec {
     pub unique: &'static [UniqueValue],
     /// Vector indexes, searched with `SearchVectors`.
     pub vector_indexes: &'static [VectorIndexSpec],
+}
+
+impl TableSpec {
+    /// A table keyed by `hash_key` alone, with no index, TTL or unique value; generated code
+    /// sets the rest with struct update syntax.
+    pub const fn new(table_name: &'static str, hash_key: KeyAttribute) -> Self {
+        Self {
+            table_name,
+            hash_key,
+            range_key: None,
+            indexes: &[],
+            ttl_attribute: None,
+            unique: &[],
+            vector_indexes: &[],
+        }
+    }
 }
 
 /// A vector index: similarity search over a vector attribute (a list of numbers), holding
@@ -273,6 +285,78 @@ impl Entities {
         item.string(self.attribute)
             .is_some_and(|name| self.names.contains(&name))
     }
+}
+
+/// A type generated code reads from stored items (an item, key or projection type): the
+/// generated part is one decoder, generic over the input, so the SDK's items and the fast read
+/// path's borrowed ones go through the same checks. [`FromItem`] comes with it: errors name the
+/// table (and the entity), and an entity's type reads its own entity's items only.
+///
+/// ```
+/// use ddbgen_runtime::codegen::{Decode, DecodeError, FromItem, Native, StoredMap};
+/// use ddbgen_runtime::{AttributeMap, AttributeValue};
+///
+/// struct Title(String);
+///
+/// impl Decode for Title {
+///     const TABLE: &'static str = "books";
+///     fn decode_map<M: StoredMap>(map: M) -> Result<Self, DecodeError> {
+///         let title = map.into_entries().find(|(name, _)| name.as_ref() == "title").map(|(_, v)| v);
+///         Native.field(title, "title").map(Title)
+///     }
+/// }
+///
+/// let error = Title::from_item(AttributeMap::new()).err().unwrap();
+/// assert!(error.to_string().contains("books"));
+/// let item = AttributeMap::from([("title".to_owned(), AttributeValue::S("Dune".into()))]);
+/// assert_eq!(Title::from_item(item).unwrap().0, "Dune");
+/// ```
+pub trait Decode: Sized {
+    /// The table the items are read from, named in errors.
+    const TABLE: &'static str;
+
+    /// For an entity's types in a table of several: the discriminator and the entity's name
+    /// (one name). An item naming another entity is then an error naming the entity.
+    const ENTITIES: Option<Entities> = None;
+
+    /// Reads the stored attributes (the SDK's item, or one read from the response body);
+    /// errors name the attribute's path.
+    fn decode_map<M: StoredMap>(map: M) -> Result<Self, DecodeError>;
+}
+
+impl<T: Decode> FromItem for T {
+    fn from_item(item: AttributeMap) -> Result<Self, Error> {
+        decode_stored(item)
+    }
+
+    fn from_wire(item: WireMap<'_>) -> Result<Self, Error> {
+        decode_stored(item)
+    }
+
+    const ENTITIES: Option<Entities> = <T as Decode>::ENTITIES;
+}
+
+/// [`Decode::decode_map`], with the entity checked first and the table named in errors.
+fn decode_stored<T: Decode, M: StoredMap>(map: M) -> Result<T, Error> {
+    match <T as Decode>::ENTITIES {
+        Some(Entities {
+            attribute,
+            names: [entity, ..],
+        }) => check_entity(&map, attribute, entity)
+            .and_then(|()| T::decode_map(map))
+            .map_err(|error| error.in_entity(T::TABLE, entity)),
+        _ => T::decode_map(map).map_err(|error| error.in_table(T::TABLE)),
+    }
+}
+
+/// Checks that an item's discriminator `attribute` names `entity`: a read never takes one
+/// entity's item for another's.
+fn check_entity<M: StoredMap>(item: &M, attribute: &str, entity: &str) -> Result<(), DecodeError> {
+    if item.string(attribute) == Some(entity) {
+        return Ok(());
+    }
+    let found = item.value_of(attribute).unwrap_or(AttributeValue::Null(true));
+    Err(DecodeError::new(format!("S \"{entity}\" (the discriminator)"), &found).at_field(attribute))
 }
 
 /// An item type generated for a table.

@@ -64,8 +64,8 @@ pub use codec::{
 };
 pub use error::{Error, ErrorKind, TransactionFailure};
 pub use item::{
-    AttributeType, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec, UniqueValue,
-    VectorDistance, VectorIndexSpec,
+    AttributeType, Decode, Entities, FromItem, IndexSpec, Item, KeyAttribute, Projection, Selection, TableSpec,
+    UniqueValue, VectorDistance, VectorIndexSpec,
 };
 pub use key::{CompositeKey, KeyPart, KeyPartError};
 pub use repository::{

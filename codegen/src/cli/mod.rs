@@ -19,12 +19,12 @@ pub use serve::serve;
 use crate::{CrateSettings, Output, SchemaSource};
 
 /// What `ddbgen --version` prints after the name: the generator's version and the runtime API
-/// its code needs (`ddbgen-runtime` with `RUNTIME_API_V8`).
+/// its code needs (`ddbgen-runtime` with `RUNTIME_API_V9`).
 pub const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (generates code for ddbgen-runtime ",
     env!("CARGO_PKG_VERSION"),
-    ", runtime API v8)"
+    ", runtime API v9)"
 );
 
 /// Exit code: success.

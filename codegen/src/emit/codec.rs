@@ -102,57 +102,27 @@ pub(crate) fn decode_fields(fields: &[Field]) -> TokenStream {
     }
 }
 
-/// `read` and `impl FromItem` of a type read from stored items (an item type or an index's
-/// projection type), in a table module where `TABLE` names the table for errors. One generic
-/// decoder serves the SDK's items (`from_item`) and items read from the response body
-/// (`from_wire`, the fast read path). An entity's type checks the discriminator first, reads
-/// only its own entity's items (`ENTITIES`), and names the entity in errors.
-pub(crate) fn from_item_impl(ty: &proc_macro2::Ident, fields: &[Field], entity: Option<&EntityOf>) -> TokenStream {
+/// `impl Decode` of a type read from stored items (an item, key or projection type), in a
+/// table module where `TABLE` names the table for errors: one generic decoder serves the
+/// SDK's items and items read from the response body (the fast read path); the runtime's
+/// blanket `FromItem` names the table in errors, and for an entity's type checks the
+/// discriminator first (`ENTITIES`), so it reads only its own entity's items.
+pub(crate) fn decode_impl(ty: &proc_macro2::Ident, fields: &[Field], entity: Option<&EntityOf>) -> TokenStream {
     let rt = rt();
     let decode = decode_fields(fields);
-    let (read, entities) = match entity {
-        None => (
-            quote!(Self::decode_map(map).map_err(|error| error.in_table(TABLE.table_name))),
-            None,
-        ),
-        Some(entity) => {
-            let (attribute, value) = (&entity.discriminator, &entity.value);
-            (
-                quote! {
-                    #rt::check_entity(&map, #attribute, #value)
-                        .and_then(|()| Self::decode_map(map))
-                        .map_err(|error| error.in_entity(TABLE.table_name, #value))
-                },
-                Some(quote! {
-                    const ENTITIES: Option<#rt::Entities> = Some(#rt::Entities { attribute: #attribute, names: &[#value] });
-                }),
-            )
+    let entities = entity.map(|entity| {
+        let (attribute, value) = (&entity.discriminator, &entity.value);
+        quote! {
+            const ENTITIES: Option<#rt::Entities> = Some(#rt::Entities { attribute: #attribute, names: &[#value] });
         }
-    };
+    });
     quote! {
-        impl #ty {
-            /// Reads the stored attributes (the SDK's item, or one read from the response
-            /// body); errors name the attribute's path.
+        impl #rt::Decode for #ty {
+            const TABLE: &'static str = TABLE.table_name;
+            #entities
             fn decode_map<M: #rt::StoredMap>(map: M) -> Result<Self, #rt::DecodeError> {
                 #decode
             }
-
-            /// Reads a stored item; errors name the table and the attribute.
-            fn read<M: #rt::StoredMap>(map: M) -> Result<Self, #rt::Error> {
-                #read
-            }
-        }
-
-        impl #rt::FromItem for #ty {
-            fn from_item(map: #rt::AttributeMap) -> Result<Self, #rt::Error> {
-                Self::read(map)
-            }
-
-            fn from_wire(map: #rt::WireMap<'_>) -> Result<Self, #rt::Error> {
-                Self::read(map)
-            }
-
-            #entities
         }
     }
 }

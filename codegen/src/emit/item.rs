@@ -60,7 +60,7 @@ pub(crate) fn item_types(table: &Table, options: &Options) -> TokenStream {
     let serde_defaults = serde_default_fns(&new_item, &declared, options);
     let strict = options.serde.then(|| quote!(#[serde(deny_unknown_fields)]));
     let encode = codec::encode_fields(&table.fields);
-    let from_item = codec::from_item_impl(&item, &table.fields, table.entity.as_ref());
+    let from_item = codec::decode_impl(&item, &table.fields, table.entity.as_ref());
     let range_attribute = super::key::composite_attribute_write(table);
     let discriminator = match &table.entity {
         Some(entity) => {

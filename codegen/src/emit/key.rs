@@ -81,7 +81,7 @@ pub(crate) fn key_items(table: &Table, options: &Options) -> TokenStream {
     };
     let composite = quote!(#sort_key #(#encoders)*);
     let key_owned: Vec<Field> = key_fields.iter().map(|f| (*f).clone()).collect();
-    let key_from_item = codec::from_item_impl(&key, &key_owned, table.entity.as_ref());
+    let key_from_item = codec::decode_impl(&key, &key_owned, table.entity.as_ref());
     // An entity's key also reads the discriminator, which its decoder checks.
     let key_attributes = table.selection_attributes(key_fields.iter().copied());
     let key_doc = format!(

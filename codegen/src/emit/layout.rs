@@ -50,44 +50,52 @@ pub(crate) fn table_spec(layout: &TableLayout, unique: &[(&str, &str)]) -> Token
         .iter()
         .map(|i| index(i, true))
         .chain(layout.local.iter().map(|i| index(i, false)));
-    let ttl = match &layout.ttl {
-        Some(attribute) => quote!(Some(#attribute)),
-        None => quote!(None),
-    };
-    let unique = unique
+    let unique: Vec<TokenStream> = unique
         .iter()
-        .map(|(field, attribute)| quote!(#rt::UniqueValue { field: #field, attribute: #attribute }));
-    let vector_indexes = layout.vector.iter().map(|v| {
-        let (name, attribute, dimensions) = (&v.name, &v.attribute, v.dimensions);
-        let distance = ident(match v.distance {
-            crate::schema::model::VectorDistance::Cosine => "Cosine",
-            crate::schema::model::VectorDistance::Euclidean => "Euclidean",
-            crate::schema::model::VectorDistance::DotProduct => "DotProduct",
-        });
-        let hash = optional_key(v.hash.as_ref());
-        let filters = v.filters.iter().map(key_attribute);
-        quote! {
-            #rt::VectorIndexSpec {
-                name: #name,
-                attribute: #attribute,
-                dimensions: #dimensions,
-                distance: #rt::VectorDistance::#distance,
-                hash_key: #hash,
-                filters: &[#(#filters),*],
+        .map(|(field, attribute)| quote!(#rt::UniqueValue { field: #field, attribute: #attribute }))
+        .collect();
+    let vector_indexes: Vec<TokenStream> = layout
+        .vector
+        .iter()
+        .map(|v| {
+            let (name, attribute, dimensions) = (&v.name, &v.attribute, v.dimensions);
+            let distance = ident(match v.distance {
+                crate::schema::model::VectorDistance::Cosine => "Cosine",
+                crate::schema::model::VectorDistance::Euclidean => "Euclidean",
+                crate::schema::model::VectorDistance::DotProduct => "DotProduct",
+            });
+            let hash = optional_key(v.hash.as_ref());
+            let filters = v.filters.iter().map(key_attribute);
+            quote! {
+                #rt::VectorIndexSpec {
+                    name: #name,
+                    attribute: #attribute,
+                    dimensions: #dimensions,
+                    distance: #rt::VectorDistance::#distance,
+                    hash_key: #hash,
+                    filters: &[#(#filters),*],
+                }
             }
-        }
-    });
+        })
+        .collect();
+    let indexes: Vec<TokenStream> = indexes.collect();
+    // What differs from `TableSpec::new`'s defaults (no sort key, index, TTL or unique value).
+    let set = [
+        layout.range.is_some().then(|| quote!(range_key: #range,)),
+        (!indexes.is_empty()).then(|| quote!(indexes: &[#(#indexes),*],)),
+        layout
+            .ttl
+            .as_ref()
+            .map(|attribute| quote!(ttl_attribute: Some(#attribute),)),
+        (!unique.is_empty()).then(|| quote!(unique: &[#(#unique),*],)),
+        (!vector_indexes.is_empty()).then(|| quote!(vector_indexes: &[#(#vector_indexes),*],)),
+    ];
     let doc = format!(" Keys, indexes and TTL of the `{table_name}` table, as the schema declares them.");
     quote! {
         #[doc = #doc]
         pub const TABLE: #rt::TableSpec = #rt::TableSpec {
-            table_name: #table_name,
-            hash_key: #hash,
-            range_key: #range,
-            indexes: &[#(#indexes),*],
-            ttl_attribute: #ttl,
-            unique: &[#(#unique),*],
-            vector_indexes: &[#(#vector_indexes),*],
+            #(#set)*
+            ..#rt::TableSpec::new(#table_name, #hash)
         };
     }
 }

@@ -75,7 +75,15 @@ pub(crate) fn data_derives(name: &str, default: bool, options: &Options) -> Toke
         name,
         if default { quote!(Default,) } else { TokenStream::new() },
         options,
+        true,
     )
+}
+
+/// The derives of a type read from the table only (an index's or a `projections:` partial
+/// type): serde's `Serialize`, so that it can be sent on, but not `Deserialize`, which no
+/// read needs and which is most of serde's compile time (BENCHMARKS.md §3).
+pub(crate) fn projection_derives(name: &str, options: &Options) -> TokenStream {
+    derives(name, TokenStream::new(), options, false)
 }
 
 /// The derives of a key type: also `Eq` and `Hash` where the IR allows them.
@@ -88,17 +96,21 @@ pub(crate) fn key_derives(name: &str, hashable: bool, options: &Options) -> Toke
             TokenStream::new()
         },
         options,
+        true,
     )
 }
 
-/// `Debug`, `Clone`, `PartialEq`, then `more`, then serde's derives when asked for, and the
-/// user's attributes of `name`.
-fn derives(name: &str, more: TokenStream, options: &Options) -> TokenStream {
+/// `Debug`, `Clone`, `PartialEq`, then `more`; then, when asked for, serde's `Serialize` and
+/// (if `deserialize`) `Deserialize` in a derive of their own; and the user's attributes of
+/// `name`.
+fn derives(name: &str, more: TokenStream, options: &Options, deserialize: bool) -> TokenStream {
     let rt = rt();
     let extra = options.type_attributes(name);
     if options.serde {
+        let deserialize = deserialize.then(|| quote!(, #rt::serde::Deserialize));
         quote! {
-            #[derive(Debug, Clone, PartialEq, #more #rt::serde::Serialize, #rt::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #more)]
+            #[derive(#rt::serde::Serialize #deserialize)]
             #[serde(crate = "::ddbgen_runtime::codegen::serde")]
             #extra
         }

@@ -8,7 +8,7 @@ use quote::quote;
 use super::codec;
 use super::key::key_param;
 use super::options::Options;
-use super::print::{self, data_derives, ident, rt, struct_field};
+use super::print::{self, ident, projection_derives, rt, struct_field};
 use crate::ir::{Comparison, FieldType, KeyAttr, Projection, QueryLevel, QueryPlan, Scalar, SortPlan, Table};
 
 /// The repository's query methods.
@@ -397,12 +397,12 @@ fn projection_type(table: &Table, doc: String, projection: &Projection, options:
     let item = ident(&table.names.item);
     let name = ident(&projection.name);
     let attributes = table.selection_attributes(&projection.fields);
-    let derives = data_derives(&projection.name, false, options);
+    let derives = projection_derives(&projection.name, options);
     let struct_fields = projection
         .fields
         .iter()
         .map(|f| struct_field(&projection.name, f, options));
-    let from_item = codec::from_item_impl(&name, &projection.fields, table.entity.as_ref());
+    let from_item = codec::decode_impl(&name, &projection.fields, table.entity.as_ref());
     quote! {
         #[doc = #doc]
         #derives

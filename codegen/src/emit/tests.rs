@@ -27,12 +27,13 @@ fn table() -> Table {
             repository: "EventRepository".to_owned(),
             reads: "EventReads".to_owned(),
             update: "EventUpdate".to_owned(),
-            patch: "EventPatch".to_owned(),
+            patch: Some("EventPatch".to_owned()),
             fields: "EventFields".to_owned(),
             change: "EventChange".to_owned(),
         },
         table_name: "events".to_owned(),
         doc: None,
+        patch: true,
         fields: vec![at, note],
         hash_key: crate::ir::KeyAttr::Field(0),
         range_key: None,
@@ -175,6 +176,6 @@ fn recursive_fields_are_boxed_and_types_resolved() {
     assert!(text.contains("pub kind: super::types::Kind,"), "{text}");
     assert!(text.contains(r#"Self::SecondEdition => "2nd-edition","#), "{text}");
     // No field has a default of its own: `Default` is derived, not written out.
-    assert!(text.contains("        PartialEq,\n        Default,\n"), "{text}");
+    assert!(text.contains("#[derive(Debug, Clone, PartialEq, Default)]"), "{text}");
     assert!(!text.contains("impl Default for Comment"), "{text}");
 }

@@ -45,7 +45,8 @@ fn string_enum(ty: &NamedType, values: &[EnumVariant], options: &Options) -> Tok
     let extra = options.type_attributes(&ty.name);
     let derives = if options.serde {
         quote! {
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, #rt::serde::Serialize, #rt::serde::Deserialize)]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            #[derive(#rt::serde::Serialize, #rt::serde::Deserialize)]
             #[serde(crate = "::ddbgen_runtime::codegen::serde")]
             #extra
         }

@@ -209,12 +209,12 @@ fn setter(table: &Table, field: &Field, setter: &UpdateMethod) -> TokenStream {
 /// `BookPatch`, a partial change as a request body carries it (JSON Merge Patch, RFC 7396):
 /// an `rt::Patch` per field with a `set_` setter; and the update builder's `apply`, which
 /// calls those setters (rules and all), its `remove_` setter for `null`, and refuses `null`
-/// for a field that is not optional. Emitted with serde derives only: a patch is for
-/// deserializing.
+/// for a field that is not optional. Emitted when the schema asks for it (`patch: true`),
+/// with serde derives (generation refuses `patch: true` without them).
 pub(crate) fn patch(table: &Table, options: &Options) -> TokenStream {
-    if !options.serde {
+    let Some(patch) = table.names.patch.as_deref().filter(|_| options.serde) else {
         return TokenStream::new();
-    }
+    };
     let rt = rt();
     let method = |field: &Field, ops: &[UpdateOp]| {
         field
@@ -237,7 +237,7 @@ pub(crate) fn patch(table: &Table, options: &Options) -> TokenStream {
     if settable.is_empty() {
         return TokenStream::new();
     }
-    let (patch, update) = (ident(&table.names.patch), ident(&table.names.update));
+    let (patch, update) = (ident(patch), ident(&table.names.update));
     let fields = settable.iter().map(|(field, _, remove)| {
         let name = ident(&field.ident);
         let ty = print::rust_type(&field.ty);

@@ -25,8 +25,8 @@ pub struct TableNames {
     /// Update builder (`BookUpdate`).
     pub update: String,
     /// A partial change as a request body carries it (`BookPatch`), applied by the update
-    /// builder; emitted with serde derives.
-    pub patch: String,
+    /// builder: only when the schema asks for it (`patch: true`), emitted with serde derives.
+    pub patch: Option<String>,
     /// Field handles for typed conditions and filters (`BookFields`).
     pub fields: String,
     /// The decoded stream record (`BookChange`).
@@ -77,6 +77,8 @@ pub struct Table {
     pub table_name: String,
     /// Documentation from the schema.
     pub doc: Option<String>,
+    /// Whether the schema asks for a patch type (`patch: true`).
+    pub patch: bool,
     /// All fields, including managed ones (generated id, audit columns, version).
     pub fields: Vec<Field>,
     /// The hash key.

@@ -67,6 +67,11 @@ pub struct TableDef {
     /// table's key or an index (or declared a scan), and becomes a repository method.
     #[serde(default)]
     pub access_patterns: IndexMap<String, AccessPatternDef>,
+    /// Also generate `BookPatch`, a partial change as an HTTP `PATCH` body carries it (JSON Merge
+    /// Patch, RFC 7396), applied with `BookUpdate::apply`. Default `false`: only services that
+    /// take such bodies need it, and its serde derives cost every build compile time.
+    #[serde(default)]
+    pub patch: bool,
     /// Partial types, by type name: the fields a read selects
     /// (`query(..).select::<BookSummary>()` reads only these attributes).
     #[serde(default)]
@@ -122,6 +127,11 @@ pub struct EntityDef {
     /// entity's repository.
     #[serde(default)]
     pub access_patterns: IndexMap<String, AccessPatternDef>,
+    /// Also generate `OrderPatch`, a partial change as an HTTP `PATCH` body carries it (JSON Merge
+    /// Patch, RFC 7396), applied with `OrderUpdate::apply`. Default `false`: only services that
+    /// take such bodies need it, and its serde derives cost every build compile time.
+    #[serde(default)]
+    pub patch: bool,
 }
 
 /// A query over one partition that returns the items of several entities as one enum.

@@ -157,6 +157,7 @@ mod tests {
             names: TableNames::default(),
             table_name: "t".to_owned(),
             doc: None,
+            patch: true,
             fields,
             hash_key: composite("pk", hash),
             range_key: Some(composite("sk", range)),

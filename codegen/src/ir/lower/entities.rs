@@ -198,6 +198,7 @@ impl Structure<'_> {
             ("ttl", def.ttl.is_some()),
             ("projections", !def.projections.is_empty()),
             ("access_patterns", !def.access_patterns.is_empty()),
+            ("patch", def.patch),
         ];
         for (key, present) in misplaced {
             if present {
@@ -559,6 +560,7 @@ impl Structure<'_> {
             },
             table_name: shape.table_name.to_owned(),
             doc: def.doc.clone(),
+            patch: def.patch,
             fields,
             hash_key,
             range_key,

@@ -209,6 +209,7 @@ impl Structure<'_> {
             },
             table_name,
             doc: def.doc.clone(),
+            patch: def.patch,
             fields,
             hash_key: KeyAttr::Field(hash_key),
             range_key,

@@ -183,7 +183,7 @@ impl Naming<'_> {
             repository: format!("{item}Repository"),
             reads: format!("{item}Reads"),
             update: format!("{item}Update"),
-            patch: format!("{item}Patch"),
+            patch: table.patch.then(|| format!("{item}Patch")),
             fields: format!("{item}Fields"),
             change: format!("{item}Change"),
             item: item.clone(),
@@ -192,6 +192,7 @@ impl Naming<'_> {
             format!("module `{module}`"),
             &[("TABLE", "the table's `TABLE` spec"), ("rt", "the runtime import `rt`")],
         );
+        let patch = table.names.patch.iter().map(|name| (name, "the patch type"));
         for (name, why) in [
             (&table.names.item, "the item type"),
             (&table.names.new_item, "the creation input"),
@@ -199,10 +200,12 @@ impl Naming<'_> {
             (&table.names.repository, "the repository"),
             (&table.names.reads, "the typed reads"),
             (&table.names.update, "the update builder"),
-            (&table.names.patch, "the patch type"),
             (&table.names.fields, "the field handles for conditions"),
             (&table.names.change, "the decoded stream record"),
-        ] {
+        ]
+        .into_iter()
+        .chain(patch)
+        {
             if let Err(clash) = items.claim(name, why, Some(table.span)) {
                 self.clash(table.span, &clash, "rename the table");
             }
