@@ -1082,44 +1082,38 @@ pub mod product {
         /// Items of table `products` whose `sku` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, sku: rt::Uuid) -> ProductQuery<'_> {
-            ProductQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("sku", rt::Native.key_value(&sku)),
-                    "variant_key",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("sku", rt::Native.key_value(&sku));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "variant_key", "#");
+            ProductQuery { query }
         }
 
         /// Items of index `by_name` whose `name` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_name(&self, name: impl Into<String>) -> ProductByNameQuery<'_> {
             let name: String = name.into();
-            ProductByNameQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_name"),
-                    rt::KeyCondition::hash("name", rt::Native.key_value(&name)),
-                    "launched_at",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("name", rt::Native.key_value(&name));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_name"),
+                hash,
+                "launched_at",
+                "",
+            );
+            ProductByNameQuery { query }
         }
 
         /// Items of index `by_stock` whose `sku` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_stock(&self, sku: rt::Uuid) -> ProductByStockQuery<'_> {
-            ProductByStockQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_stock"),
-                    rt::KeyCondition::hash("sku", rt::Native.key_value(&sku)),
-                    "stock",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("sku", rt::Native.key_value(&sku));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_stock"),
+                hash,
+                "stock",
+                "",
+            );
+            ProductByStockQuery { query }
         }
     }
 

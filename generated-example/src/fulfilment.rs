@@ -408,7 +408,8 @@ pub mod shipment {
     impl ShipmentReads {
         /// Items of table `shipments` whose `id` is the given value.
         pub fn query(&self, id: rt::Uuid) -> rt::Query<Shipment> {
-            self.table.query(rt::KeyCondition::hash("id", rt::Native.key_value(&id)))
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            self.table.query(hash)
         }
 
         /// Items of index `by_warehouse` whose `tenant`, `warehouse` are the given values; narrow by the sort key, or read it
@@ -420,16 +421,16 @@ pub mod shipment {
         ) -> ShipmentByWarehouseQuery<'_> {
             let tenant: String = tenant.into();
             let warehouse: String = warehouse.into();
-            ShipmentByWarehouseQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_warehouse"),
-                    rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant))
-                        .and_hash("warehouse", rt::Native.key_value(&warehouse)),
-                    "status",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant))
+                .and_hash("warehouse", rt::Native.key_value(&warehouse));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_warehouse"),
+                hash,
+                "status",
+                "",
+            );
+            ShipmentByWarehouseQuery { query }
         }
 
         /// Items of index `by_tracking` whose `carrier`, `tracking` are the given values.
@@ -440,12 +441,9 @@ pub mod shipment {
         ) -> rt::Query<ShipmentByTracking> {
             let carrier: String = carrier.into();
             let tracking: String = tracking.into();
-            self.table
-                .query_as(
-                    Some("by_tracking"),
-                    rt::KeyCondition::hash("carrier", rt::Native.key_value(&carrier))
-                        .and_hash("tracking", rt::Native.key_value(&tracking)),
-                )
+            let hash = rt::KeyCondition::hash("carrier", rt::Native.key_value(&carrier))
+                .and_hash("tracking", rt::Native.key_value(&tracking));
+            self.table.query_as(Some("by_tracking"), hash)
         }
 
         /// A warehouse's shipments of one status promised by a time, soonest first.

@@ -689,33 +689,27 @@ pub mod book {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, publisher: impl Into<String>) -> BookQuery<'_> {
             let publisher: String = publisher.into();
-            BookQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash(
-                        "publisher",
-                        rt::Native.key_value(&publisher),
-                    ),
-                    "year_isbn",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash(
+                "publisher",
+                rt::Native.key_value(&publisher),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "year_isbn", "#");
+            BookQuery { query }
         }
 
         /// Items of index `by_title` whose `title` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_title(&self, title: impl Into<String>) -> BookByTitleQuery<'_> {
             let title: String = title.into();
-            BookByTitleQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_title"),
-                    rt::KeyCondition::hash("title", rt::Native.key_value(&title)),
-                    "published_year",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("title", rt::Native.key_value(&title));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_title"),
+                hash,
+                "published_year",
+                "",
+            );
+            BookByTitleQuery { query }
         }
 
         /// A publisher's books of one year, by ISBN.
@@ -1544,7 +1538,8 @@ pub mod customer {
     impl CustomerReads {
         /// Items of table `customers` whose `id` is the given value.
         pub fn query(&self, id: rt::Uuid) -> rt::Query<Customer> {
-            self.table.query(rt::KeyCondition::hash("id", rt::Native.key_value(&id)))
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            self.table.query(hash)
         }
 
         /// Items of index `by_email` whose `email` is the given value.
@@ -1553,11 +1548,8 @@ pub mod customer {
             email: impl Into<String>,
         ) -> rt::Query<CustomerByEmail> {
             let email: String = email.into();
-            self.table
-                .query_as(
-                    Some("by_email"),
-                    rt::KeyCondition::hash("email", rt::Native.key_value(&email)),
-                )
+            let hash = rt::KeyCondition::hash("email", rt::Native.key_value(&email));
+            self.table.query_as(Some("by_email"), hash)
         }
 
         /// Sign-in finds a customer by email.

@@ -609,16 +609,11 @@ pub mod customer {
     impl CustomerReads {
         /// The item of table `shop` whose `pk` is `CUSTOMER#{customer_id}` (its `sk` is constant).
         pub fn query(&self, customer_id: rt::Uuid) -> rt::Query<Customer> {
-            rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash(
-                        "pk",
-                        rt::AttributeValue::S(CustomerKey::encode_pk(customer_id)),
-                    ),
-                    "sk",
-                    "#",
-                )
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(CustomerKey::encode_pk(customer_id)),
+            );
+            rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
                 .constant("PROFILE")
                 .equal()
         }
@@ -1063,19 +1058,13 @@ pub mod order {
         /// Items of table `shop` whose `pk` is `CUSTOMER#{customer_id}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, customer_id: rt::Uuid) -> OrderQuery<'_> {
-            OrderQuery {
-                query: rt::KeyQuery::new(
-                        &self.table,
-                        None,
-                        rt::KeyCondition::hash(
-                            "pk",
-                            rt::AttributeValue::S(OrderKey::encode_pk(customer_id)),
-                        ),
-                        "sk",
-                        "#",
-                    )
-                    .constant("ORDER"),
-            }
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(OrderKey::encode_pk(customer_id)),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
+                .constant("ORDER");
+            OrderQuery { query }
         }
 
         /// Items of index `gsi1` whose `gsi1pk` is `STATUS#{status}`; narrow by the sort key, or read it
@@ -1084,18 +1073,18 @@ pub mod order {
             &self,
             status: super::types::OrderStatus,
         ) -> OrderGsi1Query<'_> {
-            OrderGsi1Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("gsi1"),
-                    rt::KeyCondition::hash(
-                        "gsi1pk",
-                        rt::AttributeValue::S(OrderKey::encode_gsi1pk(status)),
-                    ),
-                    "gsi1sk",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash(
+                "gsi1pk",
+                rt::AttributeValue::S(OrderKey::encode_gsi1pk(status)),
+            );
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("gsi1"),
+                hash,
+                "gsi1sk",
+                "#",
+            );
+            OrderGsi1Query { query }
         }
 
         /// A customer's orders from a day on, oldest first.
@@ -1735,19 +1724,13 @@ pub mod order_line {
         /// Items of table `shop` whose `pk` is `ORDER#{order_id}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, order_id: rt::Uuid) -> OrderLineQuery<'_> {
-            OrderLineQuery {
-                query: rt::KeyQuery::new(
-                        &self.table,
-                        None,
-                        rt::KeyCondition::hash(
-                            "pk",
-                            rt::AttributeValue::S(OrderLineKey::encode_pk(order_id)),
-                        ),
-                        "sk",
-                        "#",
-                    )
-                    .constant("LINE"),
-            }
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(OrderLineKey::encode_pk(order_id)),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
+                .constant("LINE");
+            OrderLineQuery { query }
         }
     }
 

@@ -215,11 +215,12 @@ pub struct UniqueValue {
 }
 
 /// A type read from stored items: an item type, or the projection type of an index.
+/// Generated types get it from [`Decode`]; a hand-written type can implement either.
 ///
 /// ```
 /// use ddbgen_runtime::{AttributeMap, Error, FromItem};
 ///
-/// /// A hand-written reader; generated item types implement this for you.
+/// /// A hand-written reader.
 /// struct Title(String);
 ///
 /// impl FromItem for Title {

@@ -549,18 +549,12 @@ pub mod book {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, publisher: impl Into<String>) -> BookQuery<'_> {
             let publisher: String = publisher.into();
-            BookQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash(
-                        "publisher",
-                        rt::Native.key_value(&publisher),
-                    ),
-                    "year_isbn",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash(
+                "publisher",
+                rt::Native.key_value(&publisher),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "year_isbn", "#");
+            BookQuery { query }
         }
     }
 

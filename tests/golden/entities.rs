@@ -589,19 +589,13 @@ pub mod settings {
         /// Items of table `tenancy-data` whose `PK` is `SETTINGS`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self) -> SettingsQuery<'_> {
-            SettingsQuery {
-                query: rt::KeyQuery::new(
-                        &self.table,
-                        None,
-                        rt::KeyCondition::hash(
-                            "PK",
-                            rt::AttributeValue::S(SettingsKey::encode_pk()),
-                        ),
-                        "SK",
-                        "#",
-                    )
-                    .constant("V"),
-            }
+            let hash = rt::KeyCondition::hash(
+                "PK",
+                rt::AttributeValue::S(SettingsKey::encode_pk()),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "SK", "#")
+                .constant("V");
+            SettingsQuery { query }
         }
 
         /// Access pattern `settings_from`, served by the table's key, in descending sort-key order.
@@ -908,16 +902,11 @@ pub mod counter {
     impl CounterReads {
         /// The item of table `tenancy-data` whose `PK` is `COUNTER` (its `SK` is constant).
         pub fn query(&self) -> rt::Query<Counter> {
-            rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash(
-                        "PK",
-                        rt::AttributeValue::S(CounterKey::encode_pk()),
-                    ),
-                    "SK",
-                    "#",
-                )
+            let hash = rt::KeyCondition::hash(
+                "PK",
+                rt::AttributeValue::S(CounterKey::encode_pk()),
+            );
+            rt::KeyQuery::new(&self.table, None, hash, "SK", "#")
                 .constant("GLOBAL")
                 .equal()
         }
@@ -1158,16 +1147,11 @@ pub mod marker {
     impl MarkerReads {
         /// The item of table `tenancy-data` whose `PK` is `MARKER` (its `SK` is constant).
         pub fn query(&self) -> rt::Query<Marker> {
-            rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash(
-                        "PK",
-                        rt::AttributeValue::S(MarkerKey::encode_pk()),
-                    ),
-                    "SK",
-                    "#",
-                )
+            let hash = rt::KeyCondition::hash(
+                "PK",
+                rt::AttributeValue::S(MarkerKey::encode_pk()),
+            );
+            rt::KeyQuery::new(&self.table, None, hash, "SK", "#")
                 .constant("ONLY")
                 .equal()
         }
@@ -1565,54 +1549,42 @@ pub mod member {
         /// Items of table `tenancy-data` whose `PK` is `TENANT#{tenant}#USER#{user}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, tenant: &str, user: u64) -> MemberQuery<'_> {
-            MemberQuery {
-                query: rt::KeyQuery::new(
-                        &self.table,
-                        None,
-                        rt::KeyCondition::hash(
-                            "PK",
-                            rt::AttributeValue::S(MemberKey::encode_pk(tenant, user)),
-                        ),
-                        "SK",
-                        "#",
-                    )
-                    .constant("MEMBER"),
-            }
+            let hash = rt::KeyCondition::hash(
+                "PK",
+                rt::AttributeValue::S(MemberKey::encode_pk(tenant, user)),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "SK", "#")
+                .constant("MEMBER");
+            MemberQuery { query }
         }
 
         /// Items of index `by-kind` whose `GSI1PK` is `KIND#{kind}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_kind(&self, kind: super::types::Kind) -> MemberByKindQuery<'_> {
-            MemberByKindQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by-kind"),
-                    rt::KeyCondition::hash(
-                        "GSI1PK",
-                        rt::AttributeValue::S(MemberKey::encode_gsi1pk(kind)),
-                    ),
-                    "GSI1SK",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash(
+                "GSI1PK",
+                rt::AttributeValue::S(MemberKey::encode_gsi1pk(kind)),
+            );
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by-kind"),
+                hash,
+                "GSI1SK",
+                "#",
+            );
+            MemberByKindQuery { query }
         }
 
         /// Items of index `lsi1` whose `PK` is `TENANT#{tenant}#USER#{user}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi1(&self, tenant: &str, user: u64) -> MemberLsi1Query<'_> {
-            MemberLsi1Query {
-                query: rt::KeyQuery::new(
-                        &self.table,
-                        Some("lsi1"),
-                        rt::KeyCondition::hash(
-                            "PK",
-                            rt::AttributeValue::S(MemberKey::encode_pk(tenant, user)),
-                        ),
-                        "LSI1SK",
-                        "#",
-                    )
-                    .constant("JOINED"),
-            }
+            let hash = rt::KeyCondition::hash(
+                "PK",
+                rt::AttributeValue::S(MemberKey::encode_pk(tenant, user)),
+            );
+            let query = rt::KeyQuery::new(&self.table, Some("lsi1"), hash, "LSI1SK", "#")
+                .constant("JOINED");
+            MemberLsi1Query { query }
         }
 
         /// Access pattern `member_of`, served by the table's key.
@@ -2257,19 +2229,13 @@ pub mod invite {
         /// Items of table `tenancy-data` whose `PK` is `TENANT#{tenant}#USER#{user}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, tenant: &str, user: u64) -> InviteQuery<'_> {
-            InviteQuery {
-                query: rt::KeyQuery::new(
-                        &self.table,
-                        None,
-                        rt::KeyCondition::hash(
-                            "PK",
-                            rt::AttributeValue::S(InviteKey::encode_pk(tenant, user)),
-                        ),
-                        "SK",
-                        "#",
-                    )
-                    .constant("INVITE"),
-            }
+            let hash = rt::KeyCondition::hash(
+                "PK",
+                rt::AttributeValue::S(InviteKey::encode_pk(tenant, user)),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "SK", "#")
+                .constant("INVITE");
+            InviteQuery { query }
         }
     }
 

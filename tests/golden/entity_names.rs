@@ -541,33 +541,22 @@ pub mod r#match {
         /// Items of table `crates` whose `Pk` is `M#{fn}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, r#fn: &str) -> MatchQuery<'_> {
-            MatchQuery {
-                query: rt::KeyQuery::new(
-                        &self.table,
-                        None,
-                        rt::KeyCondition::hash(
-                            "Pk",
-                            rt::AttributeValue::S(MatchKey::encode_pk(r#fn)),
-                        ),
-                        "sk",
-                        "#",
-                    )
-                    .constant("S"),
-            }
+            let hash = rt::KeyCondition::hash(
+                "Pk",
+                rt::AttributeValue::S(MatchKey::encode_pk(r#fn)),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
+                .constant("S");
+            MatchQuery { query }
         }
 
         /// The item of index `gsi-1` whose `gsi_1_pk` is `{type}` (its `Gsi1Sk` is constant).
         pub fn query_gsi_1(&self, r#type: &str) -> rt::Query<Match> {
-            rt::KeyQuery::new(
-                    &self.table,
-                    Some("gsi-1"),
-                    rt::KeyCondition::hash(
-                        "gsi_1_pk",
-                        rt::AttributeValue::S(MatchKey::encode_gsi_1_pk(r#type)),
-                    ),
-                    "Gsi1Sk",
-                    "#",
-                )
+            let hash = rt::KeyCondition::hash(
+                "gsi_1_pk",
+                rt::AttributeValue::S(MatchKey::encode_gsi_1_pk(r#type)),
+            );
+            rt::KeyQuery::new(&self.table, Some("gsi-1"), hash, "Gsi1Sk", "#")
                 .constant("X")
                 .equal()
         }
@@ -972,18 +961,12 @@ pub mod superb {
         /// Items of table `crates` whose `Pk` is `SUPER`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self) -> SuperbQuery<'_> {
-            SuperbQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash(
-                        "Pk",
-                        rt::AttributeValue::S(SuperbKey::encode_pk()),
-                    ),
-                    "sk",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash(
+                "Pk",
+                rt::AttributeValue::S(SuperbKey::encode_pk()),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "#");
+            SuperbQuery { query }
         }
 
         /// Access pattern `r#use`, served by the table's key.
@@ -1307,18 +1290,11 @@ pub mod crate_item {
     impl CrateItemReads {
         /// The item of table `crates` whose `Pk` is `C` (its `sk` is constant).
         pub fn query(&self) -> rt::Query<CrateItem> {
-            rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash(
-                        "Pk",
-                        rt::AttributeValue::S(CrateItemKey::encode_pk()),
-                    ),
-                    "sk",
-                    "#",
-                )
-                .constant("C")
-                .equal()
+            let hash = rt::KeyCondition::hash(
+                "Pk",
+                rt::AttributeValue::S(CrateItemKey::encode_pk()),
+            );
+            rt::KeyQuery::new(&self.table, None, hash, "sk", "#").constant("C").equal()
         }
     }
 

@@ -530,13 +530,11 @@ pub mod flag {
     impl FlagReads {
         /// Items of table `flags` whose `pk` is `FLAG#{name}`.
         pub fn query(&self, name: &str) -> rt::Query<Flag> {
-            self.table
-                .query(
-                    rt::KeyCondition::hash(
-                        "pk",
-                        rt::AttributeValue::S(FlagKey::encode_pk(name)),
-                    ),
-                )
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(FlagKey::encode_pk(name)),
+            );
+            self.table.query(hash)
         }
     }
 
@@ -869,13 +867,11 @@ pub mod quota {
     impl QuotaReads {
         /// Items of table `flags` whose `pk` is `QUOTA#{tenant}#{resource}`.
         pub fn query(&self, tenant: &str, resource: u32) -> rt::Query<Quota> {
-            self.table
-                .query(
-                    rt::KeyCondition::hash(
-                        "pk",
-                        rt::AttributeValue::S(QuotaKey::encode_pk(tenant, resource)),
-                    ),
-                )
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(QuotaKey::encode_pk(tenant, resource)),
+            );
+            self.table.query(hash)
         }
     }
 
@@ -1251,35 +1247,23 @@ pub mod only {
         /// Items of table `solo` whose `pk` is `O#{a}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, a: &str) -> OnlyQuery<'_> {
-            OnlyQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash(
-                        "pk",
-                        rt::AttributeValue::S(OnlyKey::encode_pk(a)),
-                    ),
-                    "sk",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(OnlyKey::encode_pk(a)),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "#");
+            OnlyQuery { query }
         }
 
         /// Items of index `lsi` whose `pk` is `O#{a}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi(&self, a: &str) -> OnlyLsiQuery<'_> {
-            OnlyLsiQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("lsi"),
-                    rt::KeyCondition::hash(
-                        "pk",
-                        rt::AttributeValue::S(OnlyKey::encode_pk(a)),
-                    ),
-                    "lsk",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(OnlyKey::encode_pk(a)),
+            );
+            let query = rt::KeyQuery::new(&self.table, Some("lsi"), hash, "lsk", "#");
+            OnlyLsiQuery { query }
         }
     }
 
@@ -1657,7 +1641,8 @@ pub mod plain {
     impl PlainReads {
         /// Items of table `plain` whose `id` is the given value.
         pub fn query(&self, id: rt::Uuid) -> rt::Query<Plain> {
-            self.table.query(rt::KeyCondition::hash("id", rt::Native.key_value(&id)))
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            self.table.query(hash)
         }
     }
 

@@ -860,19 +860,13 @@ pub mod entry {
         /// Items of table `ledger` whose `pk` is `ACCOUNT#{account}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, account: rt::Uuid) -> EntryQuery<'_> {
-            EntryQuery {
-                query: rt::KeyQuery::new(
-                        &self.table,
-                        None,
-                        rt::KeyCondition::hash(
-                            "pk",
-                            rt::AttributeValue::S(EntryKey::encode_pk(account)),
-                        ),
-                        "sk",
-                        "#",
-                    )
-                    .constant("AT"),
-            }
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(EntryKey::encode_pk(account)),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
+                .constant("AT");
+            EntryQuery { query }
         }
 
         /// Items of index `by_amount` whose `gsi_pk` is `KIND#{kind}#{flag}`; narrow by the sort key, or read it
@@ -882,18 +876,18 @@ pub mod entry {
             kind: super::types::Kind,
             flag: bool,
         ) -> EntryByAmountQuery<'_> {
-            EntryByAmountQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_amount"),
-                    rt::KeyCondition::hash(
-                        "gsi_pk",
-                        rt::AttributeValue::S(EntryKey::encode_gsi_pk(kind, flag)),
-                    ),
-                    "gsi_sk",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash(
+                "gsi_pk",
+                rt::AttributeValue::S(EntryKey::encode_gsi_pk(kind, flag)),
+            );
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_amount"),
+                hash,
+                "gsi_sk",
+                "#",
+            );
+            EntryByAmountQuery { query }
         }
     }
 
@@ -1697,36 +1691,30 @@ pub mod snapshot {
         /// Items of table `ledger` whose `pk` is `ACCOUNT#{account}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, account: rt::Uuid) -> SnapshotQuery<'_> {
-            SnapshotQuery {
-                query: rt::KeyQuery::new(
-                        &self.table,
-                        None,
-                        rt::KeyCondition::hash(
-                            "pk",
-                            rt::AttributeValue::S(SnapshotKey::encode_pk(account)),
-                        ),
-                        "sk",
-                        "#",
-                    )
-                    .constant("SNAP"),
-            }
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(SnapshotKey::encode_pk(account)),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
+                .constant("SNAP");
+            SnapshotQuery { query }
         }
 
         /// Items of index `by_amount` whose `gsi_pk` is `SNAP`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_amount(&self) -> SnapshotByAmountQuery<'_> {
-            SnapshotByAmountQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_amount"),
-                    rt::KeyCondition::hash(
-                        "gsi_pk",
-                        rt::AttributeValue::S(SnapshotKey::encode_gsi_pk()),
-                    ),
-                    "gsi_sk",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash(
+                "gsi_pk",
+                rt::AttributeValue::S(SnapshotKey::encode_gsi_pk()),
+            );
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_amount"),
+                hash,
+                "gsi_sk",
+                "#",
+            );
+            SnapshotByAmountQuery { query }
         }
     }
 

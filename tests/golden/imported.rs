@@ -431,15 +431,12 @@ pub mod legacy_orders {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, customer: impl Into<String>) -> LegacyOrdersQuery<'_> {
             let customer: String = customer.into();
-            LegacyOrdersQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("customer", rt::Native.key_value(&customer)),
-                    "sk",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash(
+                "customer",
+                rt::Native.key_value(&customer),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "");
+            LegacyOrdersQuery { query }
         }
 
         /// Items of index `by_status` whose `status` is the given value; narrow by the sort key, or read it
@@ -449,15 +446,15 @@ pub mod legacy_orders {
             status: impl Into<String>,
         ) -> LegacyOrdersByStatusQuery<'_> {
             let status: String = status.into();
-            LegacyOrdersByStatusQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_status"),
-                    rt::KeyCondition::hash("status", rt::Native.key_value(&status)),
-                    "placedAt",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("status", rt::Native.key_value(&status));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_status"),
+                hash,
+                "placedAt",
+                "",
+            );
+            LegacyOrdersByStatusQuery { query }
         }
     }
 

@@ -592,385 +592,229 @@ pub mod indexed {
         /// Items of table `many_indexes` whose `id` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, id: rt::Uuid) -> IndexedQuery<'_> {
-            IndexedQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "n1", "");
+            IndexedQuery { query }
         }
 
         /// Items of index `g01` whose `f01` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g01(&self, f01: impl Into<String>) -> IndexedG01Query<'_> {
             let f01: String = f01.into();
-            IndexedG01Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g01"),
-                    rt::KeyCondition::hash("f01", rt::Native.key_value(&f01)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f01", rt::Native.key_value(&f01));
+            let query = rt::KeyQuery::new(&self.table, Some("g01"), hash, "n1", "");
+            IndexedG01Query { query }
         }
 
         /// Items of index `g02` whose `f02` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g02(&self, f02: impl Into<String>) -> IndexedG02Query<'_> {
             let f02: String = f02.into();
-            IndexedG02Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g02"),
-                    rt::KeyCondition::hash("f02", rt::Native.key_value(&f02)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f02", rt::Native.key_value(&f02));
+            let query = rt::KeyQuery::new(&self.table, Some("g02"), hash, "n1", "");
+            IndexedG02Query { query }
         }
 
         /// Items of index `g03` whose `f03` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g03(&self, f03: impl Into<String>) -> IndexedG03Query<'_> {
             let f03: String = f03.into();
-            IndexedG03Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g03"),
-                    rt::KeyCondition::hash("f03", rt::Native.key_value(&f03)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f03", rt::Native.key_value(&f03));
+            let query = rt::KeyQuery::new(&self.table, Some("g03"), hash, "n1", "");
+            IndexedG03Query { query }
         }
 
         /// Items of index `g04` whose `f04` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g04(&self, f04: impl Into<String>) -> IndexedG04Query<'_> {
             let f04: String = f04.into();
-            IndexedG04Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g04"),
-                    rt::KeyCondition::hash("f04", rt::Native.key_value(&f04)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f04", rt::Native.key_value(&f04));
+            let query = rt::KeyQuery::new(&self.table, Some("g04"), hash, "n1", "");
+            IndexedG04Query { query }
         }
 
         /// Items of index `g05` whose `f05` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g05(&self, f05: impl Into<String>) -> IndexedG05Query<'_> {
             let f05: String = f05.into();
-            IndexedG05Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g05"),
-                    rt::KeyCondition::hash("f05", rt::Native.key_value(&f05)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f05", rt::Native.key_value(&f05));
+            let query = rt::KeyQuery::new(&self.table, Some("g05"), hash, "n1", "");
+            IndexedG05Query { query }
         }
 
         /// Items of index `g06` whose `f06` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g06(&self, f06: impl Into<String>) -> IndexedG06Query<'_> {
             let f06: String = f06.into();
-            IndexedG06Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g06"),
-                    rt::KeyCondition::hash("f06", rt::Native.key_value(&f06)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f06", rt::Native.key_value(&f06));
+            let query = rt::KeyQuery::new(&self.table, Some("g06"), hash, "n1", "");
+            IndexedG06Query { query }
         }
 
         /// Items of index `g07` whose `f07` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g07(&self, f07: impl Into<String>) -> IndexedG07Query<'_> {
             let f07: String = f07.into();
-            IndexedG07Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g07"),
-                    rt::KeyCondition::hash("f07", rt::Native.key_value(&f07)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f07", rt::Native.key_value(&f07));
+            let query = rt::KeyQuery::new(&self.table, Some("g07"), hash, "n1", "");
+            IndexedG07Query { query }
         }
 
         /// Items of index `g08` whose `f08` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g08(&self, f08: impl Into<String>) -> IndexedG08Query<'_> {
             let f08: String = f08.into();
-            IndexedG08Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g08"),
-                    rt::KeyCondition::hash("f08", rt::Native.key_value(&f08)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f08", rt::Native.key_value(&f08));
+            let query = rt::KeyQuery::new(&self.table, Some("g08"), hash, "n1", "");
+            IndexedG08Query { query }
         }
 
         /// Items of index `g09` whose `f09` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g09(&self, f09: impl Into<String>) -> IndexedG09Query<'_> {
             let f09: String = f09.into();
-            IndexedG09Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g09"),
-                    rt::KeyCondition::hash("f09", rt::Native.key_value(&f09)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f09", rt::Native.key_value(&f09));
+            let query = rt::KeyQuery::new(&self.table, Some("g09"), hash, "n1", "");
+            IndexedG09Query { query }
         }
 
         /// Items of index `g10` whose `f10` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g10(&self, f10: impl Into<String>) -> IndexedG10Query<'_> {
             let f10: String = f10.into();
-            IndexedG10Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g10"),
-                    rt::KeyCondition::hash("f10", rt::Native.key_value(&f10)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f10", rt::Native.key_value(&f10));
+            let query = rt::KeyQuery::new(&self.table, Some("g10"), hash, "n1", "");
+            IndexedG10Query { query }
         }
 
         /// Items of index `g11` whose `f11` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g11(&self, f11: impl Into<String>) -> IndexedG11Query<'_> {
             let f11: String = f11.into();
-            IndexedG11Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g11"),
-                    rt::KeyCondition::hash("f11", rt::Native.key_value(&f11)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f11", rt::Native.key_value(&f11));
+            let query = rt::KeyQuery::new(&self.table, Some("g11"), hash, "n1", "");
+            IndexedG11Query { query }
         }
 
         /// Items of index `g12` whose `f12` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g12(&self, f12: impl Into<String>) -> IndexedG12Query<'_> {
             let f12: String = f12.into();
-            IndexedG12Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g12"),
-                    rt::KeyCondition::hash("f12", rt::Native.key_value(&f12)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f12", rt::Native.key_value(&f12));
+            let query = rt::KeyQuery::new(&self.table, Some("g12"), hash, "n1", "");
+            IndexedG12Query { query }
         }
 
         /// Items of index `g13` whose `f13` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g13(&self, f13: impl Into<String>) -> IndexedG13Query<'_> {
             let f13: String = f13.into();
-            IndexedG13Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g13"),
-                    rt::KeyCondition::hash("f13", rt::Native.key_value(&f13)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f13", rt::Native.key_value(&f13));
+            let query = rt::KeyQuery::new(&self.table, Some("g13"), hash, "n1", "");
+            IndexedG13Query { query }
         }
 
         /// Items of index `g14` whose `f14` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g14(&self, f14: impl Into<String>) -> IndexedG14Query<'_> {
             let f14: String = f14.into();
-            IndexedG14Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g14"),
-                    rt::KeyCondition::hash("f14", rt::Native.key_value(&f14)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f14", rt::Native.key_value(&f14));
+            let query = rt::KeyQuery::new(&self.table, Some("g14"), hash, "n1", "");
+            IndexedG14Query { query }
         }
 
         /// Items of index `g15` whose `f15` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g15(&self, f15: impl Into<String>) -> IndexedG15Query<'_> {
             let f15: String = f15.into();
-            IndexedG15Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g15"),
-                    rt::KeyCondition::hash("f15", rt::Native.key_value(&f15)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f15", rt::Native.key_value(&f15));
+            let query = rt::KeyQuery::new(&self.table, Some("g15"), hash, "n1", "");
+            IndexedG15Query { query }
         }
 
         /// Items of index `g16` whose `f16` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g16(&self, f16: impl Into<String>) -> IndexedG16Query<'_> {
             let f16: String = f16.into();
-            IndexedG16Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g16"),
-                    rt::KeyCondition::hash("f16", rt::Native.key_value(&f16)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f16", rt::Native.key_value(&f16));
+            let query = rt::KeyQuery::new(&self.table, Some("g16"), hash, "n1", "");
+            IndexedG16Query { query }
         }
 
         /// Items of index `g17` whose `f17` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g17(&self, f17: impl Into<String>) -> IndexedG17Query<'_> {
             let f17: String = f17.into();
-            IndexedG17Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g17"),
-                    rt::KeyCondition::hash("f17", rt::Native.key_value(&f17)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f17", rt::Native.key_value(&f17));
+            let query = rt::KeyQuery::new(&self.table, Some("g17"), hash, "n1", "");
+            IndexedG17Query { query }
         }
 
         /// Items of index `g18` whose `f18` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g18(&self, f18: impl Into<String>) -> IndexedG18Query<'_> {
             let f18: String = f18.into();
-            IndexedG18Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g18"),
-                    rt::KeyCondition::hash("f18", rt::Native.key_value(&f18)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f18", rt::Native.key_value(&f18));
+            let query = rt::KeyQuery::new(&self.table, Some("g18"), hash, "n1", "");
+            IndexedG18Query { query }
         }
 
         /// Items of index `g19` whose `f19` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g19(&self, f19: impl Into<String>) -> IndexedG19Query<'_> {
             let f19: String = f19.into();
-            IndexedG19Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g19"),
-                    rt::KeyCondition::hash("f19", rt::Native.key_value(&f19)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f19", rt::Native.key_value(&f19));
+            let query = rt::KeyQuery::new(&self.table, Some("g19"), hash, "n1", "");
+            IndexedG19Query { query }
         }
 
         /// Items of index `g20` whose `f20` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_g20(&self, f20: impl Into<String>) -> IndexedG20Query<'_> {
             let f20: String = f20.into();
-            IndexedG20Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("g20"),
-                    rt::KeyCondition::hash("f20", rt::Native.key_value(&f20)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("f20", rt::Native.key_value(&f20));
+            let query = rt::KeyQuery::new(&self.table, Some("g20"), hash, "n1", "");
+            IndexedG20Query { query }
         }
 
         /// Items of index `lsi1` whose `id` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi1(&self, id: rt::Uuid) -> IndexedLsi1Query<'_> {
-            IndexedLsi1Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("lsi1"),
-                    rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
-                    "n1",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            let query = rt::KeyQuery::new(&self.table, Some("lsi1"), hash, "n1", "");
+            IndexedLsi1Query { query }
         }
 
         /// Items of index `lsi2` whose `id` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi2(&self, id: rt::Uuid) -> IndexedLsi2Query<'_> {
-            IndexedLsi2Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("lsi2"),
-                    rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
-                    "n2",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            let query = rt::KeyQuery::new(&self.table, Some("lsi2"), hash, "n2", "");
+            IndexedLsi2Query { query }
         }
 
         /// Items of index `lsi3` whose `id` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi3(&self, id: rt::Uuid) -> IndexedLsi3Query<'_> {
-            IndexedLsi3Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("lsi3"),
-                    rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
-                    "n3",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            let query = rt::KeyQuery::new(&self.table, Some("lsi3"), hash, "n3", "");
+            IndexedLsi3Query { query }
         }
 
         /// Items of index `lsi4` whose `id` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi4(&self, id: rt::Uuid) -> IndexedLsi4Query<'_> {
-            IndexedLsi4Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("lsi4"),
-                    rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
-                    "n4",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            let query = rt::KeyQuery::new(&self.table, Some("lsi4"), hash, "n4", "");
+            IndexedLsi4Query { query }
         }
 
         /// Items of index `lsi5` whose `id` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_lsi5(&self, id: rt::Uuid) -> IndexedLsi5Query<'_> {
-            IndexedLsi5Query {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("lsi5"),
-                    rt::KeyCondition::hash("id", rt::Native.key_value(&id)),
-                    "n5",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            let query = rt::KeyQuery::new(&self.table, Some("lsi5"), hash, "n5", "");
+            IndexedLsi5Query { query }
         }
     }
 

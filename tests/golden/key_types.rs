@@ -327,15 +327,9 @@ pub mod seconds {
         /// Items of table `keyed.by.seconds` whose `at` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, at: rt::DateTime<rt::Utc>) -> SecondsQuery<'_> {
-            SecondsQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("at", rt::EpochSeconds.key_value(&at)),
-                    "seq",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("at", rt::EpochSeconds.key_value(&at));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "seq", "");
+            SecondsQuery { query }
         }
     }
 
@@ -702,15 +696,9 @@ pub mod millis {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, bucket: impl Into<String>) -> MillisQuery<'_> {
             let bucket: String = bucket.into();
-            MillisQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("bucket", rt::Native.key_value(&bucket)),
-                    "at",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("bucket", rt::Native.key_value(&bucket));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "at", "");
+            MillisQuery { query }
         }
 
         /// Items of index `by_other` whose `bucket` is the given value; narrow by the sort key, or read it
@@ -720,30 +708,24 @@ pub mod millis {
             bucket: impl Into<String>,
         ) -> MillisByOtherQuery<'_> {
             let bucket: String = bucket.into();
-            MillisByOtherQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_other"),
-                    rt::KeyCondition::hash("bucket", rt::Native.key_value(&bucket)),
-                    "other",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("bucket", rt::Native.key_value(&bucket));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_other"),
+                hash,
+                "other",
+                "",
+            );
+            MillisByOtherQuery { query }
         }
 
         /// Items of index `by_at` whose `bucket` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_at(&self, bucket: impl Into<String>) -> MillisByAtQuery<'_> {
             let bucket: String = bucket.into();
-            MillisByAtQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_at"),
-                    rt::KeyCondition::hash("bucket", rt::Native.key_value(&bucket)),
-                    "other",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("bucket", rt::Native.key_value(&bucket));
+            let query = rt::KeyQuery::new(&self.table, Some("by_at"), hash, "other", "");
+            MillisByAtQuery { query }
         }
     }
 
@@ -1241,15 +1223,9 @@ pub mod blob {
         /// Items of table `keyed_by_bytes` whose `blob` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, blob: rt::Bytes) -> BlobQuery<'_> {
-            BlobQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("blob", rt::Native.key_value(&blob)),
-                    "num",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("blob", rt::Native.key_value(&blob));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "num", "");
+            BlobQuery { query }
         }
     }
 
@@ -1612,15 +1588,9 @@ pub mod price {
         /// Items of table `keyed_by_numbers` whose `price` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, price: rt::Decimal) -> PriceQuery<'_> {
-            PriceQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("price", rt::Native.key_value(&price)),
-                    "ratio",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("price", rt::Native.key_value(&price));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "ratio", "");
+            PriceQuery { query }
         }
     }
 
@@ -1970,15 +1940,9 @@ pub mod release {
         /// Items of table `keyed_by_enum` whose `edition` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, edition: super::types::Edition) -> ReleaseQuery<'_> {
-            ReleaseQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("edition", rt::Native.key_value(&edition)),
-                    "day",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("edition", rt::Native.key_value(&edition));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "day", "");
+            ReleaseQuery { query }
         }
     }
 
@@ -2331,15 +2295,9 @@ pub mod moment {
         /// Items of table `keyed_by_rfc3339` whose `at` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, at: rt::DateTime<rt::Utc>) -> MomentQuery<'_> {
-            MomentQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("at", rt::Native.key_value(&at)),
-                    "level",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("at", rt::Native.key_value(&at));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "level", "");
+            MomentQuery { query }
         }
     }
 
@@ -2690,15 +2648,9 @@ pub mod long {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, pk: impl Into<String>) -> LongQuery<'_> {
             let pk: String = pk.into();
-            LongQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("pk", rt::Native.key_value(&pk)),
-                    "sk",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("pk", rt::Native.key_value(&pk));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "");
+            LongQuery { query }
         }
     }
 

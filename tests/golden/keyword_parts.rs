@@ -828,15 +828,9 @@ pub mod keyword {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, r#type: impl Into<String>) -> KeywordQuery<'_> {
             let r#type: String = r#type.into();
-            KeywordQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("type", rt::Native.key_value(&r#type)),
-                    "sort",
-                    "|",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("type", rt::Native.key_value(&r#type));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sort", "|");
+            KeywordQuery { query }
         }
 
         /// Items of index `by-title` whose `ref` is the given value.
@@ -845,11 +839,8 @@ pub mod keyword {
             r#ref: impl Into<String>,
         ) -> rt::Query<KeywordByTitle> {
             let r#ref: String = r#ref.into();
-            self.table
-                .query_as(
-                    Some("by-title"),
-                    rt::KeyCondition::hash("ref", rt::Native.key_value(&r#ref)),
-                )
+            let hash = rt::KeyCondition::hash("ref", rt::Native.key_value(&r#ref));
+            self.table.query_as(Some("by-title"), hash)
         }
     }
 

@@ -556,15 +556,9 @@ pub mod event {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, r#type: impl Into<String>) -> EventQuery<'_> {
             let r#type: String = r#type.into();
-            EventQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("type", rt::Native.key_value(&r#type)),
-                    "at",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("type", rt::Native.key_value(&r#type));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "at", "");
+            EventQuery { query }
         }
     }
 
@@ -1186,15 +1180,9 @@ pub mod reading {
         /// Items of table `sensor.readings` whose `sensor` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, sensor: rt::Uuid) -> ReadingQuery<'_> {
-            ReadingQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("sensor", rt::Native.key_value(&sensor)),
-                    "sk",
-                    "|",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("sensor", rt::Native.key_value(&sensor));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "|");
+            ReadingQuery { query }
         }
     }
 
@@ -1678,15 +1666,9 @@ pub mod reserved {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, name: impl Into<String>) -> ReservedQuery<'_> {
             let name: String = name.into();
-            ReservedQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("name", rt::Native.key_value(&name)),
-                    "year",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("name", rt::Native.key_value(&name));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "year", "");
+            ReservedQuery { query }
         }
 
         /// Items of index `by_status` whose `status` is the given value; narrow by the sort key, or read it
@@ -1696,30 +1678,30 @@ pub mod reserved {
             status: impl Into<String>,
         ) -> ReservedByStatusQuery<'_> {
             let status: String = status.into();
-            ReservedByStatusQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_status"),
-                    rt::KeyCondition::hash("status", rt::Native.key_value(&status)),
-                    "count",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("status", rt::Native.key_value(&status));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_status"),
+                hash,
+                "count",
+                "",
+            );
+            ReservedByStatusQuery { query }
         }
 
         /// Items of index `by_date` whose `name` is the given value; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_by_date(&self, name: impl Into<String>) -> ReservedByDateQuery<'_> {
             let name: String = name.into();
-            ReservedByDateQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_date"),
-                    rt::KeyCondition::hash("name", rt::Native.key_value(&name)),
-                    "date",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("name", rt::Native.key_value(&name));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_date"),
+                hash,
+                "date",
+                "",
+            );
+            ReservedByDateQuery { query }
         }
 
         /// A keyword pattern name becomes a raw identifier.

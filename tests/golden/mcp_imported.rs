@@ -398,16 +398,11 @@ pub mod user {
     impl UserReads {
         /// The item of table `AppTable` whose `pk` is `USER#{user_id}` (its `sk` is constant).
         pub fn query(&self, user_id: &str) -> rt::Query<User> {
-            rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash(
-                        "pk",
-                        rt::AttributeValue::S(UserKey::encode_pk(user_id)),
-                    ),
-                    "sk",
-                    "#",
-                )
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(UserKey::encode_pk(user_id)),
+            );
+            rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
                 .constant("PROFILE")
                 .equal()
         }
@@ -874,36 +869,30 @@ pub mod order {
         /// Items of table `AppTable` whose `pk` is `USER#{user_id}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, user_id: &str) -> OrderQuery<'_> {
-            OrderQuery {
-                query: rt::KeyQuery::new(
-                        &self.table,
-                        None,
-                        rt::KeyCondition::hash(
-                            "pk",
-                            rt::AttributeValue::S(OrderKey::encode_pk(user_id)),
-                        ),
-                        "sk",
-                        "#",
-                    )
-                    .constant("ORDER"),
-            }
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(OrderKey::encode_pk(user_id)),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
+                .constant("ORDER");
+            OrderQuery { query }
         }
 
         /// Items of index `StatusIndex` whose `gsi1_pk` is `STATUS#{status}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query_status_index(&self, status: &str) -> OrderStatusIndexQuery<'_> {
-            OrderStatusIndexQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("StatusIndex"),
-                    rt::KeyCondition::hash(
-                        "gsi1_pk",
-                        rt::AttributeValue::S(OrderKey::encode_gsi1_pk(status)),
-                    ),
-                    "gsi1_sk",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash(
+                "gsi1_pk",
+                rt::AttributeValue::S(OrderKey::encode_gsi1_pk(status)),
+            );
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("StatusIndex"),
+                hash,
+                "gsi1_sk",
+                "#",
+            );
+            OrderStatusIndexQuery { query }
         }
 
         /// Every order of a user, oldest first
@@ -1411,13 +1400,11 @@ pub mod session {
     impl SessionReads {
         /// Items of table `Sessions` whose `session_id` is the given value.
         pub fn query(&self, session_id: rt::Uuid) -> rt::Query<Session> {
-            self.table
-                .query(
-                    rt::KeyCondition::hash(
-                        "session_id",
-                        rt::Native.key_value(&session_id),
-                    ),
-                )
+            let hash = rt::KeyCondition::hash(
+                "session_id",
+                rt::Native.key_value(&session_id),
+            );
+            self.table.query(hash)
         }
 
         /// Items of index `ByUser` whose `user_id` is the given value.
@@ -1426,11 +1413,8 @@ pub mod session {
             user_id: impl Into<String>,
         ) -> rt::Query<SessionByUser> {
             let user_id: String = user_id.into();
-            self.table
-                .query_as(
-                    Some("ByUser"),
-                    rt::KeyCondition::hash("user_id", rt::Native.key_value(&user_id)),
-                )
+            let hash = rt::KeyCondition::hash("user_id", rt::Native.key_value(&user_id));
+            self.table.query_as(Some("ByUser"), hash)
         }
 
         /// Access pattern `sessions_of_user`, served by index `ByUser`.

@@ -236,7 +236,8 @@ pub mod book {
         /// Items of table `migrated_books` whose `id` is the given value.
         pub fn query(&self, id: impl Into<String>) -> rt::Query<Book> {
             let id: String = id.into();
-            self.table.query(rt::KeyCondition::hash("id", rt::Native.key_value(&id)))
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            self.table.query(hash)
         }
     }
 

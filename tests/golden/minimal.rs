@@ -202,7 +202,8 @@ pub mod note {
     impl NoteReads {
         /// Items of table `note` whose `id` is the given value.
         pub fn query(&self, id: rt::Uuid) -> rt::Query<Note> {
-            self.table.query(rt::KeyCondition::hash("id", rt::Native.key_value(&id)))
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            self.table.query(hash)
         }
     }
 

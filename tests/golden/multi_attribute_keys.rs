@@ -740,7 +740,8 @@ pub mod order {
     impl OrderReads {
         /// Items of table `mak_orders` whose `id` is the given value.
         pub fn query(&self, id: rt::Uuid) -> rt::Query<Order> {
-            self.table.query(rt::KeyCondition::hash("id", rt::Native.key_value(&id)))
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            self.table.query(hash)
         }
 
         /// Items of index `by_region` whose `tenant`, `region` are the given values; narrow by the sort key, or read it
@@ -751,16 +752,16 @@ pub mod order {
             region: super::types::Region,
         ) -> OrderByRegionQuery<'_> {
             let tenant: String = tenant.into();
-            OrderByRegionQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_region"),
-                    rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant))
-                        .and_hash("region", rt::Native.key_value(&region)),
-                    "status",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant))
+                .and_hash("region", rt::Native.key_value(&region));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_region"),
+                hash,
+                "status",
+                "",
+            );
+            OrderByRegionQuery { query }
         }
 
         /// Items of index `by_priority` whose `tenant` is the given value; narrow by the sort key, or read it
@@ -770,15 +771,15 @@ pub mod order {
             tenant: impl Into<String>,
         ) -> OrderByPriorityQuery<'_> {
             let tenant: String = tenant.into();
-            OrderByPriorityQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_priority"),
-                    rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant)),
-                    "priority",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_priority"),
+                hash,
+                "priority",
+                "",
+            );
+            OrderByPriorityQuery { query }
         }
 
         /// Items of index `by_courier` whose `courier`, `shipped` are the given values.
@@ -788,12 +789,9 @@ pub mod order {
             shipped: rt::NaiveDate,
         ) -> rt::Query<Order> {
             let courier: String = courier.into();
-            self.table
-                .query_as(
-                    Some("by_courier"),
-                    rt::KeyCondition::hash("courier", rt::Native.key_value(&courier))
-                        .and_hash("shipped", rt::Native.key_value(&shipped)),
-                )
+            let hash = rt::KeyCondition::hash("courier", rt::Native.key_value(&courier))
+                .and_hash("shipped", rt::Native.key_value(&shipped));
+            self.table.query_as(Some("by_courier"), hash)
         }
 
         /// Items of index `widest` whose `tenant`, `region`, `status`, `priority` are the given values; narrow by the sort key, or read it
@@ -806,18 +804,18 @@ pub mod order {
             priority: u8,
         ) -> OrderWidestQuery<'_> {
             let tenant: String = tenant.into();
-            OrderWidestQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("widest"),
-                    rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant))
-                        .and_hash("region", rt::Native.key_value(&region))
-                        .and_hash("status", rt::Native.key_value(&status))
-                        .and_hash("priority", rt::Native.key_value(&priority)),
-                    "placed_at",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant))
+                .and_hash("region", rt::Native.key_value(&region))
+                .and_hash("status", rt::Native.key_value(&status))
+                .and_hash("priority", rt::Native.key_value(&priority));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("widest"),
+                hash,
+                "placed_at",
+                "",
+            );
+            OrderWidestQuery { query }
         }
 
         /// A tenant's orders of one status in a region, placed at or after a time.
@@ -2019,16 +2017,11 @@ pub mod ticket {
     impl TicketReads {
         /// The item of table `mak_desk` whose `pk` is `TICKET#{ticket_id}` (its `sk` is constant).
         pub fn query(&self, ticket_id: rt::Uuid) -> rt::Query<Ticket> {
-            rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash(
-                        "pk",
-                        rt::AttributeValue::S(TicketKey::encode_pk(ticket_id)),
-                    ),
-                    "sk",
-                    "#",
-                )
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(TicketKey::encode_pk(ticket_id)),
+            );
+            rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
                 .constant("TICKET")
                 .equal()
         }
@@ -2041,16 +2034,16 @@ pub mod ticket {
             region: super::types::Region,
         ) -> TicketByRegionQuery<'_> {
             let tenant: String = tenant.into();
-            TicketByRegionQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_region"),
-                    rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant))
-                        .and_hash("region", rt::Native.key_value(&region)),
-                    "status",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant))
+                .and_hash("region", rt::Native.key_value(&region));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_region"),
+                hash,
+                "status",
+                "",
+            );
+            TicketByRegionQuery { query }
         }
 
         /// A tenant's tickets of one status in a region, oldest first.
@@ -2559,16 +2552,11 @@ pub mod alert {
     impl AlertReads {
         /// The item of table `mak_desk` whose `pk` is `ALERT#{alert_id}` (its `sk` is constant).
         pub fn query(&self, alert_id: rt::Uuid) -> rt::Query<Alert> {
-            rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash(
-                        "pk",
-                        rt::AttributeValue::S(AlertKey::encode_pk(alert_id)),
-                    ),
-                    "sk",
-                    "#",
-                )
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(AlertKey::encode_pk(alert_id)),
+            );
+            rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
                 .constant("ALERT")
                 .equal()
         }
@@ -2581,16 +2569,16 @@ pub mod alert {
             region: super::types::Region,
         ) -> AlertByRegionQuery<'_> {
             let tenant: String = tenant.into();
-            AlertByRegionQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    Some("by_region"),
-                    rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant))
-                        .and_hash("region", rt::Native.key_value(&region)),
-                    "status",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("tenant", rt::Native.key_value(&tenant))
+                .and_hash("region", rt::Native.key_value(&region));
+            let query = rt::KeyQuery::new(
+                &self.table,
+                Some("by_region"),
+                hash,
+                "status",
+                "",
+            );
+            AlertByRegionQuery { query }
         }
     }
 
@@ -3056,16 +3044,11 @@ pub mod note {
     impl NoteReads {
         /// The item of table `mak_desk` whose `pk` is `NOTE#{note_id}` (its `sk` is constant).
         pub fn query(&self, note_id: rt::Uuid) -> rt::Query<Note> {
-            rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash(
-                        "pk",
-                        rt::AttributeValue::S(NoteKey::encode_pk(note_id)),
-                    ),
-                    "sk",
-                    "#",
-                )
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(NoteKey::encode_pk(note_id)),
+            );
+            rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
                 .constant("NOTE")
                 .equal()
         }

@@ -381,15 +381,9 @@ pub mod label {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, repo: impl Into<String>) -> LabelQuery<'_> {
             let repo: String = repo.into();
-            LabelQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("repo", rt::Native.key_value(&repo)),
-                    "sk",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("repo", rt::Native.key_value(&repo));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "#");
+            LabelQuery { query }
         }
     }
 
@@ -788,19 +782,13 @@ pub mod card {
         /// Items of table `boards` whose `pk` is `BOARD#{board}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, board: &str) -> CardQuery<'_> {
-            CardQuery {
-                query: rt::KeyQuery::new(
-                        &self.table,
-                        None,
-                        rt::KeyCondition::hash(
-                            "pk",
-                            rt::AttributeValue::S(CardKey::encode_pk(board)),
-                        ),
-                        "sk",
-                        "#",
-                    )
-                    .constant("CARD"),
-            }
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(CardKey::encode_pk(board)),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
+                .constant("CARD");
+            CardQuery { query }
         }
     }
 
@@ -1191,19 +1179,13 @@ pub mod column {
         /// Items of table `boards` whose `pk` is `BOARD#{board}`; narrow by the sort key, or read it
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, board: &str) -> ColumnQuery<'_> {
-            ColumnQuery {
-                query: rt::KeyQuery::new(
-                        &self.table,
-                        None,
-                        rt::KeyCondition::hash(
-                            "pk",
-                            rt::AttributeValue::S(ColumnKey::encode_pk(board)),
-                        ),
-                        "sk",
-                        "#",
-                    )
-                    .constant("CARDS"),
-            }
+            let hash = rt::KeyCondition::hash(
+                "pk",
+                rt::AttributeValue::S(ColumnKey::encode_pk(board)),
+            );
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "#")
+                .constant("CARDS");
+            ColumnQuery { query }
         }
     }
 

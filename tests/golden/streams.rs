@@ -190,7 +190,8 @@ pub mod test_item {
     impl TestItemReads {
         /// Items of table `TestTable` whose `id` is the given value.
         pub fn query(&self, id: u64) -> rt::Query<TestItem> {
-            self.table.query(rt::KeyCondition::hash("Id", rt::Native.key_value(&id)))
+            let hash = rt::KeyCondition::hash("Id", rt::Native.key_value(&id));
+            self.table.query(hash)
         }
     }
 

@@ -285,7 +285,8 @@ pub mod member {
     impl MemberReads {
         /// Items of table `members` whose `id` is the given value.
         pub fn query(&self, id: rt::Uuid) -> rt::Query<Member> {
-            self.table.query(rt::KeyCondition::hash("id", rt::Native.key_value(&id)))
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            self.table.query(hash)
         }
     }
 
@@ -699,15 +700,9 @@ pub mod ticket {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, event: impl Into<String>) -> TicketQuery<'_> {
             let event: String = event.into();
-            TicketQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("event", rt::Native.key_value(&event)),
-                    "sk",
-                    "#",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("event", rt::Native.key_value(&event));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "sk", "#");
+            TicketQuery { query }
         }
     }
 

@@ -365,15 +365,9 @@ pub mod passage {
         /// (`ddbgen_runtime::QueryBuilder`).
         pub fn query(&self, shelf: impl Into<String>) -> PassageQuery<'_> {
             let shelf: String = shelf.into();
-            PassageQuery {
-                query: rt::KeyQuery::new(
-                    &self.table,
-                    None,
-                    rt::KeyCondition::hash("shelf", rt::Native.key_value(&shelf)),
-                    "id",
-                    "",
-                ),
-            }
+            let hash = rt::KeyCondition::hash("shelf", rt::Native.key_value(&shelf));
+            let query = rt::KeyQuery::new(&self.table, None, hash, "id", "");
+            PassageQuery { query }
         }
 
         /// Passages close in meaning to a question's embedding.
@@ -855,7 +849,8 @@ pub mod image {
     impl ImageReads {
         /// Items of table `images` whose `id` is the given value.
         pub fn query(&self, id: rt::Uuid) -> rt::Query<Image> {
-            self.table.query(rt::KeyCondition::hash("id", rt::Native.key_value(&id)))
+            let hash = rt::KeyCondition::hash("id", rt::Native.key_value(&id));
+            self.table.query(hash)
         }
 
         /// The items of vector index `similar_images` whose `pixels` is most similar to `vector` (4 numbers, EUCLIDEAN), best first with their scores; how many is `top_k` (`ddbgen_runtime::VectorSearch`).

@@ -61,13 +61,13 @@ pub(crate) fn query_types(table: &Table, options: &Options) -> TokenStream {
 
 /// `self.table.query(condition)`, or `self.table.query_as(Some("name"), condition)` for an
 /// index (read as the query's item type).
-fn run(table: &Table, plan: &QueryPlan, condition: TokenStream) -> TokenStream {
+fn run(table: &Table, plan: &QueryPlan) -> TokenStream {
     match plan.index {
         Some(i) => {
             let name = &table.indexes[i].name;
-            quote!(self.table.query_as(Some(#name), #condition))
+            quote!(self.table.query_as(Some(#name), hash))
         }
-        None => quote!(self.table.query(#condition)),
+        None => quote!(self.table.query(hash)),
     }
 }
 
@@ -162,11 +162,12 @@ fn query_method(table: &Table, plan: &QueryPlan) -> TokenStream {
     match &plan.sort {
         None => {
             let doc = format!(" Items of {what} {whose}.");
-            let run = run(table, plan, condition);
+            let run = run(table, plan);
             quote! {
                 #[doc = #doc]
                 pub fn #method(&self, #(#params),*) -> #rt::Query<#item> {
                     #convert
+                    let hash = #condition;
                     #run
                 }
             }
@@ -175,11 +176,12 @@ fn query_method(table: &Table, plan: &QueryPlan) -> TokenStream {
             // A sort key of constants only: one item per hash key.
             let attribute = &sort.attribute;
             let doc = format!(" The item of {what} {whose} (its `{attribute}` is constant).");
-            let start = key_query(table, plan, sort, condition);
+            let start = key_query(table, plan, sort);
             quote! {
                 #[doc = #doc]
                 pub fn #method(&self, #(#params),*) -> #rt::Query<#item> {
                     #convert
+                    let hash = #condition;
                     #start.equal()
                 }
             }
@@ -189,20 +191,23 @@ fn query_method(table: &Table, plan: &QueryPlan) -> TokenStream {
                 "Items of {what} {whose}; narrow by the sort key, or read it\n(`ddbgen_runtime::QueryBuilder`)."
             )));
             let level = ident(&sort.levels[0].type_name);
-            let start = key_query(table, plan, sort, condition);
+            let start = key_query(table, plan, sort);
             quote! {
                 #doc
                 pub fn #method(&self, #(#params),*) -> #level<'_> {
                     #convert
-                    #level { query: #start }
+                    let hash = #condition;
+                    let query = #start;
+                    #level { query }
                 }
             }
         }
     }
 }
 
-/// `rt::KeyQuery::new(..)` of a query plan, with the sort key's leading constants given.
-fn key_query(table: &Table, plan: &QueryPlan, sort: &SortPlan, condition: TokenStream) -> TokenStream {
+/// `rt::KeyQuery::new(..)` of a query plan on the key condition `hash` in scope, with the sort
+/// key's leading constants given.
+fn key_query(table: &Table, plan: &QueryPlan, sort: &SortPlan) -> TokenStream {
     let rt = rt();
     let index = match plan.index {
         Some(i) => {
@@ -213,7 +218,7 @@ fn key_query(table: &Table, plan: &QueryPlan, sort: &SortPlan, condition: TokenS
     };
     let (attribute, separator) = (&sort.attribute, sort.separator.as_deref().unwrap_or_default());
     let leading = &sort.leading;
-    quote!(#rt::KeyQuery::new(&self.table, #index, #condition, #attribute, #separator)#(.constant(#leading))*)
+    quote!(#rt::KeyQuery::new(&self.table, #index, hash, #attribute, #separator)#(.constant(#leading))*)
 }
 
 /// The struct of level `k` of a sort key: its narrowing methods and its `QueryBuilder`, each
