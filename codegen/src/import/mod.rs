@@ -9,6 +9,8 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "live")))]
 pub mod live;
 pub mod mcp;
+#[cfg(feature = "live")]
+mod shape;
 
 /// A YAML scalar: plain where it is a name or a type without a comma (`list<Line>`), so that it
 /// stays plain inside a flow mapping; double-quoted (JSON string syntax) otherwise.

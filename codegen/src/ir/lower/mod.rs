@@ -17,12 +17,14 @@
 mod collections;
 mod collisions;
 mod entities;
+mod entity;
 mod fields;
 mod indexes;
 mod keys;
 mod managed;
 mod patterns;
 mod plan;
+mod queries;
 mod report;
 mod rules;
 mod types;
