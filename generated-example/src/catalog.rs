@@ -322,7 +322,7 @@ pub mod product {
 
     /// A catalog entry; one product (hash key `sku`) has variants by region, release, tier and size.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Product {
         /// Stored as attribute `sku`.

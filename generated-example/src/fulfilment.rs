@@ -135,7 +135,7 @@ pub mod shipment {
 
     /// Parcels leaving a warehouse, keyed by a generated UUID.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Shipment {
         /// Unique id of the item, generated on create.

@@ -268,7 +268,7 @@ pub mod book {
 
     /// Books, kept by publisher and sorted by year of publication.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Book {
         /// Stored as attribute `publisher`.
@@ -1269,7 +1269,7 @@ pub mod customer {
 
     /// Library customers, keyed by a generated UUID.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Customer {
         /// Unique id of the item, generated on create.

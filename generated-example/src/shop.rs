@@ -335,7 +335,7 @@ pub mod customer {
     pub const TABLE: rt::TableSpec = super::shop::TABLE;
     /// A customer of the shop.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Customer {
         /// Stored as attribute `customer_id`.
@@ -732,7 +732,7 @@ pub mod order {
     pub const TABLE: rt::TableSpec = super::shop::TABLE;
     /// An order a customer placed.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Order {
         /// Stored as attribute `customer_id`.
@@ -1440,7 +1440,7 @@ pub mod order_line {
     pub const TABLE: rt::TableSpec = super::shop::TABLE;
     /// One line of an order.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct OrderLine {
         /// Stored as attribute `order_id`.

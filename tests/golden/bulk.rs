@@ -174,7 +174,7 @@ pub mod book {
 
     /// Books loaded in bulk, kept by publisher and sorted by year of publication.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Book {
         /// Stored as attribute `publisher`.

@@ -382,7 +382,7 @@ pub mod settings {
     pub const TABLE: rt::TableSpec = super::tenancy::TABLE;
     /// The one settings item of the whole table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Settings {
         /// Stored as attribute `revision`.
@@ -726,7 +726,7 @@ pub mod counter {
     pub const TABLE: rt::TableSpec = super::tenancy::TABLE;
     /// A singleton, both keys constants; its key type has no field.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Counter {
         /// Stored as attribute `hits`.
@@ -987,7 +987,7 @@ pub mod marker {
     pub const TABLE: rt::TableSpec = super::tenancy::TABLE;
     /// No field at all, audit off; both keys constant.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Marker {}
     /// What it takes to create a [`Marker`]: every declared field.
@@ -1215,7 +1215,7 @@ pub mod member {
     pub const TABLE: rt::TableSpec = super::tenancy::TABLE;
     /// An item of the `tenancy-data` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Member {
         /// Stored as attribute `tenant`.
@@ -1957,7 +1957,7 @@ pub mod invite {
     pub const TABLE: rt::TableSpec = super::tenancy::TABLE;
     /// An item of the `tenancy-data` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Invite {
         /// Stored as attribute `tenant`.

@@ -261,7 +261,7 @@ pub mod r#match {
     pub const TABLE: rt::TableSpec = super::crates::TABLE;
     /// An item of the `crates` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Match {
         /// Stored as attribute `fn`.
@@ -750,7 +750,7 @@ pub mod superb {
     pub const TABLE: rt::TableSpec = super::crates::TABLE;
     /// An item of the `crates` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Superb {
         /// Stored as attribute `crate`.
@@ -1095,7 +1095,7 @@ pub mod crate_item {
     pub const TABLE: rt::TableSpec = super::crates::TABLE;
     /// An item of the `crates` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct CrateItem {
         /// When the item was created (UTC); set once by ddbgen.

@@ -319,7 +319,7 @@ pub mod flag {
     pub const TABLE: rt::TableSpec = super::flags::TABLE;
     /// An item of the `flags` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Flag {
         /// Stored as attribute `name`.
@@ -622,7 +622,7 @@ pub mod quota {
     pub const TABLE: rt::TableSpec = super::flags::TABLE;
     /// An item of the `flags` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Quota {
         /// Stored as attribute `tenant`.
@@ -984,7 +984,7 @@ pub mod only {
     pub const TABLE: rt::TableSpec = super::solo::TABLE;
     /// An item of the `solo` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Only {
         /// Stored as attribute `a`.
@@ -1459,7 +1459,7 @@ pub mod plain {
 
     /// An item of the `plain` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Plain {
         /// Stored as attribute `id`.

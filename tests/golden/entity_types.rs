@@ -375,7 +375,7 @@ pub mod entry {
     pub const TABLE: rt::TableSpec = super::ledger::TABLE;
     /// An item of the `ledger` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Entry {
         /// Stored as attribute `account`.
@@ -1425,7 +1425,7 @@ pub mod snapshot {
     pub const TABLE: rt::TableSpec = super::ledger::TABLE;
     /// An item of the `ledger` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Snapshot {
         /// Stored as attribute `account`.

@@ -140,7 +140,7 @@ pub mod legacy_orders {
 
     /// An item of the `legacy_orders` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct LegacyOrders {
         /// Stored as attribute `address`.

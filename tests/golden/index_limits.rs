@@ -192,7 +192,7 @@ pub mod indexed {
 
     /// An item of the `many_indexes` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Indexed {
         /// Stored as attribute `id`.

@@ -119,7 +119,7 @@ pub mod seconds {
 
     /// An item of the `keyed.by.seconds` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Seconds {
         /// Stored as attribute `at`.
@@ -487,7 +487,7 @@ pub mod millis {
 
     /// An item of the `keyed-by-millis` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Millis {
         /// Stored as attribute `bucket`.
@@ -1015,7 +1015,7 @@ pub mod blob {
 
     /// An item of the `keyed_by_bytes` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Blob {
         /// Stored as attribute `blob`.
@@ -1367,7 +1367,7 @@ pub mod price {
 
     /// An item of the `keyed_by_numbers` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Price {
         /// Stored as attribute `price`.
@@ -1732,7 +1732,7 @@ pub mod release {
 
     /// An item of the `keyed_by_enum` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Release {
         /// Stored as attribute `edition`.
@@ -2087,7 +2087,7 @@ pub mod moment {
 
     /// An item of the `keyed_by_rfc3339` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Moment {
         /// Stored as attribute `at`.
@@ -2439,7 +2439,7 @@ pub mod long {
 
     /// String keys without length rules, to meet DynamoDB's key and item size limits.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Long {
         /// Stored as attribute `pk`.

@@ -270,7 +270,7 @@ pub mod keyword {
     /// let x = 1;
     /// ```
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Keyword {
         /// Stored as attribute `type`.

@@ -212,7 +212,7 @@ pub mod event {
 
     /// An item of the `events` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Event {
         /// Stored as attribute `type`.
@@ -895,7 +895,7 @@ pub mod reading {
 
     /// An item of the `sensor.readings` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Reading {
         /// Stored as attribute `sensor`.
@@ -1390,7 +1390,7 @@ pub mod reserved {
 
     /// Every field a DynamoDB reserved word (or an odd name); expressions use placeholders only.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Reserved {
         /// Stored as attribute `name`.

@@ -154,7 +154,7 @@ pub mod user {
     pub const TABLE: rt::TableSpec = super::app_table::TABLE;
     /// Entity type `USER` in the design.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct User {
         /// Stored as attribute `user_id`.
@@ -560,7 +560,7 @@ pub mod order {
     pub const TABLE: rt::TableSpec = super::app_table::TABLE;
     /// Entity type `ORDER` in the design.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Order {
         /// Stored as attribute `user_id`.
@@ -1200,7 +1200,7 @@ pub mod session {
 
     /// An item of the `Sessions` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Session {
         /// Stored as attribute `session_id`.

@@ -14,7 +14,7 @@ pub mod book {
 
     /// An item of the `migrated_books` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Book {
         /// Stored as attribute `id`.

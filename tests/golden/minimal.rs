@@ -14,7 +14,7 @@ pub mod note {
 
     /// An item of the `note` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Note {
         /// Unique id of the item, generated on create.

@@ -475,7 +475,7 @@ pub mod order {
 
     /// Orders of tenants, found by region and status without a synthetic key.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Order {
         /// Unique id of the item, generated on create.
@@ -1765,7 +1765,7 @@ pub mod ticket {
     pub const TABLE: rt::TableSpec = super::desk::TABLE;
     /// An item of the `mak_desk` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Ticket {
         /// Stored as attribute `ticket_id`.
@@ -2300,7 +2300,7 @@ pub mod alert {
     pub const TABLE: rt::TableSpec = super::desk::TABLE;
     /// An item of the `mak_desk` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Alert {
         /// Stored as attribute `alert_id`.
@@ -2826,7 +2826,7 @@ pub mod note {
     pub const TABLE: rt::TableSpec = super::desk::TABLE;
     /// An item of the `mak_desk` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Note {
         /// Stored as attribute `note_id`.

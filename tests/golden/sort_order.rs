@@ -150,7 +150,7 @@ pub mod label {
 
     /// Issue labels of a repository, by name.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Label {
         /// Stored as attribute `repo`.
@@ -536,7 +536,7 @@ pub mod card {
     pub const TABLE: rt::TableSpec = super::board::TABLE;
     /// An item of the `boards` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Card {
         /// Stored as attribute `board`.
@@ -946,7 +946,7 @@ pub mod column {
     pub const TABLE: rt::TableSpec = super::board::TABLE;
     /// An item of the `boards` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Column {
         /// Stored as attribute `board`.

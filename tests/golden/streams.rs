@@ -14,7 +14,7 @@ pub mod test_item {
 
     /// An item of the sample event's table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct TestItem {
         /// Stored as attribute `Id`.

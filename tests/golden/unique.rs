@@ -28,7 +28,7 @@ pub mod member {
 
     /// Members of a club, each with a unique email and an optional unique handle and badge.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Member {
         /// Unique id of the item, generated on create.
@@ -449,7 +449,7 @@ pub mod ticket {
 
     /// An item of the `tickets` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Ticket {
         /// Stored as attribute `event`.

@@ -114,7 +114,7 @@ pub mod passage {
 
     /// Passages of books with their embeddings, searched by meaning within a shelf.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Passage {
         /// Stored as attribute `shelf`.
@@ -640,7 +640,7 @@ pub mod image {
 
     /// An item of the `images` table.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+    #[derive(rt::serde::Serialize)]
     #[serde(crate = "::ddbgen_runtime::codegen::serde")]
     pub struct Image {
         /// Unique id of the item, generated on create.

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::options::Options;
-use super::print::{data_derives, default_impl, derives_default, doc, ident, rt, struct_field};
+use super::print::{data_derives, default_impl, derives_default, doc, ident, read_type_derives, rt, struct_field};
 use super::{codec, validate};
 use crate::ir::{Field, FieldOrigin, Table};
 
@@ -48,7 +48,7 @@ pub(crate) fn item_types(table: &Table, options: &Options) -> TokenStream {
         .iter()
         .filter(|f| f.origin == FieldOrigin::Declared)
         .collect();
-    let item_derives = data_derives(&names.item, false, options);
+    let item_derives = read_type_derives(&names.item, options);
     let new_derives = data_derives(&names.new_item, derives_default(&declared), options);
     let item_fields = all.iter().map(|f| struct_field(&names.item, f, options));
     let new_fields = declared.iter().map(|f| {

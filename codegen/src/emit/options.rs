@@ -5,9 +5,10 @@ use proc_macro2::TokenStream;
 /// Choices of the generated code that are not the schema's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
-    /// Derive serde's `Serialize` and `Deserialize` on items, keys, creation inputs, projection
-    /// and named types (default `true`). They serve users' JSON APIs, not DynamoDB, and are
-    /// most of the time `cargo check` spends on generated code (BENCHMARKS.md, section 3).
+    /// Derive serde's `Serialize` on generated types, and `Deserialize` on the ones that are
+    /// input (creation inputs, keys, patch types, named types) (default `true`). They serve
+    /// users' JSON APIs, not DynamoDB, and are most of the time `cargo check` spends on
+    /// generated code (BENCHMARKS.md, section 3).
     pub serde: bool,
     /// Attributes added to generated data types: (path, attribute), where the path is a type's
     /// name (`BookKey`, `Author`) or `.` for every data type.

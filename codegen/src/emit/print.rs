@@ -79,10 +79,12 @@ pub(crate) fn data_derives(name: &str, default: bool, options: &Options) -> Toke
     )
 }
 
-/// The derives of a type read from the table only (an index's or a `projections:` partial
-/// type): serde's `Serialize`, so that it can be sent on, but not `Deserialize`, which no
-/// read needs and which is most of serde's compile time (BENCHMARKS.md §3).
-pub(crate) fn projection_derives(name: &str, options: &Options) -> TokenStream {
+/// The derives of a type read from the table and sent on, never taken as input: an item type
+/// (its managed columns are ddbgen's to write, so a body that sets them is no input), an
+/// index's projection or a `projections:` partial type. serde's `Serialize`, but not
+/// `Deserialize`, which no read needs and which is most of serde's compile time
+/// (BENCHMARKS.md §3); inputs are the creation input, the key and the patch type.
+pub(crate) fn read_type_derives(name: &str, options: &Options) -> TokenStream {
     derives(name, TokenStream::new(), options, false)
 }
 

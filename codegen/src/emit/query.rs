@@ -8,7 +8,7 @@ use quote::quote;
 use super::codec;
 use super::key::key_param;
 use super::options::Options;
-use super::print::{self, ident, projection_derives, rt, struct_field};
+use super::print::{self, ident, read_type_derives, rt, struct_field};
 use crate::ir::{Comparison, FieldType, KeyAttr, Projection, QueryLevel, QueryPlan, Scalar, SortPlan, Table};
 
 /// The repository's query methods.
@@ -402,7 +402,7 @@ fn projection_type(table: &Table, doc: String, projection: &Projection, options:
     let item = ident(&table.names.item);
     let name = ident(&projection.name);
     let attributes = table.selection_attributes(&projection.fields);
-    let derives = projection_derives(&projection.name, options);
+    let derives = read_type_derives(&projection.name, options);
     let struct_fields = projection
         .fields
         .iter()
